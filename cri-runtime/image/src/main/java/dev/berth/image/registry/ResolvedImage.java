@@ -1,0 +1,24 @@
+package dev.berth.image.registry;
+
+import dev.berth.image.Digest;
+import dev.berth.image.manifest.ImageManifest;
+import dev.berth.image.manifest.Platform;
+import dev.berth.image.reference.ImageReference;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * A reference resolved at a registry: {@code digest} is what the tag points at (index or manifest:
+ * the repo digest), {@code manifestDigest} the platform's manifest within it.
+ */
+public record ResolvedImage(ImageReference reference, Digest digest, String mediaType, List<Platform> platforms,
+        Digest manifestDigest, ImageManifest manifest, byte[] manifestBytes, URI endpoint) {
+
+    public ResolvedImage {
+        platforms = List.copyOf(platforms);
+    }
+
+    public long size() {
+        return manifest.totalSize();
+    }
+}
