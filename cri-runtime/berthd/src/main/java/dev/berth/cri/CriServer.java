@@ -1,0 +1,71 @@
+package dev.berth.cri;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CRI gRPC endpoint on a unix socket. The socket is root-only (0660, directory 0700 is the
+ * operator's choice): anyone who can talk to it can run anything on the node.
+ */
+public final class CriServer implements AutoCloseable {
+
+    /** kubelet's CRI client allows 16 MiB both ways; gRPC's 4 MiB default breaks big nodes' list calls. */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    private final Path socket;
+    private final EventLoopGroup boss = new EpollEventLoopGroup(1);
+    private final EventLoopGroup workers = new EpollEventLoopGroup(2);
+    private final Server server;
+
+    public CriServer(Path socket, List<BindableService> services, ExecutorService executor) {
+        this.socket = socket;
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollServerDomainSocketChannel.class)
+                .bossEventLoopGroup(boss)
+                .workerEventLoopGroup(workers)
+                .executor(executor)
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+        services.forEach(builder::addService);
+        this.server = builder.build();
+    }
+
+    public void start() throws IOException {
+        Files.createDirectories(socket.getParent());
+        Files.deleteIfExists(socket);
+        server.start();
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        } finally {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            Files.deleteIfExists(socket);
+        }
+    }
+}

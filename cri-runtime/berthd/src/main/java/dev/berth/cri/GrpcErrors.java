@@ -1,0 +1,46 @@
+package dev.berth.cri;
+
+import dev.berth.image.reference.InvalidReferenceException;
+import dev.berth.images.PullException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where a feature's failure becomes a gRPC status. */
+final class GrpcErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
+
+    private GrpcErrors() {
+    }
+
+    private static Status pullStatus(PullException.Kind kind) {
+        return switch (kind) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
+            case UNSUPPORTED, INVALID_IMAGE -> Status.FAILED_PRECONDITION;
+            case DIGEST_MISMATCH -> Status.DATA_LOSS;
+            case RATE_LIMITED -> Status.RESOURCE_EXHAUSTED;
+            case INTERNAL -> Status.INTERNAL;
+        };
+    }
+
+    static StatusRuntimeException toStatus(String call, Throwable failure) {
+        Status status = switch (failure) {
+            case StatusRuntimeException e -> e.getStatus();
+            case InvalidReferenceException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+            case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+            case PullException e -> pullStatus(e.kind()).withDescription(e.getMessage());
+            default -> Status.INTERNAL.withDescription(call + ": " + failure);
+        };
+        if (status.getCode() == Status.Code.INTERNAL) {
+            log.error("{} failed", call, failure);
+        } else {
+            log.info("{} failed: {}: {}", call, status.getCode(), status.getDescription());
+        }
+        return status.asRuntimeException();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.berth.cri;
+
+import dev.berth.cri.v1.ImageFsInfoRequest;
+import dev.berth.cri.v1.ImageFsInfoResponse;
+import dev.berth.cri.v1.ImageServiceGrpc;
+import dev.berth.cri.v1.ImageStatusRequest;
+import dev.berth.cri.v1.ImageStatusResponse;
+import dev.berth.cri.v1.ListImagesRequest;
+import dev.berth.cri.v1.ListImagesResponse;
+import dev.berth.cri.v1.PullImageRequest;
+import dev.berth.cri.v1.PullImageResponse;
+import dev.berth.cri.v1.RemoveImageRequest;
+import dev.berth.cri.v1.RemoveImageResponse;
+import dev.berth.images.ImageRecord;
+import dev.berth.images.ImageService;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+
+/** CRI ImageService: validates, calls {@link ImageService}, maps to protobuf. Nothing else. */
+public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase {
+
+    private final ImageService images;
+    private final ImageProtos protos;
+
+    public ImageServiceRpc(ImageService images, ImageProtos protos) {
+        this.images = images;
+        this.protos = protos;
+    }
+
+    @Override
+    public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> observer) {
+        Rpc.unary("ListImages", observer, () -> {
+            String filter = request.hasFilter() ? request.getFilter().getImage().getImage() : "";
+            ListImagesResponse.Builder response = ListImagesResponse.newBuilder();
+            for (ImageRecord image : images.list(filter)) {
+                response.addImages(protos.image(image));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> observer) {
+        Rpc.unary("ImageStatus", observer, () -> {
+            String name = requireImage(request.getImage().getImage());
+            Optional<ImageRecord> found = images.find(name);
+            ImageStatusResponse.Builder response = ImageStatusResponse.newBuilder();
+            if (found.isPresent()) {
+                response.setImage(protos.image(found.get()));
+                if (request.getVerbose()) {
+                    response.putInfo("info", protos.verboseInfo(found.get()));
+                }
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void pullImage(PullImageRequest request, StreamObserver<PullImageResponse> observer) {
+        Rpc.unary("PullImage", observer, () -> {
+            String name = requireImage(request.getImage().getImage());
+            ImageRecord pulled = images.pull(name, protos.credentials(request.getAuth()));
+            return PullImageResponse.newBuilder().setImageRef(pulled.id()).build();
+        });
+    }
+
+    @Override
+    public void removeImage(RemoveImageRequest request, StreamObserver<RemoveImageResponse> observer) {
+        Rpc.unary("RemoveImage", observer, () -> {
+            images.remove(requireImage(request.getImage().getImage()));
+            return RemoveImageResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void imageFsInfo(ImageFsInfoRequest request, StreamObserver<ImageFsInfoResponse> observer) {
+        Rpc.unary("ImageFsInfo", observer, () -> ImageFsInfoResponse.newBuilder()
+                .addImageFilesystems(protos.filesystemUsage(images.usage()))
+                .build());
+    }
+
+    private static String requireImage(String image) {
+        if (image == null || image.isBlank()) {
+            throw Status.INVALID_ARGUMENT.withDescription("image spec has no image name or ID").asRuntimeException();
+        }
+        return image;
+    }
+}

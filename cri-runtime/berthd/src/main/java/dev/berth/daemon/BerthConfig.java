@@ -1,0 +1,100 @@
+package dev.berth.daemon;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.berth.image.manifest.Platform;
+import dev.berth.image.registry.RegistryConfig;
+import dev.berth.image.registry.RegistryHost;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /etc/berth/berth.yaml}. Every key is optional: an absent file or key means the embedded
+ * default, which runs a working node.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record BerthConfig(
+        String root,
+        String state,
+        String socket,
+        Images images,
+        Map<String, Registry> registries) {
+
+    public static final String DEFAULT_ROOT = "/var/lib/berth";
+    public static final String DEFAULT_STATE = "/run/berth";
+
+    public static BerthConfig defaults() {
+        return new BerthConfig(null, null, null, null, null);
+    }
+
+    public Path rootDir() {
+        return Path.of(root == null ? DEFAULT_ROOT : root);
+    }
+
+    public Path stateDir() {
+        return Path.of(state == null ? DEFAULT_STATE : state);
+    }
+
+    public Path socketPath() {
+        return socket == null ? stateDir().resolve("berth.sock") : Path.of(socket);
+    }
+
+    public Images imagesOrDefault() {
+        return images == null ? new Images(null, null) : images;
+    }
+
+    public RegistryConfig registryConfig() {
+        Map<String, RegistryHost> hosts = new LinkedHashMap<>();
+        if (registries != null) {
+            registries.forEach((host, registry) -> hosts.put(host, registry.toHost(host)));
+        }
+        return new RegistryConfig(hosts);
+    }
+
+    public BerthConfig withPaths(String root, String state, String socket) {
+        return new BerthConfig(root != null ? root : this.root, state != null ? state : this.state,
+                socket != null ? socket : this.socket, images, registries);
+    }
+
+    /** Pull tuning. */
+    public record Images(Integer maxConcurrentDownloads, String platform) {
+
+        public int maxConcurrentDownloadsOrDefault() {
+            return maxConcurrentDownloads == null ? 3 : maxConcurrentDownloads;
+        }
+
+        /** {@code os/arch[/variant]}, as in an image index; the node's own when absent. */
+        public Platform platformOrHost() {
+            if (platform == null || platform.isBlank()) {
+                return Platform.host();
+            }
+            String[] parts = platform.split("/");
+            if (parts.length < 2 || parts.length > 3) {
+                throw new IllegalArgumentException("images.platform must be os/arch[/variant], not " + platform);
+            }
+            return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
+        }
+    }
+
+    /**
+     * One registry host: mirrors tried in order, then the host itself unless {@code mirrorsOnly}
+     * (air-gapped nodes); {@code plainHttp} for registries without TLS.
+     */
+    public record Registry(List<String> mirrors, Boolean mirrorsOnly, Boolean plainHttp) {
+
+        RegistryHost toHost(String host) {
+            List<URI> uris = mirrors == null ? List.of() : mirrors.stream().map(m -> parseMirror(host, m)).toList();
+            return new RegistryHost(uris, Boolean.TRUE.equals(mirrorsOnly), Boolean.TRUE.equals(plainHttp));
+        }
+
+        private static URI parseMirror(String host, String mirror) {
+            URI uri = URI.create(mirror.contains("://") ? mirror : "https://" + mirror);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("mirror " + mirror + " of " + host + " must be an http or https URL");
+            }
+            return uri;
+        }
+    }
+}

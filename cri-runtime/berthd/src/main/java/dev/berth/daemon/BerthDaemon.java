@@ -1,0 +1,107 @@
+package dev.berth.daemon;
+
+import dev.berth.content.ContentStore;
+import dev.berth.cri.CriServer;
+import dev.berth.cri.ImageProtos;
+import dev.berth.cri.ImageServiceRpc;
+import dev.berth.cri.RuntimeServiceRpc;
+import dev.berth.image.manifest.Platform;
+import dev.berth.image.registry.RegistryClient;
+import dev.berth.images.ImageGarbageCollector;
+import dev.berth.images.ImagePuller;
+import dev.berth.images.ImageService;
+import dev.berth.images.ImageStore;
+import dev.berth.images.Leases;
+import dev.berth.snapshot.LayerUnpacker;
+import dev.berth.snapshot.SnapshotStore;
+import dev.berth.store.Json;
+import dev.berth.sys.Syscalls;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running berthd: stores recovered from disk, garbage from an interrupted run swept, the CRI socket
+ * served. Closing it stops serving; pulls cut short leave only temporaries the next start sweeps.
+ */
+public final class BerthDaemon implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BerthDaemon.class);
+
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final RegistryClient registry;
+    private final CriServer server;
+
+    private BerthDaemon(BerthConfig config) throws IOException {
+        Path root = config.rootDir();
+        Path state = config.stateDir();
+        Files.createDirectories(root);
+        Files.createDirectories(state);
+        lockChannel = FileChannel.open(state.resolve("berthd.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("another berthd is running with state directory " + state);
+        }
+        Json json = new Json();
+        ContentStore content = new ContentStore(root.resolve("content"));
+        SnapshotStore snapshots = new SnapshotStore(root.resolve("snapshots"), json);
+        ImageStore images = new ImageStore(root.resolve("images"), json);
+        content.sweepIngests();
+        snapshots.sweepTemporaries();
+        Leases leases = new Leases();
+        ImageGarbageCollector collector = new ImageGarbageCollector(images, content, snapshots, leases);
+        collector.collect();
+
+        registry = new RegistryClient(config.registryConfig());
+        BerthConfig.Images imageSettings = config.imagesOrDefault();
+        Platform platform = imageSettings.platformOrHost();
+        ImagePuller puller = new ImagePuller(registry, content, snapshots, images, new LayerUnpacker(new Syscalls()),
+                leases, platform, imageSettings.maxConcurrentDownloadsOrDefault(), executor);
+        ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
+        ImageProtos protos = new ImageProtos(imageService, content, json, root);
+        String version = java.util.Objects.requireNonNullElse(BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
+        server = new CriServer(config.socketPath(), List.of(
+                new ImageServiceRpc(imageService, protos),
+                new RuntimeServiceRpc(NodeReadiness.forHost(), version)), executor);
+    }
+
+    public static BerthDaemon start(BerthConfig config) throws IOException {
+        BerthDaemon daemon = new BerthDaemon(config);
+        try {
+            daemon.server.start();
+        } catch (IOException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+        log.info("berthd serving CRI v1 on unix://{} (root {}, state {})", config.socketPath(), config.rootDir(),
+                config.stateDir());
+        return daemon;
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            server.close();
+        } finally {
+            executor.shutdownNow();
+            registry.close();
+            lock.release();
+            lockChannel.close();
+        }
+    }
+}

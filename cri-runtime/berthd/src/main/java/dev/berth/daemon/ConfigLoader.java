@@ -1,0 +1,40 @@
+package dev.berth.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads berth.yaml; a missing file at the default path means "all defaults", a broken one is an error. */
+public final class ConfigLoader {
+
+    public static final Path DEFAULT_PATH = Path.of("/etc/berth/berth.yaml");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+    public BerthConfig load(Path path, boolean mustExist) throws InvalidConfigException {
+        try {
+            byte[] bytes = Files.readAllBytes(path);
+            BerthConfig config = bytes.length == 0 ? null : yaml.readValue(bytes, BerthConfig.class);
+            BerthConfig loaded = config == null ? BerthConfig.defaults() : config;
+            loaded.registryConfig();
+            loaded.imagesOrDefault().platformOrHost();
+            return loaded;
+        } catch (NoSuchFileException e) {
+            if (mustExist) {
+                throw new InvalidConfigException("config file " + path + " does not exist");
+            }
+            return BerthConfig.defaults();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidConfigException("config file " + path + " is invalid: " + e.getMessage());
+        }
+    }
+
+    public static final class InvalidConfigException extends Exception {
+        public InvalidConfigException(String message) {
+            super(message);
+        }
+    }
+}

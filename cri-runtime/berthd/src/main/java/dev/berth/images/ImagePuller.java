@@ -1,0 +1,245 @@
+package dev.berth.images;
+
+import dev.berth.content.ContentDigestMismatchException;
+import dev.berth.content.ContentStore;
+import dev.berth.image.Digest;
+import dev.berth.image.manifest.Descriptor;
+import dev.berth.image.manifest.ImageConfig;
+import dev.berth.image.manifest.ImageManifest;
+import dev.berth.image.manifest.Platform;
+import dev.berth.image.reference.ImageReference;
+import dev.berth.image.registry.RegistryClient;
+import dev.berth.image.registry.RegistryCredentials;
+import dev.berth.image.registry.RegistryException;
+import dev.berth.image.registry.ResolvedImage;
+import dev.berth.snapshot.ChainIds;
+import dev.berth.snapshot.SnapshotStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls an image: resolve, fetch the config, bring in the missing layers in parallel (bounded), then
+ * record the image. Concurrent pulls of one reference share one pull; concurrent pulls of images that
+ * share a layer share that layer's download.
+ */
+public final class ImagePuller {
+
+    private static final Logger log = LoggerFactory.getLogger(ImagePuller.class);
+
+    private final RegistryClient registry;
+    private final ContentStore content;
+    private final SnapshotStore snapshots;
+    private final ImageStore images;
+    private final LayerFetcher layers;
+    private final Leases leases;
+    private final Platform platform;
+    private final ExecutorService executor;
+    private final Semaphore downloadSlots;
+    private final ConcurrentHashMap<String, CompletableFuture<ImageRecord>> pullsInFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Digest, CompletableFuture<Void>> layersInFlight = new ConcurrentHashMap<>();
+
+    public ImagePuller(RegistryClient registry, ContentStore content, SnapshotStore snapshots, ImageStore images,
+            dev.berth.snapshot.LayerUnpacker unpacker, Leases leases, Platform platform, int maxConcurrentDownloads,
+            ExecutorService executor) {
+        this.registry = registry;
+        this.content = content;
+        this.snapshots = snapshots;
+        this.images = images;
+        this.layers = new LayerFetcher(registry, content, snapshots, unpacker);
+        this.leases = leases;
+        this.platform = platform;
+        this.executor = executor;
+        this.downloadSlots = new Semaphore(maxConcurrentDownloads);
+    }
+
+    /**
+     * @return the image record as stored, and the images that lost their last name to it (to be deleted)
+     */
+    public PullResult pull(ImageReference reference, RegistryCredentials credentials) throws PullException {
+        CompletableFuture<ImageRecord> mine = new CompletableFuture<>();
+        CompletableFuture<ImageRecord> running = pullsInFlight.putIfAbsent(reference.toString(), mine);
+        if (running != null) {
+            return new PullResult(await(running), List.of());
+        }
+        try {
+            PullResult result = doPull(reference, credentials);
+            mine.complete(result.image());
+            return result;
+        } catch (PullException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            pullsInFlight.remove(reference.toString(), mine);
+        }
+    }
+
+    private PullResult doPull(ImageReference reference, RegistryCredentials credentials) throws PullException {
+        long started = System.nanoTime();
+        try {
+            ResolvedImage resolved = registry.resolve(reference, credentials, platform);
+            ImageManifest manifest = resolved.manifest();
+            List<String> leased = new ArrayList<>();
+            leased.add(resolved.manifestDigest().toString());
+            leased.add(manifest.config().digest().toString());
+            manifest.layers().forEach(l -> leased.add(l.digest().toString()));
+            try (Leases.Lease blobLease = leases.acquire(leased)) {
+                ImageConfig config = fetchConfig(resolved, credentials);
+                if (config.diffIds().size() != manifest.layers().size()) {
+                    throw new PullException(PullException.Kind.INVALID_IMAGE, "image " + reference + " has "
+                            + manifest.layers().size() + " layers but its config lists " + config.diffIds().size() + " diff IDs");
+                }
+                List<Digest> chainIds = ChainIds.of(config.diffIds());
+                try (Leases.Lease snapshotLease = leases.acquire(chainIds.stream().map(Digest::toString).toList())) {
+                    fetchLayers(resolved, config.diffIds(), chainIds, credentials);
+                    content.write(resolved.manifestDigest(), resolved.manifestBytes());
+                    ImageRecord record = record(resolved, config, chainIds);
+                    List<String> digests = List.of(reference.name() + "@" + resolved.digest());
+                    List<String> tags = reference.digest() == null ? List.of(reference.toString()) : List.of();
+                    List<ImageRecord> orphaned = images.tag(record, tags, digests);
+                    ImageRecord stored = images.byId(record.id()).orElse(record);
+                    log.info("pulled {} as {} ({} layers, {} bytes) in {} ms", reference, stored.id(),
+                            manifest.layers().size(), manifest.totalSize(), (System.nanoTime() - started) / 1_000_000);
+                    return new PullResult(stored, orphaned);
+                }
+            }
+        } catch (RegistryException e) {
+            throw PullException.from(reference, e);
+        } catch (ContentDigestMismatchException e) {
+            throw new PullException(PullException.Kind.DIGEST_MISMATCH, "pulling " + reference + ": " + e.getMessage(), e);
+        } catch (dev.berth.snapshot.LayerRejectedException | CorruptLayerException e) {
+            throw new PullException(PullException.Kind.INVALID_IMAGE, "pulling " + reference + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new PullException(PullException.Kind.INVALID_IMAGE, "pulling " + reference + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PullException(PullException.Kind.INTERNAL, "pulling " + reference + ": " + e, e);
+        }
+    }
+
+    private ImageConfig fetchConfig(ResolvedImage resolved, RegistryCredentials credentials)
+            throws IOException, RegistryException, ContentDigestMismatchException {
+        Descriptor descriptor = resolved.manifest().config();
+        byte[] bytes = content.read(descriptor.digest()).orElse(null);
+        if (bytes == null) {
+            bytes = registry.fetchBlob(resolved, descriptor, credentials);
+            content.write(descriptor.digest(), bytes);
+        }
+        return ImageConfig.parse(bytes);
+    }
+
+    private void fetchLayers(ResolvedImage resolved, List<Digest> diffIds, List<Digest> chainIds,
+            RegistryCredentials credentials) throws IOException, RegistryException, ContentDigestMismatchException {
+        List<Future<Void>> pending = new ArrayList<>();
+        List<Descriptor> descriptors = resolved.manifest().layers();
+        for (int i = 0; i < descriptors.size(); i++) {
+            Digest chainId = chainIds.get(i);
+            if (snapshots.exists(chainId)) {
+                continue;
+            }
+            Descriptor layer = descriptors.get(i);
+            Digest diffId = diffIds.get(i);
+            pending.add(layerOnce(chainId, () -> {
+                fetchBounded(resolved, layer, diffId, chainId, credentials);
+                return null;
+            }));
+        }
+        Throwable first = null;
+        for (Future<Void> layer : pending) {
+            try {
+                layer.get();
+            } catch (ExecutionException e) {
+                first = first == null ? e.getCause() : first;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pending.forEach(f -> f.cancel(true));
+                throw new IOException("pull interrupted", e);
+            }
+        }
+        rethrow(first);
+    }
+
+    private void fetchBounded(ResolvedImage resolved, Descriptor layer, Digest diffId, Digest chainId,
+            RegistryCredentials credentials) throws Exception {
+        downloadSlots.acquire();
+        try {
+            if (!snapshots.exists(chainId)) {
+                layers.fetch(resolved, layer, diffId, chainId, credentials);
+            }
+        } finally {
+            downloadSlots.release();
+        }
+    }
+
+    private Future<Void> layerOnce(Digest chainId, java.util.concurrent.Callable<Void> work) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> running = layersInFlight.putIfAbsent(chainId, mine);
+        if (running != null) {
+            return running;
+        }
+        executor.submit(() -> {
+            try {
+                work.call();
+                mine.complete(null);
+            } catch (Throwable e) {
+                mine.completeExceptionally(e);
+            } finally {
+                layersInFlight.remove(chainId, mine);
+            }
+        });
+        return mine;
+    }
+
+    private static void rethrow(Throwable failure)
+            throws IOException, RegistryException, ContentDigestMismatchException {
+        switch (failure) {
+            case null -> {
+            }
+            case IOException e -> throw e;
+            case RegistryException e -> throw e;
+            case ContentDigestMismatchException e -> throw e;
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IOException(failure);
+        }
+    }
+
+    private ImageRecord record(ResolvedImage resolved, ImageConfig config, List<Digest> chainIds) {
+        ImageManifest manifest = resolved.manifest();
+        List<LayerRecord> layerRecords = new ArrayList<>();
+        for (int i = 0; i < manifest.layers().size(); i++) {
+            Descriptor layer = manifest.layers().get(i);
+            layerRecords.add(new LayerRecord(layer.digest().toString(), layer.mediaType(), layer.size(),
+                    config.diffIds().get(i).toString(), chainIds.get(i).toString()));
+        }
+        String platformName = config.os() + "/" + config.architecture()
+                + (config.variant() == null || config.variant().isEmpty() ? "" : "/" + config.variant());
+        return new ImageRecord(manifest.config().digest().toString(), List.of(), List.of(),
+                resolved.manifestDigest().toString(), manifest.mediaType(), manifest.config().digest().toString(),
+                layerRecords, manifest.totalSize(), platformName, System.currentTimeMillis() * 1_000_000L);
+    }
+
+    private static ImageRecord await(CompletableFuture<ImageRecord> running) throws PullException {
+        try {
+            return running.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PullException pull) {
+                throw pull;
+            }
+            throw new PullException(PullException.Kind.INTERNAL, String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PullException(PullException.Kind.INTERNAL, "interrupted while waiting for a pull", e);
+        }
+    }
+
+    public record PullResult(ImageRecord image, List<ImageRecord> orphaned) {
+    }
+}

@@ -1,0 +1,118 @@
+package dev.berth.images;
+
+import dev.berth.content.BlobIngest;
+import dev.berth.content.ContentDigestMismatchException;
+import dev.berth.content.ContentStore;
+import dev.berth.image.Digest;
+import dev.berth.image.manifest.Descriptor;
+import dev.berth.image.registry.RegistryClient;
+import dev.berth.image.registry.RegistryCredentials;
+import dev.berth.image.registry.RegistryException;
+import dev.berth.image.registry.ResolvedImage;
+import dev.berth.snapshot.LayerDecompression;
+import dev.berth.snapshot.LayerUnpacker;
+import dev.berth.snapshot.SnapshotStore;
+import dev.berth.snapshot.SnapshotUsage;
+import dev.berth.snapshot.UnpackStats;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings one layer in, in a single pass: the registry's stream is hashed and written to the content
+ * store while it is decompressed, hashed again (the diff ID) and unpacked into a snapshot. Only when
+ * both digests match do the blob and the snapshot become visible.
+ */
+final class LayerFetcher {
+
+    private static final Logger log = LoggerFactory.getLogger(LayerFetcher.class);
+    private static final int DRAIN_BUFFER = 64 * 1024;
+
+    private final RegistryClient registry;
+    private final ContentStore content;
+    private final SnapshotStore snapshots;
+    private final LayerUnpacker unpacker;
+
+    LayerFetcher(RegistryClient registry, ContentStore content, SnapshotStore snapshots, LayerUnpacker unpacker) {
+        this.registry = registry;
+        this.content = content;
+        this.snapshots = snapshots;
+        this.unpacker = unpacker;
+    }
+
+    void fetch(ResolvedImage image, Descriptor layer, Digest diffId, Digest chainId, RegistryCredentials credentials)
+            throws IOException, RegistryException, ContentDigestMismatchException {
+        long started = System.nanoTime();
+        boolean blobStored = content.contains(layer.digest());
+        try (InputStream body = blobStored
+                        ? Files.newInputStream(content.path(layer.digest()))
+                        : registry.openBlob(image, layer, credentials);
+                BlobIngest ingest = blobStored ? null : content.ingest(layer.digest(), layer.size());
+                SnapshotStore.PreparedSnapshot snapshot = snapshots.prepare(chainId)) {
+            InputStream compressed = ingest == null ? body : ingest.tee(body);
+            DigestInputStream uncompressed = new DigestInputStream(
+                    LayerDecompression.open(compressed, layer.mediaType()), sha256());
+            UnpackStats stats;
+            try {
+                stats = unpacker.unpack(uncompressed, snapshot.fsPath());
+                drain(uncompressed);
+            } catch (IOException e) {
+                throw explainUnpackFailure(layer, ingest, compressed, e);
+            }
+            drain(compressed);
+            Digest actualDiffId = Digest.sha256OfHex(HexFormat.of().formatHex(uncompressed.getMessageDigest().digest()));
+            if (ingest != null) {
+                ingest.commit();
+            }
+            if (!actualDiffId.equals(diffId)) {
+                if (ingest != null) {
+                    content.delete(layer.digest());
+                }
+                throw new ContentDigestMismatchException(diffId,
+                        "layer " + layer.digest() + " unpacks to diff ID " + actualDiffId + ", the image config says " + diffId);
+            }
+            snapshot.commit(new SnapshotUsage(stats.bytes(), stats.entries()));
+            log.debug("layer {} ({} bytes) unpacked as {} in {} ms", layer.digest(), layer.size(), chainId,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /**
+     * A layer that will not decompress or untar is usually a corrupted download: read the rest, and if
+     * the bytes do not match their digest say so (DATA_LOSS), else blame the layer itself.
+     */
+    private static IOException explainUnpackFailure(Descriptor layer, BlobIngest ingest, InputStream compressed,
+            IOException failure) throws ContentDigestMismatchException, IOException {
+        if (failure instanceof dev.berth.snapshot.LayerRejectedException || ingest == null) {
+            return failure;
+        }
+        try {
+            drain(compressed);
+        } catch (IOException readFailure) {
+            return failure;
+        }
+        ingest.verify();
+        return new CorruptLayerException(layer.digest(), failure);
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] sink = new byte[DRAIN_BUFFER];
+        while (in.read(sink) >= 0) {
+            // the digest covers every byte, including tar padding and trailing compressed frames
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+}

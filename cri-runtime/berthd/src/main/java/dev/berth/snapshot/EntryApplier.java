@@ -1,0 +1,242 @@
+package dev.berth.snapshot;
+
+import dev.berth.sys.DeviceNumber;
+import dev.berth.sys.Errno;
+import dev.berth.sys.SyscallException;
+import dev.berth.sys.Syscalls;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies tar entries to a {@link TargetTree} the way containerd's {@code archive.Apply} does with the
+ * overlay whiteout converter: create (replacing whatever else is there), lchown, xattrs, chmod (after
+ * chown, which clears setuid), then times; whiteouts become 0:0 character devices and opaque markers
+ * become {@code trusted.overlay.opaque=y}. One instance per unpack.
+ */
+final class EntryApplier {
+
+    private static final Logger log = LoggerFactory.getLogger(EntryApplier.class);
+    private static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private static final String OPAQUE_XATTR = "trusted.overlay.opaque";
+    private static final byte[] OPAQUE_VALUE = "y".getBytes(StandardCharsets.US_ASCII);
+    private static final long MAX_ID = 0xffff_fffeL;
+
+    private final TargetTree tree;
+    private final TarReader reader;
+    private final Syscalls sys;
+    private long bytesWritten;
+
+    EntryApplier(TargetTree tree, TarReader reader, Syscalls sys) {
+        this.tree = tree;
+        this.reader = reader;
+        this.sys = sys;
+    }
+
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** Applies one entry; false when the entry was skipped (the root itself, AUFS metadata). */
+    boolean apply(TarEntry entry) throws IOException {
+        String name = entry.name;
+        String relative = EntryNames.normalise(name, name, "name");
+        if (relative.isEmpty()) {
+            log.debug("layer entry {} names the root directory; skipped, as containerd does", name);
+            return false;
+        }
+        int base = relative.lastIndexOf('/') + 1;
+        if (relative.startsWith(EntryNames.WHITEOUT_PREFIX, base)) {
+            return applyWhiteout(entry, relative, base);
+        }
+        if (relative.startsWith(EntryNames.WHITEOUT_META_PREFIX)) {
+            log.debug("layer entry {} is AUFS metadata; skipped", name);
+            return false;
+        }
+        if (entry.sparse) {
+            throw new LayerRejectedException(name, "GNU sparse files are not supported");
+        }
+        if (entry.uid < 0 || entry.uid > MAX_ID || entry.gid < 0 || entry.gid > MAX_ID) {
+            throw new LayerRejectedException(name, "owner " + entry.uid + ":" + entry.gid + " is out of range");
+        }
+        tree.prepareParents(relative, name);
+        switch (entry.type) {
+            case TarEntry.DIRECTORY -> {
+                Path path = tree.createOrKeepDirectory(relative);
+                setMetadata(entry, relative, path, true);
+            }
+            case TarEntry.REGULAR, TarEntry.REGULAR_OLD, TarEntry.CONTIGUOUS -> {
+                Path path = writeFile(relative);
+                setMetadata(entry, relative, path, true);
+            }
+            case TarEntry.SYMLINK -> setMetadata(entry, relative, createSymlink(entry, relative), false);
+            case TarEntry.HARDLINK -> createHardlink(entry, relative);
+            case TarEntry.CHAR_DEVICE, TarEntry.BLOCK_DEVICE, TarEntry.FIFO -> {
+                Path path = tree.resolve(relative);
+                mknodReplacing(relative, path, fileType(entry) | entry.mode, deviceNumber(entry));
+                setMetadata(entry, relative, path, true);
+            }
+            default -> throw new LayerRejectedException(name, "entries of " + entry.typeName() + " are not supported");
+        }
+        return true;
+    }
+
+    private boolean applyWhiteout(TarEntry entry, String relative, int base) throws IOException {
+        String name = entry.name;
+        tree.prepareParents(relative, name);
+        String directory = base == 0 ? "" : relative.substring(0, base - 1);
+        if (relative.length() - base == EntryNames.OPAQUE_MARKER.length()
+                && relative.startsWith(EntryNames.OPAQUE_MARKER, base)) {
+            sys.lsetxattr(tree.resolve(directory), OPAQUE_XATTR, OPAQUE_VALUE);
+            return true;
+        }
+        if (relative.startsWith(EntryNames.WHITEOUT_META_PREFIX, base)) {
+            log.debug("layer entry {} is whiteout metadata other than an opaque marker; skipped", name);
+            return false;
+        }
+        String hidden = relative.substring(base + EntryNames.WHITEOUT_PREFIX.length());
+        if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+            throw new LayerRejectedException(name, "whiteout of \"" + hidden + "\" names no file");
+        }
+        String target = EntryNames.child(directory, hidden);
+        Path path = tree.resolve(target);
+        mknodReplacing(target, path, Syscalls.S_IFCHR, DeviceNumber.NONE);
+        sys.lchown(path, (int) entry.uid, (int) entry.gid);
+        return true;
+    }
+
+    private Path writeFile(String relative) throws IOException {
+        Path path = tree.resolve(relative);
+        try (FileChannel channel = createFile(relative, path)) {
+            bytesWritten += reader.copyContent(channel);
+        }
+        return path;
+    }
+
+    private FileChannel createFile(String relative, Path path) throws IOException {
+        try {
+            return FileChannel.open(path, NEW_FILE);
+        } catch (FileAlreadyExistsException e) {
+            tree.remove(relative);
+            return FileChannel.open(path, NEW_FILE);
+        }
+    }
+
+    private Path createSymlink(TarEntry entry, String relative) throws IOException {
+        String target = entry.linkName;
+        if (target.isEmpty() || target.indexOf('\0') >= 0) {
+            throw new LayerRejectedException(entry.name, "symlink target is empty or contains a NUL byte");
+        }
+        Path path = tree.resolve(relative);
+        try {
+            sys.symlink(target, path);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.EEXIST) {
+                throw e;
+            }
+            tree.remove(relative);
+            sys.symlink(target, path);
+        }
+        return path;
+    }
+
+    private void createHardlink(TarEntry entry, String relative) throws IOException {
+        String name = entry.name;
+        String target = EntryNames.normalise(entry.linkName, name, "hard link target \"" + entry.linkName + "\"");
+        if (target.isEmpty() || target.equals(relative)) {
+            throw new LayerRejectedException(name, "hard link to " + (target.isEmpty() ? "the layer root" : "itself"));
+        }
+        BasicFileAttributes existing = tree.parentsExist(target, name) ? tree.attributesOrNull(tree.resolve(target)) : null;
+        if (existing == null) {
+            throw new LayerRejectedException(name, "hard link target \"" + entry.linkName + "\" does not exist in this layer");
+        }
+        if (existing.isDirectory()) {
+            throw new LayerRejectedException(name, "hard link to the directory \"" + entry.linkName + "\"");
+        }
+        Path path = tree.resolve(relative);
+        Path targetPath = tree.resolve(target);
+        try {
+            Files.createLink(path, targetPath);
+        } catch (FileAlreadyExistsException e) {
+            tree.remove(relative);
+            Files.createLink(path, targetPath);
+        }
+        setMetadata(entry, relative, path, !existing.isSymbolicLink());
+    }
+
+    private void mknodReplacing(String relative, Path path, int mode, DeviceNumber device) throws IOException {
+        try {
+            sys.mknod(path, mode, device);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.EEXIST) {
+                throw e;
+            }
+            tree.remove(relative);
+            sys.mknod(path, mode, device);
+        }
+    }
+
+    /** Owner, xattrs, mode (unless a symlink), times: in this order, which is the only one that keeps them all. */
+    private void setMetadata(TarEntry entry, String relative, Path path, boolean chmod) throws IOException {
+        sys.lchown(path, (int) entry.uid, (int) entry.gid);
+        for (int i = 0; i < entry.xattrs.size(); i++) {
+            setXattr(entry, path, entry.xattrs.get(i));
+        }
+        if (chmod) {
+            sys.chmod(path, entry.mode);
+        }
+        boolean atimeLater = entry.atimeAfterMtime();
+        long atimeSeconds = atimeLater ? entry.atimeSeconds : entry.mtimeSeconds;
+        long atimeNanos = atimeLater ? entry.atimeNanos : entry.mtimeNanos;
+        if (entry.type == TarEntry.DIRECTORY) {
+            tree.deferDirectoryTimes(relative, atimeSeconds, atimeNanos, entry.mtimeSeconds, entry.mtimeNanos);
+        } else {
+            sys.setTimesNoFollow(path, atimeSeconds, atimeNanos, entry.mtimeSeconds, entry.mtimeNanos);
+        }
+    }
+
+    private void setXattr(TarEntry entry, Path path, TarEntry.Xattr xattr) throws IOException {
+        if (xattr.name().startsWith("trusted.overlay.") || xattr.name().startsWith("user.overlay.")) {
+            // Only whiteout conversion may speak to overlayfs; a layer's own redirect or metacopy
+            // attributes would change what the merged view shows.
+            log.warn("layer entry {}: ignored overlayfs attribute {} in the tar", entry.name, xattr.name());
+            return;
+        }
+        try {
+            sys.lsetxattr(path, xattr.name(), xattr.value());
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ENOTSUP) {
+                throw e;
+            }
+            log.debug("layer entry {}: the file system refuses xattr {}; skipped", entry.name, xattr.name());
+        }
+    }
+
+    private static int fileType(TarEntry entry) {
+        return switch (entry.type) {
+            case TarEntry.CHAR_DEVICE -> Syscalls.S_IFCHR;
+            case TarEntry.BLOCK_DEVICE -> Syscalls.S_IFBLK;
+            default -> Syscalls.S_IFIFO;
+        };
+    }
+
+    private static DeviceNumber deviceNumber(TarEntry entry) throws LayerRejectedException {
+        if (entry.type == TarEntry.FIFO) {
+            return DeviceNumber.NONE;
+        }
+        try {
+            return new DeviceNumber(entry.devMajor, entry.devMinor);
+        } catch (IllegalArgumentException e) {
+            throw new LayerRejectedException(entry.name, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.berth.cri;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.cri.v1.CgroupDriver;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.RuntimeCondition;
+import dev.berth.cri.v1.RuntimeConfigRequest;
+import dev.berth.cri.v1.StatusRequest;
+import dev.berth.cri.v1.VersionRequest;
+import dev.berth.cri.v1.VersionResponse;
+import dev.berth.testing.DaemonFixture;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RuntimeServiceRpcTest {
+
+    private static DaemonFixture daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = DaemonFixture.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void versionNamesBerthAndCriV1() {
+        VersionResponse version = daemon.runtime().version(VersionRequest.newBuilder().setVersion("v1").build());
+
+        assertThat(version.getRuntimeName()).isEqualTo("berth");
+        assertThat(version.getRuntimeApiVersion()).isEqualTo("v1");
+        assertThat(version.getVersion()).isEqualTo("0.1.0");
+        assertThat(version.getRuntimeVersion()).isNotBlank();
+    }
+
+    @Test
+    void statusReportsRuntimeAndNetworkConditionsWithReasonsWhenNotReady() {
+        var conditions = daemon.runtime().status(StatusRequest.getDefaultInstance()).getStatus().getConditionsList();
+
+        assertThat(conditions).extracting(RuntimeCondition::getType).containsExactly("RuntimeReady", "NetworkReady");
+        for (RuntimeCondition condition : conditions) {
+            if (!condition.getStatus()) {
+                assertThat(condition.getReason()).isNotBlank();
+                assertThat(condition.getMessage()).contains("install");
+            }
+        }
+        boolean runcInstalled = Files.isExecutable(java.nio.file.Path.of("/usr/sbin/runc"))
+                || Files.isExecutable(java.nio.file.Path.of("/usr/bin/runc"));
+        assertThat(conditions.get(0).getStatus()).isEqualTo(runcInstalled);
+    }
+
+    @Test
+    void runtimeConfigSaysCgroupfs() {
+        assertThat(daemon.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance()).getLinux().getCgroupDriver())
+                .isEqualTo(CgroupDriver.CGROUPFS);
+    }
+
+    @Test
+    void podCallsNotBuiltYetAnswerUnimplemented() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> daemon.runtime().runPodSandbox(RunPodSandboxRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+    }
+
+    @Test
+    void socketIsReadableAndWritableByRootOnly() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.socket()))).isEqualTo("rw-rw----");
+    }
+}

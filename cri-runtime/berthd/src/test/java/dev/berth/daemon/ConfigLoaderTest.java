@@ -1,0 +1,78 @@
+package dev.berth.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.image.registry.RegistryHost;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void missingDefaultFileMeansEmbeddedDefaults() throws Exception {
+        BerthConfig config = new ConfigLoader().load(dir.resolve("absent.yaml"), false);
+
+        assertThat(config.rootDir()).isEqualTo(Path.of("/var/lib/berth"));
+        assertThat(config.socketPath()).isEqualTo(Path.of("/run/berth/berth.sock"));
+        assertThat(config.registryConfig().hosts()).isEmpty();
+    }
+
+    @Test
+    void explicitlyNamedFileMustExist() {
+        assertThatThrownBy(() -> new ConfigLoader().load(dir.resolve("absent.yaml"), true))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void readsMirrorsAndPaths() throws Exception {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, """
+                root: /srv/berth
+                registries:
+                  docker.io:
+                    mirrors: ["http://127.0.0.1:5000", "mirror.example:443/prefix"]
+                    mirrorsOnly: true
+                  registry.internal:
+                    plainHttp: true
+                """);
+
+        BerthConfig config = new ConfigLoader().load(file, true).withPaths(null, "/tmp/state", null);
+
+        assertThat(config.rootDir()).isEqualTo(Path.of("/srv/berth"));
+        assertThat(config.socketPath()).isEqualTo(Path.of("/tmp/state/berth.sock"));
+        RegistryHost hub = config.registryConfig().hosts().get("docker.io");
+        assertThat(hub.mirrors()).containsExactly(URI.create("http://127.0.0.1:5000"), URI.create("https://mirror.example:443/prefix"));
+        assertThat(hub.mirrorsOnly()).isTrue();
+        assertThat(config.registryConfig().hosts().get("registry.internal").plainHttp()).isTrue();
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreRejectedWithTheFileName() throws Exception {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, "regsitries: {}\n");
+
+        assertThatThrownBy(() -> new ConfigLoader().load(file, true))
+                .hasMessageContaining(file.toString()).hasMessageContaining("regsitries");
+
+        Files.writeString(file, "images:\n  platform: linux\n");
+        assertThatThrownBy(() -> new ConfigLoader().load(file, true)).hasMessageContaining("os/arch");
+    }
+
+    @Test
+    void flagsParseInBothForms() {
+        DaemonOptions options = DaemonOptions.parse(List.of("--root=/r", "--state", "/s", "--socket", "/s/x.sock"));
+
+        assertThat(options.root()).isEqualTo("/r");
+        assertThat(options.state()).isEqualTo("/s");
+        assertThat(options.socket()).isEqualTo("/s/x.sock");
+        assertThatThrownBy(() -> DaemonOptions.parse(List.of("--bogus", "1"))).hasMessageContaining("unknown flag --bogus");
+    }
+}

@@ -1,0 +1,91 @@
+package dev.berth.testing;
+
+import dev.berth.cri.CriServer;
+import dev.berth.cri.v1.ImageServiceGrpc;
+import dev.berth.cri.v1.RuntimeServiceGrpc;
+import dev.berth.daemon.BerthConfig;
+import dev.berth.daemon.BerthDaemon;
+import dev.berth.store.Directories;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real berthd in this JVM with its own root, state dir and socket, and a real gRPC client on that
+ * socket. Closing it stops the daemon and deletes its directories.
+ */
+public final class DaemonFixture implements AutoCloseable {
+
+    private final Path base;
+    private final BerthConfig config;
+    private final BerthDaemon daemon;
+    private final EpollEventLoopGroup clientLoop = new EpollEventLoopGroup(1);
+    private final ManagedChannel channel;
+
+    private DaemonFixture(Path base, BerthConfig config) throws IOException {
+        this.base = base;
+        this.config = config;
+        this.daemon = BerthDaemon.start(config);
+        this.channel = channel(config.socketPath(), clientLoop);
+    }
+
+    public static DaemonFixture start() throws IOException {
+        return start(Map.of());
+    }
+
+    public static DaemonFixture start(Map<String, BerthConfig.Registry> registries) throws IOException {
+        return startIn(Files.createTempDirectory("berthd-test-"), registries);
+    }
+
+    /** A daemon on an existing base directory, as after a restart; closing it deletes the directory. */
+    public static DaemonFixture startIn(Path base, Map<String, BerthConfig.Registry> registries) throws IOException {
+        return new DaemonFixture(base, config(base, registries));
+    }
+
+    public static BerthConfig config(Path base, Map<String, BerthConfig.Registry> registries) {
+        return new BerthConfig(base.resolve("root").toString(), base.resolve("state").toString(), null, null, registries);
+    }
+
+    public static ManagedChannel channel(Path socket, EpollEventLoopGroup loop) {
+        return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollDomainSocketChannel.class)
+                .eventLoopGroup(loop)
+                .usePlaintext()
+                .maxInboundMessageSize(CriServer.MAX_MESSAGE_BYTES)
+                .build();
+    }
+
+    public ImageServiceGrpc.ImageServiceBlockingStub images() {
+        return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+    }
+
+    public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
+        return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    public Path root() {
+        return config.rootDir();
+    }
+
+    public Path socket() {
+        return config.socketPath();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.shutdownNow();
+        clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        try {
+            daemon.close();
+        } finally {
+            Directories.deleteRecursively(base);
+        }
+    }
+}
