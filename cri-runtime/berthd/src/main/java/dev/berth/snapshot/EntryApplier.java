@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +34,18 @@ final class EntryApplier {
     private final TargetTree tree;
     private final TarReader reader;
     private final Syscalls sys;
+    private final CreationModes modes;
+    private final long euid;
+    private final long egid;
     private long bytesWritten;
 
-    EntryApplier(TargetTree tree, TarReader reader, Syscalls sys) {
+    EntryApplier(TargetTree tree, TarReader reader, Syscalls sys, CreationModes modes) {
         this.tree = tree;
         this.reader = reader;
         this.sys = sys;
+        this.modes = modes;
+        this.euid = sys.geteuid() & 0xffff_ffffL;
+        this.egid = sys.getegid() & 0xffff_ffffL;
     }
 
     long bytesWritten() {
@@ -68,22 +74,25 @@ final class EntryApplier {
         if (entry.uid < 0 || entry.uid > MAX_ID || entry.gid < 0 || entry.gid > MAX_ID) {
             throw new LayerRejectedException(name, "owner " + entry.uid + ":" + entry.gid + " is out of range");
         }
-        tree.prepareParents(relative, name);
+        boolean parentSetgid = tree.prepareParents(relative, name);
+        Path path = tree.resolve(relative);
         switch (entry.type) {
             case TarEntry.DIRECTORY -> {
-                Path path = tree.createOrKeepDirectory(relative);
-                setMetadata(entry, relative, path, true);
+                boolean created = tree.createOrKeepDirectory(relative, path, modes.attribute(entry.mode), entry.mode);
+                setMetadata(entry, relative, path, created, parentSetgid, true);
             }
             case TarEntry.REGULAR, TarEntry.REGULAR_OLD, TarEntry.CONTIGUOUS -> {
-                Path path = writeFile(relative);
-                setMetadata(entry, relative, path, true);
+                writeFile(relative, path, modes.attribute(entry.mode));
+                setMetadata(entry, relative, path, true, parentSetgid, true);
             }
-            case TarEntry.SYMLINK -> setMetadata(entry, relative, createSymlink(entry, relative), false);
-            case TarEntry.HARDLINK -> createHardlink(entry, relative);
+            case TarEntry.SYMLINK -> {
+                createSymlink(entry, relative, path);
+                setMetadata(entry, relative, path, true, parentSetgid, false);
+            }
+            case TarEntry.HARDLINK -> createHardlink(entry, relative, path);
             case TarEntry.CHAR_DEVICE, TarEntry.BLOCK_DEVICE, TarEntry.FIFO -> {
-                Path path = tree.resolve(relative);
                 mknodReplacing(relative, path, fileType(entry) | entry.mode, deviceNumber(entry));
-                setMetadata(entry, relative, path, true);
+                setMetadata(entry, relative, path, true, parentSetgid, true);
             }
             default -> throw new LayerRejectedException(name, "entries of " + entry.typeName() + " are not supported");
         }
@@ -114,29 +123,26 @@ final class EntryApplier {
         return true;
     }
 
-    private Path writeFile(String relative) throws IOException {
-        Path path = tree.resolve(relative);
-        try (FileChannel channel = createFile(relative, path)) {
+    private void writeFile(String relative, Path path, FileAttribute<?> permissions) throws IOException {
+        try (FileChannel channel = createFile(relative, path, permissions)) {
             bytesWritten += reader.copyContent(channel);
         }
-        return path;
     }
 
-    private FileChannel createFile(String relative, Path path) throws IOException {
+    private FileChannel createFile(String relative, Path path, FileAttribute<?> permissions) throws IOException {
         try {
-            return FileChannel.open(path, NEW_FILE);
+            return FileChannel.open(path, NEW_FILE, permissions);
         } catch (FileAlreadyExistsException e) {
             tree.remove(relative);
-            return FileChannel.open(path, NEW_FILE);
+            return FileChannel.open(path, NEW_FILE, permissions);
         }
     }
 
-    private Path createSymlink(TarEntry entry, String relative) throws IOException {
+    private void createSymlink(TarEntry entry, String relative, Path path) throws IOException {
         String target = entry.linkName;
         if (target.isEmpty() || target.indexOf('\0') >= 0) {
             throw new LayerRejectedException(entry.name, "symlink target is empty or contains a NUL byte");
         }
-        Path path = tree.resolve(relative);
         try {
             sys.symlink(target, path);
         } catch (SyscallException e) {
@@ -146,23 +152,21 @@ final class EntryApplier {
             tree.remove(relative);
             sys.symlink(target, path);
         }
-        return path;
     }
 
-    private void createHardlink(TarEntry entry, String relative) throws IOException {
+    private void createHardlink(TarEntry entry, String relative, Path path) throws IOException {
         String name = entry.name;
         String target = EntryNames.normalise(entry.linkName, name, "hard link target \"" + entry.linkName + "\"");
         if (target.isEmpty() || target.equals(relative)) {
             throw new LayerRejectedException(name, "hard link to " + (target.isEmpty() ? "the layer root" : "itself"));
         }
-        BasicFileAttributes existing = tree.parentsExist(target, name) ? tree.attributesOrNull(tree.resolve(target)) : null;
+        Integer existing = tree.existingMode(target, name);
         if (existing == null) {
             throw new LayerRejectedException(name, "hard link target \"" + entry.linkName + "\" does not exist in this layer");
         }
-        if (existing.isDirectory()) {
+        if (TargetTree.isDirectory(existing)) {
             throw new LayerRejectedException(name, "hard link to the directory \"" + entry.linkName + "\"");
         }
-        Path path = tree.resolve(relative);
         Path targetPath = tree.resolve(target);
         try {
             Files.createLink(path, targetPath);
@@ -170,7 +174,8 @@ final class EntryApplier {
             tree.remove(relative);
             Files.createLink(path, targetPath);
         }
-        setMetadata(entry, relative, path, !existing.isSymbolicLink());
+        // The inode is the target's: owner and mode are always set, as containerd sets them.
+        setMetadata(entry, relative, path, false, false, !TargetTree.isSymlink(existing));
     }
 
     private void mknodReplacing(String relative, Path path, int mode, DeviceNumber device) throws IOException {
@@ -185,13 +190,22 @@ final class EntryApplier {
         }
     }
 
-    /** Owner, xattrs, mode (unless a symlink), times: in this order, which is the only one that keeps them all. */
-    private void setMetadata(TarEntry entry, String relative, Path path, boolean chmod) throws IOException {
-        sys.lchown(path, (int) entry.uid, (int) entry.gid);
+    /**
+     * Owner, xattrs, mode (unless a symlink), times: in this order, which is the only one that keeps
+     * them all (chown clears setuid and file capabilities). A file this unpack just created already has
+     * the process's owner and its mode less the umask, so the calls that would change nothing are
+     * skipped: for most entries of a layer, lchown and chmod both.
+     */
+    private void setMetadata(TarEntry entry, String relative, Path path, boolean created, boolean parentSetgid,
+            boolean chmodAllowed) throws IOException {
+        boolean fresh = created && !parentSetgid;
+        if (!fresh || entry.uid != euid || entry.gid != egid) {
+            sys.lchown(path, (int) entry.uid, (int) entry.gid);
+        }
         for (int i = 0; i < entry.xattrs.size(); i++) {
             setXattr(entry, path, entry.xattrs.get(i));
         }
-        if (chmod) {
+        if (chmodAllowed && (!fresh || modes.needsChmod(entry.mode))) {
             sys.chmod(path, entry.mode);
         }
         boolean atimeLater = entry.atimeAfterMtime();

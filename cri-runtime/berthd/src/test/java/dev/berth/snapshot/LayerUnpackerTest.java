@@ -8,6 +8,7 @@ import dev.berth.testing.Privileges;
 import dev.berth.testkit.layer.LayerTar;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -64,6 +65,34 @@ class LayerUnpackerTest {
                 .containsExactly(06750, 1000, 60);
         assertThat(Stat.of(target.resolve("tmp")).permissions()).isEqualTo(01777);
         assertThat(Stat.of(target.resolve("shared")).permissions()).isEqualTo(02775);
+    }
+
+    @Test
+    void unpackGivesModesTheUmaskWouldStripExactly() throws IOException {
+        unpack(LayerTar.create()
+                .file("shared", "rw for all", 0666)
+                .dir("open", 0777)
+                .fifo("pipe")
+                .mode("pipe", 0622)
+                .file("none", "", 0));
+
+        assertThat(Stat.of(target.resolve("shared")).permissions()).isEqualTo(0666);
+        assertThat(Stat.of(target.resolve("open")).permissions()).isEqualTo(0777);
+        assertThat(Stat.of(target.resolve("pipe")).permissions()).isEqualTo(0622);
+        assertThat(Stat.of(target.resolve("none")).permissions()).isEqualTo(0);
+    }
+
+    @Test
+    void unpackGivesEntriesInASetgidDirectoryTheirOwnGroupAndMode() throws IOException {
+        unpack(LayerTar.create()
+                .dir("srv", 02775, 0, 50, LayerTar.DEFAULT_MTIME)
+                .file("srv/root-owned", "r", 0644)
+                .dir("srv/sub", 0755)
+                .symlink("srv/link", "root-owned"));
+
+        assertThat(Stat.of(target.resolve("srv/root-owned"))).extracting(Stat::uid, Stat::gid).containsExactly(0, 0);
+        assertThat(Stat.of(target.resolve("srv/sub"))).extracting(Stat::gid, Stat::permissions).containsExactly(0, 0755);
+        assertThat(Stat.of(target.resolve("srv/link")).gid()).isEqualTo(0);
     }
 
     @Test
@@ -261,6 +290,35 @@ class LayerUnpackerTest {
 
         assertThat(target.resolve(longName)).hasContent("long");
         assertThat(Files.readSymbolicLink(target.resolve("b/" + "z".repeat(150))).toString()).isEqualTo("t".repeat(180));
+    }
+
+    @Test
+    void unpackReadsTheWholeStreamSoTheCallersDigestCoversEveryByte() throws Exception {
+        byte[] tar = LayerTar.create().file("a", "a", 0644).build();
+        byte[] withTrailer = java.util.Arrays.copyOf(tar, tar.length + 100_000);
+        java.security.DigestInputStream in = new java.security.DigestInputStream(new ByteArrayInputStream(withTrailer),
+                java.security.MessageDigest.getInstance("SHA-256"));
+
+        unpacker.unpack(in, target);
+
+        assertThat(in.read()).isEqualTo(-1);
+        assertThat(in.getMessageDigest().digest())
+                .isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(withTrailer));
+    }
+
+    @Test
+    void unpackFailsWithTheStreamsOwnError() {
+        byte[] tar = LayerTar.create().file("a", new byte[300_000], 0644).file("b", "b", 0644).build();
+        InputStream broken = new java.io.SequenceInputStream(new ByteArrayInputStream(tar, 0, 200_000), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("unexpected end of gzip stream");
+            }
+        });
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> unpacker.unpack(broken, target))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("unexpected end of gzip stream");
     }
 
     private UnpackStats unpack(LayerTar tar) throws IOException {
