@@ -1,0 +1,22 @@
+package dev.berth.e2e.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** Runs {@link PullBenchmark} under `./berth bench` (-Dberth.bench=true); the normal test pass skips it. */
+class PullBenchmarkTest {
+
+    @Test
+    void pullBenchmarkPrintsMediansForBerthdAndContainerd() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
+                "benchmark: run with ./berth bench");
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "benchmark needs root");
+
+        PullBenchmark.Result result = PullBenchmark.run();
+
+        assertThat(result.berthdMillis()).hasSize(5).allMatch(ms -> ms > 0);
+        assertThat(result.imageBytes()).isGreaterThan(40_000_000);
+    }
+}
