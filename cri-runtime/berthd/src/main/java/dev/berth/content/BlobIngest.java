@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -37,11 +36,7 @@ public final class BlobIngest implements AutoCloseable {
         this.temp = temp;
         this.out = out;
         this.target = target;
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
+        this.sha256 = Digest.sha256Digest();
     }
 
     public InputStream tee(InputStream source) {

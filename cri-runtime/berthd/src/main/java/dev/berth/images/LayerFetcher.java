@@ -18,8 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,28 +54,29 @@ final class LayerFetcher {
                 BlobIngest ingest = blobStored ? null : content.ingest(layer.digest(), layer.size());
                 SnapshotStore.PreparedSnapshot snapshot = snapshots.prepare(chainId)) {
             InputStream compressed = ingest == null ? body : ingest.tee(body);
-            DigestInputStream uncompressed = new DigestInputStream(
-                    LayerDecompression.open(compressed, layer.mediaType()), sha256());
-            UnpackStats stats;
-            try {
-                stats = unpacker.unpack(uncompressed, snapshot.fsPath());
-                drain(uncompressed);
-            } catch (IOException e) {
-                throw explainUnpackFailure(layer, ingest, compressed, e);
-            }
-            drain(compressed);
-            Digest actualDiffId = Digest.sha256OfHex(HexFormat.of().formatHex(uncompressed.getMessageDigest().digest()));
-            if (ingest != null) {
-                ingest.commit();
-            }
-            if (!actualDiffId.equals(diffId)) {
-                if (ingest != null) {
-                    content.delete(layer.digest());
+            try (DigestInputStream uncompressed = new DigestInputStream(
+                    LayerDecompression.open(compressed, layer.mediaType()), Digest.sha256Digest())) {
+                UnpackStats stats;
+                try {
+                    stats = unpacker.unpack(uncompressed, snapshot.fsPath());
+                    drain(uncompressed);
+                } catch (IOException e) {
+                    throw explainUnpackFailure(layer, ingest, compressed, e);
                 }
-                throw new ContentDigestMismatchException(diffId,
-                        "layer " + layer.digest() + " unpacks to diff ID " + actualDiffId + ", the image config says " + diffId);
+                drain(compressed);
+                Digest actualDiffId = Digest.sha256OfHex(HexFormat.of().formatHex(uncompressed.getMessageDigest().digest()));
+                if (ingest != null) {
+                    ingest.verify();
+                }
+                if (!actualDiffId.equals(diffId)) {
+                    throw new ContentDigestMismatchException(diffId,
+                            "layer " + layer.digest() + " unpacks to diff ID " + actualDiffId + ", the image config says " + diffId);
+                }
+                if (ingest != null) {
+                    ingest.commit();
+                }
+                snapshot.commit(new SnapshotUsage(stats.bytes(), stats.entries()));
             }
-            snapshot.commit(new SnapshotUsage(stats.bytes(), stats.entries()));
             log.debug("layer {} ({} bytes) unpacked as {} in {} ms", layer.digest(), layer.size(), chainId,
                     (System.nanoTime() - started) / 1_000_000);
         }
@@ -105,14 +104,6 @@ final class LayerFetcher {
         byte[] sink = new byte[DRAIN_BUFFER];
         while (in.read(sink) >= 0) {
             // the digest covers every byte, including tar padding and trailing compressed frames
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
         }
     }
 }

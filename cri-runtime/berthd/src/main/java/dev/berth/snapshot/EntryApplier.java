@@ -6,9 +6,11 @@ import dev.berth.sys.SyscallException;
 import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,25 +56,34 @@ final class EntryApplier {
 
     /** Applies one entry; false when the entry was skipped (the root itself, AUFS metadata). */
     boolean apply(TarEntry entry) throws IOException {
+        try {
+            return applyEntry(entry);
+        } catch (InvalidPathException | CharacterCodingException e) {
+            throw new LayerRejectedException(entry.name, "the name or link target cannot be encoded in the JVM's file-name"
+                    + " charset (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding") + "); run berthd in a UTF-8 locale");
+        }
+    }
+
+    private boolean applyEntry(TarEntry entry) throws IOException {
         String name = entry.name;
         String relative = EntryNames.normalise(name, name, "name");
         if (relative.isEmpty()) {
             log.debug("layer entry {} names the root directory; skipped, as containerd does", name);
             return false;
         }
+        if (relative.startsWith(EntryNames.WHITEOUT_META_PREFIX) && !relative.equals(EntryNames.OPAQUE_MARKER)) {
+            log.debug("layer entry {} is AUFS metadata; skipped", name);
+            return false;
+        }
+        if (entry.uid < 0 || entry.uid > MAX_ID || entry.gid < 0 || entry.gid > MAX_ID) {
+            throw new LayerRejectedException(name, "owner " + entry.uid + ":" + entry.gid + " is out of range");
+        }
         int base = relative.lastIndexOf('/') + 1;
         if (relative.startsWith(EntryNames.WHITEOUT_PREFIX, base)) {
             return applyWhiteout(entry, relative, base);
         }
-        if (relative.startsWith(EntryNames.WHITEOUT_META_PREFIX)) {
-            log.debug("layer entry {} is AUFS metadata; skipped", name);
-            return false;
-        }
         if (entry.sparse) {
             throw new LayerRejectedException(name, "GNU sparse files are not supported");
-        }
-        if (entry.uid < 0 || entry.uid > MAX_ID || entry.gid < 0 || entry.gid > MAX_ID) {
-            throw new LayerRejectedException(name, "owner " + entry.uid + ":" + entry.gid + " is out of range");
         }
         boolean parentSetgid = tree.prepareParents(relative, name);
         Path path = tree.resolve(relative);

@@ -61,11 +61,6 @@ final class EntryNames {
         return normal.toString();
     }
 
-    /** The last component of a normalised name. */
-    static String baseName(String relative) {
-        return relative.substring(relative.lastIndexOf('/') + 1);
-    }
-
     /** The parent of a normalised name; the empty string for the root. */
     static String parent(String relative) {
         int slash = relative.lastIndexOf('/');

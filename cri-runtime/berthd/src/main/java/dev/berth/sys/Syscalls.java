@@ -2,6 +2,9 @@ package dev.berth.sys;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
@@ -16,7 +19,8 @@ import java.util.stream.Stream;
  * The file-system system calls the JDK does not offer (device nodes, raw xattrs, ownership and
  * nanosecond times of symlinks, setuid bits). Every native call of berthd goes through this package;
  * callers get an instance by constructor injection. Failures are {@link SyscallException}s naming the
- * call, the path and {@code strerror(errno)}.
+ * call, the path and {@code strerror(errno)}; a name the file-name charset cannot encode fails with a
+ * {@link CharacterCodingException} before any call.
  *
  * <p>Paths are encoded to bytes the way the JDK encodes file names ({@code sun.jnu.encoding}), so a
  * path created with {@code java.nio.file} and one passed here name the same file.
@@ -56,7 +60,7 @@ public final class Syscalls {
     }
 
     /** mknod(2); {@code mode} carries the file type ({@link #S_IFCHR}, {@link #S_IFBLK}, {@link #S_IFIFO}). */
-    public void mknod(Path path, int mode, DeviceNumber device) throws SyscallException {
+    public void mknod(Path path, int mode, DeviceNumber device) throws IOException {
         try {
             mknod.call(cString(path), mode, device.encode());
         } catch (LastErrorException e) {
@@ -65,7 +69,7 @@ public final class Syscalls {
     }
 
     /** lchown(2): a symlink itself, never its target. */
-    public void lchown(Path path, int uid, int gid) throws SyscallException {
+    public void lchown(Path path, int uid, int gid) throws IOException {
         try {
             LibC.lchown(cString(path), uid, gid);
         } catch (LastErrorException e) {
@@ -77,7 +81,7 @@ public final class Syscalls {
      * chmod(2) with all twelve permission bits (setuid, setgid, sticky included). Follows symlinks, as
      * Linux cannot change a symlink's mode: never call it on one.
      */
-    public void chmod(Path path, int mode) throws SyscallException {
+    public void chmod(Path path, int mode) throws IOException {
         try {
             LibC.chmod(cString(path), mode & 07777);
         } catch (LastErrorException e) {
@@ -86,7 +90,7 @@ public final class Syscalls {
     }
 
     /** symlink(2) with the target stored byte for byte (java.nio would normalise it as a path). */
-    public void symlink(String target, Path link) throws SyscallException {
+    public void symlink(String target, Path link) throws IOException {
         try {
             LibC.symlink(cString(target), cString(link));
         } catch (LastErrorException e) {
@@ -96,7 +100,7 @@ public final class Syscalls {
 
     /** utimensat(2) with AT_SYMLINK_NOFOLLOW: sets a symlink's own times, in nanoseconds. */
     public void setTimesNoFollow(Path path, long atimeSeconds, long atimeNanos, long mtimeSeconds, long mtimeNanos)
-            throws SyscallException {
+            throws IOException {
         try {
             LibC.utimensat(AT_FDCWD, cString(path), new long[] {atimeSeconds, atimeNanos, mtimeSeconds, mtimeNanos},
                     AT_SYMLINK_NOFOLLOW);
@@ -106,7 +110,7 @@ public final class Syscalls {
     }
 
     /** lsetxattr(2): on a symlink, the symlink's own attribute. */
-    public void lsetxattr(Path path, String name, byte[] value) throws SyscallException {
+    public void lsetxattr(Path path, String name, byte[] value) throws IOException {
         try {
             LibC.lsetxattr(cString(path), cString(name), value, value.length, 0);
         } catch (LastErrorException e) {
@@ -115,7 +119,7 @@ public final class Syscalls {
     }
 
     /** lgetxattr(2); empty when the attribute is not set. */
-    public Optional<byte[]> lgetxattr(Path path, String name) throws SyscallException {
+    public Optional<byte[]> lgetxattr(Path path, String name) throws IOException {
         byte[] encodedPath = cString(path);
         byte[] encodedName = cString(name);
         byte[] buffer = new byte[XATTR_READ_BUFFER];
@@ -161,19 +165,24 @@ public final class Syscalls {
         return new SyscallException(call, path, errno, LibC.strerror(errno));
     }
 
-    private byte[] cString(Path path) {
+    private byte[] cString(Path path) throws CharacterCodingException {
         return cString(path.toString());
     }
 
-    /** NUL-terminated bytes; one allocation for the common all-ASCII name. */
-    private byte[] cString(String s) {
+    /**
+     * NUL-terminated bytes; one allocation for the common all-ASCII name. A name the JDK's file-name
+     * charset cannot encode fails (as {@link java.nio.file.Path#of} would) instead of becoming '?'.
+     */
+    private byte[] cString(String s) throws CharacterCodingException {
         int length = s.length();
         byte[] ascii = new byte[length + 1];
         for (int i = 0; i < length; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
-                byte[] encoded = s.getBytes(fileNameCharset);
-                return java.util.Arrays.copyOf(encoded, encoded.length + 1);
+                ByteBuffer encoded = fileNameCharset.newEncoder().encode(CharBuffer.wrap(s));
+                byte[] bytes = new byte[encoded.remaining() + 1];
+                encoded.get(bytes, 0, encoded.remaining());
+                return bytes;
             }
             ascii[i] = (byte) c;
         }

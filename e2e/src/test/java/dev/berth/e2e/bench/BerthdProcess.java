@@ -32,7 +32,7 @@ final class BerthdProcess implements AutoCloseable {
         Path dir = Files.createTempDirectory(parent, "berthd-");
         Files.writeString(dir.resolve("berth.yaml"), "");
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xss512k", "-XX:MaxRAMPercentage=25",
+        Process process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Berthd.class.getName(),
                 "--config", dir.resolve("berth.yaml").toString(), "--root", dir.resolve("root").toString(),
                 "--state", dir.resolve("state").toString())
