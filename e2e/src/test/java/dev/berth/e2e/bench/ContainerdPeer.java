@@ -1,5 +1,6 @@
 package dev.berth.e2e.bench;
 
+import dev.berth.testkit.registry.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ final class ContainerdPeer implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of(CTR.toString(), "--address", dir.resolve("containerd.sock").toString(),
                 "-n", NAMESPACE));
         argv.addAll(args);
-        return ExternalCommand.run(argv, timeoutSeconds);
+        return Processes.run(argv, timeoutSeconds);
     }
 
     void pull(String reference) throws IOException, InterruptedException {
@@ -95,7 +96,7 @@ final class ContainerdPeer implements AutoCloseable {
             for (String mount : Files.readAllLines(Path.of("/proc/self/mounts"))) {
                 String target = mount.split(" ")[1];
                 if (target.startsWith(dir.toString())) {
-                    ExternalCommand.run(List.of("umount", "-l", target), 10);
+                    Processes.run(List.of("umount", "-l", target), 10);
                 }
             }
         } catch (InterruptedException e) {

@@ -1,35 +1,41 @@
 package dev.berth.testkit.registry;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a short helper program with a timeout, returning stdout or failing with its stderr. */
-final class Processes {
+/**
+ * Runs a helper program (htpasswd, ctr, umount) with a timeout. Output goes to a file, not a pipe, so a
+ * chatty program can never block on a full pipe; it is returned, or quoted in the error.
+ */
+public final class Processes {
 
     private Processes() {
     }
 
-    static String run(List<String> argv, long timeoutSeconds) throws IOException {
-        Process process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+    public static String run(List<String> argv, long timeoutSeconds) throws IOException {
+        Path output = Files.createTempFile("berth-cmd-", ".log");
         try {
-            byte[] stdout = process.getInputStream().readAllBytes();
-            byte[] stderr = process.getErrorStream().readAllBytes();
+            Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(argv.getFirst() + " did not finish within " + timeoutSeconds + " s");
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw new IOException(String.join(" ", argv) + " did not finish within " + timeoutSeconds + " s");
             }
+            String text = Files.readString(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IOException(String.join(" ", argv.subList(0, 1)) + " failed (exit " + process.exitValue() + "): "
-                        + new String(stderr, StandardCharsets.UTF_8).strip());
+                throw new IOException(argv.getFirst() + " failed (exit " + process.exitValue() + "): " + text.strip());
             }
-            return new String(stdout, StandardCharsets.UTF_8);
+            return text;
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted running " + argv.getFirst(), e);
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 }
