@@ -331,6 +331,38 @@ class ImageServiceIntegrationTest {
     }
 
     @Test
+    void tokenAuthRegistryIsPulledThroughTheAnonymousBearerFlowWithOneTokenRequest() throws Exception {
+        try (RegistryFixture hub = RegistryFixture.startWithTokenAuth(null, null)) {
+            PushedImage pushed = new ImagePusher(hub).pushImage("library/tokened", "1", TestImage.builder()
+                    .layer(layer("t1", "token one", TestLayer.Compression.GZIP))
+                    .layer(layer("t2", "token two", TestLayer.Compression.ZSTD)).build());
+
+            String id = pull(daemon.images(), pushed.reference());
+
+            assertThat(id).isEqualTo(pushed.configDigest());
+            assertThat(hub.tokenRequests()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void tokenAuthRegistryForAUserRefusesAnonymousPullsAndAcceptsTheUser() throws Exception {
+        try (RegistryFixture hub = RegistryFixture.startWithTokenAuth("bob", "t0ken-pass")) {
+            PushedImage pushed = new ImagePusher(hub).pushImage("bob/private", "1",
+                    TestImage.builder().layer(layer("b", "bob", TestLayer.Compression.GZIP)).build());
+            PullImageRequest request = PullImageRequest.newBuilder().setImage(spec(pushed.reference())).build();
+
+            assertThatThrownBy(() -> daemon.images().pullImage(request))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
+                    .hasMessageContaining("incorrect username or password");
+
+            String id = daemon.images().pullImage(request.toBuilder()
+                    .setAuth(AuthConfig.newBuilder().setUsername("bob").setPassword("t0ken-pass")).build()).getImageRef();
+            assertThat(id).isEqualTo(pushed.configDigest());
+        }
+    }
+
+    @Test
     void dockerHubNamesComeFromAConfiguredMirrorAndConcurrentPullsShareOneDownload() throws Exception {
         PushedImage pushed = pusher.pushImage("library/busybox", "latest", TestImage.builder()
                 .layer(layer("one", "1".repeat(200_000), TestLayer.Compression.GZIP))

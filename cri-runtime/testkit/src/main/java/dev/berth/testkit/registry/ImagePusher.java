@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -197,16 +196,26 @@ public final class ImagePusher {
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException {
         request.timeout(Duration.ofSeconds(60));
-        if (registry.user() != null) {
-            String pair = registry.user() + ":" + registry.password();
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        HttpRequest built = request.build();
+        String path = built.uri().getPath();
+        String authorization = path.startsWith("/v2/") && path.contains("/blobs/") || path.contains("/manifests/")
+                ? registry.authorizationFor(repository(path)) : null;
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+            built = request.build();
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(built, HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted talking to the registry", e);
         }
+    }
+
+    private static String repository(String path) {
+        String rest = path.substring("/v2/".length());
+        int end = rest.indexOf("/blobs/") >= 0 ? rest.indexOf("/blobs/") : rest.indexOf("/manifests/");
+        return rest.substring(0, end);
     }
 
     private static void expect(HttpResponse<byte[]> response, int status, String what) throws IOException {

@@ -28,13 +28,15 @@ public final class RegistryFixture implements AutoCloseable {
     private final Process process;
     private final String user;
     private final String password;
+    private final TokenServer tokens;
 
-    private RegistryFixture(Path dir, int port, Process process, String user, String password) {
+    private RegistryFixture(Path dir, int port, Process process, String user, String password, TokenServer tokens) {
         this.dir = dir;
         this.port = port;
         this.process = process;
         this.user = user;
         this.password = password;
+        this.tokens = tokens;
     }
 
     public static boolean available() {
@@ -50,22 +52,40 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     public static RegistryFixture start() throws IOException {
-        return start(null, null);
+        return start(null, null, false);
     }
 
     public static RegistryFixture startWithBasicAuth(String user, String password) throws IOException {
-        return start(user, password);
+        return start(user, password, false);
     }
 
-    private static RegistryFixture start(String user, String password) throws IOException {
+    /**
+     * Behind Docker's token auth, as Docker Hub and ghcr.io are: a token service on 127.0.0.1 issues
+     * signed JWTs; with a null user anyone may pull (the anonymous flow), else only that user.
+     */
+    public static RegistryFixture startWithTokenAuth(String user, String password) throws IOException {
+        return start(user, password, true);
+    }
+
+    private static RegistryFixture start(String user, String password, boolean tokenAuth) throws IOException {
         requireAvailable();
         Path dir = Files.createTempDirectory("berth-registry-");
+        TokenServer tokens = tokenAuth ? new TokenServer(dir, user, password) : null;
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
             Path config = dir.resolve("config.yml");
             String auth = "";
-            if (user != null) {
+            if (tokens != null) {
+                auth = """
+                        auth:
+                          token:
+                            realm: %s
+                            service: %s
+                            issuer: %s
+                            rootcertbundle: %s
+                        """.formatted(tokens.realm(), TokenServer.SERVICE, TokenServer.ISSUER, tokens.rootCertBundle());
+            } else if (user != null) {
                 String line = Processes.run(List.of("htpasswd", "-Bbn", user, password), 30).strip();
                 Files.writeString(dir.resolve("htpasswd"), line + "\n");
                 auth = """
@@ -92,7 +112,7 @@ public final class RegistryFixture implements AutoCloseable {
                     .redirectOutput(dir.resolve("registry.log").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
-            RegistryFixture fixture = new RegistryFixture(dir, port, process, user, password);
+            RegistryFixture fixture = new RegistryFixture(dir, port, process, user, password, tokens);
             try {
                 fixture.awaitReady();
                 return fixture;
@@ -100,6 +120,9 @@ public final class RegistryFixture implements AutoCloseable {
                 last = e;
                 fixture.stopProcess();
             }
+        }
+        if (tokens != null) {
+            tokens.close();
         }
         deleteTree(dir);
         throw last;
@@ -166,12 +189,20 @@ public final class RegistryFixture implements AutoCloseable {
         return storageDir().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
     }
 
-    public String user() {
-        return user;
+    /** What the pusher sends: Basic for htpasswd, a push token for token auth, nothing for an open registry. */
+    public String authorizationFor(String repository) throws IOException {
+        if (tokens != null) {
+            return "Bearer " + tokens.issue("repository:" + repository + ":pull,push", "pusher");
+        }
+        if (user != null) {
+            return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+        return null;
     }
 
-    public String password() {
-        return password;
+    /** How many token requests the token service answered (token auth only). */
+    public int tokenRequests() {
+        return tokens == null ? 0 : tokens.requests();
     }
 
     private void stopProcess() {
@@ -189,6 +220,9 @@ public final class RegistryFixture implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopProcess();
+        if (tokens != null) {
+            tokens.close();
+        }
         deleteTree(dir);
     }
 
