@@ -8,7 +8,7 @@ import com.sun.jna.Platform;
 /**
  * The libc functions berthd calls, bound by JNA direct mapping (the fastest JNA binding: no proxy, no
  * reflection per call). Paths and names are NUL-terminated byte arrays, encoded by {@link Syscalls}.
- * Only {@link Syscalls} touches this class.
+ * Only {@link Syscalls} and {@link NamespaceCalls} touch this class.
  */
 final class LibC {
 
@@ -31,6 +31,14 @@ final class LibC {
     static native int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags) throws LastErrorException;
 
     static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
+
+    static native int unshare(int flags) throws LastErrorException;
+
+    static native int mount(byte[] source, byte[] target, byte[] fstype, long flags, byte[] data) throws LastErrorException;
+
+    static native int umount2(byte[] target, int flags) throws LastErrorException;
+
+    static native int sethostname(byte[] name, long length) throws LastErrorException;
 
     static native int geteuid();
 

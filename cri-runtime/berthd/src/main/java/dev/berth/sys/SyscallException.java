@@ -13,7 +13,7 @@ public final class SyscallException extends IOException {
     private final int errno;
 
     SyscallException(String call, Path path, int errno, String reason) {
-        super(call + " " + path + ": " + reason + " (errno " + errno + ")");
+        super(call + (path == null ? "" : " " + path) + ": " + reason + " (errno " + errno + ")");
         this.call = call;
         this.path = path;
         this.errno = errno;
