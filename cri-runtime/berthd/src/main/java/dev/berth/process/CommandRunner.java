@@ -1,0 +1,112 @@
+package dev.berth.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an external program (runc, conmon, a CNI plugin) to completion with a deadline. Output goes to
+ * temporary files rather than pipes, so a chatty program can never block on a full pipe and its stderr
+ * is kept whole for the error message. The one place berthd starts a short-lived process.
+ */
+public final class CommandRunner {
+
+    private final Path scratchDir;
+
+    /** @param scratchDir where output files live while a command runs (on tmpfs under the state dir) */
+    public CommandRunner(Path scratchDir) {
+        this.scratchDir = scratchDir;
+    }
+
+    public CommandResult run(Command command) throws IOException {
+        Files.createDirectories(scratchDir);
+        Path stdout = Files.createTempFile(scratchDir, "out-", ".log");
+        Path stderr = Files.createTempFile(scratchDir, "err-", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command.argv())
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile());
+            if (command.stdin() == null) {
+                builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            }
+            if (command.workingDir() != null) {
+                builder.directory(command.workingDir().toFile());
+            }
+            if (command.clearEnvironment()) {
+                builder.environment().clear();
+            }
+            builder.environment().putAll(command.environment());
+            Process process = builder.start();
+            if (command.stdin() != null) {
+                try (OutputStream in = process.getOutputStream()) {
+                    in.write(command.stdin());
+                } catch (IOException e) {
+                    // the program closed its stdin early; its exit status and stderr tell why
+                }
+            }
+            if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+                throw new CommandTimeoutException(command, Files.readString(stderr, StandardCharsets.UTF_8).strip());
+            }
+            return new CommandResult(command, process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                    Files.readString(stderr, StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + command.name(), e);
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    /** Runs it and fails with {@link CommandFailedException} (stderr quoted) on a non-zero exit. */
+    public CommandResult runChecked(Command command) throws IOException {
+        CommandResult result = run(command);
+        if (result.exitCode() != 0) {
+            throw new CommandFailedException(result);
+        }
+        return result;
+    }
+
+    /** What to run. {@code stdin} null means /dev/null. */
+    public record Command(List<String> argv, Duration timeout, byte[] stdin, Map<String, String> environment,
+            boolean clearEnvironment, Path workingDir) {
+
+        public Command {
+            argv = List.copyOf(argv);
+            environment = Map.copyOf(environment);
+        }
+
+        public static Command of(Duration timeout, List<String> argv) {
+            return new Command(argv, timeout, null, Map.of(), false, null);
+        }
+
+        public Command withStdin(byte[] input) {
+            return new Command(argv, timeout, input, environment, clearEnvironment, workingDir);
+        }
+
+        /** Runs with exactly this environment, nothing inherited from berthd (CNI plugins read CNI_* only). */
+        public Command withOnlyEnvironment(Map<String, String> env) {
+            return new Command(argv, timeout, stdin, env, true, workingDir);
+        }
+
+        public Command withEnvironment(Map<String, String> env) {
+            return new Command(argv, timeout, stdin, env, false, workingDir);
+        }
+
+        public String name() {
+            return Path.of(argv.getFirst()).getFileName() + (argv.size() > 1 ? " " + argv.get(1) : "");
+        }
+    }
+
+    public record CommandResult(Command command, int exitCode, String stdout, String stderr) {
+    }
+}
