@@ -69,8 +69,8 @@ public final class CniNetwork {
                     : new IOException("CNI ADD of pod " + request.podId() + " to network " + network.name()
                             + " failed: " + e.getMessage(), e);
             // Undo whatever part of the chain did run (veth, IP, iptables), as containerd does on a failed ADD.
+            delEveryPlugin(network, request, netns, portMappings, result, failure);
             try {
-                del(network, request, netns, portMappings, result);
                 runLoopback("DEL", request, netns);
             } catch (IOException | RuntimeException cleanup) {
                 failure.addSuppressed(cleanup);
@@ -171,6 +171,22 @@ public final class CniNetwork {
             byte[] stdin = configs.build(network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings),
                     prevResult);
             plugins.run("DEL", plugin.path("type").asText(), call, stdin);
+        }
+    }
+
+    /** Rollback after a failed ADD: every plugin gets its DEL even when an earlier one fails. */
+    private void delEveryPlugin(NetworkConfigList network, PodNetworkRequest request, String netns,
+            JsonNode portMappings, JsonNode partialResult, IOException failure) {
+        CniInvocation call = new CniInvocation(request.podId(), netns, POD_IFNAME, CniInvocation.podArgs(request));
+        JsonNode prevResult = PluginConfigBuilder.atLeast(network.cniVersion(), 0, 4) ? partialResult : null;
+        for (ObjectNode plugin : new ArrayList<>(network.plugins()).reversed()) {
+            try {
+                byte[] stdin = configs.build(network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings),
+                        prevResult);
+                plugins.run("DEL", plugin.path("type").asText(), call, stdin);
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 
