@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 final class CgroupTree {
 
-    private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
+    static final Duration BUSY_RETRY = Duration.ofSeconds(1);
     private static final long RETRY_PAUSE_MILLIS = 10;
 
     private CgroupTree() {
@@ -62,10 +62,10 @@ final class CgroupTree {
 
     /**
      * rmdir of {@code top} and its descendants. The kernel answers EBUSY for a moment after the last process
-     * of a cgroup has exited (it is still being torn down), hence the bounded retry.
+     * of a cgroup has exited (it is still being torn down), hence the retry until {@code deadline}
+     * ({@link System#nanoTime()}), one deadline for all hierarchies of a removal.
      */
-    static void remove(Path top, String cgroupPath) throws IOException {
-        long deadline = System.nanoTime() + BUSY_RETRY.toNanos();
+    static void remove(Path top, String cgroupPath, long deadline) throws IOException {
         for (Path dir : childrenFirst(top)) {
             removeOne(dir, cgroupPath, deadline);
         }

@@ -229,9 +229,10 @@ public final class CgroupV1Manager implements CgroupManager {
     public void remove(String cgroupPath) throws IOException {
         CgroupPath path = CgroupPath.parseNonRoot(cgroupPath, "remove");
         IOException failure = null;
+        long deadline = System.nanoTime() + CgroupTree.BUSY_RETRY.toNanos();
         for (Path mount : hierarchies) {
             try {
-                CgroupTree.remove(path.under(mount), path.toString());
+                CgroupTree.remove(path.under(mount), path.toString(), deadline);
             } catch (IOException e) {
                 if (failure == null) {
                     failure = e;

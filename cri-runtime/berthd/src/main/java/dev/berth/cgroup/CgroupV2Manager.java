@@ -169,7 +169,7 @@ public final class CgroupV2Manager implements CgroupManager {
     @Override
     public void remove(String cgroupPath) throws IOException {
         CgroupPath path = CgroupPath.parseNonRoot(cgroupPath, "remove");
-        CgroupTree.remove(path.under(mount), path.toString());
+        CgroupTree.remove(path.under(mount), path.toString(), System.nanoTime() + CgroupTree.BUSY_RETRY.toNanos());
         log.debug("cgroup {} removed", path);
     }
 
