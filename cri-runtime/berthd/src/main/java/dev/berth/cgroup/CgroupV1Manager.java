@@ -158,7 +158,12 @@ public final class CgroupV1Manager implements CgroupManager {
     private void write(CgroupPath path, String controller, String file, String value) throws IOException {
         Path dir = dir(path, controller);
         if (dir == null) {
-            log.warn("cgroup {}: {} not set to {}: controller {} is not mounted", path, file, value, controller);
+            // kubelet sends a hugetlb limit for every page size the machine has, mounted controller or not
+            if (controller.equals("hugetlb")) {
+                log.debug("cgroup {}: {} not set to {}: hugetlb is not mounted", path, file, value);
+            } else {
+                log.warn("cgroup {}: {} not set to {}: controller {} is not mounted", path, file, value, controller);
+            }
             return;
         }
         CgroupFiles.write(dir.resolve(file), value);

@@ -118,7 +118,13 @@ public final class CgroupV2Manager implements CgroupManager {
             CgroupFiles.write(dir.resolve("pids.max"), r.pidsLimit() < 0 ? "max" : Long.toString(r.pidsLimit()));
         }
         for (Map.Entry<String, Long> limit : r.hugepageLimits().entrySet()) {
-            CgroupFiles.write(dir.resolve("hugetlb." + limit.getKey() + ".max"), Long.toString(limit.getValue()));
+            Path file = dir.resolve("hugetlb." + limit.getKey() + ".max");
+            // kubelet sends a limit for every page size the machine has, hugetlb controller enabled or not
+            if (Files.exists(file)) {
+                CgroupFiles.write(file, Long.toString(limit.getValue()));
+            } else {
+                log.debug("cgroup {}: {} not set: hugetlb controller not enabled here", path, file.getFileName());
+            }
         }
         // last, so a verbatim key wins over the value derived from the structured fields
         for (Map.Entry<String, String> entry : r.unified().entrySet()) {
