@@ -1,0 +1,65 @@
+package dev.berth.oci;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the spec depends on about this host, read once at start-up so that tests can state any host instead.
+ *
+ * @param capabilities     berthd's effective capabilities: the most a container (even privileged) can get
+ * @param cgroupUnified    /sys/fs/cgroup is cgroup v2 (then containers get a cgroup namespace and "unified")
+ * @param swapAccounting   the memory controller accounts swap (memsw on v1, memory.swap.max on v2)
+ * @param hugetlb          the hugetlb controller exists
+ * @param arch             the Go-style architecture name seccomp profiles use ("amd64", "arm64", ...)
+ */
+public record HostFacts(List<String> capabilities, boolean cgroupUnified, boolean swapAccounting, boolean hugetlb,
+        String arch) {
+
+    public HostFacts {
+        capabilities = List.copyOf(capabilities);
+    }
+
+    public static HostFacts probe() throws IOException {
+        boolean unified = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+        boolean swap;
+        boolean hugetlb;
+        if (unified) {
+            String controllers = Files.readString(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+            hugetlb = controllers.contains("hugetlb");
+            // the root cgroup has no memory.swap.max; any child does when swap accounting is on
+            swap = controllers.contains("memory") && swapFileBelowRoot();
+        } else {
+            swap = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"));
+            hugetlb = Files.isDirectory(Path.of("/sys/fs/cgroup/hugetlb"));
+        }
+        return new HostFacts(LinuxCapabilities.fromMask(statusMask("CapEff")), unified, swap, hugetlb, goArch());
+    }
+
+    static long statusMask(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseUnsignedLong(line.substring(field.length() + 1).strip(), 16);
+            }
+        }
+        throw new IOException("/proc/self/status has no " + field + " line");
+    }
+
+    private static boolean swapFileBelowRoot() throws IOException {
+        try (var children = Files.list(Path.of("/sys/fs/cgroup"))) {
+            return children.filter(Files::isDirectory).anyMatch(dir -> Files.exists(dir.resolve("memory.swap.max")));
+        }
+    }
+
+    private static String goArch() {
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        return switch (arch) {
+            case "x86_64", "amd64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            case "x86", "i386", "i686" -> "x86";
+            default -> arch;
+        };
+    }
+}

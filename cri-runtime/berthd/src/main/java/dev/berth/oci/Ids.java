@@ -1,0 +1,27 @@
+package dev.berth.oci;
+
+import java.util.Optional;
+
+/** Numeric uids and gids as Linux accepts them: 0 to 2^32-2 ((uid_t) -1 means "no change" to the kernel). */
+final class Ids {
+
+    static final long MAX_ID = 0xFFFF_FFFEL;
+
+    private Ids() {
+    }
+
+    static Optional<Long> parse(String text) {
+        if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(Character::isDigit)) {
+            return Optional.empty();
+        }
+        long value = Long.parseLong(text);
+        return value <= MAX_ID ? Optional.of(value) : Optional.empty();
+    }
+
+    static long check(long id, String what) throws InvalidContainerConfigException {
+        if (id < 0 || id > MAX_ID) {
+            throw new InvalidContainerConfigException(what + " " + id + " is out of range (0.." + MAX_ID + ")");
+        }
+        return id;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.berth.oci;
+
+import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who the container runs as. The pod's run_as_user wins over run_as_username, which wins over the image's USER
+ * ("uid", "name", "uid:gid", "name:group"); names are looked up in the image's own /etc/passwd and /etc/group.
+ * Supplementary groups follow containerd (1.6.18+/1.7): the primary gid, every group of /etc/group listing the
+ * user, then the pod's supplemental_groups.
+ */
+final class UserResolver {
+
+    ResolvedUser resolve(LinuxContainerSecurityContext sc, String imageUser, RootfsFiles rootfs)
+            throws InvalidContainerConfigException, IOException {
+        EtcFiles etc = EtcFiles.read(rootfs);
+        String userPart;
+        String groupPart = null;
+        if (sc.hasRunAsUser()) {
+            userPart = Long.toString(Ids.check(sc.getRunAsUser().getValue(), "run_as_user"));
+        } else if (!sc.getRunAsUsername().isEmpty()) {
+            userPart = sc.getRunAsUsername();
+        } else {
+            String spec = imageUser == null ? "" : imageUser.strip();
+            int colon = spec.indexOf(':');
+            userPart = colon < 0 ? spec : spec.substring(0, colon);
+            groupPart = colon < 0 ? null : spec.substring(colon + 1);
+        }
+
+        long uid;
+        Optional<EtcFiles.PasswdEntry> entry;
+        Optional<Long> numericUid = Ids.parse(userPart);
+        if (userPart.isEmpty()) {
+            uid = 0;
+            entry = etc.userById(0);
+        } else if (numericUid.isPresent()) {
+            uid = numericUid.get();
+            entry = etc.userById(uid);
+        } else {
+            entry = etc.userByName(userPart);
+            if (entry.isEmpty()) {
+                throw new InvalidContainerConfigException(
+                        "user \"" + userPart + "\" is not in the image's /etc/passwd");
+            }
+            uid = entry.get().uid();
+        }
+
+        long gid = entry.map(EtcFiles.PasswdEntry::gid).orElse(0L);
+        if (groupPart != null && !groupPart.isEmpty()) {
+            gid = groupId(groupPart, etc);
+        }
+        if (sc.hasRunAsGroup()) {
+            gid = Ids.check(sc.getRunAsGroup().getValue(), "run_as_group");
+        }
+
+        Set<Long> additional = new LinkedHashSet<>();
+        additional.add(gid);
+        entry.ifPresent(e -> additional.addAll(etc.groupsListing(e.name())));
+        for (long supplemental : sc.getSupplementalGroupsList()) {
+            additional.add(Ids.check(supplemental, "supplemental group"));
+        }
+        return new ResolvedUser(uid, gid, List.copyOf(additional));
+    }
+
+    private static long groupId(String group, EtcFiles etc) throws InvalidContainerConfigException {
+        Optional<Long> numeric = Ids.parse(group);
+        if (numeric.isPresent()) {
+            return numeric.get();
+        }
+        return etc.groupByName(group).map(EtcFiles.GroupEntry::gid).orElseThrow(() ->
+                new InvalidContainerConfigException("group \"" + group + "\" is not in the image's /etc/group"));
+    }
+}
