@@ -51,6 +51,11 @@ public final class Conmon {
     public ConmonStarted create(ConmonLaunch launch, OciRuntime runtime) throws IOException {
         String id = launch.containerId();
         long deadline = System.nanoTime() + launch.timeout().toNanos();
+        // checked on disk, not with `runtime state`, to keep a process off the create path; without it the
+        // failure clean-up below would force-delete the live container that already holds this id
+        if (Files.exists(runtime.root().resolve(id))) {
+            throw new OciRuntimeException("container " + id + " already exists in " + runtime.root());
+        }
         prepare(launch);
         // conmon's working directory is where it drops its second "oom" marker; keep it in the bundle as CRI-O does
         Command command = new Command(commandLine.create(launch, runtime), launch.timeout(), null, Map.of(), false,

@@ -184,4 +184,59 @@ class ConmonTest {
         assertThat(lines).anySatisfy(line -> assertThat(line).matches(CRI_LINE).contains(" stdout F hello-tty"));
         assertThat(lines).noneSatisfy(line -> assertThat(line).contains(" stderr "));
     }
+
+    @Test
+    void anOomKilledContainerLeavesConmonsOomMarker() throws Exception {
+        Path bundle = fixture.bundle("oom", List.of("sh", "-c", "a=xxxxxxxx; while true; do a=$a$a; done"), false);
+        fixture.editSpec(bundle, spec -> ((ObjectNode) spec.get("linux")).putObject("resources").putObject("memory")
+                .put("limit", 16L << 20).put("swap", 16L << 20));
+        fixture.track(fixture.conmon.create(fixture.launch("oom", bundle, false), fixture.runtime));
+        fixture.runtime.start("oom");
+
+        assertThat(fixture.awaitExit("oom")).isEqualTo(137);
+        assertThat(fixture.exitFiles.oomKilled(fixture.persistDir("oom"))).isTrue();
+    }
+
+    @Test
+    void aMissingEntrypointFailsAlreadyAtCreateWithRuncsMessage() throws Exception {
+        // runc 1.1 looks the executable up before it parks on the exec fifo, so this fails at create, not start
+        assertThatThrownBy(() -> fixture.create("nope", List.of("/nope")))
+                .isInstanceOf(OciRuntimeException.class)
+                .hasMessageContaining("runc create nope failed")
+                .hasMessageContaining("exec: \"/nope\": stat /nope: no such file or directory");
+        assertThat(fixture.runtime.state("nope")).isEmpty();
+        assertThat(fixture.liveConmons("nope")).isEmpty();
+    }
+
+    @Test
+    void aNonExecutableEntrypointFailsAtCreateToo() throws Exception {
+        Path bundle = fixture.bundle("noexec", List.of("/bin/data"), false);
+        Files.writeString(bundle.resolve("rootfs/bin/data"), "not a program");
+
+        assertThatThrownBy(() -> fixture.conmon.create(fixture.launch("noexec", bundle, false), fixture.runtime))
+                .isInstanceOf(OciRuntimeException.class)
+                .hasMessageContaining("exec: \"/bin/data\": permission denied");
+        assertThat(fixture.runtime.state("noexec")).isEmpty();
+    }
+
+    @Test
+    void creatingAnIdThatExistsFailsAndLeavesTheExistingContainerAlone() throws Exception {
+        fixture.create("twice", List.of("sleep", "1000"));
+        fixture.runtime.start("twice");
+        Path otherBundle = fixture.bundle("twice-again", List.of("sleep", "1000"), false);
+
+        assertThatThrownBy(() -> fixture.conmon.create(fixture.launch("twice", otherBundle, false), fixture.runtime))
+                .isInstanceOf(OciRuntimeException.class).hasMessageContaining("twice already exists");
+        assertThat(fixture.runtime.state("twice").orElseThrow().status()).isEqualTo("running");
+    }
+
+    @Test
+    void ttyOutputEndsItsLinesWithTheTerminalsCarriageReturn() throws Exception {
+        Path bundle = fixture.bundle("ttycr", List.of("echo", "hi"), true);
+        fixture.track(fixture.conmon.create(fixture.launch("ttycr", bundle, true), fixture.runtime));
+        fixture.runtime.start("ttycr");
+        fixture.awaitExit("ttycr");
+
+        assertThat(Files.readString(fixture.logPath("ttycr"))).endsWith(" stdout F hi\r\n");
+    }
 }
