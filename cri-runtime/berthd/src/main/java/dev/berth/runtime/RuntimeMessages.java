@@ -1,0 +1,47 @@
+package dev.berth.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what runc writes about a failure into one readable line: the {@code msg} of its error entries,
+ * whether it logged them as logrus text on stderr or as JSON lines ({@code --log-format json}).
+ */
+final class RuntimeMessages {
+
+    private static final Pattern TEXT_ENTRY = Pattern.compile("level=(error|fatal) msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private final ObjectMapper json = new ObjectMapper();
+
+    String readable(String output) {
+        List<String> messages = new ArrayList<>();
+        for (String line : output.strip().split("\n")) {
+            String message = errorMessage(line.strip());
+            if (message != null) {
+                messages.add(message);
+            }
+        }
+        return messages.isEmpty() ? output.strip() : String.join("; ", messages);
+    }
+
+    private String errorMessage(String line) {
+        if (line.startsWith("{")) {
+            try {
+                JsonNode node = json.readTree(line);
+                String level = node.path("level").asText();
+                return level.equals("error") || level.equals("fatal") ? node.path("msg").asText() : null;
+            } catch (IOException e) {
+                return line;
+            }
+        }
+        Matcher matcher = TEXT_ENTRY.matcher(line);
+        if (matcher.find()) {
+            return matcher.group(2).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        return line.isEmpty() || line.contains("level=") ? null : line;
+    }
+}
