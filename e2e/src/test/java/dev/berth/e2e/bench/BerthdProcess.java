@@ -52,6 +52,11 @@ final class BerthdProcess implements AutoCloseable {
         return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.SECONDS);
     }
 
+    /** Its CRI socket, for a client of one's own (the pod benchmark's {@link CriClient}). */
+    Path socket() {
+        return dir.resolve("state/berth.sock");
+    }
+
     Path root() {
         return dir.resolve("root");
     }
