@@ -77,6 +77,11 @@ final class BerthdProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // What a failed run leaves (containers, conmons, rootfs and netns mounts) must go before the files.
+        HostCleanup cleanup = new HostCleanup(new dev.berth.process.CommandRunner(Path.of(System.getProperty("java.io.tmpdir"))));
+        cleanup.deleteRuncContainersBelow(dir);
+        cleanup.killProcessesMentioning(dir.toString());
+        cleanup.unmountBelow(dir);
         dev.berth.store.Directories.deleteRecursively(dir);
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.e2e.bench;
 
+import dev.berth.cri.v1.PodSandbox;
 import dev.berth.cri.v1.RuntimeCondition;
 import dev.berth.cri.v1.StatusRequest;
 import dev.berth.process.CommandRunner;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * containerd 1.6 with its CRI plugin, as a kubelet node runs it, but entirely inside one temporary
- * directory: root, state, sockets, the shims' runc root, pod netns mounts, registry hosts config. It
+ * directory (and one under /run for state, sockets, the shims' runc root and pod netns mounts); only
+ * the shims' own sockets go to containerd 1.6's fixed /run/containerd/s. It
  * pulls its sandbox image from the bench's plain-HTTP registry on 127.0.0.1 (there is no other
  * network), uses the cgroupfs driver, and may not lower OOM scores (this host lacks CAP_SYS_RESOURCE).
  */
@@ -28,15 +29,17 @@ final class ContainerdCri implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerdCri.class);
 
     private final Path dir;
+    private final Path runDir;
     private final Process process;
     private final CriClient client;
     private final CommandRunner commands;
 
-    private ContainerdCri(Path dir, Process process, CommandRunner commands) {
+    private ContainerdCri(Path dir, Path runDir, Process process, CommandRunner commands) {
         this.dir = dir;
+        this.runDir = runDir;
         this.process = process;
         this.commands = commands;
-        this.client = CriClient.connect(dir.resolve("containerd.sock"));
+        this.client = CriClient.connect(runDir.resolve("containerd.sock"));
     }
 
     static boolean available() {
@@ -50,17 +53,20 @@ final class ContainerdCri implements AutoCloseable {
     static ContainerdCri start(Path parent, String registryHostPort, String sandboxImage, BenchNetwork network,
             CommandRunner commands) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(parent, "containerd-cri-");
+        // containerd refuses socket paths over 104 bytes, so sockets and state (tmpfs, as on a node) live
+        // in a short directory of their own rather than below the bench's.
+        Path runDir = Files.createTempDirectory(Path.of("/run"), "berth-ctd-");
         Path hosts = Files.createDirectories(dir.resolve("certs.d").resolve(registryHostPort));
         Files.writeString(hosts.resolve("hosts.toml"), """
                 server = "http://%1$s"
                 [host."http://%1$s"]
                   capabilities = ["pull", "resolve"]
                 """.formatted(registryHostPort));
-        Files.writeString(dir.resolve("config.toml"), config(dir, sandboxImage, network));
+        Files.writeString(dir.resolve("config.toml"), config(dir, runDir, sandboxImage, network));
         Process process = new ProcessBuilder(CONTAINERD.toString(), "--config", dir.resolve("config.toml").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        ContainerdCri peer = new ContainerdCri(dir, process, commands);
+        ContainerdCri peer = new ContainerdCri(dir, runDir, process, commands);
         try {
             peer.awaitRuntimeReady();
             return peer;
@@ -70,17 +76,17 @@ final class ContainerdCri implements AutoCloseable {
         }
     }
 
-    private static String config(Path dir, String sandboxImage, BenchNetwork network) {
+    private static String config(Path dir, Path runDir, String sandboxImage, BenchNetwork network) {
         return """
                 version = 2
                 root = "%1$s/root"
-                state = "%1$s/state"
+                state = "%6$s/state"
                 [grpc]
-                  address = "%1$s/containerd.sock"
+                  address = "%6$s/containerd.sock"
                   max_recv_message_size = 16777216
                   max_send_message_size = 16777216
                 [ttrpc]
-                  address = "%1$s/containerd.sock.ttrpc"
+                  address = "%6$s/containerd.sock.ttrpc"
                 [plugins."io.containerd.internal.v1.opt"]
                   path = "%1$s/opt"
                 [plugins."io.containerd.grpc.v1.cri"]
@@ -97,7 +103,7 @@ final class ContainerdCri implements AutoCloseable {
                       runtime_type = "io.containerd.runc.v2"
                       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
                         BinaryName = "%3$s"
-                        Root = "%1$s/runc"
+                        Root = "%6$s/runc"
                         SystemdCgroup = false
                   [plugins."io.containerd.grpc.v1.cri".cni]
                     bin_dir = "%4$s"
@@ -105,7 +111,7 @@ final class ContainerdCri implements AutoCloseable {
                     max_conf_num = 1
                   [plugins."io.containerd.grpc.v1.cri".registry]
                     config_path = "%1$s/certs.d"
-                """.formatted(dir, sandboxImage, RUNC, network.binDir(), network.confDir());
+                """.formatted(dir, sandboxImage, RUNC, network.binDir(), network.confDir(), runDir);
     }
 
     private void awaitRuntimeReady() throws IOException, InterruptedException {
@@ -145,7 +151,7 @@ final class ContainerdCri implements AutoCloseable {
     /** Resident memory of its shims (one per pod in 1.6), which hold what containerd delegates per pod. */
     long shimsRssKib() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(l -> l.contains("containerd-shim") && l.contains(dir.toString()))
+                .filter(p -> p.info().commandLine().map(l -> l.contains("containerd-shim") && l.contains(runDir.toString()))
                         .orElse(false))
                 .mapToLong(p -> {
                     try {
@@ -171,6 +177,7 @@ final class ContainerdCri implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        removeRemainingPods();
         client.close();
         process.destroy();
         try {
@@ -181,26 +188,54 @@ final class ContainerdCri implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         HostCleanup cleanup = new HostCleanup(commands);
-        killLeftoverContainers();
-        List<Long> shims = cleanup.killProcessesMentioning(dir.toString());
+        cleanup.deleteRuncContainersBelow(runDir);
+        List<Long> shims = cleanup.killProcessesMentioning(runDir.toString());
         if (!shims.isEmpty()) {
             LOG.warn("killed {} containerd shims left after the run: {}", shims.size(), shims);
+            deleteShimSockets();
         }
-        cleanup.unmountBelow(dir);
-        dev.berth.store.Directories.deleteRecursively(dir);
+        for (Path tree : List.of(runDir, dir)) {
+            cleanup.unmountBelow(tree);
+            dev.berth.store.Directories.deleteRecursively(tree);
+        }
     }
 
-    private void killLeftoverContainers() throws IOException {
-        Path runcRoot = dir.resolve("runc/k8s.io");
-        if (!Files.isDirectory(runcRoot)) {
+    /** What kubelet would do before stopping the node's runtime; pods that will not go are left to the fallback. */
+    private void removeRemainingPods() {
+        if (!process.isAlive()) {
             return;
         }
-        String ids = commands.run(CommandRunner.Command.of(Duration.ofSeconds(20),
-                List.of(RUNC.toString(), "--root", runcRoot.toString(), "list", "-q"))).stdout();
-        for (String id : ids.lines().filter(l -> !l.isBlank()).toList()) {
-            LOG.warn("containerd left container {} behind; deleting it", id);
-            commands.run(CommandRunner.Command.of(Duration.ofSeconds(20),
-                    List.of(RUNC.toString(), "--root", runcRoot.toString(), "delete", "-f", id)));
+        try {
+            for (PodSandbox pod : client.listPodSandboxes()) {
+                try {
+                    client.stopAndRemovePodSandbox(pod.getId());
+                } catch (StatusRuntimeException e) {
+                    LOG.warn("containerd could not remove pod {}: {}", pod.getId(), e.getStatus());
+                }
+            }
+        } catch (StatusRuntimeException e) {
+            LOG.warn("containerd did not list its pods: {}", e.getStatus());
+        }
+    }
+
+    /**
+     * A killed shim cannot remove its socket, which containerd 1.6 puts in the fixed /run/containerd/s
+     * whatever its state dir; each task's bundle names its shim's socket in a file "address".
+     */
+    private void deleteShimSockets() throws IOException {
+        Path tasks = runDir.resolve("state/io.containerd.runtime.v2.task");
+        if (!Files.isDirectory(tasks)) {
+            return;
+        }
+        List<Path> addresses;
+        try (var walk = Files.walk(tasks, 3)) {
+            addresses = walk.filter(p -> p.getFileName().toString().equals("address")).toList();
+        }
+        for (Path address : addresses) {
+            String socket = Files.readString(address).strip().replaceFirst("^unix://", "");
+            if (socket.startsWith("/run/containerd/s/")) {
+                Files.deleteIfExists(Path.of(socket));
+            }
         }
     }
 }

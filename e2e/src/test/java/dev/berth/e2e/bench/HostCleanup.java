@@ -18,12 +18,33 @@ import java.util.List;
 final class HostCleanup {
 
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+    private static final String RUNC = "/usr/sbin/runc";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
 
     private final CommandRunner commands;
 
     HostCleanup(CommandRunner commands) {
         this.commands = commands;
+    }
+
+    /**
+     * Force-deletes every container of every runc root found below {@code dir} (a runc root holds one
+     * {@code <id>/state.json} per container), whichever runtime made it: the containers' processes
+     * outlive a daemon and its shims or conmons, so killing those is not enough.
+     */
+    void deleteRuncContainersBelow(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> states;
+        try (var walk = Files.walk(dir, 8)) {
+            states = walk.filter(p -> p.getFileName().toString().equals("state.json")).toList();
+        }
+        for (Path state : states) {
+            Path container = state.getParent();
+            commands.run(CommandRunner.Command.of(COMMAND_TIMEOUT, List.of(RUNC, "--root",
+                    container.getParent().toString(), "delete", "-f", container.getFileName().toString())));
+        }
     }
 
     /** Lazily unmounts every mount point at or below {@code dir}, deepest first. */
@@ -86,12 +107,24 @@ final class HostCleanup {
         long self = ProcessHandle.current().pid();
         ProcessHandle.allProcesses()
                 .filter(p -> p.pid() != self)
-                .filter(p -> p.info().commandLine().map(line -> line.contains(marker)).orElse(false))
+                .filter(p -> commandLine(p.pid()).contains(marker))
                 .forEach(p -> {
                     if (p.destroyForcibly()) {
                         killed.add(p.pid());
                     }
                 });
         return killed;
+    }
+
+    /**
+     * From /proc: ProcessHandle.Info has no command line for a process whose binary lives in another
+     * mount namespace (a container's). Empty once the process is gone.
+     */
+    static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ').strip();
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

@@ -43,7 +43,7 @@ final class PodStartReport {
             out.printf("goal berthd ListContainers p50 < 2 ms: %s%n", verdict(p50 < 2.0));
         }
         out.println();
-        out.printf("%-24s %12s %14s %18s%n", "RSS", "idle MiB", "N pods MiB", "per-pod helpers MiB");
+        out.printf("%-24s %12s %14s %18s%n", "RSS", "idle MiB", r.pods() + " pods MiB", "per-pod helpers MiB");
         for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
             out.printf("%-24s %12s %14s %18s%n", c.name(), mib(c.idleRssKib()), mib(c.busyRssKib()), mib(c.helpersRssKib()));
         }
