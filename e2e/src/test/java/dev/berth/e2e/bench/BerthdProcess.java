@@ -52,6 +52,11 @@ final class BerthdProcess implements AutoCloseable {
         return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.SECONDS);
     }
 
+    /** Its CRI socket, for a client of one's own (the pod benchmark's {@link CriClient}). */
+    Path socket() {
+        return dir.resolve("state/berth.sock");
+    }
+
     Path root() {
         return dir.resolve("root");
     }
@@ -72,6 +77,11 @@ final class BerthdProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // What a failed run leaves (containers, conmons, rootfs and netns mounts) must go before the files.
+        HostCleanup cleanup = new HostCleanup(new dev.berth.process.CommandRunner(Path.of(System.getProperty("java.io.tmpdir"))));
+        cleanup.deleteRuncContainersBelow(dir);
+        cleanup.killProcessesMentioning(dir.toString());
+        cleanup.unmountBelow(dir);
         dev.berth.store.Directories.deleteRecursively(dir);
     }
 }

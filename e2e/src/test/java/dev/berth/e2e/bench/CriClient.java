@@ -1,0 +1,122 @@
+package dev.berth.e2e.bench;
+
+import dev.berth.cri.v1.Container;
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.CreateContainerRequest;
+import dev.berth.cri.v1.ImageServiceGrpc;
+import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.ListContainersRequest;
+import dev.berth.cri.v1.ListPodSandboxRequest;
+import dev.berth.cri.v1.PodSandbox;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PullImageRequest;
+import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.RuntimeServiceGrpc;
+import dev.berth.cri.v1.StartContainerRequest;
+import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.cri.v1.VersionRequest;
+import dev.berth.cri.v1.VersionResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A CRI runtime.v1 client on a unix socket, as kubelet connects: Netty epoll, plaintext, 16 MiB
+ * messages, a deadline on every call. Speaks to any CRI runtime, so berthd and containerd are timed
+ * through exactly the same client code.
+ */
+public final class CriClient implements AutoCloseable {
+
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    private static final long CALL_DEADLINE_SECONDS = 60;
+    private static final long PULL_DEADLINE_SECONDS = 300;
+
+    private final Path socket;
+    private final EpollEventLoopGroup loop = new EpollEventLoopGroup(1);
+    private final ManagedChannel channel;
+
+    private CriClient(Path socket) {
+        this.socket = socket;
+        this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollDomainSocketChannel.class)
+                .eventLoopGroup(loop)
+                .usePlaintext()
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .build();
+    }
+
+    /** Connects lazily: the first call fails with UNAVAILABLE if nothing listens on {@code socket}. */
+    public static CriClient connect(Path socket) {
+        return new CriClient(socket);
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
+        return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
+    }
+
+    public ImageServiceGrpc.ImageServiceBlockingStub images() {
+        return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(PULL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
+    }
+
+    public VersionResponse version() {
+        return runtime().version(VersionRequest.newBuilder().setVersion("v1").build());
+    }
+
+    /** Pulls {@code reference}; returns the image ref the runtime answers (its image ID). */
+    public String pullImage(String reference) {
+        return images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build())
+                .getImageRef();
+    }
+
+    /** RunPodSandbox with the default runtime handler; returns the sandbox ID. */
+    public String runPodSandbox(PodSandboxConfig config) {
+        return runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    }
+
+    /** CreateContainer in {@code podId}; returns the container ID. */
+    public String createContainer(String podId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
+        return runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(config)
+                .setSandboxConfig(sandboxConfig).build()).getContainerId();
+    }
+
+    public void startContainer(String containerId) {
+        runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+    }
+
+    /** What kubelet does to delete a pod: stop the sandbox (and its containers), then remove it. */
+    public void stopAndRemovePodSandbox(String podId) {
+        runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+    }
+
+    public List<Container> listContainers() {
+        return runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList();
+    }
+
+    public List<PodSandbox> listPodSandboxes() {
+        return runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList();
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}

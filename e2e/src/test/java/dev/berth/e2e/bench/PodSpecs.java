@@ -1,0 +1,56 @@
+package dev.berth.e2e.bench;
+
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxMetadata;
+import java.nio.file.Path;
+
+/**
+ * The pods the benchmark starts, shaped as kubelet sends them: unique name/uid/namespace per pod, a
+ * log directory per pod ({@code <namespace>_<name>_<uid>} under {@code logRoot}), a cgroupfs parent
+ * per pod under {@code cgroupRoot}, no host ports; one container running {@code sleep 3600} from
+ * {@code image}, logging to {@code c.log}.
+ *
+ * @param run        tells this run's pods from any other's (names, uids, the label)
+ * @param cgroupRoot relative to each hierarchy's root, e.g. {@code berth-bench}
+ */
+record PodSpecs(String run, Path logRoot, String image, String cgroupRoot) {
+
+    static final String RUN_LABEL = "dev.berth.bench/run";
+
+    String namespace() {
+        return "bench-" + run;
+    }
+
+    String uid(int index) {
+        return run + "-uid-" + index;
+    }
+
+    Path logDirectory(int index) {
+        return logRoot.resolve(namespace() + "_pod-" + index + "_" + uid(index));
+    }
+
+    PodSandboxConfig sandbox(int index) {
+        String name = "pod-" + index;
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setUid(uid(index)).setNamespace(namespace()))
+                .setHostname(name)
+                .setLogDirectory(logDirectory(index).toString())
+                .putLabels(RUN_LABEL, run)
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("/" + cgroupRoot + "/pod" + uid(index)))
+                .build();
+    }
+
+    ContainerConfig container(int index) {
+        return ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("sleep"))
+                .setImage(ImageSpec.newBuilder().setImage(image))
+                .addCommand("sleep").addCommand("3600")
+                .setLogPath("c.log")
+                .putLabels(RUN_LABEL, run)
+                .build();
+    }
+}

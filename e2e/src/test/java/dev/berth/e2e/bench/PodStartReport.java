@@ -1,0 +1,83 @@
+package dev.berth.e2e.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/** Prints {@link PodStartBenchmark}'s figures with the goals beside them. */
+final class PodStartReport {
+
+    private final PrintStream out;
+
+    PodStartReport(PrintStream out) {
+        this.out = out;
+    }
+
+    void print(PodStartBenchmark.Result r) {
+        List<PodStartBenchmark.Column> columns = List.of(r.berthd(), r.containerd(), r.floor());
+        out.println();
+        out.printf("POD START BENCHMARK: %d pods per runtime started one after another (the first a warm-up, not counted),"
+                + " interleaved across runtimes; busybox sleep 3600, image pulled%n", r.pods());
+        out.printf("%-24s %6s %10s %10s %10s %10s%n", "pod start", "n", "median ms", "p95 ms", "min ms", "max ms");
+        for (PodStartBenchmark.Column c : columns) {
+            if (c.ran()) {
+                Percentiles p = Percentiles.of(c.podStartMillis());
+                out.printf("%-24s %6d %10.1f %10.1f %10.1f %10.1f%n", c.name(), p.count(), p.median(), p.p95(), p.min(), p.max());
+            } else {
+                out.printf("%-24s skipped: %s%n", c.name(), c.skipped() == null ? "no samples" : c.skipped());
+            }
+        }
+        goals(r);
+        out.println();
+        out.printf("%-24s %6s %10s %10s   (%d calls, %d pods running)%n", "ListContainers", "listed", "p50 ms", "p95 ms",
+                PodStartBenchmark.LIST_CALLS, r.pods());
+        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
+            if (c.ran() && !c.listContainersMillis().isEmpty()) {
+                Percentiles p = Percentiles.of(c.listContainersMillis());
+                out.printf("%-24s %6d %10.2f %10.2f%n", c.name(), c.listedContainers(), p.median(), p.p95());
+            } else {
+                out.printf("%-24s not measured%n", c.name());
+            }
+        }
+        if (r.berthd().ran() && !r.berthd().listContainersMillis().isEmpty()) {
+            double p50 = Percentiles.of(r.berthd().listContainersMillis()).median();
+            out.printf("goal berthd ListContainers p50 < 2 ms: %s%n", verdict(p50 < 2.0));
+        }
+        out.println();
+        out.printf("%-24s %12s %14s %18s%n", "RSS", "idle MiB", r.pods() + " pods MiB", "per-pod helpers MiB");
+        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
+            out.printf("%-24s %12s %14s %18s%n", c.name(), mib(c.idleRssKib()), mib(c.busyRssKib()), mib(c.helpersRssKib()));
+        }
+        out.println("(daemon process only; containerd's helpers are its shims; berthd's conmons are not counted)");
+        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
+            if (!c.removeMillis().isEmpty()) {
+                Percentiles p = Percentiles.of(c.removeMillis());
+                out.printf("StopPodSandbox + RemovePodSandbox, %s: median %.1f ms, p95 %.1f ms (n=%d)%n", c.name(),
+                        p.median(), p.p95(), p.count());
+            }
+        }
+    }
+
+    private void goals(PodStartBenchmark.Result r) {
+        if (!r.berthd().ran()) {
+            out.println("goals: not checked, berthd did not run");
+            return;
+        }
+        double berthd = Percentiles.of(r.berthd().podStartMillis()).median();
+        if (r.containerd().ran()) {
+            double containerd = Percentiles.of(r.containerd().podStartMillis()).median();
+            out.printf("goal berthd median <= containerd's: %.2fx  %s%n", berthd / containerd, verdict(berthd <= containerd));
+        }
+        if (r.floor().ran()) {
+            double floor = Percentiles.of(r.floor().podStartMillis()).median();
+            out.printf("goal berthd median <= 2x floor:     %.2fx  %s%n", berthd / floor, verdict(berthd <= 2 * floor));
+        }
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "PASS" : "MISS";
+    }
+
+    private static String mib(long kib) {
+        return kib < 0 ? "-" : String.format("%.1f", kib / 1024.0);
+    }
+}
