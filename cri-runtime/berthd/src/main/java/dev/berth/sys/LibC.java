@@ -8,7 +8,7 @@ import com.sun.jna.Platform;
 /**
  * The libc functions berthd calls, bound by JNA direct mapping (the fastest JNA binding: no proxy, no
  * reflection per call). Paths and names are NUL-terminated byte arrays, encoded by {@link Syscalls}.
- * Only {@link Syscalls} and {@link NamespaceCalls} touch this class.
+ * Only the public classes of this package touch it.
  */
 final class LibC {
 

@@ -1,0 +1,73 @@
+package dev.berth.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records of one kind (sandboxes, containers) by ID: each a JSON file written atomically, mirrored in
+ * memory so reads and list calls never touch the disk.
+ */
+public final class RecordStore<T> {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordStore.class);
+
+    private final Path dir;
+    private final Json json;
+    private final Function<T, String> idOf;
+    private final Map<String, T> byId = new ConcurrentHashMap<>();
+
+    public RecordStore(Path dir, Json json, Class<T> type, Function<T, String> idOf) throws IOException {
+        this.dir = dir;
+        this.json = json;
+        this.idOf = idOf;
+        Files.createDirectories(dir);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().startsWith(".")) {
+                    Files.deleteIfExists(file);
+                    continue;
+                }
+                try {
+                    T record = json.read(file, type);
+                    byId.put(idOf.apply(record), record);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("ignoring unreadable record {}: {}", file, e.toString());
+                }
+            }
+        }
+    }
+
+    public Optional<T> get(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public List<T> all() {
+        return new ArrayList<>(byId.values());
+    }
+
+    /** Writes the record durably, then makes it visible. */
+    public void put(T record) throws IOException {
+        String id = idOf.apply(record);
+        json.writeAtomically(file(id), record);
+        byId.put(id, record);
+    }
+
+    public void remove(String id) throws IOException {
+        Files.deleteIfExists(file(id));
+        byId.remove(id);
+    }
+
+    private Path file(String id) {
+        return dir.resolve(id + ".json");
+    }
+}

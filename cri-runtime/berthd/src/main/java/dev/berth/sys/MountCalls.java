@@ -1,0 +1,61 @@
+package dev.berth.sys;
+
+import com.sun.jna.LastErrorException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** mount(2) and umount2(2) for container root filesystems and pod-wide tmpfs. */
+public final class MountCalls {
+
+    private static final long MS_NODEV = 4;
+    private static final long MS_NOSUID = 2;
+    private static final long MS_NOEXEC = 8;
+    private static final int MNT_DETACH = 2;
+
+    /** The kernel refuses mount options longer than a page; overlay's lowerdir list is what grows. */
+    public static final int MAX_MOUNT_DATA = 4095;
+
+    public void mountOverlay(Path target, String options) throws IOException {
+        if (options.length() > MAX_MOUNT_DATA) {
+            throw new IOException("overlay mount options for " + target + " are " + options.length()
+                    + " bytes, over the kernel's page-size limit");
+        }
+        try {
+            LibC.mount(c("overlay"), c(target.toString()), c("overlay"), 0, c(options));
+        } catch (LastErrorException e) {
+            throw failure("mount overlay", target, e);
+        }
+    }
+
+    /** A tmpfs like the one runc gives /dev/shm: nosuid, nodev, noexec, mode 1777. */
+    public void mountTmpfs(Path target, long sizeBytes) throws IOException {
+        try {
+            LibC.mount(c("shm"), c(target.toString()), c("tmpfs"), MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                    c("mode=1777,size=" + sizeBytes));
+        } catch (LastErrorException e) {
+            throw failure("mount tmpfs", target, e);
+        }
+    }
+
+    /** Lazily unmounts; a path that is not (or no longer) a mount point is not an error. */
+    public void unmount(Path target) throws IOException {
+        try {
+            LibC.umount2(c(target.toString()), MNT_DETACH);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EINVAL && e.getErrorCode() != Errno.ENOENT) {
+                throw failure("umount", target, e);
+            }
+        }
+    }
+
+    private static byte[] c(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(bytes, bytes.length + 1);
+    }
+
+    private static SyscallException failure(String call, Path path, LastErrorException e) {
+        return new SyscallException(call, path, e.getErrorCode(), LibC.strerror(e.getErrorCode()));
+    }
+}
