@@ -2,6 +2,9 @@ package dev.berth.cri;
 
 import dev.berth.image.reference.InvalidReferenceException;
 import dev.berth.images.PullException;
+import dev.berth.oci.InvalidContainerConfigException;
+import dev.berth.store.ConflictException;
+import dev.berth.store.NotFoundException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
@@ -34,6 +37,10 @@ final class GrpcErrors {
             case InvalidReferenceException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case PullException e -> pullStatus(e.kind()).withDescription(e.getMessage());
+            case NotFoundException e -> Status.NOT_FOUND.withDescription(e.getMessage());
+            case ConflictException e -> (e.kind() == ConflictException.Kind.ALREADY_EXISTS ? Status.ALREADY_EXISTS
+                    : Status.FAILED_PRECONDITION).withDescription(e.getMessage());
+            case InvalidContainerConfigException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             default -> Status.INTERNAL.withDescription(call + ": " + failure);
         };
         if (status.getCode() == Status.Code.INTERNAL) {

@@ -1,22 +1,72 @@
 package dev.berth.cri;
 
+import dev.berth.store.Timestamps;
+import dev.berth.cgroup.CgroupManager;
+import dev.berth.container.ContainerPaths;
+import dev.berth.container.ContainerRecord;
+import dev.berth.container.ContainerRootfs;
+import dev.berth.stats.NetworkCounters;
+import dev.berth.store.Json;
+import java.nio.file.Path;
+import dev.berth.container.ContainerService;
 import dev.berth.cri.v1.CgroupDriver;
+import dev.berth.cri.v1.ContainerStatsRequest;
+import dev.berth.cri.v1.ContainerStatsResponse;
+import dev.berth.cri.v1.ContainerStatusRequest;
+import dev.berth.cri.v1.ContainerStatusResponse;
+import dev.berth.cri.v1.CreateContainerRequest;
+import dev.berth.cri.v1.CreateContainerResponse;
+import dev.berth.cri.v1.ExecSyncRequest;
+import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.LinuxRuntimeConfiguration;
+import dev.berth.cri.v1.ListContainerStatsRequest;
+import dev.berth.cri.v1.ListContainerStatsResponse;
+import dev.berth.cri.v1.ListContainersRequest;
+import dev.berth.cri.v1.ListContainersResponse;
+import dev.berth.cri.v1.ListPodSandboxRequest;
+import dev.berth.cri.v1.ListPodSandboxResponse;
+import dev.berth.cri.v1.ListPodSandboxStatsRequest;
+import dev.berth.cri.v1.ListPodSandboxStatsResponse;
+import dev.berth.cri.v1.PodSandboxStatsRequest;
+import dev.berth.cri.v1.PodSandboxStatsResponse;
+import dev.berth.cri.v1.PodSandboxStatusRequest;
+import dev.berth.cri.v1.PodSandboxStatusResponse;
+import dev.berth.cri.v1.RemoveContainerRequest;
+import dev.berth.cri.v1.RemoveContainerResponse;
+import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.cri.v1.RemovePodSandboxResponse;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.RunPodSandboxResponse;
 import dev.berth.cri.v1.RuntimeConfigRequest;
 import dev.berth.cri.v1.RuntimeConfigResponse;
 import dev.berth.cri.v1.RuntimeCondition;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
 import dev.berth.cri.v1.RuntimeStatus;
+import dev.berth.cri.v1.StartContainerRequest;
+import dev.berth.cri.v1.StartContainerResponse;
 import dev.berth.cri.v1.StatusRequest;
 import dev.berth.cri.v1.StatusResponse;
+import dev.berth.cri.v1.StopContainerRequest;
+import dev.berth.cri.v1.StopContainerResponse;
+import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.cri.v1.StopPodSandboxResponse;
+import dev.berth.cri.v1.UpdateContainerResourcesRequest;
+import dev.berth.cri.v1.UpdateContainerResourcesResponse;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
 import dev.berth.daemon.NodeReadiness;
+import dev.berth.runtime.ExecResult;
+import dev.berth.sandbox.SandboxRecord;
+import dev.berth.sandbox.SandboxService;
+import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
 
 /**
- * CRI RuntimeService. Version, Status and RuntimeConfig are served here; calls not implemented yet
- * answer UNIMPLEMENTED (the generated base class does that), which kubelet and crictl report as such.
+ * CRI RuntimeService: validates, calls the sandbox and container features, maps to protobuf. Streaming
+ * calls (Exec, Attach, PortForward) and ReopenContainerLog answer UNIMPLEMENTED (the generated base
+ * class does that), which kubelet and crictl report as such.
  */
 public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
@@ -24,13 +74,26 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     static final String RUNTIME_API_VERSION = "v1";
     /** The CRI API version this runtime speaks, as kubelet's VersionRequest names it. */
     static final String KUBE_API_VERSION = "0.1.0";
+    /** ExecSync without a timeout still may not hang a CRI call forever. */
+    private static final Duration EXEC_SYNC_DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     private final NodeReadiness readiness;
     private final String runtimeVersion;
+    private final SandboxService sandboxes;
+    private final ContainerService containers;
+    private final SandboxProtos sandboxProtos;
+    private final ContainerProtos containerProtos;
+    private final StatsProtos statsProtos;
 
-    public RuntimeServiceRpc(NodeReadiness readiness, String runtimeVersion) {
+    public RuntimeServiceRpc(NodeReadiness readiness, String runtimeVersion, SandboxService sandboxes,
+            ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs) {
         this.readiness = readiness;
         this.runtimeVersion = runtimeVersion;
+        this.sandboxes = sandboxes;
+        this.containers = containers;
+        this.sandboxProtos = new SandboxProtos(json);
+        this.containerProtos = new ContainerProtos(json, paths);
+        this.statsProtos = new StatsProtos(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
     }
 
     @Override
@@ -63,5 +126,194 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
         Rpc.unary("RuntimeConfig", observer, () -> RuntimeConfigResponse.newBuilder()
                 .setLinux(LinuxRuntimeConfiguration.newBuilder().setCgroupDriver(CgroupDriver.CGROUPFS))
                 .build());
+    }
+
+    @Override
+    public void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> observer) {
+        Rpc.unary("RunPodSandbox", observer, () -> {
+            SandboxRecord sandbox = sandboxes.run(request.getConfig(), request.getRuntimeHandler());
+            return RunPodSandboxResponse.newBuilder().setPodSandboxId(sandbox.id()).build();
+        });
+    }
+
+    @Override
+    public void stopPodSandbox(StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> observer) {
+        Rpc.unary("StopPodSandbox", observer, () -> {
+            sandboxes.stop(requireId("pod_sandbox_id", request.getPodSandboxId()));
+            return StopPodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> observer) {
+        Rpc.unary("RemovePodSandbox", observer, () -> {
+            sandboxes.remove(requireId("pod_sandbox_id", request.getPodSandboxId()));
+            return RemovePodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> observer) {
+        Rpc.unary("PodSandboxStatus", observer, () -> {
+            SandboxRecord sandbox = sandboxes.get(requireId("pod_sandbox_id", request.getPodSandboxId()));
+            PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()
+                    .setStatus(sandboxProtos.status(sandbox))
+                    .setTimestamp(Timestamps.nowNanos());
+            if (request.getVerbose()) {
+                response.putInfo("info", sandboxProtos.verboseInfo(sandbox));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> observer) {
+        Rpc.unary("ListPodSandbox", observer, () -> {
+            ListPodSandboxResponse.Builder response = ListPodSandboxResponse.newBuilder();
+            for (SandboxRecord sandbox : sandboxes.list(SandboxProtos.filter(request.getFilter()))) {
+                response.addItems(sandboxProtos.sandbox(sandbox));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> observer) {
+        Rpc.unary("CreateContainer", observer, () -> {
+            ContainerRecord container = containers.create(requireId("pod_sandbox_id", request.getPodSandboxId()),
+                    request.getConfig(), request.getSandboxConfig());
+            return CreateContainerResponse.newBuilder().setContainerId(container.id()).build();
+        });
+    }
+
+    @Override
+    public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> observer) {
+        Rpc.unary("StartContainer", observer, () -> {
+            containers.start(requireId("container_id", request.getContainerId()));
+            return StartContainerResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> observer) {
+        Rpc.unary("StopContainer", observer, () -> {
+            containers.stop(requireId("container_id", request.getContainerId()), Math.max(0, request.getTimeout()));
+            return StopContainerResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> observer) {
+        Rpc.unary("RemoveContainer", observer, () -> {
+            containers.remove(requireId("container_id", request.getContainerId()));
+            return RemoveContainerResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
+        Rpc.unary("ListContainers", observer, () -> {
+            ListContainersResponse.Builder response = ListContainersResponse.newBuilder();
+            for (ContainerRecord container : containers.list(ContainerProtos.filter(request.getFilter()))) {
+                response.addContainers(containerProtos.container(container));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> observer) {
+        Rpc.unary("ContainerStatus", observer, () -> {
+            ContainerRecord container = containers.get(requireId("container_id", request.getContainerId()));
+            ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()
+                    .setStatus(containerProtos.status(container));
+            if (request.getVerbose()) {
+                response.putInfo("info", containerProtos.verboseInfo(container));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void updateContainerResources(UpdateContainerResourcesRequest request,
+            StreamObserver<UpdateContainerResourcesResponse> observer) {
+        Rpc.unary("UpdateContainerResources", observer, () -> {
+            containers.updateResources(requireId("container_id", request.getContainerId()), request.getLinux());
+            return UpdateContainerResourcesResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
+        Rpc.unary("ExecSync", observer, () -> {
+            Duration timeout = request.getTimeout() > 0 ? Duration.ofSeconds(request.getTimeout()) : EXEC_SYNC_DEFAULT_TIMEOUT;
+            ExecResult result = containers.execSync(requireId("container_id", request.getContainerId()),
+                    request.getCmdList(), timeout);
+            if (result.timedOut()) {
+                throw io.grpc.Status.DEADLINE_EXCEEDED.withDescription("command " + request.getCmdList()
+                        + " timed out after " + timeout.toSeconds() + " s").asRuntimeException();
+            }
+            return ExecSyncResponse.newBuilder()
+                    .setStdout(ByteString.copyFrom(result.stdout()))
+                    .setStderr(ByteString.copyFrom(result.stderr()))
+                    .setExitCode(result.exitCode())
+                    .build();
+        });
+    }
+
+    @Override
+    public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> observer) {
+        Rpc.unary("ContainerStats", observer, () -> ContainerStatsResponse.newBuilder()
+                .setStats(statsProtos.container(containers.get(requireId("container_id", request.getContainerId()))))
+                .build());
+    }
+
+    @Override
+    public void listContainerStats(ListContainerStatsRequest request,
+            StreamObserver<ListContainerStatsResponse> observer) {
+        Rpc.unary("ListContainerStats", observer, () -> {
+            var filter = request.getFilter();
+            ListContainerStatsResponse.Builder response = ListContainerStatsResponse.newBuilder();
+            for (ContainerRecord container : containers.list(c -> c.isLive()
+                    && (filter.getId().isEmpty() || c.id().startsWith(filter.getId()))
+                    && (filter.getPodSandboxId().isEmpty() || c.sandboxId().startsWith(filter.getPodSandboxId()))
+                    && ContainerService.labelsMatch(c.labels(), filter.getLabelSelectorMap()))) {
+                response.addStats(statsProtos.container(container));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> observer) {
+        Rpc.unary("PodSandboxStats", observer, () -> {
+            SandboxRecord sandbox = sandboxes.get(requireId("pod_sandbox_id", request.getPodSandboxId()));
+            return PodSandboxStatsResponse.newBuilder()
+                    .setStats(statsProtos.pod(sandbox, containers.inSandbox(sandbox.id())))
+                    .build();
+        });
+    }
+
+    @Override
+    public void listPodSandboxStats(ListPodSandboxStatsRequest request,
+            StreamObserver<ListPodSandboxStatsResponse> observer) {
+        Rpc.unary("ListPodSandboxStats", observer, () -> {
+            var filter = request.getFilter();
+            ListPodSandboxStatsResponse.Builder response = ListPodSandboxStatsResponse.newBuilder();
+            List<SandboxRecord> selected = sandboxes.list(s -> s.state() == dev.berth.sandbox.SandboxState.READY
+                    && (filter.getId().isEmpty() || s.id().startsWith(filter.getId()))
+                    && ContainerService.labelsMatch(s.labels(), filter.getLabelSelectorMap()));
+            for (SandboxRecord sandbox : selected) {
+                response.addStats(statsProtos.pod(sandbox, containers.inSandbox(sandbox.id())));
+            }
+            return response.build();
+        });
+    }
+
+    private static String requireId(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        return value;
     }
 }

@@ -20,13 +20,15 @@ public record BerthConfig(
         String state,
         String socket,
         Images images,
-        Map<String, Registry> registries) {
+        Map<String, Registry> registries,
+        Map<String, Runtime> runtimes,
+        Network network) {
 
     public static final String DEFAULT_ROOT = "/var/lib/berth";
     public static final String DEFAULT_STATE = "/run/berth";
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null);
     }
 
     public Path rootDir() {
@@ -55,7 +57,27 @@ public record BerthConfig(
 
     public BerthConfig withPaths(String root, String state, String socket) {
         return new BerthConfig(root != null ? root : this.root, state != null ? state : this.state,
-                socket != null ? socket : this.socket, images, registries);
+                socket != null ? socket : this.socket, images, registries, runtimes, network);
+    }
+
+    public Network networkOrDefault() {
+        return network == null ? new Network(null, null, null, null) : network;
+    }
+
+    /** RuntimeClass handlers besides the built-in runc ({@code ""} and {@code "runc"}): name → binary. */
+    public Map<String, Runtime> runtimesOrDefault() {
+        return runtimes == null ? Map.of() : runtimes;
+    }
+
+    /** An OCI runtime with runc's command line (runc, crun, runsc, kata-runtime…); {@code root} is its state dir. */
+    public record Runtime(String path, String root) {
+    }
+
+    /**
+     * CNI: the first conflist in {@code confDir} wins; without one, the embedded default bridge network
+     * ({@code bridge}, {@code subnet}) is used.
+     */
+    public record Network(String confDir, List<String> pluginDirs, String bridge, String subnet) {
     }
 
     /** Pull tuning. */

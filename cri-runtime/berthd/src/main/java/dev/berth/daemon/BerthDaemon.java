@@ -61,7 +61,6 @@ public final class BerthDaemon implements AutoCloseable {
         snapshots.sweepTemporaries();
         Leases leases = new Leases();
         ImageGarbageCollector collector = new ImageGarbageCollector(images, content, snapshots, leases);
-        collector.collect();
 
         registry = new RegistryClient(config.registryConfig());
         BerthConfig.Images imageSettings = config.imagesOrDefault();
@@ -70,10 +69,16 @@ public final class BerthDaemon implements AutoCloseable {
                 leases, platform, imageSettings.maxConcurrentDownloadsOrDefault(), executor);
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
+
+        Pods pods = Pods.wire(config, json, imageService, snapshots, leases);
+        // containers lease their layers before garbage collection may look at them
+        pods.recover();
+        collector.collect();
+
         String version = java.util.Objects.requireNonNullElse(BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
         server = new CriServer(config.socketPath(), List.of(
                 new ImageServiceRpc(imageService, protos),
-                new RuntimeServiceRpc(NodeReadiness.forHost(), version)), executor);
+                pods.rpc(NodeReadiness.forHost(), version, json)), executor);
     }
 
     public static BerthDaemon start(BerthConfig config) throws IOException {

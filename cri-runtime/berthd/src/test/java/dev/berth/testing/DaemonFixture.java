@@ -25,13 +25,15 @@ public final class DaemonFixture implements AutoCloseable {
 
     private final Path base;
     private final BerthConfig config;
+    private final PodNetworkFixture network;
     private final BerthDaemon daemon;
     private final EpollEventLoopGroup clientLoop = new EpollEventLoopGroup(1);
     private final ManagedChannel channel;
 
-    private DaemonFixture(Path base, BerthConfig config) throws IOException {
+    private DaemonFixture(Path base, BerthConfig config, PodNetworkFixture network) throws IOException {
         this.base = base;
         this.config = config;
+        this.network = network;
         this.daemon = BerthDaemon.start(config);
         this.channel = channel(config.socketPath(), clientLoop);
     }
@@ -46,11 +48,21 @@ public final class DaemonFixture implements AutoCloseable {
 
     /** A daemon on an existing base directory, as after a restart; closing it deletes the directory. */
     public static DaemonFixture startIn(Path base, Map<String, BerthConfig.Registry> registries) throws IOException {
-        return new DaemonFixture(base, config(base, registries));
+        PodNetworkFixture network = PodNetworkFixture.random(base);
+        return new DaemonFixture(base, config(base, registries, network), network);
     }
 
-    public static BerthConfig config(Path base, Map<String, BerthConfig.Registry> registries) {
-        return new BerthConfig(base.resolve("root").toString(), base.resolve("state").toString(), null, null, registries);
+    public static BerthConfig config(Path base, Map<String, BerthConfig.Registry> registries, PodNetworkFixture network) {
+        return new BerthConfig(base.resolve("root").toString(), base.resolve("state").toString(), null, null, registries,
+                null, network.config());
+    }
+
+    public Path base() {
+        return base;
+    }
+
+    public PodNetworkFixture network() {
+        return network;
     }
 
     public static ManagedChannel channel(Path socket, EpollEventLoopGroup loop) {
@@ -78,14 +90,31 @@ public final class DaemonFixture implements AutoCloseable {
         return config.socketPath();
     }
 
+    /** Removes every pod still there (a failed test's), so no mount or process outlives the fixture. */
+    public void removeAllPods() {
+        RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime = runtime();
+        for (var pod : runtime.listPodSandbox(dev.berth.cri.v1.ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
+            runtime.removePodSandbox(dev.berth.cri.v1.RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        try {
+            removeAllPods();
+        } catch (RuntimeException e) {
+            // the daemon may be the thing that failed; closing goes on
+        }
         channel.shutdownNow();
         clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         try {
             daemon.close();
         } finally {
-            Directories.deleteRecursively(base);
+            try {
+                network.deleteBridge();
+            } finally {
+                Directories.deleteRecursively(base);
+            }
         }
     }
 }

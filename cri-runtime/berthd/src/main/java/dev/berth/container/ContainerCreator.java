@@ -1,0 +1,190 @@
+package dev.berth.container;
+
+import dev.berth.store.Timestamps;
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.image.manifest.ImageConfig;
+import dev.berth.images.ImageRecord;
+import dev.berth.images.ImageService;
+import dev.berth.images.LayerRecord;
+import dev.berth.oci.BuiltSpec;
+import dev.berth.oci.ContainerSpecRequest;
+import dev.berth.oci.InvalidContainerConfigException;
+import dev.berth.oci.OciSpecBuilder;
+import dev.berth.runtime.Conmon;
+import dev.berth.runtime.ConmonLaunch;
+import dev.berth.runtime.ConmonStarted;
+import dev.berth.runtime.OciRuntime;
+import dev.berth.sandbox.PodFiles;
+import dev.berth.sandbox.SandboxRecord;
+import dev.berth.sandbox.SandboxState;
+import dev.berth.store.AtomicFiles;
+import dev.berth.store.ConflictException;
+import dev.berth.store.Ids;
+import dev.berth.store.NotFoundException;
+import dev.berth.store.RecordStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CreateContainer: rootfs overlay, OCI spec, conmon running {@code runc create}. Each step is undone if a
+ * later one fails, so a failed create leaves nothing behind; a crash half-way leaves a CREATING record
+ * that {@link ContainerRecovery} rolls back.
+ */
+public final class ContainerCreator {
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerCreator.class);
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final RecordStore<ContainerRecord> containers;
+    private final RecordStore<SandboxRecord> sandboxes;
+    private final ImageService images;
+    private final Object nameLock = new Object();
+    private final ContainerLeases containerLeases;
+    private final ContainerRootfs rootfs;
+    private final ContainerPaths paths;
+    private final PodFiles podFiles;
+    private final OciSpecBuilder specs;
+    private final RuntimeHandlers runtimes;
+    private final Conmon conmon;
+    private final ContainerTeardown teardown;
+    private final Ids ids;
+
+    public ContainerCreator(RecordStore<ContainerRecord> containers, RecordStore<SandboxRecord> sandboxes,
+            ImageService images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
+            PodFiles podFiles, OciSpecBuilder specs, RuntimeHandlers runtimes, Conmon conmon, ContainerTeardown teardown, Ids ids) {
+        this.containers = containers;
+        this.sandboxes = sandboxes;
+        this.images = images;
+        this.containerLeases = containerLeases;
+        this.rootfs = rootfs;
+        this.paths = paths;
+        this.podFiles = podFiles;
+        this.specs = specs;
+        this.runtimes = runtimes;
+        this.conmon = conmon;
+        this.teardown = teardown;
+        this.ids = ids;
+    }
+
+    public ContainerRecord create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
+            throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
+        SandboxRecord sandbox = sandboxes.get(sandboxId).orElseThrow(() -> new NotFoundException("pod sandbox", sandboxId));
+        if (sandbox.state() != SandboxState.READY) {
+            throw new ConflictException(ConflictException.Kind.WRONG_STATE,
+                    "pod sandbox " + sandboxId + " is not ready (" + sandbox.state() + "); create a new one");
+        }
+        if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
+            throw new IllegalArgumentException("container config has no metadata.name");
+        }
+        if (!config.hasImage() || config.getImage().getImage().isEmpty()) {
+            throw new IllegalArgumentException("container config has no image");
+        }
+        ImageRecord image = images.find(config.getImage().getImage())
+                .orElseThrow(() -> new NotFoundException("image", config.getImage().getImage()));
+        ImageConfig imageConfig = images.config(image);
+        OciRuntime runtime = runtimes.require(sandbox.runtimeHandler());
+        List<String> chainIds = image.layers().stream().map(LayerRecord::chainId).toList();
+        String id = ids.next();
+        String name = config.getMetadata().getName();
+        ContainerRecord record = new ContainerRecord(id, sandboxId, name, config.getMetadata().getAttempt(),
+                config.getImage().getImage(), image.id(), imageRef(image), config.getLabelsMap(),
+                config.getAnnotationsMap(), sandbox.runtimeHandler(), sandbox.cgroupPath() + "/" + id,
+                logPath(sandboxConfig, config, id), stopSignal(config, imageConfig), chainIds,
+                Timestamps.nowNanos(), 0, 0, ContainerState.CREATING, 0, "", "", 0, 0,
+                config.toByteArray(), config.getLinux().getResources().toByteArray());
+        synchronized (nameLock) {
+            checkNameFree(sandbox, name, config.getMetadata().getAttempt());
+            containers.put(record);
+        }
+        containerLeases.hold(id, chainIds);
+        try {
+            Path mounted = rootfs.mount(id, chainIds);
+            BuiltSpec spec = specs.build(specRequest(id, sandbox, config, sandboxConfig, imageConfig, image, mounted));
+            Path bundle = paths.bundle(id);
+            AtomicFiles.write(bundle.resolve("config.json"), spec.configJson());
+            Files.createDirectories(paths.persist(id));
+            Files.createDirectories(paths.exits());
+            Files.createDirectories(paths.sockets());
+            Files.createDirectories(Path.of(record.logPath()).toAbsolutePath().getParent());
+            ConmonStarted started = conmon.create(new ConmonLaunch(id, name, bundle, Path.of(record.logPath()),
+                    paths.exits(), paths.persist(id), paths.sockets(), config.getTty(), config.getStdin(),
+                    config.getStdinOnce(), CREATE_TIMEOUT), runtime);
+            ContainerRecord created = record.created(started.conmonPid(), started.containerPid());
+            containers.put(created);
+            log.info("created container {} ({}) in pod {}: pid {}, conmon {}", id, name, sandboxId,
+                    started.containerPid(), started.conmonPid());
+            return created;
+        } catch (IOException | InvalidContainerConfigException | RuntimeException e) {
+            try {
+                teardown.remove(record);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private void checkNameFree(SandboxRecord sandbox, String name, int attempt) throws ConflictException {
+        for (ContainerRecord other : containers.all()) {
+            if (other.sandboxId().equals(sandbox.id()) && other.name().equals(name) && other.attempt() == attempt) {
+                throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "container name " + name
+                        + " attempt " + attempt + " is already used by " + other.id() + " in pod " + sandbox.id());
+            }
+        }
+    }
+
+    private ContainerSpecRequest specRequest(String id, SandboxRecord sandbox, ContainerConfig config,
+            PodSandboxConfig sandboxConfig, ImageConfig imageConfig, ImageRecord image, Path mounted) {
+        Map<String, Path> namespaces = new HashMap<>();
+        if (sandbox.netnsPath() != null) {
+            namespaces.put("network", Path.of(sandbox.netnsPath()));
+        }
+        if (sandbox.ipcnsPath() != null) {
+            namespaces.put("ipc", Path.of(sandbox.ipcnsPath()));
+        }
+        if (sandbox.utsnsPath() != null) {
+            namespaces.put("uts", Path.of(sandbox.utsnsPath()));
+        }
+        boolean podPid = config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.POD;
+        Path pidNs = podPid && sandbox.pidnsPath() != null ? Path.of(sandbox.pidnsPath()) : null;
+        Path shm = Files.exists(podFiles.shm(sandbox.id())) ? podFiles.shm(sandbox.id()) : null;
+        return new ContainerSpecRequest(id, sandbox.id(), config, sandboxConfig, imageConfig.config(),
+                config.getImage().getImage(), mounted, namespaces, pidNs, podFiles.hosts(sandbox.id()),
+                podFiles.resolvConf(sandbox.id()), podFiles.hostname(sandbox.id()), shm, sandbox.cgroupPath() + "/" + id);
+    }
+
+    /** kubelet's LogPath is relative to the pod's log directory; without either the log stays in the bundle. */
+    private String logPath(PodSandboxConfig sandboxConfig, ContainerConfig config, String id) {
+        String relative = config.getLogPath();
+        String dir = sandboxConfig.getLogDirectory();
+        if (relative.isEmpty()) {
+            return paths.bundle(id).resolve("container.log").toString();
+        }
+        Path logPath = dir.isEmpty() ? Path.of(relative) : Path.of(dir).resolve(relative);
+        if (!logPath.isAbsolute()) {
+            return paths.bundle(id).resolve(relative).normalize().toString();
+        }
+        return logPath.normalize().toString();
+    }
+
+    private static int stopSignal(ContainerConfig config, ImageConfig imageConfig) {
+        if (config.getStopSignalValue() != 0) {
+            return Signals.parse(config.getStopSignal().name());
+        }
+        String fromImage = imageConfig.config().stopSignal();
+        return fromImage == null || fromImage.isBlank() ? Signals.SIGTERM : Signals.parse(fromImage);
+    }
+
+    private static String imageRef(ImageRecord image) {
+        return image.repoDigests().isEmpty() ? image.id() : image.repoDigests().getFirst();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.berth.container;
+
+import dev.berth.store.Timestamps;
+import dev.berth.cgroup.CgroupManager;
+import dev.berth.runtime.ExitFiles;
+import dev.berth.store.RecordStore;
+import java.io.IOException;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Learns that a container exited from what conmon leaves behind (its exit file, its OOM marker) and
+ * records it once, with kubelet's reasons: Completed, Error, OOMKilled. Cheap enough for every list call:
+ * a live container costs one failed file lookup.
+ */
+public final class ContainerObserver {
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerObserver.class);
+    private static final int SIGKILL_EXIT = 128 + Signals.SIGKILL;
+
+    private final RecordStore<ContainerRecord> store;
+    private final ExitFiles exitFiles;
+    private final ContainerPaths paths;
+    private final CgroupManager cgroups;
+
+    public ContainerObserver(RecordStore<ContainerRecord> store, ExitFiles exitFiles, ContainerPaths paths,
+            CgroupManager cgroups) {
+        this.store = store;
+        this.exitFiles = exitFiles;
+        this.paths = paths;
+        this.cgroups = cgroups;
+    }
+
+    public synchronized ContainerRecord observe(ContainerRecord record) throws IOException {
+        ContainerRecord current = store.get(record.id()).orElse(record);
+        if (!current.isLive()) {
+            return current;
+        }
+        OptionalInt code = exitFiles.exitCode(current.id());
+        if (code.isEmpty()) {
+            return current;
+        }
+        // the exit file's mtime can precede our own start timestamp by the time runc start took to return
+        long finishedAt = Math.max(current.startedAtNanos(),
+                exitFiles.exitedAt(current.id()).map(Timestamps::nanos).orElse(Timestamps.nowNanos()));
+        int exitCode = code.getAsInt();
+        String reason;
+        String message = "";
+        if (oomKilled(current, exitCode)) {
+            reason = "OOMKilled";
+            message = "the container exceeded its memory limit and was killed by the kernel OOM killer";
+        } else {
+            reason = exitCode == 0 ? "Completed" : "Error";
+        }
+        ContainerRecord exited = current.exited(finishedAt, exitCode, reason, message);
+        store.put(exited);
+        log.info("container {} of pod {} exited with code {} ({})", current.id(), current.sandboxId(), exitCode, reason);
+        return exited;
+    }
+
+    /** conmon's marker when it saw the OOM event; else a SIGKILL exit in a cgroup whose OOM counter moved. */
+    private boolean oomKilled(ContainerRecord record, int exitCode) {
+        try {
+            if (exitFiles.oomKilled(paths.persist(record.id()))) {
+                return true;
+            }
+            return exitCode == SIGKILL_EXIT && cgroups.exists(record.cgroupPath())
+                    && cgroups.stats(record.cgroupPath()).oomKillCount() > 0;
+        } catch (IOException e) {
+            log.debug("container {}: OOM check failed: {}", record.id(), e.toString());
+            return false;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.berth.container;
+
+import dev.berth.store.Timestamps;
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.oci.InvalidContainerConfigException;
+import dev.berth.oci.OciSpecBuilder;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.OciRuntime;
+import dev.berth.store.ConflictException;
+import dev.berth.store.NotFoundException;
+import dev.berth.store.RecordStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The container half of the CRI RuntimeService: lifecycle and queries over container records. */
+public final class ContainerService {
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerService.class);
+    /** How long a SIGKILLed container may take to be reaped before StopContainer gives up. */
+    private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+
+    private final RecordStore<ContainerRecord> store;
+    private final ContainerCreator creator;
+    private final ContainerObserver observer;
+    private final ContainerTeardown teardown;
+    private final RuntimeHandlers runtimes;
+    private final OciSpecBuilder specs;
+
+    public ContainerService(RecordStore<ContainerRecord> store, ContainerCreator creator, ContainerObserver observer,
+            ContainerTeardown teardown, RuntimeHandlers runtimes, OciSpecBuilder specs) {
+        this.store = store;
+        this.creator = creator;
+        this.observer = observer;
+        this.teardown = teardown;
+        this.runtimes = runtimes;
+        this.specs = specs;
+    }
+
+    public ContainerRecord create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
+            throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
+        return creator.create(sandboxId, config, sandboxConfig);
+    }
+
+    public void start(String id) throws IOException, NotFoundException, ConflictException {
+        ContainerRecord record = get(id);
+        if (record.state() != ContainerState.CREATED) {
+            throw new ConflictException(ConflictException.Kind.WRONG_STATE,
+                    "container " + record.id() + " is " + record.state() + ", not CREATED; only a created container can start");
+        }
+        long startedAt = Timestamps.nowNanos();
+        runtimes.require(record.runtimeHandler()).start(record.id());
+        store.put(record.started(startedAt));
+        log.info("started container {} of pod {}", record.id(), record.sandboxId());
+        observer.observe(record);
+    }
+
+    /**
+     * The stop signal, then SIGKILL once {@code timeoutSeconds} have passed; 0 kills at once. Stopping a
+     * container that is not running succeeds, as CRI requires.
+     */
+    public void stop(String id, long timeoutSeconds) throws IOException, NotFoundException {
+        ContainerRecord record = get(id);
+        if (!record.isLive()) {
+            return;
+        }
+        OciRuntime runtime = runtimes.require(record.runtimeHandler());
+        if (timeoutSeconds > 0 && record.state() == ContainerState.RUNNING) {
+            runtime.kill(record.id(), record.stopSignal(), false);
+            if (awaitExit(record, Duration.ofSeconds(timeoutSeconds))) {
+                return;
+            }
+            log.info("container {} did not stop within {} s of signal {}; killing it", record.id(), timeoutSeconds,
+                    record.stopSignal());
+        }
+        runtime.kill(record.id(), Signals.SIGKILL, true);
+        if (!awaitExit(record, KILL_GRACE)) {
+            throw new IOException("container " + record.id() + " did not exit within " + KILL_GRACE.toSeconds()
+                    + " s of SIGKILL");
+        }
+    }
+
+    private boolean awaitExit(ContainerRecord record, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 1;
+        while (true) {
+            if (!observer.observe(record).isLive()) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while stopping container " + record.id(), e);
+            }
+            pause = Math.min(pause * 2, 50);
+        }
+    }
+
+    /** Kills the container if needed and removes everything of it; an unknown ID succeeds. */
+    public void remove(String id) throws IOException {
+        ContainerRecord record;
+        try {
+            record = get(id);
+        } catch (NotFoundException e) {
+            return;
+        }
+        if (record.isLive()) {
+            try {
+                stop(record.id(), 0);
+            } catch (NotFoundException e) {
+                return;
+            }
+        }
+        teardown.remove(store.get(record.id()).orElse(record));
+    }
+
+    public ContainerRecord get(String idOrPrefix) throws NotFoundException, IOException {
+        ContainerRecord record = store.get(idOrPrefix).orElse(null);
+        if (record == null && idOrPrefix.length() >= 6) {
+            List<ContainerRecord> matches = store.all().stream().filter(r -> r.id().startsWith(idOrPrefix)).toList();
+            record = matches.size() == 1 ? matches.getFirst() : null;
+        }
+        if (record == null) {
+            throw new NotFoundException("container", idOrPrefix);
+        }
+        return observer.observe(record);
+    }
+
+    public List<ContainerRecord> list(Predicate<ContainerRecord> filter) throws IOException {
+        List<ContainerRecord> result = new ArrayList<>();
+        for (ContainerRecord record : store.all()) {
+            ContainerRecord current = observer.observe(record);
+            if (filter.test(current)) {
+                result.add(current);
+            }
+        }
+        return result;
+    }
+
+    public List<ContainerRecord> inSandbox(String sandboxId) throws IOException {
+        return list(r -> r.sandboxId().equals(sandboxId));
+    }
+
+    public void updateResources(String id, LinuxContainerResources resources) throws IOException, NotFoundException {
+        ContainerRecord record = get(id);
+        if (record.isLive()) {
+            runtimes.require(record.runtimeHandler()).update(record.id(), specs.resourcesJson(resources));
+        }
+        store.put(record.withResources(resources.toByteArray()));
+    }
+
+    public ExecResult execSync(String id, List<String> command, Duration timeout)
+            throws IOException, NotFoundException, ConflictException {
+        ContainerRecord record = get(id);
+        if (record.state() != ContainerState.RUNNING) {
+            throw new ConflictException(ConflictException.Kind.WRONG_STATE,
+                    "container " + record.id() + " is not running (" + record.state() + ")");
+        }
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("ExecSync needs a command");
+        }
+        return runtimes.require(record.runtimeHandler()).exec(record.id(), command, timeout);
+    }
+
+    /** Label selector as CRI filters use it: every pair must match. */
+    public static boolean labelsMatch(Map<String, String> labels, Map<String, String> selector) {
+        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+}

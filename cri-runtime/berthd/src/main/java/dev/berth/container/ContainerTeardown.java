@@ -1,0 +1,72 @@
+package dev.berth.container;
+
+import dev.berth.cgroup.CgroupManager;
+import dev.berth.runtime.OciRuntime;
+import dev.berth.store.Directories;
+import dev.berth.store.RecordStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes every trace of a container, whatever state it got to: its processes, the runc state, conmon,
+ * the cgroup, the rootfs mount and writable layer, the bundle, the record and its image lease. Each step
+ * tolerates what an earlier crash already removed, so it is safe to repeat.
+ */
+public final class ContainerTeardown {
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerTeardown.class);
+
+    private final RecordStore<ContainerRecord> store;
+    private final RuntimeHandlers runtimes;
+    private final CgroupManager cgroups;
+    private final ContainerRootfs rootfs;
+    private final ContainerPaths paths;
+    private final ContainerLeases leases;
+
+    public ContainerTeardown(RecordStore<ContainerRecord> store, RuntimeHandlers runtimes, CgroupManager cgroups,
+            ContainerRootfs rootfs, ContainerPaths paths, ContainerLeases leases) {
+        this.store = store;
+        this.runtimes = runtimes;
+        this.cgroups = cgroups;
+        this.rootfs = rootfs;
+        this.paths = paths;
+        this.leases = leases;
+    }
+
+    public void remove(ContainerRecord record) throws IOException {
+        String id = record.id();
+        Optional<OciRuntime> runtime = runtimes.find(record.runtimeHandler());
+        if (runtime.isPresent()) {
+            runtime.get().delete(id, true);
+        }
+        stopConmon(record);
+        if (record.cgroupPath() != null && cgroups.exists(record.cgroupPath())) {
+            cgroups.killAll(record.cgroupPath());
+            cgroups.remove(record.cgroupPath());
+        }
+        rootfs.remove(id);
+        Directories.deleteRecursively(paths.bundle(id));
+        Files.deleteIfExists(paths.exits().resolve(id));
+        store.remove(id);
+        leases.release(id);
+        log.info("removed container {} of pod {}", id, record.sandboxId());
+    }
+
+    /** conmon exits by itself once its container is gone; one that hangs on is killed, if it is still conmon. */
+    private static void stopConmon(ContainerRecord record) {
+        if (record.conmonPid() <= 0) {
+            return;
+        }
+        ProcessHandle.of(record.conmonPid())
+                .filter(handle -> handle.info().command().map(c -> c.endsWith("conmon")).orElse(false))
+                .ifPresent(handle -> {
+                    if (!handle.onExit().completeOnTimeout(handle, 2, TimeUnit.SECONDS).thenApply(h -> !h.isAlive()).join()) {
+                        handle.destroyForcibly();
+                    }
+                });
+    }
+}

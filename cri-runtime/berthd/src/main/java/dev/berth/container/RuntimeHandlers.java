@@ -1,0 +1,33 @@
+package dev.berth.container;
+
+import dev.berth.runtime.OciRuntime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * RuntimeClass handlers: the name kubelet passes in RunPodSandbox, mapped to an OCI runtime binary from
+ * {@code berth.yaml}; {@code ""} and {@code "runc"} are runc.
+ */
+public final class RuntimeHandlers {
+
+    private final Map<String, OciRuntime> byName;
+
+    public RuntimeHandlers(Map<String, OciRuntime> byName) {
+        this.byName = Map.copyOf(byName);
+    }
+
+    public Optional<OciRuntime> find(String handler) {
+        return Optional.ofNullable(byName.get(handler == null ? "" : handler));
+    }
+
+    /** @throws IllegalArgumentException naming the handlers that exist */
+    public OciRuntime require(String handler) {
+        return find(handler).orElseThrow(() -> new IllegalArgumentException("no runtime for handler \"" + handler
+                + "\"; configured handlers: " + names() + " (berth.yaml runtimes)"));
+    }
+
+    public Set<String> names() {
+        return byName.keySet();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.berth.daemon;
+
+import dev.berth.cgroup.CgroupManager;
+import dev.berth.container.ContainerCreator;
+import dev.berth.container.ContainerLeases;
+import dev.berth.container.ContainerObserver;
+import dev.berth.container.ContainerPaths;
+import dev.berth.container.ContainerRecord;
+import dev.berth.container.ContainerRecovery;
+import dev.berth.container.ContainerRootfs;
+import dev.berth.container.ContainerService;
+import dev.berth.container.ContainerTeardown;
+import dev.berth.container.RuntimeHandlers;
+import dev.berth.cri.RuntimeServiceRpc;
+import dev.berth.images.ImageService;
+import dev.berth.images.Leases;
+import dev.berth.network.CniNetwork;
+import dev.berth.network.CniSettings;
+import dev.berth.oci.OciSpecBuilder;
+import dev.berth.process.CommandRunner;
+import dev.berth.runtime.Conmon;
+import dev.berth.runtime.ExitFiles;
+import dev.berth.runtime.OciRuntime;
+import dev.berth.sandbox.NamespacePinner;
+import dev.berth.sandbox.PidNamespaceHolder;
+import dev.berth.sandbox.PodFiles;
+import dev.berth.sandbox.SandboxRecord;
+import dev.berth.sandbox.SandboxRecovery;
+import dev.berth.sandbox.SandboxService;
+import dev.berth.sandbox.SandboxTeardown;
+import dev.berth.snapshot.SnapshotStore;
+import dev.berth.store.Ids;
+import dev.berth.store.Json;
+import dev.berth.store.RecordStore;
+import dev.berth.sys.MountCalls;
+import dev.berth.sys.NamespaceCalls;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The pod and container features wired together: what RunPodSandbox through RemoveContainer need. */
+final class Pods {
+
+    private final SandboxService sandboxes;
+    private final ContainerService containers;
+    private final SandboxRecovery sandboxRecovery;
+    private final ContainerRecovery containerRecovery;
+    private final ContainerPaths paths;
+    private final CgroupManager cgroups;
+    private final ContainerRootfs rootfs;
+
+    private Pods(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
+            ContainerRecovery containerRecovery, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs) {
+        this.sandboxes = sandboxes;
+        this.containers = containers;
+        this.sandboxRecovery = sandboxRecovery;
+        this.containerRecovery = containerRecovery;
+        this.paths = paths;
+        this.cgroups = cgroups;
+        this.rootfs = rootfs;
+    }
+
+    static Pods wire(BerthConfig config, Json json, ImageService images, SnapshotStore snapshots, Leases leases)
+            throws IOException {
+        Path root = config.rootDir();
+        Path state = config.stateDir();
+        CommandRunner runner = new CommandRunner(state.resolve("tmp"));
+        MountCalls mounts = new MountCalls();
+        NamespaceCalls namespaceCalls = new NamespaceCalls();
+        CgroupManager cgroups = CgroupManager.detect();
+        RuntimeHandlers runtimes = runtimeHandlers(config, state, runner);
+        Ids ids = new Ids();
+
+        ContainerPaths paths = new ContainerPaths(state, root);
+        RecordStore<ContainerRecord> containerStore = new RecordStore<>(paths.records(), json, ContainerRecord.class,
+                ContainerRecord::id);
+        RecordStore<SandboxRecord> sandboxStore = new RecordStore<>(root.resolve("sandboxes"), json,
+                SandboxRecord.class, SandboxRecord::id);
+        ContainerLeases containerLeases = new ContainerLeases(leases);
+        ContainerRootfs rootfs = new ContainerRootfs(paths, snapshots, mounts);
+        ContainerTeardown containerTeardown = new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths,
+                containerLeases);
+        ContainerObserver observer = new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups);
+        OciSpecBuilder specs = OciSpecBuilder.forHost();
+        PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
+        Conmon conmon = new Conmon(Binaries.find("conmon"), runner);
+        ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
+                paths, files, specs, runtimes, conmon, containerTeardown, ids);
+        ContainerService containers = new ContainerService(containerStore, creator, observer, containerTeardown,
+                runtimes, specs);
+
+        BerthConfig.Network net = config.networkOrDefault();
+        CniSettings defaults = CniSettings.defaults(state);
+        CniNetwork network = new CniNetwork(new CniSettings(
+                net.confDir() == null ? defaults.confDir() : Path.of(net.confDir()),
+                net.pluginDirs() == null ? defaults.pluginDirs() : net.pluginDirs().stream().map(Path::of).toList(),
+                defaults.stateDir(),
+                net.bridge() == null ? defaults.defaultBridge() : net.bridge(),
+                net.subnet() == null ? defaults.defaultSubnet() : net.subnet()), runner);
+        Path nsRoot = state.resolve("ns");
+        NamespacePinner pinner = new NamespacePinner(namespaceCalls, nsRoot);
+        PidNamespaceHolder pidHolder = PidNamespaceHolder.forHost(namespaceCalls);
+        SandboxTeardown sandboxTeardown = new SandboxTeardown(network, pinner, pidHolder, files);
+        SandboxService sandboxes = new SandboxService(sandboxStore, pinner, pidHolder, cgroups, network, files, runtimes,
+                containers, sandboxTeardown, ids, nsRoot);
+        return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
+                new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases), paths,
+                cgroups, rootfs);
+    }
+
+    private static RuntimeHandlers runtimeHandlers(BerthConfig config, Path state, CommandRunner runner) {
+        Map<String, OciRuntime> handlers = new LinkedHashMap<>();
+        OciRuntime runc = new OciRuntime(Binaries.find("runc"), state.resolve("runc"), runner);
+        handlers.put("", runc);
+        handlers.put("runc", runc);
+        config.runtimesOrDefault().forEach((name, runtime) -> {
+            if (runtime.path() == null || runtime.path().isBlank()) {
+                throw new IllegalArgumentException("runtimes." + name + ".path is required");
+            }
+            Path runtimeRoot = runtime.root() == null ? state.resolve("runtimes").resolve(name) : Path.of(runtime.root());
+            handlers.put(name, new OciRuntime(Path.of(runtime.path()), runtimeRoot, runner));
+        });
+        return new RuntimeHandlers(handlers);
+    }
+
+    void recover() throws IOException {
+        containerRecovery.recover();
+        sandboxRecovery.recover();
+    }
+
+    RuntimeServiceRpc rpc(NodeReadiness readiness, String version, Json json) {
+        return new RuntimeServiceRpc(readiness, version, sandboxes, containers, json, paths, cgroups, rootfs);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.berth.sandbox;
+
+import dev.berth.store.Timestamps;
+import dev.berth.cgroup.CgroupManager;
+import dev.berth.container.ContainerRecord;
+import dev.berth.container.ContainerService;
+import dev.berth.container.RuntimeHandlers;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.NamespaceOption;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.network.CniNetwork;
+import dev.berth.network.PodNetworkStatus;
+import dev.berth.store.ConflictException;
+import dev.berth.store.Ids;
+import dev.berth.store.NotFoundException;
+import dev.berth.store.RecordStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pod half of the CRI RuntimeService. RunPodSandbox makes the pod's namespaces in-process, its
+ * cgroup, its shared files and its network; any failure rolls back everything already made.
+ */
+public final class SandboxService {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
+
+    private final RecordStore<SandboxRecord> store;
+    private final NamespacePinner pinner;
+    private final PidNamespaceHolder pidHolder;
+    private final CgroupManager cgroups;
+    private final CniNetwork network;
+    private final PodFiles files;
+    private final RuntimeHandlers runtimes;
+    private final ContainerService containers;
+    private final SandboxTeardown teardown;
+    private final Ids ids;
+    private final Path nsRoot;
+    private final Object nameLock = new Object();
+
+    public SandboxService(RecordStore<SandboxRecord> store, NamespacePinner pinner, PidNamespaceHolder pidHolder,
+            CgroupManager cgroups, CniNetwork network, PodFiles files, RuntimeHandlers runtimes,
+            ContainerService containers, SandboxTeardown teardown, Ids ids, Path nsRoot) {
+        this.store = store;
+        this.pinner = pinner;
+        this.pidHolder = pidHolder;
+        this.cgroups = cgroups;
+        this.network = network;
+        this.files = files;
+        this.runtimes = runtimes;
+        this.containers = containers;
+        this.teardown = teardown;
+        this.ids = ids;
+        this.nsRoot = nsRoot;
+    }
+
+    public SandboxRecord run(PodSandboxConfig config, String runtimeHandler) throws IOException, ConflictException {
+        if (!config.hasMetadata() || config.getMetadata().getName().isEmpty() || config.getMetadata().getUid().isEmpty()
+                || config.getMetadata().getNamespace().isEmpty()) {
+            throw new IllegalArgumentException("pod sandbox config needs metadata name, uid and namespace");
+        }
+        runtimes.require(runtimeHandler);
+        DnsConfigs.validate(config.getDnsConfig());
+        String id = ids.next();
+        NamespaceOption options = config.getLinux().getSecurityContext().getNamespaceOptions();
+        boolean hostNetwork = options.getNetwork() == NamespaceMode.NODE;
+        boolean hostIpc = options.getIpc() == NamespaceMode.NODE;
+        boolean podPid = options.getPid() == NamespaceMode.POD;
+        String cgroupParent = config.getLinux().getCgroupParent();
+        String cgroupPath = cgroupParent.isEmpty() ? "/berth/" + id : cgroupParent;
+        SandboxRecord record = new SandboxRecord(id, config.getMetadata().getName(), config.getMetadata().getNamespace(),
+                config.getMetadata().getUid(), config.getMetadata().getAttempt(), config.getLabelsMap(),
+                config.getAnnotationsMap(), runtimeHandler, Timestamps.nowNanos(),
+                SandboxState.CREATING, null, null, null, null, 0, "", List.of(), cgroupPath, config.toByteArray());
+        synchronized (nameLock) {
+            for (SandboxRecord other : store.all()) {
+                if (other.reservedName().equals(record.reservedName())) {
+                    throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "pod sandbox name "
+                            + record.reservedName() + " is already used by " + other.id());
+                }
+            }
+            store.put(record);
+        }
+        long started = System.nanoTime();
+        try {
+            SandboxRecord ready = setUp(record, config, hostNetwork, hostIpc, podPid);
+            store.put(ready);
+            log.info("pod {} ({}/{}) ready in {} ms: ip {}", id, record.namespace(), record.name(),
+                    (System.nanoTime() - started) / 1_000_000, ready.ip());
+            return ready;
+        } catch (IOException | RuntimeException e) {
+            log.warn("pod {} ({}/{}): RunPodSandbox failed, rolling back: {}", id, record.namespace(), record.name(),
+                    e.toString());
+            try {
+                rollBack(store.get(id).orElse(record));
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private SandboxRecord setUp(SandboxRecord record, PodSandboxConfig config, boolean hostNetwork, boolean hostIpc,
+            boolean podPid) throws IOException {
+        String id = record.id();
+        Set<PodNamespace> kinds = EnumSet.noneOf(PodNamespace.class);
+        if (!hostNetwork) {
+            kinds.add(PodNamespace.NET);
+            kinds.add(PodNamespace.UTS);
+        }
+        if (!hostIpc) {
+            kinds.add(PodNamespace.IPC);
+        }
+        PinnedNamespaces pinned = pinner.pin(id, config.getHostname(), kinds);
+        String pidns = podPid ? nsRoot.resolve(id).resolve("pid").toString() : null;
+        // recorded before the holder starts, so a crash in between still finds what to undo
+        record = record.withNamespaces(path(pinned, PodNamespace.NET), path(pinned, PodNamespace.IPC),
+                path(pinned, PodNamespace.UTS), pidns, 0);
+        store.put(record);
+        if (podPid) {
+            int holder = pidHolder.start(Path.of(pidns));
+            record = record.withNamespaces(record.netnsPath(), record.ipcnsPath(), record.utsnsPath(), pidns, holder);
+            store.put(record);
+        }
+        cgroups.create(record.cgroupPath());
+        String hostname = config.getHostname().isEmpty() ? HostName.ofNode() : config.getHostname();
+        files.write(id, hostname, config.getDnsConfig(), hostNetwork, !hostIpc);
+        if (!hostNetwork) {
+            PodNetworkStatus status = network.setUp(SandboxTeardown.networkRequest(record, Path.of(record.netnsPath())));
+            record = record.withNetwork(status.ip(), status.additionalIps());
+        }
+        return record.withState(SandboxState.READY);
+    }
+
+    private static String path(PinnedNamespaces pinned, PodNamespace kind) {
+        Path path = pinned.paths().get(kind);
+        return path == null ? null : path.toString();
+    }
+
+    /** Stops every container (at once: kubelet already gave them their grace period), then the pod's network. */
+    public void stop(String idOrPrefix) throws IOException {
+        SandboxRecord sandbox;
+        try {
+            sandbox = get(idOrPrefix);
+        } catch (NotFoundException e) {
+            return;
+        }
+        for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
+            try {
+                containers.stop(container.id(), 0);
+            } catch (NotFoundException e) {
+                // removed meanwhile
+            }
+        }
+        teardown.release(sandbox);
+        if (sandbox.state() != SandboxState.NOTREADY) {
+            store.put(sandbox.withState(SandboxState.NOTREADY));
+            log.info("pod {} ({}/{}) stopped", sandbox.id(), sandbox.namespace(), sandbox.name());
+        }
+    }
+
+    /** Stops the pod if needed and removes it with all its containers; an unknown ID succeeds. */
+    public void remove(String idOrPrefix) throws IOException {
+        SandboxRecord sandbox;
+        try {
+            sandbox = get(idOrPrefix);
+        } catch (NotFoundException e) {
+            return;
+        }
+        stop(sandbox.id());
+        for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
+            containers.remove(container.id());
+        }
+        removeRemains(sandbox);
+        log.info("pod {} ({}/{}) removed", sandbox.id(), sandbox.namespace(), sandbox.name());
+    }
+
+    void rollBack(SandboxRecord sandbox) throws IOException {
+        teardown.release(sandbox);
+        removeRemains(sandbox);
+    }
+
+    private void removeRemains(SandboxRecord sandbox) throws IOException {
+        boolean shared = store.all().stream()
+                .anyMatch(other -> !other.id().equals(sandbox.id()) && other.cgroupPath().equals(sandbox.cgroupPath()));
+        if (!shared && cgroups.exists(sandbox.cgroupPath())) {
+            cgroups.killAll(sandbox.cgroupPath());
+            cgroups.remove(sandbox.cgroupPath());
+        }
+        files.remove(sandbox.id());
+        store.remove(sandbox.id());
+    }
+
+    public SandboxRecord get(String idOrPrefix) throws NotFoundException {
+        SandboxRecord record = store.get(idOrPrefix).orElse(null);
+        if (record == null && idOrPrefix.length() >= 6) {
+            List<SandboxRecord> matches = store.all().stream().filter(r -> r.id().startsWith(idOrPrefix)).toList();
+            record = matches.size() == 1 ? matches.getFirst() : null;
+        }
+        if (record == null || record.state() == SandboxState.CREATING) {
+            throw new NotFoundException("pod sandbox", idOrPrefix);
+        }
+        return record;
+    }
+
+    public List<SandboxRecord> list(Predicate<SandboxRecord> filter) {
+        return store.all().stream().filter(r -> r.state() != SandboxState.CREATING).filter(filter).toList();
+    }
+}

@@ -1,0 +1,313 @@
+package dev.berth.cri;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.cri.v1.ContainerFilter;
+import dev.berth.cri.v1.ContainerState;
+import dev.berth.cri.v1.ContainerStateValue;
+import dev.berth.cri.v1.ContainerStatsRequest;
+import dev.berth.cri.v1.ContainerStatus;
+import dev.berth.cri.v1.ExecSyncRequest;
+import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.LinuxContainerConfig;
+import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.ListContainersRequest;
+import dev.berth.cri.v1.ListPodSandboxRequest;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxFilter;
+import dev.berth.cri.v1.PodSandboxState;
+import dev.berth.cri.v1.PodSandboxStateValue;
+import dev.berth.cri.v1.PodSandboxStatsRequest;
+import dev.berth.cri.v1.PodSandboxStatus;
+import dev.berth.cri.v1.PodSandboxStatusRequest;
+import dev.berth.cri.v1.PortMapping;
+import dev.berth.cri.v1.Protocol;
+import dev.berth.cri.v1.PullImageRequest;
+import dev.berth.cri.v1.RemoveContainerRequest;
+import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.cri.v1.StopContainerRequest;
+import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.cri.v1.UpdateContainerResourcesRequest;
+import dev.berth.testing.DaemonFixture;
+import dev.berth.testing.LeakCheck;
+import dev.berth.testing.PodClient;
+import dev.berth.testing.Privileges;
+import dev.berth.testkit.layer.BusyboxImage;
+import dev.berth.testkit.registry.ImagePusher;
+import dev.berth.testkit.registry.RegistryFixture;
+import dev.berth.testkit.registry.TestImage;
+import dev.berth.testkit.registry.TestLayer;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * berthd's pods and containers through a real gRPC client: real namespaces, cgroups, overlayfs, CNI
+ * bridge and portmap, conmon and runc, busybox images from a real local registry. After every test all
+ * pods are removed and nothing may be left on the node.
+ */
+class RuntimeServiceIntegrationTest {
+
+    private static RegistryFixture registry;
+    private static DaemonFixture daemon;
+    private static PodClient pods;
+    private static String busybox;
+    private static String busyboxAsApp;
+    private static final String CGROUP_MARKER = "berthtest";
+
+    @BeforeAll
+    static void start() throws Exception {
+        Privileges.requireRoot();
+        Privileges.require(RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
+        Privileges.require(Files.isExecutable(Path.of("/usr/bin/conmon")), "conmon is not installed (apt-get install conmon)");
+        registry = RegistryFixture.start();
+        ImagePusher pusher = new ImagePusher(registry);
+        BusyboxImage image = BusyboxImage.fromHost();
+        busybox = pusher.pushImage("test/busybox", "1", image.image()).reference();
+        busyboxAsApp = pusher.pushImage("test/busybox-app", "1", TestImage.builder()
+                .layer(image.layerTar(), TestLayer.Compression.GZIP).user(BusyboxImage.APP_USER).build()).reference();
+        daemon = DaemonFixture.start();
+        for (String ref : List.of(busybox, busyboxAsApp)) {
+            daemon.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(ref)).build());
+        }
+        pods = new PodClient(daemon::runtime, daemon.base().resolve("logs"), CGROUP_MARKER);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @AfterEach
+    void removeEverythingAndCheckForLeaks() throws Exception {
+        daemon.removeAllPods();
+        assertThat(daemon.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()).isEmpty();
+        LeakCheck.assertNothingLeft(daemon.base(), daemon.network(), CGROUP_MARKER);
+    }
+
+    @Test
+    void containersOfAPodShareItsNetwork() throws Exception {
+        PodSandboxConfig pod = pods.pod("web").build();
+        String podId = pods.run(pod);
+        pods.createAndStart(podId, pod, pods.container("server", busybox, "sh", "-c",
+                "mkdir -p /tmp/www && echo hello-from-httpd > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www").build());
+        String client = pods.createAndStart(podId, pod, pods.container("client", busybox, "sh", "-c",
+                "for i in $(seq 50); do wget -q -O - http://localhost:8080/ && exit 0; sleep 0.1; done; exit 1").build());
+
+        ContainerStatus status = pods.awaitExit(client, 30);
+
+        assertThat(status.getExitCode()).isZero();
+        assertThat(status.getReason()).isEqualTo("Completed");
+        assertThat(Files.readString(Path.of(status.getLogPath()))).contains("stdout F hello-from-httpd");
+    }
+
+    @Test
+    void podStatusReportsItsAddressAndNamespaces() {
+        PodSandboxConfig pod = pods.pod("status").putLabels("app", "status").putAnnotations("note", "x").build();
+        String podId = pods.run(pod);
+
+        PodSandboxStatus status = daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId(podId).setVerbose(true).build()).getStatus();
+
+        assertThat(status.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+        assertThat(status.getNetwork().getIp()).startsWith(daemon.network().prefix());
+        assertThat(status.getLabelsMap()).containsEntry("app", "status");
+        assertThat(status.getAnnotationsMap()).containsEntry("note", "x");
+        assertThat(status.getMetadata().getName()).isEqualTo("status");
+        assertThat(status.getCreatedAt()).isPositive();
+        assertThat(daemon.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter
+                .newBuilder().putLabelSelector("app", "status")).build()).getItemsList())
+                .extracting(p -> p.getId()).containsExactly(podId);
+    }
+
+    @Test
+    void hostPortIsReachableFromTheHost() throws Exception {
+        int hostPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            hostPort = probe.getLocalPort();
+        }
+        PodSandboxConfig pod = pods.pod("hostport").addPortMappings(PortMapping.newBuilder()
+                .setProtocol(Protocol.TCP).setContainerPort(8080).setHostPort(hostPort)).build();
+        String podId = pods.run(pod);
+        pods.createAndStart(podId, pod, pods.container("server", busybox, "sh", "-c",
+                "mkdir -p /tmp/www && echo via-hostport > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www").build());
+        String podIp = daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
+                .getStatus().getNetwork().getIp();
+        String hostAddress = daemon.network().prefix() + "1";
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String body = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (body == null && System.nanoTime() < deadline) {
+            try {
+                body = http.send(HttpRequest.newBuilder(URI.create("http://" + hostAddress + ":" + hostPort + "/"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(body).as("GET through host port %d (pod %s)", hostPort, podIp).contains("via-hostport");
+    }
+
+    @Test
+    void memoryLimitEndsInOomKilled() throws Exception {
+        PodSandboxConfig pod = pods.pod("oom").build();
+        String podId = pods.run(pod);
+        String hog = pods.createAndStart(podId, pod, pods.container("hog", busybox, "sh", "-c",
+                "dd if=/dev/zero of=/dev/null bs=200M count=1")
+                .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
+                        .setMemoryLimitInBytes(32L * 1024 * 1024)))
+                .build());
+
+        ContainerStatus status = pods.awaitExit(hog, 30);
+
+        assertThat(status.getReason()).isEqualTo("OOMKilled");
+        assertThat(status.getExitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void exitCodesAndLogsAreReportedInCriFormat() throws Exception {
+        PodSandboxConfig pod = pods.pod("exit").build();
+        String podId = pods.run(pod);
+        String failing = pods.createAndStart(podId, pod, pods.container("failing", busybox, "sh", "-c",
+                "echo to-stdout; echo to-stderr >&2; exit 3").build());
+
+        ContainerStatus status = pods.awaitExit(failing, 30);
+
+        assertThat(status.getExitCode()).isEqualTo(3);
+        assertThat(status.getReason()).isEqualTo("Error");
+        assertThat(status.getStartedAt()).isPositive();
+        assertThat(status.getFinishedAt()).isGreaterThanOrEqualTo(status.getStartedAt());
+        assertThat(status.getLogPath()).isEqualTo(pod.getLogDirectory() + "/failing.log");
+        List<String> lines = Files.readAllLines(Path.of(status.getLogPath()));
+        assertThat(lines).anyMatch(l -> l.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ stdout F to-stdout$"));
+        assertThat(lines).anyMatch(l -> l.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ stderr F to-stderr$"));
+        assertThat(daemon.runtime().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+                .setState(ContainerStateValue.newBuilder().setState(ContainerState.CONTAINER_EXITED))).build())
+                .getContainersList()).extracting(c -> c.getId()).containsExactly(failing);
+    }
+
+    @Test
+    void readOnlyRootfsRefusesWrites() throws Exception {
+        PodSandboxConfig pod = pods.pod("readonly").build();
+        String podId = pods.run(pod);
+        String writer = pods.createAndStart(podId, pod, pods.container("writer", busybox, "sh", "-c", "touch /newfile")
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                        LinuxContainerSecurityContext.newBuilder().setReadonlyRootfs(true)))
+                .build());
+
+        ContainerStatus status = pods.awaitExit(writer, 30);
+
+        assertThat(status.getExitCode()).isNotZero();
+        assertThat(Files.readString(Path.of(status.getLogPath()))).contains("Read-only file system");
+    }
+
+    @Test
+    void imageUserRunsTheContainerAsNonRoot() throws Exception {
+        PodSandboxConfig pod = pods.pod("user").build();
+        String podId = pods.run(pod);
+        String id = pods.createAndStart(podId, pod, pods.container("whoami", busyboxAsApp, "id").build());
+
+        ContainerStatus status = pods.awaitExit(id, 30);
+
+        assertThat(status.getExitCode()).isZero();
+        assertThat(Files.readString(Path.of(status.getLogPath()))).contains("uid=1000(app) gid=1000(app)");
+    }
+
+    @Test
+    void stopSignalsThenKillsAndStoppingTwiceSucceeds() throws Exception {
+        PodSandboxConfig pod = pods.pod("stop").build();
+        String podId = pods.run(pod);
+        String stubborn = pods.createAndStart(podId, pod, pods.container("stubborn", busybox, "sh", "-c",
+                "trap 'echo got-term' TERM; while true; do sleep 0.1; done").build());
+        Thread.sleep(300);
+
+        long started = System.nanoTime();
+        daemon.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(stubborn).setTimeout(1).build());
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        daemon.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(stubborn).setTimeout(1).build());
+
+        ContainerStatus status = pods.status(stubborn);
+        assertThat(status.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
+        assertThat(status.getExitCode()).isEqualTo(137);
+        assertThat(tookMillis).isBetween(900L, 8000L);
+        assertThat(Files.readString(Path.of(status.getLogPath()))).contains("got-term");
+
+        daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertThat(daemon.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+                .setState(PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_NOTREADY))).build())
+                .getItemsList()).extracting(p -> p.getId()).containsExactly(podId);
+        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        daemon.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(stubborn).build());
+    }
+
+    @Test
+    void execSyncStatsAndResourceUpdatesWorkOnARunningContainer() throws Exception {
+        PodSandboxConfig pod = pods.pod("exec").build();
+        String podId = pods.run(pod);
+        String id = pods.createAndStart(podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+
+        var exec = daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id)
+                .addAllCmd(List.of("sh", "-c", "hostname; exit 4")).setTimeout(10).build());
+        assertThat(exec.getExitCode()).isEqualTo(4);
+        assertThat(exec.getStdout().toStringUtf8().strip()).isEqualTo("exec");
+
+        daemon.runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(id)
+                .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64L * 1024 * 1024)).build());
+        assertThat(pods.status(id).getResources().getLinux().getMemoryLimitInBytes()).isEqualTo(64L * 1024 * 1024);
+
+        var stats = daemon.runtime().containerStats(ContainerStatsRequest.newBuilder().setContainerId(id).build()).getStats();
+        assertThat(stats.getAttributes().getId()).isEqualTo(id);
+        assertThat(stats.getMemory().getWorkingSetBytes().getValue()).isPositive();
+        assertThat(stats.getCpu().getUsageCoreNanoSeconds().getValue()).isPositive();
+        var podStats = daemon.runtime().podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(podId).build())
+                .getStats();
+        assertThat(podStats.getLinux().getContainersList()).hasSize(1);
+        assertThat(podStats.getLinux().getNetwork().getDefaultInterface().getName()).isEqualTo("eth0");
+    }
+
+    @Test
+    void badRequestsGetClearStatusCodes() {
+        PodSandboxConfig pod = pods.pod("bad").build();
+        String podId = pods.run(pod);
+
+        assertThatThrownBy(() -> pods.create(podId, pod, pods.container("x", "127.0.0.1:1/missing:1", "true").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> pods.create("nosuchpod", pod, pods.container("x", busybox, "true").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> pods.run(pod))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+        assertThatThrownBy(() -> pods.status("nosuchcontainer"))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        String once = pods.create(podId, pod, pods.container("once", busybox, "true").build());
+        assertThatThrownBy(() -> pods.create(podId, pod, pods.container("once", busybox, "true").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+        assertThat(pods.status(once).getState()).isEqualTo(ContainerState.CONTAINER_CREATED);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.berth.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testkit.registry.Processes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Asserts that nothing a daemon made for its pods outlived them: mounts under its dirs, pinned namespace
+ * files, cgroups, veths on its bridge, iptables rules for its subnet, conmon/runc/catatonit processes.
+ */
+public final class LeakCheck {
+
+    private LeakCheck() {
+    }
+
+    public static void assertNothingLeft(Path base, PodNetworkFixture network, String cgroupMarker) throws IOException {
+        String baseText = base.toString();
+        List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(line -> line.contains(baseText)).toList();
+        assertThat(mounts).as("mounts under %s", base).isEmpty();
+
+        Path nsDir = base.resolve("state/ns");
+        if (Files.isDirectory(nsDir)) {
+            try (Stream<Path> entries = Files.list(nsDir)) {
+                assertThat(entries.toList()).as("pinned namespaces").isEmpty();
+            }
+        }
+
+        List<String> cgroups = new ArrayList<>();
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path hierarchy : hierarchies.toList()) {
+                if (Files.isDirectory(hierarchy.resolve(cgroupMarker))) {
+                    cgroups.add(hierarchy.resolve(cgroupMarker).toString());
+                }
+            }
+        }
+        assertThat(cgroups).as("pod cgroups").isEmpty();
+
+        if (Processes.run(List.of("ip", "-o", "link", "show"), 10).contains(" " + network.bridge() + ":")) {
+            String veths = Processes.run(List.of("ip", "-o", "link", "show", "master", network.bridge()), 10);
+            assertThat(veths.strip()).as("veths on %s", network.bridge()).isEmpty();
+        }
+        String rules = Processes.run(List.of("iptables-save"), 30);
+        assertThat(rules.lines().filter(line -> line.contains(network.prefix())).toList())
+                .as("iptables rules for %s", network.subnet()).isEmpty();
+
+        assertThat(processesMentioning(baseText)).as("processes left behind").isEmpty();
+    }
+
+    private static List<String> processesMentioning(String text) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.toList()) {
+                String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit) || name.equals(Long.toString(ProcessHandle.current().pid()))) {
+                    continue;
+                }
+                try {
+                    String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ');
+                    if (cmdline.contains(text)) {
+                        found.add(name + ": " + cmdline.strip());
+                    }
+                } catch (IOException e) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return found;
+    }
+}

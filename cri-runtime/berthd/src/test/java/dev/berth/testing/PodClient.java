@@ -1,0 +1,97 @@
+package dev.berth.testing;
+
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.ContainerState;
+import dev.berth.cri.v1.ContainerStatus;
+import dev.berth.cri.v1.ContainerStatusRequest;
+import dev.berth.cri.v1.CreateContainerRequest;
+import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.NamespaceOption;
+import dev.berth.cri.v1.LinuxSandboxSecurityContext;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.RuntimeServiceGrpc;
+import dev.berth.cri.v1.StartContainerRequest;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * CRI calls the way kubelet makes them, for tests: a pod config with metadata, log dir and a cgroup parent
+ * of the test's own, containers created with that pod config and started.
+ */
+public final class PodClient {
+
+    private final Supplier<RuntimeServiceGrpc.RuntimeServiceBlockingStub> runtime;
+    private final Path logRoot;
+    private final String cgroupMarker;
+
+    public PodClient(Supplier<RuntimeServiceGrpc.RuntimeServiceBlockingStub> runtime, Path logRoot, String cgroupMarker) {
+        this.runtime = runtime;
+        this.logRoot = logRoot;
+        this.cgroupMarker = cgroupMarker;
+    }
+
+    /** Each pod gets its own single-level cgroup parent, so removing the pod removes all of it. */
+    public PodSandboxConfig.Builder pod(String name) {
+        String uid = UUID.randomUUID().toString();
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("default").setUid(uid))
+                .setHostname(name)
+                .setLogDirectory(logRoot.resolve(uid).toString())
+                .setLinux(LinuxPodSandboxConfig.newBuilder()
+                        .setCgroupParent("/" + cgroupMarker + "-" + uid.substring(0, 8))
+                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(
+                                NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))));
+    }
+
+    public String run(PodSandboxConfig pod) {
+        return runtime.get().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+    }
+
+    public ContainerConfig.Builder container(String name, String image, String... command) {
+        ContainerConfig.Builder config = ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .setImage(ImageSpec.newBuilder().setImage(image))
+                .setLogPath(name + ".log");
+        for (String part : command) {
+            config.addCommand(part);
+        }
+        return config;
+    }
+
+    public String create(String podId, PodSandboxConfig pod, ContainerConfig container) {
+        return runtime.get().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setConfig(container).setSandboxConfig(pod).build()).getContainerId();
+    }
+
+    public String createAndStart(String podId, PodSandboxConfig pod, ContainerConfig container) {
+        String id = create(podId, pod, container);
+        runtime.get().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+        return id;
+    }
+
+    public ContainerStatus status(String containerId) {
+        return runtime.get().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build())
+                .getStatus();
+    }
+
+    /** Polls until the container has exited; fails after {@code seconds}. */
+    public ContainerStatus awaitExit(String containerId, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            ContainerStatus status = status(containerId);
+            if (status.getState() == ContainerState.CONTAINER_EXITED) {
+                return status;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("container " + containerId + " still " + status.getState() + " after " + seconds + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+}

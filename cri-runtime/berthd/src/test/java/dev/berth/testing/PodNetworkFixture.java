@@ -1,0 +1,38 @@
+package dev.berth.testing;
+
+import dev.berth.daemon.BerthConfig;
+import dev.berth.testkit.registry.Processes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A test daemon's own default network: a bridge and a /24 no other daemon uses, and an empty CNI conf
+ * dir so a node's real conflist is never picked up. The bridge plugin never deletes its bridge, so
+ * {@link #deleteBridge} does.
+ */
+public record PodNetworkFixture(String bridge, String subnet, Path confDir) {
+
+    public static PodNetworkFixture random(Path base) {
+        int octet = ThreadLocalRandom.current().nextInt(1, 250);
+        String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(100_000, 999_999));
+        return new PodNetworkFixture("bt" + suffix, "10.233." + octet + ".0/24", base.resolve("cni-conf"));
+    }
+
+    /** The first three octets, as they appear in iptables rules and addresses of this network. */
+    public String prefix() {
+        return subnet.substring(0, subnet.lastIndexOf('.') + 1);
+    }
+
+    public BerthConfig.Network config() {
+        return new BerthConfig.Network(confDir.toString(), null, bridge, subnet);
+    }
+
+    public void deleteBridge() throws IOException {
+        String links = Processes.run(List.of("ip", "-o", "link", "show"), 10);
+        if (links.contains(" " + bridge + ":")) {
+            Processes.run(List.of("ip", "link", "del", bridge), 10);
+        }
+    }
+}
