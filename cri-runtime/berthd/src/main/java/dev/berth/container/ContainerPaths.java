@@ -8,8 +8,12 @@ import java.nio.file.Path;
  */
 public record ContainerPaths(Path stateDir, Path rootDir) {
 
+    public Path bundles() {
+        return stateDir.resolve("containers");
+    }
+
     public Path bundle(String id) {
-        return stateDir.resolve("containers").resolve(id);
+        return bundles().resolve(id);
     }
 
     public Path rootfs(String id) {

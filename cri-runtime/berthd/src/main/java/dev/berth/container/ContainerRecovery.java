@@ -1,7 +1,12 @@
 package dev.berth.container;
 
 import dev.berth.store.Timestamps;
+import dev.berth.runtime.Conmon;
 import dev.berth.runtime.OciRuntime;
+import dev.berth.store.Directories;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.store.RecordStore;
 import java.io.IOException;
@@ -23,14 +28,20 @@ public final class ContainerRecovery {
     private final ContainerTeardown teardown;
     private final RuntimeHandlers runtimes;
     private final ContainerLeases leases;
+    private final ContainerPaths paths;
+    private final ContainerRootfs rootfs;
+    private final Conmon conmon;
 
     public ContainerRecovery(RecordStore<ContainerRecord> store, ContainerObserver observer, ContainerTeardown teardown,
-            RuntimeHandlers runtimes, ContainerLeases leases) {
+            RuntimeHandlers runtimes, ContainerLeases leases, ContainerPaths paths, ContainerRootfs rootfs, Conmon conmon) {
         this.store = store;
         this.observer = observer;
         this.teardown = teardown;
         this.runtimes = runtimes;
         this.leases = leases;
+        this.paths = paths;
+        this.rootfs = rootfs;
+        this.conmon = conmon;
     }
 
     public void recover() throws IOException {
@@ -39,6 +50,36 @@ public final class ContainerRecovery {
                 recover(record);
             } catch (IOException | RuntimeException e) {
                 log.warn("container {} of pod {}: recovery failed: {}", record.id(), record.sandboxId(), e.toString());
+            }
+        }
+        removeOrphans();
+    }
+
+    /**
+     * Runtime containers and bundles no record knows: what a crash between making them and writing the
+     * record leaves. Nobody can ask for them any more, so they go.
+     */
+    private void removeOrphans() throws IOException {
+        for (OciRuntime runtime : runtimes.runtimes()) {
+            for (RuntimeState state : runtime.list()) {
+                if (store.get(state.id()).isEmpty()) {
+                    log.warn("removing orphaned {} container {} with no berthd record", runtime.binary(), state.id());
+                    runtime.delete(state.id(), true);
+                }
+            }
+        }
+        Path bundles = paths.bundles();
+        if (Files.isDirectory(bundles)) {
+            try (Stream<Path> dirs = Files.list(bundles)) {
+                for (Path dir : dirs.toList()) {
+                    String id = dir.getFileName().toString();
+                    if (store.get(id).isEmpty()) {
+                        log.warn("removing orphaned container bundle {}", dir);
+                        conmon.killMonitor(paths.persist(id));
+                        rootfs.remove(id);
+                        Directories.deleteRecursively(dir);
+                    }
+                }
             }
         }
     }

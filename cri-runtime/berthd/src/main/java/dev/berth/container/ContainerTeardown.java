@@ -1,13 +1,13 @@
 package dev.berth.container;
 
 import dev.berth.cgroup.CgroupManager;
+import dev.berth.runtime.Conmon;
 import dev.berth.runtime.OciRuntime;
 import dev.berth.store.Directories;
 import dev.berth.store.RecordStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,24 +26,28 @@ public final class ContainerTeardown {
     private final ContainerRootfs rootfs;
     private final ContainerPaths paths;
     private final ContainerLeases leases;
+    private final Conmon conmon;
 
     public ContainerTeardown(RecordStore<ContainerRecord> store, RuntimeHandlers runtimes, CgroupManager cgroups,
-            ContainerRootfs rootfs, ContainerPaths paths, ContainerLeases leases) {
+            ContainerRootfs rootfs, ContainerPaths paths, ContainerLeases leases, Conmon conmon) {
         this.store = store;
         this.runtimes = runtimes;
         this.cgroups = cgroups;
         this.rootfs = rootfs;
         this.paths = paths;
         this.leases = leases;
+        this.conmon = conmon;
     }
 
     public void remove(ContainerRecord record) throws IOException {
         String id = record.id();
         Optional<OciRuntime> runtime = runtimes.find(record.runtimeHandler());
+        // a stopped container's conmon is already gone; one still there (a create cut short, a container never
+        // started) goes with everything it runs before the runtime forgets the container
+        conmon.killMonitor(paths.persist(id));
         if (runtime.isPresent()) {
             runtime.get().delete(id, true);
         }
-        stopConmon(record);
         if (record.cgroupPath() != null && cgroups.exists(record.cgroupPath())) {
             cgroups.killAll(record.cgroupPath());
             cgroups.remove(record.cgroupPath());
@@ -54,19 +58,5 @@ public final class ContainerTeardown {
         store.remove(id);
         leases.release(id);
         log.info("removed container {} of pod {}", id, record.sandboxId());
-    }
-
-    /** conmon exits by itself once its container is gone; one that hangs on is killed, if it is still conmon. */
-    private static void stopConmon(ContainerRecord record) {
-        if (record.conmonPid() <= 0) {
-            return;
-        }
-        ProcessHandle.of(record.conmonPid())
-                .filter(handle -> handle.info().command().map(c -> c.endsWith("conmon")).orElse(false))
-                .ifPresent(handle -> {
-                    if (!handle.onExit().completeOnTimeout(handle, 2, TimeUnit.SECONDS).thenApply(h -> !h.isAlive()).join()) {
-                        handle.destroyForcibly();
-                    }
-                });
     }
 }

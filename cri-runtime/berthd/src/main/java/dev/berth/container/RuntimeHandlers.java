@@ -27,6 +27,11 @@ public final class RuntimeHandlers {
                 + "\"; configured handlers: " + names() + " (berth.yaml runtimes)"));
     }
 
+    /** Each runtime once, though several handlers may name it. */
+    public java.util.Collection<OciRuntime> runtimes() {
+        return new java.util.LinkedHashSet<>(byName.values());
+    }
+
     public Set<String> names() {
         return byName.keySet();
     }

@@ -80,12 +80,12 @@ final class Pods {
                 SandboxRecord.class, SandboxRecord::id);
         ContainerLeases containerLeases = new ContainerLeases(leases);
         ContainerRootfs rootfs = new ContainerRootfs(paths, snapshots, mounts);
+        Conmon conmon = new Conmon(Binaries.find("conmon"), runner);
         ContainerTeardown containerTeardown = new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths,
-                containerLeases);
+                containerLeases, conmon);
         ContainerObserver observer = new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups);
         OciSpecBuilder specs = OciSpecBuilder.forHost();
         PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
-        Conmon conmon = new Conmon(Binaries.find("conmon"), runner);
         ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
                 paths, files, specs, runtimes, conmon, containerTeardown, ids);
         ContainerService containers = new ContainerService(containerStore, creator, observer, containerTeardown,
@@ -106,7 +106,8 @@ final class Pods {
         SandboxService sandboxes = new SandboxService(sandboxStore, pinner, pidHolder, cgroups, network, files, runtimes,
                 containers, sandboxTeardown, ids, nsRoot);
         return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
-                new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases), paths,
+                new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
+                        conmon), paths,
                 cgroups, rootfs);
     }
 

@@ -145,8 +145,7 @@ public final class Conmon {
         String id = launch.containerId();
         // each step on its own: one failing (say, a runtime binary that is missing) must not skip the others
         try {
-            if (conmonPid.isPresent() && isConmon(conmonPid.getAsInt())
-                    && !processes.killAndWait(conmonPid.getAsInt(), KILL_WAIT)) {
+            if (conmonPid.isPresent() && isConmon(conmonPid.getAsInt()) && !killTree(conmonPid.getAsInt())) {
                 log.warn("container {}: conmon {} survived SIGKILL", id, conmonPid.getAsInt());
             }
         } catch (IOException e) {
@@ -166,6 +165,25 @@ public final class Conmon {
                 log.warn("container {}: removing {} after a failed create: {}", id, leftover, e.getMessage());
             }
         }
+    }
+
+    /**
+     * Kills a container's conmon and whatever it still runs (a runtime create cut short by a crash of
+     * berthd), found by the pid conmon wrote into {@code persistDir}.
+     */
+    public void killMonitor(Path persistDir) throws IOException {
+        OptionalInt pid = readPid(persistDir.resolve("conmon.pid"));
+        if (pid.isPresent() && isConmon(pid.getAsInt()) && !killTree(pid.getAsInt())) {
+            log.warn("conmon {} survived SIGKILL", pid.getAsInt());
+        }
+    }
+
+    /** conmon first, so it cannot start anything new, then what it had started. */
+    private boolean killTree(int pid) throws IOException {
+        List<ProcessHandle> children = ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
+        boolean dead = processes.killAndWait(pid, KILL_WAIT);
+        children.forEach(ProcessHandle::destroyForcibly);
+        return dead;
     }
 
     /** Guards against signalling an unrelated process that reused a dead conmon's pid. */

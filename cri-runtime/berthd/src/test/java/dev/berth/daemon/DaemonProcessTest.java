@@ -9,6 +9,7 @@ import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.store.Directories;
+import dev.berth.testing.BerthdProcess;
 import dev.berth.testing.CountingProxy;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.Privileges;
@@ -51,30 +52,11 @@ class DaemonProcessTest {
     }
 
     private Process startBerthd(Path config) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), Berthd.class.getName(),
-                "--config", config.toString(), "--root", base.resolve("root").toString(),
-                "--state", base.resolve("state").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(base.resolve("berthd.log").toFile())
-                .start();
-        Path socket = base.resolve("state/berth.sock");
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!Files.exists(socket)) {
-            assertThat(process.isAlive()).as("berthd exited early: %s", log()).isTrue();
-            assertThat(System.currentTimeMillis()).as("berthd socket did not appear: %s", log()).isLessThan(deadline);
-            Thread.sleep(50);
-        }
-        return process;
+        return BerthdProcess.start(base, config).process();
     }
 
     private String log() {
-        try {
-            return Files.readString(base.resolve("berthd.log"));
-        } catch (Exception e) {
-            return "(no log)";
-        }
+        return BerthdProcess.log(base);
     }
 
     private long entries(String sub) throws Exception {

@@ -54,6 +54,21 @@ public final class LeakCheck {
         assertThat(processesMentioning(baseText)).as("processes left behind").isEmpty();
     }
 
+    /** After a failed test: lazily unmounts whatever is still mounted under {@code base}, deepest first. */
+    public static void unmountEverythingUnder(Path base) throws IOException {
+        List<String> targets = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String mountPoint = line.split(" ")[4];
+            if (mountPoint.startsWith(base.toString())) {
+                targets.add(mountPoint);
+            }
+        }
+        targets.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        for (String target : targets) {
+            Processes.run(List.of("umount", "-l", target), 10);
+        }
+    }
+
     private static List<String> processesMentioning(String text) throws IOException {
         List<String> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
