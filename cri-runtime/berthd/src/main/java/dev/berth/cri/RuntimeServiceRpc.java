@@ -38,6 +38,8 @@ import dev.berth.cri.v1.RemovePodSandboxResponse;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxResponse;
 import dev.berth.cri.v1.RuntimeConfigRequest;
+import dev.berth.cri.v1.RuntimeHandler;
+import dev.berth.cri.v1.RuntimeHandlerFeatures;
 import dev.berth.cri.v1.RuntimeConfigResponse;
 import dev.berth.cri.v1.RuntimeCondition;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
@@ -78,6 +80,7 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     private static final Duration EXEC_SYNC_DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     private final NodeReadiness readiness;
+    private final java.util.Set<String> handlers;
     private final String runtimeVersion;
     private final SandboxService sandboxes;
     private final ContainerService containers;
@@ -85,9 +88,11 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     private final ContainerProtos containerProtos;
     private final StatsProtos statsProtos;
 
-    public RuntimeServiceRpc(NodeReadiness readiness, String runtimeVersion, SandboxService sandboxes,
+    public RuntimeServiceRpc(NodeReadiness readiness, java.util.Set<String> handlers, String runtimeVersion,
+            SandboxService sandboxes,
             ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs) {
         this.readiness = readiness;
+        this.handlers = java.util.Set.copyOf(handlers);
         this.runtimeVersion = runtimeVersion;
         this.sandboxes = sandboxes;
         this.containers = containers;
@@ -117,7 +122,10 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
                         .setReason(condition.reason())
                         .setMessage(condition.message()));
             }
-            return StatusResponse.newBuilder().setStatus(status).build();
+            StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status);
+            handlers.stream().sorted().forEach(name -> response.addRuntimeHandlers(RuntimeHandler.newBuilder()
+                    .setName(name).setFeatures(RuntimeHandlerFeatures.getDefaultInstance())));
+            return response.build();
         });
     }
 

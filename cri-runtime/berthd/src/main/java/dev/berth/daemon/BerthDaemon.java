@@ -78,7 +78,7 @@ public final class BerthDaemon implements AutoCloseable {
         String version = java.util.Objects.requireNonNullElse(BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
         server = new CriServer(config.socketPath(), List.of(
                 new ImageServiceRpc(imageService, protos),
-                pods.rpc(NodeReadiness.forHost(), version, json)), executor);
+                pods.rpc(version, json)), executor);
     }
 
     public static BerthDaemon start(BerthConfig config) throws IOException {

@@ -3,31 +3,27 @@ package dev.berth.daemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * CRI's RuntimeReady and NetworkReady, from what is really on the node: an OCI runtime binary to run
- * containers with, and the CNI plugins the embedded default network needs.
+ * CRI's RuntimeReady and NetworkReady, from what is really on the node: the programs containers need
+ * (the OCI runtimes, conmon) and a usable CNI network (a conflist whose plugins are all installed, or
+ * the embedded default's).
  */
 public final class NodeReadiness {
 
     public record Condition(String type, boolean ready, String reason, String message) {
     }
 
-    private static final List<String> DEFAULT_NETWORK_PLUGINS = List.of("bridge", "host-local", "loopback", "portmap");
+    private final Map<String, Path> requiredPrograms;
+    private final Supplier<Optional<String>> networkNotReady;
 
-    private final List<Path> runtimeSearchPath;
-    private final List<Path> cniPluginDirs;
-
-    public NodeReadiness(List<Path> runtimeSearchPath, List<Path> cniPluginDirs) {
-        this.runtimeSearchPath = runtimeSearchPath;
-        this.cniPluginDirs = cniPluginDirs;
-    }
-
-    public static NodeReadiness forHost() {
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        List<Path> dirs = java.util.Arrays.stream(path.split(":")).filter(s -> !s.isEmpty()).map(Path::of).toList();
-        return new NodeReadiness(dirs, List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")));
+    /** @param requiredPrograms program name → where berthd runs it from, with the Debian package as the key's hint */
+    public NodeReadiness(Map<String, Path> requiredPrograms, Supplier<Optional<String>> networkNotReady) {
+        this.requiredPrograms = Map.copyOf(requiredPrograms);
+        this.networkNotReady = networkNotReady;
     }
 
     public List<Condition> check() {
@@ -35,21 +31,23 @@ public final class NodeReadiness {
     }
 
     private Condition runtimeReady() {
-        boolean runc = runtimeSearchPath.stream().anyMatch(dir -> Files.isExecutable(dir.resolve("runc")));
-        return runc
-                ? new Condition("RuntimeReady", true, "", "")
-                : new Condition("RuntimeReady", false, "OCIRuntimeNotFound",
-                        "runc was not found on PATH " + runtimeSearchPath + "; install it (apt-get install runc)");
+        for (Map.Entry<String, Path> program : requiredPrograms.entrySet()) {
+            if (!Files.isExecutable(program.getValue())) {
+                return new Condition("RuntimeReady", false, "OCIRuntimeNotFound", program.getKey() + " was not found at "
+                        + program.getValue() + "; install it (apt-get install " + program.getKey() + ")");
+            }
+        }
+        return new Condition("RuntimeReady", true, "", "");
     }
 
     private Condition networkReady() {
-        for (Path dir : cniPluginDirs) {
-            if (DEFAULT_NETWORK_PLUGINS.stream().allMatch(p -> Files.isExecutable(dir.resolve(p)))) {
-                return new Condition("NetworkReady", true, "", "");
-            }
+        Optional<String> problem;
+        try {
+            problem = networkNotReady.get();
+        } catch (RuntimeException e) {
+            problem = Optional.of(e.getMessage());
         }
-        return new Condition("NetworkReady", false, "NetworkPluginNotReady",
-                "CNI plugins " + DEFAULT_NETWORK_PLUGINS + " not found in " + cniPluginDirs
-                        + "; install them (apt-get install containernetworking-plugins)");
+        return problem.map(message -> new Condition("NetworkReady", false, "NetworkPluginNotReady", message))
+                .orElseGet(() -> new Condition("NetworkReady", true, "", ""));
     }
 }

@@ -50,9 +50,12 @@ final class Pods {
     private final ContainerPaths paths;
     private final CgroupManager cgroups;
     private final ContainerRootfs rootfs;
+    private final NodeReadiness readiness;
+    private final RuntimeHandlers runtimes;
 
     private Pods(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
-            ContainerRecovery containerRecovery, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs) {
+            ContainerRecovery containerRecovery, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
+            NodeReadiness readiness, RuntimeHandlers runtimes) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.sandboxRecovery = sandboxRecovery;
@@ -60,6 +63,8 @@ final class Pods {
         this.paths = paths;
         this.cgroups = cgroups;
         this.rootfs = rootfs;
+        this.readiness = readiness;
+        this.runtimes = runtimes;
     }
 
     static Pods wire(BerthConfig config, Json json, ImageService images, SnapshotStore snapshots, Leases leases)
@@ -108,7 +113,15 @@ final class Pods {
         return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
                         conmon), paths,
-                cgroups, rootfs);
+                cgroups, rootfs, readiness(runtimes, network), runtimes);
+    }
+
+    private static NodeReadiness readiness(RuntimeHandlers runtimes, CniNetwork network) {
+        Map<String, Path> programs = new LinkedHashMap<>();
+        programs.put("conmon", Binaries.find("conmon"));
+        runtimes.runtimes().forEach(runtime -> programs.putIfAbsent(runtime.binary().getFileName().toString(),
+                runtime.binary()));
+        return new NodeReadiness(programs, network::notReadyReason);
     }
 
     private static RuntimeHandlers runtimeHandlers(BerthConfig config, Path state, CommandRunner runner) {
@@ -131,7 +144,8 @@ final class Pods {
         sandboxRecovery.recover();
     }
 
-    RuntimeServiceRpc rpc(NodeReadiness readiness, String version, Json json) {
-        return new RuntimeServiceRpc(readiness, version, sandboxes, containers, json, paths, cgroups, rootfs);
+    RuntimeServiceRpc rpc(String version, Json json) {
+        return new RuntimeServiceRpc(readiness, runtimes.names(), version, sandboxes, containers, json, paths, cgroups,
+                rootfs);
     }
 }

@@ -15,6 +15,8 @@ import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.ListPodSandboxRequest;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxFilter;
 import dev.berth.cri.v1.PodSandboxState;
@@ -309,5 +311,59 @@ class RuntimeServiceIntegrationTest {
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
         assertThat(pods.status(once).getState()).isEqualTo(ContainerState.CONTAINER_CREATED);
+    }
+
+    @Test
+    void podWidePidNamespaceIsSharedByItsContainers() throws Exception {
+        PodSandboxConfig.Builder builder = pods.pod("sharedpid");
+        builder.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setPid(NamespaceMode.POD);
+        PodSandboxConfig pod = builder.build();
+        String podId = pods.run(pod);
+        LinuxContainerConfig podPid = LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext
+                .newBuilder().setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.POD))).build();
+        pods.createAndStart(podId, pod, pods.container("sleeper", busybox, "sleep", "1234").setLinux(podPid).build());
+        String looker = pods.createAndStart(podId, pod, pods.container("looker", busybox, "sh", "-c",
+                "sleep 0.3; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -o pid,args").setLinux(podPid).build());
+
+        ContainerStatus status = pods.awaitExit(looker, 30);
+
+        String log = Files.readString(Path.of(status.getLogPath()));
+        assertThat(log).contains("catatonit").contains("sleep 1234");
+    }
+
+    @Test
+    void hostNetworkPodUsesTheNodesNetworkAndName() throws Exception {
+        PodSandboxConfig.Builder builder = pods.pod("hostnet").setHostname("");
+        builder.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setNetwork(NamespaceMode.NODE);
+        PodSandboxConfig pod = builder.build();
+        String podId = pods.run(pod);
+        String id = pods.createAndStart(podId, pod, pods.container("look", busybox, "sh", "-c",
+                "hostname; cat /proc/net/dev").build());
+
+        ContainerStatus status = pods.awaitExit(id, 30);
+
+        String log = Files.readString(Path.of(status.getLogPath()));
+        assertThat(log).contains(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+        String hostInterface = Files.readAllLines(Path.of("/proc/net/dev")).stream().skip(2)
+                .map(line -> line.substring(0, line.indexOf(':')).strip()).filter(name -> !name.equals("lo"))
+                .findFirst().orElseThrow();
+        assertThat(log).contains(hostInterface + ":");
+        assertThat(daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
+                .getStatus().getNetwork().getIp()).isEmpty();
+    }
+
+    @Test
+    void namespacedSysctlsApplyInsideThePodOnly() throws Exception {
+        PodSandboxConfig.Builder builder = pods.pod("sysctl");
+        builder.getLinuxBuilder().putSysctls("net.ipv4.ip_unprivileged_port_start", "81");
+        PodSandboxConfig pod = builder.build();
+        String podId = pods.run(pod);
+        String id = pods.createAndStart(podId, pod, pods.container("read", busybox, "cat",
+                "/proc/sys/net/ipv4/ip_unprivileged_port_start").build());
+
+        ContainerStatus status = pods.awaitExit(id, 30);
+
+        assertThat(Files.readString(Path.of(status.getLogPath()))).contains("stdout F 81");
+        assertThat(Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip()).isNotEqualTo("81");
     }
 }

@@ -57,7 +57,11 @@ class RuntimeServiceRpcTest {
         }
         boolean runcInstalled = Files.isExecutable(java.nio.file.Path.of("/usr/sbin/runc"))
                 || Files.isExecutable(java.nio.file.Path.of("/usr/bin/runc"));
-        assertThat(conditions.get(0).getStatus()).isEqualTo(runcInstalled);
+        boolean conmonInstalled = Files.isExecutable(java.nio.file.Path.of("/usr/bin/conmon"));
+        assertThat(conditions.get(0).getStatus()).isEqualTo(runcInstalled && conmonInstalled);
+        boolean bridgeInstalled = Files.isExecutable(java.nio.file.Path.of("/usr/lib/cni/bridge"))
+                || Files.isExecutable(java.nio.file.Path.of("/opt/cni/bin/bridge"));
+        assertThat(conditions.get(1).getStatus()).isEqualTo(bridgeInstalled);
     }
 
     @Test
@@ -67,11 +71,25 @@ class RuntimeServiceRpcTest {
     }
 
     @Test
-    void podCallsNotBuiltYetAnswerUnimplemented() {
+    void runPodSandboxWithoutMetadataIsInvalidArgument() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> daemon.runtime().runPodSandbox(RunPodSandboxRequest.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void streamingCallsAnswerUnimplemented() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime().exec(
+                        dev.berth.cri.v1.ExecRequest.newBuilder().setContainerId("x").addCmd("sh").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+    }
+
+    @Test
+    void statusListsTheRuntimeHandlers() {
+        assertThat(daemon.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList())
+                .extracting(dev.berth.cri.v1.RuntimeHandler::getName).containsExactly("", "runc");
     }
 
     @Test
