@@ -50,12 +50,13 @@ public final class MountCalls {
         }
     }
 
-    private static byte[] c(String s) {
+    /** NUL-terminated UTF-8, as the kernel takes paths and mount options. */
+    static byte[] c(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(bytes, bytes.length + 1);
     }
 
-    private static SyscallException failure(String call, Path path, LastErrorException e) {
+    static SyscallException failure(String call, Path path, LastErrorException e) {
         return new SyscallException(call, path, e.getErrorCode(), LibC.strerror(e.getErrorCode()));
     }
 }

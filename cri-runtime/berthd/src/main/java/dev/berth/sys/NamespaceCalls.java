@@ -4,7 +4,6 @@ import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * The namespace and mount calls a pod needs: unshare(2) on the calling thread, bind mounts that keep a
@@ -17,34 +16,29 @@ public final class NamespaceCalls {
     public static final int CLONE_NEWNET = 0x40000000;
 
     private static final long MS_BIND = 4096;
-    private static final int MNT_DETACH = 2;
+
+    private final MountCalls mounts = new MountCalls();
 
     /** Moves the calling thread (only it) into new namespaces of the given kinds. */
     public void unshare(int flags) throws IOException {
         try {
             LibC.unshare(flags);
         } catch (LastErrorException e) {
-            throw failure("unshare", null, e);
+            throw MountCalls.failure("unshare", null, e);
         }
     }
 
     public void bindMount(Path source, Path target) throws IOException {
         try {
-            LibC.mount(c(source.toString()), c(target.toString()), null, MS_BIND, null);
+            LibC.mount(MountCalls.c(source.toString()), MountCalls.c(target.toString()), null, MS_BIND, null);
         } catch (LastErrorException e) {
-            throw failure("mount --bind " + source, target, e);
+            throw MountCalls.failure("mount --bind " + source, target, e);
         }
     }
 
     /** Lazily unmounts; a path that is not (or no longer) a mount point is not an error. */
     public void unmount(Path target) throws IOException {
-        try {
-            LibC.umount2(c(target.toString()), MNT_DETACH);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != Errno.EINVAL && e.getErrorCode() != Errno.ENOENT) {
-                throw failure("umount", target, e);
-            }
-        }
+        mounts.unmount(target);
     }
 
     /** Sets the host name of the calling thread's UTS namespace. */
@@ -53,16 +47,8 @@ public final class NamespaceCalls {
         try {
             LibC.sethostname(name, name.length);
         } catch (LastErrorException e) {
-            throw failure("sethostname " + hostname, null, e);
+            throw MountCalls.failure("sethostname " + hostname, null, e);
         }
     }
 
-    private static byte[] c(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        return Arrays.copyOf(bytes, bytes.length + 1);
-    }
-
-    private static SyscallException failure(String call, Path path, LastErrorException e) {
-        return new SyscallException(call, path, e.getErrorCode(), LibC.strerror(e.getErrorCode()));
-    }
 }
