@@ -12,6 +12,10 @@ import dev.berth.store.ConflictException;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +30,7 @@ public final class ContainerService {
     private static final Logger log = LoggerFactory.getLogger(ContainerService.class);
     /** How long a SIGKILLed container may take to be reaped before StopContainer gives up. */
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    private static final Duration LOG_REOPEN_WAIT = Duration.ofSeconds(5);
 
     private final RecordStore<ContainerRecord> store;
     private final ContainerCreator creator;
@@ -33,15 +38,17 @@ public final class ContainerService {
     private final ContainerTeardown teardown;
     private final RuntimeHandlers runtimes;
     private final OciSpecBuilder specs;
+    private final ContainerPaths paths;
 
     public ContainerService(RecordStore<ContainerRecord> store, ContainerCreator creator, ContainerObserver observer,
-            ContainerTeardown teardown, RuntimeHandlers runtimes, OciSpecBuilder specs) {
+            ContainerTeardown teardown, RuntimeHandlers runtimes, OciSpecBuilder specs, ContainerPaths paths) {
         this.store = store;
         this.creator = creator;
         this.observer = observer;
         this.teardown = teardown;
         this.runtimes = runtimes;
         this.specs = specs;
+        this.paths = paths;
     }
 
     public ContainerRecord create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
@@ -171,6 +178,36 @@ public final class ContainerService {
             throw new IllegalArgumentException("ExecSync needs a command");
         }
         return runtimes.require(record.runtimeHandler()).exec(record.id(), command, timeout);
+    }
+
+    /**
+     * kubelet rotated the log file away; conmon reopens its log path when told through its control fifo
+     * (message 2, as CRI-O sends it). Returns once the new file exists.
+     */
+    public void reopenLog(String id) throws IOException, NotFoundException, ConflictException {
+        ContainerRecord record = get(id);
+        if (record.state() != ContainerState.RUNNING) {
+            throw new ConflictException(ConflictException.Kind.WRONG_STATE,
+                    "container " + record.id() + " is not running (" + record.state() + ")");
+        }
+        Path control = paths.bundle(record.id()).resolve("ctl");
+        // conmon holds the fifo open for reading while it runs, so opening it for writing does not block
+        try (var out = Files.newOutputStream(control, StandardOpenOption.WRITE)) {
+            out.write("2 0 0\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        Path log = Path.of(record.logPath());
+        long deadline = System.nanoTime() + LOG_REOPEN_WAIT.toNanos();
+        while (!Files.exists(log)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("conmon did not reopen " + log + " within " + LOG_REOPEN_WAIT.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted waiting for " + log, e);
+            }
+        }
     }
 
     /** Label selector as CRI filters use it: every pair must match. */

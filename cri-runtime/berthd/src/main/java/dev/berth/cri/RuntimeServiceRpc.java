@@ -35,6 +35,8 @@ import dev.berth.cri.v1.RemoveContainerRequest;
 import dev.berth.cri.v1.RemoveContainerResponse;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RemovePodSandboxResponse;
+import dev.berth.cri.v1.ReopenContainerLogRequest;
+import dev.berth.cri.v1.ReopenContainerLogResponse;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxResponse;
 import dev.berth.cri.v1.RuntimeConfigRequest;
@@ -67,8 +69,8 @@ import java.util.List;
 
 /**
  * CRI RuntimeService: validates, calls the sandbox and container features, maps to protobuf. Streaming
- * calls (Exec, Attach, PortForward) and ReopenContainerLog answer UNIMPLEMENTED (the generated base
- * class does that), which kubelet and crictl report as such.
+ * calls (Exec, Attach, PortForward) answer UNIMPLEMENTED (the generated base class does that), which
+ * kubelet and crictl report as such.
  */
 public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
@@ -266,6 +268,14 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
                     .setStderr(ByteString.copyFrom(result.stderr()))
                     .setExitCode(result.exitCode())
                     .build();
+        });
+    }
+
+    @Override
+    public void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> observer) {
+        Rpc.unary("ReopenContainerLog", observer, () -> {
+            containers.reopenLog(requireId("container_id", request.getContainerId()));
+            return ReopenContainerLogResponse.getDefaultInstance();
         });
     }
 

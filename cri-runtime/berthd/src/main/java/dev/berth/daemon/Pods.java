@@ -94,7 +94,7 @@ final class Pods {
         ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
                 paths, files, specs, runtimes, conmon, containerTeardown, ids);
         ContainerService containers = new ContainerService(containerStore, creator, observer, containerTeardown,
-                runtimes, specs);
+                runtimes, specs, paths);
 
         BerthConfig.Network net = config.networkOrDefault();
         CniSettings defaults = CniSettings.defaults(state);

@@ -29,6 +29,7 @@ import dev.berth.cri.v1.Protocol;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemoveContainerRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.cri.v1.ReopenContainerLogRequest;
 import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
@@ -365,5 +366,32 @@ class RuntimeServiceIntegrationTest {
 
         assertThat(Files.readString(Path.of(status.getLogPath()))).contains("stdout F 81");
         assertThat(Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip()).isNotEqualTo("81");
+    }
+
+    @Test
+    void reopenContainerLogStartsANewFileAfterKubeletRotatedIt() throws Exception {
+        PodSandboxConfig pod = pods.pod("rotate").build();
+        String podId = pods.run(pod);
+        String id = pods.createAndStart(podId, pod, pods.container("talker", busybox, "sh", "-c",
+                "echo before; while [ ! -e /proc/1/root/tmp/go ]; do sleep 0.05; done; echo after; sleep 1000").build());
+        Path log = Path.of(pods.status(id).getLogPath());
+        awaitContent(log, "before");
+
+        Files.move(log, log.resolveSibling("talker.log.1"));
+        daemon.runtime().reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(id).build());
+        daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(List.of("touch", "/tmp/go"))
+                .setTimeout(10).build());
+
+        awaitContent(log, "stdout F after");
+        assertThat(Files.readString(log)).doesNotContain("before");
+        assertThat(Files.readString(log.resolveSibling("talker.log.1"))).contains("before").doesNotContain("after");
+    }
+
+    private static void awaitContent(Path file, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!Files.exists(file) || !Files.readString(file).contains(text)) {
+            assertThat(System.nanoTime()).as("%s never showed %s", file, text).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 }
