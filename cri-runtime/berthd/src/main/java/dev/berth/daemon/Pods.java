@@ -29,6 +29,7 @@ import dev.berth.sandbox.SandboxRecovery;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxTeardown;
 import dev.berth.snapshot.SnapshotStore;
+import dev.berth.store.IdLocks;
 import dev.berth.store.Ids;
 import dev.berth.store.Json;
 import dev.berth.store.RecordStore;
@@ -72,6 +73,7 @@ final class Pods {
         CgroupManager cgroups = CgroupManager.detect();
         RuntimeHandlers runtimes = runtimeHandlers(config, state, runner);
         Ids ids = new Ids();
+        IdLocks podLocks = new IdLocks();
 
         ContainerPaths paths = new ContainerPaths(state, root);
         RecordStore<ContainerRecord> containerStore = new RecordStore<>(paths.records(), json, ContainerRecord.class,
@@ -87,7 +89,7 @@ final class Pods {
         PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
         Conmon conmon = new Conmon(Binaries.find("conmon"), runner);
         ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
-                paths, files, specs, runtimes, conmon, containerTeardown, ids);
+                paths, files, specs, runtimes, conmon, containerTeardown, ids, podLocks);
         ContainerService containers = new ContainerService(containerStore, creator, observer, containerTeardown,
                 runtimes, specs);
 
@@ -104,7 +106,7 @@ final class Pods {
         PidNamespaceHolder pidHolder = PidNamespaceHolder.forHost(namespaceCalls);
         SandboxTeardown sandboxTeardown = new SandboxTeardown(network, pinner, pidHolder, files);
         SandboxService sandboxes = new SandboxService(sandboxStore, pinner, pidHolder, cgroups, network, files, runtimes,
-                containers, sandboxTeardown, ids, nsRoot);
+                containers, sandboxTeardown, ids, nsRoot, podLocks);
         return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases), paths,
                 cgroups, rootfs);
