@@ -123,6 +123,7 @@ public final class ContainerCreator {
         }
         containerLeases.hold(id, chainIds);
         try {
+            MountSources.prepare(config);
             Path mounted = rootfs.mount(id, chainIds);
             BuiltSpec spec = specs.build(specRequest(id, sandbox, config, sandboxConfig, imageConfig, image, mounted));
             Path bundle = paths.bundle(id);

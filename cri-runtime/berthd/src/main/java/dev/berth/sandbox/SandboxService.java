@@ -151,6 +151,15 @@ public final class SandboxService {
      * Waits for a CreateContainer in this pod to finish first, so its container is stopped too.
      */
     public void stop(String idOrPrefix) throws IOException {
+        underPodLock(idOrPrefix, this::stopLocked);
+    }
+
+    private interface PodAction {
+        void run(SandboxRecord sandbox) throws IOException;
+    }
+
+    /** Runs the action on the pod's record as it is once the pod's lock is held; an unknown pod is left alone. */
+    private void underPodLock(String idOrPrefix, PodAction action) throws IOException {
         SandboxRecord found;
         try {
             found = get(idOrPrefix);
@@ -160,7 +169,7 @@ public final class SandboxService {
         try (IdLocks.Held held = podLocks.lock(found.id())) {
             SandboxRecord sandbox = store.get(found.id()).orElse(null);
             if (sandbox != null) {
-                stopLocked(sandbox);
+                action.run(sandbox);
             }
         }
     }
@@ -182,24 +191,14 @@ public final class SandboxService {
 
     /** Stops the pod if needed and removes it with all its containers; an unknown ID succeeds. */
     public void remove(String idOrPrefix) throws IOException {
-        SandboxRecord found;
-        try {
-            found = get(idOrPrefix);
-        } catch (NotFoundException e) {
-            return;
-        }
-        try (IdLocks.Held held = podLocks.lock(found.id())) {
-            SandboxRecord sandbox = store.get(found.id()).orElse(null);
-            if (sandbox == null) {
-                return;
-            }
+        underPodLock(idOrPrefix, sandbox -> {
             stopLocked(sandbox);
             for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
                 containers.remove(container.id());
             }
             removeRemains(sandbox);
             log.info("pod {} ({}/{}) removed", sandbox.id(), sandbox.namespace(), sandbox.name());
-        }
+        });
     }
 
     void rollBack(SandboxRecord sandbox) throws IOException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ListContainersRequest;
+import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemoveContainerRequest;
@@ -41,11 +42,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two CRI calls on the same pod or container at once, and request fields that name paths: what kubelet
+ * Two CRI calls on the same pod or container at once, and request fields that name host paths: what kubelet
  * (retrying after its own deadline, or garbage-collecting while a sync runs) can send. Runs a daemon with a
  * "slow" RuntimeClass whose {@code create} takes a second, so a CreateContainer can be caught half-way.
  */
-class RuntimeServiceRacesTest {
+class RuntimeServiceEdgeCasesTest {
 
     private static final String CGROUP_MARKER = "berthrace";
     private static final String SLOW = "slow";
@@ -177,6 +178,33 @@ class RuntimeServiceRacesTest {
         String inside = pods.create(podId, pod, pods.container("nested", busybox, "true")
                 .setLogPath("nested/0.log").build());
         assertThat(pods.status(inside).getLogPath()).isEqualTo(pod.getLogDirectory() + "/nested/0.log");
+    }
+
+    @Test
+    void missingMountHostPathIsCreatedAsADirectory() throws Exception {
+        PodSandboxConfig pod = pods.pod("hostpath").build();
+        String podId = pods.run(pod);
+        Path hostDir = daemon.base().resolve("volumes/not-yet/there");
+
+        String id = pods.createAndStart(podId, pod, pods.container("writer", busybox, "sh", "-c", "echo hi > /data/out")
+                .addMounts(Mount.newBuilder().setContainerPath("/data").setHostPath(hostDir.toString())).build());
+
+        assertThat(pods.awaitExit(id, 30).getExitCode()).isZero();
+        assertThat(hostDir.resolve("out")).hasContent("hi");
+    }
+
+    @Test
+    void relativeMountHostPathIsRefused() {
+        PodSandboxConfig pod = pods.pod("relhostpath").build();
+        String podId = pods.run(pod);
+
+        assertThatThrownBy(() -> pods.create(podId, pod, pods.container("rel", busybox, "true")
+                .addMounts(Mount.newBuilder().setContainerPath("/data").setHostPath("relative/dir")).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("relative/dir");
+                });
+        assertThat(Path.of("relative")).doesNotExist();
     }
 
     private static void awaitFile(Path file, Duration timeout) throws InterruptedException {
