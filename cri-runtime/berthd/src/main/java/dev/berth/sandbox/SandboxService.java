@@ -76,7 +76,9 @@ public final class SandboxService {
         boolean hostIpc = options.getIpc() == NamespaceMode.NODE;
         boolean podPid = options.getPid() == NamespaceMode.POD;
         String cgroupParent = config.getLinux().getCgroupParent();
-        String cgroupPath = cgroupParent.isEmpty() ? "/berth/" + id : cgroupParent;
+        // the root (kubelet's parent with --cgroups-per-qos=false) is every process's: the pod gets its own below
+        boolean rootParent = cgroupParent.chars().allMatch(c -> c == '/');
+        String cgroupPath = rootParent ? "/berth/" + id : cgroupParent;
         SandboxRecord record = new SandboxRecord(id, config.getMetadata().getName(), config.getMetadata().getNamespace(),
                 config.getMetadata().getUid(), config.getMetadata().getAttempt(), config.getLabelsMap(),
                 config.getAnnotationsMap(), runtimeHandler, Timestamps.nowNanos(),

@@ -3,11 +3,13 @@ package dev.berth.cri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxStatusRequest;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemoveContainerRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
@@ -205,6 +207,46 @@ class RuntimeServiceEdgeCasesTest {
                     assertThat(e.getStatus().getDescription()).contains("relative/dir");
                 });
         assertThat(Path.of("relative")).doesNotExist();
+    }
+
+    /** kubelet with --cgroups-per-qos=false sends the cgroup root itself as every pod's parent. */
+    @Test
+    void podUnderTheRootCgroupGetsItsOwnCgroupAndCanBeRemoved() throws Exception {
+        PodSandboxConfig pod = pods.pod("rootcgroup").setLinux(pods.pod("x").getLinux().toBuilder().setCgroupParent("/"))
+                .build();
+        List<Path> berthParents = hierarchies().stream().map(h -> h.resolve("berth")).filter(p -> !Files.exists(p)).toList();
+        try {
+            String podId = pods.run(pod);
+            String id = pods.createAndStart(podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+            assertOwnCgroupRemoved(podId, id);
+        } finally {
+            for (Path parent : berthParents) {
+                Files.deleteIfExists(parent);  // the daemon's shared parent, if this test made it (rmdir: only if empty)
+            }
+        }
+    }
+
+    private static List<Path> hierarchies() throws IOException {
+        try (var entries = Files.list(Path.of("/sys/fs/cgroup"))) {
+            return entries.filter(Files::isDirectory).toList();
+        }
+    }
+
+    private void assertOwnCgroupRemoved(String podId, String id) throws IOException {
+        String podCgroup = cgroupPath(daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId(podId).setVerbose(true).build()).getInfoMap().get("info"));
+        String containerCgroup = cgroupPath(daemon.runtime().containerStatus(ContainerStatusRequest.newBuilder()
+                .setContainerId(id).setVerbose(true).build()).getInfoMap().get("info"));
+
+        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+
+        assertThat(podCgroup).isNotEqualTo("/").endsWith(podId);
+        assertThat(containerCgroup).startsWith(podCgroup + "/");
+        assertThat(Path.of("/sys/fs/cgroup/memory" + podCgroup)).doesNotExist();
+    }
+
+    private static String cgroupPath(String verboseInfo) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(verboseInfo).get("cgroupPath").asText();
     }
 
     private static void awaitFile(Path file, Duration timeout) throws InterruptedException {
