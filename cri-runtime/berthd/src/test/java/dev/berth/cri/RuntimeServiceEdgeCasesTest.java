@@ -209,6 +209,18 @@ class RuntimeServiceEdgeCasesTest {
         assertThat(Path.of("relative")).doesNotExist();
     }
 
+    @Test
+    void createContainerAcceptsAUniquePodIdPrefixLikeEveryOtherCall() {
+        PodSandboxConfig pod = pods.pod("shortid").build();
+        String podId = pods.run(pod);
+
+        String id = pods.create(podId.substring(0, 12), pod, pods.container("short", busybox, "true").build());
+
+        assertThat(daemon.runtime().listContainers(ListContainersRequest.newBuilder().setFilter(
+                dev.berth.cri.v1.ContainerFilter.newBuilder().setPodSandboxId(podId)).build()).getContainersList())
+                .extracting(c -> c.getId()).containsExactly(id);
+    }
+
     /** kubelet with --cgroups-per-qos=false sends the cgroup root itself as every pod's parent. */
     @Test
     void podUnderTheRootCgroupGetsItsOwnCgroupAndCanBeRemoved() throws Exception {

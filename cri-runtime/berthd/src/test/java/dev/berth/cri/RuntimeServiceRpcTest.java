@@ -67,11 +67,11 @@ class RuntimeServiceRpcTest {
     }
 
     @Test
-    void podCallsNotBuiltYetAnswerUnimplemented() {
+    void runPodSandboxWithoutMetadataIsAnInvalidArgument() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> daemon.runtime().runPodSandbox(RunPodSandboxRequest.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 
     @Test
