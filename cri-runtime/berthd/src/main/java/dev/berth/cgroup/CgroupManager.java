@@ -43,6 +43,11 @@ public interface CgroupManager {
     /** True on cgroup v2. */
     boolean unified();
 
+    /** Rejects what {@link #create} would reject (relative paths, "." and ".."), before anything is made. */
+    static void requireValidPath(String cgroupPath) {
+        CgroupPath.parse(cgroupPath);
+    }
+
     /** mkdir -p in every hierarchy; idempotent. Rejects relative paths and ".." with IllegalArgumentException. */
     void create(String cgroupPath) throws IOException;
 

@@ -79,6 +79,8 @@ public final class SandboxService {
         // the root (kubelet's parent with --cgroups-per-qos=false) is every process's: the pod gets its own below
         boolean rootParent = cgroupParent.chars().allMatch(c -> c == '/');
         String cgroupPath = rootParent ? "/berth/" + id : cgroupParent;
+        // refused before anything is made: a pod whose cgroup step cannot even be undone could never be rolled back
+        CgroupManager.requireValidPath(cgroupPath);
         SandboxRecord record = new SandboxRecord(id, config.getMetadata().getName(), config.getMetadata().getNamespace(),
                 config.getMetadata().getUid(), config.getMetadata().getAttempt(), config.getLabelsMap(),
                 config.getAnnotationsMap(), runtimeHandler, Timestamps.nowNanos(),

@@ -221,6 +221,20 @@ class RuntimeServiceEdgeCasesTest {
                 .extracting(c -> c.getId()).containsExactly(id);
     }
 
+    @Test
+    void refusedCgroupParentLeavesNothingAndFreesThePodName() {
+        PodSandboxConfig good = pods.pod("badparent").build();
+        PodSandboxConfig bad = good.toBuilder().setLinux(good.getLinux().toBuilder().setCgroupParent("relative/parent"))
+                .build();
+
+        assertThatThrownBy(() -> pods.run(bad))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+
+        String podId = pods.run(good);
+        assertThat(podId).isNotBlank();
+    }
+
     /** kubelet with --cgroups-per-qos=false sends the cgroup root itself as every pod's parent. */
     @Test
     void podUnderTheRootCgroupGetsItsOwnCgroupAndCanBeRemoved() throws Exception {
