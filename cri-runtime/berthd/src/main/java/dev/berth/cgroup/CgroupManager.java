@@ -16,6 +16,8 @@ import java.util.Map;
 public interface CgroupManager {
 
     Path DEFAULT_ROOT = Path.of("/sys/fs/cgroup");
+    /** The key of the hybrid v2 tree among v1 controllers: not a controller name, so no limit or stat reads it. */
+    String HYBRID_UNIFIED = "unified";
 
     /** v2 when /sys/fs/cgroup is a cgroup2 mount, else v1 with every cgroup (v1) hierarchy mounted. */
     static CgroupManager detect() throws IOException {
@@ -37,11 +39,23 @@ public interface CgroupManager {
             throw new IOException("no cgroup file system found in /proc/self/mountinfo (neither cgroup2 at "
                     + DEFAULT_ROOT + " nor any cgroup v1 hierarchy)");
         }
+        for (CgroupMount mount : mounts) {
+            // hybrid mode's v2 tree (/sys/fs/cgroup/unified) holds no controllers, but runc makes each container's
+            // cgroup path there too: without it in the set, removing a pod left its cgroup behind in that tree
+            if (mount.cgroup2() && DEFAULT_ROOT.equals(mount.mountPoint().getParent())) {
+                controllers.putIfAbsent(HYBRID_UNIFIED, mount.mountPoint());
+            }
+        }
         return new CgroupV1Manager(controllers);
     }
 
     /** True on cgroup v2. */
     boolean unified();
+
+    /** Rejects what {@link #create} would reject (relative paths, "." and ".."), before anything is made. */
+    static void requireValidPath(String cgroupPath) {
+        CgroupPath.parse(cgroupPath);
+    }
 
     /** mkdir -p in every hierarchy; idempotent. Rejects relative paths and ".." with IllegalArgumentException. */
     void create(String cgroupPath) throws IOException;

@@ -21,6 +21,7 @@ import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxState;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.ConflictException;
+import dev.berth.store.IdLocks;
 import dev.berth.store.Ids;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordStore;
@@ -57,10 +58,12 @@ public final class ContainerCreator {
     private final Conmon conmon;
     private final ContainerTeardown teardown;
     private final Ids ids;
+    private final IdLocks podLocks;
 
     public ContainerCreator(RecordStore<ContainerRecord> containers, RecordStore<SandboxRecord> sandboxes,
             ImageService images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
-            PodFiles podFiles, OciSpecBuilder specs, RuntimeHandlers runtimes, Conmon conmon, ContainerTeardown teardown, Ids ids) {
+            PodFiles podFiles, OciSpecBuilder specs, RuntimeHandlers runtimes, Conmon conmon, ContainerTeardown teardown, Ids ids,
+            IdLocks podLocks) {
         this.containers = containers;
         this.sandboxes = sandboxes;
         this.images = images;
@@ -73,9 +76,22 @@ public final class ContainerCreator {
         this.conmon = conmon;
         this.teardown = teardown;
         this.ids = ids;
+        this.podLocks = podLocks;
     }
 
+    /**
+     * Holds the pod's lock throughout: StopPodSandbox and RemovePodSandbox wait for it rather than tear down a
+     * container still being built (which left the creator to fail half-way, or to record a container of a
+     * removed pod).
+     */
     public ContainerRecord create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
+            throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
+        try (IdLocks.Held held = podLocks.lock(sandboxId)) {
+            return createLocked(sandboxId, config, sandboxConfig);
+        }
+    }
+
+    private ContainerRecord createLocked(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
             throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
         SandboxRecord sandbox = sandboxes.get(sandboxId).orElseThrow(() -> new NotFoundException("pod sandbox", sandboxId));
         if (sandbox.state() != SandboxState.READY) {
@@ -107,6 +123,7 @@ public final class ContainerCreator {
         }
         containerLeases.hold(id, chainIds);
         try {
+            MountSources.prepare(config);
             Path mounted = rootfs.mount(id, chainIds);
             BuiltSpec spec = specs.build(specRequest(id, sandbox, config, sandboxConfig, imageConfig, image, mounted));
             Path bundle = paths.bundle(id);
@@ -162,18 +179,27 @@ public final class ContainerCreator {
                 podFiles.resolvConf(sandbox.id()), podFiles.hostname(sandbox.id()), shm, sandbox.cgroupPath() + "/" + id);
     }
 
-    /** kubelet's LogPath is relative to the pod's log directory; without either the log stays in the bundle. */
+    /**
+     * kubelet's LogPath is relative to the pod's log directory; without either the log stays in the bundle.
+     * conmon writes the file as root, so a log_path may not climb out of the directory it is relative to.
+     * With no log directory an absolute log_path is the client's own choice (crictl's), as in containerd.
+     */
     private String logPath(PodSandboxConfig sandboxConfig, ContainerConfig config, String id) {
         String relative = config.getLogPath();
         String dir = sandboxConfig.getLogDirectory();
         if (relative.isEmpty()) {
             return paths.bundle(id).resolve("container.log").toString();
         }
-        Path logPath = dir.isEmpty() ? Path.of(relative) : Path.of(dir).resolve(relative);
-        if (!logPath.isAbsolute()) {
-            return paths.bundle(id).resolve(relative).normalize().toString();
+        if (dir.isEmpty() && Path.of(relative).isAbsolute()) {
+            return Path.of(relative).normalize().toString();
         }
-        return logPath.normalize().toString();
+        Path base = dir.isEmpty() || !Path.of(dir).isAbsolute() ? paths.bundle(id) : Path.of(dir).normalize();
+        Path logPath = base.resolve(relative).normalize();
+        if (Path.of(relative).isAbsolute() || !logPath.startsWith(base) || logPath.equals(base)) {
+            throw new IllegalArgumentException("log_path \"" + relative + "\" must be a relative path inside the pod's"
+                    + " log_directory \"" + dir + "\"");
+        }
+        return logPath.toString();
     }
 
     private static int stopSignal(ContainerConfig config, ImageConfig imageConfig) {

@@ -190,8 +190,9 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     @Override
     public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> observer) {
         Rpc.unary("CreateContainer", observer, () -> {
-            ContainerRecord container = containers.create(requireId("pod_sandbox_id", request.getPodSandboxId()),
-                    request.getConfig(), request.getSandboxConfig());
+            // a unique prefix names the pod here as in every other call (crictl create <short id>)
+            String sandboxId = sandboxes.get(requireId("pod_sandbox_id", request.getPodSandboxId())).id();
+            ContainerRecord container = containers.create(sandboxId, request.getConfig(), request.getSandboxConfig());
             return CreateContainerResponse.newBuilder().setContainerId(container.id()).build();
         });
     }

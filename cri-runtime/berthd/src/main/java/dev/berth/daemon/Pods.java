@@ -29,6 +29,7 @@ import dev.berth.sandbox.SandboxRecovery;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxTeardown;
 import dev.berth.snapshot.SnapshotStore;
+import dev.berth.store.IdLocks;
 import dev.berth.store.Ids;
 import dev.berth.store.Json;
 import dev.berth.store.RecordStore;
@@ -77,6 +78,7 @@ final class Pods {
         CgroupManager cgroups = CgroupManager.detect();
         RuntimeHandlers runtimes = runtimeHandlers(config, state, runner);
         Ids ids = new Ids();
+        IdLocks podLocks = new IdLocks();
 
         ContainerPaths paths = new ContainerPaths(state, root);
         RecordStore<ContainerRecord> containerStore = new RecordStore<>(paths.records(), json, ContainerRecord.class,
@@ -92,7 +94,7 @@ final class Pods {
         OciSpecBuilder specs = OciSpecBuilder.forHost();
         PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
         ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
-                paths, files, specs, runtimes, conmon, containerTeardown, ids);
+                paths, files, specs, runtimes, conmon, containerTeardown, ids, podLocks);
         ContainerService containers = new ContainerService(containerStore, creator, observer, containerTeardown,
                 runtimes, specs, paths);
 
@@ -109,7 +111,7 @@ final class Pods {
         PidNamespaceHolder pidHolder = PidNamespaceHolder.forHost(namespaceCalls);
         SandboxTeardown sandboxTeardown = new SandboxTeardown(network, pinner, pidHolder, files);
         SandboxService sandboxes = new SandboxService(sandboxStore, pinner, pidHolder, cgroups, network, files, runtimes,
-                containers, sandboxTeardown, ids, nsRoot);
+                containers, sandboxTeardown, ids, nsRoot, podLocks);
         return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
                         conmon), paths,

@@ -11,6 +11,7 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.network.CniNetwork;
 import dev.berth.network.PodNetworkStatus;
 import dev.berth.store.ConflictException;
+import dev.berth.store.IdLocks;
 import dev.berth.store.Ids;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordStore;
@@ -42,11 +43,12 @@ public final class SandboxService {
     private final SandboxTeardown teardown;
     private final Ids ids;
     private final Path nsRoot;
+    private final IdLocks podLocks;
     private final Object nameLock = new Object();
 
     public SandboxService(RecordStore<SandboxRecord> store, NamespacePinner pinner, PidNamespaceHolder pidHolder,
             CgroupManager cgroups, CniNetwork network, PodFiles files, RuntimeHandlers runtimes,
-            ContainerService containers, SandboxTeardown teardown, Ids ids, Path nsRoot) {
+            ContainerService containers, SandboxTeardown teardown, Ids ids, Path nsRoot, IdLocks podLocks) {
         this.store = store;
         this.pinner = pinner;
         this.pidHolder = pidHolder;
@@ -58,6 +60,7 @@ public final class SandboxService {
         this.teardown = teardown;
         this.ids = ids;
         this.nsRoot = nsRoot;
+        this.podLocks = podLocks;
     }
 
     public SandboxRecord run(PodSandboxConfig config, String runtimeHandler) throws IOException, ConflictException {
@@ -73,7 +76,11 @@ public final class SandboxService {
         boolean hostIpc = options.getIpc() == NamespaceMode.NODE;
         boolean podPid = options.getPid() == NamespaceMode.POD;
         String cgroupParent = config.getLinux().getCgroupParent();
-        String cgroupPath = cgroupParent.isEmpty() ? "/berth/" + id : cgroupParent;
+        // the root (kubelet's parent with --cgroups-per-qos=false) is every process's: the pod gets its own below
+        boolean rootParent = cgroupParent.chars().allMatch(c -> c == '/');
+        String cgroupPath = rootParent ? "/berth/" + id : cgroupParent;
+        // refused before anything is made: a pod whose cgroup step cannot even be undone could never be rolled back
+        CgroupManager.requireValidPath(cgroupPath);
         SandboxRecord record = new SandboxRecord(id, config.getMetadata().getName(), config.getMetadata().getNamespace(),
                 config.getMetadata().getUid(), config.getMetadata().getAttempt(), config.getLabelsMap(),
                 config.getAnnotationsMap(), runtimeHandler, Timestamps.nowNanos(),
@@ -143,14 +150,35 @@ public final class SandboxService {
         return path == null ? null : path.toString();
     }
 
-    /** Stops every container (at once: kubelet already gave them their grace period), then the pod's network. */
+    /**
+     * Stops every container (at once: kubelet already gave them their grace period), then the pod's network.
+     * Waits for a CreateContainer in this pod to finish first, so its container is stopped too.
+     */
     public void stop(String idOrPrefix) throws IOException {
-        SandboxRecord sandbox;
+        underPodLock(idOrPrefix, this::stopLocked);
+    }
+
+    private interface PodAction {
+        void run(SandboxRecord sandbox) throws IOException;
+    }
+
+    /** Runs the action on the pod's record as it is once the pod's lock is held; an unknown pod is left alone. */
+    private void underPodLock(String idOrPrefix, PodAction action) throws IOException {
+        SandboxRecord found;
         try {
-            sandbox = get(idOrPrefix);
+            found = get(idOrPrefix);
         } catch (NotFoundException e) {
             return;
         }
+        try (IdLocks.Held held = podLocks.lock(found.id())) {
+            SandboxRecord sandbox = store.get(found.id()).orElse(null);
+            if (sandbox != null) {
+                action.run(sandbox);
+            }
+        }
+    }
+
+    private void stopLocked(SandboxRecord sandbox) throws IOException {
         for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
             try {
                 containers.stop(container.id(), 0);
@@ -167,18 +195,14 @@ public final class SandboxService {
 
     /** Stops the pod if needed and removes it with all its containers; an unknown ID succeeds. */
     public void remove(String idOrPrefix) throws IOException {
-        SandboxRecord sandbox;
-        try {
-            sandbox = get(idOrPrefix);
-        } catch (NotFoundException e) {
-            return;
-        }
-        stop(sandbox.id());
-        for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
-            containers.remove(container.id());
-        }
-        removeRemains(sandbox);
-        log.info("pod {} ({}/{}) removed", sandbox.id(), sandbox.namespace(), sandbox.name());
+        underPodLock(idOrPrefix, sandbox -> {
+            stopLocked(sandbox);
+            for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
+                containers.remove(container.id());
+            }
+            removeRemains(sandbox);
+            log.info("pod {} ({}/{}) removed", sandbox.id(), sandbox.namespace(), sandbox.name());
+        });
     }
 
     void rollBack(SandboxRecord sandbox) throws IOException {

@@ -57,6 +57,16 @@ public final class DaemonFixture implements AutoCloseable {
                 null, network.config());
     }
 
+    /** A daemon with extra RuntimeClass handlers, each built by {@code handlers} from the daemon's base dir. */
+    public static DaemonFixture startWithRuntimes(
+            java.util.function.Function<Path, Map<String, BerthConfig.Runtime>> handlers) throws IOException {
+        Path base = Files.createTempDirectory("berthd-test-");
+        PodNetworkFixture network = PodNetworkFixture.random(base);
+        BerthConfig plain = config(base, Map.of(), network);
+        return new DaemonFixture(base, new BerthConfig(plain.root(), plain.state(), null, null, Map.of(),
+                handlers.apply(base), plain.network()), network);
+    }
+
     public Path base() {
         return base;
     }
