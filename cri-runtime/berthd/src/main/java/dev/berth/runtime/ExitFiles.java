@@ -24,6 +24,11 @@ public final class ExitFiles {
 
     /** Empty while the container runs (or was never started under conmon). */
     public OptionalInt exitCode(String containerId) throws IOException {
+        // every list call asks this of every live container: a failed access(2) is far cheaper than the
+        // NoSuchFileException (with its stack trace) that reading a missing file costs
+        if (!Files.exists(file(containerId))) {
+            return OptionalInt.empty();
+        }
         String text;
         try {
             text = Files.readString(file(containerId), StandardCharsets.UTF_8).strip();
