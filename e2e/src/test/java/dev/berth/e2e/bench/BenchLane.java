@@ -4,6 +4,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One runtime's column while the benchmark runs: its samples so far, or why it was skipped. A lane
@@ -21,6 +22,8 @@ final class BenchLane {
     private final CriClient client;
     private final RssProbe daemonRss;
     private final RssProbe helpersRss;
+    private final PhaseProbe phases;
+    private PhaseBreakdown breakdown = PhaseBreakdown.empty();
     private final List<Double> starts = new ArrayList<>();
     private final List<Double> lists = new ArrayList<>();
     private String skipped;
@@ -29,8 +32,19 @@ final class BenchLane {
     private long busyHelpersRssKib = -1;
     private int listedContainers = -1;
 
+    /** Reads a runtime's own account of where its pod starts went. */
+    @FunctionalInterface
+    interface PhaseProbe {
+        PhaseBreakdown phases() throws IOException;
+    }
+
     /** @param client null for a lane that does not speak CRI (the runc floor) */
     BenchLane(PodStarter starter, CriClient client, RssProbe daemonRss, RssProbe helpersRss) {
+        this(starter, client, daemonRss, helpersRss, PhaseBreakdown::empty);
+    }
+
+    BenchLane(PodStarter starter, CriClient client, RssProbe daemonRss, RssProbe helpersRss, PhaseProbe phases) {
+        this.phases = phases;
         this.starter = starter;
         this.client = client;
         this.daemonRss = daemonRss;
@@ -76,6 +90,11 @@ final class BenchLane {
         if (active()) {
             busyRssKib = read(daemonRss);
             busyHelpersRssKib = read(helpersRss);
+            try {
+                breakdown = phases.phases();
+            } catch (IOException e) {
+                System.out.println(name() + ": no phase breakdown: " + describe(e));
+            }
         }
     }
 
@@ -111,8 +130,9 @@ final class BenchLane {
 
     PodStartBenchmark.Column column() {
         List<Double> removes = starter instanceof CriPodStarter cri ? cri.removeMillis() : List.of();
+        Map<String, List<Double>> calls = starter instanceof CriPodStarter cri ? cri.callMillis() : Map.of();
         return new PodStartBenchmark.Column(name(), skipped, List.copyOf(starts), List.copyOf(lists), listedContainers,
-                removes, idleRssKib, busyRssKib, busyHelpersRssKib);
+                removes, idleRssKib, busyRssKib, busyHelpersRssKib, calls, breakdown);
     }
 
     private void skip(String why) {
