@@ -64,7 +64,7 @@ public final class RecordStore<T> {
 
     /**
      * Writes a record of a transient state (a sandbox or container still being made) without fsync, then
-     * makes it visible; the next {@link #put} of the same record is durable and also makes this one so.
+     * makes it visible; the record's final state goes through {@link #put}, which is durable.
      *
      * <p>Crash semantics: if berthd dies, the record is on disk as far as the restarted berthd can tell
      * (the kernel's page cache outlives the process), so recovery finds it and rolls the half-made pod or
