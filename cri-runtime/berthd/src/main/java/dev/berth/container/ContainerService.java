@@ -148,8 +148,7 @@ public final class ContainerService {
 
     public List<ContainerRecord> list(Predicate<ContainerRecord> filter) throws IOException {
         List<ContainerRecord> result = new ArrayList<>();
-        for (ContainerRecord record : store.all()) {
-            ContainerRecord current = observer.observe(record);
+        for (ContainerRecord current : observer.observeAll(store.all())) {
             if (filter.test(current)) {
                 result.add(current);
             }
