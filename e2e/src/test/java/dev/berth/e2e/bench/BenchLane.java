@@ -26,6 +26,7 @@ final class BenchLane {
     private PhaseBreakdown breakdown = PhaseBreakdown.empty();
     private final List<Double> starts = new ArrayList<>();
     private final List<Double> lists = new ArrayList<>();
+    private final List<Double> versions = new ArrayList<>();
     private String skipped;
     private long idleRssKib = -1;
     private long busyRssKib = -1;
@@ -112,6 +113,12 @@ final class BenchLane {
                 client.listContainers();
                 lists.add((System.nanoTime() - start) / 1e6);
             }
+            // the cost of any call on this runtime (transport, threads), to read ListContainers' own share
+            for (int i = 0; i < calls; i++) {
+                long start = System.nanoTime();
+                client.version();
+                versions.add((System.nanoTime() - start) / 1e6);
+            }
         } catch (RuntimeException e) {
             lists.clear();
             listedContainers = -1;
@@ -132,7 +139,7 @@ final class BenchLane {
         List<Double> removes = starter instanceof CriPodStarter cri ? cri.removeMillis() : List.of();
         Map<String, List<Double>> calls = starter instanceof CriPodStarter cri ? cri.callMillis() : Map.of();
         return new PodStartBenchmark.Column(name(), skipped, List.copyOf(starts), List.copyOf(lists), listedContainers,
-                removes, idleRssKib, busyRssKib, busyHelpersRssKib, calls, breakdown);
+                removes, idleRssKib, busyRssKib, busyHelpersRssKib, calls, breakdown, List.copyOf(versions));
     }
 
     private void skip(String why) {

@@ -38,11 +38,12 @@ public final class PodStartBenchmark {
      * One runtime's figures. {@code skipped} is null when it ran; the RSS figures are -1 where not
      * measured; {@code helpersRssKib} is what it runs beside the daemon per pod (containerd's shims,
      * berthd's conmons); {@code callMillis} each CRI call of a pod start as the client timed it,
-     * {@code inside} the runtime's own phase timings (berthd's).
+     * {@code inside} the runtime's own phase timings (berthd's), {@code versionMillis} Version calls
+     * timed after ListContainers (the runtime's cost of any call).
      */
     public record Column(String name, String skipped, List<Double> podStartMillis, List<Double> listContainersMillis,
             int listedContainers, List<Double> removeMillis, long idleRssKib, long busyRssKib, long helpersRssKib,
-            Map<String, List<Double>> callMillis, PhaseBreakdown inside) {
+            Map<String, List<Double>> callMillis, PhaseBreakdown inside, List<Double> versionMillis) {
 
         public boolean ran() {
             return skipped == null && !podStartMillis.isEmpty();

@@ -31,12 +31,14 @@ final class PodStartReport {
             breakdown(c);
         }
         out.println();
-        out.printf("%-24s %6s %10s %10s   (%d calls, %d pods running)%n", "ListContainers", "listed", "p50 ms", "p95 ms",
-                PodStartBenchmark.LIST_CALLS, r.pods());
+        out.printf("%-24s %6s %10s %10s %16s   (%d calls, %d pods running)%n", "ListContainers", "listed", "p50 ms",
+                "p95 ms", "Version p50 ms", PodStartBenchmark.LIST_CALLS, r.pods());
         for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
             if (c.ran() && !c.listContainersMillis().isEmpty()) {
                 Percentiles p = Percentiles.of(c.listContainersMillis());
-                out.printf("%-24s %6d %10.2f %10.2f%n", c.name(), c.listedContainers(), p.median(), p.p95());
+                String version = c.versionMillis().isEmpty() ? "-"
+                        : String.format("%.2f", Percentiles.of(c.versionMillis()).median());
+                out.printf("%-24s %6d %10.2f %10.2f %16s%n", c.name(), c.listedContainers(), p.median(), p.p95(), version);
             } else {
                 out.printf("%-24s not measured%n", c.name());
             }
