@@ -25,7 +25,7 @@ final class BerthdProcess implements AutoCloseable {
     /** The JVM flags of {@code ./berth daemon}; keep the two in step. */
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m",
             "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=96m",
-            "-Djdk.lang.Process.launchMechanism=VFORK", "--enable-native-access=ALL-UNNAMED");
+            "--enable-native-access=ALL-UNNAMED");
     /** The classes that log a DEBUG line of phase timings per pod start step. */
     private static final List<String> TIMED = List.of("dev.berth.sandbox.SandboxService",
             "dev.berth.container.ContainerCreator", "dev.berth.container.ContainerService",
