@@ -25,6 +25,7 @@ import dev.berth.store.IdLocks;
 import dev.berth.store.Ids;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordStore;
+import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +94,7 @@ public final class ContainerCreator {
 
     private ContainerRecord createLocked(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
             throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
+        PhaseTimer timer = new PhaseTimer();
         SandboxRecord sandbox = sandboxes.get(sandboxId).orElseThrow(() -> new NotFoundException("pod sandbox", sandboxId));
         if (sandbox.state() != SandboxState.READY) {
             throw new ConflictException(ConflictException.Kind.WRONG_STATE,
@@ -119,26 +121,34 @@ public final class ContainerCreator {
                 config.toByteArray(), config.getLinux().getResources().toByteArray());
         synchronized (nameLock) {
             checkNameFree(sandbox, name, config.getMetadata().getAttempt());
-            containers.put(record);
+            containers.putTransient(record);
         }
+        timer.lap("record");
         containerLeases.hold(id, chainIds);
         try {
             MountSources.prepare(config);
             Path mounted = rootfs.mount(id, chainIds);
+            timer.lap("overlay");
             BuiltSpec spec = specs.build(specRequest(id, sandbox, config, sandboxConfig, imageConfig, image, mounted));
+            timer.lap("spec");
             Path bundle = paths.bundle(id);
-            AtomicFiles.write(bundle.resolve("config.json"), spec.configJson());
+            // no fsync: the runtime reads it within this call, and the bundle is on tmpfs, gone with a reboot
+            AtomicFiles.writeUnsynced(bundle.resolve("config.json"), spec.configJson());
             Files.createDirectories(paths.persist(id));
             Files.createDirectories(paths.exits());
             Files.createDirectories(paths.sockets());
             Files.createDirectories(Path.of(record.logPath()).toAbsolutePath().getParent());
+            timer.lap("files");
             ConmonStarted started = conmon.create(new ConmonLaunch(id, name, bundle, Path.of(record.logPath()),
                     paths.exits(), paths.persist(id), paths.sockets(), config.getTty(), config.getStdin(),
                     config.getStdinOnce(), CREATE_TIMEOUT), runtime);
+            timer.lap("conmon-runc-create");
             ContainerRecord created = record.created(started.conmonPid(), started.containerPid());
             containers.put(created);
+            timer.lap("final-record");
             log.info("created container {} ({}) in pod {}: pid {}, conmon {}", id, name, sandboxId,
                     started.containerPid(), started.conmonPid());
+            log.debug("container {} of pod {} CreateContainer phases ms: {}", id, sandboxId, timer.summary());
             return created;
         } catch (IOException | InvalidContainerConfigException | RuntimeException e) {
             try {

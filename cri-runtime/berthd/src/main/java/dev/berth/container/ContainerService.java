@@ -11,6 +11,7 @@ import dev.berth.runtime.OciRuntime;
 import dev.berth.store.ConflictException;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordStore;
+import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,16 +58,24 @@ public final class ContainerService {
     }
 
     public void start(String id) throws IOException, NotFoundException, ConflictException {
+        PhaseTimer timer = new PhaseTimer();
         ContainerRecord record = get(id);
         if (record.state() != ContainerState.CREATED) {
             throw new ConflictException(ConflictException.Kind.WRONG_STATE,
                     "container " + record.id() + " is " + record.state() + ", not CREATED; only a created container can start");
         }
         long startedAt = Timestamps.nowNanos();
+        timer.lap("lookup");
         runtimes.require(record.runtimeHandler()).start(record.id());
-        store.put(record.started(startedAt));
+        timer.lap("runc-start");
+        // Unsynced: a RUNNING record lost with the page cache leaves the synced CREATED one, which recovery
+        // handles either way (runc says running: started; container gone after a reboot: exited, 255).
+        store.putTransient(record.started(startedAt));
+        timer.lap("record");
         log.info("started container {} of pod {}", record.id(), record.sandboxId());
         observer.observe(record);
+        log.debug("container {} of pod {} StartContainer phases ms: {}", record.id(), record.sandboxId(),
+                timer.summary());
     }
 
     /**
@@ -146,8 +155,7 @@ public final class ContainerService {
 
     public List<ContainerRecord> list(Predicate<ContainerRecord> filter) throws IOException {
         List<ContainerRecord> result = new ArrayList<>();
-        for (ContainerRecord record : store.all()) {
-            ContainerRecord current = observer.observe(record);
+        for (ContainerRecord current : observer.observeAll(store.all())) {
             if (filter.test(current)) {
                 result.add(current);
             }

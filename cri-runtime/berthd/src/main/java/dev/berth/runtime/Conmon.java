@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
+import dev.berth.timing.PhaseTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,9 @@ public final class Conmon {
         if (Files.exists(runtime.root().resolve(id))) {
             throw new OciRuntimeException("container " + id + " already exists in " + runtime.root());
         }
+        PhaseTimer timer = new PhaseTimer();
         prepare(launch);
+        timer.lap("prepare");
         // conmon's working directory is where it drops its second "oom" marker; keep it in the bundle as CRI-O does
         Command command = new Command(commandLine.create(launch, runtime), launch.timeout(), null, Map.of(), false,
                 launch.bundle());
@@ -69,33 +71,35 @@ public final class Conmon {
             cleanUpFailed(launch, runtime, readPid(launch.conmonPidFile()));
             throw e;
         }
+        timer.lap("spawn");
         OptionalInt conmonPid = readPid(launch.conmonPidFile());
         if (conmonPid.isEmpty()) {
             cleanUpFailed(launch, runtime, conmonPid);
             throw new OciRuntimeException("conmon for container " + id + " exited without writing its pid file "
                     + launch.conmonPidFile());
         }
-        return awaitCreated(launch, runtime, conmonPid.getAsInt(), deadline);
+        ConmonStarted started = awaitCreated(launch, runtime, conmonPid.getAsInt(), deadline);
+        timer.lap("await-create");
+        log.debug("container {} Conmon phases ms: {}", id, timer.summary());
+        return started;
     }
 
     private ConmonStarted awaitCreated(ConmonLaunch launch, OciRuntime runtime, int conmonPid, long deadline)
             throws IOException {
-        String id = launch.containerId();
-        Duration poll = Duration.ofMillis(1);
+        long start = System.nanoTime();
         while (true) {
             // read the pid file before looking at conmon: conmon may exit right after runc wrote it
             OptionalInt containerPid = readPid(launch.containerPidFile());
             boolean conmonAlive = processes.alive(conmonPid);
             if (containerPid.isPresent()) {
-                Optional<RuntimeState> state = runtime.state(id);
-                if (state.isPresent() && "created".equals(state.get().status()) && conmonAlive) {
-                    log.info("container {}: created under conmon {} with init pid {}", id, conmonPid,
+                // runc writes --pid-file (by rename, so never half-written) only once create succeeded and its
+                // state.json says "created"; asking `runc state` again would cost one more process per pod
+                if (conmonAlive) {
+                    log.info("container {}: created under conmon {} with init pid {}", launch.containerId(), conmonPid,
                             containerPid.getAsInt());
                     return new ConmonStarted(conmonPid, containerPid.getAsInt());
                 }
-                if (!conmonAlive) {
-                    throw failed(launch, runtime, conmonPid, "conmon exited right after the runtime created it");
-                }
+                throw failed(launch, runtime, conmonPid, "conmon exited right after the runtime created it");
             } else if (!conmonAlive) {
                 throw failed(launch, runtime, conmonPid, null);
             }
@@ -103,9 +107,17 @@ public final class Conmon {
                 throw failed(launch, runtime, conmonPid,
                         "the runtime did not create it within " + launch.timeout().toMillis() + " ms");
             }
-            HostProcesses.pause(poll);
-            poll = poll.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : poll.multipliedBy(2);
+            HostProcesses.pause(pollInterval(System.nanoTime() - start));
         }
+    }
+
+    /**
+     * A create normally ends within ~15-40 ms, so the first polls come every millisecond (a poll is two
+     * small /proc and file reads); a slow one is polled ever less often, up to {@link #MAX_POLL}.
+     */
+    static Duration pollInterval(long elapsedNanos) {
+        long millis = Math.max(1, (elapsedNanos / 1_000_000 - 100) / 10);
+        return millis >= MAX_POLL.toMillis() ? MAX_POLL : Duration.ofMillis(millis);
     }
 
     private OciRuntimeException failed(ConmonLaunch launch, OciRuntime runtime, int conmonPid, String reason)

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What conmon leaves behind when a container's init exits: {@code <exitDir>/<containerId>} holding the exit
@@ -24,6 +27,11 @@ public final class ExitFiles {
 
     /** Empty while the container runs (or was never started under conmon). */
     public OptionalInt exitCode(String containerId) throws IOException {
+        // every list call asks this of every live container: a failed access(2) is far cheaper than the
+        // NoSuchFileException (with its stack trace) that reading a missing file costs
+        if (!Files.exists(file(containerId))) {
+            return OptionalInt.empty();
+        }
         String text;
         try {
             text = Files.readString(file(containerId), StandardCharsets.UTF_8).strip();
@@ -34,6 +42,18 @@ public final class ExitFiles {
             return OptionalInt.of(Integer.parseInt(text));
         } catch (NumberFormatException e) {
             throw new IOException("exit file " + file(containerId) + " holds no exit code: '" + text + "'", e);
+        }
+    }
+
+    /**
+     * The ids of every container with an exit file, from one read of the directory: what a list call asks
+     * instead of one file lookup per live container.
+     */
+    public Set<String> exitedIds() throws IOException {
+        try (Stream<Path> files = Files.list(exitDir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).collect(Collectors.toSet());
+        } catch (NoSuchFileException e) {
+            return Set.of();
         }
     }
 

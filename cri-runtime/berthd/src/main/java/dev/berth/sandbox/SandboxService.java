@@ -15,6 +15,7 @@ import dev.berth.store.IdLocks;
 import dev.berth.store.Ids;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordStore;
+import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -68,6 +69,7 @@ public final class SandboxService {
                 || config.getMetadata().getNamespace().isEmpty()) {
             throw new IllegalArgumentException("pod sandbox config needs metadata name, uid and namespace");
         }
+        PhaseTimer timer = new PhaseTimer();
         runtimes.require(runtimeHandler);
         DnsConfigs.validate(config.getDnsConfig());
         String id = ids.next();
@@ -92,14 +94,17 @@ public final class SandboxService {
                             + record.reservedName() + " is already used by " + other.id());
                 }
             }
-            store.put(record);
+            store.putTransient(record);
         }
         long started = System.nanoTime();
+        timer.lap("record");
         try {
-            SandboxRecord ready = setUp(record, config, hostNetwork, hostIpc, podPid);
+            SandboxRecord ready = setUp(record, config, hostNetwork, hostIpc, podPid, timer);
             store.put(ready);
+            timer.lap("final-record");
             log.info("pod {} ({}/{}) ready in {} ms: ip {}", id, record.namespace(), record.name(),
                     (System.nanoTime() - started) / 1_000_000, ready.ip());
+            log.debug("pod {} RunPodSandbox phases ms: {}", id, timer.summary());
             return ready;
         } catch (IOException | RuntimeException e) {
             log.warn("pod {} ({}/{}): RunPodSandbox failed, rolling back: {}", id, record.namespace(), record.name(),
@@ -114,7 +119,7 @@ public final class SandboxService {
     }
 
     private SandboxRecord setUp(SandboxRecord record, PodSandboxConfig config, boolean hostNetwork, boolean hostIpc,
-            boolean podPid) throws IOException {
+            boolean podPid, PhaseTimer timer) throws IOException {
         String id = record.id();
         Set<PodNamespace> kinds = EnumSet.noneOf(PodNamespace.class);
         if (!hostNetwork) {
@@ -125,21 +130,39 @@ public final class SandboxService {
             kinds.add(PodNamespace.IPC);
         }
         PinnedNamespaces pinned = pinner.pin(id, config.getHostname(), kinds);
+        timer.lap("pin-ns");
         String pidns = podPid ? nsRoot.resolve(id).resolve("pid").toString() : null;
         // recorded before the holder starts, so a crash in between still finds what to undo
         record = record.withNamespaces(path(pinned, PodNamespace.NET), path(pinned, PodNamespace.IPC),
                 path(pinned, PodNamespace.UTS), pidns, 0);
-        store.put(record);
-        if (podPid) {
-            int holder = pidHolder.start(Path.of(pidns));
-            record = record.withNamespaces(record.netnsPath(), record.ipcnsPath(), record.utsnsPath(), pidns, holder);
-            store.put(record);
+        store.putTransient(record);
+        timer.lap("ns-record");
+        // CNI ADD (plugin processes, the bulk of a pod's start) needs only the pinned netns, so it runs
+        // while the cgroup and the pod's files are made.
+        NetworkAttach attach = hostNetwork ? null : NetworkAttach.start(network,
+                SandboxTeardown.networkRequest(record, Path.of(record.netnsPath())), timer);
+        try {
+            if (podPid) {
+                int holder = pidHolder.start(Path.of(pidns));
+                record = record.withNamespaces(record.netnsPath(), record.ipcnsPath(), record.utsnsPath(), pidns, holder);
+                store.putTransient(record);
+                timer.lap("pid-holder");
+            }
+            cgroups.create(record.cgroupPath());
+            timer.lap("cgroup");
+            String hostname = config.getHostname().isEmpty() ? HostName.ofNode() : config.getHostname();
+            files.write(id, hostname, config.getDnsConfig(), hostNetwork, !hostIpc);
+            timer.lap("files");
+        } catch (IOException | RuntimeException e) {
+            // the rollback's CNI DEL must not race the ADD still running
+            if (attach != null) {
+                attach.awaitQuietly(e);
+            }
+            throw e;
         }
-        cgroups.create(record.cgroupPath());
-        String hostname = config.getHostname().isEmpty() ? HostName.ofNode() : config.getHostname();
-        files.write(id, hostname, config.getDnsConfig(), hostNetwork, !hostIpc);
-        if (!hostNetwork) {
-            PodNetworkStatus status = network.setUp(SandboxTeardown.networkRequest(record, Path.of(record.netnsPath())));
+        if (attach != null) {
+            PodNetworkStatus status = attach.await();
+            timer.lap("cni-wait");
             record = record.withNetwork(status.ip(), status.additionalIps());
         }
         return record.withState(SandboxState.READY);

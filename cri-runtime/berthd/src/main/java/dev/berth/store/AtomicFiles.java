@@ -19,6 +19,20 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
+        write(target, content, true);
+    }
+
+    /**
+     * Atomic but not durable: readers, and a berthd restarted after a crash of its own, see the old file
+     * or the new one (the page cache survives the process); after a power loss the file may be old, new,
+     * empty or missing. For records whose loss on power failure costs nothing (see
+     * {@link RecordStore#putTransient}).
+     */
+    public static void writeUnsynced(Path target, byte[] content) throws IOException {
+        write(target, content, false);
+    }
+
+    private static void write(Path target, byte[] content, boolean durable) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
@@ -28,9 +42,15 @@ public final class AtomicFiles {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                channel.force(true);
+                if (durable) {
+                    channel.force(true);
+                }
             }
-            moveDurably(temp, target);
+            if (durable) {
+                moveDurably(temp, target);
+            } else {
+                move(temp, target);
+            }
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -38,12 +58,16 @@ public final class AtomicFiles {
 
     /** Renames {@code source} onto {@code target} atomically and makes the rename itself durable. */
     public static void moveDurably(Path source, Path target) throws IOException {
+        move(source, target);
+        fsyncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    private static void move(Path source, Path target) throws IOException {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot rename " + source + " to " + target + " atomically", e);
         }
-        fsyncDirectory(target.toAbsolutePath().getParent());
     }
 
     public static void fsyncDirectory(Path dir) throws IOException {

@@ -39,6 +39,11 @@ public final class Json {
         AtomicFiles.write(file, toBytes(value));
     }
 
+    /** See {@link AtomicFiles#writeUnsynced}. */
+    public void writeAtomicallyUnsynced(Path file, Object value) throws IOException {
+        AtomicFiles.writeUnsynced(file, toBytes(value));
+    }
+
     public ObjectMapper mapper() {
         return mapper;
     }

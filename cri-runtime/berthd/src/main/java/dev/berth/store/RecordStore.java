@@ -62,6 +62,25 @@ public final class RecordStore<T> {
         byId.put(id, record);
     }
 
+    /**
+     * Writes a record of a transient state (a sandbox or container still being made) without fsync, then
+     * makes it visible; the record's final state goes through {@link #put}, which is durable.
+     *
+     * <p>Crash semantics: if berthd dies, the record is on disk as far as the restarted berthd can tell
+     * (the kernel's page cache outlives the process), so recovery finds it and rolls the half-made pod or
+     * container back, exactly as with a synced write. Only a power loss or kernel crash can lose it, and
+     * then what it describes went with the machine too: the pinned namespaces, the mounts, the runc state,
+     * the conmon and container processes and the cgroups all live in memory (/run is tmpfs). What can
+     * outlive a reboot unrecorded is disk garbage only (a container's empty upper dir, a host-local IP
+     * lease that CNI itself writes without fsync), never a record that claims something that is not
+     * there: a torn or empty file is skipped when the store loads.
+     */
+    public void putTransient(T record) throws IOException {
+        String id = idOf.apply(record);
+        json.writeAtomicallyUnsynced(file(id), record);
+        byId.put(id, record);
+    }
+
     public void remove(String id) throws IOException {
         Files.deleteIfExists(file(id));
         byId.remove(id);

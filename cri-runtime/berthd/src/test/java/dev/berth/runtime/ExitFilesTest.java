@@ -25,6 +25,16 @@ class ExitFilesTest {
     }
 
     @Test
+    void exitedIdsNamesEveryContainerWithAnExitFileAndNoTemporaries() throws Exception {
+        Files.writeString(dir.resolve("c1"), "0");
+        Files.writeString(dir.resolve("c2"), "137");
+        Files.writeString(dir.resolve(".c3.tmp"), "1");
+
+        assertThat(new ExitFiles(dir).exitedIds()).containsExactlyInAnyOrder("c1", "c2");
+        assertThat(new ExitFiles(dir.resolve("missing")).exitedIds()).isEmpty();
+    }
+
+    @Test
     void readsConmonsExitCodeAndTheFilesMtimeAsExitTime() throws Exception {
         Files.writeString(dir.resolve("c1"), "137");
         Instant exited = Instant.parse("2024-05-01T10:00:00Z");

@@ -25,4 +25,17 @@ class AtomicFilesTest {
             assertThat(files).containsExactly(target);
         }
     }
+
+    @Test
+    void writeUnsyncedReplacesContentAndLeavesNoTemporaryBehind() throws Exception {
+        Path target = dir.resolve("sub/record.json");
+
+        AtomicFiles.writeUnsynced(target, "old".getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeUnsynced(target, "new".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(Files.readString(target)).isEqualTo("new");
+        try (var files = Files.list(target.getParent())) {
+            assertThat(files).containsExactly(target);
+        }
+    }
 }

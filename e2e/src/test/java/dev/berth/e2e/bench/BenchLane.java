@@ -4,6 +4,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One runtime's column while the benchmark runs: its samples so far, or why it was skipped. A lane
@@ -21,16 +22,30 @@ final class BenchLane {
     private final CriClient client;
     private final RssProbe daemonRss;
     private final RssProbe helpersRss;
+    private final PhaseProbe phases;
+    private PhaseBreakdown breakdown = PhaseBreakdown.empty();
     private final List<Double> starts = new ArrayList<>();
     private final List<Double> lists = new ArrayList<>();
+    private final List<Double> versions = new ArrayList<>();
     private String skipped;
     private long idleRssKib = -1;
     private long busyRssKib = -1;
     private long busyHelpersRssKib = -1;
     private int listedContainers = -1;
 
+    /** Reads a runtime's own account of where its pod starts went. */
+    @FunctionalInterface
+    interface PhaseProbe {
+        PhaseBreakdown phases() throws IOException;
+    }
+
     /** @param client null for a lane that does not speak CRI (the runc floor) */
     BenchLane(PodStarter starter, CriClient client, RssProbe daemonRss, RssProbe helpersRss) {
+        this(starter, client, daemonRss, helpersRss, PhaseBreakdown::empty);
+    }
+
+    BenchLane(PodStarter starter, CriClient client, RssProbe daemonRss, RssProbe helpersRss, PhaseProbe phases) {
+        this.phases = phases;
         this.starter = starter;
         this.client = client;
         this.daemonRss = daemonRss;
@@ -76,6 +91,11 @@ final class BenchLane {
         if (active()) {
             busyRssKib = read(daemonRss);
             busyHelpersRssKib = read(helpersRss);
+            try {
+                breakdown = phases.phases();
+            } catch (IOException e) {
+                System.out.println(name() + ": no phase breakdown: " + describe(e));
+            }
         }
     }
 
@@ -92,6 +112,12 @@ final class BenchLane {
                 long start = System.nanoTime();
                 client.listContainers();
                 lists.add((System.nanoTime() - start) / 1e6);
+            }
+            // the cost of any call on this runtime (transport, threads), to read ListContainers' own share
+            for (int i = 0; i < calls; i++) {
+                long start = System.nanoTime();
+                client.version();
+                versions.add((System.nanoTime() - start) / 1e6);
             }
         } catch (RuntimeException e) {
             lists.clear();
@@ -111,8 +137,9 @@ final class BenchLane {
 
     PodStartBenchmark.Column column() {
         List<Double> removes = starter instanceof CriPodStarter cri ? cri.removeMillis() : List.of();
+        Map<String, List<Double>> calls = starter instanceof CriPodStarter cri ? cri.callMillis() : Map.of();
         return new PodStartBenchmark.Column(name(), skipped, List.copyOf(starts), List.copyOf(lists), listedContainers,
-                removes, idleRssKib, busyRssKib, busyHelpersRssKib);
+                removes, idleRssKib, busyRssKib, busyHelpersRssKib, calls, breakdown, List.copyOf(versions));
     }
 
     private void skip(String why) {

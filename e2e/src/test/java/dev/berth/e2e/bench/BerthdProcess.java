@@ -10,42 +10,99 @@ import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** berthd in its own JVM with the launcher's flags, and a gRPC client on its socket. */
+/**
+ * berthd in its own JVM with the launcher's flags, and a gRPC client on its socket. Its records and
+ * snapshots live in a temporary directory on disk (as /var/lib/berth does), its state (socket, runc
+ * root, bundles, netns pins) on tmpfs under /run (as /run/berth does), and its pods on the bench's own
+ * CNI network. Its timing lines (DEBUG) go to its log, which {@link #phaseLines} reads back.
+ */
 final class BerthdProcess implements AutoCloseable {
 
+    /** The JVM flags of {@code ./berth daemon}; keep the two in step. */
+    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m",
+            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=96m",
+            "--enable-native-access=ALL-UNNAMED");
+    /** The classes that log a DEBUG line of phase timings per pod start step. */
+    private static final List<String> TIMED = List.of("dev.berth.sandbox.SandboxService",
+            "dev.berth.container.ContainerCreator", "dev.berth.container.ContainerService",
+            "dev.berth.runtime.Conmon");
+
     private final Path dir;
+    private final Path stateDir;
     private final Process process;
     private final EpollEventLoopGroup loop = new EpollEventLoopGroup(1);
     private final ManagedChannel channel;
 
-    private BerthdProcess(Path dir, Process process) {
+    private BerthdProcess(Path dir, Path stateDir, Process process) {
         this.dir = dir;
+        this.stateDir = stateDir;
         this.process = process;
-        this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(dir.resolve("state/berth.sock").toString()))
+        this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(stateDir.resolve("berth.sock").toString()))
                 .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop).usePlaintext()
                 .maxInboundMessageSize(16 * 1024 * 1024).build();
     }
 
+    /** berthd with the embedded default network (its own bridge and subnet); for the pull benchmark. */
     static BerthdProcess start(Path parent) throws IOException, InterruptedException {
+        return start(parent, null);
+    }
+
+    /** berthd whose pods join {@code network} (its conflist dir and plugins), or the embedded default if null. */
+    static BerthdProcess start(Path parent, BenchNetwork network) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(parent, "berthd-");
-        Files.writeString(dir.resolve("berth.yaml"), "");
+        Path stateDir = Files.createTempDirectory(Path.of("/run"), "berth-bench-");
+        Files.writeString(dir.resolve("berth.yaml"), network == null ? "" : """
+                network:
+                  confDir: %s
+                  pluginDirs: [%s]
+                """.formatted(network.confDir(), network.binDir()));
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Berthd.class.getName(),
+        List<String> argv = new ArrayList<>(List.of(java));
+        // -Dberth.bench.berthdJvm="-XX:... ..." replaces the flags, to measure what each one is worth
+        String flags = System.getProperty("berth.bench.berthdJvm");
+        argv.addAll(flags == null ? JVM_FLAGS : List.of(flags.trim().split("\\s+")));
+        TIMED.forEach(logger -> argv.add("-Dorg.slf4j.simpleLogger.log." + logger + "=debug"));
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Berthd.class.getName(),
                 "--config", dir.resolve("berth.yaml").toString(), "--root", dir.resolve("root").toString(),
-                "--state", dir.resolve("state").toString())
+                "--state", stateDir.toString()));
+        Process process = new ProcessBuilder(argv)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("berthd.log").toFile()).start();
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!Files.exists(dir.resolve("state/berth.sock"))) {
+        while (!Files.exists(stateDir.resolve("berth.sock"))) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
                 process.destroyForcibly();
-                throw new IOException("berthd did not start: " + Files.readString(dir.resolve("berthd.log")));
+                String log = Files.readString(dir.resolve("berthd.log"));
+                dev.berth.store.Directories.deleteRecursively(stateDir);
+                throw new IOException("berthd did not start: " + log);
             }
             Thread.sleep(50);
         }
-        return new BerthdProcess(dir, process);
+        return new BerthdProcess(dir, stateDir, process);
+    }
+
+    /** The DEBUG lines with phase timings that berthd logged so far. */
+    List<String> phaseLines() throws IOException {
+        try (var lines = Files.lines(dir.resolve("berthd.log"))) {
+            return lines.filter(l -> l.contains(" phases ms: ")).toList();
+        }
+    }
+
+    /** The summed RSS of the conmons of this berthd's containers (they name its state dir on their command line). */
+    long conmonsRssKib() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> HostCleanup.commandLine(p.pid()).startsWith("/usr/bin/conmon ")
+                        && HostCleanup.commandLine(p.pid()).contains(stateDir.toString()))
+                .mapToLong(p -> {
+                    try {
+                        return Rss.ofPid(p.pid());
+                    } catch (IOException e) {
+                        return 0;
+                    }
+                }).sum();
     }
 
     ImageServiceGrpc.ImageServiceBlockingStub images() {
@@ -54,7 +111,7 @@ final class BerthdProcess implements AutoCloseable {
 
     /** Its CRI socket, for a client of one's own (the pod benchmark's {@link CriClient}). */
     Path socket() {
-        return dir.resolve("state/berth.sock");
+        return stateDir.resolve("berth.sock");
     }
 
     Path root() {
@@ -77,11 +134,19 @@ final class BerthdProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // -Dberth.bench.berthdLog=FILE keeps berthd's log, which goes with its directory below
+        String keep = System.getProperty("berth.bench.berthdLog");
+        if (keep != null && Files.exists(dir.resolve("berthd.log"))) {
+            Files.copy(dir.resolve("berthd.log"), Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         // What a failed run leaves (containers, conmons, rootfs and netns mounts) must go before the files.
         HostCleanup cleanup = new HostCleanup(new dev.berth.process.CommandRunner(Path.of(System.getProperty("java.io.tmpdir"))));
-        cleanup.deleteRuncContainersBelow(dir);
-        cleanup.killProcessesMentioning(dir.toString());
-        cleanup.unmountBelow(dir);
+        for (Path tree : List.of(stateDir, dir)) {
+            cleanup.deleteRuncContainersBelow(tree);
+            cleanup.killProcessesMentioning(tree.toString());
+            cleanup.unmountBelow(tree);
+        }
+        dev.berth.store.Directories.deleteRecursively(stateDir);
         dev.berth.store.Directories.deleteRecursively(dir);
     }
 }

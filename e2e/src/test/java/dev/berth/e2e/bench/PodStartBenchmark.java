@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -35,10 +36,14 @@ public final class PodStartBenchmark {
 
     /**
      * One runtime's figures. {@code skipped} is null when it ran; the RSS figures are -1 where not
-     * measured; {@code helpersRssKib} is what it runs beside the daemon per pod (containerd's shims).
+     * measured; {@code helpersRssKib} is what it runs beside the daemon per pod (containerd's shims,
+     * berthd's conmons); {@code callMillis} each CRI call of a pod start as the client timed it,
+     * {@code inside} the runtime's own phase timings (berthd's), {@code versionMillis} Version calls
+     * timed after ListContainers (the runtime's cost of any call).
      */
     public record Column(String name, String skipped, List<Double> podStartMillis, List<Double> listContainersMillis,
-            int listedContainers, List<Double> removeMillis, long idleRssKib, long busyRssKib, long helpersRssKib) {
+            int listedContainers, List<Double> removeMillis, long idleRssKib, long busyRssKib, long helpersRssKib,
+            Map<String, List<Double>> callMillis, PhaseBreakdown inside, List<Double> versionMillis) {
 
         public boolean ran() {
             return skipped == null && !podStartMillis.isEmpty();
@@ -75,11 +80,12 @@ public final class PodStartBenchmark {
             String image = pusher.pushImage("bench/busybox", "1", busybox.image("sh")).reference();
             // containerd needs a sandbox ("pause") image; anything that sleeps forever serves.
             String pause = pusher.pushImage("pause", "bench", busybox.image("sleep", "2147483647")).reference();
+            // berthd and containerd share the bridge and host-local's allocations, so their pods never collide
             BenchNetwork network = BenchNetwork.create(work, BRIDGE, SUBNET);
             PodSpecs specs = new PodSpecs(run, work.resolve("pods"), image, CGROUP_ROOT);
 
             List<BenchLane> lanes = List.of(
-                    berthdLane(work, specs, resources),
+                    berthdLane(work, specs, network, resources),
                     containerdLane(work, registry.hostPort(), pause, network, specs, commands, resources),
                     floorLane(work, busybox, commands, run));
             try {
@@ -107,14 +113,15 @@ public final class PodStartBenchmark {
     }
 
     /** berthd in its own JVM on its own socket, with the image pulled through CRI before the clock runs. */
-    private static BenchLane berthdLane(Path work, PodSpecs specs, Deque<AutoCloseable> resources) {
+    private static BenchLane berthdLane(Path work, PodSpecs specs, BenchNetwork network, Deque<AutoCloseable> resources) {
         try {
-            BerthdProcess daemon = BerthdProcess.start(work);
+            BerthdProcess daemon = BerthdProcess.start(work, network);
             resources.push(daemon);
             CriClient client = CriClient.connect(daemon.socket());
             resources.push(client);
             client.pullImage(specs.image());
-            return new BenchLane(new CriPodStarter("berthd", client, specs), client, daemon::rssKib, () -> -1);
+            return new BenchLane(new CriPodStarter("berthd", client, specs), client, daemon::rssKib,
+                    daemon::conmonsRssKib, () -> PhaseBreakdown.parse(daemon.phaseLines(), 1));
         } catch (Exception e) {
             return BenchLane.skipped("berthd", BenchLane.describe(e));
         }

@@ -27,13 +27,18 @@ final class PodStartReport {
             }
         }
         goals(r);
+        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
+            breakdown(c);
+        }
         out.println();
-        out.printf("%-24s %6s %10s %10s   (%d calls, %d pods running)%n", "ListContainers", "listed", "p50 ms", "p95 ms",
-                PodStartBenchmark.LIST_CALLS, r.pods());
+        out.printf("%-24s %6s %10s %10s %16s   (%d calls, %d pods running)%n", "ListContainers", "listed", "p50 ms",
+                "p95 ms", "Version p50 ms", PodStartBenchmark.LIST_CALLS, r.pods());
         for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
             if (c.ran() && !c.listContainersMillis().isEmpty()) {
                 Percentiles p = Percentiles.of(c.listContainersMillis());
-                out.printf("%-24s %6d %10.2f %10.2f%n", c.name(), c.listedContainers(), p.median(), p.p95());
+                String version = c.versionMillis().isEmpty() ? "-"
+                        : String.format("%.2f", Percentiles.of(c.versionMillis()).median());
+                out.printf("%-24s %6d %10.2f %10.2f %16s%n", c.name(), c.listedContainers(), p.median(), p.p95(), version);
             } else {
                 out.printf("%-24s not measured%n", c.name());
             }
@@ -43,11 +48,15 @@ final class PodStartReport {
             out.printf("goal berthd ListContainers p50 < 2 ms: %s%n", verdict(p50 < 2.0));
         }
         out.println();
-        out.printf("%-24s %12s %14s %18s%n", "RSS", "idle MiB", r.pods() + " pods MiB", "per-pod helpers MiB");
+        out.printf("%-24s %10s %12s %14s %18s%n", "RSS", "idle MiB", r.pods() + " pods MiB", "helpers MiB",
+                "with helpers MiB");
         for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
-            out.printf("%-24s %12s %14s %18s%n", c.name(), mib(c.idleRssKib()), mib(c.busyRssKib()), mib(c.helpersRssKib()));
+            out.printf("%-24s %10s %12s %14s %18s%n", c.name(), mib(c.idleRssKib()), mib(c.busyRssKib()),
+                    mib(c.helpersRssKib()), c.busyRssKib() < 0 || c.helpersRssKib() < 0 ? "-"
+                            : mib(c.busyRssKib() + c.helpersRssKib()));
         }
-        out.println("(daemon process only; containerd's helpers are its shims; berthd's conmons are not counted)");
+        out.println("(helpers: the per-pod processes beside the daemon with " + r.pods()
+                + " pods running: containerd's shims, berthd's conmons; RSS counts shared pages in each process)");
         for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
             if (!c.removeMillis().isEmpty()) {
                 Percentiles p = Percentiles.of(c.removeMillis());
@@ -55,6 +64,23 @@ final class PodStartReport {
                         p.median(), p.p95(), p.count());
             }
         }
+    }
+
+    /** Medians of each CRI call as the client timed it, then of each phase the runtime itself reported. */
+    private void breakdown(PodStartBenchmark.Column c) {
+        if (!c.ran() || c.callMillis().isEmpty()) {
+            return;
+        }
+        StringBuilder calls = new StringBuilder();
+        c.callMillis().forEach((call, samples) -> calls.append(String.format(" %s %.1f", call,
+                Percentiles.of(samples).median())));
+        out.printf("%s, median ms per CRI call:%s%n", c.name(), calls);
+        c.inside().steps().forEach((step, phases) -> {
+            StringBuilder line = new StringBuilder();
+            phases.forEach((phase, samples) -> line.append(String.format(" %s %.2f", phase,
+                    Percentiles.of(samples).median())));
+            out.printf("  inside %s, median ms:%s%n", step, line);
+        });
     }
 
     private void goals(PodStartBenchmark.Result r) {

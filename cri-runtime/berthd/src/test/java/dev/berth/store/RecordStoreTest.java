@@ -1,0 +1,38 @@
+package dev.berth.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordStoreTest {
+
+    record Thing(String id, String state) {
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void transientRecordIsVisibleAndFoundByTheNextStoreOnTheSameDirectory() throws Exception {
+        RecordStore<Thing> store = new RecordStore<>(dir, new Json(), Thing.class, Thing::id);
+
+        store.putTransient(new Thing("a", "CREATING"));
+
+        assertThat(store.get("a")).contains(new Thing("a", "CREATING"));
+        RecordStore<Thing> reloaded = new RecordStore<>(dir, new Json(), Thing.class, Thing::id);
+        assertThat(reloaded.get("a")).contains(new Thing("a", "CREATING"));
+    }
+
+    @Test
+    void durablePutReplacesATransientRecord() throws Exception {
+        RecordStore<Thing> store = new RecordStore<>(dir, new Json(), Thing.class, Thing::id);
+        store.putTransient(new Thing("a", "CREATING"));
+
+        store.put(new Thing("a", "READY"));
+
+        assertThat(new RecordStore<>(dir, new Json(), Thing.class, Thing::id).all())
+                .containsExactly(new Thing("a", "READY"));
+    }
+}
