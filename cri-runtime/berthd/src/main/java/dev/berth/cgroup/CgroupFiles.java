@@ -88,6 +88,12 @@ final class CgroupFiles {
             lines = Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return pids;
+        } catch (java.nio.file.FileSystemException e) {
+            // a cgroup being torn down by someone else (runc delete) answers ENODEV: it holds nothing any more
+            if ("No such device".equals(e.getReason())) {
+                return pids;
+            }
+            throw e;
         }
         for (String line : lines) {
             if (!line.isBlank()) {

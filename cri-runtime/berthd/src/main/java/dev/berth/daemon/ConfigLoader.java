@@ -17,7 +17,10 @@ public final class ConfigLoader {
     public BerthConfig load(Path path, boolean mustExist) throws InvalidConfigException {
         try {
             byte[] bytes = Files.readAllBytes(path);
-            BerthConfig config = bytes.length == 0 ? null : yaml.readValue(bytes, BerthConfig.class);
+            // an empty or comment-only file is "all defaults", not an error
+            BerthConfig config = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .allMatch(line -> line.isBlank() || line.strip().startsWith("#"))
+                    ? null : yaml.readValue(bytes, BerthConfig.class);
             BerthConfig loaded = config == null ? BerthConfig.defaults() : config;
             loaded.registryConfig();
             loaded.imagesOrDefault().platformOrHost();

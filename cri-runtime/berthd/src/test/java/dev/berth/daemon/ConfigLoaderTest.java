@@ -26,6 +26,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void blankOrCommentOnlyFileMeansEmbeddedDefaults() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("berth.yaml"), "\n# nothing set yet\n\n");
+
+        BerthConfig config = new ConfigLoader().load(file, true);
+
+        assertThat(config.rootDir()).isEqualTo(Path.of("/var/lib/berth"));
+        assertThat(config.networkOrDefault().bridge()).isNull();
+    }
+
+    @Test
+    void readsNetworkAndRuntimeHandlers() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("berth.yaml"), """
+                network:
+                  confDir: /etc/cni/custom
+                  bridge: cni9
+                  subnet: 10.99.0.0/16
+                runtimes:
+                  crun:
+                    path: /usr/bin/crun
+                """);
+
+        BerthConfig config = new ConfigLoader().load(file, true);
+
+        assertThat(config.networkOrDefault().confDir()).isEqualTo("/etc/cni/custom");
+        assertThat(config.networkOrDefault().subnet()).isEqualTo("10.99.0.0/16");
+        assertThat(config.runtimesOrDefault().get("crun").path()).isEqualTo("/usr/bin/crun");
+    }
+
+    @Test
     void explicitlyNamedFileMustExist() {
         assertThatThrownBy(() -> new ConfigLoader().load(dir.resolve("absent.yaml"), true))
                 .hasMessageContaining("does not exist");
