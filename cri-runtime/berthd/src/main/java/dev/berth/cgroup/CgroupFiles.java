@@ -41,6 +41,11 @@ final class CgroupFiles {
         }
     }
 
+    private static boolean isGone(IOException e) {
+        String reason = e instanceof java.nio.file.FileSystemException fs ? fs.getReason() : e.getMessage();
+        return "No such device".equals(reason);
+    }
+
     static String read(Path file) throws IOException {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
     }
@@ -88,9 +93,10 @@ final class CgroupFiles {
             lines = Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return pids;
-        } catch (java.nio.file.FileSystemException e) {
-            // a cgroup being torn down by someone else (runc delete) answers ENODEV: it holds nothing any more
-            if ("No such device".equals(e.getReason())) {
+        } catch (IOException e) {
+            // a cgroup being torn down by someone else (runc delete) answers ENODEV, at open or at read: it holds
+            // nothing any more
+            if (isGone(e)) {
                 return pids;
             }
             throw e;
