@@ -1,0 +1,121 @@
+package dev.berth.operator.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one operator or node-agent process runs. Flags win over environment variables, which the chart sets
+ * from the downward API (POD_NAME, POD_NAMESPACE, NODE_NAME).
+ *
+ * @param port               health (/healthz, /readyz) and metrics (/metrics) port; 0 picks a free one
+ * @param leaseName          the coordination.k8s.io Lease the operator replicas compete for
+ * @param leaseNamespace     where the Lease lives; null means the kubeconfig's (or in-cluster) namespace
+ * @param identity           this replica's name in the Lease's holderIdentity
+ * @param runtimeClassName   the RuntimeClass an App runs under when its spec names none
+ * @param nodeName           the node a node agent serves; null for the operator
+ * @param criSocket          the node's CRI endpoint a node agent pulls through
+ */
+public record OperatorSettings(int port, String leaseName, String leaseNamespace, String identity,
+    String runtimeClassName, String nodeName, String criSocket) {
+  public static final int DEFAULT_PORT = 8080;
+  public static final String DEFAULT_LEASE_NAME = "berth-operator";
+  public static final String DEFAULT_RUNTIME_CLASS = "berth";
+  public static final String DEFAULT_CRI_SOCKET = "unix:///run/berth/berth.sock";
+
+  public OperatorSettings {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+    }
+    requireText(leaseName, "--lease-name");
+    requireText(identity, "--identity");
+    requireText(runtimeClassName, "--runtime-class");
+    requireText(criSocket, "--cri-socket");
+  }
+
+  /** The settings for tests and embedders: defaults everywhere, a free port, the given identity. */
+  public static OperatorSettings defaults(String identity) {
+    return new OperatorSettings(0, DEFAULT_LEASE_NAME, null, identity, DEFAULT_RUNTIME_CLASS, null,
+        DEFAULT_CRI_SOCKET);
+  }
+
+  public OperatorSettings withPort(int newPort) {
+    return new OperatorSettings(newPort, leaseName, leaseNamespace, identity, runtimeClassName, nodeName, criSocket);
+  }
+
+  public OperatorSettings withLeaseNamespace(String namespace) {
+    return new OperatorSettings(port, leaseName, namespace, identity, runtimeClassName, nodeName, criSocket);
+  }
+
+  public OperatorSettings withNodeName(String node) {
+    return new OperatorSettings(port, leaseName, leaseNamespace, identity, runtimeClassName, node, criSocket);
+  }
+
+  /**
+   * Reads {@code --port N}, {@code --lease-name}, {@code --lease-namespace}, {@code --identity},
+   * {@code --runtime-class}, {@code --node-name}, {@code --cri-socket} (each also as {@code --flag=value}).
+   */
+  public static OperatorSettings parse(List<String> args, Map<String, String> env) {
+    Map<String, String> flags = flags(args);
+    String identity = flags.getOrDefault("identity", firstText(env.get("POD_NAME"), env.get("HOSTNAME")));
+    if (identity == null) {
+      identity = "berth-operator-" + ProcessHandle.current().pid();
+    }
+    return new OperatorSettings(
+        port(flags.getOrDefault("port", String.valueOf(DEFAULT_PORT))),
+        flags.getOrDefault("lease-name", DEFAULT_LEASE_NAME),
+        flags.getOrDefault("lease-namespace", env.get("POD_NAMESPACE")),
+        identity,
+        flags.getOrDefault("runtime-class", DEFAULT_RUNTIME_CLASS),
+        flags.getOrDefault("node-name", env.get("NODE_NAME")),
+        flags.getOrDefault("cri-socket", firstText(env.get("CRI_SOCKET"), DEFAULT_CRI_SOCKET)));
+  }
+
+  private static final List<String> KNOWN =
+      List.of("port", "lease-name", "lease-namespace", "identity", "runtime-class", "node-name", "cri-socket");
+
+  private static Map<String, String> flags(List<String> args) {
+    Map<String, String> flags = new java.util.HashMap<>();
+    List<String> rest = new ArrayList<>(args);
+    while (!rest.isEmpty()) {
+      String arg = rest.removeFirst();
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'; flags are --" + String.join(", --", KNOWN));
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (rest.isEmpty()) {
+        throw new IllegalArgumentException("flag --" + name + " needs a value");
+      } else {
+        value = rest.removeFirst();
+      }
+      if (!KNOWN.contains(name)) {
+        throw new IllegalArgumentException("unknown flag --" + name + "; flags are --" + String.join(", --", KNOWN));
+      }
+      flags.put(name, value);
+    }
+    return flags;
+  }
+
+  private static int port(String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--port must be a number, got '" + value + "'");
+    }
+  }
+
+  private static String firstText(String a, String b) {
+    return a != null && !a.isBlank() ? a : b;
+  }
+
+  private static void requireText(String value, String flag) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(flag + " must not be empty");
+    }
+  }
+}
