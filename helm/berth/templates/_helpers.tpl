@@ -49,10 +49,6 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
 {{/* Leader election only pays off, and is only granted a Lease, with more than one replica. */}}
-{{- define "berth.operator.leaderElection" -}}
-{{- if gt (int .Values.operator.replicas) 1 }}true{{ else }}false{{ end }}
-{{- end }}
-
 {{/* RuntimeClass handlers must be DNS labels, so berthd's default runtime is named explicitly. */}}
 {{- define "berth.runtimeClass.handler" -}}
 {{- default "runc" .Values.runtimeClass.handler }}

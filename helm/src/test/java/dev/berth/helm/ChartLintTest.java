@@ -30,6 +30,8 @@ class ChartLintTest {
             "ClusterRoleBinding/berth-operator",
             "ClusterRole/berth-node-agent",
             "ClusterRoleBinding/berth-node-agent",
+            "Role/berth-leader-election",
+            "RoleBinding/berth-leader-election",
             "Service/berth-metrics",
             "Deployment/berth-operator",
             "DaemonSet/berth-node-agent",

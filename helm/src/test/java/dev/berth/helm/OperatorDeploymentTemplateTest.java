@@ -81,19 +81,10 @@ class OperatorDeploymentTemplateTest {
   }
 
   @Test
-  void leaderElectionIsOffForOneReplica() {
-    var deployment = chart.render().single("Deployment");
-
-    assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(1);
-    assertThat(env(deployment, "BERTH_LEADER_ELECTION").path("value").asText()).isEqualTo("false");
-  }
-
-  @Test
-  void leaderElectionIsOnForMoreThanOneReplica() {
+  void replicasAndTheLeaseNameReachTheOperator() {
     var deployment = chart.render(Map.of("operator.replicas", 2)).single("Deployment");
 
     assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
-    assertThat(env(deployment, "BERTH_LEADER_ELECTION").path("value").asText()).isEqualTo("true");
     assertThat(env(deployment, "BERTH_LEADER_ELECTION_LEASE").path("value").asText()).isEqualTo("berth-operator");
   }
 

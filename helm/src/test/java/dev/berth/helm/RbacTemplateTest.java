@@ -32,7 +32,9 @@ class RbacTemplateTest {
             permissions("autoscaling", "horizontalpodautoscalers", "get", "list", "watch", "create", "update", "patch", "delete"),
             permissions("", "secrets", "get", "list", "watch"),
             permissions("", "pods", "get", "list", "watch"),
-            permissions("", "events", "create", "patch")));
+            permissions("", "events", "create", "patch"),
+            permissions("", "nodes", "get", "list", "watch"),
+            permissions("authorization.k8s.io", "selfsubjectrulesreviews", "create")));
   }
 
   @Test
@@ -60,16 +62,6 @@ class RbacTemplateTest {
       }
       assertThat(rule.has("nonResourceURLs")).as("non-resource URLs in %s", rule).isFalse();
     });
-  }
-
-  @Test
-  void oneReplicaGetsNoLeasePermissionAtAll() {
-    var rendered = chart.render();
-
-    assertThat(rendered.ofKind("Role")).isEmpty();
-    assertThat(rendered.ofKind("RoleBinding")).isEmpty();
-    assertThat(rendered.ofKind("ClusterRole").stream().flatMap(RbacTemplateTest::permissionsStream))
-        .noneMatch(permission -> permission.contains("leases"));
   }
 
   @Test

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How one operator or node-agent process runs. Flags win over environment variables, which the chart sets
- * from the downward API (POD_NAME, POD_NAMESPACE, NODE_NAME).
+ * How one operator or node-agent process runs. Flags win over environment variables, which the chart sets:
+ * POD_NAME, POD_NAMESPACE and NODE_NAME from the downward API, and BERTH_METRICS_PORT,
+ * BERTH_LEADER_ELECTION_LEASE, BERTH_RUNTIME_CLASS, BERTH_CRI_ENDPOINT from its values.
  *
  * @param port               health (/healthz, /readyz) and metrics (/metrics) port; 0 picks a free one
  * @param leaseName          the coordination.k8s.io Lease the operator replicas compete for
@@ -62,13 +63,13 @@ public record OperatorSettings(int port, String leaseName, String leaseNamespace
       identity = "berth-operator-" + ProcessHandle.current().pid();
     }
     return new OperatorSettings(
-        port(flags.getOrDefault("port", String.valueOf(DEFAULT_PORT))),
-        flags.getOrDefault("lease-name", DEFAULT_LEASE_NAME),
+        port(flags.getOrDefault("port", firstText(env.get("BERTH_METRICS_PORT"), String.valueOf(DEFAULT_PORT)))),
+        flags.getOrDefault("lease-name", firstText(env.get("BERTH_LEADER_ELECTION_LEASE"), DEFAULT_LEASE_NAME)),
         flags.getOrDefault("lease-namespace", env.get("POD_NAMESPACE")),
         identity,
-        flags.getOrDefault("runtime-class", DEFAULT_RUNTIME_CLASS),
+        flags.getOrDefault("runtime-class", firstText(env.get("BERTH_RUNTIME_CLASS"), DEFAULT_RUNTIME_CLASS)),
         flags.getOrDefault("node-name", env.get("NODE_NAME")),
-        flags.getOrDefault("cri-socket", firstText(env.get("CRI_SOCKET"), DEFAULT_CRI_SOCKET)));
+        flags.getOrDefault("cri-socket", firstText(env.get("BERTH_CRI_ENDPOINT"), DEFAULT_CRI_SOCKET)));
   }
 
   private static final List<String> KNOWN =

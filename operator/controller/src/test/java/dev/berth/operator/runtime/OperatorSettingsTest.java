@@ -23,6 +23,18 @@ class OperatorSettingsTest {
   }
 
   @Test
+  void theHelmChartsEnvironmentConfiguresTheProcess() {
+    OperatorSettings settings = OperatorSettings.parse(List.of(), Map.of("POD_NAME", "p", "BERTH_METRICS_PORT", "9090",
+        "BERTH_LEADER_ELECTION_LEASE", "berth-lock", "BERTH_RUNTIME_CLASS", "kata",
+        "BERTH_CRI_ENDPOINT", "unix:///run/containerd/containerd.sock"));
+
+    org.assertj.core.api.Assertions.assertThat(settings.port()).isEqualTo(9090);
+    org.assertj.core.api.Assertions.assertThat(settings.leaseName()).isEqualTo("berth-lock");
+    org.assertj.core.api.Assertions.assertThat(settings.runtimeClassName()).isEqualTo("kata");
+    org.assertj.core.api.Assertions.assertThat(settings.criSocket()).isEqualTo("unix:///run/containerd/containerd.sock");
+  }
+
+  @Test
   void flagsWinOverTheEnvironment() {
     OperatorSettings s = OperatorSettings.parse(List.of("--port", "9090", "--lease-namespace=ops", "--identity", "me",
         "--runtime-class", "kata", "--cri-socket", "unix:///run/containerd/containerd.sock"),
