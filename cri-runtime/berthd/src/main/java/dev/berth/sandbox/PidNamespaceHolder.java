@@ -53,8 +53,10 @@ public final class PidNamespaceHolder {
                 .start();
         int pid = (int) holder.pid();
         try {
-            waitForInit(holder);
+            // beside the pin, before anything else: a crash before the record names this pid still finds it
             Files.createDirectories(target.getParent());
+            Files.writeString(holderFile(target), Integer.toString(pid));
+            waitForInit(holder);
             if (!Files.exists(target)) {
                 Files.createFile(target);
             }
@@ -85,11 +87,25 @@ public final class PidNamespaceHolder {
         throw new IOException("catatonit did not start within " + START_TIMEOUT.toSeconds() + " s");
     }
 
+    private static Path holderFile(Path target) {
+        return target.resolveSibling(target.getFileName() + ".holder");
+    }
+
     /** Unpins and kills; a holder already gone (or never started: pid 0) is fine. */
     public void release(int pid, Path target) throws IOException {
+        if (pid <= 0 && target != null && Files.exists(holderFile(target))) {
+            try {
+                pid = Integer.parseInt(Files.readString(holderFile(target)).strip());
+            } catch (NumberFormatException e) {
+                pid = 0;
+            }
+        }
         if (target != null && Files.exists(target)) {
             calls.unmount(target);
             Files.deleteIfExists(target);
+        }
+        if (target != null) {
+            Files.deleteIfExists(holderFile(target));
         }
         if (pid > 0) {
             Optional<ProcessHandle> handle = ProcessHandle.of(pid);
