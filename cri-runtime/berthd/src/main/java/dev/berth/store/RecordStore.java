@@ -1,6 +1,7 @@
 package dev.berth.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ public final class RecordStore<T> {
     private final Json json;
     private final Function<T, String> idOf;
     private final Map<String, T> byId = new ConcurrentHashMap<>();
+    private final java.util.Set<String> removed = ConcurrentHashMap.newKeySet();
 
     public RecordStore(Path dir, Json json, Class<T> type, Function<T, String> idOf) throws IOException {
         this.dir = dir;
@@ -57,9 +59,7 @@ public final class RecordStore<T> {
 
     /** Writes the record durably, then makes it visible. */
     public void put(T record) throws IOException {
-        String id = idOf.apply(record);
-        json.writeAtomically(file(id), record);
-        byId.put(id, record);
+        write(record, true);
     }
 
     /**
@@ -76,14 +76,51 @@ public final class RecordStore<T> {
      * there: a torn or empty file is skipped when the store loads.
      */
     public void putTransient(T record) throws IOException {
+        write(record, false);
+    }
+
+    /**
+     * File and map change together under the entry's lock, and a removed ID stays removed: an update that
+     * lost a race with a removal (a StartContainer finishing after RemoveContainer) must not bring the
+     * record back. IDs are random and never reused, so remembering removed ones costs a few bytes each.
+     */
+    private void write(T record, boolean durable) throws IOException {
         String id = idOf.apply(record);
-        json.writeAtomicallyUnsynced(file(id), record);
-        byId.put(id, record);
+        try {
+            byId.compute(id, (key, old) -> {
+                if (removed.contains(key)) {
+                    return null;
+                }
+                try {
+                    if (durable) {
+                        json.writeAtomically(file(key), record);
+                    } else {
+                        json.writeAtomicallyUnsynced(file(key), record);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return record;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     public void remove(String id) throws IOException {
-        Files.deleteIfExists(file(id));
-        byId.remove(id);
+        try {
+            byId.compute(id, (key, old) -> {
+                removed.add(key);
+                try {
+                    Files.deleteIfExists(file(key));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return null;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     private Path file(String id) {

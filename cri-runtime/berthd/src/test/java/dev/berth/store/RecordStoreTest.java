@@ -35,4 +35,17 @@ class RecordStoreTest {
         assertThat(new RecordStore<>(dir, new Json(), Thing.class, Thing::id).all())
                 .containsExactly(new Thing("a", "READY"));
     }
+
+    @Test
+    void anUpdateThatLostARaceWithRemovalDoesNotBringTheRecordBack() throws Exception {
+        RecordStore<Thing> store = new RecordStore<>(dir, new Json(), Thing.class, Thing::id);
+        store.put(new Thing("a", "CREATED"));
+
+        store.remove("a");
+        store.putTransient(new Thing("a", "RUNNING"));
+        store.put(new Thing("a", "EXITED"));
+
+        assertThat(store.get("a")).isEmpty();
+        assertThat(new RecordStore<>(dir, new Json(), Thing.class, Thing::id).all()).isEmpty();
+    }
 }
