@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,8 +217,4 @@ public final class ContainerService {
         }
     }
 
-    /** Label selector as CRI filters use it: every pair must match. */
-    public static boolean labelsMatch(Map<String, String> labels, Map<String, String> selector) {
-        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
-    }
 }

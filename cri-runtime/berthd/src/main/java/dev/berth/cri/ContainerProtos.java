@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.berth.container.ContainerPaths;
 import dev.berth.container.ContainerRecord;
-import dev.berth.container.ContainerService;
 import dev.berth.cri.v1.Container;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerFilter;
@@ -128,6 +127,6 @@ final class ContainerProtos {
                 && (filter.getId().isEmpty() || record.id().startsWith(filter.getId()))
                 && (filter.getPodSandboxId().isEmpty() || record.sandboxId().startsWith(filter.getPodSandboxId()))
                 && (!filter.hasState() || state(record.state()) == filter.getState().getState())
-                && ContainerService.labelsMatch(record.labels(), filter.getLabelSelectorMap());
+                && LabelSelectors.match(record.labels(), filter.getLabelSelectorMap());
     }
 }

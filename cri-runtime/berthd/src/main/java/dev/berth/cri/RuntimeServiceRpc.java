@@ -10,6 +10,7 @@ import dev.berth.store.Json;
 import java.nio.file.Path;
 import dev.berth.container.ContainerService;
 import dev.berth.cri.v1.CgroupDriver;
+import dev.berth.cri.v1.ContainerFilter;
 import dev.berth.cri.v1.ContainerStatsRequest;
 import dev.berth.cri.v1.ContainerStatsResponse;
 import dev.berth.cri.v1.ContainerStatusRequest;
@@ -293,10 +294,9 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
         Rpc.unary("ListContainerStats", observer, () -> {
             var filter = request.getFilter();
             ListContainerStatsResponse.Builder response = ListContainerStatsResponse.newBuilder();
-            for (ContainerRecord container : containers.list(c -> c.isLive()
-                    && (filter.getId().isEmpty() || c.id().startsWith(filter.getId()))
-                    && (filter.getPodSandboxId().isEmpty() || c.sandboxId().startsWith(filter.getPodSandboxId()))
-                    && ContainerService.labelsMatch(c.labels(), filter.getLabelSelectorMap()))) {
+            for (ContainerRecord container : containers.list(c -> c.isLive() && ContainerProtos.filter(ContainerFilter
+                    .newBuilder().setId(filter.getId()).setPodSandboxId(filter.getPodSandboxId())
+                    .putAllLabelSelector(filter.getLabelSelectorMap()).build()).test(c))) {
                 response.addStats(statsProtos.container(container));
             }
             return response.build();
@@ -321,7 +321,7 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
             ListPodSandboxStatsResponse.Builder response = ListPodSandboxStatsResponse.newBuilder();
             List<SandboxRecord> selected = sandboxes.list(s -> s.state() == dev.berth.sandbox.SandboxState.READY
                     && (filter.getId().isEmpty() || s.id().startsWith(filter.getId()))
-                    && ContainerService.labelsMatch(s.labels(), filter.getLabelSelectorMap()));
+                    && LabelSelectors.match(s.labels(), filter.getLabelSelectorMap()));
             for (SandboxRecord sandbox : selected) {
                 response.addStats(statsProtos.pod(sandbox, containers.inSandbox(sandbox.id())));
             }

@@ -11,7 +11,6 @@ import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.PodSandboxNetworkStatus;
 import dev.berth.cri.v1.PodSandboxState;
 import dev.berth.cri.v1.PodSandboxStatus;
-import dev.berth.container.ContainerService;
 import dev.berth.sandbox.SandboxConfigs;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxState;
@@ -92,6 +91,6 @@ final class SandboxProtos {
     static Predicate<SandboxRecord> filter(PodSandboxFilter filter) {
         return record -> (filter.getId().isEmpty() || record.id().startsWith(filter.getId()))
                 && (!filter.hasState() || state(record.state()) == filter.getState().getState())
-                && ContainerService.labelsMatch(record.labels(), filter.getLabelSelectorMap());
+                && LabelSelectors.match(record.labels(), filter.getLabelSelectorMap());
     }
 }
