@@ -288,6 +288,12 @@ class RuntimeServiceIntegrationTest {
                 .getStats();
         assertThat(podStats.getLinux().getContainersList()).hasSize(1);
         assertThat(podStats.getLinux().getNetwork().getDefaultInterface().getName()).isEqualTo("eth0");
+        assertThat(daemon.runtime().listContainerStats(dev.berth.cri.v1.ListContainerStatsRequest.newBuilder()
+                .setFilter(dev.berth.cri.v1.ContainerStatsFilter.newBuilder().setPodSandboxId(podId)).build())
+                .getStatsList()).extracting(s -> s.getAttributes().getId()).containsExactly(id);
+        assertThat(daemon.runtime().listPodSandboxStats(dev.berth.cri.v1.ListPodSandboxStatsRequest.newBuilder()
+                .setFilter(dev.berth.cri.v1.PodSandboxStatsFilter.newBuilder().setId(podId)).build())
+                .getStatsList()).extracting(s -> s.getAttributes().getId()).containsExactly(podId);
     }
 
     @Test
