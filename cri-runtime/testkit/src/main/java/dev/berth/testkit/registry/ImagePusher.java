@@ -24,13 +24,29 @@ public final class ImagePusher {
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
 
+    /** Null for an outside registry (an e2e cluster's), which the pusher reaches without credentials. */
     private final RegistryFixture registry;
+    private final String hostPort;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     public ImagePusher(RegistryFixture registry) {
         this.registry = registry;
+        this.hostPort = registry.hostPort();
+    }
+
+    private ImagePusher(String hostPort) {
+        this.registry = null;
+        this.hostPort = hostPort;
+    }
+
+    /** Pushes over plain HTTP, without credentials, to a registry this test did not start ({@code host:port}). */
+    public static ImagePusher toOpenRegistry(String hostPort) {
+        if (hostPort == null || !hostPort.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
+            throw new IllegalArgumentException("registry must be host[:port], got '" + hostPort + "'");
+        }
+        return new ImagePusher(hostPort);
     }
 
     public PushedImage pushImage(String repo, String tag, TestImage image) throws IOException {
@@ -61,7 +77,7 @@ public final class ImagePusher {
         String manifestDigest = TestLayer.sha256(manifestBytes);
         putManifest(repo, tag == null ? manifestDigest : tag, oci ? OCI_MANIFEST : DOCKER_MANIFEST, manifestBytes);
         List<String> diffIds = image.layers().stream().map(TestLayer::diffId).toList();
-        return new PushedImage(registry.reference(repo + (tag == null ? "@" + manifestDigest : ":" + tag)), manifestDigest,
+        return new PushedImage(reference(repo + (tag == null ? "@" + manifestDigest : ":" + tag)), manifestDigest,
                 configDigest, layerDigests, diffIds, manifestBytes, config, size);
     }
 
@@ -99,7 +115,7 @@ public final class ImagePusher {
         }
         byte[] bytes = json.writeValueAsBytes(index);
         putManifest(repo, tag, oci ? OCI_INDEX : DOCKER_LIST, bytes);
-        return new PushedIndex(registry.reference(repo + ":" + tag), TestLayer.sha256(bytes), pushed);
+        return new PushedIndex(reference(repo + ":" + tag), TestLayer.sha256(bytes), pushed);
     }
 
     public void pushRawManifest(String repo, String tag, String mediaType, byte[] bytes) throws IOException {
@@ -118,7 +134,7 @@ public final class ImagePusher {
                 .POST(HttpRequest.BodyPublishers.noBody()));
         expect(start, 202, "starting the upload of " + digest);
         String location = start.headers().firstValue("Location").orElseThrow();
-        URI upload = registry.baseUri().resolve(location);
+        URI upload = baseUri().resolve(location);
         String separator = upload.getQuery() == null ? "?" : "&";
         HttpResponse<byte[]> put = send(HttpRequest.newBuilder(URI.create(upload + separator + "digest=" + digest))
                 .header("Content-Type", "application/octet-stream")
@@ -191,15 +207,23 @@ public final class ImagePusher {
     }
 
     private URI uri(String path) {
-        return registry.baseUri().resolve(path);
+        return baseUri().resolve(path);
+    }
+
+    private URI baseUri() {
+        return URI.create("http://" + hostPort);
+    }
+
+    private String reference(String repoAndTag) {
+        return hostPort + "/" + repoAndTag;
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException {
         request.timeout(Duration.ofSeconds(60));
         HttpRequest built = request.build();
         String path = built.uri().getPath();
-        String authorization = path.startsWith("/v2/") && path.contains("/blobs/") || path.contains("/manifests/")
-                ? registry.authorizationFor(repository(path)) : null;
+        boolean perRepository = path.startsWith("/v2/") && path.contains("/blobs/") || path.contains("/manifests/");
+        String authorization = perRepository && registry != null ? registry.authorizationFor(repository(path)) : null;
         if (authorization != null) {
             request.header("Authorization", authorization);
             built = request.build();

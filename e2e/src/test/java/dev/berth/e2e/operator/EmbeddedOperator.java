@@ -1,0 +1,57 @@
+package dev.berth.e2e.operator;
+
+import dev.berth.operator.runtime.ControllerRegistry;
+import dev.berth.operator.runtime.Mode;
+import dev.berth.operator.runtime.OperatorProcess;
+import dev.berth.operator.runtime.OperatorSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The operator as OperatorMain runs it (same OperatorProcess, same built-in reconcilers from
+ * ControllerRegistry.defaults()), inside the test JVM; elected through a Lease in the test's namespace.
+ */
+public final class EmbeddedOperator implements AutoCloseable {
+  private final OperatorProcess process;
+  private final AtomicInteger lostLeadership = new AtomicInteger();
+
+  private EmbeddedOperator(OperatorProcess process) {
+    this.process = process;
+  }
+
+  /** Starts it and waits until it leads; takes ownership of {@code client} (closed on stop). */
+  public static EmbeddedOperator start(KubernetesClient client, String leaseNamespace) throws IOException {
+    EmbeddedOperator[] holder = new EmbeddedOperator[1];
+    OperatorSettings settings = OperatorSettings.defaults("berth-e2e-" + ProcessHandle.current().pid())
+        .withLeaseNamespace(leaseNamespace);
+    OperatorProcess process = new OperatorProcess(Mode.OPERATOR, settings, client, ControllerRegistry.defaults(),
+        () -> holder[0].lostLeadership.incrementAndGet());
+    EmbeddedOperator operator = new EmbeddedOperator(process);
+    holder[0] = operator;
+    try {
+      process.start();
+      Await.until("the operator to take the lease " + leaseNamespace + "/" + settings.leaseName(),
+          Duration.ofSeconds(30), () -> process.isLeader() ? null : "not leader");
+    } catch (IOException | RuntimeException | AssertionError e) {
+      process.close();
+      throw e;
+    }
+    return operator;
+  }
+
+  /** Whether this jar registers the reconcilers the scenario needs at all (they are written in parallel). */
+  public static boolean reconcilersRegistered() {
+    return !ControllerRegistry.defaults().classNames(Mode.OPERATOR).isEmpty();
+  }
+
+  public int lostLeadership() {
+    return lostLeadership.get();
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
