@@ -43,7 +43,9 @@ final class OperatorJvm implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
     command.addAll(List.of("-jar", jar.toString(), "operator", "--port", String.valueOf(port),
-        "--lease-namespace", leaseNamespace, "--identity", "berth-bench"));
+        "--lease-namespace", leaseNamespace, "--identity", "berth-bench",
+        // the Fabric8 mock server answers server-side apply with 415
+        "--server-side-apply", "false"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     // Only the generated kubeconfig: nothing from the caller's environment may point it at a real cluster.

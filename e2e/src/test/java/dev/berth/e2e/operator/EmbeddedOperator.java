@@ -21,11 +21,16 @@ public final class EmbeddedOperator implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts it and waits until it leads; takes ownership of {@code client} (closed on stop). */
-  public static EmbeddedOperator start(KubernetesClient client, String leaseNamespace) throws IOException {
+  /**
+   * Starts it and waits until it leads; takes ownership of {@code client} (closed on stop).
+   * {@code serverSideApply} false for the Fabric8 mock server, which has no server-side apply.
+   */
+  public static EmbeddedOperator start(KubernetesClient client, String leaseNamespace, boolean serverSideApply)
+      throws IOException {
     EmbeddedOperator[] holder = new EmbeddedOperator[1];
-    OperatorSettings settings = OperatorSettings.defaults("berth-e2e-" + ProcessHandle.current().pid())
+    OperatorSettings defaults = OperatorSettings.defaults("berth-e2e-" + ProcessHandle.current().pid())
         .withLeaseNamespace(leaseNamespace);
+    OperatorSettings settings = serverSideApply ? defaults : defaults.withoutServerSideApply();
     OperatorProcess process = new OperatorProcess(Mode.OPERATOR, settings, client, ControllerRegistry.defaults(),
         () -> holder[0].lostLeadership.incrementAndGet());
     EmbeddedOperator operator = new EmbeddedOperator(process);

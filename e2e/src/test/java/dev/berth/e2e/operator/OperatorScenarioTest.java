@@ -30,7 +30,7 @@ class OperatorScenarioTest {
         DeploymentSimulator simulator = new DeploymentSimulator(cluster.client(), namespace)) {
       cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
           .endMetadata().build()).create();
-      try (EmbeddedOperator operator = EmbeddedOperator.start(cluster.newClient(), namespace)) {
+      try (EmbeddedOperator operator = EmbeddedOperator.start(cluster.newClient(), namespace, false)) {
         OperatorScenario.Outcome outcome = new OperatorScenario(cluster.client(), namespace,
             new ImagePusher(registry), new ExampleResources(repo), "e2e/hello", null, Duration.ofSeconds(30)).run();
 
@@ -61,7 +61,7 @@ class OperatorScenarioTest {
       crds.awaitEstablished(crds.install(repo.crdFiles()), Duration.ofSeconds(60));
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
           .build()).create();
-      try (EmbeddedOperator operator = EmbeddedOperator.start(new KubernetesClientBuilder().build(), namespace)) {
+      try (EmbeddedOperator operator = EmbeddedOperator.start(new KubernetesClientBuilder().build(), namespace, true)) {
         OperatorScenario.Outcome outcome = new OperatorScenario(client, namespace,
             ImagePusher.toOpenRegistry(registryHost), new ExampleResources(repo), "berth-e2e/hello",
             System.getenv("BERTH_E2E_RUNTIME_CLASS"), Duration.ofMinutes(5)).run();

@@ -82,6 +82,9 @@ public final class OperatorProcess implements AutoCloseable {
         .withReconciliationTerminationTimeout(RECONCILE_GRACE)
         // The chart installs the CRDs; the check needs cluster-wide CRD read rights the operator should not have.
         .checkingCRDAndValidateLocalModel(false);
+    if (!settings.serverSideApply()) {
+      o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false);
+    }
     if (mode == Mode.OPERATOR) {
       o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
           .aLeaderElectionConfiguration(settings.leaseName())

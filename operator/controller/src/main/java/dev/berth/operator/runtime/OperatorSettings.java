@@ -16,9 +16,12 @@ import java.util.Map;
  * @param runtimeClassName   the RuntimeClass an App runs under when its spec names none
  * @param nodeName           the node a node agent serves; null for the operator
  * @param criSocket          the node's CRI endpoint a node agent pulls through
+ * @param serverSideApply    dependents and status written by server-side apply, as on a real API server;
+ *                           false only for API servers that lack it (the Fabric8 mock server of tests and
+ *                           benchmarks)
  */
 public record OperatorSettings(int port, String leaseName, String leaseNamespace, String identity,
-    String runtimeClassName, String nodeName, String criSocket) {
+    String runtimeClassName, String nodeName, String criSocket, boolean serverSideApply) {
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_LEASE_NAME = "berth-operator";
   public static final String DEFAULT_RUNTIME_CLASS = "berth";
@@ -37,19 +40,19 @@ public record OperatorSettings(int port, String leaseName, String leaseNamespace
   /** The settings for tests and embedders: defaults everywhere, a free port, the given identity. */
   public static OperatorSettings defaults(String identity) {
     return new OperatorSettings(0, DEFAULT_LEASE_NAME, null, identity, DEFAULT_RUNTIME_CLASS, null,
-        DEFAULT_CRI_SOCKET);
+        DEFAULT_CRI_SOCKET, true);
   }
 
   public OperatorSettings withPort(int newPort) {
-    return new OperatorSettings(newPort, leaseName, leaseNamespace, identity, runtimeClassName, nodeName, criSocket);
+    return new OperatorSettings(newPort, leaseName, leaseNamespace, identity, runtimeClassName, nodeName, criSocket, serverSideApply);
   }
 
   public OperatorSettings withLeaseNamespace(String namespace) {
-    return new OperatorSettings(port, leaseName, namespace, identity, runtimeClassName, nodeName, criSocket);
+    return new OperatorSettings(port, leaseName, namespace, identity, runtimeClassName, nodeName, criSocket, serverSideApply);
   }
 
   public OperatorSettings withNodeName(String node) {
-    return new OperatorSettings(port, leaseName, leaseNamespace, identity, runtimeClassName, node, criSocket);
+    return new OperatorSettings(port, leaseName, leaseNamespace, identity, runtimeClassName, node, criSocket, serverSideApply);
   }
 
   /**
@@ -69,11 +72,28 @@ public record OperatorSettings(int port, String leaseName, String leaseNamespace
         identity,
         flags.getOrDefault("runtime-class", firstText(env.get("BERTH_RUNTIME_CLASS"), DEFAULT_RUNTIME_CLASS)),
         flags.getOrDefault("node-name", env.get("NODE_NAME")),
-        flags.getOrDefault("cri-socket", firstText(env.get("BERTH_CRI_ENDPOINT"), DEFAULT_CRI_SOCKET)));
+        flags.getOrDefault("cri-socket", firstText(env.get("BERTH_CRI_ENDPOINT"), DEFAULT_CRI_SOCKET)),
+        bool(flags.getOrDefault("server-side-apply", firstText(env.get("BERTH_SERVER_SIDE_APPLY"), "true")),
+            "--server-side-apply"));
   }
 
   private static final List<String> KNOWN =
-      List.of("port", "lease-name", "lease-namespace", "identity", "runtime-class", "node-name", "cri-socket");
+      List.of("port", "lease-name", "lease-namespace", "identity", "runtime-class", "node-name", "cri-socket",
+          "server-side-apply");
+
+  private static boolean bool(String value, String flag) {
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(flag + " must be true or false, got '" + value + "'");
+    };
+  }
+
+  /** The same settings for an API server without server-side apply (the Fabric8 mock server). */
+  public OperatorSettings withoutServerSideApply() {
+    return new OperatorSettings(port, leaseName, leaseNamespace, identity, runtimeClassName, nodeName, criSocket,
+        false);
+  }
 
   private static Map<String, String> flags(List<String> args) {
     Map<String, String> flags = new java.util.HashMap<>();
