@@ -53,7 +53,7 @@ public final class NodeEntryWriter {
         patch.apply(fresh, status, Objects.requireNonNull(fresh.getMetadata().getResourceVersion()));
         return;
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
+        if (!ImageStatusPatch.isConflict(e)) {
           throw e;
         }
         last = e;
