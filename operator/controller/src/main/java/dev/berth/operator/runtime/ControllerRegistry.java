@@ -14,13 +14,13 @@ import java.util.List;
 public final class ControllerRegistry {
   /** The elected operator's reconcilers (dev.berth.operator.image, dev.berth.operator.app). */
   static final List<String> OPERATOR_RECONCILERS = List.of(
-      // "dev.berth.operator.image.ImageReconciler",
+      "dev.berth.operator.image.ImageReconciler",
       "dev.berth.operator.app.AppReconciler"
   );
 
   /** Every node agent's reconcilers (dev.berth.operator.nodeagent); they run on each node, unelected. */
   static final List<String> NODE_AGENT_RECONCILERS = List.of(
-      // "dev.berth.operator.nodeagent.NodeImageReconciler",
+      "dev.berth.operator.nodeagent.NodeImageReconciler"
   );
 
   private final List<String> operator;
