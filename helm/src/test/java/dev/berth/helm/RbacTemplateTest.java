@@ -38,14 +38,15 @@ class RbacTemplateTest {
   }
 
   @Test
-  void nodeAgentClusterRoleOnlyReadsImagesWritesTheirStatusAndReadsNodes() {
+  void nodeAgentClusterRoleOnlyReadsImagesWritesTheirStatusAndReadsNodesAndPullSecrets() {
     var role = chart.render().named("ClusterRole", "berth-node-agent");
 
     assertThat(permissions(role))
         .containsExactlyInAnyOrderElementsOf(union(
             permissions("berth.dev", "images", "get", "list", "watch"),
             permissions("berth.dev", "images/status", "get", "patch", "update"),
-            permissions("", "nodes", "get")));
+            permissions("", "nodes", "get"),
+            permissions("", "secrets", "get")));
   }
 
   @Test
