@@ -2,7 +2,7 @@ package dev.berth.operator.app;
 
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
-import dev.berth.image.registry.RegistryConfig;
+import dev.berth.operator.image.RegistrySettings;
 import dev.berth.operator.model.App;
 import dev.berth.operator.model.AppStatus;
 import dev.berth.operator.model.Image;
@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,15 @@ public class AppReconciler implements Reconciler<App> {
 
   /** The operator's: its configured RuntimeClass, and a registry client of its own for tag look-ups. */
   public AppReconciler(OperatorContext context) {
-    this(context.settings().runtimeClassName(), new TagDigests(new RegistryClient(RegistryConfig.empty()),
+    this(context, System.getenv());
+  }
+
+  /**
+   * Tags are looked up with the registry mirrors and plain-HTTP hosts of {@value RegistrySettings#ENV}, as the
+   * Image reconciler's are: a tag only the mirror serves must pin the same way in both.
+   */
+  public AppReconciler(OperatorContext context, Map<String, String> env) {
+    this(context.settings().runtimeClassName(), new TagDigests(new RegistryClient(RegistrySettings.fromEnvironment(env)),
         Platform.host(), TagDigests.DEFAULT_TTL, Clock.systemUTC()), Clock.systemUTC());
   }
 

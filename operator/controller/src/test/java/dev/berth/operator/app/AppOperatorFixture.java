@@ -38,6 +38,11 @@ final class AppOperatorFixture implements AutoCloseable {
   private final Operator operator;
 
   AppOperatorFixture(KubernetesClient client) throws IOException {
+    this(client, null);
+  }
+
+  /** @param reconciler the App reconciler to run, or null for one with the test's registry client */
+  AppOperatorFixture(KubernetesClient client, AppReconciler reconciler) throws IOException {
     this.client = client;
     for (String crd : new String[] {"apps.berth.dev-v1.yml", "images.berth.dev-v1.yml"}) {
       try (InputStream in = Files.newInputStream(CRDS.resolve(crd))) {
@@ -53,7 +58,7 @@ final class AppOperatorFixture implements AutoCloseable {
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withUseSSAToPatchPrimaryResource(false)
         .checkingCRDAndValidateLocalModel(false));
-    operator.register(new AppReconciler("berth",
+    operator.register(reconciler != null ? reconciler : new AppReconciler("berth",
         new TagDigests(registry, Platform.host(), TagDigests.DEFAULT_TTL, Clock.systemUTC()), Clock.systemUTC()));
     operator.start();
   }

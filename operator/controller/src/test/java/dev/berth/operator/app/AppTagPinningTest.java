@@ -12,10 +12,17 @@ import dev.berth.testkit.registry.TestImage;
 import dev.berth.testkit.registry.TestLayer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import dev.berth.operator.image.RegistrySettings;
+import dev.berth.operator.runtime.OperatorContext;
+import dev.berth.operator.runtime.OperatorSettings;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A plain {@code spec.image} tag is pinned through a real registry on 127.0.0.1, and runs by tag without one. */
 @EnableKubernetesMockClient(crud = true)
@@ -71,6 +78,28 @@ class AppTagPinningTest {
     assertThat(fixture.deployment("by-tag").getSpec().getTemplate().getSpec().getContainers().getFirst()
         .getImagePullPolicy()).isEqualTo("Always");
     assertThat(fixture.app("by-tag").getStatus().getImageDigest()).isNull();
+  }
+
+  @Test
+  void operatorsAppReconcilerResolvesTagsThroughTheRegistrySettingsFile(@TempDir Path dir) throws Exception {
+    fixture.close();
+    PushedImage v1 = push(1);
+    // Nothing listens on 127.0.0.2:1: only the mirror of the registry settings file can answer.
+    Path settings = Files.writeString(dir.resolve("registries.yaml"), """
+        registries:
+          "127.0.0.2:1":
+            mirrors: ["http://%s"]
+            mirrorsOnly: true
+        """.formatted(registry.hostPort()));
+    fixture = new AppOperatorFixture(client, new AppReconciler(
+        new OperatorContext(client, OperatorSettings.defaults("app-test")),
+        Map.of(RegistrySettings.ENV, settings.toString())));
+    AppSpec spec = new AppSpec();
+    spec.setImage("127.0.0.2:1/team/web:stable");
+    fixture.apply("mirrored", spec);
+
+    String expected = "127.0.0.2:1/team/web@" + v1.manifestDigest();
+    await("Deployment pinned through the mirror to " + expected, () -> expected.equals(imageOf("mirrored")));
   }
 
   private PushedImage push(long seed) throws IOException {
