@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -13,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * kubeconfig (or the in-cluster service account), runs until SIGTERM, then stops gracefully.
  */
 public final class OperatorMain {
-  private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
   static final String USAGE = """
       usage: berth-operator operator|node-agent [flags]
         operator     reconcile Image and App resources; replicas elect one leader through a Lease
@@ -26,6 +24,8 @@ public final class OperatorMain {
         --runtime-class NAME   RuntimeClass of Apps that name none, default berth
         --node-name NAME       node agent's node, default NODE_NAME
         --cri-socket URL       node agent's CRI endpoint, default unix:///run/berth/berth.sock
+        --server-side-apply B  true (default) or false for API servers without server-side apply
+      environment: BERTH_LOG_LEVEL (error, warn, info, debug, trace), BERTH_REGISTRY_CONFIG (registry mirrors file)
       """;
 
   private OperatorMain() {
@@ -44,6 +44,8 @@ public final class OperatorMain {
     }
     OperatorSettings settings;
     try {
+      // Before any dev.berth logger is created: slf4j-simple fixes a logger's level when creating it.
+      LogLevel.apply(System.getenv());
       settings = OperatorSettings.parse(List.of(Arrays.copyOfRange(args, 1, args.length)), System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("berth-operator: " + e.getMessage());
@@ -67,7 +69,8 @@ public final class OperatorMain {
     try {
       process.start();
     } catch (Exception e) {
-      log.error("{} failed to start: {}", mode.get().command(), e.toString(), e);
+      LoggerFactory.getLogger(OperatorMain.class)
+          .error("{} failed to start: {}", mode.get().command(), e.toString(), e);
       System.exit(1);
     }
     process.awaitTermination();
