@@ -30,9 +30,9 @@ class RbacTemplateTest {
             permissions("apps", "deployments", "get", "list", "watch", "create", "update", "patch", "delete"),
             permissions("", "services", "get", "list", "watch", "create", "update", "patch", "delete"),
             permissions("autoscaling", "horizontalpodautoscalers", "get", "list", "watch", "create", "update", "patch", "delete"),
-            permissions("", "secrets", "get", "list", "watch"),
+            // an Image's pullSecrets are read by name: list or watch would expose every Secret of the cluster
+            permissions("", "secrets", "get"),
             permissions("", "pods", "get", "list", "watch"),
-            permissions("", "events", "create", "patch"),
             permissions("", "nodes", "get", "list", "watch"),
             permissions("authorization.k8s.io", "selfsubjectrulesreviews", "create")));
   }
