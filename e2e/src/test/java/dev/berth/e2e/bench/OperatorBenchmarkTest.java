@@ -2,7 +2,6 @@ package dev.berth.e2e.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.e2e.operator.EmbeddedOperator;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -14,8 +13,6 @@ class OperatorBenchmarkTest {
   void fiveHundredAppsGetDeploymentsAndStatusesInBothVariants() throws Exception {
     Assumptions.assumeTrue(Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
         "benchmark: run with ./berth bench");
-    Assumptions.assumeTrue(EmbeddedOperator.reconcilersRegistered(),
-        "the operator registers no reconcilers yet: the Image and App reconcilers are not merged");
 
     List<OperatorBenchmark.Figures> figures = OperatorBenchmark.run();
 

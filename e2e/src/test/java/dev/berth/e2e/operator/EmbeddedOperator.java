@@ -46,11 +46,6 @@ public final class EmbeddedOperator implements AutoCloseable {
     return operator;
   }
 
-  /** Whether this jar registers the reconcilers the scenario needs at all (they are written in parallel). */
-  public static boolean reconcilersRegistered() {
-    return !ControllerRegistry.defaults().classNames(Mode.OPERATOR).isEmpty();
-  }
-
   public int lostLeadership() {
     return lostLeadership.get();
   }

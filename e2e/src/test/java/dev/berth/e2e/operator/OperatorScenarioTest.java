@@ -22,7 +22,6 @@ class OperatorScenarioTest {
 
   @Test
   void appRollsToTheNewDigestOfItsImageAndGoesAwayWithItsObjectsOnMockServer() throws Exception {
-    assumeReconcilers();
     RegistryFixture.requireAvailable();
     String namespace = "berth-e2e";
     try (RegistryFixture registry = RegistryFixture.start();
@@ -49,7 +48,6 @@ class OperatorScenarioTest {
     String kubeconfig = System.getenv("KUBECONFIG");
     Assumptions.assumeTrue(kubeconfig != null && !kubeconfig.isBlank(),
         "set KUBECONFIG to run the operator e2e scenario against a real cluster");
-    assumeReconcilers();
     String registryHost = System.getenv("BERTH_E2E_REGISTRY");
     if (registryHost == null || registryHost.isBlank()) {
       throw new IllegalStateException("KUBECONFIG is set: set BERTH_E2E_REGISTRY=host:port too, a plain-HTTP registry "
@@ -76,9 +74,4 @@ class OperatorScenarioTest {
     }
   }
 
-  private static void assumeReconcilers() {
-    Assumptions.assumeTrue(EmbeddedOperator.reconcilersRegistered(),
-        "the operator registers no reconcilers yet (ControllerRegistry.OPERATOR_RECONCILERS is empty): "
-            + "the Image and App reconcilers are not merged");
-  }
 }
