@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * root, bundles, netns pins) on tmpfs under /run (as /run/berth does), and its pods on the bench's own
  * CNI network. Its timing lines (DEBUG) go to its log, which {@link #phaseLines} reads back.
  */
-final class BerthdProcess implements AutoCloseable {
+public final class BerthdProcess implements AutoCloseable {
 
     /** The JVM flags of {@code ./berth daemon}; keep the two in step. */
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m",
@@ -46,8 +46,8 @@ final class BerthdProcess implements AutoCloseable {
                 .maxInboundMessageSize(16 * 1024 * 1024).build();
     }
 
-    /** berthd with the embedded default network (its own bridge and subnet); for the pull benchmark. */
-    static BerthdProcess start(Path parent) throws IOException, InterruptedException {
+    /** berthd with the embedded default network (its own bridge and subnet); for the pull benchmark and pre-pull e2e. */
+    public static BerthdProcess start(Path parent) throws IOException, InterruptedException {
         return start(parent, null);
     }
 
@@ -105,12 +105,12 @@ final class BerthdProcess implements AutoCloseable {
                 }).sum();
     }
 
-    ImageServiceGrpc.ImageServiceBlockingStub images() {
+    public ImageServiceGrpc.ImageServiceBlockingStub images() {
         return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.SECONDS);
     }
 
     /** Its CRI socket, for a client of one's own (the pod benchmark's {@link CriClient}). */
-    Path socket() {
+    public Path socket() {
         return stateDir.resolve("berth.sock");
     }
 

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The operator turns the entries into the {@code Pulled} condition.
  */
 @ControllerConfiguration(name = NodeImageReconciler.NAME, generationAwareEventProcessing = false)
-public final class NodeImageReconciler implements Reconciler<Image> {
+public final class NodeImageReconciler implements Reconciler<Image>, AutoCloseable {
   public static final String NAME = "node-image";
   /** Node label changes and image garbage collection trigger nothing; look again this often. */
   static final Duration RECHECK = Duration.ofMinutes(5);
@@ -145,6 +145,12 @@ public final class NodeImageReconciler implements Reconciler<Image> {
   static String target(String image, String digest) throws InvalidReferenceException {
     ImageReference ref = ImageReference.parse(image);
     return digest == null ? ref.toString() : ref.withDigest(Digest.parse(digest)).toString();
+  }
+
+  /** Closes the CRI client: its event loop thread is not a daemon and would outlive an embedded agent. */
+  @Override
+  public void close() {
+    cri.close();
   }
 
   private static String registry(String target) {

@@ -143,11 +143,25 @@ public final class OperatorProcess implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("stopping the operator failed: {}", e.toString());
     } finally {
+      closeReconcilers();
       if (health != null) {
         health.close();
       }
       terminated.countDown();
       log.info("{} {} stopped", mode.command(), settings.identity());
+    }
+  }
+
+  /** After the stop, so no reconciliation still uses what a reconciler holds (the node agent's CRI channel). */
+  private void closeReconcilers() {
+    for (Reconciler<?> reconciler : reconcilers) {
+      if (reconciler instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          log.warn("closing reconciler {} failed: {}", reconciler.getClass().getName(), e.toString());
+        }
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.berth.operator.nodeagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
@@ -242,6 +243,17 @@ class NodeImageReconcilerTest {
     ImageNodeStatus entry = cluster.get("nosock").getStatus().getNodes().getFirst();
     assertThat(entry.getPulled()).isFalse();
     assertThat(entry.getMessage()).contains("unix:///nonexistent/berth.sock").contains("unavailable");
+  }
+
+  @Test
+  void closeShutsTheChannelToTheRuntime() {
+    CriImageClient cri = new CriImageClient(runtime.endpoint(), Duration.ofSeconds(30));
+    NodeImageReconciler agent = new NodeImageReconciler(client, "node-a", cri, clock);
+
+    agent.close();
+
+    assertThatThrownBy(() -> cri.present("example.com/app:1"))
+        .isInstanceOf(CriPullException.class).hasMessageContaining("unavailable");
   }
 
   private NodeImageReconciler agent(String node) {
