@@ -14,10 +14,24 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record PodNetworkFixture(String bridge, String subnet, Path confDir) {
 
+    /**
+     * A subnet no iptables rule mentions yet, so a leak check never blames this daemon for what an earlier,
+     * failed run left on the machine.
+     */
     public static PodNetworkFixture random(Path base) {
-        int octet = ThreadLocalRandom.current().nextInt(1, 250);
+        String rules;
+        try {
+            rules = Processes.run(List.of("iptables-save"), 30);
+        } catch (IOException e) {
+            rules = "";
+        }
         String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(100_000, 999_999));
-        return new PodNetworkFixture("bt" + suffix, "10.233." + octet + ".0/24", base.resolve("cni-conf"));
+        for (int attempt = 0; ; attempt++) {
+            int octet = ThreadLocalRandom.current().nextInt(1, 250);
+            if (!rules.contains("10.233." + octet + ".") || attempt > 500) {
+                return new PodNetworkFixture("bt" + suffix, "10.233." + octet + ".0/24", base.resolve("cni-conf"));
+            }
+        }
     }
 
     /** The first three octets, as they appear in iptables rules and addresses of this network. */
