@@ -51,7 +51,6 @@ class NodeAgentPrePullTest {
   @Test
   void selectedNodePullsTheResolvedDigestThroughBerthdAndUnselectedNodeGetsNoEntry() throws Exception {
     requireRoot();
-    Assumptions.assumeTrue(EmbeddedOperator.reconcilersRegistered(), "the Image reconciler is not merged");
     RegistryFixture.requireAvailable();
     try (RegistryFixture registry = RegistryFixture.start();
         BerthdProcess berthd = BerthdProcess.start(tmp);
