@@ -10,6 +10,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -25,13 +26,15 @@ public final class CriServer implements AutoCloseable {
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private final Path socket;
+    private final Path bindPath;
     private final EventLoopGroup boss = new EpollEventLoopGroup(1);
     private final EventLoopGroup workers = new EpollEventLoopGroup(2);
     private final Server server;
 
     public CriServer(Path socket, List<BindableService> services, ExecutorService executor) {
         this.socket = socket;
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+        this.bindPath = socket.resolveSibling("." + socket.getFileName() + ".binding");
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(bindPath.toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
@@ -41,11 +44,17 @@ public final class CriServer implements AutoCloseable {
         this.server = builder.build();
     }
 
+    /**
+     * Binds beside the final path and renames the socket into place once it listens and is root-only: a
+     * client that sees the path can connect at once (no ECONNREFUSED between bind and listen), and nobody
+     * ever sees it with the umask's mode.
+     */
     public void start() throws IOException {
         Files.createDirectories(socket.getParent());
-        Files.deleteIfExists(socket);
+        Files.deleteIfExists(bindPath);
         server.start();
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rw-rw----"));
+        Files.move(bindPath, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -66,6 +75,7 @@ public final class CriServer implements AutoCloseable {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             Files.deleteIfExists(socket);
+            Files.deleteIfExists(bindPath);
         }
     }
 }
