@@ -30,6 +30,8 @@ public final class ContainerService {
     private static final Logger log = LoggerFactory.getLogger(ContainerService.class);
     /** How long a SIGKILLed container may take to be reaped before StopContainer gives up. */
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    /** Shorter prefixes would too often name several containers. */
+    private static final int MIN_ID_PREFIX = 6;
     private static final Duration LOG_REOPEN_WAIT = Duration.ofSeconds(5);
 
     private final RecordStore<ContainerRecord> store;
@@ -141,14 +143,8 @@ public final class ContainerService {
     }
 
     public ContainerRecord get(String idOrPrefix) throws NotFoundException, IOException {
-        ContainerRecord record = store.get(idOrPrefix).orElse(null);
-        if (record == null && idOrPrefix.length() >= 6) {
-            List<ContainerRecord> matches = store.all().stream().filter(r -> r.id().startsWith(idOrPrefix)).toList();
-            record = matches.size() == 1 ? matches.getFirst() : null;
-        }
-        if (record == null) {
-            throw new NotFoundException("container", idOrPrefix);
-        }
+        ContainerRecord record = store.find(idOrPrefix, MIN_ID_PREFIX)
+                .orElseThrow(() -> new NotFoundException("container", idOrPrefix));
         return observer.observe(record);
     }
 

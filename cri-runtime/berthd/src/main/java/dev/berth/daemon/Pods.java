@@ -17,6 +17,7 @@ import dev.berth.images.Leases;
 import dev.berth.network.CniNetwork;
 import dev.berth.network.CniSettings;
 import dev.berth.oci.OciSpecBuilder;
+import dev.berth.process.Binaries;
 import dev.berth.process.CommandRunner;
 import dev.berth.runtime.Conmon;
 import dev.berth.runtime.ExitFiles;
@@ -87,7 +88,8 @@ final class Pods {
                 SandboxRecord.class, SandboxRecord::id);
         ContainerLeases containerLeases = new ContainerLeases(leases);
         ContainerRootfs rootfs = new ContainerRootfs(paths, snapshots, mounts);
-        Conmon conmon = new Conmon(Binaries.find("conmon"), runner);
+        Path conmonBinary = Binaries.find("conmon");
+        Conmon conmon = new Conmon(conmonBinary, runner);
         ContainerTeardown containerTeardown = new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths,
                 containerLeases, conmon);
         ContainerObserver observer = new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups);
@@ -108,19 +110,20 @@ final class Pods {
                 net.subnet() == null ? defaults.defaultSubnet() : net.subnet()), runner);
         Path nsRoot = state.resolve("ns");
         NamespacePinner pinner = new NamespacePinner(namespaceCalls, nsRoot);
-        PidNamespaceHolder pidHolder = PidNamespaceHolder.forHost(namespaceCalls);
+        PidNamespaceHolder pidHolder = new PidNamespaceHolder(Binaries.find("unshare"), Binaries.find("catatonit"),
+                namespaceCalls);
         SandboxTeardown sandboxTeardown = new SandboxTeardown(network, pinner, pidHolder, files);
         SandboxService sandboxes = new SandboxService(sandboxStore, pinner, pidHolder, cgroups, network, files, runtimes,
                 containers, sandboxTeardown, ids, nsRoot, podLocks);
         return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
                         conmon), paths,
-                cgroups, rootfs, readiness(runtimes, network), runtimes);
+                cgroups, rootfs, readiness(conmonBinary, runtimes, network), runtimes);
     }
 
-    private static NodeReadiness readiness(RuntimeHandlers runtimes, CniNetwork network) {
+    private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, CniNetwork network) {
         Map<String, Path> programs = new LinkedHashMap<>();
-        programs.put("conmon", Binaries.find("conmon"));
+        programs.put("conmon", conmonBinary);
         runtimes.runtimes().forEach(runtime -> programs.putIfAbsent(runtime.binary().getFileName().toString(),
                 runtime.binary()));
         return new NodeReadiness(programs, network::notReadyReason);

@@ -27,20 +27,6 @@ public final class PidNamespaceHolder {
         this.calls = calls;
     }
 
-    public static PidNamespaceHolder forHost(NamespaceCalls calls) {
-        return new PidNamespaceHolder(findOnPath("unshare"), findOnPath("catatonit"), calls);
-    }
-
-    private static Path findOnPath(String name) {
-        for (String dir : List.of("/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/libexec/podman")) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of(name);
-    }
-
     /** Starts the holder and pins its namespace at {@code target}; returns the PID to kill on release. */
     public int start(Path target) throws IOException {
         if (!Files.isExecutable(Path.of(holderCommand.get(5)))) {

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class SandboxService {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
+    /** Shorter prefixes would too often name several pods. */
+    private static final int MIN_ID_PREFIX = 6;
 
     private final RecordStore<SandboxRecord> store;
     private final NamespacePinner pinner;
@@ -245,11 +247,7 @@ public final class SandboxService {
     }
 
     public SandboxRecord get(String idOrPrefix) throws NotFoundException {
-        SandboxRecord record = store.get(idOrPrefix).orElse(null);
-        if (record == null && idOrPrefix.length() >= 6) {
-            List<SandboxRecord> matches = store.all().stream().filter(r -> r.id().startsWith(idOrPrefix)).toList();
-            record = matches.size() == 1 ? matches.getFirst() : null;
-        }
+        SandboxRecord record = store.find(idOrPrefix, MIN_ID_PREFIX).orElse(null);
         if (record == null || record.state() == SandboxState.CREATING) {
             throw new NotFoundException("pod sandbox", idOrPrefix);
         }

@@ -53,6 +53,20 @@ public final class RecordStore<T> {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /**
+     * By full ID, or by a prefix of at least {@code minPrefix} characters that only one ID starts with, as
+     * crictl users type them; empty when nothing or more than one matches.
+     */
+    public Optional<T> find(String idOrPrefix, int minPrefix) {
+        T exact = byId.get(idOrPrefix);
+        if (exact != null || idOrPrefix.length() < minPrefix) {
+            return Optional.ofNullable(exact);
+        }
+        List<T> matches = byId.entrySet().stream().filter(e -> e.getKey().startsWith(idOrPrefix))
+                .map(Map.Entry::getValue).limit(2).toList();
+        return matches.size() == 1 ? Optional.of(matches.getFirst()) : Optional.empty();
+    }
+
     public List<T> all() {
         return new ArrayList<>(byId.values());
     }

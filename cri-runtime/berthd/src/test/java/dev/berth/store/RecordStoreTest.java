@@ -48,4 +48,18 @@ class RecordStoreTest {
         assertThat(store.get("a")).isEmpty();
         assertThat(new RecordStore<>(dir, new Json(), Thing.class, Thing::id).all()).isEmpty();
     }
+
+    @Test
+    void findTakesAFullIdOrAUniquePrefixOfTheMinimumLength() throws Exception {
+        RecordStore<Thing> store = new RecordStore<>(dir, new Json(), Thing.class, Thing::id);
+        store.put(new Thing("abcdef01", "A"));
+        store.put(new Thing("abcdef02", "B"));
+        store.put(new Thing("123456ff", "C"));
+
+        assertThat(store.find("abcdef01", 6)).contains(new Thing("abcdef01", "A"));
+        assertThat(store.find("123456", 6)).contains(new Thing("123456ff", "C"));
+        assertThat(store.find("abcdef", 6)).as("ambiguous").isEmpty();
+        assertThat(store.find("12345", 6)).as("too short").isEmpty();
+        assertThat(store.find("999999", 6)).isEmpty();
+    }
 }

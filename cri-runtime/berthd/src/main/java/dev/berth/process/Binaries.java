@@ -1,17 +1,17 @@
-package dev.berth.daemon;
+package dev.berth.process;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Finds the programs berthd runs (runc, conmon) on PATH and the usual system dirs. */
-final class Binaries {
+/** Finds the programs berthd runs (runc, conmon, catatonit, unshare) on PATH and the usual system dirs. */
+public final class Binaries {
 
     private Binaries() {
     }
 
-    static Path find(String name) {
+    public static Path find(String name) {
         List<String> dirs = new ArrayList<>();
         String path = System.getenv("PATH");
         if (path != null) {
