@@ -5,23 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.CreateContainerRequest;
-import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
-import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemoveContainerRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.daemon.BerthConfig;
 import dev.berth.testing.DaemonFixture;
-import dev.berth.testing.LeakCheck;
 import dev.berth.testing.PodClient;
-import dev.berth.testing.Privileges;
-import dev.berth.testkit.layer.BusyboxImage;
-import dev.berth.testkit.registry.ImagePusher;
-import dev.berth.testkit.registry.RegistryFixture;
+import dev.berth.testing.PodTestBed;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -53,7 +47,7 @@ class RuntimeServiceEdgeCasesTest {
     private static final String CGROUP_MARKER = "berthrace";
     private static final String SLOW = "slow";
 
-    private static RegistryFixture registry;
+    private static PodTestBed bed;
     private static DaemonFixture daemon;
     private static PodClient pods;
     private static String busybox;
@@ -61,15 +55,11 @@ class RuntimeServiceEdgeCasesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Privileges.requireRoot();
-        Privileges.require(RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
-        Privileges.require(Files.isExecutable(Path.of("/usr/bin/conmon")), "conmon is not installed (apt-get install conmon)");
-        registry = RegistryFixture.start();
-        busybox = new ImagePusher(registry).pushImage("test/busybox", "1", BusyboxImage.fromHost().image()).reference();
-        daemon = DaemonFixture.startWithRuntimes(base -> Map.of(SLOW,
+        bed = PodTestBed.start(CGROUP_MARKER, base -> Map.of(SLOW,
                 new BerthConfig.Runtime(slowRunc(base).toString(), base.resolve("state/runtimes/slow").toString())));
-        daemon.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox)).build());
-        pods = new PodClient(daemon::runtime, daemon.base().resolve("logs"), CGROUP_MARKER);
+        daemon = bed.daemon();
+        pods = bed.pods();
+        busybox = bed.busybox();
     }
 
     /** runc behind a script that marks, then sleeps through, the start of every {@code create}. */
@@ -96,11 +86,8 @@ class RuntimeServiceEdgeCasesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        if (registry != null) {
-            registry.close();
+        if (bed != null) {
+            bed.close();
         }
     }
 
@@ -108,9 +95,7 @@ class RuntimeServiceEdgeCasesTest {
     void removeEverythingAndCheckForLeaks() throws Exception {
         threads.shutdownNow();
         threads.awaitTermination(30, TimeUnit.SECONDS);
-        daemon.removeAllPods();
-        assertThat(daemon.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()).isEmpty();
-        LeakCheck.assertNothingLeft(daemon.base(), daemon.network(), CGROUP_MARKER);
+        bed.removePodsAndCheckForLeaks();
     }
 
     @Test

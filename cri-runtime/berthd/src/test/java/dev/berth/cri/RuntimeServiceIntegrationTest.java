@@ -9,7 +9,6 @@ import dev.berth.cri.v1.ContainerStateValue;
 import dev.berth.cri.v1.ContainerStatsRequest;
 import dev.berth.cri.v1.ContainerStatus;
 import dev.berth.cri.v1.ExecSyncRequest;
-import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
@@ -26,7 +25,6 @@ import dev.berth.cri.v1.PodSandboxStatus;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
 import dev.berth.cri.v1.PortMapping;
 import dev.berth.cri.v1.Protocol;
-import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemoveContainerRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.ReopenContainerLogRequest;
@@ -34,12 +32,9 @@ import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
 import dev.berth.testing.DaemonFixture;
-import dev.berth.testing.LeakCheck;
 import dev.berth.testing.PodClient;
-import dev.berth.testing.Privileges;
+import dev.berth.testing.PodTestBed;
 import dev.berth.testkit.layer.BusyboxImage;
-import dev.berth.testkit.registry.ImagePusher;
-import dev.berth.testkit.registry.RegistryFixture;
 import dev.berth.testkit.registry.TestImage;
 import dev.berth.testkit.registry.TestLayer;
 import io.grpc.Status;
@@ -65,46 +60,33 @@ import org.junit.jupiter.api.Test;
  */
 class RuntimeServiceIntegrationTest {
 
-    private static RegistryFixture registry;
+    private static final String CGROUP_MARKER = "berthtest";
+    private static PodTestBed bed;
     private static DaemonFixture daemon;
     private static PodClient pods;
     private static String busybox;
     private static String busyboxAsApp;
-    private static final String CGROUP_MARKER = "berthtest";
 
     @BeforeAll
     static void start() throws Exception {
-        Privileges.requireRoot();
-        Privileges.require(RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
-        Privileges.require(Files.isExecutable(Path.of("/usr/bin/conmon")), "conmon is not installed (apt-get install conmon)");
-        registry = RegistryFixture.start();
-        ImagePusher pusher = new ImagePusher(registry);
-        BusyboxImage image = BusyboxImage.fromHost();
-        busybox = pusher.pushImage("test/busybox", "1", image.image()).reference();
-        busyboxAsApp = pusher.pushImage("test/busybox-app", "1", TestImage.builder()
-                .layer(image.layerTar(), TestLayer.Compression.GZIP).user(BusyboxImage.APP_USER).build()).reference();
-        daemon = DaemonFixture.start();
-        for (String ref : List.of(busybox, busyboxAsApp)) {
-            daemon.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(ref)).build());
-        }
-        pods = new PodClient(daemon::runtime, daemon.base().resolve("logs"), CGROUP_MARKER);
+        bed = PodTestBed.start(CGROUP_MARKER);
+        daemon = bed.daemon();
+        pods = bed.pods();
+        busybox = bed.busybox();
+        busyboxAsApp = bed.pushAndPull("test/busybox-app", TestImage.builder()
+                .layer(BusyboxImage.fromHost().layerTar(), TestLayer.Compression.GZIP).user(BusyboxImage.APP_USER).build());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        if (registry != null) {
-            registry.close();
+        if (bed != null) {
+            bed.close();
         }
     }
 
     @AfterEach
     void removeEverythingAndCheckForLeaks() throws Exception {
-        daemon.removeAllPods();
-        assertThat(daemon.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()).isEmpty();
-        LeakCheck.assertNothingLeft(daemon.base(), daemon.network(), CGROUP_MARKER);
+        bed.removePodsAndCheckForLeaks();
     }
 
     @Test
