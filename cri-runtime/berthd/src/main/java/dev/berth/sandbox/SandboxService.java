@@ -2,6 +2,7 @@ package dev.berth.sandbox;
 
 import dev.berth.store.Timestamps;
 import dev.berth.cgroup.CgroupManager;
+import dev.berth.cgroup.CgroupResources;
 import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerService;
 import dev.berth.container.RuntimeHandlers;
@@ -151,6 +152,8 @@ public final class SandboxService {
                 timer.lap("pid-holder");
             }
             cgroups.create(record.cgroupPath());
+            // pod-level resources (CRI's PodSandboxConfig.linux.resources); none set writes nothing
+            cgroups.apply(record.cgroupPath(), CgroupResources.fromCri(config.getLinux().getResources()));
             timer.lap("cgroup");
             String hostname = config.getHostname().isEmpty() ? HostName.ofNode() : config.getHostname();
             files.write(id, hostname, config.getDnsConfig(), hostNetwork, !hostIpc);

@@ -382,4 +382,15 @@ class RuntimeServiceIntegrationTest {
             Thread.sleep(20);
         }
     }
+
+    @Test
+    void podLevelResourcesLimitThePodCgroup() throws Exception {
+        PodSandboxConfig.Builder builder = pods.pod("podlimit");
+        builder.getLinuxBuilder().setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20));
+        PodSandboxConfig pod = builder.build();
+        pods.run(pod);
+
+        Path limit = Path.of("/sys/fs/cgroup/memory", pod.getLinux().getCgroupParent(), "memory.limit_in_bytes");
+        assertThat(Files.readString(limit).strip()).isEqualTo(Long.toString(96L << 20));
+    }
 }
