@@ -5,6 +5,7 @@ import dev.berth.images.PullException;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.store.ConflictException;
 import dev.berth.store.NotFoundException;
+import dev.berth.streaming.TooManyStreamRequestsException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ final class GrpcErrors {
             case ConflictException e -> (e.kind() == ConflictException.Kind.ALREADY_EXISTS ? Status.ALREADY_EXISTS
                     : Status.FAILED_PRECONDITION).withDescription(e.getMessage());
             case InvalidContainerConfigException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+            case TooManyStreamRequestsException e -> Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage());
             default -> Status.INTERNAL.withDescription(call + ": " + failure);
         };
         if (status.getCode() == Status.Code.INTERNAL) {

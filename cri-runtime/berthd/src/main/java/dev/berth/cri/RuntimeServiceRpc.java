@@ -9,7 +9,14 @@ import dev.berth.stats.NetworkCounters;
 import dev.berth.store.Json;
 import java.nio.file.Path;
 import dev.berth.container.ContainerService;
+import dev.berth.cri.v1.AttachRequest;
+import dev.berth.cri.v1.AttachResponse;
 import dev.berth.cri.v1.CgroupDriver;
+import dev.berth.cri.v1.ExecRequest;
+import dev.berth.cri.v1.ExecResponse;
+import dev.berth.cri.v1.PortForwardRequest;
+import dev.berth.cri.v1.PortForwardResponse;
+import dev.berth.streaming.StreamingServer;
 import dev.berth.cri.v1.ContainerFilter;
 import dev.berth.cri.v1.ContainerStatsRequest;
 import dev.berth.cri.v1.ContainerStatsResponse;
@@ -69,9 +76,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * CRI RuntimeService: validates, calls the sandbox and container features, maps to protobuf. Streaming
- * calls (Exec, Attach, PortForward) answer UNIMPLEMENTED (the generated base class does that), which
- * kubelet and crictl report as such.
+ * CRI RuntimeService: validates, calls the sandbox and container features, maps to protobuf. The streaming
+ * calls (Exec, Attach, PortForward) answer with a URL on berthd's streaming server.
  */
 public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
@@ -90,10 +96,12 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     private final SandboxProtos sandboxProtos;
     private final ContainerProtos containerProtos;
     private final StatsProtos statsProtos;
+    private final StreamingCalls streaming;
 
     public RuntimeServiceRpc(NodeReadiness readiness, java.util.Set<String> handlers, String runtimeVersion,
             SandboxService sandboxes,
-            ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs) {
+            ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
+            StreamingServer streamingServer) {
         this.readiness = readiness;
         this.handlers = java.util.Set.copyOf(handlers);
         this.runtimeVersion = runtimeVersion;
@@ -102,6 +110,7 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
         this.sandboxProtos = new SandboxProtos(json);
         this.containerProtos = new ContainerProtos(json, paths);
         this.statsProtos = new StatsProtos(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
+        this.streaming = new StreamingCalls(streamingServer, sandboxes, containers);
     }
 
     @Override
@@ -327,6 +336,22 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
             }
             return response.build();
         });
+    }
+
+    @Override
+    public void exec(ExecRequest request, StreamObserver<ExecResponse> observer) {
+        Rpc.unary("Exec", observer, () -> ExecResponse.newBuilder().setUrl(streaming.exec(request)).build());
+    }
+
+    @Override
+    public void attach(AttachRequest request, StreamObserver<AttachResponse> observer) {
+        Rpc.unary("Attach", observer, () -> AttachResponse.newBuilder().setUrl(streaming.attach(request)).build());
+    }
+
+    @Override
+    public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> observer) {
+        Rpc.unary("PortForward", observer, () -> PortForwardResponse.newBuilder()
+                .setUrl(streaming.portForward(request)).build());
     }
 
     private static String requireId(String field, String value) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryHost;
+import dev.berth.streaming.StreamingSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,13 +23,14 @@ public record BerthConfig(
         Images images,
         Map<String, Registry> registries,
         Map<String, Runtime> runtimes,
-        Network network) {
+        Network network,
+        Streaming streaming) {
 
     public static final String DEFAULT_ROOT = "/var/lib/berth";
     public static final String DEFAULT_STATE = "/run/berth";
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null, null);
     }
 
     public Path rootDir() {
@@ -57,11 +59,15 @@ public record BerthConfig(
 
     public BerthConfig withPaths(String root, String state, String socket) {
         return new BerthConfig(root != null ? root : this.root, state != null ? state : this.state,
-                socket != null ? socket : this.socket, images, registries, runtimes, network);
+                socket != null ? socket : this.socket, images, registries, runtimes, network, streaming);
     }
 
     public Network networkOrDefault() {
         return network == null ? new Network(null, null, null, null) : network;
+    }
+
+    public StreamingSettings streamingSettings() {
+        return streaming == null ? StreamingSettings.loopback() : streaming.toSettings();
     }
 
     /** RuntimeClass handlers besides the built-in runc ({@code ""} and {@code "runc"}): name → binary. */
@@ -78,6 +84,25 @@ public record BerthConfig(
      * ({@code bridge}, {@code subnet}) is used.
      */
     public record Network(String confDir, List<String> pluginDirs, String bridge, String subnet) {
+    }
+
+    /**
+     * The streaming server for Exec, Attach and PortForward. kubelet proxies clients to it, so loopback
+     * (the default) is enough unless another host must reach it; a random free port by default.
+     * Durations are Go-style: {@code 4h}, {@code 30s}, {@code 1h30m}.
+     */
+    public record Streaming(String address, Integer port, String tlsCert, String tlsKey, String idleTimeout,
+            String streamCreationTimeout) {
+
+        StreamingSettings toSettings() {
+            StreamingSettings defaults = StreamingSettings.loopback();
+            return new StreamingSettings(address == null || address.isBlank() ? defaults.address() : address,
+                    port == null ? defaults.port() : port,
+                    tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey),
+                    idleTimeout == null ? defaults.idleTimeout() : GoDurations.parse("streaming.idleTimeout", idleTimeout),
+                    streamCreationTimeout == null ? defaults.streamCreationTimeout()
+                            : GoDurations.parse("streaming.streamCreationTimeout", streamCreationTimeout));
+        }
     }
 
     /** Pull tuning. */

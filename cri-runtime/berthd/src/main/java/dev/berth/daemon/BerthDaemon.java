@@ -15,6 +15,9 @@ import dev.berth.images.Leases;
 import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.Json;
+import dev.berth.streaming.StreamTokens;
+import dev.berth.streaming.StreamingServer;
+import java.time.Clock;
 import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -40,6 +43,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final FileLock lock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final RegistryClient registry;
+    private final StreamingServer streaming;
     private final CriServer server;
 
     private BerthDaemon(BerthConfig config) throws IOException {
@@ -75,22 +79,24 @@ public final class BerthDaemon implements AutoCloseable {
         pods.recover();
         collector.collect();
 
+        streaming = new StreamingServer(config.streamingSettings(), new StreamTokens(Clock.systemUTC()), List.of());
         String version = java.util.Objects.requireNonNullElse(BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
         server = new CriServer(config.socketPath(), List.of(
                 new ImageServiceRpc(imageService, protos),
-                pods.rpc(version, json)), executor);
+                pods.rpc(version, json, streaming)), executor);
     }
 
     public static BerthDaemon start(BerthConfig config) throws IOException {
         BerthDaemon daemon = new BerthDaemon(config);
         try {
+            daemon.streaming.start();
             daemon.server.start();
         } catch (IOException | RuntimeException e) {
             daemon.close();
             throw e;
         }
-        log.info("berthd serving CRI v1 on unix://{} (root {}, state {})", config.socketPath(), config.rootDir(),
-                config.stateDir());
+        log.info("berthd serving CRI v1 on unix://{} (root {}, state {}), streaming on {}", config.socketPath(),
+                config.rootDir(), config.stateDir(), daemon.streaming.base());
         return daemon;
     }
 
@@ -103,6 +109,7 @@ public final class BerthDaemon implements AutoCloseable {
         try {
             server.close();
         } finally {
+            streaming.close();
             executor.shutdownNow();
             registry.close();
             lock.release();

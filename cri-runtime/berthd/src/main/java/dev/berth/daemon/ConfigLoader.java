@@ -24,13 +24,14 @@ public final class ConfigLoader {
             BerthConfig loaded = config == null ? BerthConfig.defaults() : config;
             loaded.registryConfig();
             loaded.imagesOrDefault().platformOrHost();
+            loaded.streamingSettings();
             return loaded;
         } catch (NoSuchFileException e) {
             if (mustExist) {
                 throw new InvalidConfigException("config file " + path + " does not exist");
             }
             return BerthConfig.defaults();
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | ArithmeticException e) {
             throw new InvalidConfigException("config file " + path + " is invalid: " + e.getMessage());
         }
     }

@@ -34,6 +34,7 @@ import dev.berth.store.IdLocks;
 import dev.berth.store.Ids;
 import dev.berth.store.Json;
 import dev.berth.store.RecordStore;
+import dev.berth.streaming.StreamingServer;
 import dev.berth.sys.MountCalls;
 import dev.berth.sys.NamespaceCalls;
 import java.io.IOException;
@@ -149,8 +150,8 @@ final class Pods {
         sandboxRecovery.recover();
     }
 
-    RuntimeServiceRpc rpc(String version, Json json) {
+    RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {
         return new RuntimeServiceRpc(readiness, runtimes.names(), version, sandboxes, containers, json, paths, cgroups,
-                rootfs);
+                rootfs, streaming);
     }
 }
