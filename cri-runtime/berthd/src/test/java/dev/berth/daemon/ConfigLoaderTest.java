@@ -55,6 +55,48 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void streamingDefaultsToLoopbackOnARandomPortWithContainerdsIdleTimeout() throws Exception {
+        var settings = new ConfigLoader().load(dir.resolve("absent.yaml"), false).streamingSettings();
+
+        assertThat(settings.address()).isEqualTo("127.0.0.1");
+        assertThat(settings.port()).isZero();
+        assertThat(settings.tls()).isFalse();
+        assertThat(settings.idleTimeout()).isEqualTo(java.time.Duration.ofHours(4));
+        assertThat(settings.streamCreationTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
+    void readsStreamingAddressPortTlsAndGoStyleDurations() throws Exception {
+        Path file = Files.writeString(dir.resolve("berth.yaml"), """
+                streaming:
+                  address: 0.0.0.0
+                  port: 10010
+                  tlsCert: /etc/berth/stream.crt
+                  tlsKey: /etc/berth/stream.key
+                  idleTimeout: 1h30m
+                  streamCreationTimeout: 500ms
+                """);
+
+        var settings = new ConfigLoader().load(file, true).streamingSettings();
+
+        assertThat(settings.address()).isEqualTo("0.0.0.0");
+        assertThat(settings.port()).isEqualTo(10010);
+        assertThat(settings.tlsCert()).isEqualTo(Path.of("/etc/berth/stream.crt"));
+        assertThat(settings.idleTimeout()).isEqualTo(java.time.Duration.ofMinutes(90));
+        assertThat(settings.streamCreationTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+    }
+
+    @Test
+    void refusesBadStreamingSettingsAtLoad() throws Exception {
+        for (String bad : List.of("streaming:\n  idleTimeout: forever\n", "streaming:\n  port: 70000\n",
+                "streaming:\n  tlsCert: /only/the/cert\n", "streaming:\n  idleTimeout: 0s\n")) {
+            Path file = Files.writeString(dir.resolve("berth.yaml"), bad);
+            assertThatThrownBy(() -> new ConfigLoader().load(file, true))
+                    .isInstanceOf(ConfigLoader.InvalidConfigException.class).hasMessageContaining("streaming");
+        }
+    }
+
+    @Test
     void explicitlyNamedFileMustExist() {
         assertThatThrownBy(() -> new ConfigLoader().load(dir.resolve("absent.yaml"), true))
                 .hasMessageContaining("does not exist");
