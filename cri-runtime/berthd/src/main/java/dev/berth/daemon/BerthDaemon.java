@@ -40,6 +40,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final FileLock lock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final RegistryClient registry;
+    private final Pods pods;
     private final CriServer server;
 
     private BerthDaemon(BerthConfig config) throws IOException {
@@ -70,7 +71,7 @@ public final class BerthDaemon implements AutoCloseable {
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
 
-        Pods pods = Pods.wire(config, json, imageService, snapshots, leases);
+        pods = Pods.wire(config, json, imageService, snapshots, leases);
         // containers lease their layers before garbage collection may look at them
         pods.recover();
         collector.collect();
@@ -103,6 +104,7 @@ public final class BerthDaemon implements AutoCloseable {
         try {
             server.close();
         } finally {
+            pods.close();
             executor.shutdownNow();
             registry.close();
             lock.release();
