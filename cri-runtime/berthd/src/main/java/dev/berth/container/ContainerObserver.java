@@ -2,6 +2,8 @@ package dev.berth.container;
 
 import dev.berth.store.Timestamps;
 import dev.berth.cgroup.CgroupManager;
+import dev.berth.events.ContainerEvent;
+import dev.berth.events.ContainerEvents;
 import dev.berth.runtime.ExitFiles;
 import dev.berth.store.RecordStore;
 import java.io.IOException;
@@ -26,13 +28,15 @@ public final class ContainerObserver {
     private final ExitFiles exitFiles;
     private final ContainerPaths paths;
     private final CgroupManager cgroups;
+    private final ContainerEvents events;
 
     public ContainerObserver(RecordStore<ContainerRecord> store, ExitFiles exitFiles, ContainerPaths paths,
-            CgroupManager cgroups) {
+            CgroupManager cgroups, ContainerEvents events) {
         this.store = store;
         this.exitFiles = exitFiles;
         this.paths = paths;
         this.cgroups = cgroups;
+        this.events = events;
     }
 
     public synchronized ContainerRecord observe(ContainerRecord record) throws IOException {
@@ -58,6 +62,7 @@ public final class ContainerObserver {
         }
         ContainerRecord exited = current.exited(finishedAt, exitCode, reason, message);
         store.put(exited);
+        events.publish(exited.id(), exited.sandboxId(), ContainerEvent.Type.STOPPED);
         log.info("container {} of pod {} exited with code {} ({})", current.id(), current.sandboxId(), exitCode, reason);
         return exited;
     }

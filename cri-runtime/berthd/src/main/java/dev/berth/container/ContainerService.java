@@ -4,6 +4,8 @@ import dev.berth.store.Timestamps;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.events.ContainerEvent;
+import dev.berth.events.ContainerEvents;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.runtime.ExecResult;
@@ -41,9 +43,11 @@ public final class ContainerService {
     private final RuntimeHandlers runtimes;
     private final OciSpecBuilder specs;
     private final ContainerPaths paths;
+    private final ContainerEvents events;
 
     public ContainerService(RecordStore<ContainerRecord> store, ContainerCreator creator, ContainerObserver observer,
-            ContainerTeardown teardown, RuntimeHandlers runtimes, OciSpecBuilder specs, ContainerPaths paths) {
+            ContainerTeardown teardown, RuntimeHandlers runtimes, OciSpecBuilder specs, ContainerPaths paths,
+            ContainerEvents events) {
         this.store = store;
         this.creator = creator;
         this.observer = observer;
@@ -51,11 +55,14 @@ public final class ContainerService {
         this.runtimes = runtimes;
         this.specs = specs;
         this.paths = paths;
+        this.events = events;
     }
 
     public ContainerRecord create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
             throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
-        return creator.create(sandboxId, config, sandboxConfig);
+        ContainerRecord created = creator.create(sandboxId, config, sandboxConfig);
+        events.publish(created.id(), created.sandboxId(), ContainerEvent.Type.CREATED);
+        return created;
     }
 
     public void start(String id) throws IOException, NotFoundException, ConflictException {
@@ -74,6 +81,8 @@ public final class ContainerService {
         store.putTransient(record.started(startedAt));
         timer.lap("record");
         log.info("started container {} of pod {}", record.id(), record.sandboxId());
+        // before the observer looks: a container that is already gone must read STARTED, then STOPPED
+        events.publish(record.id(), record.sandboxId(), ContainerEvent.Type.STARTED);
         observer.observe(record);
         log.debug("container {} of pod {} StartContainer phases ms: {}", record.id(), record.sandboxId(),
                 timer.summary());
@@ -140,6 +149,7 @@ public final class ContainerService {
             }
         }
         teardown.remove(store.get(record.id()).orElse(record));
+        events.publish(record.id(), record.sandboxId(), ContainerEvent.Type.DELETED);
     }
 
     public ContainerRecord get(String idOrPrefix) throws NotFoundException, IOException {

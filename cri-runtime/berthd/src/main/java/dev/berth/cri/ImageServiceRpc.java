@@ -11,6 +11,8 @@ import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.PullImageResponse;
 import dev.berth.cri.v1.RemoveImageRequest;
 import dev.berth.cri.v1.RemoveImageResponse;
+import dev.berth.cri.v1.StreamImagesRequest;
+import dev.berth.cri.v1.StreamImagesResponse;
 import dev.berth.images.ImageRecord;
 import dev.berth.images.ImageService;
 import io.grpc.Status;
@@ -38,6 +40,14 @@ public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase
             }
             return response.build();
         });
+    }
+
+    /** CRI list streaming (kubelet's CRIListStreaming gate): ListImages' answer in batches. */
+    @Override
+    public void streamImages(StreamImagesRequest request, StreamObserver<StreamImagesResponse> observer) {
+        listImages(ListImagesRequest.newBuilder().setFilter(request.getFilter()).build(),
+                ListStreamingRpc.batching(observer, ListImagesResponse::getImagesList,
+                        batch -> StreamImagesResponse.newBuilder().addAllImages(batch).build()));
     }
 
     @Override

@@ -52,7 +52,6 @@ import dev.berth.cri.v1.RuntimeHandler;
 import dev.berth.cri.v1.RuntimeHandlerFeatures;
 import dev.berth.cri.v1.RuntimeConfigResponse;
 import dev.berth.cri.v1.RuntimeCondition;
-import dev.berth.cri.v1.RuntimeServiceGrpc;
 import dev.berth.cri.v1.RuntimeStatus;
 import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StartContainerResponse;
@@ -70,6 +69,18 @@ import dev.berth.daemon.NodeReadiness;
 import dev.berth.runtime.ExecResult;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
+import dev.berth.events.ContainerEvents;
+import dev.berth.network.CniNetwork;
+import dev.berth.cri.v1.ContainerEventResponse;
+import dev.berth.cri.v1.GetEventsRequest;
+import dev.berth.cri.v1.ListMetricDescriptorsRequest;
+import dev.berth.cri.v1.ListMetricDescriptorsResponse;
+import dev.berth.cri.v1.ListPodSandboxMetricsRequest;
+import dev.berth.cri.v1.ListPodSandboxMetricsResponse;
+import dev.berth.cri.v1.UpdatePodSandboxResourcesRequest;
+import dev.berth.cri.v1.UpdatePodSandboxResourcesResponse;
+import dev.berth.cri.v1.UpdateRuntimeConfigRequest;
+import dev.berth.cri.v1.UpdateRuntimeConfigResponse;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -77,9 +88,13 @@ import java.util.List;
 
 /**
  * CRI RuntimeService: validates, calls the sandbox and container features, maps to protobuf. The streaming
- * calls (Exec, Attach, PortForward) answer with a URL on berthd's streaming server.
+ * calls (Exec, Attach, PortForward) answer with a URL on berthd's streaming server. CheckpointContainer
+ * answers UNIMPLEMENTED (the generated base class does that): kubelet calls it only behind its
+ * ContainerCheckpoint gate and reports it as unsupported. Container events and pod metrics live in
+ * {@link ContainerEventsRpc} and {@link PodMetricsRpc}; the Stream* calls are their List call in batches
+ * ({@link ListStreamingRpc}).
  */
-public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceImplBase {
+public final class RuntimeServiceRpc extends ListStreamingRpc {
 
     static final String RUNTIME_NAME = "berth";
     static final String RUNTIME_API_VERSION = "v1";
@@ -97,10 +112,14 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     private final ContainerProtos containerProtos;
     private final StatsProtos statsProtos;
     private final StreamingCalls streaming;
+    private final CniNetwork network;
+    private final ContainerEventsRpc events;
+    private final PodMetricsRpc metrics;
 
     public RuntimeServiceRpc(NodeReadiness readiness, java.util.Set<String> handlers, String runtimeVersion,
             SandboxService sandboxes,
             ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
+            ContainerEvents containerEvents, CniNetwork network,
             StreamingServer streamingServer) {
         this.readiness = readiness;
         this.handlers = java.util.Set.copyOf(handlers);
@@ -111,6 +130,9 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
         this.containerProtos = new ContainerProtos(json, paths);
         this.statsProtos = new StatsProtos(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
         this.streaming = new StreamingCalls(streamingServer, sandboxes, containers);
+        this.network = network;
+        this.events = new ContainerEventsRpc(containerEvents, sandboxProtos, containerProtos);
+        this.metrics = new PodMetricsRpc(sandboxes, containers, cgroups, new NetworkCounters(Path.of("/proc")));
     }
 
     @Override
@@ -352,6 +374,46 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> observer) {
         Rpc.unary("PortForward", observer, () -> PortForwardResponse.newBuilder()
                 .setUrl(streaming.portForward(request)).build());
+    }
+
+    @Override
+    public void updateRuntimeConfig(UpdateRuntimeConfigRequest request,
+            StreamObserver<UpdateRuntimeConfigResponse> observer) {
+        Rpc.unary("UpdateRuntimeConfig", observer, () -> {
+            String podCidr = request.getRuntimeConfig().getNetworkConfig().getPodCidr();
+            if (!podCidr.isBlank()) {
+                network.usePodCidr(podCidr);
+            }
+            return UpdateRuntimeConfigResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+            StreamObserver<UpdatePodSandboxResourcesResponse> observer) {
+        Rpc.unary("UpdatePodSandboxResources", observer, () -> {
+            sandboxes.updateResources(requireId("pod_sandbox_id", request.getPodSandboxId()), request.getOverhead(),
+                    request.getResources());
+            return UpdatePodSandboxResourcesResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> observer) {
+        events.getContainerEvents(request, observer);
+    }
+
+    @Override
+    public void listMetricDescriptors(ListMetricDescriptorsRequest request,
+            StreamObserver<ListMetricDescriptorsResponse> observer) {
+        Rpc.unary("ListMetricDescriptors", observer, metrics::descriptors);
+    }
+
+    @Override
+    public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request,
+            StreamObserver<ListPodSandboxMetricsResponse> observer) {
+        Rpc.unary("ListPodSandboxMetrics", observer, () -> ListPodSandboxMetricsResponse.newBuilder()
+                .addAllPodMetrics(metrics.podMetrics()).build());
     }
 
     private static String requireId(String field, String value) {

@@ -44,6 +44,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final RegistryClient registry;
     private final StreamingServer streaming;
+    private final Pods pods;
     private final CriServer server;
 
     private BerthDaemon(BerthConfig config) throws IOException {
@@ -74,7 +75,7 @@ public final class BerthDaemon implements AutoCloseable {
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
 
-        Pods pods = Pods.wire(config, json, imageService, snapshots, leases);
+        pods = Pods.wire(config, json, imageService, snapshots, leases);
         // containers lease their layers before garbage collection may look at them
         pods.recover();
         collector.collect();
@@ -110,6 +111,7 @@ public final class BerthDaemon implements AutoCloseable {
             server.close();
         } finally {
             streaming.close();
+            pods.close();
             executor.shutdownNow();
             registry.close();
             lock.release();

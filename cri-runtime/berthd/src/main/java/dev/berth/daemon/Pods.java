@@ -10,8 +10,10 @@ import dev.berth.container.ContainerRecovery;
 import dev.berth.container.ContainerRootfs;
 import dev.berth.container.ContainerService;
 import dev.berth.container.ContainerTeardown;
+import dev.berth.container.ExitWatcher;
 import dev.berth.container.RuntimeHandlers;
 import dev.berth.cri.RuntimeServiceRpc;
+import dev.berth.events.ContainerEvents;
 import dev.berth.images.ImageService;
 import dev.berth.images.Leases;
 import dev.berth.network.CniNetwork;
@@ -44,7 +46,10 @@ import java.util.List;
 import java.util.Map;
 
 /** The pod and container features wired together: what RunPodSandbox through RemoveContainer need. */
-final class Pods {
+final class Pods implements AutoCloseable {
+
+    /** Events one GetContainerEvents client may fall behind by before it is dropped (kubelet relists then). */
+    private static final int EVENTS_PER_SUBSCRIBER = 1000;
 
     private final SandboxService sandboxes;
     private final ContainerService containers;
@@ -55,10 +60,14 @@ final class Pods {
     private final ContainerRootfs rootfs;
     private final NodeReadiness readiness;
     private final RuntimeHandlers runtimes;
+    private final ContainerEvents events;
+    private final ExitWatcher exitWatcher;
+    private final CniNetwork network;
 
     private Pods(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
             ContainerRecovery containerRecovery, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
-            NodeReadiness readiness, RuntimeHandlers runtimes) {
+            NodeReadiness readiness, RuntimeHandlers runtimes, ContainerEvents events, ExitWatcher exitWatcher,
+            CniNetwork network) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.sandboxRecovery = sandboxRecovery;
@@ -68,6 +77,9 @@ final class Pods {
         this.rootfs = rootfs;
         this.readiness = readiness;
         this.runtimes = runtimes;
+        this.events = events;
+        this.exitWatcher = exitWatcher;
+        this.network = network;
     }
 
     static Pods wire(BerthConfig config, Json json, ImageService images, SnapshotStore snapshots, Leases leases)
@@ -93,13 +105,15 @@ final class Pods {
         Conmon conmon = new Conmon(conmonBinary, runner);
         ContainerTeardown containerTeardown = new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths,
                 containerLeases, conmon);
-        ContainerObserver observer = new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups);
+        ContainerEvents events = new ContainerEvents(sandboxStore, containerStore, EVENTS_PER_SUBSCRIBER);
+        ContainerObserver observer = new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups,
+                events);
         OciSpecBuilder specs = OciSpecBuilder.forHost();
         PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
         ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
                 paths, files, specs, runtimes, conmon, containerTeardown, ids, podLocks);
         ContainerService containers = new ContainerService(containerStore, creator, observer, containerTeardown,
-                runtimes, specs, paths);
+                runtimes, specs, paths, events);
 
         BerthConfig.Network net = config.networkOrDefault();
         CniSettings defaults = CniSettings.defaults(state);
@@ -115,11 +129,12 @@ final class Pods {
                 namespaceCalls);
         SandboxTeardown sandboxTeardown = new SandboxTeardown(network, pinner, pidHolder, files);
         SandboxService sandboxes = new SandboxService(sandboxStore, pinner, pidHolder, cgroups, network, files, runtimes,
-                containers, sandboxTeardown, ids, nsRoot, podLocks);
+                containers, sandboxTeardown, ids, nsRoot, podLocks, events);
         return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
                         conmon), paths,
-                cgroups, rootfs, readiness(conmonBinary, runtimes, network), runtimes);
+                cgroups, rootfs, readiness(conmonBinary, runtimes, network), runtimes, events,
+                new ExitWatcher(containerStore, observer, paths.exits()), network);
     }
 
     private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, CniNetwork network) {
@@ -145,13 +160,20 @@ final class Pods {
         return new RuntimeHandlers(handlers);
     }
 
+    /** Reconciles the records with the node, then watches for containers exiting by themselves. */
     void recover() throws IOException {
         containerRecovery.recover();
         sandboxRecovery.recover();
+        exitWatcher.start();
     }
 
     RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {
         return new RuntimeServiceRpc(readiness, runtimes.names(), version, sandboxes, containers, json, paths, cgroups,
-                rootfs, streaming);
+                rootfs, events, network, streaming);
+    }
+
+    @Override
+    public void close() throws IOException {
+        exitWatcher.close();
     }
 }

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.process.CommandRunner;
+import dev.berth.store.AtomicFiles;
 import dev.berth.store.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +37,7 @@ public final class CniNetwork {
     private final PluginConfigBuilder configs;
     private final ResultCache cache;
     private final ObjectMapper mapper;
+    private final Path podCidrFile;
 
     public CniNetwork(CniSettings settings, CommandRunner runner) {
         this.mapper = new Json().mapper();
@@ -42,6 +46,34 @@ public final class CniNetwork {
         this.plugins = new CniPluginRunner(runner, locator, mapper);
         this.configs = new PluginConfigBuilder(mapper);
         this.cache = new ResultCache(settings.resultCacheDir(), mapper);
+        this.podCidrFile = settings.stateDir().resolve("pod-cidr");
+        restorePodCidr();
+    }
+
+    /**
+     * The node's pod CIDR(s) from kubelet (UpdateRuntimeConfig), comma-separated on dual-stack nodes: pods
+     * attached from now on to the embedded default network take their addresses from it, as containerd's CNI
+     * config template does. A configured conflist is the cluster's and stays as it is. Kept under the state
+     * dir, because kubelet sends it again only when it changes, not when berthd restarts.
+     *
+     * @throws IllegalArgumentException when it is not a CIDR list
+     */
+    public void usePodCidr(String text) throws IOException {
+        PodCidrs cidrs = PodCidrs.parse(text);
+        Files.createDirectories(podCidrFile.getParent());
+        AtomicFiles.write(podCidrFile, String.join(",", cidrs.cidrs()).getBytes(StandardCharsets.UTF_8));
+        loader.usePodCidrs(cidrs);
+        log.info("default CNI network now allocates pod addresses from node pod CIDR {}", cidrs.cidrs());
+    }
+
+    private void restorePodCidr() {
+        try {
+            if (Files.exists(podCidrFile)) {
+                loader.usePodCidrs(PodCidrs.parse(Files.readString(podCidrFile, StandardCharsets.UTF_8).strip()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            log.warn("ignoring saved pod CIDR {}: {}", podCidrFile, e.getMessage());
+        }
     }
 
     public PodNetworkStatus setUp(PodNetworkRequest request) throws IOException {

@@ -28,10 +28,16 @@ final class NetworkConfigLoader {
 
     private final CniSettings settings;
     private final ObjectMapper mapper;
+    /** kubelet's node pod CIDRs (UpdateRuntimeConfig); null until it sent them, then the default network's subnets */
+    private volatile PodCidrs podCidrs;
 
     NetworkConfigLoader(CniSettings settings, ObjectMapper mapper) {
         this.settings = settings;
         this.mapper = mapper;
+    }
+
+    void usePodCidrs(PodCidrs cidrs) {
+        this.podCidrs = cidrs;
     }
 
     /** @throws InvalidNetworkConfigException when the dir has network files but none is usable */
@@ -128,7 +134,21 @@ final class NetworkConfigLoader {
         bridge.put("bridge", settings.defaultBridge());
         ObjectNode ipam = (ObjectNode) bridge.get("ipam");
         ipam.put("dataDir", settings.ipamDataDir().toString());
-        ((ObjectNode) ipam.get("ranges").get(0).get(0)).put("subnet", settings.defaultSubnet());
-        return fromList(list, "embedded default");
+        PodCidrs cidrs = podCidrs;
+        if (cidrs == null) {
+            ((ObjectNode) ipam.get("ranges").get(0).get(0)).put("subnet", settings.defaultSubnet());
+        } else {
+            // one range set per address family, as containerd's CNI template writes the node's pod CIDRs
+            ArrayNode ranges = ipam.putArray("ranges");
+            cidrs.cidrs().forEach(cidr -> ranges.addArray().addObject().put("subnet", cidr));
+            ArrayNode routes = ipam.putArray("routes");
+            if (cidrs.hasIpv4()) {
+                routes.addObject().put("dst", "0.0.0.0/0");
+            }
+            if (cidrs.hasIpv6()) {
+                routes.addObject().put("dst", "::/0");
+            }
+        }
+        return fromList(list, cidrs == null ? "embedded default" : "embedded default, node pod CIDR " + cidrs.cidrs());
     }
 }

@@ -6,9 +6,12 @@ import dev.berth.cgroup.CgroupResources;
 import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerService;
 import dev.berth.container.RuntimeHandlers;
+import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.events.ContainerEvent;
+import dev.berth.events.ContainerEvents;
 import dev.berth.network.CniNetwork;
 import dev.berth.network.PodNetworkStatus;
 import dev.berth.store.ConflictException;
@@ -48,11 +51,13 @@ public final class SandboxService {
     private final Ids ids;
     private final Path nsRoot;
     private final IdLocks podLocks;
+    private final ContainerEvents events;
     private final Object nameLock = new Object();
 
     public SandboxService(RecordStore<SandboxRecord> store, NamespacePinner pinner, PidNamespaceHolder pidHolder,
             CgroupManager cgroups, CniNetwork network, PodFiles files, RuntimeHandlers runtimes,
-            ContainerService containers, SandboxTeardown teardown, Ids ids, Path nsRoot, IdLocks podLocks) {
+            ContainerService containers, SandboxTeardown teardown, Ids ids, Path nsRoot, IdLocks podLocks,
+            ContainerEvents events) {
         this.store = store;
         this.pinner = pinner;
         this.pidHolder = pidHolder;
@@ -65,6 +70,7 @@ public final class SandboxService {
         this.ids = ids;
         this.nsRoot = nsRoot;
         this.podLocks = podLocks;
+        this.events = events;
     }
 
     public SandboxRecord run(PodSandboxConfig config, String runtimeHandler) throws IOException, ConflictException {
@@ -105,6 +111,9 @@ public final class SandboxService {
             SandboxRecord ready = setUp(record, config, hostNetwork, hostIpc, podPid, timer);
             store.put(ready);
             timer.lap("final-record");
+            // as containerd: a pod sandbox's events name the sandbox as the container
+            events.publish(id, id, ContainerEvent.Type.CREATED);
+            events.publish(id, id, ContainerEvent.Type.STARTED);
             log.info("pod {} ({}/{}) ready in {} ms: ip {}", id, record.namespace(), record.name(),
                     (System.nanoTime() - started) / 1_000_000, ready.ip());
             log.debug("pod {} RunPodSandbox phases ms: {}", id, timer.summary());
@@ -217,6 +226,7 @@ public final class SandboxService {
         teardown.release(sandbox);
         if (sandbox.state() != SandboxState.NOTREADY) {
             store.put(sandbox.withState(SandboxState.NOTREADY));
+            events.publish(sandbox.id(), sandbox.id(), ContainerEvent.Type.STOPPED);
             log.info("pod {} ({}/{}) stopped", sandbox.id(), sandbox.namespace(), sandbox.name());
         }
     }
@@ -228,7 +238,9 @@ public final class SandboxService {
             for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
                 containers.remove(container.id());
             }
+            SandboxRecord stopped = store.get(sandbox.id()).orElse(sandbox);
             removeRemains(sandbox);
+            events.publishPodDeleted(stopped);
             log.info("pod {} ({}/{}) removed", sandbox.id(), sandbox.namespace(), sandbox.name());
         });
     }
@@ -247,6 +259,20 @@ public final class SandboxService {
         }
         files.remove(sandbox.id());
         store.remove(sandbox.id());
+    }
+
+    /**
+     * kubelet resized the pod (in-place vertical scaling): the pod cgroup gets the containers' sum plus the
+     * pod's overhead, as kubelet sizes it. Fields left unset keep the cgroup's current values.
+     */
+    public void updateResources(String idOrPrefix, LinuxContainerResources overhead, LinuxContainerResources resources)
+            throws IOException, NotFoundException {
+        SandboxRecord sandbox = get(idOrPrefix);
+        if (!cgroups.exists(sandbox.cgroupPath())) {
+            throw new NotFoundException("cgroup of pod sandbox", sandbox.cgroupPath());
+        }
+        cgroups.apply(sandbox.cgroupPath(), CgroupResources.fromCri(PodResources.withOverhead(resources, overhead)));
+        log.info("pod {} ({}/{}): cgroup resources updated", sandbox.id(), sandbox.namespace(), sandbox.name());
     }
 
     public SandboxRecord get(String idOrPrefix) throws NotFoundException {
