@@ -79,11 +79,19 @@ class RuntimeServiceRpcTest {
     }
 
     @Test
-    void streamingCallsAnswerUnimplemented() {
+    void streamingCallsOnUnknownObjectsAnswerNotFound() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime().exec(
-                        dev.berth.cri.v1.ExecRequest.newBuilder().setContainerId("x").addCmd("sh").build()))
+                        dev.berth.cri.v1.ExecRequest.newBuilder().setContainerId("x").addCmd("sh").setStdout(true).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime().attach(
+                        dev.berth.cri.v1.AttachRequest.newBuilder().setContainerId("x").setStdout(true).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime().portForward(
+                        dev.berth.cri.v1.PortForwardRequest.newBuilder().setPodSandboxId("x").addPort(80).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
     @Test
