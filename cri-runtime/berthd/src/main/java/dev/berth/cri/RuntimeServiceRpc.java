@@ -9,6 +9,7 @@ import dev.berth.stats.NetworkCounters;
 import dev.berth.store.Json;
 import java.nio.file.Path;
 import dev.berth.container.ContainerService;
+import dev.berth.container.RuntimeHandlers;
 import dev.berth.cri.v1.CgroupDriver;
 import dev.berth.cri.v1.ContainerFilter;
 import dev.berth.cri.v1.ContainerStatsRequest;
@@ -43,6 +44,7 @@ import dev.berth.cri.v1.RunPodSandboxResponse;
 import dev.berth.cri.v1.RuntimeConfigRequest;
 import dev.berth.cri.v1.RuntimeHandler;
 import dev.berth.cri.v1.RuntimeHandlerFeatures;
+import dev.berth.cri.v1.RuntimeFeatures;
 import dev.berth.cri.v1.RuntimeConfigResponse;
 import dev.berth.cri.v1.RuntimeCondition;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
@@ -81,9 +83,11 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     static final String KUBE_API_VERSION = "0.1.0";
     /** ExecSync without a timeout still may not hang a CRI call forever. */
     private static final Duration EXEC_SYNC_DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    /** Longer timeouts (up to Long.MAX_VALUE seconds, which no clock can count in millis) mean "a day". */
+    private static final Duration EXEC_SYNC_MAX_TIMEOUT = Duration.ofDays(1);
 
     private final NodeReadiness readiness;
-    private final java.util.Set<String> handlers;
+    private final RuntimeHandlers handlers;
     private final String runtimeVersion;
     private final SandboxService sandboxes;
     private final ContainerService containers;
@@ -91,11 +95,11 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     private final ContainerProtos containerProtos;
     private final StatsProtos statsProtos;
 
-    public RuntimeServiceRpc(NodeReadiness readiness, java.util.Set<String> handlers, String runtimeVersion,
+    public RuntimeServiceRpc(NodeReadiness readiness, RuntimeHandlers handlers, String runtimeVersion,
             SandboxService sandboxes,
             ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs) {
         this.readiness = readiness;
-        this.handlers = java.util.Set.copyOf(handlers);
+        this.handlers = handlers;
         this.runtimeVersion = runtimeVersion;
         this.sandboxes = sandboxes;
         this.containers = containers;
@@ -125,9 +129,13 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
                         .setReason(condition.reason())
                         .setMessage(condition.message()));
             }
-            StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status);
-            handlers.stream().sorted().forEach(name -> response.addRuntimeHandlers(RuntimeHandler.newBuilder()
-                    .setName(name).setFeatures(RuntimeHandlerFeatures.getDefaultInstance())));
+            // supplemental_groups_policy: Strict and Merge are honoured for every handler (berthd resolves the groups)
+            StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status)
+                    .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
+            handlers.names().stream().sorted().forEach(name -> response.addRuntimeHandlers(RuntimeHandler.newBuilder()
+                    .setName(name).setFeatures(RuntimeHandlerFeatures.newBuilder()
+                            .setRecursiveReadOnlyMounts(handlers.require(name).features().recursiveReadOnlyMounts())
+                            .setUserNamespaces(false))));
             return response.build();
         });
     }
@@ -258,7 +266,8 @@ public final class RuntimeServiceRpc extends RuntimeServiceGrpc.RuntimeServiceIm
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
         Rpc.unary("ExecSync", observer, () -> {
-            Duration timeout = request.getTimeout() > 0 ? Duration.ofSeconds(request.getTimeout()) : EXEC_SYNC_DEFAULT_TIMEOUT;
+            Duration timeout = request.getTimeout() <= 0 ? EXEC_SYNC_DEFAULT_TIMEOUT
+                    : Duration.ofSeconds(Math.min(request.getTimeout(), EXEC_SYNC_MAX_TIMEOUT.toSeconds()));
             ExecResult result = containers.execSync(requireId("container_id", request.getContainerId()),
                     request.getCmdList(), timeout);
             if (result.timedOut()) {

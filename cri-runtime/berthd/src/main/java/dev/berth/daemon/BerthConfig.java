@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryHost;
+import dev.berth.oci.SeccompWhenUnset;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,13 +23,14 @@ public record BerthConfig(
         Images images,
         Map<String, Registry> registries,
         Map<String, Runtime> runtimes,
-        Network network) {
+        Network network,
+        Security security) {
 
     public static final String DEFAULT_ROOT = "/var/lib/berth";
     public static final String DEFAULT_STATE = "/run/berth";
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null, null);
     }
 
     public Path rootDir() {
@@ -57,11 +59,15 @@ public record BerthConfig(
 
     public BerthConfig withPaths(String root, String state, String socket) {
         return new BerthConfig(root != null ? root : this.root, state != null ? state : this.state,
-                socket != null ? socket : this.socket, images, registries, runtimes, network);
+                socket != null ? socket : this.socket, images, registries, runtimes, network, security);
     }
 
     public Network networkOrDefault() {
         return network == null ? new Network(null, null, null, null) : network;
+    }
+
+    public Security securityOrDefault() {
+        return security == null ? new Security(null) : security;
     }
 
     /** RuntimeClass handlers besides the built-in runc ({@code ""} and {@code "runc"}): name → binary. */
@@ -78,6 +84,15 @@ public record BerthConfig(
      * ({@code bridge}, {@code subnet}) is used.
      */
     public record Network(String confDir, List<String> pluginDirs, String bridge, String subnet) {
+    }
+
+    /** Container security defaults the CRI request leaves open. */
+    public record Security(SeccompWhenUnset seccompWhenUnset) {
+
+        /** A request without a seccomp profile runs Unconfined, as CRI defines it, unless berth.yaml says otherwise. */
+        public SeccompWhenUnset seccompWhenUnsetOrDefault() {
+            return seccompWhenUnset == null ? SeccompWhenUnset.Unconfined : seccompWhenUnset;
+        }
     }
 
     /** Pull tuning. */

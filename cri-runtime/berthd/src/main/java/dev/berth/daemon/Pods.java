@@ -93,7 +93,7 @@ final class Pods {
         ContainerTeardown containerTeardown = new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths,
                 containerLeases, conmon);
         ContainerObserver observer = new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups);
-        OciSpecBuilder specs = OciSpecBuilder.forHost();
+        OciSpecBuilder specs = OciSpecBuilder.forHost(config.securityOrDefault().seccompWhenUnsetOrDefault());
         PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
         ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
                 paths, files, specs, runtimes, conmon, containerTeardown, ids, podLocks);
@@ -150,7 +150,7 @@ final class Pods {
     }
 
     RuntimeServiceRpc rpc(String version, Json json) {
-        return new RuntimeServiceRpc(readiness, runtimes.names(), version, sandboxes, containers, json, paths, cgroups,
+        return new RuntimeServiceRpc(readiness, runtimes, version, sandboxes, containers, json, paths, cgroups,
                 rootfs);
     }
 }

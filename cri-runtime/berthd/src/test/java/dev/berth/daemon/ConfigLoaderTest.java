@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.image.registry.RegistryHost;
+import dev.berth.oci.SeccompWhenUnset;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,23 @@ class ConfigLoaderTest {
         assertThat(config.networkOrDefault().confDir()).isEqualTo("/etc/cni/custom");
         assertThat(config.networkOrDefault().subnet()).isEqualTo("10.99.0.0/16");
         assertThat(config.runtimesOrDefault().get("crun").path()).isEqualTo("/usr/bin/crun");
+    }
+
+    @Test
+    void seccompWhenUnsetIsUnconfinedUnlessTheFileSaysRuntimeDefault() throws Exception {
+        assertThat(BerthConfig.defaults().securityOrDefault().seccompWhenUnsetOrDefault())
+                .isEqualTo(SeccompWhenUnset.Unconfined);
+        Path file = Files.writeString(dir.resolve("berth.yaml"), """
+                security:
+                  seccompWhenUnset: RuntimeDefault
+                """);
+
+        assertThat(new ConfigLoader().load(file, true).securityOrDefault().seccompWhenUnsetOrDefault())
+                .isEqualTo(SeccompWhenUnset.RuntimeDefault);
+
+        Files.writeString(file, "security:\n  seccompWhenUnset: Localhost\n");
+        assertThatThrownBy(() -> new ConfigLoader().load(file, true)).hasMessageContaining(file.toString())
+                .hasMessageContaining("Localhost");
     }
 
     @Test
