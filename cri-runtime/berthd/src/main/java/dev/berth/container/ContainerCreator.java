@@ -2,6 +2,7 @@ package dev.berth.container;
 
 import dev.berth.store.Timestamps;
 import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.image.manifest.ImageConfig;
@@ -110,6 +111,7 @@ public final class ContainerCreator {
                 .orElseThrow(() -> new NotFoundException("image", config.getImage().getImage()));
         ImageConfig imageConfig = images.config(image);
         OciRuntime runtime = runtimes.require(sandbox.runtimeHandler());
+        requireRecursiveReadOnlySupport(config, runtime, sandbox.runtimeHandler());
         List<String> chainIds = image.layers().stream().map(LayerRecord::chainId).toList();
         String id = ids.next();
         String name = config.getMetadata().getName();
@@ -118,7 +120,8 @@ public final class ContainerCreator {
                 config.getAnnotationsMap(), sandbox.runtimeHandler(), sandbox.cgroupPath() + "/" + id,
                 logPath(sandboxConfig, config, id), stopSignal(config, imageConfig), chainIds,
                 Timestamps.nowNanos(), 0, 0, ContainerState.CREATING, 0, "", "", 0, 0,
-                config.toByteArray(), config.getLinux().getResources().toByteArray());
+                config.toByteArray(), config.getLinux().getResources().toByteArray(),
+                imageName(config.getImage(), image), null);
         synchronized (nameLock) {
             checkNameFree(sandbox, name, config.getMetadata().getAttempt());
             containers.putTransient(record);
@@ -143,7 +146,7 @@ public final class ContainerCreator {
                     paths.exits(), paths.persist(id), paths.sockets(), config.getTty(), config.getStdin(),
                     config.getStdinOnce(), CREATE_TIMEOUT), runtime);
             timer.lap("conmon-runc-create");
-            ContainerRecord created = record.created(started.conmonPid(), started.containerPid());
+            ContainerRecord created = record.created(started.conmonPid(), started.containerPid(), spec.user());
             containers.put(created);
             timer.lap("final-record");
             log.info("created container {} ({}) in pod {}: pid {}, conmon {}", id, name, sandboxId,
@@ -157,6 +160,17 @@ public final class ContainerCreator {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    /** CRI callers may ask for rro only where Status announced it; a runtime that cannot must refuse. */
+    private static void requireRecursiveReadOnlySupport(ContainerConfig config, OciRuntime runtime, String handler)
+            throws InvalidContainerConfigException {
+        for (var mount : config.getMountsList()) {
+            if (mount.getRecursiveReadOnly() && !runtime.features().recursiveReadOnlyMounts()) {
+                throw new InvalidContainerConfigException("recursive read-only mount at " + mount.getContainerPath()
+                        + ": runtime handler \"" + handler + "\" does not support recursive read-only mounts");
+            }
         }
     }
 
@@ -218,6 +232,21 @@ public final class ContainerCreator {
         }
         String fromImage = imageConfig.config().stopSignal();
         return fromImage == null || fromImage.isBlank() ? Signals.SIGTERM : Signals.parse(fromImage);
+    }
+
+    /**
+     * The name ContainerStatus and ListContainers show: the image as the pod spec wrote it (kubelet sends the image
+     * ID in image and the name in user_specified_image), else the requested name, else for a request by ID the
+     * image's first tag, as containerd reports it.
+     */
+    static String imageName(ImageSpec spec, ImageRecord image) {
+        if (!spec.getUserSpecifiedImage().isBlank()) {
+            return spec.getUserSpecifiedImage();
+        }
+        String requested = spec.getImage().strip();
+        String bare = requested.startsWith("sha256:") ? requested.substring("sha256:".length()) : requested;
+        boolean byId = bare.matches("[0-9a-f]+") && image.id().startsWith("sha256:" + bare);
+        return byId && !image.repoTags().isEmpty() ? image.repoTags().getFirst() : requested;
     }
 
     private static String imageRef(ImageRecord image) {

@@ -35,6 +35,8 @@ public final class ContainerService {
     /** Shorter prefixes would too often name several containers. */
     private static final int MIN_ID_PREFIX = 6;
     private static final Duration LOG_REOPEN_WAIT = Duration.ofSeconds(5);
+    /** ExecSync output kept per stream, as CRI-O and containerd keep it (dockershim's log limit); the rest is dropped. */
+    static final int EXEC_SYNC_OUTPUT_LIMIT = 16 * 1024 * 1024;
 
     private final RecordStore<ContainerRecord> store;
     private final ContainerCreator creator;
@@ -90,10 +92,17 @@ public final class ContainerService {
 
     /**
      * The stop signal, then SIGKILL once {@code timeoutSeconds} have passed; 0 kills at once. Stopping a
-     * container that is not running succeeds, as CRI requires.
+     * container that is not running, or that does not exist (any more), succeeds: CRI makes StopContainer
+     * idempotent, and kubelet retries it after a removal.
      */
-    public void stop(String id, long timeoutSeconds) throws IOException, NotFoundException {
-        ContainerRecord record = get(id);
+    public void stop(String id, long timeoutSeconds) throws IOException {
+        ContainerRecord record;
+        try {
+            record = get(id);
+        } catch (NotFoundException e) {
+            log.debug("StopContainer of unknown container {}: nothing to stop", id);
+            return;
+        }
         if (!record.isLive()) {
             return;
         }
@@ -142,9 +151,8 @@ public final class ContainerService {
             return;
         }
         if (record.isLive()) {
-            try {
-                stop(record.id(), 0);
-            } catch (NotFoundException e) {
+            stop(record.id(), 0);
+            if (store.get(record.id()).isEmpty()) {
                 return;
             }
         }
@@ -190,7 +198,7 @@ public final class ContainerService {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("ExecSync needs a command");
         }
-        return runtimes.require(record.runtimeHandler()).exec(record.id(), command, timeout);
+        return runtimes.require(record.runtimeHandler()).exec(record.id(), command, timeout, EXEC_SYNC_OUTPUT_LIMIT);
     }
 
     /**

@@ -12,8 +12,10 @@ import dev.berth.cri.v1.ContainerMetadata;
 import dev.berth.cri.v1.ContainerResources;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatus;
+import dev.berth.cri.v1.ContainerUser;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.cri.v1.LinuxContainerUser;
 import dev.berth.store.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +51,7 @@ final class ContainerProtos {
                 .setId(record.id())
                 .setPodSandboxId(record.sandboxId())
                 .setMetadata(metadata(record))
-                .setImage(ImageSpec.newBuilder().setImage(record.image()))
+                .setImage(ImageSpec.newBuilder().setImage(record.displayImage()))
                 .setImageRef(record.imageRef())
                 .setImageId(record.imageId())
                 .setState(state(record.state()))
@@ -61,7 +63,13 @@ final class ContainerProtos {
 
     ContainerStatus status(ContainerRecord record) {
         ContainerConfig config = config(record);
-        return ContainerStatus.newBuilder()
+        ContainerStatus.Builder status = ContainerStatus.newBuilder();
+        if (record.user() != null) {
+            status.setUser(ContainerUser.newBuilder().setLinux(LinuxContainerUser.newBuilder()
+                    .setUid(record.user().uid()).setGid(record.user().gid())
+                    .addAllSupplementalGroups(record.user().additionalGids())));
+        }
+        return status
                 .setId(record.id())
                 .setMetadata(metadata(record))
                 .setState(state(record.state()))
@@ -69,7 +77,8 @@ final class ContainerProtos {
                 .setStartedAt(record.startedAtNanos())
                 .setFinishedAt(record.finishedAtNanos())
                 .setExitCode(record.exitCode())
-                .setImage(ImageSpec.newBuilder().setImage(record.image()))
+                .setImage(ImageSpec.newBuilder().setImage(record.displayImage())
+                        .setUserSpecifiedImage(config.getImage().getUserSpecifiedImage()))
                 .setImageRef(record.imageRef())
                 .setImageId(record.imageId())
                 .setReason(record.reason())

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import dev.berth.container.ContainerService;
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.AttachResponse;
+import dev.berth.container.RuntimeHandlers;
 import dev.berth.cri.v1.CgroupDriver;
 import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ExecResponse;
@@ -50,6 +51,7 @@ import dev.berth.cri.v1.RunPodSandboxResponse;
 import dev.berth.cri.v1.RuntimeConfigRequest;
 import dev.berth.cri.v1.RuntimeHandler;
 import dev.berth.cri.v1.RuntimeHandlerFeatures;
+import dev.berth.cri.v1.RuntimeFeatures;
 import dev.berth.cri.v1.RuntimeConfigResponse;
 import dev.berth.cri.v1.RuntimeCondition;
 import dev.berth.cri.v1.RuntimeStatus;
@@ -102,9 +104,11 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     static final String KUBE_API_VERSION = "0.1.0";
     /** ExecSync without a timeout still may not hang a CRI call forever. */
     private static final Duration EXEC_SYNC_DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    /** Longer timeouts (up to Long.MAX_VALUE seconds, which no clock can count in millis) mean "a day". */
+    private static final Duration EXEC_SYNC_MAX_TIMEOUT = Duration.ofDays(1);
 
     private final NodeReadiness readiness;
-    private final java.util.Set<String> handlers;
+    private final RuntimeHandlers handlers;
     private final String runtimeVersion;
     private final SandboxService sandboxes;
     private final ContainerService containers;
@@ -116,13 +120,13 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     private final ContainerEventsRpc events;
     private final PodMetricsRpc metrics;
 
-    public RuntimeServiceRpc(NodeReadiness readiness, java.util.Set<String> handlers, String runtimeVersion,
+    public RuntimeServiceRpc(NodeReadiness readiness, RuntimeHandlers handlers, String runtimeVersion,
             SandboxService sandboxes,
             ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
             ContainerEvents containerEvents, CniNetwork network,
             StreamingServer streamingServer) {
         this.readiness = readiness;
-        this.handlers = java.util.Set.copyOf(handlers);
+        this.handlers = handlers;
         this.runtimeVersion = runtimeVersion;
         this.sandboxes = sandboxes;
         this.containers = containers;
@@ -156,9 +160,13 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
                         .setReason(condition.reason())
                         .setMessage(condition.message()));
             }
-            StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status);
-            handlers.stream().sorted().forEach(name -> response.addRuntimeHandlers(RuntimeHandler.newBuilder()
-                    .setName(name).setFeatures(RuntimeHandlerFeatures.getDefaultInstance())));
+            // supplemental_groups_policy: Strict and Merge are honoured for every handler (berthd resolves the groups)
+            StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status)
+                    .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
+            handlers.names().stream().sorted().forEach(name -> response.addRuntimeHandlers(RuntimeHandler.newBuilder()
+                    .setName(name).setFeatures(RuntimeHandlerFeatures.newBuilder()
+                            .setRecursiveReadOnlyMounts(handlers.require(name).features().recursiveReadOnlyMounts())
+                            .setUserNamespaces(false))));
             return response.build();
         });
     }
@@ -289,7 +297,8 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
         Rpc.unary("ExecSync", observer, () -> {
-            Duration timeout = request.getTimeout() > 0 ? Duration.ofSeconds(request.getTimeout()) : EXEC_SYNC_DEFAULT_TIMEOUT;
+            Duration timeout = request.getTimeout() <= 0 ? EXEC_SYNC_DEFAULT_TIMEOUT
+                    : Duration.ofSeconds(Math.min(request.getTimeout(), EXEC_SYNC_MAX_TIMEOUT.toSeconds()));
             ExecResult result = containers.execSync(requireId("container_id", request.getContainerId()),
                     request.getCmdList(), timeout);
             if (result.timedOut()) {

@@ -5,6 +5,7 @@ import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryHost;
 import dev.berth.streaming.StreamingSettings;
+import dev.berth.oci.SeccompWhenUnset;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,13 +25,14 @@ public record BerthConfig(
         Map<String, Registry> registries,
         Map<String, Runtime> runtimes,
         Network network,
-        Streaming streaming) {
+        Streaming streaming,
+        Security security) {
 
     public static final String DEFAULT_ROOT = "/var/lib/berth";
     public static final String DEFAULT_STATE = "/run/berth";
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null, null, null);
     }
 
     public Path rootDir() {
@@ -59,7 +61,7 @@ public record BerthConfig(
 
     public BerthConfig withPaths(String root, String state, String socket) {
         return new BerthConfig(root != null ? root : this.root, state != null ? state : this.state,
-                socket != null ? socket : this.socket, images, registries, runtimes, network, streaming);
+                socket != null ? socket : this.socket, images, registries, runtimes, network, streaming, security);
     }
 
     public Network networkOrDefault() {
@@ -68,6 +70,10 @@ public record BerthConfig(
 
     public StreamingSettings streamingSettings() {
         return streaming == null ? StreamingSettings.loopback() : streaming.toSettings();
+    }
+
+    public Security securityOrDefault() {
+        return security == null ? new Security(null) : security;
     }
 
     /** RuntimeClass handlers besides the built-in runc ({@code ""} and {@code "runc"}): name → binary. */
@@ -102,6 +108,15 @@ public record BerthConfig(
                     idleTimeout == null ? defaults.idleTimeout() : GoDurations.parse("streaming.idleTimeout", idleTimeout),
                     streamCreationTimeout == null ? defaults.streamCreationTimeout()
                             : GoDurations.parse("streaming.streamCreationTimeout", streamCreationTimeout));
+        }
+    }
+
+    /** Container security defaults the CRI request leaves open. */
+    public record Security(SeccompWhenUnset seccompWhenUnset) {
+
+        /** A request without a seccomp profile runs Unconfined, as CRI defines it, unless berth.yaml says otherwise. */
+        public SeccompWhenUnset seccompWhenUnsetOrDefault() {
+            return seccompWhenUnset == null ? SeccompWhenUnset.Unconfined : seccompWhenUnset;
         }
     }
 

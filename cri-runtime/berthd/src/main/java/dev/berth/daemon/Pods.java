@@ -108,7 +108,7 @@ final class Pods implements AutoCloseable {
         ContainerEvents events = new ContainerEvents(sandboxStore, containerStore, EVENTS_PER_SUBSCRIBER);
         ContainerObserver observer = new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups,
                 events);
-        OciSpecBuilder specs = OciSpecBuilder.forHost();
+        OciSpecBuilder specs = OciSpecBuilder.forHost(config.securityOrDefault().seccompWhenUnsetOrDefault());
         PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
         ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
                 paths, files, specs, runtimes, conmon, containerTeardown, ids, podLocks);
@@ -168,7 +168,7 @@ final class Pods implements AutoCloseable {
     }
 
     RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {
-        return new RuntimeServiceRpc(readiness, runtimes.names(), version, sandboxes, containers, json, paths, cgroups,
+        return new RuntimeServiceRpc(readiness, runtimes, version, sandboxes, containers, json, paths, cgroups,
                 rootfs, events, network, streaming);
     }
 

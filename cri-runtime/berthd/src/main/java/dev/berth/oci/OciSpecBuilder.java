@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,10 +55,10 @@ public final class OciSpecBuilder {
         this.namespaces = new NamespacesSpec(mapper, host.cgroupUnified());
     }
 
-    public static OciSpecBuilder forHost() throws IOException {
+    public static OciSpecBuilder forHost(SeccompWhenUnset seccompWhenUnset) throws IOException {
         HostFacts host = HostFacts.probe();
-        return new OciSpecBuilder(new SeccompProfiles(new ObjectMapper(), host.arch()), OomScoreAdjPolicy.forHost(),
-                host);
+        return new OciSpecBuilder(new SeccompProfiles(new ObjectMapper(), host.arch(), seccompWhenUnset),
+                OomScoreAdjPolicy.forHost(), host);
     }
 
     public BuiltSpec build(ContainerSpecRequest request) throws InvalidContainerConfigException, IOException {
@@ -67,7 +68,7 @@ public final class OciSpecBuilder {
 
         List<String> args = CommandLine.resolve(config.getCommandList(), config.getArgsList(), image.entrypoint(),
                 image.cmd());
-        ResolvedUser user = users.resolve(sc, image.user(), new RootfsFiles(request.rootfs()));
+        ResolvedUser user = users.resolve(sc, image.user(), new RootfsFiles(request.rootfs()), groupsPolicy(request));
         List<String> caps = capabilities.resolve(sc);
         int oomScoreAdj = oomPolicy.effective(config.getLinux().getResources().getOomScoreAdj());
 
@@ -157,6 +158,15 @@ public final class OciSpecBuilder {
             return Files.exists(kernel) ? Files.readString(kernel).strip() : "";
         }
         return hostname;
+    }
+
+    /** kubelet copies the pod's policy into each container; a pod asking for Strict is honoured either way. */
+    private static SupplementalGroupsPolicy groupsPolicy(ContainerSpecRequest request) {
+        boolean strict = request.config().getLinux().getSecurityContext().getSupplementalGroupsPolicy()
+                == SupplementalGroupsPolicy.Strict
+                || request.sandboxConfig().getLinux().getSecurityContext().getSupplementalGroupsPolicy()
+                == SupplementalGroupsPolicy.Strict;
+        return strict ? SupplementalGroupsPolicy.Strict : SupplementalGroupsPolicy.Merge;
     }
 
     private static HostFacts probeHost() {

@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Picks a container's seccomp filter. The structured {@code seccomp} field wins over the deprecated
- * {@code seccomp_profile_path}; when neither is set the container gets RuntimeDefault (Berth's bar, like kubelet's
- * SeccompDefault), not containerd's historical "unconfined". Privileged containers never get a filter.
+ * {@code seccomp_profile_path}; when neither is set the node's {@link SeccompWhenUnset} choice applies (Unconfined
+ * unless configured, as CRI defines a nil profile). Privileged containers never get a filter.
  */
 public final class SeccompProfiles {
 
@@ -23,10 +23,12 @@ public final class SeccompProfiles {
 
     private final ObjectMapper mapper;
     private final DefaultSeccompProfile runtimeDefault;
+    private final SeccompWhenUnset whenUnset;
 
-    public SeccompProfiles(ObjectMapper mapper, String arch) {
+    public SeccompProfiles(ObjectMapper mapper, String arch, SeccompWhenUnset whenUnset) {
         this.mapper = mapper;
         this.runtimeDefault = new DefaultSeccompProfile(mapper, arch);
+        this.whenUnset = whenUnset;
     }
 
     /** The RuntimeDefault profile as it applies to a process with this bounding set. */
@@ -50,7 +52,10 @@ public final class SeccompProfiles {
             };
         }
         String path = sc.getSeccompProfilePath();
-        if (path.isEmpty() || path.equals("runtime/default") || path.equals("docker/default")) {
+        if (path.isEmpty()) {
+            return whenUnset == SeccompWhenUnset.RuntimeDefault ? Optional.of(runtimeDefault(bounding)) : Optional.empty();
+        }
+        if (path.equals("runtime/default") || path.equals("docker/default")) {
             return Optional.of(runtimeDefault(bounding));
         }
         if (path.equals("unconfined")) {

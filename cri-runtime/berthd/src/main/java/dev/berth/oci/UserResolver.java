@@ -1,6 +1,7 @@
 package dev.berth.oci;
 
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,13 +11,19 @@ import java.util.Set;
 /**
  * Who the container runs as. The pod's run_as_user wins over run_as_username, which wins over the image's USER
  * ("uid", "name", "uid:gid", "name:group"); names are looked up in the image's own /etc/passwd and /etc/group.
- * Supplementary groups follow containerd (1.6.18+/1.7): the primary gid, every group of /etc/group listing the
- * user, then the pod's supplemental_groups.
+ * Supplementary groups follow containerd (2.0) and CRI-O: the primary gid, then, under the Merge policy (the
+ * default), every group of /etc/group listing the user, then the requested supplemental_groups; under Strict the
+ * image's /etc/group is not consulted.
  */
 final class UserResolver {
 
-    ResolvedUser resolve(LinuxContainerSecurityContext sc, String imageUser, RootfsFiles rootfs)
-            throws InvalidContainerConfigException, IOException {
+    ResolvedUser resolve(LinuxContainerSecurityContext sc, String imageUser, RootfsFiles rootfs,
+            SupplementalGroupsPolicy policy) throws InvalidContainerConfigException, IOException {
+        if (sc.hasRunAsGroup() && !sc.hasRunAsUser() && sc.getRunAsUsername().isEmpty()) {
+            // as containerd: a group alone would silently pair with the image's user
+            throw new InvalidContainerConfigException("user group \"" + sc.getRunAsGroup().getValue()
+                    + "\" is specified without user (run_as_group needs run_as_user or run_as_username)");
+        }
         EtcFiles etc = EtcFiles.read(rootfs);
         String userPart;
         String groupPart = null;
@@ -59,7 +66,9 @@ final class UserResolver {
 
         Set<Long> additional = new LinkedHashSet<>();
         additional.add(gid);
-        entry.ifPresent(e -> additional.addAll(etc.groupsListing(e.name())));
+        if (policy != SupplementalGroupsPolicy.Strict) {
+            entry.ifPresent(e -> additional.addAll(etc.groupsListing(e.name())));
+        }
         for (long supplemental : sc.getSupplementalGroupsList()) {
             additional.add(Ids.check(supplemental, "supplemental group"));
         }

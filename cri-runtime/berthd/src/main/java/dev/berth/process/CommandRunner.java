@@ -18,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CommandRunner {
 
+    /** How long a program gets to exit by itself once its {@link TimeoutHook} has run. */
+    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    /** How long output is still read once the program has exited. */
+    public static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
+
     private final Path scratchDir;
 
     /** @param scratchDir where output files live while a command runs (on tmpfs under the state dir) */
@@ -30,27 +35,11 @@ public final class CommandRunner {
         Path stdout = Files.createTempFile(scratchDir, "out-", ".log");
         Path stderr = Files.createTempFile(scratchDir, "err-", ".log");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command.argv())
+            ProcessBuilder builder = builder(command)
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile());
-            if (command.stdin() == null) {
-                builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            }
-            if (command.workingDir() != null) {
-                builder.directory(command.workingDir().toFile());
-            }
-            if (command.clearEnvironment()) {
-                builder.environment().clear();
-            }
-            builder.environment().putAll(command.environment());
             Process process = builder.start();
-            if (command.stdin() != null) {
-                try (OutputStream in = process.getOutputStream()) {
-                    in.write(command.stdin());
-                } catch (IOException e) {
-                    // the program closed its stdin early; its exit status and stderr tell why
-                }
-            }
+            writeStdin(command, process);
             if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
@@ -64,6 +53,71 @@ public final class CommandRunner {
         } finally {
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
+        }
+    }
+
+    /**
+     * Runs it with its output read as bytes through pipes, at most {@code limitPerStream} bytes of each stream
+     * kept and the rest read and dropped, so a flood of output neither blocks the program nor fills memory or
+     * disk. At the deadline {@code onTimeout} runs first (to end what the program started), then the program is
+     * killed; the result then says {@code timedOut}. Output still open once the program has gone (a background
+     * child holding the pipe) is read for {@link #DRAIN_GRACE} more, then returned as read so far.
+     */
+    public CapturedResult runCapturing(Command command, int limitPerStream, TimeoutHook onTimeout) throws IOException {
+        Process process = builder(command).start();
+        StreamCapture out = StreamCapture.start(process.getInputStream(), limitPerStream);
+        StreamCapture err = StreamCapture.start(process.getErrorStream(), limitPerStream);
+        try {
+            writeStdin(command, process);
+            boolean finished = process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                try {
+                    onTimeout.timedOut(process.pid());
+                } finally {
+                    if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        process.destroyForcibly();
+                        process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+            long drainUntil = System.nanoTime() + DRAIN_GRACE.toNanos();
+            return new CapturedResult(command, finished ? process.exitValue() : -1, out.await(drainUntil),
+                    err.await(drainUntil), !finished, out.truncated() || err.truncated());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IOException("interrupted while running " + command.name(), e);
+        }
+    }
+
+    /** What {@link #runCapturing} calls at the deadline, before it kills the program itself. */
+    @FunctionalInterface
+    public interface TimeoutHook {
+        void timedOut(long pid) throws IOException;
+    }
+
+    private static ProcessBuilder builder(Command command) {
+        ProcessBuilder builder = new ProcessBuilder(command.argv());
+        if (command.stdin() == null) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        }
+        if (command.workingDir() != null) {
+            builder.directory(command.workingDir().toFile());
+        }
+        if (command.clearEnvironment()) {
+            builder.environment().clear();
+        }
+        builder.environment().putAll(command.environment());
+        return builder;
+    }
+
+    private static void writeStdin(Command command, Process process) {
+        if (command.stdin() != null) {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(command.stdin());
+            } catch (IOException e) {
+                // the program closed its stdin early; its exit status and stderr tell why
+            }
         }
     }
 
@@ -108,5 +162,10 @@ public final class CommandRunner {
     }
 
     public record CommandResult(Command command, int exitCode, String stdout, String stderr) {
+    }
+
+    /** Output as bytes; {@code truncated}: a stream gave more than the limit and the rest was dropped. */
+    public record CapturedResult(Command command, int exitCode, byte[] stdout, byte[] stderr, boolean timedOut,
+            boolean truncated) {
     }
 }

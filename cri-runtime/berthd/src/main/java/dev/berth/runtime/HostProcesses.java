@@ -6,7 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Looks at and ends host processes that are not berthd's children (conmon is reparented to init). Reads
@@ -42,6 +48,12 @@ public final class HostProcesses {
             line = Files.readString(proc.resolve(Integer.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (IOException e) {
+            // a process exiting while its stat is read: the read fails with ESRCH
+            if ("No such process".equals(e.getMessage())) {
+                return Optional.empty();
+            }
+            throw e;
         }
         // the command name sits in parentheses and may itself contain spaces or ')': split after the last ')'
         String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
@@ -78,6 +90,50 @@ public final class HostProcesses {
             pause(Duration.ofMillis(5));
         }
         return true;
+    }
+
+    /**
+     * SIGKILLs the process and every descendant of it found in {@code /proc} (what an exec'd shell started), then
+     * waits until none is alive.
+     */
+    public boolean killTreeAndWait(int pid, Duration timeout) throws IOException {
+        List<Integer> tree = descendants(pid);
+        tree.addFirst(pid);
+        for (int member : tree) {
+            ProcessHandle.of(member).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int member : tree) {
+            while (alive(member)) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                pause(Duration.ofMillis(5));
+            }
+        }
+        return true;
+    }
+
+    private List<Integer> descendants(int root) throws IOException {
+        Map<Integer, List<Integer>> children = new HashMap<>();
+        try (Stream<Path> entries = Files.list(proc)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    stat(Integer.parseInt(name)).ifPresent(s -> children.computeIfAbsent(s.ppid(), k -> new ArrayList<>())
+                            .add(s.pid()));
+                }
+            }
+        }
+        List<Integer> found = new ArrayList<>();
+        ArrayDeque<Integer> queue = new ArrayDeque<>(List.of(root));
+        while (!queue.isEmpty()) {
+            for (int child : children.getOrDefault(queue.poll(), List.of())) {
+                found.add(child);
+                queue.add(child);
+            }
+        }
+        return found;
     }
 
     static void pause(Duration duration) throws IOException {

@@ -3,17 +3,18 @@ package dev.berth.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.process.CommandRunner;
+import dev.berth.process.CommandRunner.CapturedResult;
 import dev.berth.process.CommandRunner.Command;
 import dev.berth.process.CommandRunner.CommandResult;
-import dev.berth.process.CommandTimeoutException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ public final class OciRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(OciRuntime.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PID_FILE_WAIT = Duration.ofSeconds(1);
 
     private final Path binary;
     private final Path root;
@@ -34,6 +36,8 @@ public final class OciRuntime {
     private final ObjectMapper json = new ObjectMapper();
     private final HostProcesses processes = new HostProcesses();
     private final RuntimeMessages messages = new RuntimeMessages();
+    /** Probed on first use: the runtime binary does not change under a running berthd. */
+    private volatile OciFeatures features;
 
     /** @param root the runtime's {@code --root} state directory (berthd uses /run/berth/runc) */
     public OciRuntime(Path binary, Path root, CommandRunner runner) {
@@ -48,6 +52,36 @@ public final class OciRuntime {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * What {@code <runtime> features} reports, asked once. A runtime without the subcommand (runc before 1.1, others)
+     * or with an answer berthd cannot read is taken to support no optional feature.
+     */
+    public OciFeatures features() {
+        OciFeatures known = features;
+        if (known == null) {
+            known = probeFeatures();
+            features = known;
+        }
+        return known;
+    }
+
+    private OciFeatures probeFeatures() {
+        try {
+            CommandResult result = runner.run(Command.of(CALL_TIMEOUT, List.of(binary.toString(), "features")));
+            JsonNode options = result.exitCode() == 0 ? json.readTree(result.stdout()).path("mountOptions") : null;
+            if (options == null || !options.isArray()) {
+                log.info("{} reports no features (exit {}); optional features stay off", binary, result.exitCode());
+                return OciFeatures.NONE;
+            }
+            Set<String> names = new HashSet<>();
+            options.forEach(option -> names.add(option.asText()));
+            return new OciFeatures(names);
+        } catch (IOException e) {
+            log.warn("{} features failed; optional features stay off: {}", binary, e.getMessage());
+            return OciFeatures.NONE;
+        }
     }
 
     /** Empty when the runtime does not know the container (never created, or deleted). */
@@ -135,11 +169,12 @@ public final class OciRuntime {
     }
 
     /**
-     * Runs {@code argv} inside the running container without a terminal and waits for it. On timeout the
-     * exec'd process itself is killed too: killing {@code runc exec} alone would leave it running in the
-     * container.
+     * Runs {@code argv} inside the running container without a terminal and waits for it; output is read as bytes,
+     * at most {@code outputLimit} bytes of each stream kept. At the deadline the exec'd process and what it started
+     * are killed first, then {@code runc exec} if it still runs: killing {@code runc exec} alone would leave the
+     * process running in the container.
      */
-    public ExecResult exec(String id, List<String> argv, Duration timeout) throws IOException {
+    public ExecResult exec(String id, List<String> argv, Duration timeout, int outputLimit) throws IOException {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("exec in " + id + " needs a command");
         }
@@ -151,29 +186,37 @@ public final class OciRuntime {
         try {
             List<String> args = new ArrayList<>(List.of("exec", "--pid-file", pidFile.toString(), id));
             args.addAll(argv);
-            CommandResult result;
-            try {
-                result = runner.run(Command.of(timeout, runtimeArgv(args)));
-            } catch (CommandTimeoutException e) {
-                killExecProcess(id, pidFile);
+            CapturedResult result = runner.runCapturing(Command.of(timeout, runtimeArgv(args)), outputLimit,
+                    runcPid -> killExecProcess(id, pidFile));
+            if (result.timedOut()) {
                 log.info("container {}: exec {} timed out after {} ms", id, argv.getFirst(), timeout.toMillis());
-                return new ExecResult(-1, new byte[0], new byte[0], true);
+                return new ExecResult(-1, result.stdout(), result.stderr(), true);
             }
-            // CommandRunner hands back text; exec output is text in practice (probes, crictl exec)
-            return new ExecResult(result.exitCode(), result.stdout().getBytes(StandardCharsets.UTF_8),
-                    result.stderr().getBytes(StandardCharsets.UTF_8), false);
+            if (result.truncated()) {
+                log.info("container {}: exec {} wrote more than {} bytes to a stream; the rest was dropped", id,
+                        argv.getFirst(), outputLimit);
+            }
+            return new ExecResult(result.exitCode(), result.stdout(), result.stderr(), false);
         } finally {
             Files.deleteIfExists(pidFile);
         }
     }
 
     private void killExecProcess(String id, Path pidFile) throws IOException {
-        String pid = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+        // runc writes the pid file once the process runs; a deadline that came first waits for it a moment
+        long deadline = System.nanoTime() + PID_FILE_WAIT.toNanos();
+        String pid = "";
+        while (pid.isEmpty() && System.nanoTime() < deadline) {
+            pid = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+            if (pid.isEmpty()) {
+                HostProcesses.pause(Duration.ofMillis(5));
+            }
+        }
         if (pid.isEmpty()) {
             log.warn("container {}: timed-out exec left no pid file; its process may still run", id);
             return;
         }
-        if (!processes.killAndWait(Integer.parseInt(pid), Duration.ofSeconds(5))) {
+        if (!processes.killTreeAndWait(Integer.parseInt(pid), Duration.ofSeconds(5))) {
             log.warn("container {}: timed-out exec process {} did not die after SIGKILL", id, pid);
         }
     }

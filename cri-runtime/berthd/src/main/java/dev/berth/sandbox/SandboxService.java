@@ -217,11 +217,7 @@ public final class SandboxService {
 
     private void stopLocked(SandboxRecord sandbox) throws IOException {
         for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
-            try {
-                containers.stop(container.id(), 0);
-            } catch (NotFoundException e) {
-                // removed meanwhile
-            }
+            containers.stop(container.id(), 0);
         }
         teardown.release(sandbox);
         if (sandbox.state() != SandboxState.NOTREADY) {

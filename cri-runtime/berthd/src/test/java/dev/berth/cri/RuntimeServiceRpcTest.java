@@ -101,6 +101,19 @@ class RuntimeServiceRpcTest {
     }
 
     @Test
+    void statusAnnouncesWhatTheRuntimeSupports() {
+        var response = daemon.runtime().status(StatusRequest.getDefaultInstance());
+
+        assertThat(response.getFeatures().getSupplementalGroupsPolicy()).isTrue();
+        assertThat(response.getFeatures().getUserNamespacesHostNetwork()).isFalse();
+        // runc 1.1's `runc features` lists rro; no handler here runs user namespaces
+        assertThat(response.getRuntimeHandlersList()).isNotEmpty().allSatisfy(handler -> {
+            assertThat(handler.getFeatures().getRecursiveReadOnlyMounts()).as(handler.getName()).isTrue();
+            assertThat(handler.getFeatures().getUserNamespaces()).as(handler.getName()).isFalse();
+        });
+    }
+
+    @Test
     void socketIsReadableAndWritableByRootOnly() throws Exception {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.socket()))).isEqualTo("rw-rw----");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.image.registry.RegistryHost;
+import dev.berth.oci.SeccompWhenUnset;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,23 @@ class ConfigLoaderTest {
             assertThatThrownBy(() -> new ConfigLoader().load(file, true))
                     .isInstanceOf(ConfigLoader.InvalidConfigException.class).hasMessageContaining("streaming");
         }
+    }
+
+    @Test
+    void seccompWhenUnsetIsUnconfinedUnlessTheFileSaysRuntimeDefault() throws Exception {
+        assertThat(BerthConfig.defaults().securityOrDefault().seccompWhenUnsetOrDefault())
+                .isEqualTo(SeccompWhenUnset.Unconfined);
+        Path file = Files.writeString(dir.resolve("berth.yaml"), """
+                security:
+                  seccompWhenUnset: RuntimeDefault
+                """);
+
+        assertThat(new ConfigLoader().load(file, true).securityOrDefault().seccompWhenUnsetOrDefault())
+                .isEqualTo(SeccompWhenUnset.RuntimeDefault);
+
+        Files.writeString(file, "security:\n  seccompWhenUnset: Localhost\n");
+        assertThatThrownBy(() -> new ConfigLoader().load(file, true)).hasMessageContaining(file.toString())
+                .hasMessageContaining("Localhost");
     }
 
     @Test

@@ -79,12 +79,12 @@ class OciSpecBuilderTest {
     }
 
     @Test
-    void defaultContainerGetsMaskedPathsSeccompDefaultCapsAndClampedOomScore() throws Exception {
+    void defaultContainerGetsMaskedPathsNoSeccompDefaultCapsAndClampedOomScore() throws Exception {
         JsonNode spec = build(container("/bin/sh").setLinux(LinuxContainerConfig.newBuilder()
                 .setResources(LinuxContainerResources.newBuilder().setOomScoreAdj(-1000))).build());
         assertThat(strings(spec.at("/linux/maskedPaths"))).containsExactlyElementsOf(SecurityPaths.DEFAULT_MASKED);
         assertThat(strings(spec.at("/linux/readonlyPaths"))).contains("/proc/sys", "/proc/sysrq-trigger");
-        assertThat(spec.at("/linux/seccomp/defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
+        assertThat(spec.at("/linux").has("seccomp")).as("a nil seccomp profile is Unconfined, as CRI says").isFalse();
         assertThat(strings(spec.at("/process/capabilities/effective")))
                 .containsExactlyElementsOf(CapabilityResolver.DEFAULT);
         assertThat(spec.at("/process/capabilities").has("inheritable")).isFalse();
@@ -95,6 +95,16 @@ class OciSpecBuilderTest {
         assertThat(spec.at("/annotations/io.kubernetes.cri.sandbox-id").asText()).isEqualTo("s1");
         assertThat(spec.at("/annotations/io.kubernetes.cri.image-name").asText())
                 .isEqualTo("docker.io/library/busybox:latest");
+    }
+
+    @Test
+    void nodeConfiguredRuntimeDefaultAppliesWhenTheRequestNamesNoSeccompProfile() throws Exception {
+        OciSpecBuilder strictNode = new OciSpecBuilder(new SeccompProfiles(mapper, "amd64",
+                SeccompWhenUnset.RuntimeDefault), new OomScoreAdjPolicy(false, () -> -999), SpecRequests.V1_HOST);
+
+        JsonNode spec = mapper.readTree(strictNode.build(request(container("/bin/sh").build(), rootfs)).configJson());
+
+        assertThat(spec.at("/linux/seccomp/defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
     }
 
     @Test

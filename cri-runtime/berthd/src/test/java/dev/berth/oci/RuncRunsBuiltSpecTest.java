@@ -73,7 +73,7 @@ class RuncRunsBuiltSpecTest {
         ContainerSpecRequest request = new ContainerSpecRequest("c-" + UUID.randomUUID(), "s1", config, pod(),
                 image(imageUser, List.of(), List.of(), List.of(), ""), "busybox", bundle.resolve("rootfs"), Map.of(),
                 null, null, null, null, null, null);
-        BuiltSpec spec = OciSpecBuilder.forHost().build(request);
+        BuiltSpec spec = OciSpecBuilder.forHost(SeccompWhenUnset.RuntimeDefault).build(request);
         Files.write(bundle.resolve("config.json"), spec.configJson());
         String id = "berth-oci-it-" + UUID.randomUUID().toString().substring(0, 8);
         started.add(id);

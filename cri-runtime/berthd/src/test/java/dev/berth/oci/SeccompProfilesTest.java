@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SeccompProfilesTest {
 
-    private final SeccompProfiles profiles = new SeccompProfiles(new ObjectMapper(), "amd64");
+    private final SeccompProfiles profiles = new SeccompProfiles(new ObjectMapper(), "amd64",
+            SeccompWhenUnset.Unconfined);
     private static final List<String> DEFAULT_CAPS = CapabilityResolver.DEFAULT;
 
     @TempDir
@@ -38,10 +39,13 @@ class SeccompProfilesTest {
     }
 
     @Test
-    void unsetMeansRuntimeDefault() throws Exception {
-        assertThat(select(LinuxContainerSecurityContext.getDefaultInstance())).isPresent();
-        assertThat(select(LinuxContainerSecurityContext.getDefaultInstance()).get().get("defaultAction").asText())
-                .isEqualTo("SCMP_ACT_ERRNO");
+    void unsetMeansUnconfinedAsCriSaysUnlessTheNodeChoosesRuntimeDefault() throws Exception {
+        assertThat(select(LinuxContainerSecurityContext.getDefaultInstance())).isEmpty();
+
+        SeccompProfiles node = new SeccompProfiles(new ObjectMapper(), "amd64", SeccompWhenUnset.RuntimeDefault);
+        assertThat(node.forContainer(LinuxContainerSecurityContext.getDefaultInstance(), DEFAULT_CAPS).orElseThrow()
+                .get("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
+        assertThat(node.forContainer(structured(SecurityProfile.ProfileType.Unconfined, ""), DEFAULT_CAPS)).isEmpty();
     }
 
     @Test

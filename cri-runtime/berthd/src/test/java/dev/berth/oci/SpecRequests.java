@@ -47,7 +47,8 @@ final class SpecRequests {
     }
 
     static OciSpecBuilder builder() {
-        return new OciSpecBuilder(new SeccompProfiles(new com.fasterxml.jackson.databind.ObjectMapper(), "amd64"),
+        return new OciSpecBuilder(new SeccompProfiles(new com.fasterxml.jackson.databind.ObjectMapper(), "amd64",
+                SeccompWhenUnset.Unconfined),
                 new OomScoreAdjPolicy(false, () -> -999), V1_HOST);
     }
 }

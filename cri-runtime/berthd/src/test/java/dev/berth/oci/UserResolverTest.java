@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.cri.v1.Int64Value;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,26 @@ class UserResolverTest {
     private static final LinuxContainerSecurityContext NONE = LinuxContainerSecurityContext.getDefaultInstance();
 
     private ResolvedUser resolve(LinuxContainerSecurityContext sc, String imageUser) throws Exception {
-        return resolver.resolve(sc, imageUser, new RootfsFiles(root));
+        return resolver.resolve(sc, imageUser, new RootfsFiles(root), SupplementalGroupsPolicy.Merge);
+    }
+
+    @Test
+    void strictPolicyLeavesOutTheImagesGroupMembershipsButKeepsRequestedGroups() throws Exception {
+        TestRootfs.withEtc(root);
+        var sc = LinuxContainerSecurityContext.newBuilder().setRunAsUsername("app").addSupplementalGroups(5555).build();
+
+        assertThat(resolver.resolve(sc, "", new RootfsFiles(root), SupplementalGroupsPolicy.Strict))
+                .isEqualTo(new ResolvedUser(1000, 1000, java.util.List.of(1000L, 5555L)));
+        assertThat(resolve(sc, "")).isEqualTo(new ResolvedUser(1000, 1000, java.util.List.of(1000L, 10L, 44L, 5555L)));
+    }
+
+    @Test
+    void runAsGroupWithoutAUserIsRejectedEvenWhenTheImageNamesOne() throws Exception {
+        TestRootfs.withEtc(root);
+        var sc = LinuxContainerSecurityContext.newBuilder().setRunAsGroup(Int64Value.newBuilder().setValue(44)).build();
+
+        assertThatThrownBy(() -> resolve(sc, "app")).isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("user group \"44\" is specified without user");
     }
 
     @Test

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class OciRuntimeTest {
 
+    private static final int LIMIT = 1024 * 1024;
+
     private RuntimeFixture fixture;
 
     @BeforeEach
@@ -44,7 +46,7 @@ class OciRuntimeTest {
         running("exec");
 
         ExecResult result = fixture.runtime.exec("exec", List.of("sh", "-c", "echo out; echo err >&2; exit 7"),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), LIMIT);
 
         assertThat(result.timedOut()).isFalse();
         assertThat(result.exitCode()).isEqualTo(7);
@@ -57,7 +59,7 @@ class OciRuntimeTest {
         running("slow");
 
         long start = System.nanoTime();
-        ExecResult result = fixture.runtime.exec("slow", List.of("sleep", "100"), Duration.ofSeconds(1));
+        ExecResult result = fixture.runtime.exec("slow", List.of("sleep", "100"), Duration.ofSeconds(1), LIMIT);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(result.timedOut()).isTrue();
@@ -68,12 +70,36 @@ class OciRuntimeTest {
     }
 
     @Test
+    void execOutputIsBytesAndEachStreamIsCutAtTheLimit() throws Exception {
+        running("bytes");
+
+        ExecResult result = fixture.runtime.exec("bytes", List.of("sh", "-c",
+                "printf '\\377\\376\\000x'; head -c 300000 /dev/zero >&2"), Duration.ofSeconds(10), 100_000);
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).containsExactly(0xff, 0xfe, 0x00, 'x');
+        assertThat(result.stderr()).hasSize(100_000);
+    }
+
+    @Test
+    void execTimeoutAlsoKillsWhatTheExecutedShellStarted() throws Exception {
+        running("tree");
+
+        ExecResult result = fixture.runtime.exec("tree", List.of("sh", "-c", "sleep 200 & sleep 201; echo never"),
+                Duration.ofSeconds(1), LIMIT);
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(processesInCgroup(fixture.cgroupPath("tree"), "sleep\0" + "200\0")).isEmpty();
+        assertThat(processesInCgroup(fixture.cgroupPath("tree"), "sleep\0" + "201\0")).isEmpty();
+    }
+
+    @Test
     void execInAStoppedOrUnknownContainerFailsClearly() throws Exception {
-        assertThatThrownBy(() -> fixture.runtime.exec("ghost", List.of("true"), Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> fixture.runtime.exec("ghost", List.of("true"), Duration.ofSeconds(5), LIMIT))
                 .isInstanceOf(OciRuntimeException.class).hasMessageContaining("ghost does not exist");
 
         fixture.create("created", List.of("sleep", "1000"));
-        assertThatThrownBy(() -> fixture.runtime.exec("created", List.of("true"), Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> fixture.runtime.exec("created", List.of("true"), Duration.ofSeconds(5), LIMIT))
                 .isInstanceOf(OciRuntimeException.class).hasMessageContaining("it is created");
     }
 

@@ -54,7 +54,7 @@ public final class DaemonFixture implements AutoCloseable {
 
     public static BerthConfig config(Path base, Map<String, BerthConfig.Registry> registries, PodNetworkFixture network) {
         return new BerthConfig(base.resolve("root").toString(), base.resolve("state").toString(), null, null, registries,
-                null, network.config(), null);
+                null, network.config(), null, null);
     }
 
     /** A daemon with extra RuntimeClass handlers, each built by {@code handlers} from the daemon's base dir. */
@@ -64,7 +64,7 @@ public final class DaemonFixture implements AutoCloseable {
         PodNetworkFixture network = PodNetworkFixture.random(base);
         BerthConfig plain = config(base, Map.of(), network);
         return new DaemonFixture(base, new BerthConfig(plain.root(), plain.state(), null, null, Map.of(),
-                handlers.apply(base), plain.network(), null), network);
+                handlers.apply(base), plain.network(), null, null), network);
     }
 
     public Path base() {

@@ -29,8 +29,9 @@ record PodSpecs(String run, Path logRoot, String image, String cgroupRoot) {
 
     static final String RUN_LABEL = "dev.berth.bench/run";
     /**
-     * kubelet without --seccomp-default sends Unconfined explicitly for a pod that names no profile (berthd
-     * would give RuntimeDefault to a config without one, which costs runc 1.1.5 ~30 ms a create).
+     * kubelet without --seccomp-default sends Unconfined explicitly for a pod that names no profile (berthd gives
+     * a config without one Unconfined too, unless berth.yaml's security.seccompWhenUnset says RuntimeDefault, which
+     * costs runc 1.1.5 ~30 ms a create).
      */
     static final SecurityProfile KUBELET_SECCOMP = SecurityProfile.newBuilder()
             .setProfileType(SecurityProfile.ProfileType.Unconfined).build();
