@@ -33,7 +33,7 @@ final class FakeBackends implements ContainerStreams, PodPorts {
 
     /**
      * {@code echo [code]}: stdin to stdout, "to stderr" on stderr, exit code; {@code sha256}: the digest of
-     * stdin; {@code generate N}: N bytes on stdout; {@code resizes N}: waits for N sizes;
+     * stdin; {@code generate N}: N bytes on stdout; {@code resizes W}: records sizes until one W wide;
      * {@code block}: waits for the client to go; {@code missing}: cannot start.
      */
     @Override
@@ -60,8 +60,8 @@ final class FakeBackends implements ContainerStreams, PodPorts {
                     yield 0;
                 }
                 case "resizes" -> {
-                    int wanted = Integer.parseInt(command.get(1));
-                    while (resizes.size() < wanted) {
+                    int lastWidth = Integer.parseInt(command.get(1));
+                    while (resizes.isEmpty() || resizes.getLast().width() != lastWidth) {
                         Optional<TerminalSize> size = streams.resizes().poll(10_000);
                         if (size.isEmpty()) {
                             break;

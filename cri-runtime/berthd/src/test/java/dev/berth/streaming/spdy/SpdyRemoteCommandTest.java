@@ -130,7 +130,7 @@ class SpdyRemoteCommandTest {
 
     @Test
     void resizesReachTheTerminalInOrder() throws Exception {
-        ExecResult result = client.exec(server.exec(TTY, "resizes", "3"), TTY, (byte[]) null,
+        ExecResult result = client.exec(server.exec(TTY, "resizes", "120"), TTY, (byte[]) null,
                 new TerminalSize(80, 24), new TerminalSize(100, 30), new TerminalSize(120, 40));
 
         assertThat(result.exitCode()).contains(0);
