@@ -17,6 +17,8 @@ final class ProtocolVersions {
     static final String HEADER = "X-Stream-Protocol-Version";
     static final String ACCEPTED_HEADER = "X-Accepted-Stream-Protocol-Versions";
 
+    /** Over SPDY v5 is v4: its one addition, the close signal, is WebSocket's; kubelet serves it so too. */
+    static final String V5 = "v5.channel.k8s.io";
     static final String V4 = "v4.channel.k8s.io";
     static final String V3 = "v3.channel.k8s.io";
     static final String V2 = "v2.channel.k8s.io";
@@ -24,10 +26,15 @@ final class ProtocolVersions {
     static final String PORT_FORWARD = "portforward.k8s.io";
 
     /** What berthd serves over SPDY for exec and attach, best first. */
-    static final List<String> REMOTE_COMMAND = List.of(V4, V3, V2, V1);
+    static final List<String> REMOTE_COMMAND = List.of(V5, V4, V3, V2, V1);
     static final List<String> PORT_FORWARDING = List.of(PORT_FORWARD);
 
     private ProtocolVersions() {
+    }
+
+    /** Whether the error stream carries a metav1.Status (v4 and its alias v5) rather than plain text. */
+    static boolean statusJson(String protocol) {
+        return protocol.equals(V5) || protocol.equals(V4);
     }
 
     static List<String> offered(HttpHeaders headers) {

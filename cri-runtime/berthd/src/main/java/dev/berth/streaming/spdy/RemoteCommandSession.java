@@ -69,7 +69,7 @@ final class RemoteCommandSession implements SpdySession.Listener {
     }
 
     private boolean resizable() {
-        return protocol.equals(ProtocolVersions.V4) || protocol.equals(ProtocolVersions.V3);
+        return ProtocolVersions.statusJson(protocol) || protocol.equals(ProtocolVersions.V3);
     }
 
     @Override
@@ -119,7 +119,7 @@ final class RemoteCommandSession implements SpdySession.Listener {
         RemoteStreams remote = new RemoteStreams(stdin != null ? stdin.inbound() : null, stdout, stderr, sizes,
                 clientGone);
         byte[] status = new RemoteCommands(backends.containers()).run(request, remote,
-                protocol.equals(ProtocolVersions.V4));
+                ProtocolVersions.statusJson(protocol));
         // the order the client reads in: stdout and stderr to their end, then the error stream to its end
         close(stdout);
         close(stderr);

@@ -41,10 +41,10 @@ class SpdyRemoteCommandTest {
     }
 
     @Test
-    void clientGoOffersAreAnsweredWithV4() throws Exception {
+    void clientGoOffersAreAnsweredWithV5ServedAsV4() throws Exception {
         ExecResult result = client.exec(server.exec(ALL, "echo"), ALL, "hello".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(result.protocol()).isEqualTo("v4.channel.k8s.io");
+        assertThat(result.protocol()).isEqualTo("v5.channel.k8s.io");
         assertThat(result.stdoutText()).isEqualTo("hello");
         assertThat(result.stderrText()).isEqualTo("to stderr\n");
         assertThat(result.exitCode()).contains(0);
@@ -80,9 +80,10 @@ class SpdyRemoteCommandTest {
                 .isInstanceOfSatisfying(UpgradeRefusedException.class, refused -> {
                     assertThat(refused.status()).isEqualTo(403);
                     assertThat(refused.headers().getAll("X-Accepted-Stream-Protocol-Versions")).containsExactly(
-                            "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io");
+                            "v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io",
+                            "channel.k8s.io");
                     assertThat(refused.body()).isEqualTo("unable to upgrade: unable to negotiate protocol: client "
-                            + "supports [v9.channel.k8s.io], server accepts [v4.channel.k8s.io v3.channel.k8s.io "
+                            + "supports [v9.channel.k8s.io], server accepts [v5.channel.k8s.io v4.channel.k8s.io v3.channel.k8s.io "
                             + "v2.channel.k8s.io channel.k8s.io]\n");
                 });
     }
