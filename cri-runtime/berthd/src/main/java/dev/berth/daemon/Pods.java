@@ -9,6 +9,7 @@ import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerRecovery;
 import dev.berth.container.ContainerRootfs;
 import dev.berth.container.ContainerService;
+import dev.berth.container.ContainerStreaming;
 import dev.berth.container.ContainerTeardown;
 import dev.berth.container.RuntimeHandlers;
 import dev.berth.cri.RuntimeServiceRpc;
@@ -25,6 +26,7 @@ import dev.berth.runtime.OciRuntime;
 import dev.berth.sandbox.NamespacePinner;
 import dev.berth.sandbox.PidNamespaceHolder;
 import dev.berth.sandbox.PodFiles;
+import dev.berth.sandbox.PodPortForwarder;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxRecovery;
 import dev.berth.sandbox.SandboxService;
@@ -36,6 +38,10 @@ import dev.berth.store.Json;
 import dev.berth.store.RecordStore;
 import dev.berth.sys.MountCalls;
 import dev.berth.sys.NamespaceCalls;
+import dev.berth.sys.Terminals;
+import dev.berth.sys.UnixSockets;
+import dev.berth.streaming.ContainerStreams;
+import dev.berth.streaming.PodPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -54,10 +60,12 @@ final class Pods {
     private final ContainerRootfs rootfs;
     private final NodeReadiness readiness;
     private final RuntimeHandlers runtimes;
+    private final ContainerStreams containerStreams;
+    private final PodPorts podPorts;
 
     private Pods(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
             ContainerRecovery containerRecovery, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
-            NodeReadiness readiness, RuntimeHandlers runtimes) {
+            NodeReadiness readiness, RuntimeHandlers runtimes, ContainerStreams containerStreams, PodPorts podPorts) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.sandboxRecovery = sandboxRecovery;
@@ -67,6 +75,8 @@ final class Pods {
         this.rootfs = rootfs;
         this.readiness = readiness;
         this.runtimes = runtimes;
+        this.containerStreams = containerStreams;
+        this.podPorts = podPorts;
     }
 
     static Pods wire(BerthConfig config, Json json, ImageService images, SnapshotStore snapshots, Leases leases)
@@ -118,7 +128,9 @@ final class Pods {
         return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
                         conmon), paths,
-                cgroups, rootfs, readiness(conmonBinary, runtimes, network), runtimes);
+                cgroups, rootfs, readiness(conmonBinary, runtimes, network), runtimes,
+                new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
+                new PodPortForwarder(sandboxes, namespaceCalls));
     }
 
     private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, CniNetwork network) {
@@ -147,6 +159,16 @@ final class Pods {
     void recover() throws IOException {
         containerRecovery.recover();
         sandboxRecovery.recover();
+    }
+
+    /** Exec and attach, for the streaming server's {@code StreamBackends}. */
+    ContainerStreams containerStreams() {
+        return containerStreams;
+    }
+
+    /** Port forwarding, for the streaming server's {@code StreamBackends}. */
+    PodPorts podPorts() {
+        return podPorts;
     }
 
     RuntimeServiceRpc rpc(String version, Json json) {
