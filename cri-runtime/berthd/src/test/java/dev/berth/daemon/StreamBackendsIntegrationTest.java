@@ -11,12 +11,14 @@ import dev.berth.images.Leases;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.Json;
 import dev.berth.streaming.RemoteCommandException;
+import dev.berth.streaming.RemoteStreams;
 import dev.berth.streaming.TerminalSize;
 import dev.berth.testing.ClientStreams;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodClient;
 import dev.berth.testing.PodTestBed;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -212,6 +214,30 @@ class StreamBackendsIntegrationTest {
         awaitProcesses(id, false);
     }
 
+    @Test
+    void aClientThatCannotBeWrittenToEndsTheExec() throws Exception {
+        String id = sleeper("exec-broken-client");
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("the client has gone away");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("the client has gone away");
+            }
+        };
+        ClientStreams client = new ClientStreams();
+        RemoteStreams streams = new RemoteStreams(null, broken, null, client.resizes(), new CompletableFuture<>());
+
+        int exit = backends().containerStreams().exec(id, List.of("sh", "-c", "while true; do echo x; sleep 0.1; done"),
+                false, streams);
+
+        // killed (SIGKILL), or first hit by SIGPIPE on the output pipe berthd stopped reading
+        assertThat(exit).isIn(137, 141);
+    }
+
     /** Waits until {@code ps} in the container does (or no longer does) list the exec'd {@code sleep 1001}. */
     private static void awaitProcesses(String id, boolean present) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -290,6 +316,30 @@ class StreamBackendsIntegrationTest {
 
         assertThat(attached.get(15, TimeUnit.SECONDS)).isTrue();
         assertThat(client.stdout().text()).doesNotContain("tock");
+    }
+
+    @Test
+    void attachToATerminalPassesResizesToConmon() throws Exception {
+        PodSandboxConfig pod = pods.pod("attach-tty").build();
+        String podId = pods.run(pod);
+        String id = pods.createAndStart(podId, pod, pods.container("shell", busybox, "sh").setStdin(true).setTty(true)
+                .build());
+        ClientStreams client = new ClientStreams();
+        CompletableFuture<Boolean> attached = async(() -> {
+            backends().containerStreams().attach(id, true, client.streams(true, true, false));
+            return true;
+        });
+
+        client.resizes().offer(new TerminalSize(99, 33));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!client.stdout().text().contains("33 99") && System.nanoTime() < deadline) {
+            client.type("stty size\n");
+            Thread.sleep(200);
+        }
+        assertThat(client.stdout().text()).contains("33 99");
+        client.type("exit\n");
+
+        assertThat(attached.get(15, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
