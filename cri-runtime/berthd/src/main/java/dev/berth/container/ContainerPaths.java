@@ -45,6 +45,11 @@ public record ContainerPaths(Path stateDir, Path rootDir) {
         return stateDir.resolve("sockets");
     }
 
+    /** Interactive execs' pid files, runtime logs and console sockets, a 0700 directory each. */
+    public Path execScratch() {
+        return stateDir.resolve("exec");
+    }
+
     public Path records() {
         return rootDir.resolve("containers");
     }

@@ -9,6 +9,7 @@ import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerRecovery;
 import dev.berth.container.ContainerRootfs;
 import dev.berth.container.ContainerService;
+import dev.berth.container.ContainerStreaming;
 import dev.berth.container.ContainerTeardown;
 import dev.berth.container.ExitWatcher;
 import dev.berth.container.RuntimeHandlers;
@@ -27,6 +28,7 @@ import dev.berth.runtime.OciRuntime;
 import dev.berth.sandbox.NamespacePinner;
 import dev.berth.sandbox.PidNamespaceHolder;
 import dev.berth.sandbox.PodFiles;
+import dev.berth.sandbox.PodPortForwarder;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxRecovery;
 import dev.berth.sandbox.SandboxService;
@@ -39,6 +41,10 @@ import dev.berth.store.RecordStore;
 import dev.berth.streaming.StreamingServer;
 import dev.berth.sys.MountCalls;
 import dev.berth.sys.NamespaceCalls;
+import dev.berth.sys.Terminals;
+import dev.berth.sys.UnixSockets;
+import dev.berth.streaming.ContainerStreams;
+import dev.berth.streaming.PodPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -63,11 +69,13 @@ final class Pods implements AutoCloseable {
     private final ContainerEvents events;
     private final ExitWatcher exitWatcher;
     private final CniNetwork network;
+    private final ContainerStreams containerStreams;
+    private final PodPorts podPorts;
 
     private Pods(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
             ContainerRecovery containerRecovery, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
             NodeReadiness readiness, RuntimeHandlers runtimes, ContainerEvents events, ExitWatcher exitWatcher,
-            CniNetwork network) {
+            CniNetwork network, ContainerStreams containerStreams, PodPorts podPorts) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.sandboxRecovery = sandboxRecovery;
@@ -80,6 +88,8 @@ final class Pods implements AutoCloseable {
         this.events = events;
         this.exitWatcher = exitWatcher;
         this.network = network;
+        this.containerStreams = containerStreams;
+        this.podPorts = podPorts;
     }
 
     static Pods wire(BerthConfig config, Json json, ImageService images, SnapshotStore snapshots, Leases leases)
@@ -134,7 +144,9 @@ final class Pods implements AutoCloseable {
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
                         conmon), paths,
                 cgroups, rootfs, readiness(conmonBinary, runtimes, network), runtimes, events,
-                new ExitWatcher(containerStore, observer, paths.exits()), network);
+                new ExitWatcher(containerStore, observer, paths.exits()), network,
+                new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
+                new PodPortForwarder(sandboxes, namespaceCalls));
     }
 
     private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, CniNetwork network) {
@@ -165,6 +177,16 @@ final class Pods implements AutoCloseable {
         containerRecovery.recover();
         sandboxRecovery.recover();
         exitWatcher.start();
+    }
+
+    /** Exec and attach, for the streaming server's {@code StreamBackends}. */
+    ContainerStreams containerStreams() {
+        return containerStreams;
+    }
+
+    /** Port forwarding, for the streaming server's {@code StreamBackends}. */
+    PodPorts podPorts() {
+        return podPorts;
     }
 
     RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {

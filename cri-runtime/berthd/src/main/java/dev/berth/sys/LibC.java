@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 
 /**
  * The libc functions berthd calls, bound by JNA direct mapping (the fastest JNA binding: no proxy, no
@@ -39,6 +40,39 @@ final class LibC {
     static native int umount2(byte[] target, int flags) throws LastErrorException;
 
     static native int sethostname(byte[] name, long length) throws LastErrorException;
+
+    static native int setns(int fd, int nstype) throws LastErrorException;
+
+    static native int open(byte[] path, int flags) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    static native long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    /** {@code fds} is {@code struct pollfd[]}: int fd, short events, short revents. */
+    static native int poll(Pointer fds, long count, int timeoutMillis) throws LastErrorException;
+
+    static native int fcntl(int fd, int command, int argument) throws LastErrorException;
+
+    /** {@code argument} is {@code struct winsize}: rows, columns, x pixels, y pixels (unsigned shorts). */
+    static native int ioctl(int fd, long request, short[] argument) throws LastErrorException;
+
+    static native int posix_openpt(int flags) throws LastErrorException;
+
+    static native int grantpt(int fd) throws LastErrorException;
+
+    static native int unlockpt(int fd) throws LastErrorException;
+
+    /** Returns 0 or an errno value itself (it does not set errno). */
+    static native int ptsname_r(int fd, byte[] name, long length);
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int connect(int fd, byte[] address, int length) throws LastErrorException;
+
+    static native int shutdown(int fd, int how) throws LastErrorException;
 
     static native int geteuid();
 

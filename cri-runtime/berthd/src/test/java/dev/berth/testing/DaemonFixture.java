@@ -96,6 +96,10 @@ public final class DaemonFixture implements AutoCloseable {
         return config.rootDir();
     }
 
+    public BerthConfig config() {
+        return config;
+    }
+
     public Path socket() {
         return config.socketPath();
     }

@@ -1,0 +1,69 @@
+package dev.berth.container;
+
+import dev.berth.runtime.ConmonAttach;
+import dev.berth.runtime.OciRuntimeException;
+import dev.berth.runtime.RuntimeExec;
+import dev.berth.store.NotFoundException;
+import dev.berth.streaming.ContainerStreams;
+import dev.berth.streaming.RemoteCommandException;
+import dev.berth.streaming.RemoteStreams;
+import dev.berth.sys.Terminals;
+import dev.berth.sys.UnixSockets;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Exec and attach for the streaming server: the container must be running; the process mechanics are the
+ * runtime's ({@link RuntimeExec}) and conmon's ({@link ConmonAttach}).
+ */
+public final class ContainerStreaming implements ContainerStreams {
+
+    private final ContainerService containers;
+    private final RuntimeHandlers runtimes;
+    private final ContainerPaths paths;
+    private final Terminals terminals;
+    private final ConmonAttach attach;
+
+    public ContainerStreaming(ContainerService containers, RuntimeHandlers runtimes, ContainerPaths paths,
+            UnixSockets sockets, Terminals terminals) {
+        this.containers = containers;
+        this.runtimes = runtimes;
+        this.paths = paths;
+        this.terminals = terminals;
+        this.attach = new ConmonAttach(sockets);
+    }
+
+    @Override
+    public int exec(String containerId, List<String> command, boolean tty, RemoteStreams streams)
+            throws IOException, InterruptedException {
+        if (command.isEmpty()) {
+            throw new RemoteCommandException("exec needs a command");
+        }
+        ContainerRecord record = running(containerId);
+        RuntimeExec exec = new RuntimeExec(runtimes.require(record.runtimeHandler()), paths.execScratch(), terminals);
+        try {
+            return exec.run(record.id(), command, tty, streams);
+        } catch (OciRuntimeException e) {
+            throw new RemoteCommandException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void attach(String containerId, boolean tty, RemoteStreams streams) throws IOException, InterruptedException {
+        ContainerRecord record = running(containerId);
+        attach.attach(record.id(), paths.bundle(record.id()), tty, streams);
+    }
+
+    private ContainerRecord running(String containerId) throws IOException {
+        ContainerRecord record;
+        try {
+            record = containers.get(containerId);
+        } catch (NotFoundException e) {
+            throw new RemoteCommandException(e.getMessage(), e);
+        }
+        if (record.state() != ContainerState.RUNNING) {
+            throw new RemoteCommandException("container " + record.id() + " is not running (" + record.state() + ")");
+        }
+        return record;
+    }
+}
