@@ -69,6 +69,9 @@ public final class PortForwardSocket implements AutoCloseable {
 
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (length == 0) {
+                    return 0;
+                }
                 while (position == current.length) {
                     if (finished) {
                         return -1;
