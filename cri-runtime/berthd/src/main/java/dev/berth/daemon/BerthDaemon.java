@@ -15,7 +15,11 @@ import dev.berth.images.Leases;
 import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.Json;
+import dev.berth.streaming.StreamBackends;
 import dev.berth.streaming.StreamTokens;
+import dev.berth.streaming.StreamingSettings;
+import dev.berth.streaming.spdy.SpdyProtocol;
+import dev.berth.streaming.websocket.WebSocketProtocol;
 import dev.berth.streaming.StreamingServer;
 import java.time.Clock;
 import dev.berth.sys.Syscalls;
@@ -80,7 +84,12 @@ public final class BerthDaemon implements AutoCloseable {
         pods.recover();
         collector.collect();
 
-        streaming = new StreamingServer(config.streamingSettings(), new StreamTokens(Clock.systemUTC()), List.of());
+        StreamingSettings streamingSettings = config.streamingSettings();
+        StreamBackends backends = new StreamBackends(pods.containerStreams(), pods.podPorts(), executor,
+                streamingSettings);
+        // kubelet speaks SPDY to the runtime whatever its own client speaks; WebSocket is for direct clients
+        streaming = new StreamingServer(streamingSettings, new StreamTokens(Clock.systemUTC()),
+                List.of(new SpdyProtocol(backends), new WebSocketProtocol(backends)));
         String version = java.util.Objects.requireNonNullElse(BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
         server = new CriServer(config.socketPath(), List.of(
                 new ImageServiceRpc(imageService, protos),
