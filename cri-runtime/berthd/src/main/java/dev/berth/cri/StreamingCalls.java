@@ -15,6 +15,7 @@ import dev.berth.streaming.StreamingServer;
 import dev.berth.streaming.TooManyStreamRequestsException;
 import io.grpc.Status;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Exec, Attach and PortForward: each checks what it names exists and can be streamed to, then answers with a
@@ -33,24 +34,31 @@ final class StreamingCalls {
     }
 
     String exec(ExecRequest request) throws IOException, NotFoundException, TooManyStreamRequestsException {
+        // the request's own faults first: INVALID_ARGUMENT whatever state the container is in
+        var channels = new StreamRequest.Channels(request.getStdin(), request.getStdout(), request.getStderr(),
+                request.getTty());
+        if (request.getCmdCount() == 0) {
+            throw new IllegalArgumentException("cmd is required");
+        }
         ContainerRecord container = runningContainer(request.getContainerId(), "exec in");
-        return url(new StreamRequest.Exec(container.id(), request.getCmdList(), new StreamRequest.Channels(
-                request.getStdin(), request.getStdout(), request.getStderr(), request.getTty())));
+        return url(new StreamRequest.Exec(container.id(), request.getCmdList(), channels));
     }
 
     String attach(AttachRequest request) throws IOException, NotFoundException, TooManyStreamRequestsException {
+        var channels = new StreamRequest.Channels(request.getStdin(), request.getStdout(), request.getStderr(),
+                request.getTty());
         ContainerRecord container = runningContainer(request.getContainerId(), "attach to");
-        return url(new StreamRequest.Attach(container.id(), new StreamRequest.Channels(
-                request.getStdin(), request.getStdout(), request.getStderr(), request.getTty())));
+        return url(new StreamRequest.Attach(container.id(), channels));
     }
 
     String portForward(PortForwardRequest request) throws NotFoundException, TooManyStreamRequestsException {
+        List<Integer> ports = StreamRequest.PortForward.checkedPorts(request.getPortList());
         SandboxRecord sandbox = sandboxes.get(requireId("pod_sandbox_id", request.getPodSandboxId()));
         if (sandbox.state() != SandboxState.READY) {
             throw Status.FAILED_PRECONDITION.withDescription("pod sandbox " + sandbox.id() + " is not ready")
                     .asRuntimeException();
         }
-        return url(new StreamRequest.PortForward(sandbox.id(), request.getPortList()));
+        return url(new StreamRequest.PortForward(sandbox.id(), ports));
     }
 
     private ContainerRecord runningContainer(String id, String verb) throws IOException, NotFoundException {

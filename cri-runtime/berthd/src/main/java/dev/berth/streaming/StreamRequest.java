@@ -51,12 +51,17 @@ public sealed interface StreamRequest {
     record PortForward(String podSandboxId, List<Integer> ports) implements StreamRequest {
 
         public PortForward {
-            ports = List.copyOf(ports);
+            ports = checkedPorts(ports);
+        }
+
+        /** The ports as given, once each is a TCP port; else IllegalArgumentException naming the bad one. */
+        public static List<Integer> checkedPorts(List<Integer> ports) {
             for (int port : ports) {
                 if (port < 1 || port > 65535) {
                     throw new IllegalArgumentException("port " + port + " is not a TCP port");
                 }
             }
+            return List.copyOf(ports);
         }
 
         @Override

@@ -1,0 +1,300 @@
+package dev.berth.cri;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.cri.v1.AttachRequest;
+import dev.berth.cri.v1.ExecRequest;
+import dev.berth.cri.v1.ExecSyncRequest;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PortForwardRequest;
+import dev.berth.streaming.StreamRequest.Channels;
+import dev.berth.streaming.TerminalSize;
+import dev.berth.testing.DaemonFixture;
+import dev.berth.testing.PodClient;
+import dev.berth.testing.PodTestBed;
+import dev.berth.testing.SpdyStreamClient;
+import dev.berth.testing.SpdyStreamClient.ExecResult;
+import dev.berth.testing.WebSocketStreamClient;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kubectl exec, attach and port-forward as kubelet carries them: the CRI call gives a URL, kubelet's SPDY
+ * client (or a direct WebSocket client) connects to it, and a real container answers through runc, conmon
+ * and the pod's network namespace.
+ */
+class StreamingIntegrationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Channels IN_OUT_ERR = new Channels(true, true, true, false);
+    private static PodTestBed bed;
+    private static DaemonFixture daemon;
+    private static PodClient pods;
+    private static String busybox;
+    private final SpdyStreamClient spdy = new SpdyStreamClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        bed = PodTestBed.start("berthstreams");
+        daemon = bed.daemon();
+        pods = bed.pods();
+        busybox = bed.busybox();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @AfterEach
+    void removeEverythingAndCheckForLeaks() throws Exception {
+        spdy.close();
+        bed.removePodsAndCheckForLeaks();
+        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(cmd -> cmd.contains(" exec ") && cmd.contains(daemon.base().toString())))
+                .as("runc exec processes left").isEmpty();
+    }
+
+    private static String sleeper(String name) {
+        PodSandboxConfig pod = pods.pod(name).build();
+        return pods.createAndStart(pods.run(pod), pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+    }
+
+    private static URI execUrl(String containerId, Channels channels, String... cmd) {
+        return URI.create(daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
+                .addAllCmd(List.of(cmd)).setStdin(channels.stdin()).setStdout(channels.stdout())
+                .setStderr(channels.stderr()).setTty(channels.tty()).build()).getUrl());
+    }
+
+    @Test
+    void execUrlPointsAtTheLoopbackStreamingServer() {
+        URI url = execUrl(sleeper("exec-url"), IN_OUT_ERR, "true");
+
+        assertThat(url.getScheme()).isEqualTo("http");
+        assertThat(url.getHost()).isEqualTo("127.0.0.1");
+        assertThat(url.getPath()).matches("/exec/[A-Za-z0-9_-]{43}");
+    }
+
+    @Test
+    void execOverSpdyEchoesStdinKeepsStderrApartAndReportsTheExitCode() throws Exception {
+        String id = sleeper("exec-spdy");
+
+        ExecResult result = spdy.exec(execUrl(id, IN_OUT_ERR, "sh", "-c", "cat; echo oops >&2; exit 3"), IN_OUT_ERR,
+                "hello through kubelet's path".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(result.protocol()).isEqualTo("v5.channel.k8s.io");
+        assertThat(result.stdoutText()).isEqualTo("hello through kubelet's path");
+        assertThat(result.stderrText()).isEqualTo("oops\n");
+        assertThat(result.exitCode()).contains(3);
+        assertThat(result.status().orElseThrow().path("reason").asText()).isEqualTo("NonZeroExitCode");
+    }
+
+    @Test
+    void execWithATtyOverSpdyRunsOnATerminalOfTheRequestedSize() throws Exception {
+        String id = sleeper("exec-tty");
+        Channels tty = new Channels(true, true, false, true);
+
+        ExecResult result = spdy.exec(execUrl(id, tty, "sh", "-c", "sleep 0.5; stty size; test -t 0 && echo is-a-tty"),
+                tty, new byte[0], new TerminalSize(123, 45));
+
+        assertThat(result.stdoutText()).contains("45 123").contains("is-a-tty");
+        assertThat(result.exitCode()).contains(0);
+    }
+
+    @Test
+    void execOfAMissingCommandReportsWhyOnTheErrorStream() throws Exception {
+        String id = sleeper("exec-missing");
+
+        ExecResult result = spdy.exec(execUrl(id, IN_OUT_ERR, "/no/such/binary"), IN_OUT_ERR, new byte[0]);
+
+        assertThat(result.status().orElseThrow().path("reason").asText()).isEqualTo("InternalError");
+        assertThat(result.status().orElseThrow().path("message").asText()).contains("/no/such/binary");
+    }
+
+    @Test
+    void anExecUrlServesOneConnectionOnly() throws Exception {
+        String id = sleeper("exec-once");
+        URI url = execUrl(id, IN_OUT_ERR, "true");
+        assertThat(spdy.exec(url, IN_OUT_ERR, new byte[0]).exitCode()).contains(0);
+
+        assertThatThrownBy(() -> spdy.exec(url, IN_OUT_ERR, new byte[0]))
+                .isInstanceOfSatisfying(SpdyStreamClient.UpgradeRefusedException.class,
+                        e -> assertThat(e.status()).isEqualTo(404));
+    }
+
+    @Test
+    void execInAContainerThatIsNotRunningIsRefused() {
+        PodSandboxConfig pod = pods.pod("exec-created").build();
+        String id = pods.create(pods.run(pod), pod, pods.container("idle", busybox, "sleep", "1000").build());
+
+        assertThatThrownBy(() -> execUrl(id, IN_OUT_ERR, "true")).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(id).addCmd("true")
+                .setStdout(true).setStderr(true).setTty(true).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void aClientKilledMidStreamTakesItsProcessWithIt() throws Exception {
+        String id = sleeper("exec-killed");
+        var connection = spdy.connect(execUrl(id, IN_OUT_ERR, "sleep", "1001"), SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
+        connection.createStream(java.util.Map.of("streamType", "error"));
+        connection.createStream(java.util.Map.of("streamType", "stdin"));
+        connection.createStream(java.util.Map.of("streamType", "stdout"));
+        connection.createStream(java.util.Map.of("streamType", "stderr"));
+        awaitProcess(id, "sleep 1001", true);
+
+        connection.kill();
+
+        awaitProcess(id, "sleep 1001", false);
+    }
+
+    @Test
+    void execOverWebSocketV5ClosesStdinWithTheCloseSignal() throws Exception {
+        String id = sleeper("exec-ws");
+        try (WebSocketStreamClient ws = new WebSocketStreamClient()) {
+            var result = ws.exec(execUrl(id, IN_OUT_ERR, "sh", "-c", "wc -c; exit 4"), WebSocketStreamClient.V5,
+                    "12345".getBytes(StandardCharsets.UTF_8), true);
+
+            assertThat(result.stdoutText().strip()).isEqualTo("5");
+            assertThat(result.exitCode()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void attachOverSpdyFeedsStdinAndFollowsOutputUntilTheContainerExits() throws Exception {
+        PodSandboxConfig pod = pods.pod("attach").build();
+        String id = pods.createAndStart(pods.run(pod), pod, pods.container("reader", busybox, "sh", "-c",
+                "read line; echo got:$line; echo bye >&2").setStdin(true).setStdinOnce(true).build());
+        URI url = URI.create(daemon.runtime().attach(AttachRequest.newBuilder().setContainerId(id).setStdin(true)
+                .setStdout(true).setStderr(true).build()).getUrl());
+
+        ExecResult result = spdy.exec(url, IN_OUT_ERR, "ping\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(result.stdoutText()).isEqualTo("got:ping\n");
+        assertThat(result.stderrText()).isEqualTo("bye\n");
+        assertThat(result.exitCode()).contains(0);
+    }
+
+    @Test
+    void portForwardOverSpdyCarriesTenConcurrentConnectionsAndFiftyMegabytesIntact() throws Exception {
+        PodSandboxConfig pod = pods.pod("forward").build();
+        String podId = pods.run(pod);
+        String server = pods.createAndStart(podId, pod, pods.container("web", busybox, "sh", "-c",
+                "mkdir -p /www && echo small > /www/index.html"
+                        + " && dd if=/dev/urandom of=/www/big bs=1M count=50 2>/dev/null && exec httpd -f -p 8080 -h /www")
+                .build());
+        String expected = awaitFile(server, "/www/big");
+
+        URI url = URI.create(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
+                .addPort(8080).build()).getUrl());
+        try (var session = spdy.openSession(url); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> small = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                small.add(threads.submit(() -> new String(get(session.connect(8080), "/index.html"),
+                        StandardCharsets.UTF_8)));
+            }
+            byte[] big = get(session.connect(8080), "/big");
+
+            for (Future<String> answer : small) {
+                assertThat(answer.get(30, TimeUnit.SECONDS)).startsWith("HTTP/1.").endsWith("small\n");
+            }
+            assertThat(sha256(body(big))).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void portForwardToAClosedPortReportsTheErrorInsteadOfHanging() throws Exception {
+        PodSandboxConfig pod = pods.pod("forward-closed").build();
+        String podId = pods.run(pod);
+        URI url = URI.create(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
+                .addPort(9).build()).getUrl());
+
+        try (var session = spdy.openSession(url)) {
+            var connection = session.connect(9);
+            assertThat(connection.awaitError()).contains("error forwarding port 9").contains("refused");
+        }
+    }
+
+    private static byte[] get(SpdyStreamClient.Connection connection, String path) throws Exception {
+        try (connection) {
+            OutputStream out = connection.output();
+            out.write(("GET " + path + " HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.close();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            try (InputStream in = connection.input()) {
+                in.transferTo(answer);
+            }
+            return answer.toByteArray();
+        }
+    }
+
+    private static byte[] body(byte[] response) {
+        for (int i = 0; i + 3 < response.length; i++) {
+            if (response[i] == '\r' && response[i + 1] == '\n' && response[i + 2] == '\r' && response[i + 3] == '\n') {
+                return java.util.Arrays.copyOfRange(response, i + 4, response.length);
+            }
+        }
+        throw new AssertionError("no HTTP header end in " + response.length + " bytes");
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** The file's SHA-256 as the container computes it, once the server is up with the whole file written. */
+    private static String awaitFile(String containerId, String path) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            String ps = execSync(containerId, "ps");
+            if (ps.contains("httpd")) {
+                return execSync(containerId, "sha256sum", path).split("\\s+")[0];
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("httpd never started:\n" + ps);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitProcess(String containerId, String command, boolean present) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            String ps = execSync(containerId, "ps");
+            if (ps.contains(command) == present) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(command + (present ? " never appeared" : " still runs") + ":\n" + ps);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String execSync(String containerId, String... cmd) {
+        return daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+                .addAllCmd(List.of(cmd)).setTimeout(30).build()).getStdout().toStringUtf8();
+    }
+}
