@@ -71,6 +71,9 @@ class StreamingIntegrationTest {
     void removeEverythingAndCheckForLeaks() throws Exception {
         spdy.close();
         bed.removePodsAndCheckForLeaks();
+        if (streamingPort > 0) {
+            awaitNoConnections(streamingPort);
+        }
         assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
                 .filter(cmd -> cmd.contains(" exec ") && cmd.contains(daemon.base().toString())))
                 .as("runc exec processes left").isEmpty();
@@ -81,8 +84,37 @@ class StreamingIntegrationTest {
         return pods.createAndStart(pods.run(pod), pod, pods.container("sleeper", busybox, "sleep", "1000").build());
     }
 
+    /** The streaming server's port, learnt from the first URL a test got. */
+    private static int streamingPort;
+
+    private static URI seen(String url) {
+        URI uri = URI.create(url);
+        streamingPort = uri.getPort();
+        return uri;
+    }
+
+    /** No TCP connection to or from the streaming server is left open (ESTABLISHED or CLOSE_WAIT). */
+    private static void awaitNoConnections(int port) throws Exception {
+        String hexPort = String.format(":%04X", port);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<String> open = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/tcp")).stream()
+                    .skip(1).map(String::strip).map(line -> line.split("\\s+"))
+                    .filter(f -> (f[1].endsWith(hexPort) || f[2].endsWith(hexPort))
+                            && (f[3].equals("01") || f[3].equals("08")))
+                    .map(f -> f[1] + " " + f[2] + " " + f[3]).toList();
+            if (open.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("streaming connections left open: " + open);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private static URI execUrl(String containerId, Channels channels, String... cmd) {
-        return URI.create(daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
+        return seen(daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
                 .addAllCmd(List.of(cmd)).setStdin(channels.stdin()).setStdout(channels.stdout())
                 .setStderr(channels.stderr()).setTty(channels.tty()).build()).getUrl());
     }
@@ -188,7 +220,7 @@ class StreamingIntegrationTest {
         PodSandboxConfig pod = pods.pod("attach").build();
         String id = pods.createAndStart(pods.run(pod), pod, pods.container("reader", busybox, "sh", "-c",
                 "read line; echo got:$line; echo bye >&2").setStdin(true).setStdinOnce(true).build());
-        URI url = URI.create(daemon.runtime().attach(AttachRequest.newBuilder().setContainerId(id).setStdin(true)
+        URI url = seen(daemon.runtime().attach(AttachRequest.newBuilder().setContainerId(id).setStdin(true)
                 .setStdout(true).setStderr(true).build()).getUrl());
 
         ExecResult result = spdy.exec(url, IN_OUT_ERR, "ping\n".getBytes(StandardCharsets.UTF_8));
@@ -208,7 +240,7 @@ class StreamingIntegrationTest {
                 .build());
         String expected = awaitFile(server, "/www/big");
 
-        URI url = URI.create(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
+        URI url = seen(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
                 .addPort(8080).build()).getUrl());
         try (var session = spdy.openSession(url); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> small = new ArrayList<>();
@@ -229,7 +261,7 @@ class StreamingIntegrationTest {
     void portForwardToAClosedPortReportsTheErrorInsteadOfHanging() throws Exception {
         PodSandboxConfig pod = pods.pod("forward-closed").build();
         String podId = pods.run(pod);
-        URI url = URI.create(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
+        URI url = seen(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
                 .addPort(9).build()).getUrl());
 
         try (var session = spdy.openSession(url)) {

@@ -201,6 +201,24 @@ class SpdyRemoteCommandTest {
     }
 
     @Test
+    void aStreamSilentForTheIdleTimeoutIsClosedAndItsCommandEnded() throws Exception {
+        try (SpdyTestServer idle = new SpdyTestServer(Duration.ofMillis(700))) {
+            Channels inOut = new Channels(true, true, false, false);
+            SpdyClientConnection conn = client.connect(idle.exec(inOut, "block"),
+                    SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
+            conn.createStream(Map.of("streamType", "error"));
+            conn.createStream(Map.of("streamType", "stdin"));
+            conn.createStream(Map.of("streamType", "stdout"));
+            idle.backends.blocking.get(5, TimeUnit.SECONDS);
+
+            conn.closed().get(10, TimeUnit.SECONDS);
+
+            idle.backends.clientGone.get(5, TimeUnit.SECONDS);
+            SpdyTestServer.eventually(Duration.ofSeconds(5), () -> assertThat(idle.openConnections()).isZero());
+        }
+    }
+
+    @Test
     void streamsThatNeverComeCloseTheConnection() throws Exception {
         SpdyClientConnection conn = client.connect(server.exec(ALL, "echo"), SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
         conn.createStream(Map.of("streamType", "error"));

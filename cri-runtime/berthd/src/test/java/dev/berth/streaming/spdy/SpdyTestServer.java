@@ -25,8 +25,12 @@ final class SpdyTestServer implements AutoCloseable {
     private final StreamingServer server;
 
     SpdyTestServer() throws IOException {
-        StreamingSettings settings = new StreamingSettings("127.0.0.1", 0, null, null,
-                StreamingSettings.DEFAULT_IDLE_TIMEOUT, STREAM_CREATION_TIMEOUT);
+        this(StreamingSettings.DEFAULT_IDLE_TIMEOUT);
+    }
+
+    SpdyTestServer(Duration idleTimeout) throws IOException {
+        StreamingSettings settings = new StreamingSettings("127.0.0.1", 0, null, null, idleTimeout,
+                STREAM_CREATION_TIMEOUT);
         StreamBackends streamBackends = new StreamBackends(backends, backends, executor, settings);
         server = new StreamingServer(settings, new StreamTokens(Clock.systemUTC()),
                 List.of(new SpdyProtocol(streamBackends)));
