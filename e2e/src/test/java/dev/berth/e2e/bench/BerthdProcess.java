@@ -118,6 +118,20 @@ public final class BerthdProcess implements AutoCloseable {
         return dir.resolve("root");
     }
 
+    /** Where its records and its state live; whatever mentions either after its pods are gone is a leak. */
+    List<Path> trees() {
+        return List.of(dir, stateDir);
+    }
+
+    /** The runc root berthd runs its containers under, for a {@code runc exec} of its own. */
+    Path runcRoot() {
+        return stateDir.resolve("runc");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
     long rssKib() throws IOException {
         return Rss.ofPid(process.pid());
     }
