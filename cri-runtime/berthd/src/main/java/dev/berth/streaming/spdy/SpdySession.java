@@ -11,10 +11,12 @@ import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyWindowUpdateFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
+import io.netty.handler.codec.spdy.SpdyHeaders;
 import io.netty.handler.codec.spdy.SpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySessionStatus;
 import io.netty.handler.codec.spdy.SpdyStreamStatus;
+import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -130,10 +132,23 @@ final class SpdySession extends ChannelInboundHandlerAdapter {
             return;
         }
         streams.put(id, stream);
-        channel.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+        channel.writeAndFlush(reply(id));
         if (syn.isLast()) {
             stream.remoteClose();
         }
+    }
+
+    /**
+     * spdystream's server replies with no headers, but its framer still writes a compressed block holding a
+     * header count of 0, and its reader insists on one: a SYN_REPLY without a block ends the client's read loop
+     * ("frame read error: unexpected EOF"), and every stream then times out. Netty's encoder writes nothing for
+     * an empty header set, so the reply carries SPDY/3's {@code :status} and {@code :version} response headers,
+     * which spdystream and client-go ignore.
+     */
+    private static SpdySynReplyFrame reply(int streamId) {
+        SpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(streamId);
+        reply.headers().set(SpdyHeaders.HttpNames.STATUS, "200").set(SpdyHeaders.HttpNames.VERSION, "HTTP/1.1");
+        return reply;
     }
 
     private void data(SpdyDataFrame data) {
