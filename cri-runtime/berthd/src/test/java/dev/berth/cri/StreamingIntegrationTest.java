@@ -175,6 +175,37 @@ class StreamingIntegrationTest {
                         e -> assertThat(e.status()).isEqualTo(404));
     }
 
+    /** kubectl cp pipes a tar through exec both ways: {@code tar xmf - -C dir} in, {@code tar cf - path} out. */
+    @Test
+    void kubectlCpShapedTarStreamsArriveIntactBothWays() throws Exception {
+        String id = sleeper("exec-cp");
+        byte[] payload = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(7).nextBytes(payload);
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(tar)) {
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("copied.bin");
+            entry.setSize(payload.length);
+            out.putArchiveEntry(entry);
+            out.write(payload);
+            out.closeArchiveEntry();
+        }
+
+        ExecResult in = spdy.exec(execUrl(id, IN_OUT_ERR, "tar", "xmf", "-", "-C", "/tmp"), IN_OUT_ERR,
+                tar.toByteArray());
+        assertThat(in.exitCode()).contains(0);
+        assertThat(execSync(id, "sha256sum", "/tmp/copied.bin").split("\\s+")[0]).isEqualTo(sha256(payload));
+
+        Channels outOnly = new Channels(false, true, true, false);
+        ExecResult out = spdy.exec(execUrl(id, outOnly, "tar", "cf", "-", "-C", "/tmp", "copied.bin"), outOnly,
+                (byte[]) null);
+        assertThat(out.exitCode()).contains(0);
+        try (var back = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.io.ByteArrayInputStream(out.stdout()))) {
+            assertThat(back.getNextEntry().getName()).isEqualTo("copied.bin");
+            assertThat(sha256(back.readAllBytes())).isEqualTo(sha256(payload));
+        }
+    }
+
     @Test
     void execInAContainerThatIsNotRunningIsRefused() {
         PodSandboxConfig pod = pods.pod("exec-created").build();
