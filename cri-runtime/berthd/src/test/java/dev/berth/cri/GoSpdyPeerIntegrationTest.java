@@ -1,0 +1,209 @@
+package dev.berth.cri;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.cri.v1.AttachRequest;
+import dev.berth.cri.v1.ExecRequest;
+import dev.berth.cri.v1.ExecSyncRequest;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PortForwardRequest;
+import dev.berth.streaming.TerminalSize;
+import dev.berth.testing.DaemonFixture;
+import dev.berth.testing.GoSpdyPeer;
+import dev.berth.testing.GoSpdyPeer.Result;
+import dev.berth.testing.PodClient;
+import dev.berth.testing.PodTestBed;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * berthd's streaming server against the SPDY library kubelet, client-go and crictl use: a Go program on
+ * Debian's moby/spdystream ({@link GoSpdyPeer}) plays client-go's exec, attach and port-forward clients
+ * against real containers. The Java clients of {@code StreamingIntegrationTest} model spdystream; this proves
+ * what Go's framer actually accepts (a SYN_REPLY without a header block once passed the model and failed here).
+ */
+class GoSpdyPeerIntegrationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static PodTestBed bed;
+    private static DaemonFixture daemon;
+    private static PodClient pods;
+    private static String busybox;
+    private static GoSpdyPeer peer;
+    /** The streaming server's port, learnt from the first URL a test got. */
+    private static int streamingPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        peer = GoSpdyPeer.build();
+        bed = PodTestBed.start("berthgopeer");
+        daemon = bed.daemon();
+        pods = bed.pods();
+        busybox = bed.busybox();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @AfterEach
+    void removeEverythingAndCheckForLeaks() throws Exception {
+        bed.removePodsAndCheckForLeaks();
+        if (streamingPort > 0) {
+            awaitNoConnections(streamingPort);
+        }
+    }
+
+    @Test
+    void execEchoesStdinKeepsStderrApartAndExitsWithTheRemoteCode() throws Exception {
+        String id = sleeper("exec");
+        byte[] input = "hello from spdystream\nsecond line".getBytes(StandardCharsets.UTF_8);
+
+        Result result = peer.exec(execUrl(id, false, "sh", "-c", "cat; echo err >&2; exit 3"), input);
+
+        assertThat(result.exitCode()).as(result.stderrText()).isEqualTo(3);
+        assertThat(result.stdout()).isEqualTo(input);
+        assertThat(result.stderrText()).isEqualTo("err\n");
+    }
+
+    @Test
+    void execWithATtyRunsOnATerminalOfTheSizeSentOnTheResizeStream() throws Exception {
+        String id = sleeper("exec-tty");
+
+        Result result = peer.execWithTty(execUrl(id, true, "sh", "-c", "sleep 0.5; stty size; test -t 0 && echo is-a-tty"),
+                new TerminalSize(123, 45));
+
+        assertThat(result.exitCode()).as(result.stderrText()).isZero();
+        assertThat(result.stdoutText()).contains("45 123").contains("is-a-tty");
+    }
+
+    @Test
+    void attachFeedsStdinToTheContainerAndFollowsItUntilItExits() throws Exception {
+        PodSandboxConfig pod = pods.pod("attach").build();
+        String id = pods.createAndStart(pods.run(pod), pod, pods.container("reader", busybox, "sh", "-c",
+                "read line; echo got:$line; echo bye >&2").setStdin(true).setStdinOnce(true).build());
+        URI url = seen(daemon.runtime().attach(AttachRequest.newBuilder().setContainerId(id).setStdin(true)
+                .setStdout(true).setStderr(true).build()).getUrl());
+
+        Result result = peer.exec(url, "ping\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(result.exitCode()).as(result.stderrText()).isZero();
+        assertThat(result.stdoutText()).isEqualTo("got:ping\n");
+        assertThat(result.stderrText()).isEqualTo("bye\n");
+    }
+
+    @Test
+    void portForwardCarriesTwentyMegabytesFromHttpdIntact() throws Exception {
+        PodSandboxConfig pod = pods.pod("forward").build();
+        String podId = pods.run(pod);
+        String server = pods.createAndStart(podId, pod, pods.container("web", busybox, "sh", "-c",
+                "mkdir -p /www && dd if=/dev/urandom of=/www/big bs=1M count=20 2>/dev/null"
+                        + " && exec httpd -f -p 8080 -h /www").build());
+        String expected = awaitFile(server, "/www/big");
+        URI url = seen(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
+                .addPort(8080).build()).getUrl());
+
+        Result result = peer.portForward(url, 8080, "GET /big HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(result.exitCode()).as(result.stderrText()).isZero();
+        assertThat(result.stdoutText()).startsWith("HTTP/1.");
+        byte[] body = body(result.stdout());
+        assertThat(body).hasSize(20 << 20);
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body))).isEqualTo(expected);
+    }
+
+    @Test
+    void portForwardToARefusedPortReportsItOnTheErrorStreamAndEndsPromptly() throws Exception {
+        PodSandboxConfig pod = pods.pod("forward-refused").build();
+        String podId = pods.run(pod);
+        URI url = seen(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
+                .addPort(9).build()).getUrl());
+
+        Result result = peer.portForward(url, 9, "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(result.exitCode()).as(result.stderrText()).isEqualTo(1);
+        assertThat(result.stderrText()).contains("port 9").contains("refused");
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.took()).isLessThan(Duration.ofSeconds(10));
+    }
+
+    private static String sleeper(String name) {
+        PodSandboxConfig pod = pods.pod(name).build();
+        return pods.createAndStart(pods.run(pod), pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+    }
+
+    private static URI execUrl(String containerId, boolean tty, String... cmd) {
+        return seen(daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
+                .addAllCmd(List.of(cmd)).setStdin(true).setStdout(true).setStderr(!tty).setTty(tty).build())
+                .getUrl());
+    }
+
+    private static URI seen(String url) {
+        URI uri = URI.create(url);
+        streamingPort = uri.getPort();
+        return uri;
+    }
+
+    /** No TCP connection to the streaming server is left open (ESTABLISHED or CLOSE_WAIT) once the peer exited. */
+    private static void awaitNoConnections(int port) throws Exception {
+        String hexPort = String.format(":%04X", port);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<String> open = Files.readAllLines(Path.of("/proc/net/tcp")).stream()
+                    .skip(1).map(String::strip).map(line -> line.split("\\s+"))
+                    .filter(f -> (f[1].endsWith(hexPort) || f[2].endsWith(hexPort))
+                            && (f[3].equals("01") || f[3].equals("08")))
+                    .map(f -> f[1] + " " + f[2] + " " + f[3]).toList();
+            if (open.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("streaming connections left open: " + open);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static byte[] body(byte[] response) {
+        for (int i = 0; i + 3 < response.length; i++) {
+            if (response[i] == '\r' && response[i + 1] == '\n' && response[i + 2] == '\r' && response[i + 3] == '\n') {
+                return Arrays.copyOfRange(response, i + 4, response.length);
+            }
+        }
+        throw new AssertionError("no HTTP header end in " + response.length + " bytes");
+    }
+
+    /** The file's SHA-256 as the container computes it, once httpd is up with the whole file written. */
+    private static String awaitFile(String containerId, String path) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            String ps = execSync(containerId, "ps");
+            if (ps.contains("httpd")) {
+                return execSync(containerId, "sha256sum", path).split("\\s+")[0];
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("httpd never started:\n" + ps);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String execSync(String containerId, String... cmd) {
+        return daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+                .addAllCmd(List.of(cmd)).setTimeout(30).build()).getStdout().toStringUtf8();
+    }
+}
