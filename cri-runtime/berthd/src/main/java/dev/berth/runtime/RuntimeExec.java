@@ -2,6 +2,7 @@ package dev.berth.runtime;
 
 import dev.berth.streaming.RemoteStreams;
 import dev.berth.sys.Terminals;
+import dev.berth.timing.PhaseTimer;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -56,17 +57,22 @@ public final class RuntimeExec {
      */
     public int run(String id, List<String> argv, boolean tty, RemoteStreams streams)
             throws IOException, InterruptedException {
+        PhaseTimer timer = new PhaseTimer();
         Files.createDirectories(scratchDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path dir = Files.createTempDirectory(scratchDir, "exec-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        timer.lap("scratch");
         try {
-            return tty ? new TerminalExec(runtime, terminals, id, dir).run(argv, streams) : runPiped(id, dir, argv, streams);
+            return tty ? new TerminalExec(runtime, terminals, id, dir).run(argv, streams)
+                    : runPiped(id, dir, argv, streams, timer);
         } finally {
             deleteDir(dir);
+            timer.lap("cleanup");
+            log.debug("container {}: exec phases ms: {}", id, timer.summary());
         }
     }
 
-    private int runPiped(String id, Path dir, List<String> argv, RemoteStreams streams)
+    private int runPiped(String id, Path dir, List<String> argv, RemoteStreams streams, PhaseTimer timer)
             throws IOException, InterruptedException {
         List<String> execArgs = new ArrayList<>(List.of(id));
         execArgs.addAll(argv);
@@ -76,6 +82,7 @@ public final class RuntimeExec {
                 .redirectOutput(streams.stdout() == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.PIPE)
                 .redirectError(streams.stderr() == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.PIPE);
         ExecProcess exec = ExecProcess.start(id, dir, builder);
+        timer.lap("spawn");
         Process process = exec.process();
         AtomicBoolean finished = new AtomicBoolean();
         Runnable clientLeft = () -> {
@@ -104,12 +111,14 @@ public final class RuntimeExec {
                                 clientLeft)));
             }
             int exitCode = exec.awaitExit();
+            timer.lap("run");
             for (Thread output : outputs) {
                 if (!output.join(DRAIN_WAIT)) {
                     log.info("container {}: exec {} exited but something in the container still holds its output open",
                             id, argv.getFirst());
                 }
             }
+            timer.lap("drain");
             if (!exec.started()) {
                 String runtimeStderr;
                 synchronized (heldBack) {

@@ -6,14 +6,16 @@ import io.netty.channel.ChannelFuture;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.channels.ScatteringByteChannel;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /**
  * A blocking writer onto one channel of a client's connection. Each write becomes frames of at most
- * {@link #MAX_FRAME} bytes; while the connection's outbound buffer is full the writer waits for its
- * frames to be flushed, so a slow client holds back the process instead of filling the heap. Once the
- * connection is gone, writes fail with an IOException.
+ * {@link #MAX_FRAME} bytes ({@link #transferFrom}: of what one read brings, up to its limit); while the
+ * connection's outbound buffer is full the writer waits until its frame before the last one is flushed, so a
+ * slow client holds back the process instead of filling the heap, and a fast one always has a frame on its way
+ * while the next is read. Once the connection is gone, writes fail with an IOException.
  */
 public final class OutboundBytes extends OutputStream {
 
@@ -23,6 +25,8 @@ public final class OutboundBytes extends OutputStream {
     private final Function<ByteBuf, Object> frame;
     private final Runnable onClose;
     private boolean closed;
+    /** The frame written before the last one: what a full outbound buffer waits for. */
+    private ChannelFuture previous;
 
     /**
      * @param frame   wraps a payload into the protocol's frame for this channel
@@ -51,12 +55,57 @@ public final class OutboundBytes extends OutputStream {
             int n = Math.min(length, MAX_FRAME);
             ByteBuf payload = channel.alloc().buffer(n);
             payload.writeBytes(bytes, offset, n);
-            ChannelFuture written = channel.writeAndFlush(frame.apply(payload));
-            if (!channel.isWritable()) {
-                await(written);
-            }
+            send(payload);
             offset += n;
             length -= n;
+        }
+    }
+
+    /**
+     * One read of at most {@code limit} bytes from {@code source} straight into a pooled (direct) buffer,
+     * which becomes one frame without being copied; -1 at the end of {@code source}.
+     */
+    public synchronized int transferFrom(ScatteringByteChannel source, int limit) throws IOException {
+        if (closed) {
+            throw new ClientGoneException("stream closed", null);
+        }
+        ByteBuf payload = channel.alloc().ioBuffer(limit);
+        int n;
+        try {
+            n = payload.writeBytes(source, limit);
+        } catch (IOException | RuntimeException e) {
+            payload.release();
+            throw e;
+        }
+        if (n <= 0) {
+            payload.release();
+            return n;
+        }
+        if (!channel.isActive()) {
+            payload.release();
+            throw new ClientGoneException("the client has gone away", null);
+        }
+        try {
+            send(payload);
+        } catch (IOException e) {
+            throw new ClientGoneException(e.getMessage(), e);
+        }
+        return n;
+    }
+
+    /** From {@link #transferFrom}: the client side failed, not the source. */
+    public static final class ClientGoneException extends IOException {
+        ClientGoneException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private void send(ByteBuf payload) throws IOException {
+        ChannelFuture written = channel.writeAndFlush(frame.apply(payload));
+        ChannelFuture before = previous;
+        previous = written;
+        if (!channel.isWritable()) {
+            await(before != null ? before : written);
         }
     }
 

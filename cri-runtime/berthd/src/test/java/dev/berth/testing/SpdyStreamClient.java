@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.streaming.StreamRequest;
 import dev.berth.streaming.TerminalSize;
+import dev.berth.streaming.spdy.SpdyCodec;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -23,8 +25,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.spdy.SpdyFrameCodec;
-import io.netty.handler.codec.spdy.SpdyVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -161,6 +161,8 @@ public final class SpdyStreamClient implements AutoCloseable {
         CompletableFuture<SpdyClientConnection> upgraded = new CompletableFuture<>();
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
+                // reads of up to 256 KiB, as the server's port-forward frames are (Netty's default stops at 64 KiB)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -361,7 +363,7 @@ public final class SpdyStreamClient implements AutoCloseable {
             }
             SpdyClientConnection conn = new SpdyClientConnection(ctx.channel(),
                     headers.get("X-Stream-Protocol-Version", ""));
-            ctx.pipeline().addLast("spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1))
+            ctx.pipeline().addLast("spdy", new SpdyCodec())
                     .addLast("spdy-client", conn.new Frames());
             ctx.pipeline().remove(this);
             ctx.pipeline().remove("http-aggregate");

@@ -29,7 +29,7 @@ public final class BerthdProcess implements AutoCloseable {
     /** The classes that log a DEBUG line of phase timings per pod start step. */
     private static final List<String> TIMED = List.of("dev.berth.sandbox.SandboxService",
             "dev.berth.container.ContainerCreator", "dev.berth.container.ContainerService",
-            "dev.berth.runtime.Conmon");
+            "dev.berth.runtime.Conmon", "dev.berth.runtime.RuntimeExec", "dev.berth.streaming.spdy.RemoteCommandSession");
 
     private final Path dir;
     private final Path stateDir;

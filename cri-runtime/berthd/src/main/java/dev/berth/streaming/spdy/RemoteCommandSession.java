@@ -5,6 +5,7 @@ import dev.berth.streaming.RemoteStreams;
 import dev.berth.streaming.StreamBackends;
 import dev.berth.streaming.StreamRequest;
 import dev.berth.streaming.TerminalSizeQueue;
+import dev.berth.timing.PhaseTimer;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.OutputStream;
@@ -48,6 +49,7 @@ final class RemoteCommandSession implements SpdySession.Listener {
     private final Map<StreamType, SpdyStream> streams = new EnumMap<>(StreamType.class);
     private final CompletableFuture<Void> clientGone = new CompletableFuture<>();
     private final ScheduledFuture<?> creationTimeout;
+    private final PhaseTimer timer = new PhaseTimer();
     private int received;
     private boolean started;
 
@@ -85,6 +87,7 @@ final class RemoteCommandSession implements SpdySession.Listener {
         if (++received == expected) {
             creationTimeout.cancel(false);
             started = true;
+            timer.lap("streams");
             backends.executor().execute(this::run);
         }
         return true;
@@ -118,8 +121,10 @@ final class RemoteCommandSession implements SpdySession.Listener {
         OutputStream stderr = channels.stderr() && !channels.tty() ? outbound(StreamType.STDERR) : null;
         RemoteStreams remote = new RemoteStreams(stdin != null ? stdin.inbound() : null, stdout, stderr, sizes,
                 clientGone);
+        timer.lap("dispatch");
         byte[] status = new RemoteCommands(backends.containers()).run(request, remote,
                 ProtocolVersions.statusJson(protocol));
+        timer.lap("command");
         // the order the client reads in: stdout and stderr to their end, then the error stream to its end
         close(stdout);
         close(stderr);
@@ -136,6 +141,8 @@ final class RemoteCommandSession implements SpdySession.Listener {
             resize.inbound().close();
         }
         session.close();
+        timer.lap("status");
+        log.debug("{}: spdy phases ms: {}", request.kind(), timer.summary());
     }
 
     private OutputStream outbound(StreamType type) {
@@ -174,6 +181,7 @@ final class RemoteCommandSession implements SpdySession.Listener {
 
     @Override
     public void closed() {
+        log.debug("{}: spdy connection closed after ms: {}", request.kind(), timer.summary());
         creationTimeout.cancel(false);
         clientGone.complete(null);
     }

@@ -14,8 +14,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.spdy.SpdyFrameCodec;
-import io.netty.handler.codec.spdy.SpdyVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +70,7 @@ public final class SpdyProtocol implements StreamingProtocol {
 
         SpdySession session = new SpdySession();
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast("spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+        pipeline.addLast("spdy", new SpdyCodec());
         pipeline.addLast("spdy-session", session);
         session.listener(switch (streamRequest) {
             case StreamRequest.PortForward forward ->
