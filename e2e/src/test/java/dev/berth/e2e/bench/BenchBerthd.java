@@ -72,16 +72,9 @@ public final class BenchBerthd implements AutoCloseable {
 
     /** The summed RSS of the conmons of this berthd's containers (they name its state dir on their command line). */
     long conmonsRssKib() {
-        return ProcessHandle.allProcesses()
+        return Rss.sumOf(ProcessHandle.allProcesses()
                 .filter(p -> HostCleanup.commandLine(p.pid()).startsWith("/usr/bin/conmon ")
-                        && HostCleanup.commandLine(p.pid()).contains(stateDir.toString()))
-                .mapToLong(p -> {
-                    try {
-                        return Rss.ofPid(p.pid());
-                    } catch (IOException e) {
-                        return 0;
-                    }
-                }).sum();
+                        && HostCleanup.commandLine(p.pid()).contains(stateDir.toString())));
     }
 
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
