@@ -3,7 +3,8 @@ package dev.berth.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.testing.Privileges;
+import dev.berth.testing.HostCgroups;
+import dev.berth.testkit.Privileges;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ class CgroupV1ManagerTest {
     @BeforeEach
     void setUp() throws Exception {
         Privileges.requireRoot();
+        Privileges.onlyWhere(!HostCgroups.detect().unified(), "a cgroup v2 host has no v1 hierarchies (CgroupV2ManagerTest)");
         controllers = new LinkedHashMap<>();
         String mountinfo = Files.readString(Path.of("/proc/self/mountinfo"));
         for (CgroupMount mount : CgroupMount.parseMountinfo(mountinfo)) {

@@ -27,7 +27,7 @@ import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import dev.berth.sys.MountCalls;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodClient;
-import dev.berth.testing.PodTestBed;
+import dev.berth.testing.PodTestBedExtension;
 import dev.berth.testkit.layer.BusyboxImage;
 import dev.berth.testkit.layer.LayerTar;
 import dev.berth.testkit.registry.TestImage;
@@ -39,10 +39,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where berthd follows the CRI api.proto, critest and kubelet rather than its own reading: ExecSync deadlines and
@@ -53,30 +51,11 @@ class CriConformanceTest {
 
     private static final String CGROUP_MARKER = "berthconf";
 
-    private static PodTestBed bed;
-    private static DaemonFixture daemon;
-    private static PodClient pods;
-    private static String busybox;
-
-    @BeforeAll
-    static void start() throws Exception {
-        bed = PodTestBed.start(CGROUP_MARKER);
-        daemon = bed.daemon();
-        pods = bed.pods();
-        busybox = bed.busybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
-    @AfterEach
-    void removeEverythingAndCheckForLeaks() throws Exception {
-        bed.removePodsAndCheckForLeaks();
-    }
+    @RegisterExtension
+    static final PodTestBedExtension bed = new PodTestBedExtension(CGROUP_MARKER);
+    private final DaemonFixture daemon = bed.daemon();
+    private final PodClient pods = bed.pods();
+    private final String busybox = bed.busybox();
 
     private String sleeper(String name, ContainerConfig.Builder config) {
         PodSandboxConfig pod = pods.pod(name).build();

@@ -21,7 +21,7 @@ import dev.berth.daemon.BerthConfig;
 import dev.berth.sys.Syscalls;
 import dev.berth.testing.CountingProxy;
 import dev.berth.testing.DaemonFixture;
-import dev.berth.testing.Privileges;
+import dev.berth.testkit.Privileges;
 import dev.berth.testkit.layer.LayerTar;
 import dev.berth.testkit.registry.ImagePusher;
 import dev.berth.testkit.registry.PushedImage;

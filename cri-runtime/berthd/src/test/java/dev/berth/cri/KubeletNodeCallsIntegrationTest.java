@@ -37,13 +37,13 @@ import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.LeakCheck;
 import dev.berth.testing.PodClient;
 import dev.berth.testing.PodNetworkFixture;
-import dev.berth.testing.PodTestBed;
+import dev.berth.testing.PodTestBedExtension;
+import dev.berth.testkit.cri.CriChannel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.netty.channel.epoll.EpollEventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,9 +56,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The calls kubelet makes besides pod and container lifecycle: the node's pod CIDR, the container event
@@ -69,37 +69,23 @@ class KubeletNodeCallsIntegrationTest {
 
     private static final String CGROUP_MARKER = "berthkubelet";
     private static final long MIB = 1024 * 1024;
-    private static PodTestBed bed;
-    private static DaemonFixture daemon;
-    private static PodClient pods;
-    private static String busybox;
-    private static EpollEventLoopGroup loop;
-    private static ManagedChannel channel;
+    @RegisterExtension
+    static final PodTestBedExtension bed = new PodTestBedExtension(CGROUP_MARKER);
+    private final DaemonFixture daemon = bed.daemon();
+    private final PodClient pods = bed.pods();
+    private final String busybox = bed.busybox();
+    private static CriChannel channel;
 
     @BeforeAll
     static void start() throws Exception {
-        bed = PodTestBed.start(CGROUP_MARKER);
-        daemon = bed.daemon();
-        pods = bed.pods();
-        busybox = bed.busybox();
-        loop = new EpollEventLoopGroup(1);
-        channel = DaemonFixture.channel(daemon.socket(), loop);
+        channel = CriChannel.connect(bed.daemon().socket());
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (channel != null) {
-            channel.shutdownNow();
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            channel.close();
         }
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
-    @AfterEach
-    void removeEverythingAndCheckForLeaks() throws Exception {
-        bed.removePodsAndCheckForLeaks();
     }
 
     @Test
@@ -146,8 +132,8 @@ class KubeletNodeCallsIntegrationTest {
 
     @Test
     void containerEventsFollowThePodAndAContainerThatExitsByItself() throws Exception {
-        EventStream stream = EventStream.open(channel);
-        EventStream second = EventStream.open(channel);
+        EventStream stream = EventStream.open(channel.channel());
+        EventStream second = EventStream.open(channel.channel());
         try {
             PodSandboxConfig pod = pods.pod("events").build();
             String podId = pods.run(pod);
@@ -258,7 +244,7 @@ class KubeletNodeCallsIntegrationTest {
         PodSandboxConfig pod = pods.pod("streamed").build();
         String podId = pods.run(pod);
         String containerId = pods.create(podId, pod, pods.container("idle", busybox, "sleep", "60").build());
-        RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime = RuntimeServiceGrpc.newBlockingStub(channel)
+        RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime = RuntimeServiceGrpc.newBlockingStub(channel.channel())
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
 
         List<String> podIds = new ArrayList<>();
@@ -269,7 +255,7 @@ class KubeletNodeCallsIntegrationTest {
         containers.forEachRemaining(r -> r.getContainersList().forEach(c -> containerIds.add(c.getId())));
 
         List<String> images = new ArrayList<>();
-        ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        ImageServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .streamImages(StreamImagesRequest.getDefaultInstance())
                 .forEachRemaining(r -> r.getImagesList().forEach(i -> images.addAll(i.getRepoTagsList())));
 
@@ -278,17 +264,17 @@ class KubeletNodeCallsIntegrationTest {
         assertThat(images).contains(busybox);
     }
 
-    private static void updatePodCidr(String cidr) {
+    private void updatePodCidr(String cidr) {
         daemon.runtime().updateRuntimeConfig(UpdateRuntimeConfigRequest.newBuilder().setRuntimeConfig(RuntimeConfig
                 .newBuilder().setNetworkConfig(NetworkConfig.newBuilder().setPodCidr(cidr))).build());
     }
 
-    private static PodSandboxMetrics podMetrics(String podId) {
+    private PodSandboxMetrics podMetrics(String podId) {
         return daemon.runtime().listPodSandboxMetrics(ListPodSandboxMetricsRequest.getDefaultInstance())
                 .getPodMetricsList().stream().filter(p -> p.getPodSandboxId().equals(podId)).findFirst().orElseThrow();
     }
 
-    private static ContainerMetrics containerMetrics(String podId, String containerId) {
+    private ContainerMetrics containerMetrics(String podId, String containerId) {
         return podMetrics(podId).getContainerMetricsList().stream()
                 .filter(c -> c.getContainerId().equals(containerId)).findFirst().orElseThrow();
     }

@@ -14,8 +14,9 @@ import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.daemon.BerthConfig;
 import dev.berth.testing.DaemonFixture;
+import dev.berth.testing.HostCgroups;
 import dev.berth.testing.PodClient;
-import dev.berth.testing.PodTestBed;
+import dev.berth.testing.PodTestBedExtension;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -32,10 +33,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two CRI calls on the same pod or container at once, and request fields that name host paths: what kubelet
@@ -47,20 +47,13 @@ class RuntimeServiceEdgeCasesTest {
     private static final String CGROUP_MARKER = "berthrace";
     private static final String SLOW = "slow";
 
-    private static PodTestBed bed;
-    private static DaemonFixture daemon;
-    private static PodClient pods;
-    private static String busybox;
+    @RegisterExtension
+    static final PodTestBedExtension bed = new PodTestBedExtension(CGROUP_MARKER, base -> Map.of(SLOW,
+            new BerthConfig.Runtime(slowRunc(base).toString(), base.resolve("state/runtimes/slow").toString())));
+    private final DaemonFixture daemon = bed.daemon();
+    private final PodClient pods = bed.pods();
+    private final String busybox = bed.busybox();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-
-    @BeforeAll
-    static void start() throws Exception {
-        bed = PodTestBed.start(CGROUP_MARKER, base -> Map.of(SLOW,
-                new BerthConfig.Runtime(slowRunc(base).toString(), base.resolve("state/runtimes/slow").toString())));
-        daemon = bed.daemon();
-        pods = bed.pods();
-        busybox = bed.busybox();
-    }
 
     /** runc behind a script that marks, then sleeps through, the start of every {@code create}. */
     private static Path slowRunc(Path base) {
@@ -84,18 +77,10 @@ class RuntimeServiceEdgeCasesTest {
         return base.resolve("slow-create-began");
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
     @AfterEach
-    void removeEverythingAndCheckForLeaks() throws Exception {
+    void stopTheThreads() throws Exception {
         threads.shutdownNow();
         threads.awaitTermination(30, TimeUnit.SECONDS);
-        bed.removePodsAndCheckForLeaks();
     }
 
     @Test
@@ -238,9 +223,7 @@ class RuntimeServiceEdgeCasesTest {
     }
 
     private static List<Path> hierarchies() throws IOException {
-        try (var entries = Files.list(Path.of("/sys/fs/cgroup"))) {
-            return entries.filter(Files::isDirectory).toList();
-        }
+        return HostCgroups.detect().roots();
     }
 
     private void assertOwnCgroupRemoved(String podId, String id) throws IOException {
@@ -249,11 +232,15 @@ class RuntimeServiceEdgeCasesTest {
         String containerCgroup = cgroupPath(daemon.runtime().containerStatus(ContainerStatusRequest.newBuilder()
                 .setContainerId(id).setVerbose(true).build()).getInfoMap().get("info"));
 
+        Path podMemoryCgroup = HostCgroups.detect().dir("memory", podCgroup);
+        assertThat(podMemoryCgroup).isDirectory();
+
         daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
 
         assertThat(podCgroup).isNotEqualTo("/").endsWith(podId);
         assertThat(containerCgroup).startsWith(podCgroup + "/");
-        assertThat(Path.of("/sys/fs/cgroup/memory" + podCgroup)).doesNotExist();
+        assertThat(podMemoryCgroup).doesNotExist();
+        assertThat(HostCgroups.detect().everywhere(podCgroup)).allSatisfy(dir -> assertThat(dir).doesNotExist());
     }
 
     private static String cgroupPath(String verboseInfo) throws IOException {

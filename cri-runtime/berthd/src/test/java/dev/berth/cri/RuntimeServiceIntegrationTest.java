@@ -32,8 +32,9 @@ import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
 import dev.berth.testing.DaemonFixture;
+import dev.berth.testing.HostCgroups;
 import dev.berth.testing.PodClient;
-import dev.berth.testing.PodTestBed;
+import dev.berth.testing.PodTestBedExtension;
 import dev.berth.testkit.layer.BusyboxImage;
 import dev.berth.testkit.registry.TestImage;
 import dev.berth.testkit.registry.TestLayer;
@@ -48,10 +49,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * berthd's pods and containers through a real gRPC client: real namespaces, cgroups, overlayfs, CNI
@@ -61,32 +61,17 @@ import org.junit.jupiter.api.Test;
 class RuntimeServiceIntegrationTest {
 
     private static final String CGROUP_MARKER = "berthtest";
-    private static PodTestBed bed;
-    private static DaemonFixture daemon;
-    private static PodClient pods;
-    private static String busybox;
+    @RegisterExtension
+    static final PodTestBedExtension bed = new PodTestBedExtension(CGROUP_MARKER);
+    private final DaemonFixture daemon = bed.daemon();
+    private final PodClient pods = bed.pods();
+    private final String busybox = bed.busybox();
     private static String busyboxAsApp;
 
     @BeforeAll
     static void start() throws Exception {
-        bed = PodTestBed.start(CGROUP_MARKER);
-        daemon = bed.daemon();
-        pods = bed.pods();
-        busybox = bed.busybox();
         busyboxAsApp = bed.pushAndPull("test/busybox-app", TestImage.builder()
                 .layer(BusyboxImage.fromHost().layerTar(), TestLayer.Compression.GZIP).user(BusyboxImage.APP_USER).build());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
-    @AfterEach
-    void removeEverythingAndCheckForLeaks() throws Exception {
-        bed.removePodsAndCheckForLeaks();
     }
 
     @Test
@@ -390,7 +375,7 @@ class RuntimeServiceIntegrationTest {
         PodSandboxConfig pod = builder.build();
         pods.run(pod);
 
-        Path limit = Path.of("/sys/fs/cgroup/memory", pod.getLinux().getCgroupParent(), "memory.limit_in_bytes");
+        Path limit = HostCgroups.detect().memoryLimit(pod.getLinux().getCgroupParent());
         assertThat(Files.readString(limit).strip()).isEqualTo(Long.toString(96L << 20));
     }
 }

@@ -12,7 +12,7 @@ import dev.berth.streaming.StreamRequest.Channels;
 import dev.berth.streaming.TerminalSize;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodClient;
-import dev.berth.testing.PodTestBed;
+import dev.berth.testing.PodTestBedExtension;
 import dev.berth.testing.SpdyStreamClient;
 import dev.berth.testing.SpdyStreamClient.ExecResult;
 import dev.berth.testing.WebSocketStreamClient;
@@ -32,10 +32,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * kubectl exec, attach and port-forward as kubelet carries them: the CRI call gives a URL, kubelet's SPDY
@@ -46,40 +45,30 @@ class StreamingIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Channels IN_OUT_ERR = new Channels(true, true, true, false);
-    private static PodTestBed bed;
-    private static DaemonFixture daemon;
-    private static PodClient pods;
-    private static String busybox;
+    @RegisterExtension
+    static final PodTestBedExtension bed = new PodTestBedExtension("berthstreams")
+            .thenCheck(StreamingIntegrationTest::noStreamOutlivesATest);
+    private final DaemonFixture daemon = bed.daemon();
+    private final PodClient pods = bed.pods();
+    private final String busybox = bed.busybox();
     private final SpdyStreamClient spdy = new SpdyStreamClient();
 
-    @BeforeAll
-    static void start() throws Exception {
-        bed = PodTestBed.start("berthstreams");
-        daemon = bed.daemon();
-        pods = bed.pods();
-        busybox = bed.busybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
     @AfterEach
-    void removeEverythingAndCheckForLeaks() throws Exception {
+    void closeTheClient() throws Exception {
         spdy.close();
-        bed.removePodsAndCheckForLeaks();
+    }
+
+    /** After the pods are gone: no streaming connection and no runc exec outlives a test. */
+    private static void noStreamOutlivesATest() throws Exception {
         if (streamingPort > 0) {
             awaitNoConnections(streamingPort);
         }
         assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
-                .filter(cmd -> cmd.contains(" exec ") && cmd.contains(daemon.base().toString())))
+                .filter(cmd -> cmd.contains(" exec ") && cmd.contains(bed.daemon().base().toString())))
                 .as("runc exec processes left").isEmpty();
     }
 
-    private static String sleeper(String name) {
+    private String sleeper(String name) {
         PodSandboxConfig pod = pods.pod(name).build();
         return pods.createAndStart(pods.run(pod), pod, pods.container("sleeper", busybox, "sleep", "1000").build());
     }
@@ -113,7 +102,7 @@ class StreamingIntegrationTest {
         }
     }
 
-    private static URI execUrl(String containerId, Channels channels, String... cmd) {
+    private URI execUrl(String containerId, Channels channels, String... cmd) {
         return seen(daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
                 .addAllCmd(List.of(cmd)).setStdin(channels.stdin()).setStdout(channels.stdout())
                 .setStderr(channels.stderr()).setTty(channels.tty()).build()).getUrl());
@@ -328,7 +317,7 @@ class StreamingIntegrationTest {
     }
 
     /** The file's SHA-256 as the container computes it, once the server is up with the whole file written. */
-    private static String awaitFile(String containerId, String path) throws InterruptedException {
+    private String awaitFile(String containerId, String path) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             String ps = execSync(containerId, "ps");
@@ -342,7 +331,7 @@ class StreamingIntegrationTest {
         }
     }
 
-    private static void awaitProcess(String containerId, String command, boolean present) throws InterruptedException {
+    private void awaitProcess(String containerId, String command, boolean present) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             String ps = execSync(containerId, "ps");
@@ -356,7 +345,7 @@ class StreamingIntegrationTest {
         }
     }
 
-    private static String execSync(String containerId, String... cmd) {
+    private String execSync(String containerId, String... cmd) {
         return daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
                 .addAllCmd(List.of(cmd)).setTimeout(30).build()).getStdout().toStringUtf8();
     }

@@ -9,17 +9,16 @@ import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.store.Directories;
-import dev.berth.testing.BerthdProcess;
 import dev.berth.testing.CountingProxy;
 import dev.berth.testing.DaemonFixture;
-import dev.berth.testing.Privileges;
+import dev.berth.testkit.Privileges;
+import dev.berth.testkit.cri.BerthdProcess;
+import dev.berth.testkit.cri.CriChannel;
 import dev.berth.testkit.registry.ImagePusher;
 import dev.berth.testkit.registry.PushedImage;
 import dev.berth.testkit.registry.RegistryFixture;
 import dev.berth.testkit.registry.TestImage;
 import dev.berth.testkit.registry.TestLayer;
-import io.grpc.ManagedChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,14 +72,9 @@ class DaemonProcessTest {
     void sigtermStopsCleanlyAndRemovesTheSocket() throws Exception {
         Path config = Files.writeString(base.resolve("berth.yaml"), "");
         berthd = startBerthd(config);
-        EpollEventLoopGroup loop = new EpollEventLoopGroup(1);
-        ManagedChannel channel = DaemonFixture.channel(base.resolve("state/berth.sock"), loop);
-        try {
-            assertThat(RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        try (CriChannel channel = CriChannel.connect(base.resolve("state/berth.sock"))) {
+            assertThat(RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("berth");
-        } finally {
-            channel.shutdownNow();
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
 
         berthd.destroy();
@@ -105,9 +99,8 @@ class DaemonProcessTest {
                     """.formatted(registry.hostPort(), mirror.uri()));
             mirror.slowBlobs(40);
             berthd = startBerthd(config);
-            EpollEventLoopGroup loop = new EpollEventLoopGroup(1);
-            ManagedChannel channel = DaemonFixture.channel(base.resolve("state/berth.sock"), loop);
-            CompletableFuture<Void> pull = CompletableFuture.runAsync(() -> ImageServiceGrpc.newBlockingStub(channel)
+            CriChannel channel = CriChannel.connect(base.resolve("state/berth.sock"));
+            CompletableFuture<Void> pull = CompletableFuture.runAsync(() -> ImageServiceGrpc.newBlockingStub(channel.channel())
                     .pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(pushed.reference())).build()));
             long deadline = System.currentTimeMillis() + 30_000;
             while (mirror.blobBytesServed() < 1_000_000 || entries("content/ingest") == 0) {
@@ -117,8 +110,7 @@ class DaemonProcessTest {
 
             berthd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             assertThat(pull).failsWithin(10, TimeUnit.SECONDS);
-            channel.shutdownNow();
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            channel.close();
             assertThat(entries("content/ingest") + entries("snapshots")).as("half-done work left by the kill").isPositive();
 
             mirror.slowBlobs(0);

@@ -16,7 +16,7 @@ import dev.berth.streaming.TerminalSize;
 import dev.berth.testing.ClientStreams;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodClient;
-import dev.berth.testing.PodTestBed;
+import dev.berth.testing.PodTestBedExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -32,10 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The exec, attach and port-forward backends against real containers (runc, conmon, pinned pod netns),
@@ -45,30 +43,16 @@ import org.junit.jupiter.api.Test;
 class StreamBackendsIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static PodTestBed bed;
-    private static DaemonFixture daemon;
-    private static PodClient pods;
-    private static String busybox;
+    @RegisterExtension
+    static final PodTestBedExtension bed = new PodTestBedExtension("berthstream")
+            .thenCheck(StreamBackendsIntegrationTest::noExecScratchDirLeft);
+    private final DaemonFixture daemon = bed.daemon();
+    private final PodClient pods = bed.pods();
+    private final String busybox = bed.busybox();
 
-    @BeforeAll
-    static void start() throws Exception {
-        bed = PodTestBed.start("berthstream");
-        daemon = bed.daemon();
-        pods = bed.pods();
-        busybox = bed.busybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
-    @AfterEach
-    void removeEverythingAndCheckForLeaks() throws Exception {
-        bed.removePodsAndCheckForLeaks();
-        Path scratch = daemon.config().stateDir().resolve("exec");
+    /** After the pods are gone: no exec left its scratch dir behind. */
+    private static void noExecScratchDirLeft() throws Exception {
+        Path scratch = bed.daemon().config().stateDir().resolve("exec");
         if (Files.isDirectory(scratch)) {
             try (Stream<Path> left = Files.list(scratch)) {
                 assertThat(left.toList()).as("exec scratch dirs").isEmpty();
@@ -76,13 +60,13 @@ class StreamBackendsIntegrationTest {
         }
     }
 
-    private static Pods backends() throws IOException {
+    private Pods backends() throws IOException {
         Json json = new Json();
         Path root = daemon.config().rootDir();
         return Pods.wire(daemon.config(), json, null, new SnapshotStore(root.resolve("snapshots"), json), new Leases());
     }
 
-    private static String sleeper(String podName) {
+    private String sleeper(String podName) {
         PodSandboxConfig pod = pods.pod(podName).build();
         String podId = pods.run(pod);
         return pods.createAndStart(podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
@@ -239,7 +223,7 @@ class StreamBackendsIntegrationTest {
     }
 
     /** Waits until {@code ps} in the container does (or no longer does) list the exec'd {@code sleep 1001}. */
-    private static void awaitProcesses(String id, boolean present) throws InterruptedException {
+    private void awaitProcesses(String id, boolean present) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             String ps = daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id).addCmd("ps")

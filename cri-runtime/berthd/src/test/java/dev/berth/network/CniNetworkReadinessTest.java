@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.process.CommandRunner;
+import dev.berth.testkit.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +52,8 @@ class CniNetworkReadinessTest {
 
     @Test
     void theDefaultNetworkIsReadyWhenThePluginsAreInstalled() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/lib/cni/bridge")));
+        Privileges.require(Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
+                "the CNI plugins are not installed (apt-get install containernetworking-plugins)");
         CniNetwork network = network(temp.resolve("net.d"), temp.resolve("nothing-here"), Path.of("/usr/lib/cni"));
 
         assertThat(network.notReadyReason()).isEmpty();
@@ -60,7 +62,8 @@ class CniNetworkReadinessTest {
 
     @Test
     void setUpRefusesANamespaceThatDoesNotExist() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/lib/cni/bridge")));
+        Privileges.require(Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
+                "the CNI plugins are not installed (apt-get install containernetworking-plugins)");
         CniNetwork network = network(temp.resolve("net.d"), Path.of("/usr/lib/cni"));
 
         assertThatThrownBy(() -> network.setUp(pod())).hasMessageContaining("network namespace of pod pod1 does not exist");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.process.CommandRunner;
-import dev.berth.testing.Privileges;
+import dev.berth.testkit.Privileges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

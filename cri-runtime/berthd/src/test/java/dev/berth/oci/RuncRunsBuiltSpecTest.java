@@ -12,7 +12,7 @@ import dev.berth.cri.v1.SecurityProfile;
 import dev.berth.process.CommandRunner;
 import dev.berth.process.CommandRunner.Command;
 import dev.berth.process.CommandRunner.CommandResult;
-import dev.berth.testing.Privileges;
+import dev.berth.testkit.Privileges;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.testing.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +27,7 @@ class ConmonTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Privileges.requireRoot();
-        Privileges.require(Files.isExecutable(RuntimeFixture.RUNC) && Files.isExecutable(RuntimeFixture.CONMON),
-                "runc and conmon are installed");
-        fixture = new RuntimeFixture();
+        fixture = RuntimeFixture.start();
     }
 
     @AfterEach

@@ -3,7 +3,7 @@ package dev.berth.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.testing.Privileges;
+import dev.berth.testing.HostCgroups;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +23,7 @@ class OciRuntimeTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Privileges.requireRoot();
-        Privileges.require(Files.isExecutable(RuntimeFixture.RUNC) && Files.isExecutable(RuntimeFixture.CONMON),
-                "runc and conmon are installed");
-        fixture = new RuntimeFixture();
+        fixture = RuntimeFixture.start();
     }
 
     @AfterEach
@@ -139,8 +136,7 @@ class OciRuntimeTest {
     @Test
     void updateAppliesAMemoryLimitToTheContainersCgroup() throws Exception {
         running("mem");
-        Path limit = Path.of("/sys/fs/cgroup/memory" + fixture.cgroupPath("mem"), "memory.limit_in_bytes");
-        Privileges.require(Files.exists(limit), "a cgroup v1 memory hierarchy");
+        Path limit = HostCgroups.detect().memoryLimit(fixture.cgroupPath("mem"));
 
         fixture.runtime.update("mem", "{\"memory\":{\"limit\":67108864}}".getBytes(StandardCharsets.UTF_8));
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.process.CommandRunner;
 import dev.berth.process.CommandRunner.Command;
+import dev.berth.testing.HostCgroups;
+import dev.berth.testkit.Privileges;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +28,6 @@ final class RuntimeFixture implements AutoCloseable {
     static final Path RUNC = Path.of("/usr/sbin/runc");
     static final Path CONMON = Path.of("/usr/bin/conmon");
     private static final Path BUSYBOX = Path.of("/bin/busybox");
-    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     final Path base;
     final String cgroupParent;
@@ -37,7 +38,15 @@ final class RuntimeFixture implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final List<Integer> conmonPids = new ArrayList<>();
 
-    RuntimeFixture() throws IOException {
+    /** Skips (or fails in CI) without root, runc or conmon. */
+    static RuntimeFixture start() throws IOException {
+        Privileges.requireRoot();
+        Privileges.require(Files.isExecutable(RUNC) && Files.isExecutable(CONMON),
+                "runc or conmon is not installed (apt-get install runc conmon)");
+        return new RuntimeFixture();
+    }
+
+    private RuntimeFixture() throws IOException {
         base = Files.createTempDirectory("berth-rt-");
         cgroupParent = "/berth-test-" + UUID.randomUUID().toString().substring(0, 8);
         runner = new CommandRunner(base.resolve("scratch"));
@@ -173,16 +182,13 @@ final class RuntimeFixture implements AutoCloseable {
 
     /** runc delete removes a container's own cgroups but not the parent it created above them. */
     private void removeCgroups() throws IOException {
-        try (Stream<Path> hierarchies = Files.list(CGROUP_ROOT)) {
-            for (Path hierarchy : hierarchies.filter(Files::isDirectory).filter(p -> !Files.isSymbolicLink(p)).toList()) {
-                Path parent = hierarchy.resolve(cgroupParent.substring(1));
-                if (!Files.isDirectory(parent)) {
-                    continue;
-                }
-                try (Stream<Path> tree = Files.walk(parent)) {
-                    for (Path dir : tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(dir);
-                    }
+        for (Path parent : HostCgroups.detect().everywhere(cgroupParent)) {
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            try (Stream<Path> tree = Files.walk(parent)) {
+                for (Path dir : tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(dir);
                 }
             }
         }

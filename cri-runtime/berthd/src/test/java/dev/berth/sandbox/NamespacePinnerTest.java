@@ -3,7 +3,7 @@ package dev.berth.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.sys.NamespaceCalls;
-import dev.berth.testing.Privileges;
+import dev.berth.testkit.Privileges;
 import dev.berth.testkit.registry.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.sys.DeviceNumber;
 import dev.berth.sys.Syscalls;
-import dev.berth.testing.Privileges;
+import dev.berth.testkit.Privileges;
 import dev.berth.testkit.layer.LayerTar;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

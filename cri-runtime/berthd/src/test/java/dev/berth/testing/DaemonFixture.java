@@ -1,16 +1,11 @@
 package dev.berth.testing;
 
-import dev.berth.cri.CriServer;
 import dev.berth.cri.v1.ImageServiceGrpc;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
 import dev.berth.daemon.BerthConfig;
 import dev.berth.daemon.BerthDaemon;
 import dev.berth.store.Directories;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.unix.DomainSocketAddress;
+import dev.berth.testkit.cri.CriChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,15 +22,14 @@ public final class DaemonFixture implements AutoCloseable {
     private final BerthConfig config;
     private final PodNetworkFixture network;
     private final BerthDaemon daemon;
-    private final EpollEventLoopGroup clientLoop = new EpollEventLoopGroup(1);
-    private final ManagedChannel channel;
+    private final CriChannel channel;
 
     private DaemonFixture(Path base, BerthConfig config, PodNetworkFixture network) throws IOException {
         this.base = base;
         this.config = config;
         this.network = network;
         this.daemon = BerthDaemon.start(config);
-        this.channel = channel(config.socketPath(), clientLoop);
+        this.channel = CriChannel.connect(config.socketPath());
     }
 
     public static DaemonFixture start() throws IOException {
@@ -75,21 +69,12 @@ public final class DaemonFixture implements AutoCloseable {
         return network;
     }
 
-    public static ManagedChannel channel(Path socket, EpollEventLoopGroup loop) {
-        return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-                .channelType(EpollDomainSocketChannel.class)
-                .eventLoopGroup(loop)
-                .usePlaintext()
-                .maxInboundMessageSize(CriServer.MAX_MESSAGE_BYTES)
-                .build();
-    }
-
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
-        return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+        return ImageServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(120, TimeUnit.SECONDS);
     }
 
     public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
-        return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public Path root() {
@@ -119,8 +104,7 @@ public final class DaemonFixture implements AutoCloseable {
         } catch (RuntimeException e) {
             // the daemon may be the thing that failed; closing goes on
         }
-        channel.shutdownNow();
-        clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        channel.close();
         try {
             daemon.close();
         } finally {

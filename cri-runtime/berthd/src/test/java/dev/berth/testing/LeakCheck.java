@@ -35,12 +35,10 @@ public final class LeakCheck {
 
         // pods' cgroup parents are "<marker>-<uid>" (PodClient), so a prefix match, in every hierarchy
         List<String> cgroups = new ArrayList<>();
-        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path hierarchy : hierarchies.filter(Files::isDirectory).toList()) {
-                try (Stream<Path> children = Files.list(hierarchy)) {
-                    children.filter(child -> child.getFileName().toString().startsWith(cgroupMarker))
-                            .filter(Files::isDirectory).forEach(child -> cgroups.add(child.toString()));
-                }
+        for (Path hierarchy : HostCgroups.detect().roots()) {
+            try (Stream<Path> children = Files.list(hierarchy)) {
+                children.filter(child -> child.getFileName().toString().startsWith(cgroupMarker))
+                        .filter(Files::isDirectory).forEach(child -> cgroups.add(child.toString()));
             }
         }
         assertThat(cgroups).as("pod cgroups").isEmpty();

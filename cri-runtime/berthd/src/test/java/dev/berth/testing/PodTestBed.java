@@ -6,6 +6,7 @@ import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.daemon.BerthConfig;
+import dev.berth.testkit.Privileges;
 import dev.berth.testkit.layer.BusyboxImage;
 import dev.berth.testkit.registry.ImagePusher;
 import dev.berth.testkit.registry.RegistryFixture;

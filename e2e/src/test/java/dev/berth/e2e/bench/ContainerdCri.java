@@ -150,16 +150,9 @@ final class ContainerdCri implements AutoCloseable {
 
     /** Resident memory of its shims (one per pod in 1.6), which hold what containerd delegates per pod. */
     long shimsRssKib() {
-        return ProcessHandle.allProcesses()
+        return Rss.sumOf(ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(l -> l.contains("containerd-shim") && l.contains(runDir.toString()))
-                        .orElse(false))
-                .mapToLong(p -> {
-                    try {
-                        return Rss.ofPid(p.pid());
-                    } catch (IOException e) {
-                        return 0;
-                    }
-                }).sum();
+                        .orElse(false)));
     }
 
     String logTail() {

@@ -3,13 +3,14 @@ package dev.berth.e2e.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.process.CommandRunner;
+import dev.berth.testing.HostCgroups;
+import dev.berth.testkit.Privileges;
 import dev.berth.testkit.layer.BusyboxImage;
 import dev.berth.testkit.registry.ImagePusher;
 import dev.berth.testkit.registry.RegistryFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The benchmark's containerd peer really runs pods through CRI, and leaves nothing behind when closed. */
@@ -17,8 +18,9 @@ class ContainerdCriTest {
 
     @Test
     void closingContainerdRemovesThePodsItStillRunsAndItsShims() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
-        Assumptions.assumeTrue(ContainerdCri.available() && RegistryFixture.available(), "needs containerd, runc, docker-registry");
+        Privileges.requireRoot();
+        Privileges.require(ContainerdCri.available(), "containerd or runc is not installed (apt-get install containerd runc)");
+        Privileges.require(RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
         Path work = Files.createTempDirectory(Path.of("/var/tmp"), "berth-containerd-test-");
         CommandRunner commands = new CommandRunner(work.resolve("scratch"));
         HostCleanup host = new HostCleanup(commands);
@@ -39,7 +41,7 @@ class ContainerdCriTest {
 
                 assertThat(containerd.client().listContainers()).hasSize(2)
                         .allMatch(c -> c.getState() == dev.berth.cri.v1.ContainerState.CONTAINER_RUNNING);
-                sleeps = sleepPids(Path.of("/sys/fs/cgroup/pids/berth-bench-test"));
+                sleeps = sleepPids(HostCgroups.detect().dir("pids", "berth-bench-test"));
                 assertThat(sleeps).hasSize(2);
             }
 

@@ -17,38 +17,25 @@ import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.unix.DomainSocketAddress;
+import dev.berth.testkit.cri.CriChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A CRI runtime.v1 client on a unix socket, as kubelet connects: Netty epoll, plaintext, 16 MiB
- * messages, a deadline on every call. Speaks to any CRI runtime, so berthd and containerd are timed
+ * A CRI runtime.v1 client on a unix socket ({@link CriChannel}, as kubelet connects), a deadline on every call. Speaks to any CRI runtime, so berthd and containerd are timed
  * through exactly the same client code.
  */
 public final class CriClient implements AutoCloseable {
 
-    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    private static final int MAX_MESSAGE_BYTES = CriChannel.MAX_MESSAGE_BYTES;
     private static final long CALL_DEADLINE_SECONDS = 60;
     private static final long PULL_DEADLINE_SECONDS = 300;
 
-    private final Path socket;
-    private final EpollEventLoopGroup loop = new EpollEventLoopGroup(1);
-    private final ManagedChannel channel;
+    private final CriChannel channel;
 
     private CriClient(Path socket) {
-        this.socket = socket;
-        this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-                .channelType(EpollDomainSocketChannel.class)
-                .eventLoopGroup(loop)
-                .usePlaintext()
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .build();
+        this.channel = CriChannel.connect(socket);
     }
 
     /** Connects lazily: the first call fails with UNAVAILABLE if nothing listens on {@code socket}. */
@@ -57,16 +44,16 @@ public final class CriClient implements AutoCloseable {
     }
 
     public Path socket() {
-        return socket;
+        return channel.socket();
     }
 
     public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
-        return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+        return RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
                 .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
     }
 
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
-        return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(PULL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+        return ImageServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(PULL_DEADLINE_SECONDS, TimeUnit.SECONDS)
                 .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
     }
 
@@ -111,12 +98,6 @@ public final class CriClient implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        channel.close();
     }
 }

@@ -1,8 +1,8 @@
 package dev.berth.e2e.bench;
 
 import dev.berth.process.CommandRunner;
+import dev.berth.testing.HostCgroups;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +17,6 @@ import java.util.List;
  */
 final class HostCleanup {
 
-    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
     private static final String RUNC = "/usr/sbin/runc";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
 
@@ -64,28 +63,25 @@ final class HostCleanup {
     }
 
     /**
-     * Removes {@code /sys/fs/cgroup/<hierarchy>/<relative>} and everything below it in every hierarchy,
+     * Removes the cgroup {@code relative} and everything below it in every hierarchy the host has,
      * leaves first (cgroupfs dirs go with rmdir, never by deleting their files). A cgroup that still has
      * processes stays and is reported.
      */
     void removeCgroupTree(String relative) throws IOException {
         List<Path> busy = new ArrayList<>();
-        try (DirectoryStream<Path> hierarchies = Files.newDirectoryStream(CGROUP_ROOT)) {
-            for (Path hierarchy : hierarchies) {
-                Path top = hierarchy.resolve(relative);
-                if (!Files.isDirectory(top)) {
-                    continue;
-                }
-                List<Path> dirs;
-                try (var walk = Files.walk(top)) {
-                    dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-                }
-                for (Path dir : dirs) {
-                    try {
-                        Files.deleteIfExists(dir);
-                    } catch (IOException e) {
-                        busy.add(dir);
-                    }
+        for (Path top : HostCgroups.detect().everywhere(relative)) {
+            if (!Files.isDirectory(top)) {
+                continue;
+            }
+            List<Path> dirs;
+            try (var walk = Files.walk(top)) {
+                dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+            }
+            for (Path dir : dirs) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    busy.add(dir);
                 }
             }
         }

@@ -115,7 +115,7 @@ public final class PodStartBenchmark {
     /** berthd in its own JVM on its own socket, with the image pulled through CRI before the clock runs. */
     private static BenchLane berthdLane(Path work, PodSpecs specs, BenchNetwork network, Deque<AutoCloseable> resources) {
         try {
-            BerthdProcess daemon = BerthdProcess.start(work, network);
+            BenchBerthd daemon = BenchBerthd.start(work, network);
             resources.push(daemon);
             CriClient client = CriClient.connect(daemon.socket());
             resources.push(client);

@@ -2,6 +2,7 @@ package dev.berth.e2e.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testkit.Privileges;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class PodStartBenchmarkTest {
     void podStartBenchmarkPrintsMediansForBerthdContainerdAndTheRuncFloor() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
                 "benchmark: run with ./berth bench");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "benchmark needs root");
+        Privileges.requireRoot();
         int pods = Integer.getInteger("berth.bench.pods", PodStartBenchmark.DEFAULT_PODS);
 
         PodStartBenchmark.Result result = PodStartBenchmark.run(pods);

@@ -51,7 +51,7 @@ public final class PullBenchmark {
             double ctrStart = Double.NaN;
             long containerdRss = -1;
             long berthdRss;
-            try (BerthdProcess daemon = BerthdProcess.start(work);
+            try (BenchBerthd daemon = BenchBerthd.start(work);
                     ContainerdPeer peer = ContainerdPeer.available() ? startPeer(work) : null) {
                 if (peer == null) {
                     System.out.println("containerd column skipped: containerd or ctr not usable (apt-get install containerd)");
@@ -93,7 +93,7 @@ public final class PullBenchmark {
         }
     }
 
-    private static double timeBerthd(BerthdProcess daemon, String reference) throws IOException {
+    private static double timeBerthd(BenchBerthd daemon, String reference) throws IOException {
         long start = System.nanoTime();
         daemon.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build());
         double millis = (System.nanoTime() - start) / 1e6;

@@ -2,6 +2,7 @@ package dev.berth.e2e.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testkit.Privileges;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class PullBenchmarkTest {
     void pullBenchmarkPrintsMediansForBerthdAndContainerd() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
                 "benchmark: run with ./berth bench");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "benchmark needs root");
+        Privileges.requireRoot();
 
         PullBenchmark.Result result = PullBenchmark.run();
 

@@ -3,6 +3,7 @@ package dev.berth.e2e.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** Resident set size from /proc, in KiB. */
 final class Rss {
@@ -17,5 +18,16 @@ final class Rss {
             }
         }
         throw new IOException("no VmRSS for pid " + pid);
+    }
+
+    /** The summed RSS of {@code processes}; one that exited meanwhile counts nothing. */
+    static long sumOf(Stream<ProcessHandle> processes) {
+        return processes.mapToLong(p -> {
+            try {
+                return ofPid(p.pid());
+            } catch (IOException e) {
+                return 0;
+            }
+        }).sum();
     }
 }

@@ -63,7 +63,7 @@ public final class StreamingBenchmark {
             BenchNetwork network = BenchNetwork.create(work, BRIDGE, SUBNET);
             PodSpecs specs = new PodSpecs(run, work.resolve("pods"), image, CGROUP_ROOT);
             Result result;
-            try (BerthdProcess daemon = BerthdProcess.start(work, network);
+            try (BenchBerthd daemon = BenchBerthd.start(work, network);
                     CriClient cri = CriClient.connect(daemon.socket())) {
                 cri.pullImage(image);
                 ExecRoundTrips.Result exec;
@@ -137,7 +137,7 @@ public final class StreamingBenchmark {
      * mounts and processes naming berthd's dirs (berthd itself aside), containers in its runc root, veths on the
      * bench's bridge.
      */
-    private static List<String> leftovers(BerthdProcess daemon, CommandRunner commands) throws IOException {
+    private static List<String> leftovers(BenchBerthd daemon, CommandRunner commands) throws IOException {
         List<String> left = new ArrayList<>();
         for (Path tree : daemon.trees()) {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {

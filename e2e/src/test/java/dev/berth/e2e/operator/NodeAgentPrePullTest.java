@@ -7,7 +7,7 @@ import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ImageStatusRequest;
 import dev.berth.cri.v1.ImageStatusResponse;
 import dev.berth.cri.v1.ListImagesRequest;
-import dev.berth.e2e.bench.BerthdProcess;
+import dev.berth.e2e.bench.BenchBerthd;
 import dev.berth.operator.model.Image;
 import dev.berth.operator.model.ImageNodeStatus;
 import dev.berth.operator.model.ImageStatus;
@@ -17,6 +17,7 @@ import dev.berth.operator.runtime.ControllerRegistry;
 import dev.berth.operator.runtime.Mode;
 import dev.berth.operator.runtime.OperatorProcess;
 import dev.berth.operator.runtime.OperatorSettings;
+import dev.berth.testkit.Privileges;
 import dev.berth.testkit.layer.BusyboxImage;
 import dev.berth.testkit.registry.ImagePusher;
 import dev.berth.testkit.registry.PushedImage;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,10 +50,10 @@ class NodeAgentPrePullTest {
 
   @Test
   void selectedNodePullsTheResolvedDigestThroughBerthdAndUnselectedNodeGetsNoEntry() throws Exception {
-    requireRoot();
+    Privileges.requireRoot();
     RegistryFixture.requireAvailable();
     try (RegistryFixture registry = RegistryFixture.start();
-        BerthdProcess berthd = BerthdProcess.start(tmp);
+        BenchBerthd berthd = BenchBerthd.start(tmp);
         MockCluster cluster = MockCluster.start(repo)) {
       PushedImage pushed = new ImagePusher(registry).pushImage("e2e/prepull", "1", BusyboxImage.fromHost().image());
       var client = cluster.client();
@@ -157,15 +157,5 @@ class NodeAgentPrePullTest {
   private static String describe(List<ImageNodeStatus> nodes) {
     return nodes == null ? "none" : nodes.stream().map(e -> e.getNode() + "=" + e.getDigest() + "/pulled "
         + e.getPulled() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")).toList().toString();
-  }
-
-  /** berthd pulls into its own root as root; as dev.berth.testing.Privileges: skip on laptops, fail when CI=true. */
-  private static void requireRoot() {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      assertThat(root).as("CI=true but this test needs root (berthd unpacks layers with their owners)").isTrue();
-      return;
-    }
-    Assumptions.assumeTrue(root, "skipped: this test needs root (berthd unpacks layers with their owners)");
   }
 }

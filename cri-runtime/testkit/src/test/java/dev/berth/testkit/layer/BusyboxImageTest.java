@@ -2,6 +2,7 @@ package dev.berth.testkit.layer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testkit.Privileges;
 import dev.berth.testkit.registry.Processes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,7 @@ class BusyboxImageTest {
 
     @Test
     void layerHoldsBusyboxAppletLinksAndTheAppUser() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(BusyboxImage.BUSYBOX), "needs busybox-static");
+        Privileges.require(Files.isExecutable(BusyboxImage.BUSYBOX), "busybox-static is not installed (apt-get install busybox-static)");
         BusyboxImage busybox = BusyboxImage.fromHost();
 
         Map<String, TarArchiveEntry> entries = new HashMap<>();
@@ -47,8 +47,8 @@ class BusyboxImageTest {
 
     @Test
     void rootfsRunsItsShellAndKnowsTheAppUser(@TempDir Path dir) throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(BusyboxImage.BUSYBOX), "needs busybox-static");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chroot needs root");
+        Privileges.require(Files.isExecutable(BusyboxImage.BUSYBOX), "busybox-static is not installed (apt-get install busybox-static)");
+        Privileges.requireRoot();
         Path rootfs = dir.resolve("rootfs");
 
         BusyboxImage.fromHost().writeRootfs(rootfs);

@@ -1,26 +1,21 @@
 package dev.berth.e2e.bench;
 
 import dev.berth.cri.v1.ImageServiceGrpc;
-import dev.berth.daemon.Berthd;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.unix.DomainSocketAddress;
+import dev.berth.testkit.cri.BerthdProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * berthd in its own JVM with the launcher's flags, and a gRPC client on its socket. Its records and
- * snapshots live in a temporary directory on disk (as /var/lib/berth does), its state (socket, runc
- * root, bundles, netns pins) on tmpfs under /run (as /run/berth does), and its pods on the bench's own
- * CNI network. Its timing lines (DEBUG) go to its log, which {@link #phaseLines} reads back.
+ * berthd in its own JVM with the launcher's flags (a {@link BerthdProcess}), laid out as on a node: its
+ * records and snapshots in a temporary directory on disk (as /var/lib/berth), its state (socket, runc root,
+ * bundles, netns pins) on tmpfs under /run (as /run/berth), its pods on the bench's own CNI network. Its
+ * timing lines (DEBUG) go to its log, which {@link #phaseLines} reads back; closing it removes whatever a
+ * failed run left on the host.
  */
-public final class BerthdProcess implements AutoCloseable {
+public final class BenchBerthd implements AutoCloseable {
 
     /** The JVM flags of {@code ./berth daemon}; keep the two in step. */
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m",
@@ -33,26 +28,21 @@ public final class BerthdProcess implements AutoCloseable {
 
     private final Path dir;
     private final Path stateDir;
-    private final Process process;
-    private final EpollEventLoopGroup loop = new EpollEventLoopGroup(1);
-    private final ManagedChannel channel;
+    private final BerthdProcess process;
 
-    private BerthdProcess(Path dir, Path stateDir, Process process) {
+    private BenchBerthd(Path dir, Path stateDir, BerthdProcess process) {
         this.dir = dir;
         this.stateDir = stateDir;
         this.process = process;
-        this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(stateDir.resolve("berth.sock").toString()))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop).usePlaintext()
-                .maxInboundMessageSize(16 * 1024 * 1024).build();
     }
 
     /** berthd with the embedded default network (its own bridge and subnet); for the pull benchmark and pre-pull e2e. */
-    public static BerthdProcess start(Path parent) throws IOException, InterruptedException {
+    public static BenchBerthd start(Path parent) throws IOException, InterruptedException {
         return start(parent, null);
     }
 
     /** berthd whose pods join {@code network} (its conflist dir and plugins), or the embedded default if null. */
-    static BerthdProcess start(Path parent, BenchNetwork network) throws IOException, InterruptedException {
+    static BenchBerthd start(Path parent, BenchNetwork network) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(parent, "berthd-");
         Path stateDir = Files.createTempDirectory(Path.of("/run"), "berth-bench-");
         Files.writeString(dir.resolve("berth.yaml"), network == null ? "" : """
@@ -60,28 +50,17 @@ public final class BerthdProcess implements AutoCloseable {
                   confDir: %s
                   pluginDirs: [%s]
                 """.formatted(network.confDir(), network.binDir()));
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> argv = new ArrayList<>(List.of(java));
         // -Dberth.bench.berthdJvm="-XX:... ..." replaces the flags, to measure what each one is worth
         String flags = System.getProperty("berth.bench.berthdJvm");
-        argv.addAll(flags == null ? JVM_FLAGS : List.of(flags.trim().split("\\s+")));
-        TIMED.forEach(logger -> argv.add("-Dorg.slf4j.simpleLogger.log." + logger + "=debug"));
-        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Berthd.class.getName(),
-                "--config", dir.resolve("berth.yaml").toString(), "--root", dir.resolve("root").toString(),
-                "--state", stateDir.toString()));
-        Process process = new ProcessBuilder(argv)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("berthd.log").toFile()).start();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!Files.exists(stateDir.resolve("berth.sock"))) {
-            if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                process.destroyForcibly();
-                String log = Files.readString(dir.resolve("berthd.log"));
-                dev.berth.store.Directories.deleteRecursively(stateDir);
-                throw new IOException("berthd did not start: " + log);
-            }
-            Thread.sleep(50);
+        List<String> jvm = new ArrayList<>(flags == null ? JVM_FLAGS : List.of(flags.trim().split("\\s+")));
+        TIMED.forEach(logger -> jvm.add("-Dorg.slf4j.simpleLogger.log." + logger + "=debug"));
+        try {
+            return new BenchBerthd(dir, stateDir, BerthdProcess.start(jvm, dir.resolve("berth.yaml"), dir.resolve("root"),
+                    stateDir, dir.resolve("berthd.log")));
+        } catch (IOException | RuntimeException e) {
+            dev.berth.store.Directories.deleteRecursively(stateDir);
+            throw e;
         }
-        return new BerthdProcess(dir, stateDir, process);
     }
 
     /** The DEBUG lines with phase timings that berthd logged so far. */
@@ -93,25 +72,18 @@ public final class BerthdProcess implements AutoCloseable {
 
     /** The summed RSS of the conmons of this berthd's containers (they name its state dir on their command line). */
     long conmonsRssKib() {
-        return ProcessHandle.allProcesses()
+        return Rss.sumOf(ProcessHandle.allProcesses()
                 .filter(p -> HostCleanup.commandLine(p.pid()).startsWith("/usr/bin/conmon ")
-                        && HostCleanup.commandLine(p.pid()).contains(stateDir.toString()))
-                .mapToLong(p -> {
-                    try {
-                        return Rss.ofPid(p.pid());
-                    } catch (IOException e) {
-                        return 0;
-                    }
-                }).sum();
+                        && HostCleanup.commandLine(p.pid()).contains(stateDir.toString())));
     }
 
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
-        return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.SECONDS);
+        return process.images();
     }
 
     /** Its CRI socket, for a client of one's own (the pod benchmark's {@link CriClient}). */
     public Path socket() {
-        return stateDir.resolve("berth.sock");
+        return process.socket();
     }
 
     Path root() {
@@ -138,13 +110,8 @@ public final class BerthdProcess implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.shutdownNow();
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+            process.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
