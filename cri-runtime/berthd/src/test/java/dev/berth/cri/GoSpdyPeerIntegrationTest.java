@@ -8,11 +8,10 @@ import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PortForwardRequest;
 import dev.berth.streaming.TerminalSize;
-import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.GoSpdyPeer;
 import dev.berth.testing.GoSpdyPeer.Result;
-import dev.berth.testing.PodClient;
-import dev.berth.testing.PodTestBed;
+import dev.berth.testing.PodTestBedExtension;
+import dev.berth.testing.StreamingConnections;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,10 +21,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * berthd's streaming server against the SPDY library kubelet, client-go and crictl use: a Go program on
@@ -36,35 +34,21 @@ import org.junit.jupiter.api.Test;
 class GoSpdyPeerIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static PodTestBed bed;
-    private static DaemonFixture daemon;
-    private static PodClient pods;
-    private static String busybox;
+    @RegisterExtension
+    static final PodTestBedExtension bed = new PodTestBedExtension("berthgopeer")
+            .thenCheck(GoSpdyPeerIntegrationTest::noStreamOutlivesATest);
     private static GoSpdyPeer peer;
     /** The streaming server's port, learnt from the first URL a test got. */
     private static int streamingPort;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void buildThePeer() throws Exception {
         peer = GoSpdyPeer.build();
-        bed = PodTestBed.start("berthgopeer");
-        daemon = bed.daemon();
-        pods = bed.pods();
-        busybox = bed.busybox();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
-    @AfterEach
-    void removeEverythingAndCheckForLeaks() throws Exception {
-        bed.removePodsAndCheckForLeaks();
+    private static void noStreamOutlivesATest() throws Exception {
         if (streamingPort > 0) {
-            awaitNoConnections(streamingPort);
+            StreamingConnections.awaitNone(streamingPort, WAIT);
         }
     }
 
@@ -93,10 +77,10 @@ class GoSpdyPeerIntegrationTest {
 
     @Test
     void attachFeedsStdinToTheContainerAndFollowsItUntilItExits() throws Exception {
-        PodSandboxConfig pod = pods.pod("attach").build();
-        String id = pods.createAndStart(pods.run(pod), pod, pods.container("reader", busybox, "sh", "-c",
+        PodSandboxConfig pod = bed.pods().pod("attach").build();
+        String id = bed.pods().createAndStart(bed.pods().run(pod), pod, bed.pods().container("reader", bed.busybox(), "sh", "-c",
                 "read line; echo got:$line; echo bye >&2").setStdin(true).setStdinOnce(true).build());
-        URI url = seen(daemon.runtime().attach(AttachRequest.newBuilder().setContainerId(id).setStdin(true)
+        URI url = seen(bed.daemon().runtime().attach(AttachRequest.newBuilder().setContainerId(id).setStdin(true)
                 .setStdout(true).setStderr(true).build()).getUrl());
 
         Result result = peer.exec(url, "ping\n".getBytes(StandardCharsets.UTF_8));
@@ -108,13 +92,13 @@ class GoSpdyPeerIntegrationTest {
 
     @Test
     void portForwardCarriesTwentyMegabytesFromHttpdIntact() throws Exception {
-        PodSandboxConfig pod = pods.pod("forward").build();
-        String podId = pods.run(pod);
-        String server = pods.createAndStart(podId, pod, pods.container("web", busybox, "sh", "-c",
+        PodSandboxConfig pod = bed.pods().pod("forward").build();
+        String podId = bed.pods().run(pod);
+        String server = bed.pods().createAndStart(podId, pod, bed.pods().container("web", bed.busybox(), "sh", "-c",
                 "mkdir -p /www && dd if=/dev/urandom of=/www/big bs=1M count=20 2>/dev/null"
                         + " && exec httpd -f -p 8080 -h /www").build());
         String expected = awaitFile(server, "/www/big");
-        URI url = seen(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
+        URI url = seen(bed.daemon().runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
                 .addPort(8080).build()).getUrl());
 
         Result result = peer.portForward(url, 8080, "GET /big HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -128,9 +112,9 @@ class GoSpdyPeerIntegrationTest {
 
     @Test
     void portForwardToARefusedPortReportsItOnTheErrorStreamAndEndsPromptly() throws Exception {
-        PodSandboxConfig pod = pods.pod("forward-refused").build();
-        String podId = pods.run(pod);
-        URI url = seen(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
+        PodSandboxConfig pod = bed.pods().pod("forward-refused").build();
+        String podId = bed.pods().run(pod);
+        URI url = seen(bed.daemon().runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
                 .addPort(9).build()).getUrl());
 
         Result result = peer.portForward(url, 9, "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -142,12 +126,12 @@ class GoSpdyPeerIntegrationTest {
     }
 
     private static String sleeper(String name) {
-        PodSandboxConfig pod = pods.pod(name).build();
-        return pods.createAndStart(pods.run(pod), pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+        PodSandboxConfig pod = bed.pods().pod(name).build();
+        return bed.pods().createAndStart(bed.pods().run(pod), pod, bed.pods().container("sleeper", bed.busybox(), "sleep", "1000").build());
     }
 
     private static URI execUrl(String containerId, boolean tty, String... cmd) {
-        return seen(daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
+        return seen(bed.daemon().runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
                 .addAllCmd(List.of(cmd)).setStdin(true).setStdout(true).setStderr(!tty).setTty(tty).build())
                 .getUrl());
     }
@@ -158,25 +142,6 @@ class GoSpdyPeerIntegrationTest {
         return uri;
     }
 
-    /** No TCP connection to the streaming server is left open (ESTABLISHED or CLOSE_WAIT) once the peer exited. */
-    private static void awaitNoConnections(int port) throws Exception {
-        String hexPort = String.format(":%04X", port);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            List<String> open = Files.readAllLines(Path.of("/proc/net/tcp")).stream()
-                    .skip(1).map(String::strip).map(line -> line.split("\\s+"))
-                    .filter(f -> (f[1].endsWith(hexPort) || f[2].endsWith(hexPort))
-                            && (f[3].equals("01") || f[3].equals("08")))
-                    .map(f -> f[1] + " " + f[2] + " " + f[3]).toList();
-            if (open.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("streaming connections left open: " + open);
-            }
-            Thread.sleep(50);
-        }
-    }
 
     private static byte[] body(byte[] response) {
         for (int i = 0; i + 3 < response.length; i++) {
@@ -203,7 +168,7 @@ class GoSpdyPeerIntegrationTest {
     }
 
     private static String execSync(String containerId, String... cmd) {
-        return daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+        return bed.daemon().runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
                 .addAllCmd(List.of(cmd)).setTimeout(30).build()).getStdout().toStringUtf8();
     }
 }

@@ -14,6 +14,7 @@ import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodClient;
 import dev.berth.testing.PodTestBedExtension;
 import dev.berth.testing.SpdyStreamClient;
+import dev.berth.testing.StreamingConnections;
 import dev.berth.testing.SpdyStreamClient.ExecResult;
 import dev.berth.testing.WebSocketStreamClient;
 import io.grpc.Status;
@@ -61,7 +62,7 @@ class StreamingIntegrationTest {
     /** After the pods are gone: no streaming connection and no runc exec outlives a test. */
     private static void noStreamOutlivesATest() throws Exception {
         if (streamingPort > 0) {
-            awaitNoConnections(streamingPort);
+            StreamingConnections.awaitNone(streamingPort, WAIT);
         }
         assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
                 .filter(cmd -> cmd.contains(" exec ") && cmd.contains(bed.daemon().base().toString())))
@@ -82,25 +83,6 @@ class StreamingIntegrationTest {
         return uri;
     }
 
-    /** No TCP connection to or from the streaming server is left open (ESTABLISHED or CLOSE_WAIT). */
-    private static void awaitNoConnections(int port) throws Exception {
-        String hexPort = String.format(":%04X", port);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            List<String> open = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/tcp")).stream()
-                    .skip(1).map(String::strip).map(line -> line.split("\\s+"))
-                    .filter(f -> (f[1].endsWith(hexPort) || f[2].endsWith(hexPort))
-                            && (f[3].equals("01") || f[3].equals("08")))
-                    .map(f -> f[1] + " " + f[2] + " " + f[3]).toList();
-            if (open.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("streaming connections left open: " + open);
-            }
-            Thread.sleep(50);
-        }
-    }
 
     private URI execUrl(String containerId, Channels channels, String... cmd) {
         return seen(daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)

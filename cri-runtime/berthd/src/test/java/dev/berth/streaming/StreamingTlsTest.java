@@ -2,7 +2,7 @@ package dev.berth.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.testing.Privileges;
+import dev.berth.testkit.Privileges;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

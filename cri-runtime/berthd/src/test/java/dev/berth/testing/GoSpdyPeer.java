@@ -6,6 +6,7 @@ import dev.berth.process.CommandRunner.CapturedResult;
 import dev.berth.process.CommandRunner.Command;
 import dev.berth.process.CommandRunner.CommandResult;
 import dev.berth.streaming.TerminalSize;
+import dev.berth.testkit.Privileges;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
