@@ -112,7 +112,7 @@ final class ContainerProtos {
                 .build();
     }
 
-    static LinuxContainerResources resources(dev.berth.container.ContainerResources r) {
+    private static LinuxContainerResources resources(dev.berth.container.ContainerResources r) {
         LinuxContainerResources.Builder linux = LinuxContainerResources.newBuilder()
                 .setCpuPeriod(r.cpuPeriod())
                 .setCpuQuota(r.cpuQuota())
