@@ -20,6 +20,7 @@ import dev.berth.runtime.OciRuntime;
 import dev.berth.sandbox.PodFiles;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxState;
+import dev.berth.sandbox.SandboxStatus;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.ConflictException;
 import dev.berth.store.IdLocks;
@@ -115,13 +116,15 @@ public final class ContainerCreator {
         List<String> chainIds = image.layers().stream().map(LayerRecord::chainId).toList();
         String id = ids.next();
         String name = config.getMetadata().getName();
-        ContainerRecord record = new ContainerRecord(id, sandboxId, name, config.getMetadata().getAttempt(),
-                config.getImage().getImage(), image.id(), imageRef(image), config.getLabelsMap(),
-                config.getAnnotationsMap(), sandbox.runtimeHandler(), sandbox.cgroupPath() + "/" + id,
-                logPath(sandboxConfig, config, id), stopSignal(config, imageConfig), chainIds,
-                Timestamps.nowNanos(), 0, 0, ContainerState.CREATING, 0, "", "", 0, 0,
-                config.toByteArray(), config.getLinux().getResources().toByteArray(),
-                imageName(config.getImage(), image), null);
+        ContainerMetadata metadata = new ContainerMetadata(id, sandboxId, name, config.getMetadata().getAttempt(),
+                config.getImage().getImage(), imageName(config.getImage(), image),
+                config.getImage().getUserSpecifiedImage(), image.id(), imageRef(image), config.getLabelsMap(),
+                config.getAnnotationsMap(), sandbox.runtimeHandler(),
+                sandbox.cgroupPath() + "/" + id, logPath(sandboxConfig, config, id),
+                stopSignal(config, imageConfig), chainIds, ContainerConfigs.mounts(config.getMountsList()),
+                Timestamps.nowNanos(), config.toByteArray());
+        ContainerRecord record = ContainerRecord.creating(metadata,
+                ContainerConfigs.resources(config.getLinux().getResources()));
         synchronized (nameLock) {
             checkNameFree(sandbox, name, config.getMetadata().getAttempt());
             containers.putTransient(record);
@@ -140,9 +143,9 @@ public final class ContainerCreator {
             Files.createDirectories(paths.persist(id));
             Files.createDirectories(paths.exits());
             Files.createDirectories(paths.sockets());
-            Files.createDirectories(Path.of(record.logPath()).toAbsolutePath().getParent());
+            Files.createDirectories(Path.of(metadata.logPath()).toAbsolutePath().getParent());
             timer.lap("files");
-            ConmonStarted started = conmon.create(new ConmonLaunch(id, name, bundle, Path.of(record.logPath()),
+            ConmonStarted started = conmon.create(new ConmonLaunch(id, name, bundle, Path.of(metadata.logPath()),
                     paths.exits(), paths.persist(id), paths.sockets(), config.getTty(), config.getStdin(),
                     config.getStdinOnce(), CREATE_TIMEOUT), runtime);
             timer.lap("conmon-runc-create");
@@ -176,7 +179,8 @@ public final class ContainerCreator {
 
     private void checkNameFree(SandboxRecord sandbox, String name, int attempt) throws ConflictException {
         for (ContainerRecord other : containers.all()) {
-            if (other.sandboxId().equals(sandbox.id()) && other.name().equals(name) && other.attempt() == attempt) {
+            if (other.sandboxId().equals(sandbox.id()) && other.name().equals(name)
+                    && other.metadata().attempt() == attempt) {
                 throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "container name " + name
                         + " attempt " + attempt + " is already used by " + other.id() + " in pod " + sandbox.id());
             }
@@ -185,22 +189,24 @@ public final class ContainerCreator {
 
     private ContainerSpecRequest specRequest(String id, SandboxRecord sandbox, ContainerConfig config,
             PodSandboxConfig sandboxConfig, ImageConfig imageConfig, ImageRecord image, Path mounted) {
+        SandboxStatus pod = sandbox.status();
         Map<String, Path> namespaces = new HashMap<>();
-        if (sandbox.netnsPath() != null) {
-            namespaces.put("network", Path.of(sandbox.netnsPath()));
+        if (pod.netnsPath() != null) {
+            namespaces.put("network", Path.of(pod.netnsPath()));
         }
-        if (sandbox.ipcnsPath() != null) {
-            namespaces.put("ipc", Path.of(sandbox.ipcnsPath()));
+        if (pod.ipcnsPath() != null) {
+            namespaces.put("ipc", Path.of(pod.ipcnsPath()));
         }
-        if (sandbox.utsnsPath() != null) {
-            namespaces.put("uts", Path.of(sandbox.utsnsPath()));
+        if (pod.utsnsPath() != null) {
+            namespaces.put("uts", Path.of(pod.utsnsPath()));
         }
         boolean podPid = config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.POD;
-        Path pidNs = podPid && sandbox.pidnsPath() != null ? Path.of(sandbox.pidnsPath()) : null;
+        Path pidNs = podPid && pod.pidnsPath() != null ? Path.of(pod.pidnsPath()) : null;
         Path shm = Files.exists(podFiles.shm(sandbox.id())) ? podFiles.shm(sandbox.id()) : null;
         return new ContainerSpecRequest(id, sandbox.id(), config, sandboxConfig, imageConfig.config(),
                 config.getImage().getImage(), mounted, namespaces, pidNs, podFiles.hosts(sandbox.id()),
-                podFiles.resolvConf(sandbox.id()), podFiles.hostname(sandbox.id()), shm, sandbox.cgroupPath() + "/" + id);
+                podFiles.resolvConf(sandbox.id()), podFiles.hostname(sandbox.id()), shm,
+                sandbox.cgroupPath() + "/" + id);
     }
 
     /**

@@ -49,7 +49,7 @@ public final class ContainerObserver {
             return current;
         }
         // the exit file's mtime can precede our own start timestamp by the time runc start took to return
-        long finishedAt = Math.max(current.startedAtNanos(),
+        long finishedAt = Math.max(current.status().startedAtNanos(),
                 exitFiles.exitedAt(current.id()).map(Timestamps::nanos).orElse(Timestamps.nowNanos()));
         int exitCode = code.getAsInt();
         String reason;

@@ -90,7 +90,7 @@ public final class ContainerRecovery {
             teardown.remove(record);
             return;
         }
-        leases.hold(record.id(), record.snapshots());
+        leases.hold(record.id(), record.metadata().snapshots());
         ContainerRecord current = observer.observe(record);
         if (!current.isLive()) {
             return;

@@ -108,12 +108,12 @@ public final class ContainerService {
         }
         OciRuntime runtime = runtimes.require(record.runtimeHandler());
         if (timeoutSeconds > 0 && record.state() == ContainerState.RUNNING) {
-            runtime.kill(record.id(), record.stopSignal(), false);
+            runtime.kill(record.id(), record.metadata().stopSignal(), false);
             if (awaitExit(record, Duration.ofSeconds(timeoutSeconds))) {
                 return;
             }
             log.info("container {} did not stop within {} s of signal {}; killing it", record.id(), timeoutSeconds,
-                    record.stopSignal());
+                    record.metadata().stopSignal());
         }
         runtime.kill(record.id(), Signals.SIGKILL, true);
         if (!awaitExit(record, KILL_GRACE)) {
@@ -185,7 +185,7 @@ public final class ContainerService {
         if (record.isLive()) {
             runtimes.require(record.runtimeHandler()).update(record.id(), specs.resourcesJson(resources));
         }
-        store.put(record.withResources(resources.toByteArray()));
+        store.put(record.withResources(ContainerConfigs.resources(resources)));
     }
 
     public ExecResult execSync(String id, List<String> command, Duration timeout)
@@ -198,7 +198,8 @@ public final class ContainerService {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("ExecSync needs a command");
         }
-        return runtimes.require(record.runtimeHandler()).exec(record.id(), command, timeout, EXEC_SYNC_OUTPUT_LIMIT);
+        return runtimes.require(record.runtimeHandler()).exec(record.id(), command, timeout,
+                EXEC_SYNC_OUTPUT_LIMIT);
     }
 
     /**
@@ -216,7 +217,7 @@ public final class ContainerService {
         try (var out = Files.newOutputStream(control, StandardOpenOption.WRITE)) {
             out.write("2 0 0\n".getBytes(StandardCharsets.US_ASCII));
         }
-        Path log = Path.of(record.logPath());
+        Path log = Path.of(record.metadata().logPath());
         long deadline = System.nanoTime() + LOG_REOPEN_WAIT.toNanos();
         while (!Files.exists(log)) {
             if (System.nanoTime() > deadline) {

@@ -1,21 +1,24 @@
 package dev.berth.cri;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.berth.container.ContainerConfigs;
+import dev.berth.container.ContainerMount;
 import dev.berth.container.ContainerPaths;
 import dev.berth.container.ContainerRecord;
 import dev.berth.cri.v1.Container;
-import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerFilter;
 import dev.berth.cri.v1.ContainerMetadata;
 import dev.berth.cri.v1.ContainerResources;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatus;
 import dev.berth.cri.v1.ContainerUser;
+import dev.berth.cri.v1.HugepageLimit;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerUser;
+import dev.berth.cri.v1.Mount;
+import dev.berth.cri.v1.MountPropagation;
 import dev.berth.store.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,67 +46,105 @@ final class ContainerProtos {
     }
 
     static ContainerMetadata metadata(ContainerRecord record) {
-        return ContainerMetadata.newBuilder().setName(record.name()).setAttempt(record.attempt()).build();
+        return ContainerMetadata.newBuilder().setName(record.name())
+                .setAttempt(record.metadata().attempt()).build();
     }
 
     Container container(ContainerRecord record) {
+        var fixed = record.metadata();
         return Container.newBuilder()
                 .setId(record.id())
                 .setPodSandboxId(record.sandboxId())
                 .setMetadata(metadata(record))
-                .setImage(ImageSpec.newBuilder().setImage(record.displayImage()))
-                .setImageRef(record.imageRef())
-                .setImageId(record.imageId())
+                .setImage(ImageSpec.newBuilder().setImage(fixed.imageName()))
+                .setImageRef(fixed.imageRef())
+                .setImageId(fixed.imageId())
                 .setState(state(record.state()))
-                .setCreatedAt(record.createdAtNanos())
-                .putAllLabels(record.labels())
-                .putAllAnnotations(record.annotations())
+                .setCreatedAt(fixed.createdAtNanos())
+                .putAllLabels(fixed.labels())
+                .putAllAnnotations(fixed.annotations())
                 .build();
     }
 
     ContainerStatus status(ContainerRecord record) {
-        ContainerConfig config = config(record);
+        var fixed = record.metadata();
+        var current = record.status();
         ContainerStatus.Builder status = ContainerStatus.newBuilder();
-        if (record.user() != null) {
+        if (current.user() != null) {
             status.setUser(ContainerUser.newBuilder().setLinux(LinuxContainerUser.newBuilder()
-                    .setUid(record.user().uid()).setGid(record.user().gid())
-                    .addAllSupplementalGroups(record.user().additionalGids())));
+                    .setUid(current.user().uid()).setGid(current.user().gid())
+                    .addAllSupplementalGroups(current.user().additionalGids())));
         }
+        fixed.mounts().forEach(mount -> status.addMounts(mount(mount)));
         return status
                 .setId(record.id())
                 .setMetadata(metadata(record))
                 .setState(state(record.state()))
-                .setCreatedAt(record.createdAtNanos())
-                .setStartedAt(record.startedAtNanos())
-                .setFinishedAt(record.finishedAtNanos())
-                .setExitCode(record.exitCode())
-                .setImage(ImageSpec.newBuilder().setImage(record.displayImage())
-                        .setUserSpecifiedImage(config.getImage().getUserSpecifiedImage()))
-                .setImageRef(record.imageRef())
-                .setImageId(record.imageId())
-                .setReason(record.reason())
-                .setMessage(record.message())
-                .putAllLabels(record.labels())
-                .putAllAnnotations(record.annotations())
-                .addAllMounts(config.getMountsList())
-                .setLogPath(record.logPath())
-                .setResources(ContainerResources.newBuilder().setLinux(resources(record)))
+                .setCreatedAt(fixed.createdAtNanos())
+                .setStartedAt(current.startedAtNanos())
+                .setFinishedAt(current.finishedAtNanos())
+                .setExitCode(current.exitCode())
+                .setImage(ImageSpec.newBuilder().setImage(fixed.imageName())
+                        .setUserSpecifiedImage(fixed.userSpecifiedImage()))
+                .setImageRef(fixed.imageRef())
+                .setImageId(fixed.imageId())
+                .setReason(current.reason())
+                .setMessage(current.message())
+                .putAllLabels(fixed.labels())
+                .putAllAnnotations(fixed.annotations())
+                .setLogPath(fixed.logPath())
+                .setResources(ContainerResources.newBuilder().setLinux(resources(current.resources())))
                 .build();
     }
 
-    /** What {@code crictl inspect} prints under "info": pids, paths and the OCI spec the runtime ran. */
+    private static Mount mount(ContainerMount mount) {
+        return Mount.newBuilder()
+                .setContainerPath(mount.containerPath())
+                .setHostPath(mount.hostPath())
+                .setReadonly(mount.readonly())
+                .setSelinuxRelabel(mount.selinuxRelabel())
+                .setPropagation(switch (mount.propagation()) {
+                    case PRIVATE -> MountPropagation.PROPAGATION_PRIVATE;
+                    case HOST_TO_CONTAINER -> MountPropagation.PROPAGATION_HOST_TO_CONTAINER;
+                    case BIDIRECTIONAL -> MountPropagation.PROPAGATION_BIDIRECTIONAL;
+                })
+                .setRecursiveReadOnly(mount.recursiveReadOnly())
+                .build();
+    }
+
+    private static LinuxContainerResources resources(dev.berth.container.ContainerResources r) {
+        LinuxContainerResources.Builder linux = LinuxContainerResources.newBuilder()
+                .setCpuPeriod(r.cpuPeriod())
+                .setCpuQuota(r.cpuQuota())
+                .setCpuShares(r.cpuShares())
+                .setMemoryLimitInBytes(r.memoryLimitBytes())
+                .setOomScoreAdj(r.oomScoreAdj())
+                .setCpusetCpus(r.cpusetCpus())
+                .setCpusetMems(r.cpusetMems())
+                .putAllUnified(r.unified())
+                .setMemorySwapLimitInBytes(r.memorySwapLimitBytes());
+        r.hugepageLimits().forEach((size, limit) ->
+                linux.addHugepageLimits(HugepageLimit.newBuilder().setPageSize(size).setLimit(limit)));
+        return linux.build();
+    }
+
+    /**
+     * What {@code crictl inspect} prints under "info": pids, paths, the config kubelet sent and the OCI spec the
+     * runtime ran. The one place the record's verbatim config is parsed.
+     */
     String verboseInfo(ContainerRecord record) {
         ObjectNode info = json.mapper().createObjectNode();
         info.put("sandboxID", record.sandboxId());
-        info.put("pid", record.pid());
-        info.put("conmonPid", record.conmonPid());
+        info.put("pid", record.status().pid());
+        info.put("conmonPid", record.status().conmonPid());
         info.put("runtimeHandler", record.runtimeHandler());
         info.put("cgroupPath", record.cgroupPath());
         info.put("bundle", paths.bundle(record.id()).toString());
         info.put("rootfs", paths.rootfs(record.id()).toString());
         info.put("snapshotKey", paths.upper(record.id()).toString());
         try {
-            info.set("config", json.mapper().readTree(JsonFormat.printer().print(config(record))));
+            info.set("config", json.mapper().readTree(JsonFormat.printer()
+                    .print(ContainerConfigs.parse(record.metadata()))));
             Path spec = paths.bundle(record.id()).resolve("config.json");
             if (Files.exists(spec)) {
                 info.set("runtimeSpec", json.mapper().readTree(Files.readAllBytes(spec)));
@@ -114,28 +155,11 @@ final class ContainerProtos {
         return json.toPrettyString(info);
     }
 
-    static ContainerConfig config(ContainerRecord record) {
-        try {
-            return record.config() == null ? ContainerConfig.getDefaultInstance() : ContainerConfig.parseFrom(record.config());
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("record of container " + record.id() + " holds an unreadable config", e);
-        }
-    }
-
-    static LinuxContainerResources resources(ContainerRecord record) {
-        try {
-            return record.resources() == null ? LinuxContainerResources.getDefaultInstance()
-                    : LinuxContainerResources.parseFrom(record.resources());
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("record of container " + record.id() + " holds unreadable resources", e);
-        }
-    }
-
     static Predicate<ContainerRecord> filter(ContainerFilter filter) {
         return record -> record.state() != dev.berth.container.ContainerState.CREATING
                 && (filter.getId().isEmpty() || record.id().startsWith(filter.getId()))
                 && (filter.getPodSandboxId().isEmpty() || record.sandboxId().startsWith(filter.getPodSandboxId()))
                 && (!filter.hasState() || state(record.state()) == filter.getState().getState())
-                && LabelSelectors.match(record.labels(), filter.getLabelSelectorMap());
+                && LabelSelectors.match(record.metadata().labels(), filter.getLabelSelectorMap());
     }
 }

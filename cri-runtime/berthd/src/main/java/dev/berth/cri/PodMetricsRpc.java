@@ -1,7 +1,6 @@
 package dev.berth.cri;
 
 import dev.berth.cgroup.CgroupManager;
-import dev.berth.cgroup.CgroupResources;
 import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerService;
 import dev.berth.container.ContainerState;
@@ -66,14 +65,15 @@ final class PodMetricsRpc {
             if (!cgroups.exists(container.cgroupPath())) {
                 continue;
             }
-            List<MetricSample> samples = metrics.container(container.id(), container.name(), container.image(),
-                    cgroups.stats(container.cgroupPath()), CgroupResources.fromCri(ContainerProtos.resources(container)));
+            List<MetricSample> samples = metrics.container(container.id(), container.name(),
+                    container.metadata().image(),
+                    cgroups.stats(container.cgroupPath()), container.status().resources().cgroupLimits());
             pod.addContainerMetrics(ContainerMetrics.newBuilder().setContainerId(container.id())
                     .addAllMetrics(samples.stream().map(PodMetricsRpc::proto).toList()));
         }
         // the pod's interfaces are seen through any process in its network namespace
-        List<InterfaceUsage> interfaces = running.stream().filter(c -> c.pid() > 0).findFirst()
-                .map(c -> readInterfaces(c.pid())).orElse(List.of());
+        List<InterfaceUsage> interfaces = running.stream().filter(c -> c.status().pid() > 0).findFirst()
+                .map(c -> readInterfaces(c.status().pid())).orElse(List.of());
         metrics.pod(sandbox.id(), interfaces, Timestamps.nowNanos()).forEach(s -> pod.addMetrics(proto(s)));
         return pod.build();
     }

@@ -361,7 +361,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
             ListPodSandboxStatsResponse.Builder response = ListPodSandboxStatsResponse.newBuilder();
             List<SandboxRecord> selected = sandboxes.list(s -> s.state() == dev.berth.sandbox.SandboxState.READY
                     && (filter.getId().isEmpty() || s.id().startsWith(filter.getId()))
-                    && LabelSelectors.match(s.labels(), filter.getLabelSelectorMap()));
+                    && LabelSelectors.match(s.metadata().labels(), filter.getLabelSelectorMap()));
             for (SandboxRecord sandbox : selected) {
                 response.addStats(statsProtos.pod(sandbox, containers.inSandbox(sandbox.id())));
             }

@@ -47,8 +47,8 @@ final class StatsProtos {
         ContainerStats.Builder stats = ContainerStats.newBuilder().setAttributes(ContainerAttributes.newBuilder()
                 .setId(record.id())
                 .setMetadata(ContainerProtos.metadata(record))
-                .putAllLabels(record.labels())
-                .putAllAnnotations(record.annotations()));
+                .putAllLabels(record.metadata().labels())
+                .putAllAnnotations(record.metadata().annotations()));
         long now = Timestamps.nowNanos();
         if (record.state() == ContainerState.RUNNING && cgroups.exists(record.cgroupPath())) {
             CgroupStats usage = cgroups.stats(record.cgroupPath());
@@ -74,14 +74,14 @@ final class StatsProtos {
         for (ContainerRecord container : containers) {
             linux.addContainers(container(container));
         }
-        containers.stream().filter(c -> c.state() == ContainerState.RUNNING && c.pid() > 0).findFirst()
-                .ifPresent(c -> linux.setNetwork(network(c.pid())));
+        containers.stream().filter(c -> c.state() == ContainerState.RUNNING && c.status().pid() > 0).findFirst()
+                .ifPresent(c -> linux.setNetwork(network(c.status().pid())));
         return PodSandboxStats.newBuilder()
                 .setAttributes(PodSandboxAttributes.newBuilder()
                         .setId(sandbox.id())
                         .setMetadata(SandboxProtos.metadata(sandbox))
-                        .putAllLabels(sandbox.labels())
-                        .putAllAnnotations(sandbox.annotations()))
+                        .putAllLabels(sandbox.metadata().labels())
+                        .putAllAnnotations(sandbox.metadata().annotations()))
                 .setLinux(linux)
                 .build();
     }

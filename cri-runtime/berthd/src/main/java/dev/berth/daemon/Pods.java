@@ -6,6 +6,7 @@ import dev.berth.container.ContainerLeases;
 import dev.berth.container.ContainerObserver;
 import dev.berth.container.ContainerPaths;
 import dev.berth.container.ContainerRecord;
+import dev.berth.container.ContainerRecordFormat;
 import dev.berth.container.ContainerRecovery;
 import dev.berth.container.ContainerRootfs;
 import dev.berth.container.ContainerService;
@@ -30,6 +31,7 @@ import dev.berth.sandbox.PidNamespaceHolder;
 import dev.berth.sandbox.PodFiles;
 import dev.berth.sandbox.PodPortForwarder;
 import dev.berth.sandbox.SandboxRecord;
+import dev.berth.sandbox.SandboxRecordFormat;
 import dev.berth.sandbox.SandboxRecovery;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxTeardown;
@@ -105,10 +107,10 @@ final class Pods implements AutoCloseable {
         IdLocks podLocks = new IdLocks();
 
         ContainerPaths paths = new ContainerPaths(state, root);
-        RecordStore<ContainerRecord> containerStore = new RecordStore<>(paths.records(), json, ContainerRecord.class,
-                ContainerRecord::id);
+        RecordStore<ContainerRecord> containerStore = new RecordStore<>(paths.records(), json,
+                ContainerRecordFormat.format(), ContainerRecord::id);
         RecordStore<SandboxRecord> sandboxStore = new RecordStore<>(root.resolve("sandboxes"), json,
-                SandboxRecord.class, SandboxRecord::id);
+                SandboxRecordFormat.format(), SandboxRecord::id);
         ContainerLeases containerLeases = new ContainerLeases(leases);
         ContainerRootfs rootfs = new ContainerRootfs(paths, snapshots, mounts);
         Path conmonBinary = Binaries.find("conmon");

@@ -6,9 +6,11 @@ import java.util.Objects;
 
 /**
  * A pulled image as berthd keeps it: its ID (the config digest, as in containerd and Docker) and every
- * name that points at it. Immutable; changes produce a new record.
+ * name that points at it. Immutable; changes produce a new record. Written as JSON with {@code "version": }
+ * {@value #FORMAT_VERSION}; the unversioned records of earlier releases have the same fields otherwise.
  */
 public record ImageRecord(
+        int version,
         String id,
         List<String> repoTags,
         List<String> repoDigests,
@@ -19,6 +21,15 @@ public record ImageRecord(
         long size,
         String platform,
         long pulledAtNanos) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public ImageRecord(String id, List<String> repoTags, List<String> repoDigests, String manifestDigest,
+            String manifestMediaType, String configDigest, List<LayerRecord> layers, long size, String platform,
+            long pulledAtNanos) {
+        this(FORMAT_VERSION, id, repoTags, repoDigests, manifestDigest, manifestMediaType, configDigest, layers, size,
+                platform, pulledAtNanos);
+    }
 
     public ImageRecord {
         Objects.requireNonNull(id, "id");

@@ -1,6 +1,8 @@
 package dev.berth.images;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.store.Json;
+import dev.berth.store.RecordFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,16 +13,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Image records by ID, each a JSON file written atomically, mirrored in memory. A name points at one
- * image at a time: tagging an image with a name takes that name away from any other image.
+ * image at a time: tagging an image with a name takes that name away from any other image. A record it
+ * cannot read stops the load ({@link dev.berth.store.UnreadableRecordException} names the file).
  */
 public final class ImageStore {
 
-    private static final Logger log = LoggerFactory.getLogger(ImageStore.class);
+    /** Unversioned records of earlier releases are version 1 without the field. */
+    private static final RecordFormat<ImageRecord> FORMAT = new RecordFormat<>(ImageRecord.class,
+            ImageRecord.FORMAT_VERSION, (node, json) -> json.mapper().treeToValue(
+                    ((ObjectNode) node.deepCopy()).put(RecordFormat.VERSION_FIELD, ImageRecord.FORMAT_VERSION),
+                    ImageRecord.class));
 
     private final Path dir;
     private final Json json;
@@ -41,12 +46,8 @@ public final class ImageStore {
                     Files.deleteIfExists(file);
                     continue;
                 }
-                try {
-                    ImageRecord record = json.read(file, ImageRecord.class);
-                    byId.put(record.id(), record);
-                } catch (IOException | RuntimeException e) {
-                    log.warn("ignoring unreadable image record {}: {}", file, e.toString());
-                }
+                ImageRecord record = FORMAT.read(file, json);
+                byId.put(record.id(), record);
             }
         }
     }

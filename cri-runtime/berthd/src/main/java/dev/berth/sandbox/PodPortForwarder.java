@@ -52,7 +52,8 @@ public final class PodPortForwarder implements PodPorts {
         if (sandbox.state() != SandboxState.READY) {
             throw new IOException("pod sandbox " + sandbox.id() + " is not ready (" + sandbox.state() + ")");
         }
-        Sockets sockets = sandbox.netnsPath() == null ? Sockets.open() : openIn(Path.of(sandbox.netnsPath()), sandbox.id());
+        String netns = sandbox.status().netnsPath();
+        Sockets sockets = netns == null ? Sockets.open() : openIn(Path.of(netns), sandbox.id());
         IOException v4Failure;
         try {
             connect(sockets.v4(), LOOPBACK_V4, port);

@@ -1,19 +1,49 @@
 package dev.berth.sandbox;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.network.PortMapping;
+import java.util.List;
+import java.util.Locale;
 
-/** The PodSandboxConfig a record keeps as protobuf bytes. */
+/** The domain values a sandbox record keeps of kubelet's PodSandboxConfig, read once, when the pod is made. */
 public final class SandboxConfigs {
 
     private SandboxConfigs() {
     }
 
-    public static PodSandboxConfig parse(SandboxRecord sandbox) {
+    /** Only mappings with a host port reach CNI's portmap, as kubelet intends. */
+    static List<PortMapping> portMappings(PodSandboxConfig config) {
+        return config.getPortMappingsList().stream()
+                .filter(p -> p.getHostPort() > 0)
+                .map(p -> new PortMapping(p.getProtocol().name().toLowerCase(Locale.ROOT), p.getContainerPort(),
+                        p.getHostPort(), p.getHostIp()))
+                .toList();
+    }
+
+    static NamespaceModes namespaceModes(PodSandboxConfig config) {
+        NamespaceOption options = config.getLinux().getSecurityContext().getNamespaceOptions();
+        return new NamespaceModes(mode(options.getNetwork()), mode(options.getPid()), mode(options.getIpc()),
+                options.getTargetId());
+    }
+
+    private static NamespaceModes.Mode mode(dev.berth.cri.v1.NamespaceMode mode) {
+        return switch (mode) {
+            case CONTAINER -> NamespaceModes.Mode.CONTAINER;
+            case NODE -> NamespaceModes.Mode.NODE;
+            case TARGET -> NamespaceModes.Mode.TARGET;
+            default -> NamespaceModes.Mode.POD;
+        };
+    }
+
+    /** The config as kubelet sent it, for the verbose status only; records without one read as empty. */
+    public static PodSandboxConfig parse(SandboxMetadata metadata) {
         try {
-            return sandbox.config() == null ? PodSandboxConfig.getDefaultInstance() : PodSandboxConfig.parseFrom(sandbox.config());
+            return metadata.config() == null ? PodSandboxConfig.getDefaultInstance()
+                    : PodSandboxConfig.parseFrom(metadata.config());
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("record of pod " + sandbox.id() + " holds an unreadable config", e);
+            throw new IllegalStateException("record of pod " + metadata.id() + " holds an unreadable config", e);
         }
     }
 }

@@ -1,59 +1,69 @@
 package dev.berth.sandbox;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
- * A pod sandbox as berthd keeps it. {@code config} is the PodSandboxConfig exactly as kubelet sent it
- * (protobuf bytes), so status and restarts never lose a field. Namespace paths are null where the pod
- * uses the node's namespace.
+ * A pod sandbox as berthd keeps it: what RunPodSandbox fixed, and what changes as the pod is set up and stopped.
+ * Written as JSON with {@code "version": }{@value #FORMAT_VERSION}; {@link SandboxRecordFormat} reads it and the
+ * flat records of earlier releases.
  */
-public record SandboxRecord(
-        String id,
-        String name,
-        String namespace,
-        String uid,
-        int attempt,
-        Map<String, String> labels,
-        Map<String, String> annotations,
-        String runtimeHandler,
-        long createdAtNanos,
-        SandboxState state,
-        String netnsPath,
-        String ipcnsPath,
-        String utsnsPath,
-        String pidnsPath,
-        int pidNamespaceHolder,
-        String ip,
-        List<String> additionalIps,
-        String cgroupPath,
-        byte[] config) {
+public record SandboxRecord(int version, SandboxMetadata metadata, SandboxStatus status) {
+
+    public static final int FORMAT_VERSION = 1;
 
     public SandboxRecord {
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
-        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
-        additionalIps = additionalIps == null ? List.of() : List.copyOf(additionalIps);
+        Objects.requireNonNull(metadata, "metadata");
+        Objects.requireNonNull(status, "status");
+    }
+
+    /** The record of a pod being made: no namespaces, no network yet. */
+    public static SandboxRecord creating(SandboxMetadata metadata) {
+        return new SandboxRecord(FORMAT_VERSION, metadata, SandboxStatus.CREATING);
     }
 
     public SandboxRecord withState(SandboxState newState) {
-        return new SandboxRecord(id, name, namespace, uid, attempt, labels, annotations, runtimeHandler,
-                createdAtNanos, newState, netnsPath, ipcnsPath, utsnsPath, pidnsPath, pidNamespaceHolder, ip,
-                additionalIps, cgroupPath, config);
+        return withStatus(status.withState(newState));
     }
 
     public SandboxRecord withNamespaces(String net, String ipc, String uts, String pid, int pidHolder) {
-        return new SandboxRecord(id, name, namespace, uid, attempt, labels, annotations, runtimeHandler,
-                createdAtNanos, state, net, ipc, uts, pid, pidHolder, ip, additionalIps, cgroupPath, config);
+        return withStatus(status.withNamespaces(net, ipc, uts, pid, pidHolder));
+    }
+
+    public SandboxRecord withPidNamespaceHolder(int pid) {
+        return withStatus(status.withNamespaces(status.netnsPath(), status.ipcnsPath(), status.utsnsPath(),
+                status.pidnsPath(), pid));
     }
 
     public SandboxRecord withNetwork(String podIp, List<String> moreIps) {
-        return new SandboxRecord(id, name, namespace, uid, attempt, labels, annotations, runtimeHandler,
-                createdAtNanos, state, netnsPath, ipcnsPath, utsnsPath, pidnsPath, pidNamespaceHolder, podIp,
-                moreIps, cgroupPath, config);
+        return withStatus(status.withNetwork(podIp, moreIps));
     }
 
-    /** The name kubelet reserves a pod under: one sandbox per pod attempt. */
-    public String reservedName() {
-        return name + "_" + namespace + "_" + uid + "_" + attempt;
+    private SandboxRecord withStatus(SandboxStatus newStatus) {
+        return new SandboxRecord(FORMAT_VERSION, metadata, newStatus);
+    }
+
+    public String id() {
+        return metadata.id();
+    }
+
+    public String name() {
+        return metadata.name();
+    }
+
+    public String namespace() {
+        return metadata.namespace();
+    }
+
+    public String runtimeHandler() {
+        return metadata.runtimeHandler();
+    }
+
+    public String cgroupPath() {
+        return metadata.cgroupPath();
+    }
+
+    public SandboxState state() {
+        return status.state();
     }
 }

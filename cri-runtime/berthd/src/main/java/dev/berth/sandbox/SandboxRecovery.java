@@ -30,8 +30,8 @@ public final class SandboxRecovery {
                     log.info("rolling back pod {} ({}/{}): RunPodSandbox was cut short", sandbox.id(),
                             sandbox.namespace(), sandbox.name());
                     sandboxes.rollBack(sandbox);
-                } else if (sandbox.state() == SandboxState.READY && sandbox.netnsPath() != null
-                        && !Files.exists(Path.of(sandbox.netnsPath()))) {
+                } else if (sandbox.state() == SandboxState.READY && sandbox.status().netnsPath() != null
+                        && !Files.exists(Path.of(sandbox.status().netnsPath()))) {
                     log.warn("pod {} lost its network namespace while berthd was down; marking it NOTREADY", sandbox.id());
                     store.put(sandbox.withState(SandboxState.NOTREADY));
                 }

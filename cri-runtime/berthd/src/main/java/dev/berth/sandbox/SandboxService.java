@@ -92,15 +92,16 @@ public final class SandboxService {
         String cgroupPath = rootParent ? "/berth/" + id : cgroupParent;
         // refused before anything is made: a pod whose cgroup step cannot even be undone could never be rolled back
         CgroupManager.requireValidPath(cgroupPath);
-        SandboxRecord record = new SandboxRecord(id, config.getMetadata().getName(), config.getMetadata().getNamespace(),
-                config.getMetadata().getUid(), config.getMetadata().getAttempt(), config.getLabelsMap(),
-                config.getAnnotationsMap(), runtimeHandler, Timestamps.nowNanos(),
-                SandboxState.CREATING, null, null, null, null, 0, "", List.of(), cgroupPath, config.toByteArray());
+        SandboxRecord record = SandboxRecord.creating(new SandboxMetadata(id, config.getMetadata().getName(),
+                config.getMetadata().getNamespace(), config.getMetadata().getUid(), config.getMetadata().getAttempt(),
+                config.getLabelsMap(), config.getAnnotationsMap(), runtimeHandler, cgroupPath,
+                SandboxConfigs.namespaceModes(config), SandboxConfigs.portMappings(config), Timestamps.nowNanos(),
+                config.toByteArray()));
         synchronized (nameLock) {
             for (SandboxRecord other : store.all()) {
-                if (other.reservedName().equals(record.reservedName())) {
+                if (other.metadata().reservedName().equals(record.metadata().reservedName())) {
                     throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "pod sandbox name "
-                            + record.reservedName() + " is already used by " + other.id());
+                            + record.metadata().reservedName() + " is already used by " + other.id());
                 }
             }
             store.putTransient(record);
@@ -115,7 +116,7 @@ public final class SandboxService {
             events.publish(id, id, ContainerEvent.Type.CREATED);
             events.publish(id, id, ContainerEvent.Type.STARTED);
             log.info("pod {} ({}/{}) ready in {} ms: ip {}", id, record.namespace(), record.name(),
-                    (System.nanoTime() - started) / 1_000_000, ready.ip());
+                    (System.nanoTime() - started) / 1_000_000, ready.status().ip());
             log.debug("pod {} RunPodSandbox phases ms: {}", id, timer.summary());
             return ready;
         } catch (IOException | RuntimeException e) {
@@ -152,11 +153,11 @@ public final class SandboxService {
         // CNI ADD (plugin processes, the bulk of a pod's start) needs only the pinned netns, so it runs
         // while the cgroup and the pod's files are made.
         NetworkAttach attach = hostNetwork ? null : NetworkAttach.start(network,
-                SandboxTeardown.networkRequest(record, Path.of(record.netnsPath())), timer);
+                SandboxTeardown.networkRequest(record, Path.of(record.status().netnsPath())), timer);
         try {
             if (podPid) {
                 int holder = pidHolder.start(Path.of(pidns));
-                record = record.withNamespaces(record.netnsPath(), record.ipcnsPath(), record.utsnsPath(), pidns, holder);
+                record = record.withPidNamespaceHolder(holder);
                 store.putTransient(record);
                 timer.lap("pid-holder");
             }

@@ -2,11 +2,8 @@ package dev.berth.sandbox;
 
 import dev.berth.network.CniNetwork;
 import dev.berth.network.PodNetworkRequest;
-import dev.berth.network.PortMapping;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +29,16 @@ public final class SandboxTeardown {
     }
 
     public void release(SandboxRecord sandbox) throws IOException {
+        SandboxStatus status = sandbox.status();
         IOException failure = null;
-        if (sandbox.netnsPath() != null) {
+        if (status.netnsPath() != null) {
             try {
-                network.tearDown(networkRequest(sandbox, Path.of(sandbox.netnsPath())));
+                network.tearDown(networkRequest(sandbox, Path.of(status.netnsPath())));
             } catch (IOException e) {
                 failure = e;
             }
         }
-        pidHolder.release(sandbox.pidNamespaceHolder(), sandbox.pidnsPath() == null ? null : Path.of(sandbox.pidnsPath()));
+        pidHolder.release(status.pidNamespaceHolder(), status.pidnsPath() == null ? null : Path.of(status.pidnsPath()));
         pinner.release(sandbox.id());
         files.unmountShm(sandbox.id());
         if (failure != null) {
@@ -50,16 +48,7 @@ public final class SandboxTeardown {
     }
 
     static PodNetworkRequest networkRequest(SandboxRecord sandbox, Path netns) {
-        return new PodNetworkRequest(sandbox.id(), sandbox.name(), sandbox.namespace(), sandbox.uid(), netns,
-                portMappings(sandbox));
-    }
-
-    /** Only mappings with a host port reach CNI's portmap, as kubelet intends. */
-    private static List<PortMapping> portMappings(SandboxRecord sandbox) {
-        return SandboxConfigs.parse(sandbox).getPortMappingsList().stream()
-                .filter(p -> p.getHostPort() > 0)
-                .map(p -> new PortMapping(p.getProtocol().name().toLowerCase(Locale.ROOT), p.getContainerPort(),
-                        p.getHostPort(), p.getHostIp()))
-                .toList();
+        SandboxMetadata pod = sandbox.metadata();
+        return new PodNetworkRequest(pod.id(), pod.name(), pod.namespace(), pod.uid(), netns, pod.portMappings());
     }
 }

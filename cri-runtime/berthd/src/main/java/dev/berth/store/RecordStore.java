@@ -28,7 +28,12 @@ public final class RecordStore<T> {
     private final Map<String, T> byId = new ConcurrentHashMap<>();
     private final java.util.Set<String> removed = ConcurrentHashMap.newKeySet();
 
-    public RecordStore(Path dir, Json json, Class<T> type, Function<T, String> idOf) throws IOException {
+    /**
+     * Loads every record of the directory; a record it cannot read stops the load ({@link UnreadableRecordException}
+     * names the file). An empty file is the one exception: only a transient write lost to a power failure leaves one
+     * (see {@link #putTransient}), and what that record described went with the machine.
+     */
+    public RecordStore(Path dir, Json json, RecordFormat<T> format, Function<T, String> idOf) throws IOException {
         this.dir = dir;
         this.json = json;
         this.idOf = idOf;
@@ -39,12 +44,12 @@ public final class RecordStore<T> {
                     Files.deleteIfExists(file);
                     continue;
                 }
-                try {
-                    T record = json.read(file, type);
-                    byId.put(idOf.apply(record), record);
-                } catch (IOException | RuntimeException e) {
-                    log.warn("ignoring unreadable record {}: {}", file, e.toString());
+                if (Files.size(file) == 0) {
+                    log.warn("ignoring empty record {}: a transient record lost to a power failure", file);
+                    continue;
                 }
+                T record = format.read(file, json);
+                byId.put(idOf.apply(record), record);
             }
         }
     }
@@ -87,7 +92,7 @@ public final class RecordStore<T> {
      * the conmon and container processes and the cgroups all live in memory (/run is tmpfs). What can
      * outlive a reboot unrecorded is disk garbage only (a container's empty upper dir, a host-local IP
      * lease that CNI itself writes without fsync), never a record that claims something that is not
-     * there: a torn or empty file is skipped when the store loads.
+     * there: an empty file is skipped when the store loads.
      */
     public void putTransient(T record) throws IOException {
         write(record, false);

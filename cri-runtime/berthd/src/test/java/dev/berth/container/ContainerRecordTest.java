@@ -6,8 +6,11 @@ import dev.berth.cri.v1.ImageSpec;
 import dev.berth.images.ImageRecord;
 import dev.berth.oci.ResolvedUser;
 import dev.berth.store.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ContainerRecordTest {
 
@@ -16,31 +19,56 @@ class ContainerRecordTest {
             List.of("registry.test/app@sha256:" + "cd".repeat(32)), "sha256:" + "cd".repeat(32),
             "application/vnd.oci.image.manifest.v1+json", ID, List.of(), 1, "linux/amd64", 0);
 
+    @TempDir
+    Path dir;
+
     @Test
     void aRecordWrittenBeforeImageNameAndUserExistedStillLoads() throws Exception {
-        String old = """
+        Path file = dir.resolve("c1.json");
+        Files.writeString(file, """
                 {"id":"c1","sandboxId":"p1","name":"web","attempt":0,"image":"sha256:abc","imageId":"sha256:abc",
                  "imageRef":"r@sha256:abc","state":"RUNNING","snapshots":[],"createdAtNanos":1}
-                """;
+                """);
 
-        ContainerRecord record = new Json().mapper().readValue(old, ContainerRecord.class);
+        ContainerRecord record = ContainerRecordFormat.format().read(file, new Json());
 
-        assertThat(record.imageName()).isNull();
-        assertThat(record.user()).isNull();
-        assertThat(record.displayImage()).isEqualTo("sha256:abc");
+        assertThat(record.metadata().imageName()).as("the requested image stands in").isEqualTo("sha256:abc");
+        assertThat(record.status().user()).isNull();
+        assertThat(record.status().resources()).isEqualTo(ContainerResources.NONE);
+        assertThat(record.metadata().mounts()).isEmpty();
+    }
+
+    @Test
+    void transitionsChangeTheStatusAndKeepTheMetadata() throws Exception {
+        ContainerMetadata metadata = new ContainerMetadata("c1", "p1", "web", 0, ID, "app:1", "app:1", ID, "r@sha256:x",
+                null, null, "", "/c", "/log", 15, null, null, 1, null);
+        ContainerResources limits = new ContainerResources(0, 0, 512, 0, 0, "", "", null, null, 0);
+        ContainerRecord record = ContainerRecord.creating(metadata, ContainerResources.NONE)
+                .created(10, 11, new ResolvedUser(1000, 1000, List.of(1000L, 50L)))
+                .started(20)
+                .withResources(limits)
+                .exited(30, 137, "OOMKilled", "out of memory");
+
+        assertThat(record.metadata()).isSameAs(metadata);
+        assertThat(record.status()).isEqualTo(new ContainerStatus(ContainerState.EXITED, 20, 30, 137, "OOMKilled",
+                "out of memory", 10, 11, new ResolvedUser(1000, 1000, List.of(1000L, 50L)), limits));
+        assertThat(record.isLive()).isFalse();
     }
 
     @Test
     void imageNameAndUserSurviveTheRoundTrip() throws Exception {
         Json json = new Json();
-        ContainerRecord record = new ContainerRecord("c1", "p1", "web", 0, ID, ID, "r@sha256:x", null, null, "", "/c",
-                "/log", 15, null, 1, 0, 0, ContainerState.CREATING, 0, "", "", 0, 0, null, null, "app:1", null)
+        ContainerMetadata metadata = new ContainerMetadata("c1", "p1", "web", 0, ID, "app:1", "", ID, "r@sha256:x",
+                null, null, "", "/c", "/log", 15, null, null, 1, null);
+        ContainerRecord record = ContainerRecord.creating(metadata, ContainerResources.NONE)
                 .created(10, 11, new ResolvedUser(1000, 1000, List.of(1000L, 50L)));
+        Path file = dir.resolve("c1.json");
+        Files.write(file, json.toBytes(record));
 
-        ContainerRecord read = json.mapper().readValue(json.toBytes(record), ContainerRecord.class);
+        ContainerRecord read = ContainerRecordFormat.format().read(file, json);
 
-        assertThat(read.displayImage()).isEqualTo("app:1");
-        assertThat(read.user()).isEqualTo(new ResolvedUser(1000, 1000, List.of(1000L, 50L)));
+        assertThat(read.metadata().imageName()).isEqualTo("app:1");
+        assertThat(read.status().user()).isEqualTo(new ResolvedUser(1000, 1000, List.of(1000L, 50L)));
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.berth.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.container.ContainerRecord;
+import dev.berth.container.ContainerRecordFormat;
 import dev.berth.sandbox.SandboxRecord;
+import dev.berth.sandbox.SandboxRecordFormat;
 import dev.berth.store.Json;
 import dev.berth.store.RecordStore;
 import java.nio.file.Path;
@@ -20,8 +22,8 @@ class ContainerEventsTest {
     @BeforeEach
     void setUp() throws Exception {
         Json json = new Json();
-        events = new ContainerEvents(new RecordStore<>(dir.resolve("sandboxes"), json, SandboxRecord.class,
-                SandboxRecord::id), new RecordStore<>(dir.resolve("containers"), json, ContainerRecord.class,
+        events = new ContainerEvents(new RecordStore<>(dir.resolve("sandboxes"), json, SandboxRecordFormat.format(),
+                SandboxRecord::id), new RecordStore<>(dir.resolve("containers"), json, ContainerRecordFormat.format(),
                 ContainerRecord::id), 3);
     }
 

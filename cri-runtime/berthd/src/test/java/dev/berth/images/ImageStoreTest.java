@@ -1,12 +1,18 @@
 package dev.berth.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.store.Json;
+import dev.berth.store.UnreadableRecordException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageStoreTest {
 
@@ -46,5 +52,33 @@ class ImageStoreTest {
         ImageStore reopened = new ImageStore(dir, new Json());
 
         assertThat(reopened.byReference("r/a:1")).map(ImageRecord::id).contains("sha256:1");
+    }
+
+    /** {@code records/unversioned/} as the last release before versioning wrote it, {@code records/v1/} as now. */
+    @ParameterizedTest
+    @ValueSource(strings = {"unversioned", "v1"})
+    void anImageRecordOfEitherFormatLoadsWithEveryField(String format) throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/records/" + format + "/image.json")) {
+            Files.copy(in, dir.resolve("sha256-" + "ab".repeat(32) + ".json"));
+        }
+        String id = "sha256:" + "ab".repeat(32);
+
+        ImageRecord record = new ImageStore(dir, new Json()).byId(id).orElseThrow();
+
+        assertThat(record).isEqualTo(new ImageRecord(1, id, List.of("registry.test/web:1"),
+                List.of("registry.test/web@sha256:" + "cd".repeat(32)), "sha256:" + "cd".repeat(32),
+                "application/vnd.oci.image.manifest.v1+json", id,
+                List.of(new LayerRecord("sha256:" + "33".repeat(32), "application/vnd.oci.image.layer.v1.tar+gzip",
+                        1234, "sha256:" + "44".repeat(32), "sha256:" + "11".repeat(32))),
+                5678, "linux/amd64", 1700000000500000000L));
+    }
+
+    @Test
+    void anImageRecordOfAnUnknownVersionStopsTheLoadNamingTheFile() throws Exception {
+        Path file = dir.resolve("sha256-9.json");
+        Files.writeString(file, "{\"version\":9,\"id\":\"sha256:9\"}");
+
+        assertThatThrownBy(() -> new ImageStore(dir, new Json())).isInstanceOf(UnreadableRecordException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("format version 9");
     }
 }

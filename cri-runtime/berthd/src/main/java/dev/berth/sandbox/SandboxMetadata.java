@@ -1,0 +1,44 @@
+package dev.berth.sandbox;
+
+import dev.berth.network.PortMapping;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What RunPodSandbox fixes for a pod's life. {@code portMappings} are the pod's host ports (mappings without one
+ * never reach CNI); {@code namespaceModes} what the pod asked for, as PodSandboxStatus reports it.
+ *
+ * <p>{@code config} is the PodSandboxConfig kubelet sent, protobuf bytes kept verbatim for one reader only: the
+ * verbose PodSandboxStatus ({@code crictl inspectp}) prints it whole. Everything else berthd needs later is a field
+ * of its own, so status, list and teardown never parse it.
+ */
+public record SandboxMetadata(
+        String id,
+        String name,
+        String namespace,
+        String uid,
+        int attempt,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        String runtimeHandler,
+        String cgroupPath,
+        NamespaceModes namespaceModes,
+        List<PortMapping> portMappings,
+        long createdAtNanos,
+        byte[] config) {
+
+    public SandboxMetadata {
+        Objects.requireNonNull(id, "id");
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        runtimeHandler = runtimeHandler == null ? "" : runtimeHandler;
+        namespaceModes = namespaceModes == null ? NamespaceModes.ALL_POD : namespaceModes;
+        portMappings = portMappings == null ? List.of() : List.copyOf(portMappings);
+    }
+
+    /** The name kubelet reserves a pod under: one sandbox per pod attempt. */
+    public String reservedName() {
+        return name + "_" + namespace + "_" + uid + "_" + attempt;
+    }
+}
