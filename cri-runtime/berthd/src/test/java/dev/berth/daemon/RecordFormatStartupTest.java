@@ -15,7 +15,7 @@ import dev.berth.store.Directories;
 import dev.berth.store.UnreadableRecordException;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodNetworkFixture;
-import dev.berth.testing.Privileges;
+import dev.berth.testkit.Privileges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
