@@ -116,6 +116,15 @@ public final class PortForwardSocket implements AutoCloseable {
         return text == null ? "" : text.toString(StandardCharsets.UTF_8);
     }
 
+    /** The error text of port {@code index} once some has come, or what there is when the connection ends. */
+    public String awaitError(int index, java.time.Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (error(index).isEmpty() && !ended.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return error(index);
+    }
+
     /** Waits for the server to close the connection and returns its close status (-1: broken, no close frame). */
     public int awaitClosed() throws IOException {
         await(ended);

@@ -156,7 +156,8 @@ class WebSocketPortForwardTest {
             forward.output(1).write(new byte[] {0, (byte) 0xff, 42});
             assertThat(forward.input(1).readNBytes(3)).containsExactly(0, 0xff, 42);
             assertThat(forward.error(1)).isEmpty();
-            assertThat(forward.error(0)).contains("error forwarding port " + closed);
+            assertThat(forward.awaitError(0, java.time.Duration.ofSeconds(10)))
+                    .contains("error forwarding port " + closed);
         }
     }
 
