@@ -1,5 +1,6 @@
 package dev.berth.container;
 
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.Timestamps;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ImageSpec;
@@ -17,9 +18,8 @@ import dev.berth.runtime.Conmon;
 import dev.berth.runtime.ConmonLaunch;
 import dev.berth.runtime.ConmonStarted;
 import dev.berth.runtime.OciRuntime;
-import dev.berth.sandbox.PodFiles;
-import dev.berth.sandbox.SandboxRecord;
-import dev.berth.sandbox.SandboxState;
+import dev.berth.sandbox.ReadyPod;
+import dev.berth.sandbox.ReadyPods;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.ConflictException;
 import dev.berth.store.IdLocks;
@@ -48,13 +48,12 @@ public final class ContainerCreator {
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
 
     private final RecordStore<ContainerRecord> containers;
-    private final RecordStore<SandboxRecord> sandboxes;
+    private final ReadyPods pods;
     private final ImageService images;
     private final Object nameLock = new Object();
     private final ContainerLeases containerLeases;
     private final ContainerRootfs rootfs;
     private final ContainerPaths paths;
-    private final PodFiles podFiles;
     private final OciSpecBuilder specs;
     private final RuntimeHandlers runtimes;
     private final Conmon conmon;
@@ -62,17 +61,16 @@ public final class ContainerCreator {
     private final Ids ids;
     private final IdLocks podLocks;
 
-    public ContainerCreator(RecordStore<ContainerRecord> containers, RecordStore<SandboxRecord> sandboxes,
+    public ContainerCreator(RecordStore<ContainerRecord> containers, ReadyPods pods,
             ImageService images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
-            PodFiles podFiles, OciSpecBuilder specs, RuntimeHandlers runtimes, Conmon conmon, ContainerTeardown teardown, Ids ids,
+            OciSpecBuilder specs, RuntimeHandlers runtimes, Conmon conmon, ContainerTeardown teardown, Ids ids,
             IdLocks podLocks) {
         this.containers = containers;
-        this.sandboxes = sandboxes;
+        this.pods = pods;
         this.images = images;
         this.containerLeases = containerLeases;
         this.rootfs = rootfs;
         this.paths = paths;
-        this.podFiles = podFiles;
         this.specs = specs;
         this.runtimes = runtimes;
         this.conmon = conmon;
@@ -96,11 +94,7 @@ public final class ContainerCreator {
     private ContainerRecord createLocked(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
             throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
         PhaseTimer timer = new PhaseTimer();
-        SandboxRecord sandbox = sandboxes.get(sandboxId).orElseThrow(() -> new NotFoundException("pod sandbox", sandboxId));
-        if (sandbox.state() != SandboxState.READY) {
-            throw new ConflictException(ConflictException.Kind.WRONG_STATE,
-                    "pod sandbox " + sandboxId + " is not ready (" + sandbox.state() + "); create a new one");
-        }
+        ReadyPod sandbox = pods.require(sandboxId);
         if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
             throw new IllegalArgumentException("container config has no metadata.name");
         }
@@ -174,7 +168,7 @@ public final class ContainerCreator {
         }
     }
 
-    private void checkNameFree(SandboxRecord sandbox, String name, int attempt) throws ConflictException {
+    private void checkNameFree(ReadyPod sandbox, String name, int attempt) throws ConflictException {
         for (ContainerRecord other : containers.all()) {
             if (other.sandboxId().equals(sandbox.id()) && other.name().equals(name) && other.attempt() == attempt) {
                 throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "container name " + name
@@ -183,24 +177,23 @@ public final class ContainerCreator {
         }
     }
 
-    private ContainerSpecRequest specRequest(String id, SandboxRecord sandbox, ContainerConfig config,
+    private ContainerSpecRequest specRequest(String id, ReadyPod sandbox, ContainerConfig config,
             PodSandboxConfig sandboxConfig, ImageConfig imageConfig, ImageRecord image, Path mounted) {
         Map<String, Path> namespaces = new HashMap<>();
-        if (sandbox.netnsPath() != null) {
-            namespaces.put("network", Path.of(sandbox.netnsPath()));
+        if (sandbox.netns() != null) {
+            namespaces.put("network", sandbox.netns());
         }
-        if (sandbox.ipcnsPath() != null) {
-            namespaces.put("ipc", Path.of(sandbox.ipcnsPath()));
+        if (sandbox.ipcns() != null) {
+            namespaces.put("ipc", sandbox.ipcns());
         }
-        if (sandbox.utsnsPath() != null) {
-            namespaces.put("uts", Path.of(sandbox.utsnsPath()));
+        if (sandbox.utsns() != null) {
+            namespaces.put("uts", sandbox.utsns());
         }
         boolean podPid = config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.POD;
-        Path pidNs = podPid && sandbox.pidnsPath() != null ? Path.of(sandbox.pidnsPath()) : null;
-        Path shm = Files.exists(podFiles.shm(sandbox.id())) ? podFiles.shm(sandbox.id()) : null;
+        Path pidNs = podPid ? sandbox.pidns() : null;
         return new ContainerSpecRequest(id, sandbox.id(), config, sandboxConfig, imageConfig.config(),
-                config.getImage().getImage(), mounted, namespaces, pidNs, podFiles.hosts(sandbox.id()),
-                podFiles.resolvConf(sandbox.id()), podFiles.hostname(sandbox.id()), shm, sandbox.cgroupPath() + "/" + id);
+                config.getImage().getImage(), mounted, namespaces, pidNs, sandbox.hosts(), sandbox.resolvConf(),
+                sandbox.hostname(), sandbox.shm(), sandbox.cgroupPath() + "/" + id);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.berth.container;
 
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.Timestamps;
 import dev.berth.runtime.Conmon;
 import dev.berth.runtime.OciRuntime;

@@ -1,7 +1,6 @@
 package dev.berth.cri;
 
 import dev.berth.cgroup.CgroupManager;
-import dev.berth.cgroup.CgroupResources;
 import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerService;
 import dev.berth.container.ContainerState;
@@ -12,6 +11,7 @@ import dev.berth.cri.v1.MetricDescriptor;
 import dev.berth.cri.v1.MetricType;
 import dev.berth.cri.v1.PodSandboxMetrics;
 import dev.berth.cri.v1.UInt64Value;
+import dev.berth.sandbox.CriResources;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxState;
@@ -67,7 +67,7 @@ final class PodMetricsRpc {
                 continue;
             }
             List<MetricSample> samples = metrics.container(container.id(), container.name(), container.image(),
-                    cgroups.stats(container.cgroupPath()), CgroupResources.fromCri(ContainerProtos.resources(container)));
+                    cgroups.stats(container.cgroupPath()), CriResources.toCgroup(ContainerProtos.resources(container)));
             pod.addContainerMetrics(ContainerMetrics.newBuilder().setContainerId(container.id())
                     .addAllMetrics(samples.stream().map(PodMetricsRpc::proto).toList()));
         }

@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.node.NodeReadiness;
 import dev.berth.cgroup.CgroupManager;
 import dev.berth.container.ContainerCreator;
 import dev.berth.container.ContainerLeases;
@@ -12,7 +13,7 @@ import dev.berth.container.ContainerService;
 import dev.berth.container.ContainerStreaming;
 import dev.berth.container.ContainerTeardown;
 import dev.berth.container.ExitWatcher;
-import dev.berth.container.RuntimeHandlers;
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.cri.RuntimeServiceRpc;
 import dev.berth.events.ContainerEvents;
 import dev.berth.images.ImageService;
@@ -29,6 +30,7 @@ import dev.berth.sandbox.NamespacePinner;
 import dev.berth.sandbox.PidNamespaceHolder;
 import dev.berth.sandbox.PodFiles;
 import dev.berth.sandbox.PodPortForwarder;
+import dev.berth.sandbox.ReadyPods;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxRecovery;
 import dev.berth.sandbox.SandboxService;
@@ -120,8 +122,8 @@ final class Pods implements AutoCloseable {
                 events);
         OciSpecBuilder specs = OciSpecBuilder.forHost(config.securityOrDefault().seccompWhenUnsetOrDefault());
         PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
-        ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
-                paths, files, specs, runtimes, conmon, containerTeardown, ids, podLocks);
+        ContainerCreator creator = new ContainerCreator(containerStore, ReadyPods.of(sandboxStore, files), images,
+                containerLeases, rootfs, paths, specs, runtimes, conmon, containerTeardown, ids, podLocks);
         ContainerService containers = new ContainerService(containerStore, creator, observer, containerTeardown,
                 runtimes, specs, paths, events);
 

@@ -1,6 +1,5 @@
 package dev.berth.runtime;
 
-import dev.berth.streaming.RemoteStreams;
 import dev.berth.sys.Terminals;
 import java.io.ByteArrayOutputStream;
 import java.io.File;

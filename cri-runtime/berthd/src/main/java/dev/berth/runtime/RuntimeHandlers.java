@@ -1,6 +1,5 @@
-package dev.berth.container;
+package dev.berth.runtime;
 
-import dev.berth.runtime.OciRuntime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
