@@ -4,8 +4,8 @@ import dev.berth.store.Timestamps;
 import dev.berth.cgroup.CgroupManager;
 import dev.berth.container.ContainerPaths;
 import dev.berth.container.ContainerRecord;
-import dev.berth.container.ContainerRootfs;
 import dev.berth.stats.NetworkCounters;
+import dev.berth.stats.StatsService;
 import dev.berth.store.Json;
 import java.nio.file.Path;
 import dev.berth.container.ContainerService;
@@ -114,7 +114,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     private final ContainerService containers;
     private final SandboxProtos sandboxProtos;
     private final ContainerProtos containerProtos;
-    private final StatsProtos statsProtos;
+    private final StatsService stats;
     private final StreamingCalls streaming;
     private final CniNetwork network;
     private final ContainerEventsRpc events;
@@ -122,7 +122,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
 
     public RuntimeServiceRpc(NodeReadiness readiness, RuntimeHandlers handlers, String runtimeVersion,
             SandboxService sandboxes,
-            ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
+            ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, StatsService stats,
             ContainerEvents containerEvents, CniNetwork network,
             StreamingServer streamingServer) {
         this.readiness = readiness;
@@ -132,7 +132,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
         this.containers = containers;
         this.sandboxProtos = new SandboxProtos(json);
         this.containerProtos = new ContainerProtos(json, paths);
-        this.statsProtos = new StatsProtos(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
+        this.stats = stats;
         this.streaming = new StreamingCalls(streamingServer, sandboxes, containers);
         this.network = network;
         this.events = new ContainerEventsRpc(containerEvents, sandboxProtos, containerProtos);
@@ -324,7 +324,8 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     @Override
     public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> observer) {
         Rpc.unary("ContainerStats", observer, () -> ContainerStatsResponse.newBuilder()
-                .setStats(statsProtos.container(containers.get(requireId("container_id", request.getContainerId()))))
+                .setStats(StatsProtos.container(stats.container(containers.get(requireId("container_id",
+                        request.getContainerId())))))
                 .build());
     }
 
@@ -337,7 +338,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
             for (ContainerRecord container : containers.list(c -> c.isLive() && ContainerProtos.filter(ContainerFilter
                     .newBuilder().setId(filter.getId()).setPodSandboxId(filter.getPodSandboxId())
                     .putAllLabelSelector(filter.getLabelSelectorMap()).build()).test(c))) {
-                response.addStats(statsProtos.container(container));
+                response.addStats(StatsProtos.container(stats.container(container)));
             }
             return response.build();
         });
@@ -348,7 +349,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
         Rpc.unary("PodSandboxStats", observer, () -> {
             SandboxRecord sandbox = sandboxes.get(requireId("pod_sandbox_id", request.getPodSandboxId()));
             return PodSandboxStatsResponse.newBuilder()
-                    .setStats(statsProtos.pod(sandbox, containers.inSandbox(sandbox.id())))
+                    .setStats(StatsProtos.pod(stats.pod(sandbox, containers.inSandbox(sandbox.id()))))
                     .build();
         });
     }
@@ -363,7 +364,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
                     && (filter.getId().isEmpty() || s.id().startsWith(filter.getId()))
                     && LabelSelectors.match(s.labels(), filter.getLabelSelectorMap()));
             for (SandboxRecord sandbox : selected) {
-                response.addStats(statsProtos.pod(sandbox, containers.inSandbox(sandbox.id())));
+                response.addStats(StatsProtos.pod(stats.pod(sandbox, containers.inSandbox(sandbox.id()))));
             }
             return response.build();
         });
