@@ -14,10 +14,10 @@ import dev.berth.oci.BuiltSpec;
 import dev.berth.oci.ContainerSpecRequest;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.oci.OciSpecBuilder;
-import dev.berth.runtime.Conmon;
+import dev.berth.runtime.Monitor;
 import dev.berth.runtime.ConmonLaunch;
 import dev.berth.runtime.ConmonStarted;
-import dev.berth.runtime.OciRuntime;
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.sandbox.ReadyPod;
 import dev.berth.sandbox.ReadyPods;
 import dev.berth.store.AtomicFiles;
@@ -56,14 +56,14 @@ public final class ContainerCreator {
     private final ContainerPaths paths;
     private final OciSpecBuilder specs;
     private final RuntimeHandlers runtimes;
-    private final Conmon conmon;
+    private final Monitor conmon;
     private final ContainerTeardown teardown;
     private final Ids ids;
     private final IdLocks podLocks;
 
     public ContainerCreator(RecordStore<ContainerRecord> containers, ReadyPods pods,
             ImageService images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
-            OciSpecBuilder specs, RuntimeHandlers runtimes, Conmon conmon, ContainerTeardown teardown, Ids ids,
+            OciSpecBuilder specs, RuntimeHandlers runtimes, Monitor conmon, ContainerTeardown teardown, Ids ids,
             IdLocks podLocks) {
         this.containers = containers;
         this.pods = pods;
@@ -104,7 +104,7 @@ public final class ContainerCreator {
         ImageRecord image = images.find(config.getImage().getImage())
                 .orElseThrow(() -> new NotFoundException("image", config.getImage().getImage()));
         ImageConfig imageConfig = images.config(image);
-        OciRuntime runtime = runtimes.require(sandbox.runtimeHandler());
+        ContainerRuntime runtime = runtimes.require(sandbox.runtimeHandler());
         requireRecursiveReadOnlySupport(config, runtime, sandbox.runtimeHandler());
         List<String> chainIds = image.layers().stream().map(LayerRecord::chainId).toList();
         String id = ids.next();
@@ -158,7 +158,7 @@ public final class ContainerCreator {
     }
 
     /** CRI callers may ask for rro only where Status announced it; a runtime that cannot must refuse. */
-    private static void requireRecursiveReadOnlySupport(ContainerConfig config, OciRuntime runtime, String handler)
+    private static void requireRecursiveReadOnlySupport(ContainerConfig config, ContainerRuntime runtime, String handler)
             throws InvalidContainerConfigException {
         for (var mount : config.getMountsList()) {
             if (mount.getRecursiveReadOnly() && !runtime.features().recursiveReadOnlyMounts()) {

@@ -8,7 +8,7 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.runtime.ExecResult;
-import dev.berth.runtime.OciRuntime;
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.sandbox.PodContainers;
 import dev.berth.sandbox.PodEvents;
 import dev.berth.store.ConflictException;
@@ -107,7 +107,7 @@ public final class ContainerService implements PodContainers {
         if (!record.isLive()) {
             return;
         }
-        OciRuntime runtime = runtimes.require(record.runtimeHandler());
+        ContainerRuntime runtime = runtimes.require(record.runtimeHandler());
         if (timeoutSeconds > 0 && record.state() == ContainerState.RUNNING) {
             runtime.kill(record.id(), record.stopSignal(), false);
             if (awaitExit(record, Duration.ofSeconds(timeoutSeconds))) {

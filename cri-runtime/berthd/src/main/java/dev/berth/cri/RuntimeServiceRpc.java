@@ -72,7 +72,7 @@ import dev.berth.runtime.ExecResult;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.events.ContainerEvents;
-import dev.berth.network.CniNetwork;
+import dev.berth.network.PodNetwork;
 import dev.berth.cri.v1.ContainerEventResponse;
 import dev.berth.cri.v1.GetEventsRequest;
 import dev.berth.cri.v1.ListMetricDescriptorsRequest;
@@ -116,14 +116,14 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     private final ContainerProtos containerProtos;
     private final StatsService stats;
     private final StreamingCalls streaming;
-    private final CniNetwork network;
+    private final PodNetwork network;
     private final ContainerEventsRpc events;
     private final PodMetricsRpc metrics;
 
     public RuntimeServiceRpc(NodeReadiness readiness, RuntimeHandlers handlers, String runtimeVersion,
             SandboxService sandboxes,
             ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, StatsService stats,
-            ContainerEvents containerEvents, CniNetwork network,
+            ContainerEvents containerEvents, PodNetwork network,
             StreamingServer streamingServer) {
         this.readiness = readiness;
         this.handlers = handlers;

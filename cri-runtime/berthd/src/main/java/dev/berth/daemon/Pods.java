@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.stats.NetworkCounters;
 import dev.berth.stats.StatsService;
 import dev.berth.sandbox.PodEvents;
@@ -165,7 +166,7 @@ final class Pods implements AutoCloseable {
     }
 
     private static RuntimeHandlers runtimeHandlers(BerthConfig config, Path state, CommandRunner runner) {
-        Map<String, OciRuntime> handlers = new LinkedHashMap<>();
+        Map<String, ContainerRuntime> handlers = new LinkedHashMap<>();
         OciRuntime runc = new OciRuntime(Binaries.find("runc"), state.resolve("runc"), runner);
         handlers.put("", runc);
         handlers.put("runc", runc);

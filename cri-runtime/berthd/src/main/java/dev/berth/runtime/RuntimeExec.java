@@ -38,12 +38,12 @@ public final class RuntimeExec {
     /** The runtime's own words before the pid file appears are short; more is the process's, dropped. */
     private static final int HELD_BACK_LIMIT = 64 * 1024;
 
-    private final OciRuntime runtime;
+    private final ContainerRuntime runtime;
     private final Path scratchDir;
     private final Terminals terminals;
 
     /** @param scratchDir where each exec gets a 0700 directory for its pid file and the runtime's logs */
-    public RuntimeExec(OciRuntime runtime, Path scratchDir, Terminals terminals) {
+    public RuntimeExec(ContainerRuntime runtime, Path scratchDir, Terminals terminals) {
         this.runtime = runtime;
         this.scratchDir = scratchDir;
         this.terminals = terminals;

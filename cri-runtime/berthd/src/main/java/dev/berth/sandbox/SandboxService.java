@@ -6,7 +6,7 @@ import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
-import dev.berth.network.CniNetwork;
+import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkStatus;
 import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.ConflictException;
@@ -38,7 +38,7 @@ public final class SandboxService {
     private final NamespacePinner pinner;
     private final PidNamespaceHolder pidHolder;
     private final CgroupManager cgroups;
-    private final CniNetwork network;
+    private final PodNetwork network;
     private final PodFiles files;
     private final RuntimeHandlers runtimes;
     private final PodContainers containers;
@@ -50,7 +50,7 @@ public final class SandboxService {
     private final Object nameLock = new Object();
 
     public SandboxService(RecordStore<SandboxRecord> store, NamespacePinner pinner, PidNamespaceHolder pidHolder,
-            CgroupManager cgroups, CniNetwork network, PodFiles files, RuntimeHandlers runtimes,
+            CgroupManager cgroups, PodNetwork network, PodFiles files, RuntimeHandlers runtimes,
             PodContainers containers, SandboxTeardown teardown, Ids ids, Path nsRoot, IdLocks podLocks,
             PodEvents events) {
         this.store = store;
