@@ -8,7 +8,7 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.image.manifest.ImageConfig;
 import dev.berth.images.ImageRecord;
-import dev.berth.images.ImageService;
+import dev.berth.images.ImageLookup;
 import dev.berth.images.LayerRecord;
 import dev.berth.oci.BuiltSpec;
 import dev.berth.oci.ContainerSpecRequest;
@@ -49,7 +49,7 @@ public final class ContainerCreator {
 
     private final RecordStore<ContainerRecord> containers;
     private final ReadyPods pods;
-    private final ImageService images;
+    private final ImageLookup images;
     private final Object nameLock = new Object();
     private final ContainerLeases containerLeases;
     private final ContainerRootfs rootfs;
@@ -62,7 +62,7 @@ public final class ContainerCreator {
     private final IdLocks podLocks;
 
     public ContainerCreator(RecordStore<ContainerRecord> containers, ReadyPods pods,
-            ImageService images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
+            ImageLookup images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
             OciSpecBuilder specs, RuntimeHandlers runtimes, Monitor conmon, ContainerTeardown teardown, Ids ids,
             IdLocks podLocks) {
         this.containers = containers;

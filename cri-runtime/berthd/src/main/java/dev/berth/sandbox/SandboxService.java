@@ -35,7 +35,7 @@ public final class SandboxService {
     private static final int MIN_ID_PREFIX = 6;
 
     private final RecordStore<SandboxRecord> store;
-    private final NamespacePinner pinner;
+    private final PodNamespaces pinner;
     private final PidNamespaceHolder pidHolder;
     private final CgroupManager cgroups;
     private final PodNetwork network;
@@ -49,7 +49,7 @@ public final class SandboxService {
     private final PodEvents events;
     private final Object nameLock = new Object();
 
-    public SandboxService(RecordStore<SandboxRecord> store, NamespacePinner pinner, PidNamespaceHolder pidHolder,
+    public SandboxService(RecordStore<SandboxRecord> store, PodNamespaces pinner, PidNamespaceHolder pidHolder,
             CgroupManager cgroups, PodNetwork network, PodFiles files, RuntimeHandlers runtimes,
             PodContainers containers, SandboxTeardown teardown, Ids ids, Path nsRoot, IdLocks podLocks,
             PodEvents events) {

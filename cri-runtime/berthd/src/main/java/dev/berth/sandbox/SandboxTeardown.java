@@ -20,11 +20,11 @@ public final class SandboxTeardown {
     private static final Logger log = LoggerFactory.getLogger(SandboxTeardown.class);
 
     private final PodNetwork network;
-    private final NamespacePinner pinner;
+    private final PodNamespaces pinner;
     private final PidNamespaceHolder pidHolder;
     private final PodFiles files;
 
-    public SandboxTeardown(PodNetwork network, NamespacePinner pinner, PidNamespaceHolder pidHolder, PodFiles files) {
+    public SandboxTeardown(PodNetwork network, PodNamespaces pinner, PidNamespaceHolder pidHolder, PodFiles files) {
         this.network = network;
         this.pinner = pinner;
         this.pidHolder = pidHolder;
