@@ -1,13 +1,10 @@
 package dev.berth.cri;
 
 import dev.berth.store.Timestamps;
-import dev.berth.cgroup.CgroupManager;
 import dev.berth.container.ContainerPaths;
 import dev.berth.container.ContainerRecord;
-import dev.berth.stats.NetworkCounters;
 import dev.berth.stats.StatsService;
 import dev.berth.store.Json;
-import java.nio.file.Path;
 import dev.berth.container.ContainerService;
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.AttachResponse;
@@ -122,7 +119,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
 
     public RuntimeServiceRpc(NodeReadiness readiness, RuntimeHandlers handlers, String runtimeVersion,
             SandboxService sandboxes,
-            ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, StatsService stats,
+            ContainerService containers, Json json, ContainerPaths paths, StatsService stats,
             ContainerEvents containerEvents, PodNetwork network,
             StreamingServer streamingServer) {
         this.readiness = readiness;
@@ -136,7 +133,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
         this.streaming = new StreamingCalls(streamingServer, sandboxes, containers);
         this.network = network;
         this.events = new ContainerEventsRpc(containerEvents, sandboxProtos, containerProtos);
-        this.metrics = new PodMetricsRpc(sandboxes, containers, cgroups, new NetworkCounters(Path.of("/proc")));
+        this.metrics = new PodMetricsRpc(sandboxes, containers, stats);
     }
 
     @Override

@@ -68,7 +68,6 @@ final class Pods implements AutoCloseable {
     private final SandboxRecovery sandboxRecovery;
     private final ContainerRecovery containerRecovery;
     private final ContainerPaths paths;
-    private final CgroupManager cgroups;
     private final StatsService stats;
     private final NodeReadiness readiness;
     private final RuntimeHandlers runtimes;
@@ -79,7 +78,7 @@ final class Pods implements AutoCloseable {
     private final PodPorts podPorts;
 
     private Pods(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
-            ContainerRecovery containerRecovery, ContainerPaths paths, CgroupManager cgroups, StatsService stats,
+            ContainerRecovery containerRecovery, ContainerPaths paths, StatsService stats,
             NodeReadiness readiness, RuntimeHandlers runtimes, ContainerEvents events, ExitWatcher exitWatcher,
             CniNetwork network, ContainerStreams containerStreams, PodPorts podPorts) {
         this.sandboxes = sandboxes;
@@ -87,7 +86,6 @@ final class Pods implements AutoCloseable {
         this.sandboxRecovery = sandboxRecovery;
         this.containerRecovery = containerRecovery;
         this.paths = paths;
-        this.cgroups = cgroups;
         this.stats = stats;
         this.readiness = readiness;
         this.runtimes = runtimes;
@@ -151,7 +149,7 @@ final class Pods implements AutoCloseable {
         return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
                         conmon), paths,
-                cgroups, stats, readiness(conmonBinary, runtimes, network), runtimes, events,
+                stats, readiness(conmonBinary, runtimes, network), runtimes, events,
                 new ExitWatcher(containerStore, observer, paths.exits()), network,
                 new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
                 new PodPortForwarder(sandboxes, namespaceCalls));
@@ -198,8 +196,8 @@ final class Pods implements AutoCloseable {
     }
 
     RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {
-        return new RuntimeServiceRpc(readiness, runtimes, version, sandboxes, containers, json, paths, cgroups,
-                stats, events, network, streaming);
+        return new RuntimeServiceRpc(readiness, runtimes, version, sandboxes, containers, json, paths, stats,
+                events, network, streaming);
     }
 
     @Override

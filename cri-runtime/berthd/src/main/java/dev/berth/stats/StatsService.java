@@ -1,6 +1,7 @@
 package dev.berth.stats;
 
 import dev.berth.cgroup.CgroupManager;
+import dev.berth.cgroup.CgroupResources;
 import dev.berth.cgroup.CgroupStats;
 import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerRootfs;
@@ -10,10 +11,13 @@ import dev.berth.sandbox.SandboxRecord;
 import dev.berth.store.Timestamps;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Container and pod usage, read from the cgroups berthd created, the containers' writable layers and the
+ * Container and pod usage and cAdvisor metrics, read from the cgroups berthd created, the containers' writable layers and the
  * pods' network namespaces. Keeps the previous CPU reading of each container and pod for their rates, and
  * forgets it when the container or pod is removed.
  */
@@ -23,6 +27,7 @@ public final class StatsService implements PodEvents {
     private final ContainerRootfs rootfs;
     private final NetworkCounters network;
     private final CpuRates rates = new CpuRates();
+    private final CadvisorMetrics metrics = new CadvisorMetrics();
 
     public StatsService(CgroupManager cgroups, ContainerRootfs rootfs, NetworkCounters network) {
         this.cgroups = cgroups;
@@ -58,6 +63,32 @@ public final class StatsService implements PodEvents {
                 .filter(c -> c.state() == ContainerState.RUNNING && c.pid() > 0).findFirst()
                 .map(c -> network(c.pid())).orElse(null);
         return new PodUsage(sandbox, usage, nanoCores, each, interfaces);
+    }
+
+    /** What CRI's ListMetricDescriptors announces. */
+    public List<MetricDescriptor> metricDescriptors() {
+        return metrics.descriptors();
+    }
+
+    /**
+     * The pod's cAdvisor metrics, from its running containers' cgroups and its interfaces.
+     *
+     * @param limits each container's cgroup limits, for the metrics that report them
+     */
+    public PodMetrics podMetrics(SandboxRecord sandbox, List<ContainerRecord> containers,
+            Function<ContainerRecord, CgroupResources> limits) throws IOException {
+        List<ContainerRecord> running = containers.stream().filter(c -> c.state() == ContainerState.RUNNING).toList();
+        Map<String, List<MetricSample>> byContainer = new LinkedHashMap<>();
+        for (ContainerRecord container : running) {
+            if (cgroups.exists(container.cgroupPath())) {
+                byContainer.put(container.id(), metrics.container(container.id(), container.name(), container.image(),
+                        cgroups.stats(container.cgroupPath()), limits.apply(container)));
+            }
+        }
+        // the pod's interfaces are seen through any process in its network namespace
+        List<InterfaceUsage> interfaces = running.stream().filter(c -> c.pid() > 0).findFirst()
+                .map(c -> network(c.pid()).interfaces()).orElse(List.of());
+        return new PodMetrics(sandbox.id(), byContainer, metrics.pod(sandbox.id(), interfaces, Timestamps.nowNanos()));
     }
 
     private PodUsage.NetworkUsage network(int pid) {

@@ -2,6 +2,7 @@ package dev.berth.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.cgroup.CgroupResources;
 import dev.berth.cgroup.FakeCgroups;
 import dev.berth.container.ContainerPaths;
 import dev.berth.container.ContainerRecord;
@@ -100,5 +101,20 @@ class StatsServiceTest {
         }
 
         assertThat(stats.trackedCpuSamples()).isZero();
+    }
+
+    @Test
+    void podMetricsCoverTheRunningContainersOnly() throws IOException {
+        ContainerRecord exited = TestRecords.container("ctr2", "pod1", "done", 0, "/berth/pod1/ctr2", 15,
+                ContainerState.EXITED, 0);
+        cgroups.existing.add(exited.cgroupPath());
+
+        PodMetrics metrics = stats.podMetrics(pod, List.of(container, exited), c -> CgroupResources.none());
+
+        assertThat(metrics.sandboxId()).isEqualTo(pod.id());
+        assertThat(metrics.containers()).containsOnlyKeys(container.id());
+        assertThat(metrics.containers().get(container.id())).extracting(MetricSample::name)
+                .contains("container_memory_working_set_bytes");
+        assertThat(stats.trackedCpuSamples()).as("metrics keep no CPU samples").isZero();
     }
 }
