@@ -1,8 +1,5 @@
 package dev.berth.cgroup;
 
-import dev.berth.cri.v1.HugepageLimit;
-import dev.berth.cri.v1.LinuxContainerResources;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -24,20 +21,6 @@ public record CgroupResources(long cpuShares, long cpuQuota, long cpuPeriod, Str
 
     public static CgroupResources none() {
         return new CgroupResources(0, 0, 0, "", "", 0, 0, 0, Map.of(), Map.of());
-    }
-
-    /** CRI carries no pids limit per container (kubelet sets it on the pod cgroup), so pidsLimit stays 0. */
-    public static CgroupResources fromCri(LinuxContainerResources r) {
-        if (r == null) {
-            return none();
-        }
-        Map<String, Long> hugepages = new LinkedHashMap<>();
-        for (HugepageLimit limit : r.getHugepageLimitsList()) {
-            hugepages.put(limit.getPageSize(), limit.getLimit());
-        }
-        return new CgroupResources(r.getCpuShares(), r.getCpuQuota(), r.getCpuPeriod(), r.getCpusetCpus(),
-                r.getCpusetMems(), r.getMemoryLimitInBytes(), r.getMemorySwapLimitInBytes(), 0, hugepages,
-                r.getUnifiedMap());
     }
 
     public CgroupResources withPidsLimit(long limit) {

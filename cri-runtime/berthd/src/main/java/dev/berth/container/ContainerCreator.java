@@ -1,5 +1,6 @@
 package dev.berth.container;
 
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.Timestamps;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ImageSpec;
@@ -7,20 +8,18 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.image.manifest.ImageConfig;
 import dev.berth.images.ImageRecord;
-import dev.berth.images.ImageService;
+import dev.berth.images.ImageLookup;
 import dev.berth.images.LayerRecord;
 import dev.berth.oci.BuiltSpec;
 import dev.berth.oci.ContainerSpecRequest;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.oci.OciSpecBuilder;
-import dev.berth.runtime.Conmon;
+import dev.berth.runtime.Monitor;
 import dev.berth.runtime.ConmonLaunch;
 import dev.berth.runtime.ConmonStarted;
-import dev.berth.runtime.OciRuntime;
-import dev.berth.sandbox.PodFiles;
-import dev.berth.sandbox.SandboxRecord;
-import dev.berth.sandbox.SandboxState;
-import dev.berth.sandbox.SandboxStatus;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.sandbox.ReadyPod;
+import dev.berth.sandbox.ReadyPods;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.ConflictException;
 import dev.berth.store.IdLocks;
@@ -49,31 +48,29 @@ public final class ContainerCreator {
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
 
     private final RecordStore<ContainerRecord> containers;
-    private final RecordStore<SandboxRecord> sandboxes;
-    private final ImageService images;
+    private final ReadyPods pods;
+    private final ImageLookup images;
     private final Object nameLock = new Object();
     private final ContainerLeases containerLeases;
     private final ContainerRootfs rootfs;
     private final ContainerPaths paths;
-    private final PodFiles podFiles;
     private final OciSpecBuilder specs;
     private final RuntimeHandlers runtimes;
-    private final Conmon conmon;
+    private final Monitor conmon;
     private final ContainerTeardown teardown;
     private final Ids ids;
     private final IdLocks podLocks;
 
-    public ContainerCreator(RecordStore<ContainerRecord> containers, RecordStore<SandboxRecord> sandboxes,
-            ImageService images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
-            PodFiles podFiles, OciSpecBuilder specs, RuntimeHandlers runtimes, Conmon conmon, ContainerTeardown teardown, Ids ids,
+    public ContainerCreator(RecordStore<ContainerRecord> containers, ReadyPods pods,
+            ImageLookup images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
+            OciSpecBuilder specs, RuntimeHandlers runtimes, Monitor conmon, ContainerTeardown teardown, Ids ids,
             IdLocks podLocks) {
         this.containers = containers;
-        this.sandboxes = sandboxes;
+        this.pods = pods;
         this.images = images;
         this.containerLeases = containerLeases;
         this.rootfs = rootfs;
         this.paths = paths;
-        this.podFiles = podFiles;
         this.specs = specs;
         this.runtimes = runtimes;
         this.conmon = conmon;
@@ -97,11 +94,7 @@ public final class ContainerCreator {
     private ContainerRecord createLocked(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
             throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
         PhaseTimer timer = new PhaseTimer();
-        SandboxRecord sandbox = sandboxes.get(sandboxId).orElseThrow(() -> new NotFoundException("pod sandbox", sandboxId));
-        if (sandbox.state() != SandboxState.READY) {
-            throw new ConflictException(ConflictException.Kind.WRONG_STATE,
-                    "pod sandbox " + sandboxId + " is not ready (" + sandbox.state() + "); create a new one");
-        }
+        ReadyPod sandbox = pods.require(sandboxId);
         if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
             throw new IllegalArgumentException("container config has no metadata.name");
         }
@@ -111,7 +104,7 @@ public final class ContainerCreator {
         ImageRecord image = images.find(config.getImage().getImage())
                 .orElseThrow(() -> new NotFoundException("image", config.getImage().getImage()));
         ImageConfig imageConfig = images.config(image);
-        OciRuntime runtime = runtimes.require(sandbox.runtimeHandler());
+        ContainerRuntime runtime = runtimes.require(sandbox.runtimeHandler());
         requireRecursiveReadOnlySupport(config, runtime, sandbox.runtimeHandler());
         List<String> chainIds = image.layers().stream().map(LayerRecord::chainId).toList();
         String id = ids.next();
@@ -167,7 +160,7 @@ public final class ContainerCreator {
     }
 
     /** CRI callers may ask for rro only where Status announced it; a runtime that cannot must refuse. */
-    private static void requireRecursiveReadOnlySupport(ContainerConfig config, OciRuntime runtime, String handler)
+    private static void requireRecursiveReadOnlySupport(ContainerConfig config, ContainerRuntime runtime, String handler)
             throws InvalidContainerConfigException {
         for (var mount : config.getMountsList()) {
             if (mount.getRecursiveReadOnly() && !runtime.features().recursiveReadOnlyMounts()) {
@@ -177,7 +170,7 @@ public final class ContainerCreator {
         }
     }
 
-    private void checkNameFree(SandboxRecord sandbox, String name, int attempt) throws ConflictException {
+    private void checkNameFree(ReadyPod sandbox, String name, int attempt) throws ConflictException {
         for (ContainerRecord other : containers.all()) {
             if (other.sandboxId().equals(sandbox.id()) && other.name().equals(name)
                     && other.metadata().attempt() == attempt) {
@@ -187,26 +180,23 @@ public final class ContainerCreator {
         }
     }
 
-    private ContainerSpecRequest specRequest(String id, SandboxRecord sandbox, ContainerConfig config,
+    private ContainerSpecRequest specRequest(String id, ReadyPod sandbox, ContainerConfig config,
             PodSandboxConfig sandboxConfig, ImageConfig imageConfig, ImageRecord image, Path mounted) {
-        SandboxStatus pod = sandbox.status();
         Map<String, Path> namespaces = new HashMap<>();
-        if (pod.netnsPath() != null) {
-            namespaces.put("network", Path.of(pod.netnsPath()));
+        if (sandbox.netns() != null) {
+            namespaces.put("network", sandbox.netns());
         }
-        if (pod.ipcnsPath() != null) {
-            namespaces.put("ipc", Path.of(pod.ipcnsPath()));
+        if (sandbox.ipcns() != null) {
+            namespaces.put("ipc", sandbox.ipcns());
         }
-        if (pod.utsnsPath() != null) {
-            namespaces.put("uts", Path.of(pod.utsnsPath()));
+        if (sandbox.utsns() != null) {
+            namespaces.put("uts", sandbox.utsns());
         }
         boolean podPid = config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.POD;
-        Path pidNs = podPid && pod.pidnsPath() != null ? Path.of(pod.pidnsPath()) : null;
-        Path shm = Files.exists(podFiles.shm(sandbox.id())) ? podFiles.shm(sandbox.id()) : null;
+        Path pidNs = podPid ? sandbox.pidns() : null;
         return new ContainerSpecRequest(id, sandbox.id(), config, sandboxConfig, imageConfig.config(),
-                config.getImage().getImage(), mounted, namespaces, pidNs, podFiles.hosts(sandbox.id()),
-                podFiles.resolvConf(sandbox.id()), podFiles.hostname(sandbox.id()), shm,
-                sandbox.cgroupPath() + "/" + id);
+                config.getImage().getImage(), mounted, namespaces, pidNs, sandbox.hosts(), sandbox.resolvConf(),
+                sandbox.hostname(), sandbox.shm(), sandbox.cgroupPath() + "/" + id);
     }
 
     /**

@@ -1,9 +1,8 @@
 package dev.berth.container;
 
+import dev.berth.sandbox.PodEvents;
 import dev.berth.store.Timestamps;
 import dev.berth.cgroup.CgroupManager;
-import dev.berth.events.ContainerEvent;
-import dev.berth.events.ContainerEvents;
 import dev.berth.runtime.ExitFiles;
 import dev.berth.store.RecordStore;
 import java.io.IOException;
@@ -28,10 +27,10 @@ public final class ContainerObserver {
     private final ExitFiles exitFiles;
     private final ContainerPaths paths;
     private final CgroupManager cgroups;
-    private final ContainerEvents events;
+    private final PodEvents events;
 
     public ContainerObserver(RecordStore<ContainerRecord> store, ExitFiles exitFiles, ContainerPaths paths,
-            CgroupManager cgroups, ContainerEvents events) {
+            CgroupManager cgroups, PodEvents events) {
         this.store = store;
         this.exitFiles = exitFiles;
         this.paths = paths;
@@ -62,7 +61,7 @@ public final class ContainerObserver {
         }
         ContainerRecord exited = current.exited(finishedAt, exitCode, reason, message);
         store.put(exited);
-        events.publish(exited.id(), exited.sandboxId(), ContainerEvent.Type.STOPPED);
+        events.stopped(exited.id(), exited.sandboxId());
         log.info("container {} of pod {} exited with code {} ({})", current.id(), current.sandboxId(), exitCode, reason);
         return exited;
     }

@@ -1,8 +1,9 @@
 package dev.berth.container;
 
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.Timestamps;
-import dev.berth.runtime.Conmon;
-import dev.berth.runtime.OciRuntime;
+import dev.berth.runtime.Monitor;
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.store.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +31,10 @@ public final class ContainerRecovery {
     private final ContainerLeases leases;
     private final ContainerPaths paths;
     private final ContainerRootfs rootfs;
-    private final Conmon conmon;
+    private final Monitor conmon;
 
     public ContainerRecovery(RecordStore<ContainerRecord> store, ContainerObserver observer, ContainerTeardown teardown,
-            RuntimeHandlers runtimes, ContainerLeases leases, ContainerPaths paths, ContainerRootfs rootfs, Conmon conmon) {
+            RuntimeHandlers runtimes, ContainerLeases leases, ContainerPaths paths, ContainerRootfs rootfs, Monitor conmon) {
         this.store = store;
         this.observer = observer;
         this.teardown = teardown;
@@ -60,7 +61,7 @@ public final class ContainerRecovery {
      * record leaves. Nobody can ask for them any more, so they go.
      */
     private void removeOrphans() throws IOException {
-        for (OciRuntime runtime : runtimes.runtimes()) {
+        for (ContainerRuntime runtime : runtimes.runtimes()) {
             for (RuntimeState state : runtime.list()) {
                 if (store.get(state.id()).isEmpty()) {
                     log.warn("removing orphaned {} container {} with no berthd record", runtime.binary(), state.id());
@@ -95,7 +96,7 @@ public final class ContainerRecovery {
         if (!current.isLive()) {
             return;
         }
-        Optional<OciRuntime> runtime = runtimes.find(current.runtimeHandler());
+        Optional<ContainerRuntime> runtime = runtimes.find(current.runtimeHandler());
         Optional<RuntimeState> state = runtime.isPresent() ? runtime.get().state(current.id()) : Optional.empty();
         String status = state.map(RuntimeState::status).orElse("missing");
         switch (status) {

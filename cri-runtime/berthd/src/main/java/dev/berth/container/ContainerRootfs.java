@@ -3,7 +3,7 @@ package dev.berth.container;
 import dev.berth.image.Digest;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.Directories;
-import dev.berth.sys.MountCalls;
+import dev.berth.sys.Mounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +18,9 @@ public final class ContainerRootfs {
 
     private final ContainerPaths paths;
     private final SnapshotStore snapshots;
-    private final MountCalls mounts;
+    private final Mounts mounts;
 
-    public ContainerRootfs(ContainerPaths paths, SnapshotStore snapshots, MountCalls mounts) {
+    public ContainerRootfs(ContainerPaths paths, SnapshotStore snapshots, Mounts mounts) {
         this.paths = paths;
         this.snapshots = snapshots;
         this.mounts = mounts;

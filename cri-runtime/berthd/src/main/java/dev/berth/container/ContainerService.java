@@ -1,15 +1,16 @@
 package dev.berth.container;
 
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.Timestamps;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
-import dev.berth.events.ContainerEvent;
-import dev.berth.events.ContainerEvents;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.runtime.ExecResult;
-import dev.berth.runtime.OciRuntime;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.sandbox.PodContainers;
+import dev.berth.sandbox.PodEvents;
 import dev.berth.store.ConflictException;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordStore;
@@ -27,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The container half of the CRI RuntimeService: lifecycle and queries over container records. */
-public final class ContainerService {
+public final class ContainerService implements PodContainers {
 
     private static final Logger log = LoggerFactory.getLogger(ContainerService.class);
     /** How long a SIGKILLed container may take to be reaped before StopContainer gives up. */
@@ -45,11 +46,11 @@ public final class ContainerService {
     private final RuntimeHandlers runtimes;
     private final OciSpecBuilder specs;
     private final ContainerPaths paths;
-    private final ContainerEvents events;
+    private final PodEvents events;
 
     public ContainerService(RecordStore<ContainerRecord> store, ContainerCreator creator, ContainerObserver observer,
             ContainerTeardown teardown, RuntimeHandlers runtimes, OciSpecBuilder specs, ContainerPaths paths,
-            ContainerEvents events) {
+            PodEvents events) {
         this.store = store;
         this.creator = creator;
         this.observer = observer;
@@ -63,7 +64,7 @@ public final class ContainerService {
     public ContainerRecord create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
             throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
         ContainerRecord created = creator.create(sandboxId, config, sandboxConfig);
-        events.publish(created.id(), created.sandboxId(), ContainerEvent.Type.CREATED);
+        events.created(created.id(), created.sandboxId());
         return created;
     }
 
@@ -84,7 +85,7 @@ public final class ContainerService {
         timer.lap("record");
         log.info("started container {} of pod {}", record.id(), record.sandboxId());
         // before the observer looks: a container that is already gone must read STARTED, then STOPPED
-        events.publish(record.id(), record.sandboxId(), ContainerEvent.Type.STARTED);
+        events.started(record.id(), record.sandboxId());
         observer.observe(record);
         log.debug("container {} of pod {} StartContainer phases ms: {}", record.id(), record.sandboxId(),
                 timer.summary());
@@ -106,7 +107,7 @@ public final class ContainerService {
         if (!record.isLive()) {
             return;
         }
-        OciRuntime runtime = runtimes.require(record.runtimeHandler());
+        ContainerRuntime runtime = runtimes.require(record.runtimeHandler());
         if (timeoutSeconds > 0 && record.state() == ContainerState.RUNNING) {
             runtime.kill(record.id(), record.metadata().stopSignal(), false);
             if (awaitExit(record, Duration.ofSeconds(timeoutSeconds))) {
@@ -157,7 +158,7 @@ public final class ContainerService {
             }
         }
         teardown.remove(store.get(record.id()).orElse(record));
-        events.publish(record.id(), record.sandboxId(), ContainerEvent.Type.DELETED);
+        events.deleted(record.id(), record.sandboxId());
     }
 
     public ContainerRecord get(String idOrPrefix) throws NotFoundException, IOException {
@@ -178,6 +179,20 @@ public final class ContainerService {
 
     public List<ContainerRecord> inSandbox(String sandboxId) throws IOException {
         return list(r -> r.sandboxId().equals(sandboxId));
+    }
+
+    @Override
+    public void stopAll(String sandboxId) throws IOException {
+        for (ContainerRecord container : inSandbox(sandboxId)) {
+            stop(container.id(), 0);
+        }
+    }
+
+    @Override
+    public void removeAll(String sandboxId) throws IOException {
+        for (ContainerRecord container : inSandbox(sandboxId)) {
+            remove(container.id());
+        }
     }
 
     public void updateResources(String id, LinuxContainerResources resources) throws IOException, NotFoundException {

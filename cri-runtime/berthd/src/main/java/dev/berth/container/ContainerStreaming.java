@@ -1,12 +1,13 @@
 package dev.berth.container;
 
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.runtime.ConmonAttach;
 import dev.berth.runtime.OciRuntimeException;
 import dev.berth.runtime.RuntimeExec;
 import dev.berth.store.NotFoundException;
 import dev.berth.streaming.ContainerStreams;
 import dev.berth.streaming.RemoteCommandException;
-import dev.berth.streaming.RemoteStreams;
+import dev.berth.runtime.RemoteStreams;
 import dev.berth.sys.Terminals;
 import dev.berth.sys.UnixSockets;
 import java.io.IOException;

@@ -1,8 +1,9 @@
 package dev.berth.container;
 
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.cgroup.CgroupManager;
-import dev.berth.runtime.Conmon;
-import dev.berth.runtime.OciRuntime;
+import dev.berth.runtime.Monitor;
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.store.Directories;
 import dev.berth.store.RecordStore;
 import java.io.IOException;
@@ -26,10 +27,10 @@ public final class ContainerTeardown {
     private final ContainerRootfs rootfs;
     private final ContainerPaths paths;
     private final ContainerLeases leases;
-    private final Conmon conmon;
+    private final Monitor conmon;
 
     public ContainerTeardown(RecordStore<ContainerRecord> store, RuntimeHandlers runtimes, CgroupManager cgroups,
-            ContainerRootfs rootfs, ContainerPaths paths, ContainerLeases leases, Conmon conmon) {
+            ContainerRootfs rootfs, ContainerPaths paths, ContainerLeases leases, Monitor conmon) {
         this.store = store;
         this.runtimes = runtimes;
         this.cgroups = cgroups;
@@ -41,7 +42,7 @@ public final class ContainerTeardown {
 
     public void remove(ContainerRecord record) throws IOException {
         String id = record.id();
-        Optional<OciRuntime> runtime = runtimes.find(record.runtimeHandler());
+        Optional<ContainerRuntime> runtime = runtimes.find(record.runtimeHandler());
         // a stopped container's conmon is already gone; one still there (a create cut short, a container never
         // started) goes with everything it runs before the runtime forgets the container
         conmon.killMonitor(paths.persist(id));

@@ -1,9 +1,6 @@
 package dev.berth.cri;
 
-import dev.berth.cgroup.CgroupManager;
-import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerService;
-import dev.berth.container.ContainerState;
 import dev.berth.cri.v1.ContainerMetrics;
 import dev.berth.cri.v1.ListMetricDescriptorsResponse;
 import dev.berth.cri.v1.Metric;
@@ -11,38 +8,34 @@ import dev.berth.cri.v1.MetricDescriptor;
 import dev.berth.cri.v1.MetricType;
 import dev.berth.cri.v1.PodSandboxMetrics;
 import dev.berth.cri.v1.UInt64Value;
+import dev.berth.sandbox.CriResources;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxState;
-import dev.berth.stats.CadvisorMetrics;
-import dev.berth.stats.InterfaceUsage;
 import dev.berth.stats.MetricSample;
-import dev.berth.stats.NetworkCounters;
-import dev.berth.store.Timestamps;
+import dev.berth.stats.PodMetrics;
+import dev.berth.stats.StatsService;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** ListMetricDescriptors and ListPodSandboxMetrics: the ready pods' cAdvisor metrics, read on each call. */
 final class PodMetricsRpc {
 
     private final SandboxService sandboxes;
     private final ContainerService containers;
-    private final CgroupManager cgroups;
-    private final NetworkCounters network;
-    private final CadvisorMetrics metrics = new CadvisorMetrics();
+    private final StatsService stats;
 
-    PodMetricsRpc(SandboxService sandboxes, ContainerService containers, CgroupManager cgroups,
-            NetworkCounters network) {
+    PodMetricsRpc(SandboxService sandboxes, ContainerService containers, StatsService stats) {
         this.sandboxes = sandboxes;
         this.containers = containers;
-        this.cgroups = cgroups;
-        this.network = network;
+        this.stats = stats;
     }
 
     ListMetricDescriptorsResponse descriptors() {
         ListMetricDescriptorsResponse.Builder response = ListMetricDescriptorsResponse.newBuilder();
-        for (dev.berth.stats.MetricDescriptor descriptor : metrics.descriptors()) {
+        for (dev.berth.stats.MetricDescriptor descriptor : stats.metricDescriptors()) {
             response.addDescriptors(MetricDescriptor.newBuilder().setName(descriptor.name())
                     .setHelp(descriptor.help()).addAllLabelKeys(descriptor.labelKeys()));
         }
@@ -52,38 +45,21 @@ final class PodMetricsRpc {
     List<PodSandboxMetrics> podMetrics() throws IOException {
         List<PodSandboxMetrics> result = new ArrayList<>();
         for (SandboxRecord sandbox : sandboxes.list(s -> s.state() == SandboxState.READY)) {
-            result.add(pod(sandbox));
+            PodMetrics metrics = stats.podMetrics(sandbox, containers.inSandbox(sandbox.id()),
+                    container -> container.status().resources().cgroupLimits());
+            result.add(proto(metrics));
         }
         return result;
     }
 
-    private PodSandboxMetrics pod(SandboxRecord sandbox) throws IOException {
-        PodSandboxMetrics.Builder pod = PodSandboxMetrics.newBuilder().setPodSandboxId(sandbox.id());
-        List<ContainerRecord> running = containers.inSandbox(sandbox.id()).stream()
-                .filter(c -> c.state() == ContainerState.RUNNING).toList();
-        for (ContainerRecord container : running) {
-            if (!cgroups.exists(container.cgroupPath())) {
-                continue;
-            }
-            List<MetricSample> samples = metrics.container(container.id(), container.name(),
-                    container.metadata().image(),
-                    cgroups.stats(container.cgroupPath()), container.status().resources().cgroupLimits());
-            pod.addContainerMetrics(ContainerMetrics.newBuilder().setContainerId(container.id())
-                    .addAllMetrics(samples.stream().map(PodMetricsRpc::proto).toList()));
+    private static PodSandboxMetrics proto(PodMetrics metrics) {
+        PodSandboxMetrics.Builder pod = PodSandboxMetrics.newBuilder().setPodSandboxId(metrics.sandboxId());
+        for (Map.Entry<String, List<MetricSample>> container : metrics.containers().entrySet()) {
+            pod.addContainerMetrics(ContainerMetrics.newBuilder().setContainerId(container.getKey())
+                    .addAllMetrics(container.getValue().stream().map(PodMetricsRpc::proto).toList()));
         }
-        // the pod's interfaces are seen through any process in its network namespace
-        List<InterfaceUsage> interfaces = running.stream().filter(c -> c.status().pid() > 0).findFirst()
-                .map(c -> readInterfaces(c.status().pid())).orElse(List.of());
-        metrics.pod(sandbox.id(), interfaces, Timestamps.nowNanos()).forEach(s -> pod.addMetrics(proto(s)));
+        metrics.pod().forEach(s -> pod.addMetrics(proto(s)));
         return pod.build();
-    }
-
-    private List<InterfaceUsage> readInterfaces(int pid) {
-        try {
-            return network.read(pid);
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
     }
 
     private static Metric proto(MetricSample sample) {

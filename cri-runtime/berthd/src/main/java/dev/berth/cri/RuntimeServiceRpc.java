@@ -1,17 +1,14 @@
 package dev.berth.cri;
 
 import dev.berth.store.Timestamps;
-import dev.berth.cgroup.CgroupManager;
 import dev.berth.container.ContainerPaths;
 import dev.berth.container.ContainerRecord;
-import dev.berth.container.ContainerRootfs;
-import dev.berth.stats.NetworkCounters;
+import dev.berth.stats.StatsService;
 import dev.berth.store.Json;
-import java.nio.file.Path;
 import dev.berth.container.ContainerService;
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.AttachResponse;
-import dev.berth.container.RuntimeHandlers;
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.cri.v1.CgroupDriver;
 import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ExecResponse;
@@ -67,12 +64,12 @@ import dev.berth.cri.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.v1.UpdateContainerResourcesResponse;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
-import dev.berth.daemon.NodeReadiness;
+import dev.berth.node.NodeReadiness;
 import dev.berth.runtime.ExecResult;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.events.ContainerEvents;
-import dev.berth.network.CniNetwork;
+import dev.berth.network.PodNetwork;
 import dev.berth.cri.v1.ContainerEventResponse;
 import dev.berth.cri.v1.GetEventsRequest;
 import dev.berth.cri.v1.ListMetricDescriptorsRequest;
@@ -114,16 +111,16 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     private final ContainerService containers;
     private final SandboxProtos sandboxProtos;
     private final ContainerProtos containerProtos;
-    private final StatsProtos statsProtos;
+    private final StatsService stats;
     private final StreamingCalls streaming;
-    private final CniNetwork network;
+    private final PodNetwork network;
     private final ContainerEventsRpc events;
     private final PodMetricsRpc metrics;
 
     public RuntimeServiceRpc(NodeReadiness readiness, RuntimeHandlers handlers, String runtimeVersion,
             SandboxService sandboxes,
-            ContainerService containers, Json json, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
-            ContainerEvents containerEvents, CniNetwork network,
+            ContainerService containers, Json json, ContainerPaths paths, StatsService stats,
+            ContainerEvents containerEvents, PodNetwork network,
             StreamingServer streamingServer) {
         this.readiness = readiness;
         this.handlers = handlers;
@@ -132,11 +129,11 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
         this.containers = containers;
         this.sandboxProtos = new SandboxProtos(json);
         this.containerProtos = new ContainerProtos(json, paths);
-        this.statsProtos = new StatsProtos(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
+        this.stats = stats;
         this.streaming = new StreamingCalls(streamingServer, sandboxes, containers);
         this.network = network;
         this.events = new ContainerEventsRpc(containerEvents, sandboxProtos, containerProtos);
-        this.metrics = new PodMetricsRpc(sandboxes, containers, cgroups, new NetworkCounters(Path.of("/proc")));
+        this.metrics = new PodMetricsRpc(sandboxes, containers, stats);
     }
 
     @Override
@@ -324,7 +321,8 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     @Override
     public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> observer) {
         Rpc.unary("ContainerStats", observer, () -> ContainerStatsResponse.newBuilder()
-                .setStats(statsProtos.container(containers.get(requireId("container_id", request.getContainerId()))))
+                .setStats(StatsProtos.container(stats.container(containers.get(requireId("container_id",
+                        request.getContainerId())))))
                 .build());
     }
 
@@ -337,7 +335,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
             for (ContainerRecord container : containers.list(c -> c.isLive() && ContainerProtos.filter(ContainerFilter
                     .newBuilder().setId(filter.getId()).setPodSandboxId(filter.getPodSandboxId())
                     .putAllLabelSelector(filter.getLabelSelectorMap()).build()).test(c))) {
-                response.addStats(statsProtos.container(container));
+                response.addStats(StatsProtos.container(stats.container(container)));
             }
             return response.build();
         });
@@ -348,7 +346,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
         Rpc.unary("PodSandboxStats", observer, () -> {
             SandboxRecord sandbox = sandboxes.get(requireId("pod_sandbox_id", request.getPodSandboxId()));
             return PodSandboxStatsResponse.newBuilder()
-                    .setStats(statsProtos.pod(sandbox, containers.inSandbox(sandbox.id())))
+                    .setStats(StatsProtos.pod(stats.pod(sandbox, containers.inSandbox(sandbox.id()))))
                     .build();
         });
     }
@@ -363,7 +361,7 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
                     && (filter.getId().isEmpty() || s.id().startsWith(filter.getId()))
                     && LabelSelectors.match(s.metadata().labels(), filter.getLabelSelectorMap()));
             for (SandboxRecord sandbox : selected) {
-                response.addStats(statsProtos.pod(sandbox, containers.inSandbox(sandbox.id())));
+                response.addStats(StatsProtos.pod(stats.pod(sandbox, containers.inSandbox(sandbox.id()))));
             }
             return response.build();
         });

@@ -1,11 +1,7 @@
 package dev.berth.cri;
 
-import dev.berth.store.Timestamps;
-import dev.berth.cgroup.CgroupManager;
 import dev.berth.cgroup.CgroupStats;
 import dev.berth.container.ContainerRecord;
-import dev.berth.container.ContainerRootfs;
-import dev.berth.container.ContainerState;
 import dev.berth.cri.v1.ContainerAttributes;
 import dev.berth.cri.v1.ContainerStats;
 import dev.berth.cri.v1.CpuUsage;
@@ -20,62 +16,49 @@ import dev.berth.cri.v1.PodSandboxStats;
 import dev.berth.cri.v1.ProcessUsage;
 import dev.berth.cri.v1.UInt64Value;
 import dev.berth.sandbox.SandboxRecord;
-import dev.berth.stats.CpuRates;
+import dev.berth.stats.ContainerUsage;
 import dev.berth.stats.InterfaceUsage;
-import dev.berth.stats.NetworkCounters;
-import java.io.IOException;
-import java.util.List;
+import dev.berth.stats.PodUsage;
 
-/**
- * Container and pod stats as CRI wants them, read from the cgroups berthd created, the containers'
- * writable layers and the pods' network namespaces.
- */
+/** Container and pod usage as CRI's stats messages. */
 final class StatsProtos {
 
-    private final CgroupManager cgroups;
-    private final ContainerRootfs rootfs;
-    private final NetworkCounters network;
-    private final CpuRates rates = new CpuRates();
-
-    StatsProtos(CgroupManager cgroups, ContainerRootfs rootfs, NetworkCounters network) {
-        this.cgroups = cgroups;
-        this.rootfs = rootfs;
-        this.network = network;
+    private StatsProtos() {
     }
 
-    ContainerStats container(ContainerRecord record) throws IOException {
+    static ContainerStats container(ContainerUsage usage) {
+        ContainerRecord record = usage.container();
         ContainerStats.Builder stats = ContainerStats.newBuilder().setAttributes(ContainerAttributes.newBuilder()
                 .setId(record.id())
                 .setMetadata(ContainerProtos.metadata(record))
                 .putAllLabels(record.metadata().labels())
                 .putAllAnnotations(record.metadata().annotations()));
-        long now = Timestamps.nowNanos();
-        if (record.state() == ContainerState.RUNNING && cgroups.exists(record.cgroupPath())) {
-            CgroupStats usage = cgroups.stats(record.cgroupPath());
-            stats.setCpu(cpu(record.id(), usage)).setMemory(memory(usage));
+        if (usage.cgroup() != null) {
+            stats.setCpu(cpu(usage.cgroup(), usage.cpuNanoCores())).setMemory(memory(usage.cgroup()));
         }
-        ContainerRootfs.WritableUsage writable = rootfs.usage(record.id());
         stats.setWritableLayer(FilesystemUsage.newBuilder()
-                .setTimestamp(now)
-                .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(writable.upperDir().toString()))
-                .setUsedBytes(u64(writable.bytes()))
-                .setInodesUsed(u64(writable.inodes())));
+                .setTimestamp(usage.writableTimestampNanos())
+                .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(usage.writableLayer().toString()))
+                .setUsedBytes(u64(usage.writableBytes()))
+                .setInodesUsed(u64(usage.writableInodes())));
         return stats.build();
     }
 
-    PodSandboxStats pod(SandboxRecord sandbox, List<ContainerRecord> containers) throws IOException {
+    static PodSandboxStats pod(PodUsage usage) {
         LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder();
-        if (cgroups.exists(sandbox.cgroupPath())) {
-            CgroupStats usage = cgroups.stats(sandbox.cgroupPath());
-            linux.setCpu(cpu("pod-" + sandbox.id(), usage)).setMemory(memory(usage))
-                    .setProcess(ProcessUsage.newBuilder().setTimestamp(usage.timestampNanos())
-                            .setProcessCount(u64(usage.pidsCurrent())));
+        CgroupStats cgroup = usage.cgroup();
+        if (cgroup != null) {
+            linux.setCpu(cpu(cgroup, usage.cpuNanoCores())).setMemory(memory(cgroup))
+                    .setProcess(ProcessUsage.newBuilder().setTimestamp(cgroup.timestampNanos())
+                            .setProcessCount(u64(cgroup.pidsCurrent())));
         }
-        for (ContainerRecord container : containers) {
+        for (ContainerUsage container : usage.containers()) {
             linux.addContainers(container(container));
         }
-        containers.stream().filter(c -> c.state() == ContainerState.RUNNING && c.status().pid() > 0).findFirst()
-                .ifPresent(c -> linux.setNetwork(network(c.status().pid())));
+        if (usage.network() != null) {
+            linux.setNetwork(network(usage.network()));
+        }
+        SandboxRecord sandbox = usage.sandbox();
         return PodSandboxStats.newBuilder()
                 .setAttributes(PodSandboxAttributes.newBuilder()
                         .setId(sandbox.id())
@@ -86,15 +69,9 @@ final class StatsProtos {
                 .build();
     }
 
-    private NetworkUsage network(int pid) {
-        NetworkUsage.Builder usage = NetworkUsage.newBuilder().setTimestamp(Timestamps.nowNanos());
-        List<InterfaceUsage> interfaces;
-        try {
-            interfaces = network.read(pid);
-        } catch (IOException | RuntimeException e) {
-            return usage.build();
-        }
-        for (InterfaceUsage i : interfaces) {
+    private static NetworkUsage network(PodUsage.NetworkUsage network) {
+        NetworkUsage.Builder usage = NetworkUsage.newBuilder().setTimestamp(network.timestampNanos());
+        for (InterfaceUsage i : network.interfaces()) {
             NetworkInterfaceUsage proto = NetworkInterfaceUsage.newBuilder().setName(i.name())
                     .setRxBytes(u64(i.rxBytes())).setRxErrors(u64(i.rxErrors()))
                     .setTxBytes(u64(i.txBytes())).setTxErrors(u64(i.txErrors())).build();
@@ -106,12 +83,11 @@ final class StatsProtos {
         return usage.build();
     }
 
-    private CpuUsage cpu(String key, CgroupStats usage) {
+    private static CpuUsage cpu(CgroupStats usage, long nanoCores) {
         CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(usage.timestampNanos())
                 .setUsageCoreNanoSeconds(u64(usage.cpuUsageNanos()));
-        long rate = rates.rate(key, usage.timestampNanos(), usage.cpuUsageNanos());
-        if (rate >= 0) {
-            cpu.setUsageNanoCores(u64(rate));
+        if (nanoCores >= 0) {
+            cpu.setUsageNanoCores(u64(nanoCores));
         }
         return cpu.build();
     }

@@ -1,5 +1,10 @@
 package dev.berth.daemon;
 
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.stats.NetworkCounters;
+import dev.berth.stats.StatsService;
+import dev.berth.sandbox.PodEvents;
+import dev.berth.node.NodeReadiness;
 import dev.berth.cgroup.CgroupManager;
 import dev.berth.container.ContainerCreator;
 import dev.berth.container.ContainerLeases;
@@ -13,7 +18,7 @@ import dev.berth.container.ContainerService;
 import dev.berth.container.ContainerStreaming;
 import dev.berth.container.ContainerTeardown;
 import dev.berth.container.ExitWatcher;
-import dev.berth.container.RuntimeHandlers;
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.cri.RuntimeServiceRpc;
 import dev.berth.events.ContainerEvents;
 import dev.berth.images.ImageService;
@@ -30,6 +35,7 @@ import dev.berth.sandbox.NamespacePinner;
 import dev.berth.sandbox.PidNamespaceHolder;
 import dev.berth.sandbox.PodFiles;
 import dev.berth.sandbox.PodPortForwarder;
+import dev.berth.sandbox.ReadyPods;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxRecordFormat;
 import dev.berth.sandbox.SandboxRecovery;
@@ -64,8 +70,7 @@ final class Pods implements AutoCloseable {
     private final SandboxRecovery sandboxRecovery;
     private final ContainerRecovery containerRecovery;
     private final ContainerPaths paths;
-    private final CgroupManager cgroups;
-    private final ContainerRootfs rootfs;
+    private final StatsService stats;
     private final NodeReadiness readiness;
     private final RuntimeHandlers runtimes;
     private final ContainerEvents events;
@@ -75,7 +80,7 @@ final class Pods implements AutoCloseable {
     private final PodPorts podPorts;
 
     private Pods(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
-            ContainerRecovery containerRecovery, ContainerPaths paths, CgroupManager cgroups, ContainerRootfs rootfs,
+            ContainerRecovery containerRecovery, ContainerPaths paths, StatsService stats,
             NodeReadiness readiness, RuntimeHandlers runtimes, ContainerEvents events, ExitWatcher exitWatcher,
             CniNetwork network, ContainerStreams containerStreams, PodPorts podPorts) {
         this.sandboxes = sandboxes;
@@ -83,8 +88,7 @@ final class Pods implements AutoCloseable {
         this.sandboxRecovery = sandboxRecovery;
         this.containerRecovery = containerRecovery;
         this.paths = paths;
-        this.cgroups = cgroups;
-        this.rootfs = rootfs;
+        this.stats = stats;
         this.readiness = readiness;
         this.runtimes = runtimes;
         this.events = events;
@@ -118,14 +122,16 @@ final class Pods implements AutoCloseable {
         ContainerTeardown containerTeardown = new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths,
                 containerLeases, conmon);
         ContainerEvents events = new ContainerEvents(sandboxStore, containerStore, EVENTS_PER_SUBSCRIBER);
+        StatsService stats = new StatsService(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
+        PodEvents podEvents = PodEvents.all(List.of(events, stats));
         ContainerObserver observer = new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups,
-                events);
+                podEvents);
         OciSpecBuilder specs = OciSpecBuilder.forHost(config.securityOrDefault().seccompWhenUnsetOrDefault());
         PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
-        ContainerCreator creator = new ContainerCreator(containerStore, sandboxStore, images, containerLeases, rootfs,
-                paths, files, specs, runtimes, conmon, containerTeardown, ids, podLocks);
+        ContainerCreator creator = new ContainerCreator(containerStore, ReadyPods.of(sandboxStore, files), images,
+                containerLeases, rootfs, paths, specs, runtimes, conmon, containerTeardown, ids, podLocks);
         ContainerService containers = new ContainerService(containerStore, creator, observer, containerTeardown,
-                runtimes, specs, paths, events);
+                runtimes, specs, paths, podEvents);
 
         BerthConfig.Network net = config.networkOrDefault();
         CniSettings defaults = CniSettings.defaults(state);
@@ -141,11 +147,11 @@ final class Pods implements AutoCloseable {
                 namespaceCalls);
         SandboxTeardown sandboxTeardown = new SandboxTeardown(network, pinner, pidHolder, files);
         SandboxService sandboxes = new SandboxService(sandboxStore, pinner, pidHolder, cgroups, network, files, runtimes,
-                containers, sandboxTeardown, ids, nsRoot, podLocks, events);
+                containers, sandboxTeardown, ids, nsRoot, podLocks, podEvents);
         return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
                         conmon), paths,
-                cgroups, rootfs, readiness(conmonBinary, runtimes, network), runtimes, events,
+                stats, readiness(conmonBinary, runtimes, network), runtimes, events,
                 new ExitWatcher(containerStore, observer, paths.exits()), network,
                 new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
                 new PodPortForwarder(sandboxes, namespaceCalls));
@@ -160,7 +166,7 @@ final class Pods implements AutoCloseable {
     }
 
     private static RuntimeHandlers runtimeHandlers(BerthConfig config, Path state, CommandRunner runner) {
-        Map<String, OciRuntime> handlers = new LinkedHashMap<>();
+        Map<String, ContainerRuntime> handlers = new LinkedHashMap<>();
         OciRuntime runc = new OciRuntime(Binaries.find("runc"), state.resolve("runc"), runner);
         handlers.put("", runc);
         handlers.put("runc", runc);
@@ -192,8 +198,8 @@ final class Pods implements AutoCloseable {
     }
 
     RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {
-        return new RuntimeServiceRpc(readiness, runtimes, version, sandboxes, containers, json, paths, cgroups,
-                rootfs, events, network, streaming);
+        return new RuntimeServiceRpc(readiness, runtimes, version, sandboxes, containers, json, paths, stats,
+                events, network, streaming);
     }
 
     @Override

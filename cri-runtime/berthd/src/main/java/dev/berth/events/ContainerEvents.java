@@ -1,6 +1,7 @@
 package dev.berth.events;
 
 import dev.berth.container.ContainerRecord;
+import dev.berth.sandbox.PodEvents;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.store.RecordStore;
 import dev.berth.store.Timestamps;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Each subscriber has a bounded buffer: one that falls behind by more than it holds is dropped, and learns
  * so, rather than berthd keeping an unbounded backlog for it. With no subscriber, publishing costs nothing.
  */
-public final class ContainerEvents {
+public final class ContainerEvents implements PodEvents {
 
     private static final Logger log = LoggerFactory.getLogger(ContainerEvents.class);
 
@@ -46,8 +47,28 @@ public final class ContainerEvents {
                 sandboxes.get(sandboxId).orElse(null), podContainers(sandboxId)));
     }
 
-    /** The pod's DELETED event, with the record it had before removal (the store no longer has it). */
-    public void publishPodDeleted(SandboxRecord removed) {
+    @Override
+    public void created(String containerId, String sandboxId) {
+        publish(containerId, sandboxId, ContainerEvent.Type.CREATED);
+    }
+
+    @Override
+    public void started(String containerId, String sandboxId) {
+        publish(containerId, sandboxId, ContainerEvent.Type.STARTED);
+    }
+
+    @Override
+    public void stopped(String containerId, String sandboxId) {
+        publish(containerId, sandboxId, ContainerEvent.Type.STOPPED);
+    }
+
+    @Override
+    public void deleted(String containerId, String sandboxId) {
+        publish(containerId, sandboxId, ContainerEvent.Type.DELETED);
+    }
+
+    @Override
+    public void podDeleted(SandboxRecord removed) {
         if (subscribers.isEmpty()) {
             return;
         }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The image feature as the CRI sees it: pull, look up by ID or any name, list, remove, measure. Names are
  * canonical (Docker-normalised) references; IDs are config digests.
  */
-public final class ImageService {
+public final class ImageService implements ImageLookup {
 
     private static final Logger log = LoggerFactory.getLogger(ImageService.class);
     private static final Pattern FULL_ID = Pattern.compile("(sha256:)?[a-f0-9]{64}");
@@ -57,6 +57,7 @@ public final class ImageService {
     }
 
     /** Finds an image by full ID, unique ID prefix (12+ hex digits), tag or digest reference. */
+    @Override
     public Optional<ImageRecord> find(String image) {
         String trimmed = image.strip();
         if (FULL_ID.matcher(trimmed).matches()) {
@@ -87,6 +88,7 @@ public final class ImageService {
         return find(filter).stream().toList();
     }
 
+    @Override
     public ImageConfig config(ImageRecord image) throws IOException {
         ImageConfig cached = configs.get(image.configDigest());
         if (cached != null) {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * the loopback plugin, then ADD through the network's plugin chain with prevResult; DEL in reverse order
  * with the cached ADD result, which works when the namespace is already gone and when ADD never happened.
  */
-public final class CniNetwork {
+public final class CniNetwork implements PodNetwork {
 
     private static final Logger log = LoggerFactory.getLogger(CniNetwork.class);
     static final String POD_IFNAME = "eth0";
@@ -58,6 +58,7 @@ public final class CniNetwork {
      *
      * @throws IllegalArgumentException when it is not a CIDR list
      */
+    @Override
     public void usePodCidr(String text) throws IOException {
         PodCidrs cidrs = PodCidrs.parse(text);
         Files.createDirectories(podCidrFile.getParent());
@@ -76,6 +77,7 @@ public final class CniNetwork {
         }
     }
 
+    @Override
     public PodNetworkStatus setUp(PodNetworkRequest request) throws IOException {
         NetworkConfigList network = loader.load();
         requirePlugins(network);
@@ -113,6 +115,7 @@ public final class CniNetwork {
         }
     }
 
+    @Override
     public void tearDown(PodNetworkRequest request) throws IOException {
         Optional<CachedAttachment> cached = cache.get(request.podId(), POD_IFNAME);
         NetworkConfigList network;
@@ -151,6 +154,7 @@ public final class CniNetwork {
                 (System.nanoTime() - start) / 1_000_000, netns.isEmpty() ? " (namespace already gone)" : "");
     }
 
+    @Override
     public Optional<String> notReadyReason() {
         NetworkConfigList network;
         try {

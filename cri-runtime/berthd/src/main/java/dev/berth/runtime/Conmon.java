@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * learnt by watching the files it leaves: the container pid file (success) or the monitor's death (failure,
  * explained by the runtime's JSON log).
  */
-public final class Conmon {
+public final class Conmon implements Monitor {
 
     private static final Logger log = LoggerFactory.getLogger(Conmon.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
@@ -48,7 +48,8 @@ public final class Conmon {
      * {@link OciRuntimeException} quoting the runtime's own error and leaves no conmon process, no runtime
      * state and no attach socket behind.
      */
-    public ConmonStarted create(ConmonLaunch launch, OciRuntime runtime) throws IOException {
+    @Override
+    public ConmonStarted create(ConmonLaunch launch, ContainerRuntime runtime) throws IOException {
         String id = launch.containerId();
         long deadline = System.nanoTime() + launch.timeout().toNanos();
         // checked on disk, not with `runtime state`, to keep a process off the create path; without it the
@@ -84,7 +85,7 @@ public final class Conmon {
         return started;
     }
 
-    private ConmonStarted awaitCreated(ConmonLaunch launch, OciRuntime runtime, int conmonPid, long deadline)
+    private ConmonStarted awaitCreated(ConmonLaunch launch, ContainerRuntime runtime, int conmonPid, long deadline)
             throws IOException {
         long start = System.nanoTime();
         while (true) {
@@ -120,7 +121,7 @@ public final class Conmon {
         return millis >= MAX_POLL.toMillis() ? MAX_POLL : Duration.ofMillis(millis);
     }
 
-    private OciRuntimeException failed(ConmonLaunch launch, OciRuntime runtime, int conmonPid, String reason)
+    private OciRuntimeException failed(ConmonLaunch launch, ContainerRuntime runtime, int conmonPid, String reason)
             throws IOException {
         String runtimeSays = runtimeLog(launch);
         cleanUpFailed(launch, runtime, OptionalInt.of(conmonPid));
@@ -153,7 +154,7 @@ public final class Conmon {
         }
     }
 
-    private void cleanUpFailed(ConmonLaunch launch, OciRuntime runtime, OptionalInt conmonPid) {
+    private void cleanUpFailed(ConmonLaunch launch, ContainerRuntime runtime, OptionalInt conmonPid) {
         String id = launch.containerId();
         // each step on its own: one failing (say, a runtime binary that is missing) must not skip the others
         try {
@@ -183,6 +184,7 @@ public final class Conmon {
      * Kills a container's conmon and whatever it still runs (a runtime create cut short by a crash of
      * berthd), found by the pid conmon wrote into {@code persistDir}.
      */
+    @Override
     public void killMonitor(Path persistDir) throws IOException {
         OptionalInt pid = readPid(persistDir.resolve("conmon.pid"));
         if (pid.isPresent() && isConmon(pid.getAsInt()) && !killTree(pid.getAsInt())) {

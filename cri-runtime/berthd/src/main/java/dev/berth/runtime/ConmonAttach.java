@@ -1,7 +1,5 @@
 package dev.berth.runtime;
 
-import dev.berth.streaming.RemoteStreams;
-import dev.berth.streaming.TerminalSize;
 import dev.berth.sys.NativeFd;
 import dev.berth.sys.UnixSockets;
 import java.io.IOException;

@@ -17,7 +17,7 @@ final class ConmonCommandLine {
         this.conmon = conmon;
     }
 
-    List<String> create(ConmonLaunch launch, OciRuntime runtime) {
+    List<String> create(ConmonLaunch launch, ContainerRuntime runtime) {
         List<String> argv = new ArrayList<>(List.of(
                 conmon.toString(),
                 "--api-version",

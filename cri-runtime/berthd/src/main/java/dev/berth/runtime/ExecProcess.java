@@ -36,11 +36,11 @@ final class ExecProcess {
     }
 
     /** The runtime's global flags and {@code exec --pid-file} before {@code execArgs}, which end with the id and argv. */
-    static List<String> argv(OciRuntime runtime, Path dir, List<String> execArgs) {
+    static List<String> argv(ContainerRuntime runtime, Path dir, List<String> execArgs) {
         List<String> args = new java.util.ArrayList<>(List.of("--log", dir.resolve("runtime.log").toString(),
                 "--log-format", "json", "exec", "--pid-file", dir.resolve("pid").toString()));
         args.addAll(execArgs);
-        return runtime.runtimeArgv(args);
+        return OciRuntime.argv(runtime, args);
     }
 
     static ExecProcess start(String containerId, Path dir, ProcessBuilder builder) throws IOException {

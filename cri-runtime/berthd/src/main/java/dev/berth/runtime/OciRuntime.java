@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * short-lived process through {@link CommandRunner}; the long-lived parent of a container is conmon, see
  * {@link Conmon}.
  */
-public final class OciRuntime {
+public final class OciRuntime implements ContainerRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(OciRuntime.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -46,10 +46,12 @@ public final class OciRuntime {
         this.runner = runner;
     }
 
+    @Override
     public Path binary() {
         return binary;
     }
 
+    @Override
     public Path root() {
         return root;
     }
@@ -58,6 +60,7 @@ public final class OciRuntime {
      * What {@code <runtime> features} reports, asked once. A runtime without the subcommand (runc before 1.1, others)
      * or with an answer berthd cannot read is taken to support no optional feature.
      */
+    @Override
     public OciFeatures features() {
         OciFeatures known = features;
         if (known == null) {
@@ -85,6 +88,7 @@ public final class OciRuntime {
     }
 
     /** Empty when the runtime does not know the container (never created, or deleted). */
+    @Override
     public Optional<RuntimeState> state(String id) throws IOException {
         CommandResult result = runner.run(command("state", id));
         if (result.exitCode() != 0) {
@@ -96,6 +100,7 @@ public final class OciRuntime {
         return Optional.of(parseState(json.readTree(result.stdout())));
     }
 
+    @Override
     public void start(String id) throws IOException {
         CommandResult result = runner.run(command("start", id));
         if (result.exitCode() != 0) {
@@ -105,6 +110,7 @@ public final class OciRuntime {
     }
 
     /** Signals the container's init ({@code all}: every process in it). Stopped or unknown is not an error. */
+    @Override
     public void kill(String id, int signal, boolean all) throws IOException {
         List<String> args = new ArrayList<>(List.of("kill"));
         if (all) {
@@ -127,6 +133,7 @@ public final class OciRuntime {
     }
 
     /** Removes the runtime's record of the container ({@code force}: killing it first). Unknown is not an error. */
+    @Override
     public void delete(String id, boolean force) throws IOException {
         List<String> args = new ArrayList<>(List.of("delete"));
         if (force) {
@@ -144,6 +151,7 @@ public final class OciRuntime {
     }
 
     /** {@code runc update --resources -}: the JSON is an OCI {@code linux.resources} object. */
+    @Override
     public void update(String id, byte[] resourcesJson) throws IOException {
         CommandResult result = runner.run(command("update", "--resources", "-", id).withStdin(resourcesJson));
         if (result.exitCode() != 0) {
@@ -152,6 +160,7 @@ public final class OciRuntime {
         log.debug("container {}: resources updated", id);
     }
 
+    @Override
     public List<RuntimeState> list() throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
@@ -174,6 +183,7 @@ public final class OciRuntime {
      * are killed first, then {@code runc exec} if it still runs: killing {@code runc exec} alone would leave the
      * process running in the container.
      */
+    @Override
     public ExecResult exec(String id, List<String> argv, Duration timeout, int outputLimit) throws IOException {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("exec in " + id + " needs a command");
@@ -186,7 +196,7 @@ public final class OciRuntime {
         try {
             List<String> args = new ArrayList<>(List.of("exec", "--pid-file", pidFile.toString(), id));
             args.addAll(argv);
-            CapturedResult result = runner.runCapturing(Command.of(timeout, runtimeArgv(args)), outputLimit,
+            CapturedResult result = runner.runCapturing(Command.of(timeout, argv(this, args)), outputLimit,
                     runcPid -> killExecProcess(id, pidFile));
             if (result.timedOut()) {
                 log.info("container {}: exec {} timed out after {} ms", id, argv.getFirst(), timeout.toMillis());
@@ -243,10 +253,12 @@ public final class OciRuntime {
     }
 
     private Command command(List<String> args) {
-        return Command.of(CALL_TIMEOUT, runtimeArgv(args));
+        return Command.of(CALL_TIMEOUT, argv(this, args));
     }
 
-    List<String> runtimeArgv(List<String> args) {
-        return Stream.concat(Stream.of(binary.toString(), "--root", root.toString()), args.stream()).toList();
+    /** A command line of {@code runtime}: its binary, its state root, then {@code args}. */
+    static List<String> argv(ContainerRuntime runtime, List<String> args) {
+        return Stream.concat(Stream.of(runtime.binary().toString(), "--root", runtime.root().toString()),
+                args.stream()).toList();
     }
 }

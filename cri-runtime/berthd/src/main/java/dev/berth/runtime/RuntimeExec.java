@@ -1,6 +1,5 @@
 package dev.berth.runtime;
 
-import dev.berth.streaming.RemoteStreams;
 import dev.berth.sys.Terminals;
 import dev.berth.timing.PhaseTimer;
 import java.io.ByteArrayOutputStream;
@@ -40,12 +39,12 @@ public final class RuntimeExec {
     /** The runtime's own words before the pid file appears are short; more is the process's, dropped. */
     private static final int HELD_BACK_LIMIT = 64 * 1024;
 
-    private final OciRuntime runtime;
+    private final ContainerRuntime runtime;
     private final Path scratchDir;
     private final Terminals terminals;
 
     /** @param scratchDir where each exec gets a 0700 directory for its pid file and the runtime's logs */
-    public RuntimeExec(OciRuntime runtime, Path scratchDir, Terminals terminals) {
+    public RuntimeExec(ContainerRuntime runtime, Path scratchDir, Terminals terminals) {
         this.runtime = runtime;
         this.scratchDir = scratchDir;
         this.terminals = terminals;

@@ -1,7 +1,5 @@
 package dev.berth.runtime;
 
-import dev.berth.streaming.RemoteStreams;
-import dev.berth.streaming.TerminalSize;
 import dev.berth.sys.NativeFd;
 import dev.berth.process.Binaries;
 import dev.berth.sys.Terminals;
@@ -42,12 +40,12 @@ final class TerminalExec {
     private static final Duration JOIN_WAIT = Duration.ofSeconds(2);
     private static final String OPEN_TTY_THEN_EXEC = "exec \"$@\" <\"$0\" >\"$0\"";
 
-    private final OciRuntime runtime;
+    private final ContainerRuntime runtime;
     private final Terminals terminals;
     private final String id;
     private final Path dir;
 
-    TerminalExec(OciRuntime runtime, Terminals terminals, String id, Path dir) {
+    TerminalExec(ContainerRuntime runtime, Terminals terminals, String id, Path dir) {
         this.runtime = runtime;
         this.terminals = terminals;
         this.id = id;

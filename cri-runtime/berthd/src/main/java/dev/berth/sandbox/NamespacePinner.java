@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionException;
  * {@code /proc/thread-self/ns/<kind>} onto {@code <nsRoot>/<pod>/<kind>}; then the thread ends and the
  * mounts alone keep the namespaces alive until {@link #release}.
  */
-public final class NamespacePinner {
+public final class NamespacePinner implements PodNamespaces {
 
     private final NamespaceCalls calls;
     private final Path nsRoot;
@@ -27,6 +27,7 @@ public final class NamespacePinner {
         this.nsRoot = nsRoot;
     }
 
+    @Override
     public PinnedNamespaces pin(String podId, String hostname, Set<PodNamespace> kinds) throws IOException {
         Path podDir = nsRoot.resolve(podId);
         Files.createDirectories(podDir);
@@ -75,7 +76,7 @@ public final class NamespacePinner {
         return new PinnedNamespaces(podId, paths);
     }
 
-    /** Unmounts and deletes whatever {@link #pin} left for this pod; releasing twice is fine. */
+    @Override
     public void release(String podId) throws IOException {
         Path podDir = nsRoot.resolve(podId);
         if (!Files.isDirectory(podDir)) {

@@ -1,6 +1,6 @@
 package dev.berth.sandbox;
 
-import dev.berth.network.CniNetwork;
+import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkRequest;
 import dev.berth.network.PodNetworkStatus;
 import dev.berth.timing.PhaseTimer;
@@ -16,7 +16,7 @@ final class NetworkAttach {
     private NetworkAttach() {
     }
 
-    static NetworkAttach start(CniNetwork network, PodNetworkRequest request, PhaseTimer timer) {
+    static NetworkAttach start(PodNetwork network, PodNetworkRequest request, PhaseTimer timer) {
         NetworkAttach attach = new NetworkAttach();
         Thread.ofVirtual().name("berth-cni-" + request.podId()).start(() -> {
             long start = System.nanoTime();
@@ -31,7 +31,7 @@ final class NetworkAttach {
         return attach;
     }
 
-    /** Waits for the ADD; a failed ADD has already rolled itself back (see {@link CniNetwork#setUp}). */
+    /** Waits for the ADD; a failed ADD has already rolled itself back (see {@link PodNetwork#setUp}). */
     PodNetworkStatus await() throws IOException {
         try {
             return result.join();

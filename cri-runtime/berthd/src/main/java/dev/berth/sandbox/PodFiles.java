@@ -2,7 +2,7 @@ package dev.berth.sandbox;
 
 import dev.berth.cri.v1.DNSConfig;
 import dev.berth.store.Directories;
-import dev.berth.sys.MountCalls;
+import dev.berth.sys.Mounts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +19,9 @@ public final class PodFiles {
 
     private final Path sandboxesDir;
     private final Path hostResolvConf;
-    private final MountCalls mounts;
+    private final Mounts mounts;
 
-    public PodFiles(Path sandboxesDir, Path hostResolvConf, MountCalls mounts) {
+    public PodFiles(Path sandboxesDir, Path hostResolvConf, Mounts mounts) {
         this.sandboxesDir = sandboxesDir;
         this.hostResolvConf = hostResolvConf;
         this.mounts = mounts;

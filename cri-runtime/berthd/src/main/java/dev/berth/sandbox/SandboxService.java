@@ -2,18 +2,13 @@ package dev.berth.sandbox;
 
 import dev.berth.store.Timestamps;
 import dev.berth.cgroup.CgroupManager;
-import dev.berth.cgroup.CgroupResources;
-import dev.berth.container.ContainerRecord;
-import dev.berth.container.ContainerService;
-import dev.berth.container.RuntimeHandlers;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
-import dev.berth.events.ContainerEvent;
-import dev.berth.events.ContainerEvents;
-import dev.berth.network.CniNetwork;
+import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkStatus;
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.ConflictException;
 import dev.berth.store.IdLocks;
 import dev.berth.store.Ids;
@@ -40,24 +35,24 @@ public final class SandboxService {
     private static final int MIN_ID_PREFIX = 6;
 
     private final RecordStore<SandboxRecord> store;
-    private final NamespacePinner pinner;
+    private final PodNamespaces pinner;
     private final PidNamespaceHolder pidHolder;
     private final CgroupManager cgroups;
-    private final CniNetwork network;
+    private final PodNetwork network;
     private final PodFiles files;
     private final RuntimeHandlers runtimes;
-    private final ContainerService containers;
+    private final PodContainers containers;
     private final SandboxTeardown teardown;
     private final Ids ids;
     private final Path nsRoot;
     private final IdLocks podLocks;
-    private final ContainerEvents events;
+    private final PodEvents events;
     private final Object nameLock = new Object();
 
-    public SandboxService(RecordStore<SandboxRecord> store, NamespacePinner pinner, PidNamespaceHolder pidHolder,
-            CgroupManager cgroups, CniNetwork network, PodFiles files, RuntimeHandlers runtimes,
-            ContainerService containers, SandboxTeardown teardown, Ids ids, Path nsRoot, IdLocks podLocks,
-            ContainerEvents events) {
+    public SandboxService(RecordStore<SandboxRecord> store, PodNamespaces pinner, PidNamespaceHolder pidHolder,
+            CgroupManager cgroups, PodNetwork network, PodFiles files, RuntimeHandlers runtimes,
+            PodContainers containers, SandboxTeardown teardown, Ids ids, Path nsRoot, IdLocks podLocks,
+            PodEvents events) {
         this.store = store;
         this.pinner = pinner;
         this.pidHolder = pidHolder;
@@ -113,8 +108,8 @@ public final class SandboxService {
             store.put(ready);
             timer.lap("final-record");
             // as containerd: a pod sandbox's events name the sandbox as the container
-            events.publish(id, id, ContainerEvent.Type.CREATED);
-            events.publish(id, id, ContainerEvent.Type.STARTED);
+            events.created(id, id);
+            events.started(id, id);
             log.info("pod {} ({}/{}) ready in {} ms: ip {}", id, record.namespace(), record.name(),
                     (System.nanoTime() - started) / 1_000_000, ready.status().ip());
             log.debug("pod {} RunPodSandbox phases ms: {}", id, timer.summary());
@@ -163,7 +158,7 @@ public final class SandboxService {
             }
             cgroups.create(record.cgroupPath());
             // pod-level resources (CRI's PodSandboxConfig.linux.resources); none set writes nothing
-            cgroups.apply(record.cgroupPath(), CgroupResources.fromCri(config.getLinux().getResources()));
+            cgroups.apply(record.cgroupPath(), CriResources.toCgroup(config.getLinux().getResources()));
             timer.lap("cgroup");
             String hostname = config.getHostname().isEmpty() ? HostName.ofNode() : config.getHostname();
             files.write(id, hostname, config.getDnsConfig(), hostNetwork, !hostIpc);
@@ -217,13 +212,11 @@ public final class SandboxService {
     }
 
     private void stopLocked(SandboxRecord sandbox) throws IOException {
-        for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
-            containers.stop(container.id(), 0);
-        }
+        containers.stopAll(sandbox.id());
         teardown.release(sandbox);
         if (sandbox.state() != SandboxState.NOTREADY) {
             store.put(sandbox.withState(SandboxState.NOTREADY));
-            events.publish(sandbox.id(), sandbox.id(), ContainerEvent.Type.STOPPED);
+            events.stopped(sandbox.id(), sandbox.id());
             log.info("pod {} ({}/{}) stopped", sandbox.id(), sandbox.namespace(), sandbox.name());
         }
     }
@@ -232,12 +225,10 @@ public final class SandboxService {
     public void remove(String idOrPrefix) throws IOException {
         underPodLock(idOrPrefix, sandbox -> {
             stopLocked(sandbox);
-            for (ContainerRecord container : containers.inSandbox(sandbox.id())) {
-                containers.remove(container.id());
-            }
+            containers.removeAll(sandbox.id());
             SandboxRecord stopped = store.get(sandbox.id()).orElse(sandbox);
             removeRemains(sandbox);
-            events.publishPodDeleted(stopped);
+            events.podDeleted(stopped);
             log.info("pod {} ({}/{}) removed", sandbox.id(), sandbox.namespace(), sandbox.name());
         });
     }
@@ -268,7 +259,7 @@ public final class SandboxService {
         if (!cgroups.exists(sandbox.cgroupPath())) {
             throw new NotFoundException("cgroup of pod sandbox", sandbox.cgroupPath());
         }
-        cgroups.apply(sandbox.cgroupPath(), CgroupResources.fromCri(PodResources.withOverhead(resources, overhead)));
+        cgroups.apply(sandbox.cgroupPath(), CriResources.toCgroup(PodResources.withOverhead(resources, overhead)));
         log.info("pod {} ({}/{}): cgroup resources updated", sandbox.id(), sandbox.namespace(), sandbox.name());
     }
 

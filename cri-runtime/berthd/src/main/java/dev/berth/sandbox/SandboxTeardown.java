@@ -1,6 +1,6 @@
 package dev.berth.sandbox;
 
-import dev.berth.network.CniNetwork;
+import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkRequest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,12 +16,12 @@ public final class SandboxTeardown {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxTeardown.class);
 
-    private final CniNetwork network;
-    private final NamespacePinner pinner;
+    private final PodNetwork network;
+    private final PodNamespaces pinner;
     private final PidNamespaceHolder pidHolder;
     private final PodFiles files;
 
-    public SandboxTeardown(CniNetwork network, NamespacePinner pinner, PidNamespaceHolder pidHolder, PodFiles files) {
+    public SandboxTeardown(PodNetwork network, PodNamespaces pinner, PidNamespaceHolder pidHolder, PodFiles files) {
         this.network = network;
         this.pinner = pinner;
         this.pidHolder = pidHolder;

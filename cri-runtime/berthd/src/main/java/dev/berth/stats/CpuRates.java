@@ -26,4 +26,8 @@ public final class CpuRates {
     public void forget(String key) {
         last.remove(key);
     }
+
+    int size() {
+        return last.size();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.berth.streaming;
 
+import dev.berth.runtime.RemoteStreams;
 import java.io.IOException;
 import java.util.List;
 

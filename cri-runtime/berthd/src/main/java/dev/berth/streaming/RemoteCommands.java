@@ -1,5 +1,6 @@
 package dev.berth.streaming;
 
+import dev.berth.runtime.RemoteStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

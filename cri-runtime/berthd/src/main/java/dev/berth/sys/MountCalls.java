@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** mount(2) and umount2(2) for container root filesystems and pod-wide tmpfs. */
-public final class MountCalls {
+public final class MountCalls implements Mounts {
 
     private static final long MS_NODEV = 4;
     private static final long MS_NOSUID = 2;
@@ -17,6 +17,7 @@ public final class MountCalls {
     /** The kernel refuses mount options longer than a page; overlay's lowerdir list is what grows. */
     public static final int MAX_MOUNT_DATA = 4095;
 
+    @Override
     public void mountOverlay(Path target, String options) throws IOException {
         if (options.length() > MAX_MOUNT_DATA) {
             throw new IOException("overlay mount options for " + target + " are " + options.length()
@@ -30,6 +31,7 @@ public final class MountCalls {
     }
 
     /** A tmpfs like the one runc gives /dev/shm: nosuid, nodev, noexec, mode 1777. */
+    @Override
     public void mountTmpfs(Path target, long sizeBytes) throws IOException {
         try {
             LibC.mount(c("shm"), c(target.toString()), c("tmpfs"), MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -40,6 +42,7 @@ public final class MountCalls {
     }
 
     /** Lazily unmounts; a path that is not (or no longer) a mount point is not an error. */
+    @Override
     public void unmount(Path target) throws IOException {
         try {
             LibC.umount2(c(target.toString()), MNT_DETACH);

@@ -7,7 +7,7 @@ import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PortForwardRequest;
-import dev.berth.streaming.TerminalSize;
+import dev.berth.runtime.TerminalSize;
 import dev.berth.testing.GoSpdyPeer;
 import dev.berth.testing.GoSpdyPeer.Result;
 import dev.berth.testing.PodTestBedExtension;

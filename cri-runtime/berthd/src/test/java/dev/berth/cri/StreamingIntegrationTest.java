@@ -9,7 +9,7 @@ import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PortForwardRequest;
 import dev.berth.streaming.StreamRequest.Channels;
-import dev.berth.streaming.TerminalSize;
+import dev.berth.runtime.TerminalSize;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodClient;
 import dev.berth.testing.PodTestBedExtension;

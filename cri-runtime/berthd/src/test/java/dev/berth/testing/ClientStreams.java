@@ -1,7 +1,7 @@
 package dev.berth.testing;
 
-import dev.berth.streaming.RemoteStreams;
-import dev.berth.streaming.TerminalSizeQueue;
+import dev.berth.runtime.RemoteStreams;
+import dev.berth.runtime.TerminalSizeQueue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -5,7 +5,7 @@ import dev.berth.process.CommandRunner;
 import dev.berth.process.CommandRunner.CapturedResult;
 import dev.berth.process.CommandRunner.Command;
 import dev.berth.process.CommandRunner.CommandResult;
-import dev.berth.streaming.TerminalSize;
+import dev.berth.runtime.TerminalSize;
 import dev.berth.testkit.Privileges;
 import java.io.IOException;
 import java.net.URI;

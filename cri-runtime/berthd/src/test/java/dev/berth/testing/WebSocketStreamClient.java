@@ -2,7 +2,7 @@ package dev.berth.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.streaming.TerminalSize;
+import dev.berth.runtime.TerminalSize;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;

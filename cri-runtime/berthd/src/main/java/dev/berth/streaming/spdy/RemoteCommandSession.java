@@ -1,10 +1,10 @@
 package dev.berth.streaming.spdy;
 
 import dev.berth.streaming.RemoteCommands;
-import dev.berth.streaming.RemoteStreams;
+import dev.berth.runtime.RemoteStreams;
 import dev.berth.streaming.StreamBackends;
 import dev.berth.streaming.StreamRequest;
-import dev.berth.streaming.TerminalSizeQueue;
+import dev.berth.runtime.TerminalSizeQueue;
 import dev.berth.timing.PhaseTimer;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;

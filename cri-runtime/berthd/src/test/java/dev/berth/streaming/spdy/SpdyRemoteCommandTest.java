@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.streaming.StreamRequest.Channels;
-import dev.berth.streaming.TerminalSize;
+import dev.berth.runtime.TerminalSize;
 import dev.berth.testing.SpdyClientConnection;
 import dev.berth.testing.SpdyStreamClient;
 import dev.berth.testing.SpdyStreamClient.ExecResult;

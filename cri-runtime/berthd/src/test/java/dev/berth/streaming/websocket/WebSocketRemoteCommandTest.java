@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.streaming.StreamRequest;
-import dev.berth.streaming.TerminalSize;
+import dev.berth.runtime.TerminalSize;
 import dev.berth.testing.ChannelSocket;
 import dev.berth.testing.WebSocketStreamClient;
 import dev.berth.testing.WebSocketStreamClient.ExecResult;

@@ -1,6 +1,5 @@
-package dev.berth.container;
+package dev.berth.runtime;
 
-import dev.berth.runtime.OciRuntime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,24 +10,24 @@ import java.util.Set;
  */
 public final class RuntimeHandlers {
 
-    private final Map<String, OciRuntime> byName;
+    private final Map<String, ContainerRuntime> byName;
 
-    public RuntimeHandlers(Map<String, OciRuntime> byName) {
+    public RuntimeHandlers(Map<String, ContainerRuntime> byName) {
         this.byName = Map.copyOf(byName);
     }
 
-    public Optional<OciRuntime> find(String handler) {
+    public Optional<ContainerRuntime> find(String handler) {
         return Optional.ofNullable(byName.get(handler == null ? "" : handler));
     }
 
     /** @throws IllegalArgumentException naming the handlers that exist */
-    public OciRuntime require(String handler) {
+    public ContainerRuntime require(String handler) {
         return find(handler).orElseThrow(() -> new IllegalArgumentException("no runtime for handler \"" + handler
                 + "\"; configured handlers: " + names() + " (berth.yaml runtimes)"));
     }
 
     /** Each runtime once, though several handlers may name it. */
-    public java.util.Collection<OciRuntime> runtimes() {
+    public java.util.Collection<ContainerRuntime> runtimes() {
         return new java.util.LinkedHashSet<>(byName.values());
     }
 

@@ -1,4 +1,4 @@
-package dev.berth.streaming;
+package dev.berth.runtime;
 
 /** A terminal's size in character cells, as the resize channel carries it ({@code {"Width":…,"Height":…}}). */
 public record TerminalSize(int width, int height) {

@@ -1,4 +1,4 @@
-package dev.berth.streaming;
+package dev.berth.runtime;
 
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingDeque;

@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.node;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
