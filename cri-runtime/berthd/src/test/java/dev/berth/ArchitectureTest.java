@@ -50,7 +50,7 @@ class ArchitectureTest {
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("wiring").definedBy("dev.berth.daemon..")
             .layer("grpc").definedBy("dev.berth.cri")
-            .layer("features").definedBy("dev.berth.sandbox..", "dev.berth.container..", "dev.berth.images..",
+            .layer("features").definedBy("dev.berth.sandbox..", "dev.berth.container..", "dev.berth.imagestore..",
                     "dev.berth.streaming..", "dev.berth.events..", "dev.berth.stats..", "dev.berth.network..",
                     "dev.berth.node..")
             .layer("mechanics").definedBy("dev.berth.oci..", "dev.berth.runtime..", "dev.berth.cgroup..",

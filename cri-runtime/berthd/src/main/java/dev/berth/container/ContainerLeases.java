@@ -1,6 +1,6 @@
 package dev.berth.container;
 
-import dev.berth.images.Leases;
+import dev.berth.imagestore.Leases;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

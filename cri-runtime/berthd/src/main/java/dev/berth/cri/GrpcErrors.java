@@ -1,7 +1,7 @@
 package dev.berth.cri;
 
 import dev.berth.image.reference.InvalidReferenceException;
-import dev.berth.images.PullException;
+import dev.berth.imagestore.PullException;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.store.ConflictException;
 import dev.berth.store.NotFoundException;

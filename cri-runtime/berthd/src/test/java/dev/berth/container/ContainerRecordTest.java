@@ -3,7 +3,7 @@ package dev.berth.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.cri.v1.ImageSpec;
-import dev.berth.images.ImageRecord;
+import dev.berth.imagestore.ImageRecord;
 import dev.berth.oci.ResolvedUser;
 import dev.berth.store.Json;
 import java.nio.file.Files;

@@ -2,10 +2,10 @@ package dev.berth.container;
 
 import dev.berth.cgroup.FakeCgroups;
 import dev.berth.image.manifest.ImageConfig;
-import dev.berth.images.ImageLookup;
-import dev.berth.images.ImageRecord;
-import dev.berth.images.LayerRecord;
-import dev.berth.images.Leases;
+import dev.berth.imagestore.ImageLookup;
+import dev.berth.imagestore.ImageRecord;
+import dev.berth.imagestore.LayerRecord;
+import dev.berth.imagestore.Leases;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.oci.SeccompWhenUnset;
 import dev.berth.runtime.ExitFiles;

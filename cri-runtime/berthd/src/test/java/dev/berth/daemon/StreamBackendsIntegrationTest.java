@@ -7,7 +7,7 @@ import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.StopContainerRequest;
-import dev.berth.images.Leases;
+import dev.berth.imagestore.Leases;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.Json;
 import dev.berth.streaming.RemoteCommandException;

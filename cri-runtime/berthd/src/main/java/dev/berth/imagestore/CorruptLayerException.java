@@ -1,4 +1,4 @@
-package dev.berth.images;
+package dev.berth.imagestore;
 
 import dev.berth.image.Digest;
 import java.io.IOException;

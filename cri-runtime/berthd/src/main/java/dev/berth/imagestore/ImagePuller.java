@@ -1,4 +1,4 @@
-package dev.berth.images;
+package dev.berth.imagestore;
 
 import dev.berth.content.ContentDigestMismatchException;
 import dev.berth.content.ContentStore;

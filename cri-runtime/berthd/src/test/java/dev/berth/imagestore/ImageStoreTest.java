@@ -1,4 +1,4 @@
-package dev.berth.images;
+package dev.berth.imagestore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

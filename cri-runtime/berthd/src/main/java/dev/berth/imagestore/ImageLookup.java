@@ -1,4 +1,4 @@
-package dev.berth.images;
+package dev.berth.imagestore;
 
 import dev.berth.image.manifest.ImageConfig;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.berth.images;
+package dev.berth.imagestore;
 
 import java.util.Collection;
 import java.util.HashMap;

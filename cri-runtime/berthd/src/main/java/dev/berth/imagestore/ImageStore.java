@@ -1,4 +1,4 @@
-package dev.berth.images;
+package dev.berth.imagestore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.store.Json;

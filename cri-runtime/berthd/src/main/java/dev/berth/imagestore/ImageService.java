@@ -1,4 +1,4 @@
-package dev.berth.images;
+package dev.berth.imagestore;
 
 import dev.berth.content.ContentStore;
 import dev.berth.image.Digest;
