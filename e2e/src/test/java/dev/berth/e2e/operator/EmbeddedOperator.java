@@ -1,9 +1,9 @@
 package dev.berth.e2e.operator;
 
-import dev.berth.operator.runtime.ControllerRegistry;
-import dev.berth.operator.runtime.Mode;
-import dev.berth.operator.runtime.OperatorProcess;
-import dev.berth.operator.runtime.OperatorSettings;
+import dev.berth.operator.process.ControllerRegistry;
+import dev.berth.operator.process.Mode;
+import dev.berth.operator.process.OperatorProcess;
+import dev.berth.operator.process.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import dev.berth.operator.image.RegistrySettings;
 import dev.berth.operator.model.App;
 import dev.berth.operator.model.AppStatus;
 import dev.berth.operator.model.Image;
-import dev.berth.operator.runtime.OperatorContext;
+import dev.berth.operator.process.OperatorContext;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -7,7 +7,7 @@ import dev.berth.operator.model.Image;
 import dev.berth.operator.model.ImageNodeStatus;
 import dev.berth.operator.model.ImageSpec;
 import dev.berth.operator.model.ImageStatus;
-import dev.berth.operator.runtime.OperatorContext;
+import dev.berth.operator.process.OperatorContext;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;

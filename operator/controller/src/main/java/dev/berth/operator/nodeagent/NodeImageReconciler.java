@@ -9,7 +9,7 @@ import dev.berth.operator.image.PullCredentials;
 import dev.berth.operator.image.PullSecrets;
 import dev.berth.operator.model.Image;
 import dev.berth.operator.model.ImageNodeStatus;
-import dev.berth.operator.runtime.OperatorContext;
+import dev.berth.operator.process.OperatorContext;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

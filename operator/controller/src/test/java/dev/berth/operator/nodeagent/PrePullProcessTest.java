@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.operator.model.Image;
 import dev.berth.operator.model.ImageStatus;
-import dev.berth.operator.runtime.ControllerRegistry;
-import dev.berth.operator.runtime.Mode;
-import dev.berth.operator.runtime.OperatorProcess;
-import dev.berth.operator.runtime.OperatorSettings;
+import dev.berth.operator.process.ControllerRegistry;
+import dev.berth.operator.process.Mode;
+import dev.berth.operator.process.OperatorProcess;
+import dev.berth.operator.process.OperatorSettings;
 import dev.berth.operator.testing.ImageCluster;
 import dev.berth.testkit.registry.ImagePusher;
 import dev.berth.testkit.registry.PushedImage;

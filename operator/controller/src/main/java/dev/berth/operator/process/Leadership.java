@@ -1,4 +1,4 @@
-package dev.berth.operator.runtime;
+package dev.berth.operator.process;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import java.util.concurrent.atomic.AtomicBoolean;

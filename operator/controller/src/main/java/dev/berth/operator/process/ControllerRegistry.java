@@ -1,4 +1,4 @@
-package dev.berth.operator.runtime;
+package dev.berth.operator.process;
 
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.lang.reflect.Constructor;

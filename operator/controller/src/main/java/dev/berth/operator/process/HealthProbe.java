@@ -1,4 +1,4 @@
-package dev.berth.operator.runtime;
+package dev.berth.operator.process;
 
 /** What the health endpoints ask the process. */
 public interface HealthProbe {

@@ -1,4 +1,4 @@
-package dev.berth.operator.runtime;
+package dev.berth.operator.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

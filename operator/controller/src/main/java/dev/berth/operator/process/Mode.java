@@ -1,4 +1,4 @@
-package dev.berth.operator.runtime;
+package dev.berth.operator.process;
 
 import java.util.Arrays;
 import java.util.Optional;
