@@ -48,7 +48,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final RegistryClient registry;
     private final StreamingServer streaming;
-    private final Pods pods;
+    private final PodWiring pods;
     private final CriServer server;
 
     private BerthDaemon(BerthConfig config) throws IOException {
@@ -79,7 +79,7 @@ public final class BerthDaemon implements AutoCloseable {
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
 
-        pods = Pods.wire(config, json, imageService, snapshots, leases);
+        pods = PodWiring.wire(config, json, imageService, snapshots, leases);
         // containers lease their layers before garbage collection may look at them
         pods.recover();
         collector.collect();

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The exec, attach and port-forward backends against real containers (runc, conmon, pinned pod netns),
- * driven directly with in-memory client streams: no wire protocol. The backends are wired by {@link Pods}
+ * driven directly with in-memory client streams: no wire protocol. The backends are wired by {@link PodWiring}
  * over the running daemon's directories, after the test's containers exist (records are read at wiring).
  */
 class StreamBackendsIntegrationTest {
@@ -60,10 +60,10 @@ class StreamBackendsIntegrationTest {
         }
     }
 
-    private Pods backends() throws IOException {
+    private PodWiring backends() throws IOException {
         Json json = new Json();
         Path root = daemon.config().rootDir();
-        return Pods.wire(daemon.config(), json, null, new SnapshotStore(root.resolve("snapshots"), json), new Leases());
+        return PodWiring.wire(daemon.config(), json, null, new SnapshotStore(root.resolve("snapshots"), json), new Leases());
     }
 
     private String sleeper(String podName) {
@@ -241,7 +241,7 @@ class StreamBackendsIntegrationTest {
     @Test
     void execsLeaveNoFileDescriptorsOpen() throws Exception {
         String id = sleeper("exec-fds");
-        Pods backends = backends();
+        PodWiring backends = backends();
         for (int i = 0; i < 2; i++) {
             backends.containerStreams().exec(id, List.of("true"), i % 2 == 0, new ClientStreams().streams(false, true, false));
         }
@@ -340,7 +340,7 @@ class StreamBackendsIntegrationTest {
     void portForwardToAClosedPortFailsFast() throws Exception {
         PodSandboxConfig pod = pods.pod("forward-refused").build();
         String podId = pods.run(pod);
-        Pods backends = backends();
+        PodWiring backends = backends();
         long started = System.nanoTime();
 
         assertThatThrownBy(() -> backends.podPorts().connect(podId, 8081))
@@ -374,7 +374,7 @@ class StreamBackendsIntegrationTest {
     }
 
     /** GET / through a forwarded connection, retried while the server is not listening yet. */
-    private static String httpGet(Pods backends, String podId, int port) throws Exception {
+    private static String httpGet(PodWiring backends, String podId, int port) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             SocketChannel channel;

@@ -60,7 +60,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The pod and container features wired together: what RunPodSandbox through RemoveContainer need. */
-final class Pods implements AutoCloseable {
+final class PodWiring implements AutoCloseable {
 
     /** Events one GetContainerEvents client may fall behind by before it is dropped (kubelet relists then). */
     private static final int EVENTS_PER_SUBSCRIBER = 1000;
@@ -79,7 +79,7 @@ final class Pods implements AutoCloseable {
     private final ContainerStreams containerStreams;
     private final PodPorts podPorts;
 
-    private Pods(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
+    private PodWiring(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
             ContainerRecovery containerRecovery, ContainerPaths paths, StatsService stats,
             NodeReadiness readiness, RuntimeHandlers runtimes, ContainerEvents events, ExitWatcher exitWatcher,
             CniNetwork network, ContainerStreams containerStreams, PodPorts podPorts) {
@@ -98,7 +98,7 @@ final class Pods implements AutoCloseable {
         this.podPorts = podPorts;
     }
 
-    static Pods wire(BerthConfig config, Json json, ImageService images, SnapshotStore snapshots, Leases leases)
+    static PodWiring wire(BerthConfig config, Json json, ImageService images, SnapshotStore snapshots, Leases leases)
             throws IOException {
         Path root = config.rootDir();
         Path state = config.stateDir();
@@ -148,7 +148,7 @@ final class Pods implements AutoCloseable {
         SandboxTeardown sandboxTeardown = new SandboxTeardown(network, pinner, pidHolder, files);
         SandboxService sandboxes = new SandboxService(sandboxStore, pinner, pidHolder, cgroups, network, files, runtimes,
                 containers, sandboxTeardown, ids, nsRoot, podLocks, podEvents);
-        return new Pods(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
+        return new PodWiring(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
                 new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
                         conmon), paths,
                 stats, readiness(conmonBinary, runtimes, network), runtimes, events,
