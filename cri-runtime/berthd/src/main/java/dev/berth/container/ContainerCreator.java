@@ -23,8 +23,8 @@ import dev.berth.sandbox.ReadyPods;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.ConflictException;
 import dev.berth.store.IdLocks;
-import dev.berth.store.Ids;
 import dev.berth.store.NotFoundException;
+import dev.berth.store.RecordIds;
 import dev.berth.store.RecordStore;
 import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
@@ -58,12 +58,12 @@ public final class ContainerCreator {
     private final RuntimeHandlers runtimes;
     private final Monitor conmon;
     private final ContainerTeardown teardown;
-    private final Ids ids;
+    private final RecordIds ids;
     private final IdLocks podLocks;
 
     public ContainerCreator(RecordStore<ContainerRecord> containers, ReadyPods pods,
             ImageLookup images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
-            OciSpecBuilder specs, RuntimeHandlers runtimes, Monitor conmon, ContainerTeardown teardown, Ids ids,
+            OciSpecBuilder specs, RuntimeHandlers runtimes, Monitor conmon, ContainerTeardown teardown, RecordIds ids,
             IdLocks podLocks) {
         this.containers = containers;
         this.pods = pods;

@@ -43,8 +43,8 @@ import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxTeardown;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.IdLocks;
-import dev.berth.store.Ids;
 import dev.berth.store.Json;
+import dev.berth.store.RecordIds;
 import dev.berth.store.RecordStore;
 import dev.berth.streaming.StreamingServer;
 import dev.berth.sys.MountCalls;
@@ -107,7 +107,7 @@ final class PodWiring implements AutoCloseable {
         NamespaceCalls namespaceCalls = new NamespaceCalls();
         CgroupManager cgroups = CgroupManager.detect();
         RuntimeHandlers runtimes = runtimeHandlers(config, state, runner);
-        Ids ids = new Ids();
+        RecordIds ids = new RecordIds();
         IdLocks podLocks = new IdLocks();
 
         ContainerPaths paths = new ContainerPaths(state, root);

@@ -19,8 +19,8 @@ record EtcFiles(List<PasswdEntry> users, List<GroupEntry> groups) {
         List<PasswdEntry> users = new ArrayList<>();
         for (String[] f : fields(rootfs.readSmallFile("/etc/passwd"))) {
             if (f.length >= 4) {
-                Optional<Long> uid = Ids.parse(f[2]);
-                Optional<Long> gid = Ids.parse(f[3]);
+                Optional<Long> uid = NumericIds.parse(f[2]);
+                Optional<Long> gid = NumericIds.parse(f[3]);
                 if (uid.isPresent() && gid.isPresent()) {
                     users.add(new PasswdEntry(f[0], uid.get(), gid.get()));
                 }
@@ -29,7 +29,7 @@ record EtcFiles(List<PasswdEntry> users, List<GroupEntry> groups) {
         List<GroupEntry> groups = new ArrayList<>();
         for (String[] f : fields(rootfs.readSmallFile("/etc/group"))) {
             if (f.length >= 3) {
-                Optional<Long> gid = Ids.parse(f[2]);
+                Optional<Long> gid = NumericIds.parse(f[2]);
                 List<String> members = f.length >= 4 && !f[3].isBlank()
                         ? Arrays.stream(f[3].split(",")).map(String::strip).filter(m -> !m.isEmpty()).toList()
                         : List.of();

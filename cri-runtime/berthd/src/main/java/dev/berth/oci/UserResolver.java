@@ -28,7 +28,7 @@ final class UserResolver {
         String userPart;
         String groupPart = null;
         if (sc.hasRunAsUser()) {
-            userPart = Long.toString(Ids.check(sc.getRunAsUser().getValue(), "run_as_user"));
+            userPart = Long.toString(NumericIds.check(sc.getRunAsUser().getValue(), "run_as_user"));
         } else if (!sc.getRunAsUsername().isEmpty()) {
             userPart = sc.getRunAsUsername();
         } else {
@@ -40,7 +40,7 @@ final class UserResolver {
 
         long uid;
         Optional<EtcFiles.PasswdEntry> entry;
-        Optional<Long> numericUid = Ids.parse(userPart);
+        Optional<Long> numericUid = NumericIds.parse(userPart);
         if (userPart.isEmpty()) {
             uid = 0;
             entry = etc.userById(0);
@@ -61,7 +61,7 @@ final class UserResolver {
             gid = groupId(groupPart, etc);
         }
         if (sc.hasRunAsGroup()) {
-            gid = Ids.check(sc.getRunAsGroup().getValue(), "run_as_group");
+            gid = NumericIds.check(sc.getRunAsGroup().getValue(), "run_as_group");
         }
 
         Set<Long> additional = new LinkedHashSet<>();
@@ -70,13 +70,13 @@ final class UserResolver {
             entry.ifPresent(e -> additional.addAll(etc.groupsListing(e.name())));
         }
         for (long supplemental : sc.getSupplementalGroupsList()) {
-            additional.add(Ids.check(supplemental, "supplemental group"));
+            additional.add(NumericIds.check(supplemental, "supplemental group"));
         }
         return new ResolvedUser(uid, gid, List.copyOf(additional));
     }
 
     private static long groupId(String group, EtcFiles etc) throws InvalidContainerConfigException {
-        Optional<Long> numeric = Ids.parse(group);
+        Optional<Long> numeric = NumericIds.parse(group);
         if (numeric.isPresent()) {
             return numeric.get();
         }

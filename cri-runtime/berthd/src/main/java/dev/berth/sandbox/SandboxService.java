@@ -11,8 +11,8 @@ import dev.berth.network.PodNetworkStatus;
 import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.ConflictException;
 import dev.berth.store.IdLocks;
-import dev.berth.store.Ids;
 import dev.berth.store.NotFoundException;
+import dev.berth.store.RecordIds;
 import dev.berth.store.RecordStore;
 import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class SandboxService {
     private final RuntimeHandlers runtimes;
     private final PodContainers containers;
     private final SandboxTeardown teardown;
-    private final Ids ids;
+    private final RecordIds ids;
     private final Path nsRoot;
     private final IdLocks podLocks;
     private final PodEvents events;
@@ -51,7 +51,7 @@ public final class SandboxService {
 
     public SandboxService(RecordStore<SandboxRecord> store, PodNamespaces pinner, PidNamespaceHolder pidHolder,
             CgroupManager cgroups, PodNetwork network, PodFiles files, RuntimeHandlers runtimes,
-            PodContainers containers, SandboxTeardown teardown, Ids ids, Path nsRoot, IdLocks podLocks,
+            PodContainers containers, SandboxTeardown teardown, RecordIds ids, Path nsRoot, IdLocks podLocks,
             PodEvents events) {
         this.store = store;
         this.pinner = pinner;

@@ -17,8 +17,8 @@ import dev.berth.sandbox.ReadyPod;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.image.Digest;
 import dev.berth.store.IdLocks;
-import dev.berth.store.Ids;
 import dev.berth.store.Json;
+import dev.berth.store.RecordIds;
 import dev.berth.store.RecordStore;
 import dev.berth.sys.FakeMounts;
 import java.io.IOException;
@@ -90,7 +90,7 @@ final class ContainerUnitBed {
         };
         OciSpecBuilder specs = OciSpecBuilder.forHost(SeccompWhenUnset.Unconfined);
         creator = new ContainerCreator(store, sandboxId -> pod, new OneImage(), containerLeases, rootfs, paths, specs,
-                runtimes, monitor, teardown, new Ids(), new IdLocks());
+                runtimes, monitor, teardown, new RecordIds(), new IdLocks());
         ContainerObserver observer = new ContainerObserver(store, new ExitFiles(paths.exits()), paths, cgroups,
                 recorder);
         service = new ContainerService(store, creator, observer, teardown, runtimes, specs, paths, recorder);

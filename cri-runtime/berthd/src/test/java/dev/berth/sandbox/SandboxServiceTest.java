@@ -15,8 +15,8 @@ import dev.berth.runtime.FakeRuntime;
 import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.ConflictException;
 import dev.berth.store.IdLocks;
-import dev.berth.store.Ids;
 import dev.berth.store.Json;
+import dev.berth.store.RecordIds;
 import dev.berth.store.RecordStore;
 import dev.berth.sys.FakeMounts;
 import dev.berth.sys.NamespaceCalls;
@@ -69,7 +69,7 @@ class SandboxServiceTest {
             }
         };
         sandboxes = new SandboxService(store, namespaces, pidHolder, cgroups, network, files, runtimes, containers,
-                new SandboxTeardown(network, namespaces, pidHolder, files), new Ids(), dir.resolve("ns"),
+                new SandboxTeardown(network, namespaces, pidHolder, files), new RecordIds(), dir.resolve("ns"),
                 new IdLocks(), recorder);
     }
 

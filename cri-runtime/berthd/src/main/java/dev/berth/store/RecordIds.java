@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** 64-hex-digit IDs for sandboxes and containers, as containerd and CRI-O make them. */
-public final class Ids {
+public final class RecordIds {
 
     private final SecureRandom random = new SecureRandom();
 

@@ -3,11 +3,11 @@ package dev.berth.oci;
 import java.util.Optional;
 
 /** Numeric uids and gids as Linux accepts them: 0 to 2^32-2 ((uid_t) -1 means "no change" to the kernel). */
-final class Ids {
+final class NumericIds {
 
     static final long MAX_ID = 0xFFFF_FFFEL;
 
-    private Ids() {
+    private NumericIds() {
     }
 
     static Optional<Long> parse(String text) {
