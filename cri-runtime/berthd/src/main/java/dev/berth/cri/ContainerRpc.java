@@ -1,0 +1,133 @@
+package dev.berth.cri;
+
+import com.google.protobuf.ByteString;
+import dev.berth.container.ContainerRecord;
+import dev.berth.container.ContainerService;
+import dev.berth.cri.v1.ContainerStatusRequest;
+import dev.berth.cri.v1.ContainerStatusResponse;
+import dev.berth.cri.v1.CreateContainerRequest;
+import dev.berth.cri.v1.CreateContainerResponse;
+import dev.berth.cri.v1.ExecSyncRequest;
+import dev.berth.cri.v1.ExecSyncResponse;
+import dev.berth.cri.v1.ListContainersRequest;
+import dev.berth.cri.v1.ListContainersResponse;
+import dev.berth.cri.v1.RemoveContainerRequest;
+import dev.berth.cri.v1.RemoveContainerResponse;
+import dev.berth.cri.v1.ReopenContainerLogRequest;
+import dev.berth.cri.v1.ReopenContainerLogResponse;
+import dev.berth.cri.v1.StartContainerRequest;
+import dev.berth.cri.v1.StartContainerResponse;
+import dev.berth.cri.v1.StopContainerRequest;
+import dev.berth.cri.v1.StopContainerResponse;
+import dev.berth.cri.v1.UpdateContainerResourcesRequest;
+import dev.berth.cri.v1.UpdateContainerResourcesResponse;
+import dev.berth.runtime.ExecResult;
+import dev.berth.sandbox.SandboxService;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+
+/** CreateContainer through ReopenContainerLog, and ExecSync: the container feature's calls. */
+final class ContainerRpc {
+
+    /** ExecSync without a timeout still may not hang a CRI call forever. */
+    private static final Duration EXEC_SYNC_DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    /** Longer timeouts (up to Long.MAX_VALUE seconds, which no clock can count in millis) mean "a day". */
+    private static final Duration EXEC_SYNC_MAX_TIMEOUT = Duration.ofDays(1);
+
+    private final SandboxService sandboxes;
+    private final ContainerService containers;
+    private final ContainerProtos protos;
+
+    ContainerRpc(SandboxService sandboxes, ContainerService containers, ContainerProtos protos) {
+        this.sandboxes = sandboxes;
+        this.containers = containers;
+        this.protos = protos;
+    }
+
+    void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> observer) {
+        Rpc.unary("CreateContainer", observer, () -> {
+            // a unique prefix names the pod here as in every other call (crictl create <short id>)
+            String sandboxId = sandboxes.get(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId())).id();
+            ContainerRecord container = containers.create(sandboxId, request.getConfig(), request.getSandboxConfig());
+            return CreateContainerResponse.newBuilder().setContainerId(container.id()).build();
+        });
+    }
+
+    void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> observer) {
+        Rpc.unary("StartContainer", observer, () -> {
+            containers.start(Rpc.requireId("container_id", request.getContainerId()));
+            return StartContainerResponse.getDefaultInstance();
+        });
+    }
+
+    void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> observer) {
+        Rpc.unary("StopContainer", observer, () -> {
+            containers.stop(Rpc.requireId("container_id", request.getContainerId()),
+                    Math.max(0, request.getTimeout()));
+            return StopContainerResponse.getDefaultInstance();
+        });
+    }
+
+    void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> observer) {
+        Rpc.unary("RemoveContainer", observer, () -> {
+            containers.remove(Rpc.requireId("container_id", request.getContainerId()));
+            return RemoveContainerResponse.getDefaultInstance();
+        });
+    }
+
+    void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
+        Rpc.unary("ListContainers", observer, () -> {
+            ListContainersResponse.Builder response = ListContainersResponse.newBuilder();
+            for (ContainerRecord container : containers.list(ContainerProtos.filter(request.getFilter()))) {
+                response.addContainers(protos.container(container));
+            }
+            return response.build();
+        });
+    }
+
+    void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> observer) {
+        Rpc.unary("ContainerStatus", observer, () -> {
+            ContainerRecord container = containers.get(Rpc.requireId("container_id", request.getContainerId()));
+            ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()
+                    .setStatus(protos.status(container));
+            if (request.getVerbose()) {
+                response.putInfo("info", protos.verboseInfo(container));
+            }
+            return response.build();
+        });
+    }
+
+    void updateContainerResources(UpdateContainerResourcesRequest request,
+            StreamObserver<UpdateContainerResourcesResponse> observer) {
+        Rpc.unary("UpdateContainerResources", observer, () -> {
+            containers.updateResources(Rpc.requireId("container_id", request.getContainerId()), request.getLinux());
+            return UpdateContainerResourcesResponse.getDefaultInstance();
+        });
+    }
+
+    void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> observer) {
+        Rpc.unary("ReopenContainerLog", observer, () -> {
+            containers.reopenLog(Rpc.requireId("container_id", request.getContainerId()));
+            return ReopenContainerLogResponse.getDefaultInstance();
+        });
+    }
+
+    void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
+        Rpc.unary("ExecSync", observer, () -> {
+            Duration timeout = request.getTimeout() <= 0 ? EXEC_SYNC_DEFAULT_TIMEOUT
+                    : Duration.ofSeconds(Math.min(request.getTimeout(), EXEC_SYNC_MAX_TIMEOUT.toSeconds()));
+            ExecResult result = containers.execSync(Rpc.requireId("container_id", request.getContainerId()),
+                    request.getCmdList(), timeout);
+            if (result.timedOut()) {
+                throw Status.DEADLINE_EXCEEDED.withDescription("command " + request.getCmdList()
+                        + " timed out after " + timeout.toSeconds() + " s").asRuntimeException();
+            }
+            return ExecSyncResponse.newBuilder()
+                    .setStdout(ByteString.copyFrom(result.stdout()))
+                    .setStderr(ByteString.copyFrom(result.stderr()))
+                    .setExitCode(result.exitCode())
+                    .build();
+        });
+    }
+}

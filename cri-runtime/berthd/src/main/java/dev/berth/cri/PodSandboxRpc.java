@@ -1,0 +1,83 @@
+package dev.berth.cri;
+
+import dev.berth.cri.v1.ListPodSandboxRequest;
+import dev.berth.cri.v1.ListPodSandboxResponse;
+import dev.berth.cri.v1.PodSandboxStatusRequest;
+import dev.berth.cri.v1.PodSandboxStatusResponse;
+import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.cri.v1.RemovePodSandboxResponse;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.RunPodSandboxResponse;
+import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.cri.v1.StopPodSandboxResponse;
+import dev.berth.cri.v1.UpdatePodSandboxResourcesRequest;
+import dev.berth.cri.v1.UpdatePodSandboxResourcesResponse;
+import dev.berth.sandbox.SandboxRecord;
+import dev.berth.sandbox.SandboxService;
+import dev.berth.store.Timestamps;
+import io.grpc.stub.StreamObserver;
+
+/** RunPodSandbox through ListPodSandbox and UpdatePodSandboxResources: the sandbox feature's calls. */
+final class PodSandboxRpc {
+
+    private final SandboxService sandboxes;
+    private final SandboxProtos protos;
+
+    PodSandboxRpc(SandboxService sandboxes, SandboxProtos protos) {
+        this.sandboxes = sandboxes;
+        this.protos = protos;
+    }
+
+    void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> observer) {
+        Rpc.unary("RunPodSandbox", observer, () -> {
+            SandboxRecord sandbox = sandboxes.run(request.getConfig(), request.getRuntimeHandler());
+            return RunPodSandboxResponse.newBuilder().setPodSandboxId(sandbox.id()).build();
+        });
+    }
+
+    void stopPodSandbox(StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> observer) {
+        Rpc.unary("StopPodSandbox", observer, () -> {
+            sandboxes.stop(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()));
+            return StopPodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> observer) {
+        Rpc.unary("RemovePodSandbox", observer, () -> {
+            sandboxes.remove(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()));
+            return RemovePodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> observer) {
+        Rpc.unary("PodSandboxStatus", observer, () -> {
+            SandboxRecord sandbox = sandboxes.get(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()));
+            PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()
+                    .setStatus(protos.status(sandbox))
+                    .setTimestamp(Timestamps.nowNanos());
+            if (request.getVerbose()) {
+                response.putInfo("info", protos.verboseInfo(sandbox));
+            }
+            return response.build();
+        });
+    }
+
+    void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> observer) {
+        Rpc.unary("ListPodSandbox", observer, () -> {
+            ListPodSandboxResponse.Builder response = ListPodSandboxResponse.newBuilder();
+            for (SandboxRecord sandbox : sandboxes.list(SandboxProtos.filter(request.getFilter()))) {
+                response.addItems(protos.sandbox(sandbox));
+            }
+            return response.build();
+        });
+    }
+
+    void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+            StreamObserver<UpdatePodSandboxResourcesResponse> observer) {
+        Rpc.unary("UpdatePodSandboxResources", observer, () -> {
+            sandboxes.updateResources(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()),
+                    request.getOverhead(), request.getResources());
+            return UpdatePodSandboxResourcesResponse.getDefaultInstance();
+        });
+    }
+}
