@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  * ({@code sys}, {@code store}, {@code process}), with {@code daemon} wiring them and used by none. A layer may
  * use any layer below it, never one above; no two packages depend on each other, however indirectly.
  */
-@AnalyzeClasses(packages = "dev.berth", importOptions = {ImportOption.DoNotIncludeTests.class,
-        ArchitectureTest.BerthdOnly.class})
+@AnalyzeClasses(
+        packages = "dev.berth",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.BerthdOnly.class})
 class ArchitectureTest {
 
     /**
@@ -47,41 +48,75 @@ class ArchitectureTest {
             "dev.berth.sandbox.SandboxRecordFormat");
 
     @ArchTest
-    static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("wiring").definedBy("dev.berth.daemon..")
-            .layer("grpc").definedBy("dev.berth.cri")
-            .layer("features").definedBy("dev.berth.sandbox..", "dev.berth.container..", "dev.berth.imagestore..",
-                    "dev.berth.streaming..", "dev.berth.events..", "dev.berth.stats..", "dev.berth.network..",
+    static final ArchRule layers = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("wiring")
+            .definedBy("dev.berth.daemon..")
+            .layer("grpc")
+            .definedBy("dev.berth.cri")
+            .layer("features")
+            .definedBy(
+                    "dev.berth.sandbox..",
+                    "dev.berth.container..",
+                    "dev.berth.imagestore..",
+                    "dev.berth.streaming..",
+                    "dev.berth.events..",
+                    "dev.berth.stats..",
+                    "dev.berth.network..",
                     "dev.berth.node..")
-            .layer("mechanics").definedBy("dev.berth.oci..", "dev.berth.runtime..", "dev.berth.cgroup..",
-                    "dev.berth.snapshot..", "dev.berth.content..", "dev.berth.image..")
-            .layer("base").definedBy("dev.berth.sys..", "dev.berth.store..", "dev.berth.process..",
-                    "dev.berth.timing..")
-            .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
-            .whereLayer("grpc").mayOnlyBeAccessedByLayers("wiring")
-            .whereLayer("features").mayOnlyBeAccessedByLayers("wiring", "grpc")
-            .whereLayer("mechanics").mayOnlyBeAccessedByLayers("wiring", "grpc", "features")
-            .whereLayer("base").mayOnlyBeAccessedByLayers("wiring", "grpc", "features", "mechanics");
+            .layer("mechanics")
+            .definedBy(
+                    "dev.berth.oci..",
+                    "dev.berth.runtime..",
+                    "dev.berth.cgroup..",
+                    "dev.berth.snapshot..",
+                    "dev.berth.content..",
+                    "dev.berth.image..")
+            .layer("base")
+            .definedBy("dev.berth.sys..", "dev.berth.store..", "dev.berth.process..", "dev.berth.timing..")
+            .whereLayer("wiring")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("grpc")
+            .mayOnlyBeAccessedByLayers("wiring")
+            .whereLayer("features")
+            .mayOnlyBeAccessedByLayers("wiring", "grpc")
+            .whereLayer("mechanics")
+            .mayOnlyBeAccessedByLayers("wiring", "grpc", "features")
+            .whereLayer("base")
+            .mayOnlyBeAccessedByLayers("wiring", "grpc", "features", "mechanics");
 
     @ArchTest
-    static final ArchRule noCycles = slices().assignedFrom(new TopLevelPackages()).should().beFreeOfCycles();
+    static final ArchRule noCycles =
+            slices().assignedFrom(new TopLevelPackages()).should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule nativeCallsOnlyInSys = noClasses().that().resideOutsideOfPackage("dev.berth.sys..")
-            .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
+    static final ArchRule nativeCallsOnlyInSys = noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.berth.sys..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("com.sun.jna..")
             .because("native calls go through the JNA sys package only");
 
     @ArchTest
-    static final ArchRule protobufOnlyAtTheEdge = noClasses().that()
+    static final ArchRule protobufOnlyAtTheEdge = noClasses()
+            .that()
             .resideOutsideOfPackages("dev.berth.cri..", "dev.berth.oci..")
-            .and().haveNameNotMatching(namedOrNestedIn(TAKE_CRI_CONFIG_VERBATIM))
-            .should().dependOnClassesThat().resideInAnyPackage("dev.berth.cri.v1..", "com.google.protobuf..")
+            .and()
+            .haveNameNotMatching(namedOrNestedIn(TAKE_CRI_CONFIG_VERBATIM))
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.berth.cri.v1..", "com.google.protobuf..")
             .because("CRI messages are mapped to records in cri; only the OCI spec builder and the feature entry"
                     + " points that take a CRI config verbatim see them");
 
     @ArchTest
-    static final ArchRule nothingDependsOnTheWiring = noClasses().that().resideOutsideOfPackage("dev.berth.daemon..")
-            .should().dependOnClassesThat().resideInAPackage("dev.berth.daemon..")
+    static final ArchRule nothingDependsOnTheWiring = noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.berth.daemon..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.berth.daemon..")
             .because("daemon is the start-up root that wires the features; features own the interfaces it fills");
 
     private static String namedOrNestedIn(List<String> classNames) {
@@ -120,7 +155,8 @@ class ArchitectureTest {
     /** berthd's own classes, not the libraries (berth-image, testkit) that share the {@code dev.berth} root. */
     public static final class BerthdOnly implements ImportOption {
 
-        private static final String OWN = Berthd.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        private static final String OWN =
+                Berthd.class.getProtectionDomain().getCodeSource().getLocation().getPath();
 
         @Override
         public boolean includes(Location location) {

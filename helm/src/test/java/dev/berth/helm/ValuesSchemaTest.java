@@ -10,10 +10,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** values.schema.json turns a wrong value into helm's error naming the key, before anything renders. */
 class ValuesSchemaTest {
 
-  private final ChartUnderTest chart = new ChartUnderTest();
+    private final ChartUnderTest chart = new ChartUnderTest();
 
-  @ParameterizedTest(name = "{0}={1} is rejected")
-  @CsvSource(delimiter = '|', textBlock = """
+    @ParameterizedTest(name = "{0}={1} is rejected")
+    @CsvSource(delimiter = '|', textBlock = """
       operator.replicas         | two                  | operator.replicas
       operator.replicas         | -1                   | operator.replicas
       metrics.port              | 70000                | metrics.port
@@ -25,21 +25,21 @@ class ValuesSchemaTest {
       operator.logLevel         | verbose              | operator.logLevel
       operator.replica          | 2                    | replica
       """)
-  void badValueFailsWithTheKeyInTheMessage(String key, String value, String named) {
-    assertThatThrownBy(() -> chart.render(Map.of(key, value)))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("schema")
-        .hasMessageContaining(named);
-  }
+    void badValueFailsWithTheKeyInTheMessage(String key, String value, String named) {
+        assertThatThrownBy(() -> chart.render(Map.of(key, value)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("schema")
+                .hasMessageContaining(named);
+    }
 
-  @ParameterizedTest(name = "{0}={1} is accepted")
-  @CsvSource(delimiter = '|', textBlock = """
+    @ParameterizedTest(name = "{0}={1} is accepted")
+    @CsvSource(delimiter = '|', textBlock = """
       runtimeClass.handler      | crun
       nodeAgent.criSocket       | /var/run/crio/crio.sock
       operator.replicas         | 0
       operator.resources.requests.cpu | 1500m
       """)
-  void goodValueRenders(String key, String value) {
-    assertThatCode(() -> chart.render(Map.of(key, value))).doesNotThrowAnyException();
-  }
+    void goodValueRenders(String key, String value) {
+        assertThatCode(() -> chart.render(Map.of(key, value))).doesNotThrowAnyException();
+    }
 }

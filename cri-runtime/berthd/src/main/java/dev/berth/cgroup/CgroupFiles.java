@@ -21,18 +21,20 @@ import java.util.Map;
  */
 final class CgroupFiles {
 
-    private CgroupFiles() {
-    }
+    private CgroupFiles() {}
 
     static void write(Path file, String value) throws IOException {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             int written = channel.write(ByteBuffer.wrap(bytes));
             if (written != bytes.length) {
                 throw new IOException("short write (" + written + " of " + bytes.length + " bytes)");
             }
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null,
+            throw new NoSuchFileException(
+                    file.toString(),
+                    null,
                     "cannot write '" + value + "': no such control file (controller not mounted or not enabled?)");
         } catch (FileSystemException e) {
             throw new IOException("cannot write '" + value + "' to " + file + ": " + e.getReason(), e);

@@ -31,7 +31,8 @@ final class CgroupKiller {
     static void refuseSelf(String cgroupPath, Set<Integer> pids) throws IOException {
         long self = ProcessHandle.current().pid();
         if (pids.contains((int) self)) {
-            throw new IOException("refusing to kill cgroup " + cgroupPath + ": berthd itself (pid " + self + ") is in it");
+            throw new IOException(
+                    "refusing to kill cgroup " + cgroupPath + ": berthd itself (pid " + self + ") is in it");
         }
     }
 
@@ -59,8 +60,8 @@ final class CgroupKiller {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("cgroup " + cgroupPath + " still has processes " + pids + " "
-                        + timeout.toMillis() + " ms after SIGKILL");
+                throw new IOException("cgroup " + cgroupPath + " still has processes " + pids + " " + timeout.toMillis()
+                        + " ms after SIGKILL");
             }
             if (signal) {
                 signalAll(cgroupPath, pids);

@@ -12,10 +12,29 @@ import java.util.Set;
  */
 public record CgroupMount(Path mountPoint, boolean cgroup2, Set<String> controllers) {
 
-    private static final Set<String> NOT_CONTROLLERS = Set.of("rw", "ro", "nosuid", "nodev", "noexec", "relatime",
-            "noatime", "nodiratime", "strictatime", "sync", "dirsync", "mand", "xattr", "noprefix", "clone_children",
-            "cpuset_v2_mode", "nsdelegate", "memory_localevents", "memory_recursiveprot", "memory_hugetlb_accounting",
-            "favordynmods", "pids_localevents");
+    private static final Set<String> NOT_CONTROLLERS = Set.of(
+            "rw",
+            "ro",
+            "nosuid",
+            "nodev",
+            "noexec",
+            "relatime",
+            "noatime",
+            "nodiratime",
+            "strictatime",
+            "sync",
+            "dirsync",
+            "mand",
+            "xattr",
+            "noprefix",
+            "clone_children",
+            "cpuset_v2_mode",
+            "nsdelegate",
+            "memory_localevents",
+            "memory_recursiveprot",
+            "memory_hugetlb_accounting",
+            "favordynmods",
+            "pids_localevents");
 
     public CgroupMount {
         controllers = Set.copyOf(controllers);

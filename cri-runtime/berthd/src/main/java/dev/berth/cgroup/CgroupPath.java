@@ -20,7 +20,9 @@ record CgroupPath(List<String> segments) {
         if (path.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("cgroup path contains a NUL byte: '" + path + "'");
         }
-        List<String> segments = java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        List<String> segments = java.util.Arrays.stream(path.split("/"))
+                .filter(s -> !s.isEmpty())
+                .toList();
         for (String segment : segments) {
             if (segment.equals(".") || segment.equals("..")) {
                 throw new IllegalArgumentException("cgroup path must not contain '.' or '..': '" + path + "'");

@@ -8,8 +8,16 @@ import java.util.Map;
  * page size as CRI names it ("2MB", "1GB") to bytes; {@code unified} holds cgroup v2 file names and values
  * written verbatim.
  */
-public record CgroupResources(long cpuShares, long cpuQuota, long cpuPeriod, String cpusetCpus, String cpusetMems,
-        long memoryLimitBytes, long memorySwapLimitBytes, long pidsLimit, Map<String, Long> hugepageLimits,
+public record CgroupResources(
+        long cpuShares,
+        long cpuQuota,
+        long cpuPeriod,
+        String cpusetCpus,
+        String cpusetMems,
+        long memoryLimitBytes,
+        long memorySwapLimitBytes,
+        long pidsLimit,
+        Map<String, Long> hugepageLimits,
         Map<String, String> unified) {
 
     public CgroupResources {
@@ -24,7 +32,16 @@ public record CgroupResources(long cpuShares, long cpuQuota, long cpuPeriod, Str
     }
 
     public CgroupResources withPidsLimit(long limit) {
-        return new CgroupResources(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems, memoryLimitBytes,
-                memorySwapLimitBytes, limit, hugepageLimits, unified);
+        return new CgroupResources(
+                cpuShares,
+                cpuQuota,
+                cpuPeriod,
+                cpusetCpus,
+                cpusetMems,
+                memoryLimitBytes,
+                memorySwapLimitBytes,
+                limit,
+                hugepageLimits,
+                unified);
     }
 }

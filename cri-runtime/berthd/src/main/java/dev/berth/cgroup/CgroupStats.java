@@ -5,6 +5,13 @@ package dev.berth.cgroup;
  * cache), the number eviction decisions and {@code kubectl top} use. A counter whose controller or file is
  * missing reads 0.
  */
-public record CgroupStats(long timestampNanos, long cpuUsageNanos, long memoryUsageBytes, long memoryWorkingSetBytes,
-        long memoryRssBytes, long pageFaults, long majorPageFaults, long oomKillCount, long pidsCurrent) {
-}
+public record CgroupStats(
+        long timestampNanos,
+        long cpuUsageNanos,
+        long memoryUsageBytes,
+        long memoryWorkingSetBytes,
+        long memoryRssBytes,
+        long pageFaults,
+        long majorPageFaults,
+        long oomKillCount,
+        long pidsCurrent) {}

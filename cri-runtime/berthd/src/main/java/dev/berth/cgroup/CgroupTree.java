@@ -23,8 +23,7 @@ final class CgroupTree {
     static final Duration BUSY_RETRY = Duration.ofSeconds(1);
     private static final long RETRY_PAUSE_MILLIS = 10;
 
-    private CgroupTree() {
-    }
+    private CgroupTree() {}
 
     /** Every cgroup directory from {@code top} down, children before their parent; empty if {@code top} is missing. */
     static List<Path> childrenFirst(Path top) throws IOException {
@@ -39,7 +38,8 @@ final class CgroupTree {
         }
         List<Path> children;
         try (Stream<Path> entries = Files.list(dir)) {
-            children = entries.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+            children = entries.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .toList();
         } catch (NoSuchFileException e) {
             return;
         } catch (UncheckedIOException e) {
@@ -81,8 +81,10 @@ final class CgroupTree {
             } catch (FileSystemException e) {
                 if (System.nanoTime() > deadline) {
                     List<Integer> pids = CgroupFiles.readProcs(dir);
-                    throw new IOException("cannot remove cgroup " + cgroupPath + " (" + dir + "): "
-                            + reason(e) + (pids.isEmpty() ? "" : "; processes still in it: " + pids), e);
+                    throw new IOException(
+                            "cannot remove cgroup " + cgroupPath + " (" + dir + "): " + reason(e)
+                                    + (pids.isEmpty() ? "" : "; processes still in it: " + pids),
+                            e);
                 }
                 pause();
             }

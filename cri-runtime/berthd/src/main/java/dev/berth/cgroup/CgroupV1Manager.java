@@ -85,8 +85,8 @@ public final class CgroupV1Manager implements CgroupManager {
     public void apply(String cgroupPath, CgroupResources r) throws IOException {
         CgroupPath path = CgroupPath.parse(cgroupPath);
         if (!r.unified().isEmpty()) {
-            throw new IllegalArgumentException("cgroup " + path + ": 'unified' resources " + r.unified().keySet()
-                    + " need cgroup v2, but this node runs cgroup v1");
+            throw new IllegalArgumentException("cgroup " + path + ": 'unified' resources "
+                    + r.unified().keySet() + " need cgroup v2, but this node runs cgroup v1");
         }
         HugepageSizes.validate(r.hugepageLimits());
         applyCpu(path, r);
@@ -134,8 +134,10 @@ public final class CgroupV1Manager implements CgroupManager {
         Path memoryDir = dir(path, "memory");
         boolean swapFile = memoryDir != null && Files.exists(memoryDir.resolve("memory.memsw.limit_in_bytes"));
         if (swap != 0 && memoryDir != null && !swapFile) {
-            log.warn("cgroup {}: memory+swap limit {} not applied: swap accounting is off (no memory.memsw.limit_in_bytes)",
-                    path, swap);
+            log.warn(
+                    "cgroup {}: memory+swap limit {} not applied: swap accounting is off (no memory.memsw.limit_in_bytes)",
+                    path,
+                    swap);
         }
         boolean writeSwap = swap != 0 && swapFile;
         if (memory != 0 && writeSwap) {
@@ -292,13 +294,21 @@ public final class CgroupV1Manager implements CgroupManager {
         long cpu = readIn(path, "cpuacct", "cpuacct.usage");
         long usage = readIn(path, "memory", "memory.usage_in_bytes");
         Path memoryDir = dir(path, "memory");
-        Map<String, Long> memoryStat = memoryDir == null ? Map.of() : CgroupFiles.readKeyed(memoryDir.resolve("memory.stat"));
-        Map<String, Long> oom = memoryDir == null ? Map.of() : CgroupFiles.readKeyed(memoryDir.resolve("memory.oom_control"));
+        Map<String, Long> memoryStat =
+                memoryDir == null ? Map.of() : CgroupFiles.readKeyed(memoryDir.resolve("memory.stat"));
+        Map<String, Long> oom =
+                memoryDir == null ? Map.of() : CgroupFiles.readKeyed(memoryDir.resolve("memory.oom_control"));
         long inactiveFile = memoryStat.getOrDefault("total_inactive_file", 0L);
-        return new CgroupStats(now.getEpochSecond() * 1_000_000_000L + now.getNano(), cpu, usage,
-                Math.max(0, usage - inactiveFile), memoryStat.getOrDefault("total_rss", 0L),
-                memoryStat.getOrDefault("total_pgfault", 0L), memoryStat.getOrDefault("total_pgmajfault", 0L),
-                oom.getOrDefault("oom_kill", 0L), readIn(path, "pids", "pids.current"));
+        return new CgroupStats(
+                now.getEpochSecond() * 1_000_000_000L + now.getNano(),
+                cpu,
+                usage,
+                Math.max(0, usage - inactiveFile),
+                memoryStat.getOrDefault("total_rss", 0L),
+                memoryStat.getOrDefault("total_pgfault", 0L),
+                memoryStat.getOrDefault("total_pgmajfault", 0L),
+                oom.getOrDefault("oom_kill", 0L),
+                readIn(path, "pids", "pids.current"));
     }
 
     private long readIn(CgroupPath path, String controller, String file) throws IOException {

@@ -67,18 +67,26 @@ public final class CgroupV2Manager implements CgroupManager {
             return;
         }
         Set<String> enabled = new HashSet<>(words(CgroupFiles.read(subtree)));
-        List<String> missing = words(CgroupFiles.read(available)).stream().filter(c -> !enabled.contains(c)).toList();
+        List<String> missing = words(CgroupFiles.read(available)).stream()
+                .filter(c -> !enabled.contains(c))
+                .toList();
         if (missing.isEmpty()) {
             return;
         }
         try {
-            CgroupFiles.write(subtree, String.join(" ", missing.stream().map(c -> "+" + c).toList()));
+            CgroupFiles.write(
+                    subtree, String.join(" ", missing.stream().map(c -> "+" + c).toList()));
         } catch (IOException all) {
             for (String controller : missing) {
                 try {
                     CgroupFiles.write(subtree, "+" + controller);
                 } catch (IOException e) {
-                    log.warn("cgroup {}: cannot enable controller {} in {}: {}", path, controller, subtree, e.getMessage());
+                    log.warn(
+                            "cgroup {}: cannot enable controller {} in {}: {}",
+                            path,
+                            controller,
+                            subtree,
+                            e.getMessage());
                 }
             }
         }
@@ -211,9 +219,14 @@ public final class CgroupV2Manager implements CgroupManager {
         long usage = Math.max(0, CgroupFiles.readLongOrZero(dir.resolve("memory.current")));
         Map<String, Long> memoryStat = CgroupFiles.readKeyed(dir.resolve("memory.stat"));
         long inactiveFile = memoryStat.getOrDefault("inactive_file", 0L);
-        return new CgroupStats(now.getEpochSecond() * 1_000_000_000L + now.getNano(), cpuMicros * 1000, usage,
-                Math.max(0, usage - inactiveFile), memoryStat.getOrDefault("anon", 0L),
-                memoryStat.getOrDefault("pgfault", 0L), memoryStat.getOrDefault("pgmajfault", 0L),
+        return new CgroupStats(
+                now.getEpochSecond() * 1_000_000_000L + now.getNano(),
+                cpuMicros * 1000,
+                usage,
+                Math.max(0, usage - inactiveFile),
+                memoryStat.getOrDefault("anon", 0L),
+                memoryStat.getOrDefault("pgfault", 0L),
+                memoryStat.getOrDefault("pgmajfault", 0L),
                 CgroupFiles.readKeyed(dir.resolve("memory.events")).getOrDefault("oom_kill", 0L),
                 Math.max(0, CgroupFiles.readLongOrZero(dir.resolve("pids.current"))));
     }

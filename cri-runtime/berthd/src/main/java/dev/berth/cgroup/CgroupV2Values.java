@@ -5,8 +5,7 @@ import java.util.Optional;
 /** The translations from CRI's v1-shaped numbers to cgroup v2 file values, exactly as runc does them. */
 final class CgroupV2Values {
 
-    private CgroupV2Values() {
-    }
+    private CgroupV2Values() {}
 
     /** Shares [2, 262144] onto weight [1, 10000] linearly (runc's ConvertCPUSharesToCgroupV2Value); 1024 → 39. */
     static long cpuWeight(long shares) {
@@ -39,12 +38,12 @@ final class CgroupV2Values {
             return Optional.of("max");
         }
         if (memory <= 0) {
-            throw new IllegalArgumentException("memory+swap limit " + memorySwap
-                    + " cannot be set without a memory limit on cgroup v2");
+            throw new IllegalArgumentException(
+                    "memory+swap limit " + memorySwap + " cannot be set without a memory limit on cgroup v2");
         }
         if (memory > memorySwap) {
-            throw new IllegalArgumentException("memory+swap limit " + memorySwap
-                    + " must be at least the memory limit " + memory);
+            throw new IllegalArgumentException(
+                    "memory+swap limit " + memorySwap + " must be at least the memory limit " + memory);
         }
         return Optional.of(Long.toString(memorySwap - memory));
     }
@@ -52,8 +51,8 @@ final class CgroupV2Values {
     /** A unified key must name a control file of this cgroup, nothing elsewhere. */
     static void validateUnifiedKey(String key) {
         if (key.isEmpty() || key.contains("/") || key.startsWith(".") || key.indexOf('\0') >= 0 || !key.contains(".")) {
-            throw new IllegalArgumentException("invalid cgroup v2 'unified' key '" + key
-                    + "' (expected a control file name such as memory.high)");
+            throw new IllegalArgumentException(
+                    "invalid cgroup v2 'unified' key '" + key + "' (expected a control file name such as memory.high)");
         }
     }
 }

@@ -8,8 +8,7 @@ final class HugepageSizes {
 
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]*[KMGTP]B");
 
-    private HugepageSizes() {
-    }
+    private HugepageSizes() {}
 
     /** Rejects a size that is not a page-size name, so it can never smuggle a path into a file name. */
     static void validate(Map<String, Long> limits) {

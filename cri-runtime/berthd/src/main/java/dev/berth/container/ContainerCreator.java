@@ -1,23 +1,22 @@
 package dev.berth.container;
 
-import dev.berth.runtime.RuntimeHandlers;
-import dev.berth.store.Timestamps;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.image.manifest.ImageConfig;
-import dev.berth.imagestore.ImageRecord;
 import dev.berth.imagestore.ImageLookup;
+import dev.berth.imagestore.ImageRecord;
 import dev.berth.imagestore.LayerRecord;
 import dev.berth.oci.BuiltSpec;
 import dev.berth.oci.ContainerSpecRequest;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.oci.OciSpecBuilder;
-import dev.berth.runtime.Monitor;
 import dev.berth.runtime.ConmonLaunch;
 import dev.berth.runtime.ConmonStarted;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.Monitor;
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.sandbox.ReadyPod;
 import dev.berth.sandbox.ReadyPods;
 import dev.berth.store.AtomicFiles;
@@ -26,6 +25,7 @@ import dev.berth.store.IdLocks;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordIds;
 import dev.berth.store.RecordStore;
+import dev.berth.store.Timestamps;
 import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,9 +61,18 @@ public final class ContainerCreator {
     private final RecordIds ids;
     private final IdLocks podLocks;
 
-    public ContainerCreator(RecordStore<ContainerRecord> containers, ReadyPods pods,
-            ImageLookup images, ContainerLeases containerLeases, ContainerRootfs rootfs, ContainerPaths paths,
-            OciSpecBuilder specs, RuntimeHandlers runtimes, Monitor conmon, ContainerTeardown teardown, RecordIds ids,
+    public ContainerCreator(
+            RecordStore<ContainerRecord> containers,
+            ReadyPods pods,
+            ImageLookup images,
+            ContainerLeases containerLeases,
+            ContainerRootfs rootfs,
+            ContainerPaths paths,
+            OciSpecBuilder specs,
+            RuntimeHandlers runtimes,
+            Monitor conmon,
+            ContainerTeardown teardown,
+            RecordIds ids,
             IdLocks podLocks) {
         this.containers = containers;
         this.pods = pods;
@@ -102,22 +111,37 @@ public final class ContainerCreator {
             throw new IllegalArgumentException("container config has no image");
         }
         ImageRecord image = images.find(config.getImage().getImage())
-                .orElseThrow(() -> new NotFoundException("image", config.getImage().getImage()));
+                .orElseThrow(
+                        () -> new NotFoundException("image", config.getImage().getImage()));
         ImageConfig imageConfig = images.config(image);
         ContainerRuntime runtime = runtimes.require(sandbox.runtimeHandler());
         requireRecursiveReadOnlySupport(config, runtime, sandbox.runtimeHandler());
-        List<String> chainIds = image.layers().stream().map(LayerRecord::chainId).toList();
+        List<String> chainIds =
+                image.layers().stream().map(LayerRecord::chainId).toList();
         String id = ids.next();
         String name = config.getMetadata().getName();
-        ContainerMetadata metadata = new ContainerMetadata(id, sandboxId, name, config.getMetadata().getAttempt(),
-                config.getImage().getImage(), imageName(config.getImage(), image),
-                config.getImage().getUserSpecifiedImage(), image.id(), imageRef(image), config.getLabelsMap(),
-                config.getAnnotationsMap(), sandbox.runtimeHandler(),
-                sandbox.cgroupPath() + "/" + id, logPath(sandboxConfig, config, id),
-                stopSignal(config, imageConfig), chainIds, ContainerConfigs.mounts(config.getMountsList()),
-                Timestamps.nowNanos(), config.toByteArray());
-        ContainerRecord record = ContainerRecord.creating(metadata,
-                ContainerConfigs.resources(config.getLinux().getResources()));
+        ContainerMetadata metadata = new ContainerMetadata(
+                id,
+                sandboxId,
+                name,
+                config.getMetadata().getAttempt(),
+                config.getImage().getImage(),
+                imageName(config.getImage(), image),
+                config.getImage().getUserSpecifiedImage(),
+                image.id(),
+                imageRef(image),
+                config.getLabelsMap(),
+                config.getAnnotationsMap(),
+                sandbox.runtimeHandler(),
+                sandbox.cgroupPath() + "/" + id,
+                logPath(sandboxConfig, config, id),
+                stopSignal(config, imageConfig),
+                chainIds,
+                ContainerConfigs.mounts(config.getMountsList()),
+                Timestamps.nowNanos(),
+                config.toByteArray());
+        ContainerRecord record = ContainerRecord.creating(
+                metadata, ContainerConfigs.resources(config.getLinux().getResources()));
         synchronized (nameLock) {
             checkNameFree(sandbox, name, config.getMetadata().getAttempt());
             containers.putTransient(record);
@@ -138,15 +162,31 @@ public final class ContainerCreator {
             Files.createDirectories(paths.sockets());
             Files.createDirectories(Path.of(metadata.logPath()).toAbsolutePath().getParent());
             timer.lap("files");
-            ConmonStarted started = conmon.create(new ConmonLaunch(id, name, bundle, Path.of(metadata.logPath()),
-                    paths.exits(), paths.persist(id), paths.sockets(), config.getTty(), config.getStdin(),
-                    config.getStdinOnce(), CREATE_TIMEOUT), runtime);
+            ConmonStarted started = conmon.create(
+                    new ConmonLaunch(
+                            id,
+                            name,
+                            bundle,
+                            Path.of(metadata.logPath()),
+                            paths.exits(),
+                            paths.persist(id),
+                            paths.sockets(),
+                            config.getTty(),
+                            config.getStdin(),
+                            config.getStdinOnce(),
+                            CREATE_TIMEOUT),
+                    runtime);
             timer.lap("conmon-runc-create");
             ContainerRecord created = record.created(started.conmonPid(), started.containerPid(), spec.user());
             containers.put(created);
             timer.lap("final-record");
-            log.info("created container {} ({}) in pod {}: pid {}, conmon {}", id, name, sandboxId,
-                    started.containerPid(), started.conmonPid());
+            log.info(
+                    "created container {} ({}) in pod {}: pid {}, conmon {}",
+                    id,
+                    name,
+                    sandboxId,
+                    started.containerPid(),
+                    started.conmonPid());
             log.debug("container {} of pod {} CreateContainer phases ms: {}", id, sandboxId, timer.summary());
             return created;
         } catch (IOException | InvalidContainerConfigException | RuntimeException e) {
@@ -160,8 +200,8 @@ public final class ContainerCreator {
     }
 
     /** CRI callers may ask for rro only where Status announced it; a runtime that cannot must refuse. */
-    private static void requireRecursiveReadOnlySupport(ContainerConfig config, ContainerRuntime runtime, String handler)
-            throws InvalidContainerConfigException {
+    private static void requireRecursiveReadOnlySupport(
+            ContainerConfig config, ContainerRuntime runtime, String handler) throws InvalidContainerConfigException {
         for (var mount : config.getMountsList()) {
             if (mount.getRecursiveReadOnly() && !runtime.features().recursiveReadOnlyMounts()) {
                 throw new InvalidContainerConfigException("recursive read-only mount at " + mount.getContainerPath()
@@ -172,16 +212,25 @@ public final class ContainerCreator {
 
     private void checkNameFree(ReadyPod sandbox, String name, int attempt) throws ConflictException {
         for (ContainerRecord other : containers.all()) {
-            if (other.sandboxId().equals(sandbox.id()) && other.name().equals(name)
+            if (other.sandboxId().equals(sandbox.id())
+                    && other.name().equals(name)
                     && other.metadata().attempt() == attempt) {
-                throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "container name " + name
-                        + " attempt " + attempt + " is already used by " + other.id() + " in pod " + sandbox.id());
+                throw new ConflictException(
+                        ConflictException.Kind.ALREADY_EXISTS,
+                        "container name " + name + " attempt " + attempt + " is already used by " + other.id()
+                                + " in pod " + sandbox.id());
             }
         }
     }
 
-    private ContainerSpecRequest specRequest(String id, ReadyPod sandbox, ContainerConfig config,
-            PodSandboxConfig sandboxConfig, ImageConfig imageConfig, ImageRecord image, Path mounted) {
+    private ContainerSpecRequest specRequest(
+            String id,
+            ReadyPod sandbox,
+            ContainerConfig config,
+            PodSandboxConfig sandboxConfig,
+            ImageConfig imageConfig,
+            ImageRecord image,
+            Path mounted) {
         Map<String, Path> namespaces = new HashMap<>();
         if (sandbox.netns() != null) {
             namespaces.put("network", sandbox.netns());
@@ -192,11 +241,24 @@ public final class ContainerCreator {
         if (sandbox.utsns() != null) {
             namespaces.put("uts", sandbox.utsns());
         }
-        boolean podPid = config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.POD;
+        boolean podPid =
+                config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.POD;
         Path pidNs = podPid ? sandbox.pidns() : null;
-        return new ContainerSpecRequest(id, sandbox.id(), config, sandboxConfig, imageConfig.config(),
-                config.getImage().getImage(), mounted, namespaces, pidNs, sandbox.hosts(), sandbox.resolvConf(),
-                sandbox.hostname(), sandbox.shm(), sandbox.cgroupPath() + "/" + id);
+        return new ContainerSpecRequest(
+                id,
+                sandbox.id(),
+                config,
+                sandboxConfig,
+                imageConfig.config(),
+                config.getImage().getImage(),
+                mounted,
+                namespaces,
+                pidNs,
+                sandbox.hosts(),
+                sandbox.resolvConf(),
+                sandbox.hostname(),
+                sandbox.shm(),
+                sandbox.cgroupPath() + "/" + id);
     }
 
     /**
@@ -213,7 +275,9 @@ public final class ContainerCreator {
         if (dir.isEmpty() && Path.of(relative).isAbsolute()) {
             return Path.of(relative).normalize().toString();
         }
-        Path base = dir.isEmpty() || !Path.of(dir).isAbsolute() ? paths.bundle(id) : Path.of(dir).normalize();
+        Path base = dir.isEmpty() || !Path.of(dir).isAbsolute()
+                ? paths.bundle(id)
+                : Path.of(dir).normalize();
         Path logPath = base.resolve(relative).normalize();
         if (Path.of(relative).isAbsolute() || !logPath.startsWith(base) || logPath.equals(base)) {
             throw new IllegalArgumentException("log_path \"" + relative + "\" must be a relative path inside the pod's"

@@ -1,15 +1,15 @@
 package dev.berth.container;
 
-import dev.berth.sandbox.PodEvents;
-import dev.berth.store.Timestamps;
 import dev.berth.cgroup.CgroupManager;
 import dev.berth.runtime.ExitFiles;
+import dev.berth.sandbox.PodEvents;
 import dev.berth.store.RecordStore;
+import dev.berth.store.Timestamps;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +29,12 @@ public final class ContainerObserver {
     private final CgroupManager cgroups;
     private final PodEvents events;
 
-    public ContainerObserver(RecordStore<ContainerRecord> store, ExitFiles exitFiles, ContainerPaths paths,
-            CgroupManager cgroups, PodEvents events) {
+    public ContainerObserver(
+            RecordStore<ContainerRecord> store,
+            ExitFiles exitFiles,
+            ContainerPaths paths,
+            CgroupManager cgroups,
+            PodEvents events) {
         this.store = store;
         this.exitFiles = exitFiles;
         this.paths = paths;
@@ -48,7 +52,8 @@ public final class ContainerObserver {
             return current;
         }
         // the exit file's mtime can precede our own start timestamp by the time runc start took to return
-        long finishedAt = Math.max(current.status().startedAtNanos(),
+        long finishedAt = Math.max(
+                current.status().startedAtNanos(),
                 exitFiles.exitedAt(current.id()).map(Timestamps::nanos).orElse(Timestamps.nowNanos()));
         int exitCode = code.getAsInt();
         String reason;
@@ -62,7 +67,8 @@ public final class ContainerObserver {
         ContainerRecord exited = current.exited(finishedAt, exitCode, reason, message);
         store.put(exited);
         events.stopped(exited.id(), exited.sandboxId());
-        log.info("container {} of pod {} exited with code {} ({})", current.id(), current.sandboxId(), exitCode, reason);
+        log.info(
+                "container {} of pod {} exited with code {} ({})", current.id(), current.sandboxId(), exitCode, reason);
         return exited;
     }
 
@@ -85,7 +91,8 @@ public final class ContainerObserver {
             if (exitFiles.oomKilled(paths.persist(record.id()))) {
                 return true;
             }
-            return exitCode == SIGKILL_EXIT && cgroups.exists(record.cgroupPath())
+            return exitCode == SIGKILL_EXIT
+                    && cgroups.exists(record.cgroupPath())
                     && cgroups.stats(record.cgroupPath()).oomKillCount() > 0;
         } catch (IOException e) {
             log.debug("container {}: OOM check failed: {}", record.id(), e.toString());

@@ -1,17 +1,17 @@
 package dev.berth.container;
 
-import dev.berth.runtime.RuntimeHandlers;
-import dev.berth.store.Timestamps;
-import dev.berth.runtime.Monitor;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.Monitor;
+import dev.berth.runtime.RuntimeHandlers;
+import dev.berth.runtime.RuntimeState;
 import dev.berth.store.Directories;
+import dev.berth.store.RecordStore;
+import dev.berth.store.Timestamps;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
-import dev.berth.runtime.RuntimeState;
-import dev.berth.store.RecordStore;
-import java.io.IOException;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +33,15 @@ public final class ContainerRecovery {
     private final ContainerRootfs rootfs;
     private final Monitor conmon;
 
-    public ContainerRecovery(RecordStore<ContainerRecord> store, ContainerObserver observer, ContainerTeardown teardown,
-            RuntimeHandlers runtimes, ContainerLeases leases, ContainerPaths paths, ContainerRootfs rootfs, Monitor conmon) {
+    public ContainerRecovery(
+            RecordStore<ContainerRecord> store,
+            ContainerObserver observer,
+            ContainerTeardown teardown,
+            RuntimeHandlers runtimes,
+            ContainerLeases leases,
+            ContainerPaths paths,
+            ContainerRootfs rootfs,
+            Monitor conmon) {
         this.store = store;
         this.observer = observer;
         this.teardown = teardown;
@@ -87,7 +94,8 @@ public final class ContainerRecovery {
 
     private void recover(ContainerRecord record) throws IOException {
         if (record.state() == ContainerState.CREATING) {
-            log.info("rolling back container {} of pod {}: its creation was cut short", record.id(), record.sandboxId());
+            log.info(
+                    "rolling back container {} of pod {}: its creation was cut short", record.id(), record.sandboxId());
             teardown.remove(record);
             return;
         }
@@ -112,9 +120,15 @@ public final class ContainerRecovery {
             default -> {
                 ContainerRecord again = observer.observe(current);
                 if (again.isLive()) {
-                    log.warn("container {} of pod {} is gone from the runtime ({}) and conmon left no exit code",
-                            current.id(), current.sandboxId(), status);
-                    store.put(current.exited(Timestamps.nowNanos(), 255, "Error",
+                    log.warn(
+                            "container {} of pod {} is gone from the runtime ({}) and conmon left no exit code",
+                            current.id(),
+                            current.sandboxId(),
+                            status);
+                    store.put(current.exited(
+                            Timestamps.nowNanos(),
+                            255,
+                            "Error",
                             "the container's process disappeared while berthd was down; its exit code is unknown"));
                 }
             }

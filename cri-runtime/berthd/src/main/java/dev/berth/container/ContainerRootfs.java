@@ -71,13 +71,15 @@ public final class ContainerRootfs {
         }
         Files.walkFileTree(upper, new java.nio.file.SimpleFileVisitor<>() {
             @Override
-            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+            public java.nio.file.FileVisitResult preVisitDirectory(
+                    Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
                 totals[1]++;
                 return java.nio.file.FileVisitResult.CONTINUE;
             }
 
             @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+            public java.nio.file.FileVisitResult visitFile(
+                    Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
                 totals[0] += attrs.size();
                 totals[1]++;
                 return java.nio.file.FileVisitResult.CONTINUE;
@@ -91,6 +93,5 @@ public final class ContainerRootfs {
         return new WritableUsage(upper, totals[0], totals[1]);
     }
 
-    public record WritableUsage(Path upperDir, long bytes, long inodes) {
-    }
+    public record WritableUsage(Path upperDir, long bytes, long inodes) {}
 }

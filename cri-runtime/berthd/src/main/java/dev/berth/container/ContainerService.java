@@ -1,19 +1,19 @@
 package dev.berth.container;
 
-import dev.berth.runtime.RuntimeHandlers;
-import dev.berth.store.Timestamps;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.oci.OciSpecBuilder;
-import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.sandbox.PodContainers;
 import dev.berth.sandbox.PodEvents;
 import dev.berth.store.ConflictException;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordStore;
+import dev.berth.store.Timestamps;
 import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +35,7 @@ public final class ContainerService implements PodContainers {
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
     /** Shorter prefixes would too often name several containers. */
     private static final int MIN_ID_PREFIX = 6;
+
     private static final Duration LOG_REOPEN_WAIT = Duration.ofSeconds(5);
     /** ExecSync output kept per stream, as CRI-O and containerd keep it (dockershim's log limit); the rest is dropped. */
     static final int EXEC_SYNC_OUTPUT_LIMIT = 16 * 1024 * 1024;
@@ -48,8 +49,14 @@ public final class ContainerService implements PodContainers {
     private final ContainerPaths paths;
     private final PodEvents events;
 
-    public ContainerService(RecordStore<ContainerRecord> store, ContainerCreator creator, ContainerObserver observer,
-            ContainerTeardown teardown, RuntimeHandlers runtimes, OciSpecBuilder specs, ContainerPaths paths,
+    public ContainerService(
+            RecordStore<ContainerRecord> store,
+            ContainerCreator creator,
+            ContainerObserver observer,
+            ContainerTeardown teardown,
+            RuntimeHandlers runtimes,
+            OciSpecBuilder specs,
+            ContainerPaths paths,
             PodEvents events) {
         this.store = store;
         this.creator = creator;
@@ -72,8 +79,10 @@ public final class ContainerService implements PodContainers {
         PhaseTimer timer = new PhaseTimer();
         ContainerRecord record = get(id);
         if (record.state() != ContainerState.CREATED) {
-            throw new ConflictException(ConflictException.Kind.WRONG_STATE,
-                    "container " + record.id() + " is " + record.state() + ", not CREATED; only a created container can start");
+            throw new ConflictException(
+                    ConflictException.Kind.WRONG_STATE,
+                    "container " + record.id() + " is " + record.state()
+                            + ", not CREATED; only a created container can start");
         }
         long startedAt = Timestamps.nowNanos();
         timer.lap("lookup");
@@ -87,7 +96,10 @@ public final class ContainerService implements PodContainers {
         // before the observer looks: a container that is already gone must read STARTED, then STOPPED
         events.started(record.id(), record.sandboxId());
         observer.observe(record);
-        log.debug("container {} of pod {} StartContainer phases ms: {}", record.id(), record.sandboxId(),
+        log.debug(
+                "container {} of pod {} StartContainer phases ms: {}",
+                record.id(),
+                record.sandboxId(),
                 timer.summary());
     }
 
@@ -113,13 +125,16 @@ public final class ContainerService implements PodContainers {
             if (awaitExit(record, Duration.ofSeconds(timeoutSeconds))) {
                 return;
             }
-            log.info("container {} did not stop within {} s of signal {}; killing it", record.id(), timeoutSeconds,
+            log.info(
+                    "container {} did not stop within {} s of signal {}; killing it",
+                    record.id(),
+                    timeoutSeconds,
                     record.metadata().stopSignal());
         }
         runtime.kill(record.id(), Signals.SIGKILL, true);
         if (!awaitExit(record, KILL_GRACE)) {
-            throw new IOException("container " + record.id() + " did not exit within " + KILL_GRACE.toSeconds()
-                    + " s of SIGKILL");
+            throw new IOException(
+                    "container " + record.id() + " did not exit within " + KILL_GRACE.toSeconds() + " s of SIGKILL");
         }
     }
 
@@ -162,8 +177,8 @@ public final class ContainerService implements PodContainers {
     }
 
     public ContainerRecord get(String idOrPrefix) throws NotFoundException, IOException {
-        ContainerRecord record = store.find(idOrPrefix, MIN_ID_PREFIX)
-                .orElseThrow(() -> new NotFoundException("container", idOrPrefix));
+        ContainerRecord record =
+                store.find(idOrPrefix, MIN_ID_PREFIX).orElseThrow(() -> new NotFoundException("container", idOrPrefix));
         return observer.observe(record);
     }
 
@@ -207,14 +222,14 @@ public final class ContainerService implements PodContainers {
             throws IOException, NotFoundException, ConflictException {
         ContainerRecord record = get(id);
         if (record.state() != ContainerState.RUNNING) {
-            throw new ConflictException(ConflictException.Kind.WRONG_STATE,
+            throw new ConflictException(
+                    ConflictException.Kind.WRONG_STATE,
                     "container " + record.id() + " is not running (" + record.state() + ")");
         }
         if (command.isEmpty()) {
             throw new IllegalArgumentException("ExecSync needs a command");
         }
-        return runtimes.require(record.runtimeHandler()).exec(record.id(), command, timeout,
-                EXEC_SYNC_OUTPUT_LIMIT);
+        return runtimes.require(record.runtimeHandler()).exec(record.id(), command, timeout, EXEC_SYNC_OUTPUT_LIMIT);
     }
 
     /**
@@ -224,7 +239,8 @@ public final class ContainerService implements PodContainers {
     public void reopenLog(String id) throws IOException, NotFoundException, ConflictException {
         ContainerRecord record = get(id);
         if (record.state() != ContainerState.RUNNING) {
-            throw new ConflictException(ConflictException.Kind.WRONG_STATE,
+            throw new ConflictException(
+                    ConflictException.Kind.WRONG_STATE,
                     "container " + record.id() + " is not running (" + record.state() + ")");
         }
         Path control = paths.bundle(record.id()).resolve("ctl");
@@ -246,5 +262,4 @@ public final class ContainerService implements PodContainers {
             }
         }
     }
-
 }

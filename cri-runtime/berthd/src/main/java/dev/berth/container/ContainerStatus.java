@@ -40,12 +40,12 @@ public record ContainerStatus(
     }
 
     ContainerStatus exited(long atNanos, int code, String why, String detail) {
-        return new ContainerStatus(ContainerState.EXITED, startedAtNanos, atNanos, code, why, detail, conmonPid, pid,
-                user, resources);
+        return new ContainerStatus(
+                ContainerState.EXITED, startedAtNanos, atNanos, code, why, detail, conmonPid, pid, user, resources);
     }
 
     ContainerStatus withResources(ContainerResources newResources) {
-        return new ContainerStatus(state, startedAtNanos, finishedAtNanos, exitCode, reason, message, conmonPid, pid,
-                user, newResources);
+        return new ContainerStatus(
+                state, startedAtNanos, finishedAtNanos, exitCode, reason, message, conmonPid, pid, user, newResources);
     }
 }

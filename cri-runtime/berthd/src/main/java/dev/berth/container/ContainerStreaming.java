@@ -1,13 +1,13 @@
 package dev.berth.container;
 
-import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.runtime.ConmonAttach;
 import dev.berth.runtime.OciRuntimeException;
+import dev.berth.runtime.RemoteStreams;
 import dev.berth.runtime.RuntimeExec;
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.NotFoundException;
 import dev.berth.streaming.ContainerStreams;
 import dev.berth.streaming.RemoteCommandException;
-import dev.berth.runtime.RemoteStreams;
 import dev.berth.sys.Terminals;
 import dev.berth.sys.UnixSockets;
 import java.io.IOException;
@@ -25,8 +25,12 @@ public final class ContainerStreaming implements ContainerStreams {
     private final Terminals terminals;
     private final ConmonAttach attach;
 
-    public ContainerStreaming(ContainerService containers, RuntimeHandlers runtimes, ContainerPaths paths,
-            UnixSockets sockets, Terminals terminals) {
+    public ContainerStreaming(
+            ContainerService containers,
+            RuntimeHandlers runtimes,
+            ContainerPaths paths,
+            UnixSockets sockets,
+            Terminals terminals) {
         this.containers = containers;
         this.runtimes = runtimes;
         this.paths = paths;
@@ -50,7 +54,8 @@ public final class ContainerStreaming implements ContainerStreams {
     }
 
     @Override
-    public void attach(String containerId, boolean tty, RemoteStreams streams) throws IOException, InterruptedException {
+    public void attach(String containerId, boolean tty, RemoteStreams streams)
+            throws IOException, InterruptedException {
         ContainerRecord record = running(containerId);
         attach.attach(record.id(), paths.bundle(record.id()), tty, streams);
     }

@@ -1,9 +1,9 @@
 package dev.berth.container;
 
-import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.cgroup.CgroupManager;
-import dev.berth.runtime.Monitor;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.Monitor;
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.Directories;
 import dev.berth.store.RecordStore;
 import java.io.IOException;
@@ -29,8 +29,14 @@ public final class ContainerTeardown {
     private final ContainerLeases leases;
     private final Monitor conmon;
 
-    public ContainerTeardown(RecordStore<ContainerRecord> store, RuntimeHandlers runtimes, CgroupManager cgroups,
-            ContainerRootfs rootfs, ContainerPaths paths, ContainerLeases leases, Monitor conmon) {
+    public ContainerTeardown(
+            RecordStore<ContainerRecord> store,
+            RuntimeHandlers runtimes,
+            CgroupManager cgroups,
+            ContainerRootfs rootfs,
+            ContainerPaths paths,
+            ContainerLeases leases,
+            Monitor conmon) {
         this.store = store;
         this.runtimes = runtimes;
         this.cgroups = cgroups;

@@ -16,24 +16,24 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 final class MountSources {
 
-    private MountSources() {
-    }
+    private MountSources() {}
 
     static void prepare(ContainerConfig config) throws IOException, InvalidContainerConfigException {
         for (Mount mount : config.getMountsList()) {
             String hostPath = mount.getHostPath();
-            if (hostPath.isEmpty() || (mount.hasImage() && !mount.getImage().getImage().isEmpty())) {
-                continue;  // the spec builder names what is wrong with these
+            if (hostPath.isEmpty()
+                    || (mount.hasImage() && !mount.getImage().getImage().isEmpty())) {
+                continue; // the spec builder names what is wrong with these
             }
             Path source = Path.of(hostPath);
             if (!source.isAbsolute()) {
-                throw new InvalidContainerConfigException("mount host_path \"" + hostPath + "\" for "
-                        + mount.getContainerPath() + " must be absolute");
+                throw new InvalidContainerConfigException(
+                        "mount host_path \"" + hostPath + "\" for " + mount.getContainerPath() + " must be absolute");
             }
             // a dangling symlink is left for the spec builder to report, never created through
             if (!Files.exists(source) && !Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(source, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwxr-xr-x")));
+                Files.createDirectories(
+                        source, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             }
         }
     }

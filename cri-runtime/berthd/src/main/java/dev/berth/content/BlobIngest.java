@@ -69,7 +69,8 @@ public final class BlobIngest implements AutoCloseable {
     private void accept(byte[] b, int off, int len) throws IOException {
         written += len;
         if (expectedSize >= 0 && written > expectedSize) {
-            throw new IOException("blob " + expected + " is larger than the " + expectedSize + " bytes its descriptor declares");
+            throw new IOException(
+                    "blob " + expected + " is larger than the " + expectedSize + " bytes its descriptor declares");
         }
         sha256.update(b, off, len);
         out.write(b, off, len);
@@ -78,10 +79,11 @@ public final class BlobIngest implements AutoCloseable {
     /** Checks size and digest of what was written so far, without publishing it. */
     public void verify() throws ContentDigestMismatchException {
         if (expectedSize >= 0 && written != expectedSize) {
-            throw new ContentDigestMismatchException(expected,
-                    "size " + written + " differs from the descriptor's " + expectedSize);
+            throw new ContentDigestMismatchException(
+                    expected, "size " + written + " differs from the descriptor's " + expectedSize);
         }
-        Digest actual = Digest.sha256OfHex(HexFormat.of().formatHex(cloneDigest().digest()));
+        Digest actual =
+                Digest.sha256OfHex(HexFormat.of().formatHex(cloneDigest().digest()));
         if (!actual.equals(expected)) {
             throw new ContentDigestMismatchException(expected, actual);
         }

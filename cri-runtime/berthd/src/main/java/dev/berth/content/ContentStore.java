@@ -77,7 +77,9 @@ public final class ContentStore {
             for (Path algorithmDir : (Iterable<Path>) algorithms::iterator) {
                 try (Stream<Path> files = Files.list(algorithmDir)) {
                     files.filter(f -> !f.getFileName().toString().startsWith("."))
-                            .forEach(f -> result.add(new Digest(algorithmDir.getFileName().toString(), f.getFileName().toString())));
+                            .forEach(f -> result.add(new Digest(
+                                    algorithmDir.getFileName().toString(),
+                                    f.getFileName().toString())));
                 }
             }
         }

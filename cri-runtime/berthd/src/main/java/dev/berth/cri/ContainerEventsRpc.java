@@ -34,7 +34,8 @@ final class ContainerEventsRpc {
     }
 
     void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> observer) {
-        ServerCallStreamObserver<ContainerEventResponse> call = (ServerCallStreamObserver<ContainerEventResponse>) observer;
+        ServerCallStreamObserver<ContainerEventResponse> call =
+                (ServerCallStreamObserver<ContainerEventResponse>) observer;
         ContainerEvents.Subscription subscription = events.subscribe();
         // gRPC runs a call's callbacks one at a time: the handler must return for the cancel callback to run,
         // so the events are sent from a thread of their own
@@ -46,7 +47,8 @@ final class ContainerEventsRpc {
         sender.start();
     }
 
-    private void send(ServerCallStreamObserver<ContainerEventResponse> call, ContainerEvents.Subscription subscription) {
+    private void send(
+            ServerCallStreamObserver<ContainerEventResponse> call, ContainerEvents.Subscription subscription) {
         try (subscription) {
             while (!call.isCancelled()) {
                 ContainerEvent event = subscription.poll(POLL_MILLIS);
@@ -60,8 +62,9 @@ final class ContainerEventsRpc {
                         call.onNext(proto(event));
                     }
                 } else if (subscription.dropped()) {
-                    call.onError(Status.RESOURCE_EXHAUSTED.withDescription(
-                            "container events were read too slowly; relist and subscribe again").asRuntimeException());
+                    call.onError(Status.RESOURCE_EXHAUSTED
+                            .withDescription("container events were read too slowly; relist and subscribe again")
+                            .asRuntimeException());
                     return;
                 }
             }
@@ -77,12 +80,13 @@ final class ContainerEventsRpc {
     private ContainerEventResponse proto(ContainerEvent event) {
         ContainerEventResponse.Builder response = ContainerEventResponse.newBuilder()
                 .setContainerId(event.containerId())
-                .setContainerEventType(switch (event.type()) {
-                    case CREATED -> ContainerEventType.CONTAINER_CREATED_EVENT;
-                    case STARTED -> ContainerEventType.CONTAINER_STARTED_EVENT;
-                    case STOPPED -> ContainerEventType.CONTAINER_STOPPED_EVENT;
-                    case DELETED -> ContainerEventType.CONTAINER_DELETED_EVENT;
-                })
+                .setContainerEventType(
+                        switch (event.type()) {
+                            case CREATED -> ContainerEventType.CONTAINER_CREATED_EVENT;
+                            case STARTED -> ContainerEventType.CONTAINER_STARTED_EVENT;
+                            case STOPPED -> ContainerEventType.CONTAINER_STOPPED_EVENT;
+                            case DELETED -> ContainerEventType.CONTAINER_DELETED_EVENT;
+                        })
                 .setCreatedAt(event.createdAtNanos());
         if (event.sandbox() != null) {
             response.setPodSandboxStatus(sandboxProtos.status(event.sandbox()));

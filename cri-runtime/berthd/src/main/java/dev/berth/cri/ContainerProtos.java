@@ -46,8 +46,10 @@ final class ContainerProtos {
     }
 
     static ContainerMetadata metadata(ContainerRecord record) {
-        return ContainerMetadata.newBuilder().setName(record.name())
-                .setAttempt(record.metadata().attempt()).build();
+        return ContainerMetadata.newBuilder()
+                .setName(record.name())
+                .setAttempt(record.metadata().attempt())
+                .build();
     }
 
     Container container(ContainerRecord record) {
@@ -71,20 +73,22 @@ final class ContainerProtos {
         var current = record.status();
         ContainerStatus.Builder status = ContainerStatus.newBuilder();
         if (current.user() != null) {
-            status.setUser(ContainerUser.newBuilder().setLinux(LinuxContainerUser.newBuilder()
-                    .setUid(current.user().uid()).setGid(current.user().gid())
-                    .addAllSupplementalGroups(current.user().additionalGids())));
+            status.setUser(ContainerUser.newBuilder()
+                    .setLinux(LinuxContainerUser.newBuilder()
+                            .setUid(current.user().uid())
+                            .setGid(current.user().gid())
+                            .addAllSupplementalGroups(current.user().additionalGids())));
         }
         fixed.mounts().forEach(mount -> status.addMounts(mount(mount)));
-        return status
-                .setId(record.id())
+        return status.setId(record.id())
                 .setMetadata(metadata(record))
                 .setState(state(record.state()))
                 .setCreatedAt(fixed.createdAtNanos())
                 .setStartedAt(current.startedAtNanos())
                 .setFinishedAt(current.finishedAtNanos())
                 .setExitCode(current.exitCode())
-                .setImage(ImageSpec.newBuilder().setImage(fixed.imageName())
+                .setImage(ImageSpec.newBuilder()
+                        .setImage(fixed.imageName())
                         .setUserSpecifiedImage(fixed.userSpecifiedImage()))
                 .setImageRef(fixed.imageRef())
                 .setImageId(fixed.imageId())
@@ -103,11 +107,12 @@ final class ContainerProtos {
                 .setHostPath(mount.hostPath())
                 .setReadonly(mount.readonly())
                 .setSelinuxRelabel(mount.selinuxRelabel())
-                .setPropagation(switch (mount.propagation()) {
-                    case PRIVATE -> MountPropagation.PROPAGATION_PRIVATE;
-                    case HOST_TO_CONTAINER -> MountPropagation.PROPAGATION_HOST_TO_CONTAINER;
-                    case BIDIRECTIONAL -> MountPropagation.PROPAGATION_BIDIRECTIONAL;
-                })
+                .setPropagation(
+                        switch (mount.propagation()) {
+                            case PRIVATE -> MountPropagation.PROPAGATION_PRIVATE;
+                            case HOST_TO_CONTAINER -> MountPropagation.PROPAGATION_HOST_TO_CONTAINER;
+                            case BIDIRECTIONAL -> MountPropagation.PROPAGATION_BIDIRECTIONAL;
+                        })
                 .setRecursiveReadOnly(mount.recursiveReadOnly())
                 .build();
     }
@@ -123,8 +128,9 @@ final class ContainerProtos {
                 .setCpusetMems(r.cpusetMems())
                 .putAllUnified(r.unified())
                 .setMemorySwapLimitInBytes(r.memorySwapLimitBytes());
-        r.hugepageLimits().forEach((size, limit) ->
-                linux.addHugepageLimits(HugepageLimit.newBuilder().setPageSize(size).setLimit(limit)));
+        r.hugepageLimits()
+                .forEach((size, limit) -> linux.addHugepageLimits(
+                        HugepageLimit.newBuilder().setPageSize(size).setLimit(limit)));
         return linux.build();
     }
 
@@ -143,8 +149,9 @@ final class ContainerProtos {
         info.put("rootfs", paths.rootfs(record.id()).toString());
         info.put("snapshotKey", paths.upper(record.id()).toString());
         try {
-            info.set("config", json.mapper().readTree(JsonFormat.printer()
-                    .print(ContainerConfigs.parse(record.metadata()))));
+            info.set(
+                    "config",
+                    json.mapper().readTree(JsonFormat.printer().print(ContainerConfigs.parse(record.metadata()))));
             Path spec = paths.bundle(record.id()).resolve("config.json");
             if (Files.exists(spec)) {
                 info.set("runtimeSpec", json.mapper().readTree(Files.readAllBytes(spec)));
@@ -159,7 +166,8 @@ final class ContainerProtos {
         return record -> record.state() != dev.berth.container.ContainerState.CREATING
                 && (filter.getId().isEmpty() || record.id().startsWith(filter.getId()))
                 && (filter.getPodSandboxId().isEmpty() || record.sandboxId().startsWith(filter.getPodSandboxId()))
-                && (!filter.hasState() || state(record.state()) == filter.getState().getState())
+                && (!filter.hasState()
+                        || state(record.state()) == filter.getState().getState())
                 && LabelSelectors.match(record.metadata().labels(), filter.getLabelSelectorMap());
     }
 }

@@ -48,9 +48,13 @@ final class ContainerRpc {
     void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> observer) {
         Rpc.unary("CreateContainer", observer, () -> {
             // a unique prefix names the pod here as in every other call (crictl create <short id>)
-            String sandboxId = sandboxes.get(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId())).id();
+            String sandboxId = sandboxes
+                    .get(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()))
+                    .id();
             ContainerRecord container = containers.create(sandboxId, request.getConfig(), request.getSandboxConfig());
-            return CreateContainerResponse.newBuilder().setContainerId(container.id()).build();
+            return CreateContainerResponse.newBuilder()
+                    .setContainerId(container.id())
+                    .build();
         });
     }
 
@@ -63,8 +67,7 @@ final class ContainerRpc {
 
     void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> observer) {
         Rpc.unary("StopContainer", observer, () -> {
-            containers.stop(Rpc.requireId("container_id", request.getContainerId()),
-                    Math.max(0, request.getTimeout()));
+            containers.stop(Rpc.requireId("container_id", request.getContainerId()), Math.max(0, request.getTimeout()));
             return StopContainerResponse.getDefaultInstance();
         });
     }
@@ -89,8 +92,8 @@ final class ContainerRpc {
     void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> observer) {
         Rpc.unary("ContainerStatus", observer, () -> {
             ContainerRecord container = containers.get(Rpc.requireId("container_id", request.getContainerId()));
-            ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()
-                    .setStatus(protos.status(container));
+            ContainerStatusResponse.Builder response =
+                    ContainerStatusResponse.newBuilder().setStatus(protos.status(container));
             if (request.getVerbose()) {
                 response.putInfo("info", protos.verboseInfo(container));
             }
@@ -98,8 +101,8 @@ final class ContainerRpc {
         });
     }
 
-    void updateContainerResources(UpdateContainerResourcesRequest request,
-            StreamObserver<UpdateContainerResourcesResponse> observer) {
+    void updateContainerResources(
+            UpdateContainerResourcesRequest request, StreamObserver<UpdateContainerResourcesResponse> observer) {
         Rpc.unary("UpdateContainerResources", observer, () -> {
             containers.updateResources(Rpc.requireId("container_id", request.getContainerId()), request.getLinux());
             return UpdateContainerResourcesResponse.getDefaultInstance();
@@ -115,13 +118,16 @@ final class ContainerRpc {
 
     void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
         Rpc.unary("ExecSync", observer, () -> {
-            Duration timeout = request.getTimeout() <= 0 ? EXEC_SYNC_DEFAULT_TIMEOUT
+            Duration timeout = request.getTimeout() <= 0
+                    ? EXEC_SYNC_DEFAULT_TIMEOUT
                     : Duration.ofSeconds(Math.min(request.getTimeout(), EXEC_SYNC_MAX_TIMEOUT.toSeconds()));
-            ExecResult result = containers.execSync(Rpc.requireId("container_id", request.getContainerId()),
-                    request.getCmdList(), timeout);
+            ExecResult result = containers.execSync(
+                    Rpc.requireId("container_id", request.getContainerId()), request.getCmdList(), timeout);
             if (result.timedOut()) {
-                throw Status.DEADLINE_EXCEEDED.withDescription("command " + request.getCmdList()
-                        + " timed out after " + timeout.toSeconds() + " s").asRuntimeException();
+                throw Status.DEADLINE_EXCEEDED
+                        .withDescription(
+                                "command " + request.getCmdList() + " timed out after " + timeout.toSeconds() + " s")
+                        .asRuntimeException();
             }
             return ExecSyncResponse.newBuilder()
                     .setStdout(ByteString.copyFrom(result.stdout()))

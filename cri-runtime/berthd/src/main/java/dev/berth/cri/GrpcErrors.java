@@ -16,8 +16,7 @@ final class GrpcErrors {
 
     private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
 
-    private GrpcErrors() {
-    }
+    private GrpcErrors() {}
 
     private static Status pullStatus(PullException.Kind kind) {
         return switch (kind) {
@@ -39,8 +38,9 @@ final class GrpcErrors {
             case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case PullException e -> pullStatus(e.kind()).withDescription(e.getMessage());
             case NotFoundException e -> Status.NOT_FOUND.withDescription(e.getMessage());
-            case ConflictException e -> (e.kind() == ConflictException.Kind.ALREADY_EXISTS ? Status.ALREADY_EXISTS
-                    : Status.FAILED_PRECONDITION).withDescription(e.getMessage());
+            case ConflictException e ->
+                (e.kind() == ConflictException.Kind.ALREADY_EXISTS ? Status.ALREADY_EXISTS : Status.FAILED_PRECONDITION)
+                        .withDescription(e.getMessage());
             case InvalidContainerConfigException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case TooManyStreamRequestsException e -> Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage());
             default -> Status.INTERNAL.withDescription(call + ": " + failure);

@@ -10,7 +10,6 @@ import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.Int64Value;
 import dev.berth.cri.v1.UInt64Value;
 import dev.berth.image.Digest;
-import dev.berth.image.manifest.ImageConfig;
 import dev.berth.image.registry.RegistryCredentials;
 import dev.berth.imagestore.ImageRecord;
 import dev.berth.imagestore.ImageService;
@@ -57,7 +56,9 @@ public final class ImageProtos {
         info.put("id", record.id());
         info.put("manifestDigest", record.manifestDigest());
         info.put("platform", record.platform());
-        info.put("chainID", record.layers().isEmpty() ? "" : record.layers().getLast().chainId());
+        info.put(
+                "chainID",
+                record.layers().isEmpty() ? "" : record.layers().getLast().chainId());
         byte[] config = content.read(Digest.parse(record.configDigest()))
                 .orElseThrow(() -> new IOException("config blob " + record.configDigest() + " is missing"));
         info.set("imageSpec", json.mapper().readTree(config));
@@ -75,8 +76,11 @@ public final class ImageProtos {
             username = decoded.username();
             password = decoded.password();
         }
-        return new RegistryCredentials(emptyToNull(username), emptyToNull(password),
-                emptyToNull(auth.getIdentityToken()), emptyToNull(auth.getRegistryToken()),
+        return new RegistryCredentials(
+                emptyToNull(username),
+                emptyToNull(password),
+                emptyToNull(auth.getIdentityToken()),
+                emptyToNull(auth.getRegistryToken()),
                 emptyToNull(auth.getServerAddress()));
     }
 

@@ -45,9 +45,14 @@ public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase
     /** CRI list streaming (kubelet's CRIListStreaming gate): ListImages' answer in batches. */
     @Override
     public void streamImages(StreamImagesRequest request, StreamObserver<StreamImagesResponse> observer) {
-        listImages(ListImagesRequest.newBuilder().setFilter(request.getFilter()).build(),
-                ListStreamingRpc.batching(observer, ListImagesResponse::getImagesList,
-                        batch -> StreamImagesResponse.newBuilder().addAllImages(batch).build()));
+        listImages(
+                ListImagesRequest.newBuilder().setFilter(request.getFilter()).build(),
+                ListStreamingRpc.batching(
+                        observer,
+                        ListImagesResponse::getImagesList,
+                        batch -> StreamImagesResponse.newBuilder()
+                                .addAllImages(batch)
+                                .build()));
     }
 
     @Override
@@ -85,14 +90,19 @@ public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase
 
     @Override
     public void imageFsInfo(ImageFsInfoRequest request, StreamObserver<ImageFsInfoResponse> observer) {
-        Rpc.unary("ImageFsInfo", observer, () -> ImageFsInfoResponse.newBuilder()
-                .addImageFilesystems(protos.filesystemUsage(images.usage()))
-                .build());
+        Rpc.unary(
+                "ImageFsInfo",
+                observer,
+                () -> ImageFsInfoResponse.newBuilder()
+                        .addImageFilesystems(protos.filesystemUsage(images.usage()))
+                        .build());
     }
 
     private static String requireImage(String image) {
         if (image == null || image.isBlank()) {
-            throw Status.INVALID_ARGUMENT.withDescription("image spec has no image name or ID").asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("image spec has no image name or ID")
+                    .asRuntimeException();
         }
         return image;
     }

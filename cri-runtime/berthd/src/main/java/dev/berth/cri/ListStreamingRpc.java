@@ -36,46 +36,80 @@ abstract class ListStreamingRpc extends RuntimeServiceGrpc.RuntimeServiceImplBas
     static final int BATCH = 100;
 
     @Override
-    public void streamPodSandboxMetrics(StreamPodSandboxMetricsRequest request,
-            StreamObserver<StreamPodSandboxMetricsResponse> observer) {
-        listPodSandboxMetrics(ListPodSandboxMetricsRequest.getDefaultInstance(), batching(observer,
-                ListPodSandboxMetricsResponse::getPodMetricsList,
-                batch -> StreamPodSandboxMetricsResponse.newBuilder().addAllPodSandboxMetrics(batch).build()));
+    public void streamPodSandboxMetrics(
+            StreamPodSandboxMetricsRequest request, StreamObserver<StreamPodSandboxMetricsResponse> observer) {
+        listPodSandboxMetrics(
+                ListPodSandboxMetricsRequest.getDefaultInstance(),
+                batching(
+                        observer,
+                        ListPodSandboxMetricsResponse::getPodMetricsList,
+                        batch -> StreamPodSandboxMetricsResponse.newBuilder()
+                                .addAllPodSandboxMetrics(batch)
+                                .build()));
     }
 
     @Override
-    public void streamPodSandboxes(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> observer) {
-        listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(request.getFilter()).build(),
-                batching(observer, ListPodSandboxResponse::getItemsList,
-                        batch -> StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(batch).build()));
+    public void streamPodSandboxes(
+            StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> observer) {
+        listPodSandbox(
+                ListPodSandboxRequest.newBuilder()
+                        .setFilter(request.getFilter())
+                        .build(),
+                batching(
+                        observer,
+                        ListPodSandboxResponse::getItemsList,
+                        batch -> StreamPodSandboxesResponse.newBuilder()
+                                .addAllPodSandboxes(batch)
+                                .build()));
     }
 
     @Override
     public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> observer) {
-        listContainers(ListContainersRequest.newBuilder().setFilter(request.getFilter()).build(),
-                batching(observer, ListContainersResponse::getContainersList,
-                        batch -> StreamContainersResponse.newBuilder().addAllContainers(batch).build()));
+        listContainers(
+                ListContainersRequest.newBuilder()
+                        .setFilter(request.getFilter())
+                        .build(),
+                batching(
+                        observer,
+                        ListContainersResponse::getContainersList,
+                        batch -> StreamContainersResponse.newBuilder()
+                                .addAllContainers(batch)
+                                .build()));
     }
 
     @Override
-    public void streamContainerStats(StreamContainerStatsRequest request,
-            StreamObserver<StreamContainerStatsResponse> observer) {
-        listContainerStats(ListContainerStatsRequest.newBuilder().setFilter(request.getFilter()).build(),
-                batching(observer, ListContainerStatsResponse::getStatsList,
-                        batch -> StreamContainerStatsResponse.newBuilder().addAllContainerStats(batch).build()));
+    public void streamContainerStats(
+            StreamContainerStatsRequest request, StreamObserver<StreamContainerStatsResponse> observer) {
+        listContainerStats(
+                ListContainerStatsRequest.newBuilder()
+                        .setFilter(request.getFilter())
+                        .build(),
+                batching(
+                        observer,
+                        ListContainerStatsResponse::getStatsList,
+                        batch -> StreamContainerStatsResponse.newBuilder()
+                                .addAllContainerStats(batch)
+                                .build()));
     }
 
     @Override
-    public void streamPodSandboxStats(StreamPodSandboxStatsRequest request,
-            StreamObserver<StreamPodSandboxStatsResponse> observer) {
-        listPodSandboxStats(ListPodSandboxStatsRequest.newBuilder().setFilter(request.getFilter()).build(),
-                batching(observer, ListPodSandboxStatsResponse::getStatsList,
-                        batch -> StreamPodSandboxStatsResponse.newBuilder().addAllPodSandboxStats(batch).build()));
+    public void streamPodSandboxStats(
+            StreamPodSandboxStatsRequest request, StreamObserver<StreamPodSandboxStatsResponse> observer) {
+        listPodSandboxStats(
+                ListPodSandboxStatsRequest.newBuilder()
+                        .setFilter(request.getFilter())
+                        .build(),
+                batching(
+                        observer,
+                        ListPodSandboxStatsResponse::getStatsList,
+                        batch -> StreamPodSandboxStatsResponse.newBuilder()
+                                .addAllPodSandboxStats(batch)
+                                .build()));
     }
 
     /** An observer for the List call that forwards its answer to the stream in batches, errors as they are. */
-    static <L, T, S> StreamObserver<L> batching(StreamObserver<S> stream, Function<L, List<T>> items,
-            Function<List<T>, S> batch) {
+    static <L, T, S> StreamObserver<L> batching(
+            StreamObserver<S> stream, Function<L, List<T>> items, Function<List<T>, S> batch) {
         return new StreamObserver<>() {
             @Override
             public void onNext(L listed) {

@@ -41,12 +41,15 @@ final class NodeRpc {
     }
 
     void version(VersionRequest request, StreamObserver<VersionResponse> observer) {
-        Rpc.unary("Version", observer, () -> VersionResponse.newBuilder()
-                .setVersion(KUBE_API_VERSION)
-                .setRuntimeName(RUNTIME_NAME)
-                .setRuntimeVersion(runtimeVersion)
-                .setRuntimeApiVersion(RUNTIME_API_VERSION)
-                .build());
+        Rpc.unary(
+                "Version",
+                observer,
+                () -> VersionResponse.newBuilder()
+                        .setVersion(KUBE_API_VERSION)
+                        .setRuntimeName(RUNTIME_NAME)
+                        .setRuntimeVersion(runtimeVersion)
+                        .setRuntimeApiVersion(RUNTIME_API_VERSION)
+                        .build());
     }
 
     void status(StatusRequest request, StreamObserver<StatusResponse> observer) {
@@ -60,20 +63,28 @@ final class NodeRpc {
                         .setMessage(condition.message()));
             }
             // supplemental_groups_policy: Strict and Merge are honoured for every handler (berthd resolves the groups)
-            StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status)
+            StatusResponse.Builder response = StatusResponse.newBuilder()
+                    .setStatus(status)
                     .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
-            handlers.names().stream().sorted().forEach(name -> response.addRuntimeHandlers(RuntimeHandler.newBuilder()
-                    .setName(name).setFeatures(RuntimeHandlerFeatures.newBuilder()
-                            .setRecursiveReadOnlyMounts(handlers.require(name).features().recursiveReadOnlyMounts())
-                            .setUserNamespaces(false))));
+            handlers.names().stream()
+                    .sorted()
+                    .forEach(name -> response.addRuntimeHandlers(RuntimeHandler.newBuilder()
+                            .setName(name)
+                            .setFeatures(RuntimeHandlerFeatures.newBuilder()
+                                    .setRecursiveReadOnlyMounts(
+                                            handlers.require(name).features().recursiveReadOnlyMounts())
+                                    .setUserNamespaces(false))));
             return response.build();
         });
     }
 
     void runtimeConfig(RuntimeConfigRequest request, StreamObserver<RuntimeConfigResponse> observer) {
-        Rpc.unary("RuntimeConfig", observer, () -> RuntimeConfigResponse.newBuilder()
-                .setLinux(LinuxRuntimeConfiguration.newBuilder().setCgroupDriver(CgroupDriver.CGROUPFS))
-                .build());
+        Rpc.unary(
+                "RuntimeConfig",
+                observer,
+                () -> RuntimeConfigResponse.newBuilder()
+                        .setLinux(LinuxRuntimeConfiguration.newBuilder().setCgroupDriver(CgroupDriver.CGROUPFS))
+                        .build());
     }
 
     void updateRuntimeConfig(UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> observer) {

@@ -8,7 +8,6 @@ import dev.berth.cri.v1.MetricDescriptor;
 import dev.berth.cri.v1.MetricType;
 import dev.berth.cri.v1.PodSandboxMetrics;
 import dev.berth.cri.v1.UInt64Value;
-import dev.berth.sandbox.CriResources;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxState;
@@ -36,8 +35,10 @@ final class PodMetricsRpc {
     ListMetricDescriptorsResponse descriptors() {
         ListMetricDescriptorsResponse.Builder response = ListMetricDescriptorsResponse.newBuilder();
         for (dev.berth.stats.MetricDescriptor descriptor : stats.metricDescriptors()) {
-            response.addDescriptors(MetricDescriptor.newBuilder().setName(descriptor.name())
-                    .setHelp(descriptor.help()).addAllLabelKeys(descriptor.labelKeys()));
+            response.addDescriptors(MetricDescriptor.newBuilder()
+                    .setName(descriptor.name())
+                    .setHelp(descriptor.help())
+                    .addAllLabelKeys(descriptor.labelKeys()));
         }
         return response.build();
     }
@@ -45,7 +46,9 @@ final class PodMetricsRpc {
     List<PodSandboxMetrics> podMetrics() throws IOException {
         List<PodSandboxMetrics> result = new ArrayList<>();
         for (SandboxRecord sandbox : sandboxes.list(s -> s.state() == SandboxState.READY)) {
-            PodMetrics metrics = stats.podMetrics(sandbox, containers.inSandbox(sandbox.id()),
+            PodMetrics metrics = stats.podMetrics(
+                    sandbox,
+                    containers.inSandbox(sandbox.id()),
                     container -> container.status().resources().cgroupLimits());
             result.add(proto(metrics));
         }
@@ -54,9 +57,13 @@ final class PodMetricsRpc {
 
     private static PodSandboxMetrics proto(PodMetrics metrics) {
         PodSandboxMetrics.Builder pod = PodSandboxMetrics.newBuilder().setPodSandboxId(metrics.sandboxId());
-        for (Map.Entry<String, List<MetricSample>> container : metrics.containers().entrySet()) {
-            pod.addContainerMetrics(ContainerMetrics.newBuilder().setContainerId(container.getKey())
-                    .addAllMetrics(container.getValue().stream().map(PodMetricsRpc::proto).toList()));
+        for (Map.Entry<String, List<MetricSample>> container :
+                metrics.containers().entrySet()) {
+            pod.addContainerMetrics(ContainerMetrics.newBuilder()
+                    .setContainerId(container.getKey())
+                    .addAllMetrics(container.getValue().stream()
+                            .map(PodMetricsRpc::proto)
+                            .toList()));
         }
         metrics.pod().forEach(s -> pod.addMetrics(proto(s)));
         return pod.build();

@@ -31,7 +31,9 @@ final class PodSandboxRpc {
     void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> observer) {
         Rpc.unary("RunPodSandbox", observer, () -> {
             SandboxRecord sandbox = sandboxes.run(request.getConfig(), request.getRuntimeHandler());
-            return RunPodSandboxResponse.newBuilder().setPodSandboxId(sandbox.id()).build();
+            return RunPodSandboxResponse.newBuilder()
+                    .setPodSandboxId(sandbox.id())
+                    .build();
         });
     }
 
@@ -72,11 +74,13 @@ final class PodSandboxRpc {
         });
     }
 
-    void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
-            StreamObserver<UpdatePodSandboxResourcesResponse> observer) {
+    void updatePodSandboxResources(
+            UpdatePodSandboxResourcesRequest request, StreamObserver<UpdatePodSandboxResourcesResponse> observer) {
         Rpc.unary("UpdatePodSandboxResources", observer, () -> {
-            sandboxes.updateResources(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()),
-                    request.getOverhead(), request.getResources());
+            sandboxes.updateResources(
+                    Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()),
+                    request.getOverhead(),
+                    request.getResources());
             return UpdatePodSandboxResourcesResponse.getDefaultInstance();
         });
     }

@@ -8,8 +8,7 @@ import io.grpc.stub.StreamObserver;
  */
 final class Rpc {
 
-    private Rpc() {
-    }
+    private Rpc() {}
 
     interface Call<T> {
         T run() throws Exception;

@@ -88,10 +88,17 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     private final ContainerEventsRpc eventsRpc;
     private final PodMetricsRpc metricsRpc;
 
-    public RuntimeServiceRpc(NodeReadiness readiness, RuntimeHandlers handlers, String runtimeVersion,
+    public RuntimeServiceRpc(
+            NodeReadiness readiness,
+            RuntimeHandlers handlers,
+            String runtimeVersion,
             SandboxService sandboxes,
-            ContainerService containers, Json json, ContainerPaths paths, StatsService stats,
-            ContainerEvents containerEvents, PodNetwork network,
+            ContainerService containers,
+            Json json,
+            ContainerPaths paths,
+            StatsService stats,
+            ContainerEvents containerEvents,
+            PodNetwork network,
             StreamingServer streamingServer) {
         SandboxProtos sandboxProtos = new SandboxProtos(json);
         ContainerProtos containerProtos = new ContainerProtos(json, paths);
@@ -120,8 +127,8 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     }
 
     @Override
-    public void updateRuntimeConfig(UpdateRuntimeConfigRequest request,
-            StreamObserver<UpdateRuntimeConfigResponse> observer) {
+    public void updateRuntimeConfig(
+            UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> observer) {
         nodeRpc.updateRuntimeConfig(request, observer);
     }
 
@@ -151,8 +158,8 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     }
 
     @Override
-    public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
-            StreamObserver<UpdatePodSandboxResourcesResponse> observer) {
+    public void updatePodSandboxResources(
+            UpdatePodSandboxResourcesRequest request, StreamObserver<UpdatePodSandboxResourcesResponse> observer) {
         podRpc.updatePodSandboxResources(request, observer);
     }
 
@@ -187,14 +194,14 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     }
 
     @Override
-    public void updateContainerResources(UpdateContainerResourcesRequest request,
-            StreamObserver<UpdateContainerResourcesResponse> observer) {
+    public void updateContainerResources(
+            UpdateContainerResourcesRequest request, StreamObserver<UpdateContainerResourcesResponse> observer) {
         containerRpc.updateContainerResources(request, observer);
     }
 
     @Override
-    public void reopenContainerLog(ReopenContainerLogRequest request,
-            StreamObserver<ReopenContainerLogResponse> observer) {
+    public void reopenContainerLog(
+            ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> observer) {
         containerRpc.reopenContainerLog(request, observer);
     }
 
@@ -224,8 +231,8 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     }
 
     @Override
-    public void listContainerStats(ListContainerStatsRequest request,
-            StreamObserver<ListContainerStatsResponse> observer) {
+    public void listContainerStats(
+            ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> observer) {
         statsRpc.listContainerStats(request, observer);
     }
 
@@ -235,8 +242,8 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     }
 
     @Override
-    public void listPodSandboxStats(ListPodSandboxStatsRequest request,
-            StreamObserver<ListPodSandboxStatsResponse> observer) {
+    public void listPodSandboxStats(
+            ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> observer) {
         statsRpc.listPodSandboxStats(request, observer);
     }
 
@@ -246,15 +253,19 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
     }
 
     @Override
-    public void listMetricDescriptors(ListMetricDescriptorsRequest request,
-            StreamObserver<ListMetricDescriptorsResponse> observer) {
+    public void listMetricDescriptors(
+            ListMetricDescriptorsRequest request, StreamObserver<ListMetricDescriptorsResponse> observer) {
         Rpc.unary("ListMetricDescriptors", observer, metricsRpc::descriptors);
     }
 
     @Override
-    public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request,
-            StreamObserver<ListPodSandboxMetricsResponse> observer) {
-        Rpc.unary("ListPodSandboxMetrics", observer, () -> ListPodSandboxMetricsResponse.newBuilder()
-                .addAllPodMetrics(metricsRpc.podMetrics()).build());
+    public void listPodSandboxMetrics(
+            ListPodSandboxMetricsRequest request, StreamObserver<ListPodSandboxMetricsResponse> observer) {
+        Rpc.unary(
+                "ListPodSandboxMetrics",
+                observer,
+                () -> ListPodSandboxMetricsResponse.newBuilder()
+                        .addAllPodMetrics(metricsRpc.podMetrics())
+                        .build());
     }
 }

@@ -34,8 +34,12 @@ final class SandboxProtos {
 
     static PodSandboxMetadata metadata(SandboxRecord record) {
         var fixed = record.metadata();
-        return PodSandboxMetadata.newBuilder().setName(fixed.name()).setNamespace(fixed.namespace())
-                .setUid(fixed.uid()).setAttempt(fixed.attempt()).build();
+        return PodSandboxMetadata.newBuilder()
+                .setName(fixed.name())
+                .setNamespace(fixed.namespace())
+                .setUid(fixed.uid())
+                .setAttempt(fixed.attempt())
+                .build();
     }
 
     PodSandbox sandbox(SandboxRecord record) {
@@ -51,16 +55,20 @@ final class SandboxProtos {
     }
 
     PodSandboxStatus status(SandboxRecord record) {
-        PodSandboxNetworkStatus.Builder network = PodSandboxNetworkStatus.newBuilder().setIp(record.status().ip());
-        record.status().additionalIps().forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));
+        PodSandboxNetworkStatus.Builder network =
+                PodSandboxNetworkStatus.newBuilder().setIp(record.status().ip());
+        record.status()
+                .additionalIps()
+                .forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));
         return PodSandboxStatus.newBuilder()
                 .setId(record.id())
                 .setMetadata(metadata(record))
                 .setState(state(record.state()))
                 .setCreatedAt(record.metadata().createdAtNanos())
                 .setNetwork(network)
-                .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(Namespace.newBuilder()
-                        .setOptions(namespaceOptions(record.metadata().namespaceModes()))))
+                .setLinux(LinuxPodSandboxStatus.newBuilder()
+                        .setNamespaces(Namespace.newBuilder()
+                                .setOptions(namespaceOptions(record.metadata().namespaceModes()))))
                 .putAllLabels(record.metadata().labels())
                 .putAllAnnotations(record.metadata().annotations())
                 .setRuntimeHandler(record.runtimeHandler())
@@ -68,8 +76,12 @@ final class SandboxProtos {
     }
 
     private static NamespaceOption namespaceOptions(NamespaceModes modes) {
-        return NamespaceOption.newBuilder().setNetwork(mode(modes.network())).setPid(mode(modes.pid()))
-                .setIpc(mode(modes.ipc())).setTargetId(modes.targetId()).build();
+        return NamespaceOption.newBuilder()
+                .setNetwork(mode(modes.network()))
+                .setPid(mode(modes.pid()))
+                .setIpc(mode(modes.ipc()))
+                .setTargetId(modes.targetId())
+                .build();
     }
 
     private static NamespaceMode mode(NamespaceModes.Mode mode) {
@@ -99,8 +111,11 @@ final class SandboxProtos {
             info.put("pidNamespaceHolderPid", record.status().pidNamespaceHolder());
         }
         try {
-            info.set("config", json.mapper().readTree(com.google.protobuf.util.JsonFormat.printer()
-                    .print(SandboxConfigs.parse(record.metadata()))));
+            info.set(
+                    "config",
+                    json.mapper()
+                            .readTree(com.google.protobuf.util.JsonFormat.printer()
+                                    .print(SandboxConfigs.parse(record.metadata()))));
         } catch (java.io.IOException e) {
             info.put("config", "unprintable: " + e.getMessage());
         }
@@ -109,7 +124,8 @@ final class SandboxProtos {
 
     static Predicate<SandboxRecord> filter(PodSandboxFilter filter) {
         return record -> (filter.getId().isEmpty() || record.id().startsWith(filter.getId()))
-                && (!filter.hasState() || state(record.state()) == filter.getState().getState())
+                && (!filter.hasState()
+                        || state(record.state()) == filter.getState().getState())
                 && LabelSelectors.match(record.metadata().labels(), filter.getLabelSelectorMap());
     }
 }

@@ -23,22 +23,23 @@ import dev.berth.stats.PodUsage;
 /** Container and pod usage as CRI's stats messages. */
 final class StatsProtos {
 
-    private StatsProtos() {
-    }
+    private StatsProtos() {}
 
     static ContainerStats container(ContainerUsage usage) {
         ContainerRecord record = usage.container();
-        ContainerStats.Builder stats = ContainerStats.newBuilder().setAttributes(ContainerAttributes.newBuilder()
-                .setId(record.id())
-                .setMetadata(ContainerProtos.metadata(record))
-                .putAllLabels(record.metadata().labels())
-                .putAllAnnotations(record.metadata().annotations()));
+        ContainerStats.Builder stats = ContainerStats.newBuilder()
+                .setAttributes(ContainerAttributes.newBuilder()
+                        .setId(record.id())
+                        .setMetadata(ContainerProtos.metadata(record))
+                        .putAllLabels(record.metadata().labels())
+                        .putAllAnnotations(record.metadata().annotations()));
         if (usage.cgroup() != null) {
             stats.setCpu(cpu(usage.cgroup(), usage.cpuNanoCores())).setMemory(memory(usage.cgroup()));
         }
         stats.setWritableLayer(FilesystemUsage.newBuilder()
                 .setTimestamp(usage.writableTimestampNanos())
-                .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(usage.writableLayer().toString()))
+                .setFsId(FilesystemIdentifier.newBuilder()
+                        .setMountpoint(usage.writableLayer().toString()))
                 .setUsedBytes(u64(usage.writableBytes()))
                 .setInodesUsed(u64(usage.writableInodes())));
         return stats.build();
@@ -48,8 +49,10 @@ final class StatsProtos {
         LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder();
         CgroupStats cgroup = usage.cgroup();
         if (cgroup != null) {
-            linux.setCpu(cpu(cgroup, usage.cpuNanoCores())).setMemory(memory(cgroup))
-                    .setProcess(ProcessUsage.newBuilder().setTimestamp(cgroup.timestampNanos())
+            linux.setCpu(cpu(cgroup, usage.cpuNanoCores()))
+                    .setMemory(memory(cgroup))
+                    .setProcess(ProcessUsage.newBuilder()
+                            .setTimestamp(cgroup.timestampNanos())
                             .setProcessCount(u64(cgroup.pidsCurrent())));
         }
         for (ContainerUsage container : usage.containers()) {
@@ -72,9 +75,13 @@ final class StatsProtos {
     private static NetworkUsage network(PodUsage.NetworkUsage network) {
         NetworkUsage.Builder usage = NetworkUsage.newBuilder().setTimestamp(network.timestampNanos());
         for (InterfaceUsage i : network.interfaces()) {
-            NetworkInterfaceUsage proto = NetworkInterfaceUsage.newBuilder().setName(i.name())
-                    .setRxBytes(u64(i.rxBytes())).setRxErrors(u64(i.rxErrors()))
-                    .setTxBytes(u64(i.txBytes())).setTxErrors(u64(i.txErrors())).build();
+            NetworkInterfaceUsage proto = NetworkInterfaceUsage.newBuilder()
+                    .setName(i.name())
+                    .setRxBytes(u64(i.rxBytes()))
+                    .setRxErrors(u64(i.rxErrors()))
+                    .setTxBytes(u64(i.txBytes()))
+                    .setTxErrors(u64(i.txErrors()))
+                    .build();
             usage.addInterfaces(proto);
             if (i.name().equals("eth0")) {
                 usage.setDefaultInterface(proto);
@@ -84,7 +91,8 @@ final class StatsProtos {
     }
 
     private static CpuUsage cpu(CgroupStats usage, long nanoCores) {
-        CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(usage.timestampNanos())
+        CpuUsage.Builder cpu = CpuUsage.newBuilder()
+                .setTimestamp(usage.timestampNanos())
                 .setUsageCoreNanoSeconds(u64(usage.cpuUsageNanos()));
         if (nanoCores >= 0) {
             cpu.setUsageNanoCores(u64(nanoCores));
@@ -93,7 +101,8 @@ final class StatsProtos {
     }
 
     private static MemoryUsage memory(CgroupStats usage) {
-        return MemoryUsage.newBuilder().setTimestamp(usage.timestampNanos())
+        return MemoryUsage.newBuilder()
+                .setTimestamp(usage.timestampNanos())
                 .setWorkingSetBytes(u64(usage.memoryWorkingSetBytes()))
                 .setUsageBytes(u64(usage.memoryUsageBytes()))
                 .setRssBytes(u64(usage.memoryRssBytes()))

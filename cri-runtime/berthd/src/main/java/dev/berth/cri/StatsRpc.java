@@ -32,19 +32,26 @@ final class StatsRpc {
     }
 
     void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> observer) {
-        Rpc.unary("ContainerStats", observer, () -> ContainerStatsResponse.newBuilder()
-                .setStats(StatsProtos.container(stats.container(containers.get(Rpc.requireId("container_id",
-                        request.getContainerId())))))
-                .build());
+        Rpc.unary(
+                "ContainerStats",
+                observer,
+                () -> ContainerStatsResponse.newBuilder()
+                        .setStats(StatsProtos.container(stats.container(
+                                containers.get(Rpc.requireId("container_id", request.getContainerId())))))
+                        .build());
     }
 
     void listContainerStats(ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> observer) {
         Rpc.unary("ListContainerStats", observer, () -> {
             var filter = request.getFilter();
             ListContainerStatsResponse.Builder response = ListContainerStatsResponse.newBuilder();
-            for (ContainerRecord container : containers.list(c -> c.isLive() && ContainerProtos.filter(ContainerFilter
-                    .newBuilder().setId(filter.getId()).setPodSandboxId(filter.getPodSandboxId())
-                    .putAllLabelSelector(filter.getLabelSelectorMap()).build()).test(c))) {
+            for (ContainerRecord container : containers.list(c -> c.isLive()
+                    && ContainerProtos.filter(ContainerFilter.newBuilder()
+                                    .setId(filter.getId())
+                                    .setPodSandboxId(filter.getPodSandboxId())
+                                    .putAllLabelSelector(filter.getLabelSelectorMap())
+                                    .build())
+                            .test(c))) {
                 response.addStats(StatsProtos.container(stats.container(container)));
             }
             return response.build();
@@ -60,8 +67,7 @@ final class StatsRpc {
         });
     }
 
-    void listPodSandboxStats(ListPodSandboxStatsRequest request,
-            StreamObserver<ListPodSandboxStatsResponse> observer) {
+    void listPodSandboxStats(ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> observer) {
         Rpc.unary("ListPodSandboxStats", observer, () -> {
             var filter = request.getFilter();
             ListPodSandboxStatsResponse.Builder response = ListPodSandboxStatsResponse.newBuilder();

@@ -38,23 +38,32 @@ final class StreamingRpc {
     }
 
     void exec(ExecRequest request, StreamObserver<ExecResponse> observer) {
-        Rpc.unary("Exec", observer, () -> ExecResponse.newBuilder().setUrl(execUrl(request)).build());
+        Rpc.unary(
+                "Exec",
+                observer,
+                () -> ExecResponse.newBuilder().setUrl(execUrl(request)).build());
     }
 
     void attach(AttachRequest request, StreamObserver<AttachResponse> observer) {
-        Rpc.unary("Attach", observer, () -> AttachResponse.newBuilder().setUrl(attachUrl(request)).build());
+        Rpc.unary(
+                "Attach",
+                observer,
+                () -> AttachResponse.newBuilder().setUrl(attachUrl(request)).build());
     }
 
     void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> observer) {
-        Rpc.unary("PortForward", observer, () -> PortForwardResponse.newBuilder()
-                .setUrl(portForwardUrl(request)).build());
+        Rpc.unary(
+                "PortForward",
+                observer,
+                () -> PortForwardResponse.newBuilder()
+                        .setUrl(portForwardUrl(request))
+                        .build());
     }
 
-    private String execUrl(ExecRequest request)
-            throws IOException, NotFoundException, TooManyStreamRequestsException {
+    private String execUrl(ExecRequest request) throws IOException, NotFoundException, TooManyStreamRequestsException {
         // the request's own faults first: INVALID_ARGUMENT whatever state the container is in
-        var channels = new StreamRequest.Channels(request.getStdin(), request.getStdout(), request.getStderr(),
-                request.getTty());
+        var channels = new StreamRequest.Channels(
+                request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
         if (request.getCmdCount() == 0) {
             throw new IllegalArgumentException("cmd is required");
         }
@@ -64,18 +73,18 @@ final class StreamingRpc {
 
     private String attachUrl(AttachRequest request)
             throws IOException, NotFoundException, TooManyStreamRequestsException {
-        var channels = new StreamRequest.Channels(request.getStdin(), request.getStdout(), request.getStderr(),
-                request.getTty());
+        var channels = new StreamRequest.Channels(
+                request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
         ContainerRecord container = runningContainer(request.getContainerId(), "attach to");
         return url(new StreamRequest.Attach(container.id(), channels));
     }
 
-    private String portForwardUrl(PortForwardRequest request)
-            throws NotFoundException, TooManyStreamRequestsException {
+    private String portForwardUrl(PortForwardRequest request) throws NotFoundException, TooManyStreamRequestsException {
         List<Integer> ports = StreamRequest.PortForward.checkedPorts(request.getPortList());
         SandboxRecord sandbox = sandboxes.get(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()));
         if (sandbox.state() != SandboxState.READY) {
-            throw Status.FAILED_PRECONDITION.withDescription("pod sandbox " + sandbox.id() + " is not ready")
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("pod sandbox " + sandbox.id() + " is not ready")
                     .asRuntimeException();
         }
         return url(new StreamRequest.PortForward(sandbox.id(), ports));
@@ -84,8 +93,10 @@ final class StreamingRpc {
     private ContainerRecord runningContainer(String id, String verb) throws IOException, NotFoundException {
         ContainerRecord container = containers.get(Rpc.requireId("container_id", id));
         if (container.state() != ContainerState.RUNNING) {
-            throw Status.FAILED_PRECONDITION.withDescription("cannot " + verb + " container " + container.id()
-                    + ": it is " + container.state().name().toLowerCase(java.util.Locale.ROOT)).asRuntimeException();
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("cannot " + verb + " container " + container.id() + ": it is "
+                            + container.state().name().toLowerCase(java.util.Locale.ROOT))
+                    .asRuntimeException();
         }
         return container;
     }

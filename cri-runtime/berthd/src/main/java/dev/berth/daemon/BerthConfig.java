@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryHost;
-import dev.berth.streaming.StreamingSettings;
 import dev.berth.oci.SeccompWhenUnset;
+import dev.berth.streaming.StreamingSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -60,8 +60,16 @@ public record BerthConfig(
     }
 
     public BerthConfig withPaths(String root, String state, String socket) {
-        return new BerthConfig(root != null ? root : this.root, state != null ? state : this.state,
-                socket != null ? socket : this.socket, images, registries, runtimes, network, streaming, security);
+        return new BerthConfig(
+                root != null ? root : this.root,
+                state != null ? state : this.state,
+                socket != null ? socket : this.socket,
+                images,
+                registries,
+                runtimes,
+                network,
+                streaming,
+                security);
     }
 
     public Network networkOrDefault() {
@@ -82,31 +90,39 @@ public record BerthConfig(
     }
 
     /** An OCI runtime with runc's command line (runc, crun, runsc, kata-runtime…); {@code root} is its state dir. */
-    public record Runtime(String path, String root) {
-    }
+    public record Runtime(String path, String root) {}
 
     /**
      * CNI: the first conflist in {@code confDir} wins; without one, the embedded default bridge network
      * ({@code bridge}, {@code subnet}) is used.
      */
-    public record Network(String confDir, List<String> pluginDirs, String bridge, String subnet) {
-    }
+    public record Network(String confDir, List<String> pluginDirs, String bridge, String subnet) {}
 
     /**
      * The streaming server for Exec, Attach and PortForward. kubelet proxies clients to it, so loopback
      * (the default) is enough unless another host must reach it; a random free port by default.
      * Durations are Go-style: {@code 4h}, {@code 30s}, {@code 1h30m}.
      */
-    public record Streaming(String address, Integer port, String tlsCert, String tlsKey, String idleTimeout,
+    public record Streaming(
+            String address,
+            Integer port,
+            String tlsCert,
+            String tlsKey,
+            String idleTimeout,
             String streamCreationTimeout) {
 
         StreamingSettings toSettings() {
             StreamingSettings defaults = StreamingSettings.loopback();
-            return new StreamingSettings(address == null || address.isBlank() ? defaults.address() : address,
+            return new StreamingSettings(
+                    address == null || address.isBlank() ? defaults.address() : address,
                     port == null ? defaults.port() : port,
-                    tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey),
-                    idleTimeout == null ? defaults.idleTimeout() : GoDurations.parse("streaming.idleTimeout", idleTimeout),
-                    streamCreationTimeout == null ? defaults.streamCreationTimeout()
+                    tlsCert == null ? null : Path.of(tlsCert),
+                    tlsKey == null ? null : Path.of(tlsKey),
+                    idleTimeout == null
+                            ? defaults.idleTimeout()
+                            : GoDurations.parse("streaming.idleTimeout", idleTimeout),
+                    streamCreationTimeout == null
+                            ? defaults.streamCreationTimeout()
                             : GoDurations.parse("streaming.streamCreationTimeout", streamCreationTimeout));
         }
     }
@@ -147,14 +163,17 @@ public record BerthConfig(
     public record Registry(List<String> mirrors, Boolean mirrorsOnly, Boolean plainHttp) {
 
         RegistryHost toHost(String host) {
-            List<URI> uris = mirrors == null ? List.of() : mirrors.stream().map(m -> parseMirror(host, m)).toList();
+            List<URI> uris = mirrors == null
+                    ? List.of()
+                    : mirrors.stream().map(m -> parseMirror(host, m)).toList();
             return new RegistryHost(uris, Boolean.TRUE.equals(mirrorsOnly), Boolean.TRUE.equals(plainHttp));
         }
 
         private static URI parseMirror(String host, String mirror) {
             URI uri = URI.create(mirror.contains("://") ? mirror : "https://" + mirror);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                throw new IllegalArgumentException("mirror " + mirror + " of " + host + " must be an http or https URL");
+                throw new IllegalArgumentException(
+                        "mirror " + mirror + " of " + host + " must be an http or https URL");
             }
             return uri;
         }

@@ -4,7 +4,6 @@ import dev.berth.content.ContentStore;
 import dev.berth.cri.CriServer;
 import dev.berth.cri.ImageProtos;
 import dev.berth.cri.ImageServiceRpc;
-import dev.berth.cri.RuntimeServiceRpc;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.imagestore.ImageGarbageCollector;
@@ -17,11 +16,10 @@ import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.Json;
 import dev.berth.streaming.StreamBackends;
 import dev.berth.streaming.StreamTokens;
+import dev.berth.streaming.StreamingServer;
 import dev.berth.streaming.StreamingSettings;
 import dev.berth.streaming.spdy.SpdyProtocol;
 import dev.berth.streaming.websocket.WebSocketProtocol;
-import dev.berth.streaming.StreamingServer;
-import java.time.Clock;
 import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -29,6 +27,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,7 +55,8 @@ public final class BerthDaemon implements AutoCloseable {
         Path state = config.stateDir();
         Files.createDirectories(root);
         Files.createDirectories(state);
-        lockChannel = FileChannel.open(state.resolve("berthd.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lockChannel =
+                FileChannel.open(state.resolve("berthd.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         lock = lockChannel.tryLock();
         if (lock == null) {
             lockChannel.close();
@@ -74,8 +74,16 @@ public final class BerthDaemon implements AutoCloseable {
         registry = new RegistryClient(config.registryConfig());
         BerthConfig.Images imageSettings = config.imagesOrDefault();
         Platform platform = imageSettings.platformOrHost();
-        ImagePuller puller = new ImagePuller(registry, content, snapshots, images, new LayerUnpacker(new Syscalls()),
-                leases, platform, imageSettings.maxConcurrentDownloadsOrDefault(), executor);
+        ImagePuller puller = new ImagePuller(
+                registry,
+                content,
+                snapshots,
+                images,
+                new LayerUnpacker(new Syscalls()),
+                leases,
+                platform,
+                imageSettings.maxConcurrentDownloadsOrDefault(),
+                executor);
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
 
@@ -85,15 +93,19 @@ public final class BerthDaemon implements AutoCloseable {
         collector.collect();
 
         StreamingSettings streamingSettings = config.streamingSettings();
-        StreamBackends backends = new StreamBackends(pods.containerStreams(), pods.podPorts(), executor,
-                streamingSettings);
+        StreamBackends backends =
+                new StreamBackends(pods.containerStreams(), pods.podPorts(), executor, streamingSettings);
         // kubelet speaks SPDY to the runtime whatever its own client speaks; WebSocket is for direct clients
-        streaming = new StreamingServer(streamingSettings, new StreamTokens(Clock.systemUTC()),
+        streaming = new StreamingServer(
+                streamingSettings,
+                new StreamTokens(Clock.systemUTC()),
                 List.of(new SpdyProtocol(backends), new WebSocketProtocol(backends)));
-        String version = java.util.Objects.requireNonNullElse(BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
-        server = new CriServer(config.socketPath(), List.of(
-                new ImageServiceRpc(imageService, protos),
-                pods.rpc(version, json, streaming)), executor);
+        String version = java.util.Objects.requireNonNullElse(
+                BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
+        server = new CriServer(
+                config.socketPath(),
+                List.of(new ImageServiceRpc(imageService, protos), pods.rpc(version, json, streaming)),
+                executor);
     }
 
     public static BerthDaemon start(BerthConfig config) throws IOException {
@@ -105,8 +117,12 @@ public final class BerthDaemon implements AutoCloseable {
             daemon.close();
             throw e;
         }
-        log.info("berthd serving CRI v1 on unix://{} (root {}, state {}), streaming on {}", config.socketPath(),
-                config.rootDir(), config.stateDir(), daemon.streaming.base());
+        log.info(
+                "berthd serving CRI v1 on unix://{} (root {}, state {}), streaming on {}",
+                config.socketPath(),
+                config.rootDir(),
+                config.stateDir(),
+                daemon.streaming.base());
         return daemon;
     }
 

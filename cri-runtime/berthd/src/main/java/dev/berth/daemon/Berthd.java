@@ -10,8 +10,7 @@ public final class Berthd {
 
     private static final Logger log = LoggerFactory.getLogger(Berthd.class);
 
-    private Berthd() {
-    }
+    private Berthd() {}
 
     public static void main(String[] args) throws Exception {
         DaemonOptions options;
@@ -22,7 +21,8 @@ public final class Berthd {
                 System.out.print(DaemonOptions.USAGE);
                 return;
             }
-            config = new ConfigLoader().load(options.config(), options.configGiven())
+            config = new ConfigLoader()
+                    .load(options.config(), options.configGiven())
                     .withPaths(options.root(), options.state(), options.socket());
         } catch (IllegalArgumentException | ConfigLoader.InvalidConfigException e) {
             System.err.println("berthd: " + e.getMessage());
@@ -38,15 +38,18 @@ public final class Berthd {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("berthd stopping");
-            try {
-                daemon.close();
-            } catch (Exception e) {
-                log.warn("error while stopping: {}", e.toString());
-            }
-            stopped.countDown();
-        }, "berthd-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("berthd stopping");
+                            try {
+                                daemon.close();
+                            } catch (Exception e) {
+                                log.warn("error while stopping: {}", e.toString());
+                            }
+                            stopped.countDown();
+                        },
+                        "berthd-shutdown"));
         daemon.awaitTermination();
         stopped.await();
     }

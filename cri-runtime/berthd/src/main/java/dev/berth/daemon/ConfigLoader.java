@@ -18,9 +18,11 @@ public final class ConfigLoader {
         try {
             byte[] bytes = Files.readAllBytes(path);
             // an empty or comment-only file is "all defaults", not an error
-            BerthConfig config = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines()
-                    .allMatch(line -> line.isBlank() || line.strip().startsWith("#"))
-                    ? null : yaml.readValue(bytes, BerthConfig.class);
+            BerthConfig config = new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                            .lines()
+                            .allMatch(line -> line.isBlank() || line.strip().startsWith("#"))
+                    ? null
+                    : yaml.readValue(bytes, BerthConfig.class);
             BerthConfig loaded = config == null ? BerthConfig.defaults() : config;
             loaded.registryConfig();
             loaded.imagesOrDefault().platformOrHost();

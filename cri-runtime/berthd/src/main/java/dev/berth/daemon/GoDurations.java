@@ -9,8 +9,7 @@ final class GoDurations {
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
-    private GoDurations() {
-    }
+    private GoDurations() {}
 
     static Duration parse(String key, String text) {
         String value = text.strip();
@@ -19,12 +18,13 @@ final class GoDurations {
         int end = 0;
         while (parts.find() && parts.start() == end) {
             long amount = Long.parseLong(parts.group(1));
-            total = total.plus(switch (parts.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            });
+            total = total.plus(
+                    switch (parts.group(2)) {
+                        case "ms" -> Duration.ofMillis(amount);
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        default -> Duration.ofHours(amount);
+                    });
             end = parts.end();
         }
         if (value.isEmpty() || end != value.length()) {

@@ -1,10 +1,5 @@
 package dev.berth.daemon;
 
-import dev.berth.runtime.ContainerRuntime;
-import dev.berth.stats.NetworkCounters;
-import dev.berth.stats.StatsService;
-import dev.berth.sandbox.PodEvents;
-import dev.berth.node.NodeReadiness;
 import dev.berth.cgroup.CgroupManager;
 import dev.berth.container.ContainerCreator;
 import dev.berth.container.ContainerLeases;
@@ -18,21 +13,24 @@ import dev.berth.container.ContainerService;
 import dev.berth.container.ContainerStreaming;
 import dev.berth.container.ContainerTeardown;
 import dev.berth.container.ExitWatcher;
-import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.cri.RuntimeServiceRpc;
 import dev.berth.events.ContainerEvents;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.Leases;
 import dev.berth.network.CniNetwork;
 import dev.berth.network.CniSettings;
+import dev.berth.node.NodeReadiness;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.process.Binaries;
 import dev.berth.process.CommandRunner;
 import dev.berth.runtime.Conmon;
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitFiles;
 import dev.berth.runtime.OciRuntime;
+import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.sandbox.NamespacePinner;
 import dev.berth.sandbox.PidNamespaceHolder;
+import dev.berth.sandbox.PodEvents;
 import dev.berth.sandbox.PodFiles;
 import dev.berth.sandbox.PodPortForwarder;
 import dev.berth.sandbox.ReadyPods;
@@ -42,17 +40,19 @@ import dev.berth.sandbox.SandboxRecovery;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxTeardown;
 import dev.berth.snapshot.SnapshotStore;
+import dev.berth.stats.NetworkCounters;
+import dev.berth.stats.StatsService;
 import dev.berth.store.IdLocks;
 import dev.berth.store.Json;
 import dev.berth.store.RecordIds;
 import dev.berth.store.RecordStore;
+import dev.berth.streaming.ContainerStreams;
+import dev.berth.streaming.PodPorts;
 import dev.berth.streaming.StreamingServer;
 import dev.berth.sys.MountCalls;
 import dev.berth.sys.NamespaceCalls;
 import dev.berth.sys.Terminals;
 import dev.berth.sys.UnixSockets;
-import dev.berth.streaming.ContainerStreams;
-import dev.berth.streaming.PodPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -79,10 +79,20 @@ final class PodWiring implements AutoCloseable {
     private final ContainerStreams containerStreams;
     private final PodPorts podPorts;
 
-    private PodWiring(SandboxService sandboxes, ContainerService containers, SandboxRecovery sandboxRecovery,
-            ContainerRecovery containerRecovery, ContainerPaths paths, StatsService stats,
-            NodeReadiness readiness, RuntimeHandlers runtimes, ContainerEvents events, ExitWatcher exitWatcher,
-            CniNetwork network, ContainerStreams containerStreams, PodPorts podPorts) {
+    private PodWiring(
+            SandboxService sandboxes,
+            ContainerService containers,
+            SandboxRecovery sandboxRecovery,
+            ContainerRecovery containerRecovery,
+            ContainerPaths paths,
+            StatsService stats,
+            NodeReadiness readiness,
+            RuntimeHandlers runtimes,
+            ContainerEvents events,
+            ExitWatcher exitWatcher,
+            CniNetwork network,
+            ContainerStreams containerStreams,
+            PodPorts podPorts) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.sandboxRecovery = sandboxRecovery;
@@ -111,48 +121,83 @@ final class PodWiring implements AutoCloseable {
         IdLocks podLocks = new IdLocks();
 
         ContainerPaths paths = new ContainerPaths(state, root);
-        RecordStore<ContainerRecord> containerStore = new RecordStore<>(paths.records(), json,
-                ContainerRecordFormat.format(), ContainerRecord::id);
-        RecordStore<SandboxRecord> sandboxStore = new RecordStore<>(root.resolve("sandboxes"), json,
-                SandboxRecordFormat.format(), SandboxRecord::id);
+        RecordStore<ContainerRecord> containerStore =
+                new RecordStore<>(paths.records(), json, ContainerRecordFormat.format(), ContainerRecord::id);
+        RecordStore<SandboxRecord> sandboxStore =
+                new RecordStore<>(root.resolve("sandboxes"), json, SandboxRecordFormat.format(), SandboxRecord::id);
         ContainerLeases containerLeases = new ContainerLeases(leases);
         ContainerRootfs rootfs = new ContainerRootfs(paths, snapshots, mounts);
         Path conmonBinary = Binaries.find("conmon");
         Conmon conmon = new Conmon(conmonBinary, runner);
-        ContainerTeardown containerTeardown = new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths,
-                containerLeases, conmon);
+        ContainerTeardown containerTeardown =
+                new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths, containerLeases, conmon);
         ContainerEvents events = new ContainerEvents(sandboxStore, containerStore, EVENTS_PER_SUBSCRIBER);
         StatsService stats = new StatsService(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
         PodEvents podEvents = PodEvents.all(List.of(events, stats));
-        ContainerObserver observer = new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups,
-                podEvents);
+        ContainerObserver observer =
+                new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups, podEvents);
         OciSpecBuilder specs = OciSpecBuilder.forHost(config.securityOrDefault().seccompWhenUnsetOrDefault());
         PodFiles files = new PodFiles(state.resolve("sandboxes"), Path.of("/etc/resolv.conf"), mounts);
-        ContainerCreator creator = new ContainerCreator(containerStore, ReadyPods.of(sandboxStore, files), images,
-                containerLeases, rootfs, paths, specs, runtimes, conmon, containerTeardown, ids, podLocks);
-        ContainerService containers = new ContainerService(containerStore, creator, observer, containerTeardown,
-                runtimes, specs, paths, podEvents);
+        ContainerCreator creator = new ContainerCreator(
+                containerStore,
+                ReadyPods.of(sandboxStore, files),
+                images,
+                containerLeases,
+                rootfs,
+                paths,
+                specs,
+                runtimes,
+                conmon,
+                containerTeardown,
+                ids,
+                podLocks);
+        ContainerService containers = new ContainerService(
+                containerStore, creator, observer, containerTeardown, runtimes, specs, paths, podEvents);
 
         BerthConfig.Network net = config.networkOrDefault();
         CniSettings defaults = CniSettings.defaults(state);
-        CniNetwork network = new CniNetwork(new CniSettings(
-                net.confDir() == null ? defaults.confDir() : Path.of(net.confDir()),
-                net.pluginDirs() == null ? defaults.pluginDirs() : net.pluginDirs().stream().map(Path::of).toList(),
-                defaults.stateDir(),
-                net.bridge() == null ? defaults.defaultBridge() : net.bridge(),
-                net.subnet() == null ? defaults.defaultSubnet() : net.subnet()), runner);
+        CniNetwork network = new CniNetwork(
+                new CniSettings(
+                        net.confDir() == null ? defaults.confDir() : Path.of(net.confDir()),
+                        net.pluginDirs() == null
+                                ? defaults.pluginDirs()
+                                : net.pluginDirs().stream().map(Path::of).toList(),
+                        defaults.stateDir(),
+                        net.bridge() == null ? defaults.defaultBridge() : net.bridge(),
+                        net.subnet() == null ? defaults.defaultSubnet() : net.subnet()),
+                runner);
         Path nsRoot = state.resolve("ns");
         NamespacePinner pinner = new NamespacePinner(namespaceCalls, nsRoot);
-        PidNamespaceHolder pidHolder = new PidNamespaceHolder(Binaries.find("unshare"), Binaries.find("catatonit"),
-                namespaceCalls);
+        PidNamespaceHolder pidHolder =
+                new PidNamespaceHolder(Binaries.find("unshare"), Binaries.find("catatonit"), namespaceCalls);
         SandboxTeardown sandboxTeardown = new SandboxTeardown(network, pinner, pidHolder, files);
-        SandboxService sandboxes = new SandboxService(sandboxStore, pinner, pidHolder, cgroups, network, files, runtimes,
-                containers, sandboxTeardown, ids, nsRoot, podLocks, podEvents);
-        return new PodWiring(sandboxes, containers, new SandboxRecovery(sandboxStore, sandboxes),
-                new ContainerRecovery(containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs,
-                        conmon), paths,
-                stats, readiness(conmonBinary, runtimes, network), runtimes, events,
-                new ExitWatcher(containerStore, observer, paths.exits()), network,
+        SandboxService sandboxes = new SandboxService(
+                sandboxStore,
+                pinner,
+                pidHolder,
+                cgroups,
+                network,
+                files,
+                runtimes,
+                containers,
+                sandboxTeardown,
+                ids,
+                nsRoot,
+                podLocks,
+                podEvents);
+        return new PodWiring(
+                sandboxes,
+                containers,
+                new SandboxRecovery(sandboxStore, sandboxes),
+                new ContainerRecovery(
+                        containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs, conmon),
+                paths,
+                stats,
+                readiness(conmonBinary, runtimes, network),
+                runtimes,
+                events,
+                new ExitWatcher(containerStore, observer, paths.exits()),
+                network,
                 new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
                 new PodPortForwarder(sandboxes, namespaceCalls));
     }
@@ -160,8 +205,9 @@ final class PodWiring implements AutoCloseable {
     private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, CniNetwork network) {
         Map<String, Path> programs = new LinkedHashMap<>();
         programs.put("conmon", conmonBinary);
-        runtimes.runtimes().forEach(runtime -> programs.putIfAbsent(runtime.binary().getFileName().toString(),
-                runtime.binary()));
+        runtimes.runtimes()
+                .forEach(runtime ->
+                        programs.putIfAbsent(runtime.binary().getFileName().toString(), runtime.binary()));
         return new NodeReadiness(programs, network::notReadyReason);
     }
 
@@ -174,7 +220,8 @@ final class PodWiring implements AutoCloseable {
             if (runtime.path() == null || runtime.path().isBlank()) {
                 throw new IllegalArgumentException("runtimes." + name + ".path is required");
             }
-            Path runtimeRoot = runtime.root() == null ? state.resolve("runtimes").resolve(name) : Path.of(runtime.root());
+            Path runtimeRoot =
+                    runtime.root() == null ? state.resolve("runtimes").resolve(name) : Path.of(runtime.root());
             handlers.put(name, new OciRuntime(Path.of(runtime.path()), runtimeRoot, runner));
         });
         return new RuntimeHandlers(handlers);
@@ -198,8 +245,8 @@ final class PodWiring implements AutoCloseable {
     }
 
     RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {
-        return new RuntimeServiceRpc(readiness, runtimes, version, sandboxes, containers, json, paths, stats,
-                events, network, streaming);
+        return new RuntimeServiceRpc(
+                readiness, runtimes, version, sandboxes, containers, json, paths, stats, events, network, streaming);
     }
 
     @Override

@@ -12,11 +12,19 @@ import java.util.List;
  * @param sandbox the pod's record at the time of the event; null only if the pod was already gone
  * @param containers the pod's containers at the time of the event (a deleted container no longer among them)
  */
-public record ContainerEvent(String containerId, String sandboxId, Type type, long createdAtNanos,
-        SandboxRecord sandbox, List<ContainerRecord> containers) {
+public record ContainerEvent(
+        String containerId,
+        String sandboxId,
+        Type type,
+        long createdAtNanos,
+        SandboxRecord sandbox,
+        List<ContainerRecord> containers) {
 
     public enum Type {
-        CREATED, STARTED, STOPPED, DELETED
+        CREATED,
+        STARTED,
+        STOPPED,
+        DELETED
     }
 
     public ContainerEvent {

@@ -28,8 +28,8 @@ public final class ContainerEvents implements PodEvents {
     private final int bufferPerSubscriber;
     private final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
 
-    public ContainerEvents(RecordStore<SandboxRecord> sandboxes, RecordStore<ContainerRecord> containers,
-            int bufferPerSubscriber) {
+    public ContainerEvents(
+            RecordStore<SandboxRecord> sandboxes, RecordStore<ContainerRecord> containers, int bufferPerSubscriber) {
         if (bufferPerSubscriber < 1) {
             throw new IllegalArgumentException("a subscriber needs room for at least one event");
         }
@@ -43,8 +43,13 @@ public final class ContainerEvents implements PodEvents {
         if (subscribers.isEmpty()) {
             return;
         }
-        broadcast(new ContainerEvent(containerId, sandboxId, type, Timestamps.nowNanos(),
-                sandboxes.get(sandboxId).orElse(null), podContainers(sandboxId)));
+        broadcast(new ContainerEvent(
+                containerId,
+                sandboxId,
+                type,
+                Timestamps.nowNanos(),
+                sandboxes.get(sandboxId).orElse(null),
+                podContainers(sandboxId)));
     }
 
     @Override
@@ -72,8 +77,13 @@ public final class ContainerEvents implements PodEvents {
         if (subscribers.isEmpty()) {
             return;
         }
-        broadcast(new ContainerEvent(removed.id(), removed.id(), ContainerEvent.Type.DELETED, Timestamps.nowNanos(),
-                removed, podContainers(removed.id())));
+        broadcast(new ContainerEvent(
+                removed.id(),
+                removed.id(),
+                ContainerEvent.Type.DELETED,
+                Timestamps.nowNanos(),
+                removed,
+                podContainers(removed.id())));
     }
 
     public Subscription subscribe() {
@@ -87,13 +97,16 @@ public final class ContainerEvents implements PodEvents {
     }
 
     private List<ContainerRecord> podContainers(String sandboxId) {
-        return containers.all().stream().filter(c -> c.sandboxId().equals(sandboxId)).toList();
+        return containers.all().stream()
+                .filter(c -> c.sandboxId().equals(sandboxId))
+                .toList();
     }
 
     private void broadcast(ContainerEvent event) {
         for (Subscription subscription : subscribers) {
             if (!subscription.queue.offer(event)) {
-                log.warn("container event subscriber fell {} events behind; dropping it (it must reconnect and relist)",
+                log.warn(
+                        "container event subscriber fell {} events behind; dropping it (it must reconnect and relist)",
                         bufferPerSubscriber);
                 subscription.dropped = true;
                 subscribers.remove(subscription);
@@ -107,8 +120,7 @@ public final class ContainerEvents implements PodEvents {
         private final BlockingQueue<ContainerEvent> queue = new ArrayBlockingQueue<>(bufferPerSubscriber);
         private volatile boolean dropped;
 
-        private Subscription() {
-        }
+        private Subscription() {}
 
         /**
          * The next event, or null after {@code timeoutMillis} without one. Events already buffered when the

@@ -47,8 +47,15 @@ public final class ImagePuller {
     private final ConcurrentHashMap<String, CompletableFuture<ImageRecord>> pullsInFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Digest, CompletableFuture<Void>> layersInFlight = new ConcurrentHashMap<>();
 
-    public ImagePuller(RegistryClient registry, ContentStore content, SnapshotStore snapshots, ImageStore images,
-            dev.berth.snapshot.LayerUnpacker unpacker, Leases leases, Platform platform, int maxConcurrentDownloads,
+    public ImagePuller(
+            RegistryClient registry,
+            ContentStore content,
+            SnapshotStore snapshots,
+            ImageStore images,
+            dev.berth.snapshot.LayerUnpacker unpacker,
+            Leases leases,
+            Platform platform,
+            int maxConcurrentDownloads,
             ExecutorService executor) {
         this.registry = registry;
         this.content = content;
@@ -94,11 +101,14 @@ public final class ImagePuller {
             try (Leases.Lease blobLease = leases.acquire(leased)) {
                 ImageConfig config = fetchConfig(resolved, credentials);
                 if (config.diffIds().size() != manifest.layers().size()) {
-                    throw new PullException(PullException.Kind.INVALID_IMAGE, "image " + reference + " has "
-                            + manifest.layers().size() + " layers but its config lists " + config.diffIds().size() + " diff IDs");
+                    throw new PullException(
+                            PullException.Kind.INVALID_IMAGE,
+                            "image " + reference + " has " + manifest.layers().size() + " layers but its config lists "
+                                    + config.diffIds().size() + " diff IDs");
                 }
                 List<Digest> chainIds = ChainIds.of(config.diffIds());
-                try (Leases.Lease snapshotLease = leases.acquire(chainIds.stream().map(Digest::toString).toList())) {
+                try (Leases.Lease snapshotLease =
+                        leases.acquire(chainIds.stream().map(Digest::toString).toList())) {
                     fetchLayers(resolved, config.diffIds(), chainIds, credentials);
                     content.write(resolved.manifestDigest(), resolved.manifestBytes());
                     ImageRecord record = record(resolved, config, chainIds);
@@ -106,19 +116,27 @@ public final class ImagePuller {
                     List<String> tags = reference.digest() == null ? List.of(reference.toString()) : List.of();
                     List<ImageRecord> orphaned = images.tag(record, tags, digests);
                     ImageRecord stored = images.byId(record.id()).orElse(record);
-                    log.info("pulled {} as {} ({} layers, {} bytes) in {} ms", reference, stored.id(),
-                            manifest.layers().size(), manifest.totalSize(), (System.nanoTime() - started) / 1_000_000);
+                    log.info(
+                            "pulled {} as {} ({} layers, {} bytes) in {} ms",
+                            reference,
+                            stored.id(),
+                            manifest.layers().size(),
+                            manifest.totalSize(),
+                            (System.nanoTime() - started) / 1_000_000);
                     return new PullResult(stored, orphaned);
                 }
             }
         } catch (RegistryException e) {
             throw PullException.from(reference, e);
         } catch (ContentDigestMismatchException e) {
-            throw new PullException(PullException.Kind.DIGEST_MISMATCH, "pulling " + reference + ": " + e.getMessage(), e);
+            throw new PullException(
+                    PullException.Kind.DIGEST_MISMATCH, "pulling " + reference + ": " + e.getMessage(), e);
         } catch (dev.berth.snapshot.LayerRejectedException | CorruptLayerException e) {
-            throw new PullException(PullException.Kind.INVALID_IMAGE, "pulling " + reference + ": " + e.getMessage(), e);
+            throw new PullException(
+                    PullException.Kind.INVALID_IMAGE, "pulling " + reference + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new PullException(PullException.Kind.INVALID_IMAGE, "pulling " + reference + ": " + e.getMessage(), e);
+            throw new PullException(
+                    PullException.Kind.INVALID_IMAGE, "pulling " + reference + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new PullException(PullException.Kind.INTERNAL, "pulling " + reference + ": " + e, e);
         }
@@ -135,8 +153,9 @@ public final class ImagePuller {
         return ImageConfig.parse(bytes);
     }
 
-    private void fetchLayers(ResolvedImage resolved, List<Digest> diffIds, List<Digest> chainIds,
-            RegistryCredentials credentials) throws IOException, RegistryException, ContentDigestMismatchException {
+    private void fetchLayers(
+            ResolvedImage resolved, List<Digest> diffIds, List<Digest> chainIds, RegistryCredentials credentials)
+            throws IOException, RegistryException, ContentDigestMismatchException {
         List<Future<Void>> pending = new ArrayList<>();
         List<Descriptor> descriptors = resolved.manifest().layers();
         for (int i = 0; i < descriptors.size(); i++) {
@@ -166,8 +185,9 @@ public final class ImagePuller {
         rethrow(first);
     }
 
-    private void fetchBounded(ResolvedImage resolved, Descriptor layer, Digest diffId, Digest chainId,
-            RegistryCredentials credentials) throws Exception {
+    private void fetchBounded(
+            ResolvedImage resolved, Descriptor layer, Digest diffId, Digest chainId, RegistryCredentials credentials)
+            throws Exception {
         downloadSlots.acquire();
         try {
             if (!snapshots.exists(chainId)) {
@@ -200,8 +220,7 @@ public final class ImagePuller {
     private static void rethrow(Throwable failure)
             throws IOException, RegistryException, ContentDigestMismatchException {
         switch (failure) {
-            case null -> {
-            }
+            case null -> {}
             case IOException e -> throw e;
             case RegistryException e -> throw e;
             case ContentDigestMismatchException e -> throw e;
@@ -216,14 +235,26 @@ public final class ImagePuller {
         List<LayerRecord> layerRecords = new ArrayList<>();
         for (int i = 0; i < manifest.layers().size(); i++) {
             Descriptor layer = manifest.layers().get(i);
-            layerRecords.add(new LayerRecord(layer.digest().toString(), layer.mediaType(), layer.size(),
-                    config.diffIds().get(i).toString(), chainIds.get(i).toString()));
+            layerRecords.add(new LayerRecord(
+                    layer.digest().toString(),
+                    layer.mediaType(),
+                    layer.size(),
+                    config.diffIds().get(i).toString(),
+                    chainIds.get(i).toString()));
         }
         String platformName = config.os() + "/" + config.architecture()
                 + (config.variant() == null || config.variant().isEmpty() ? "" : "/" + config.variant());
-        return new ImageRecord(manifest.config().digest().toString(), List.of(), List.of(),
-                resolved.manifestDigest().toString(), manifest.mediaType(), manifest.config().digest().toString(),
-                layerRecords, manifest.totalSize(), platformName, System.currentTimeMillis() * 1_000_000L);
+        return new ImageRecord(
+                manifest.config().digest().toString(),
+                List.of(),
+                List.of(),
+                resolved.manifestDigest().toString(),
+                manifest.mediaType(),
+                manifest.config().digest().toString(),
+                layerRecords,
+                manifest.totalSize(),
+                platformName,
+                System.currentTimeMillis() * 1_000_000L);
     }
 
     private static ImageRecord await(CompletableFuture<ImageRecord> running) throws PullException {
@@ -240,6 +271,5 @@ public final class ImagePuller {
         }
     }
 
-    public record PullResult(ImageRecord image, List<ImageRecord> orphaned) {
-    }
+    public record PullResult(ImageRecord image, List<ImageRecord> orphaned) {}
 }

@@ -24,11 +24,29 @@ public record ImageRecord(
 
     public static final int FORMAT_VERSION = 1;
 
-    public ImageRecord(String id, List<String> repoTags, List<String> repoDigests, String manifestDigest,
-            String manifestMediaType, String configDigest, List<LayerRecord> layers, long size, String platform,
+    public ImageRecord(
+            String id,
+            List<String> repoTags,
+            List<String> repoDigests,
+            String manifestDigest,
+            String manifestMediaType,
+            String configDigest,
+            List<LayerRecord> layers,
+            long size,
+            String platform,
             long pulledAtNanos) {
-        this(FORMAT_VERSION, id, repoTags, repoDigests, manifestDigest, manifestMediaType, configDigest, layers, size,
-                platform, pulledAtNanos);
+        this(
+                FORMAT_VERSION,
+                id,
+                repoTags,
+                repoDigests,
+                manifestDigest,
+                manifestMediaType,
+                configDigest,
+                layers,
+                size,
+                platform,
+                pulledAtNanos);
     }
 
     public ImageRecord {
@@ -55,8 +73,17 @@ public record ImageRecord(
         if (!target.contains(reference)) {
             target.add(reference);
         }
-        return new ImageRecord(id, tags, digests, manifestDigest, manifestMediaType, configDigest, layers, size,
-                platform, pulledAtNanos);
+        return new ImageRecord(
+                id,
+                tags,
+                digests,
+                manifestDigest,
+                manifestMediaType,
+                configDigest,
+                layers,
+                size,
+                platform,
+                pulledAtNanos);
     }
 
     public ImageRecord withoutReference(String reference) {
@@ -64,7 +91,16 @@ public record ImageRecord(
         List<String> digests = new ArrayList<>(repoDigests);
         tags.remove(reference);
         digests.remove(reference);
-        return new ImageRecord(id, tags, digests, manifestDigest, manifestMediaType, configDigest, layers, size,
-                platform, pulledAtNanos);
+        return new ImageRecord(
+                id,
+                tags,
+                digests,
+                manifestDigest,
+                manifestMediaType,
+                configDigest,
+                layers,
+                size,
+                platform,
+                pulledAtNanos);
     }
 }

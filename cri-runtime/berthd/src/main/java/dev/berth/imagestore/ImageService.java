@@ -34,7 +34,11 @@ public final class ImageService implements ImageLookup {
     private final ImageGarbageCollector collector;
     private final Map<String, ImageConfig> configs = new ConcurrentHashMap<>();
 
-    public ImageService(ImagePuller puller, ImageStore images, ContentStore content, SnapshotStore snapshots,
+    public ImageService(
+            ImagePuller puller,
+            ImageStore images,
+            ContentStore content,
+            SnapshotStore snapshots,
             ImageGarbageCollector collector) {
         this.puller = puller;
         this.images = images;
@@ -73,7 +77,9 @@ public final class ImageService implements ImageLookup {
         }
         if (ID_PREFIX.matcher(trimmed).matches()) {
             String prefix = trimmed.startsWith("sha256:") ? trimmed : "sha256:" + trimmed;
-            List<ImageRecord> matches = images.list().stream().filter(r -> r.id().startsWith(prefix)).toList();
+            List<ImageRecord> matches = images.list().stream()
+                    .filter(r -> r.id().startsWith(prefix))
+                    .toList();
             if (matches.size() == 1) {
                 return Optional.of(matches.getFirst());
             }
@@ -95,7 +101,8 @@ public final class ImageService implements ImageLookup {
             return cached;
         }
         byte[] bytes = content.read(Digest.parse(image.configDigest()))
-                .orElseThrow(() -> new IOException("config blob " + image.configDigest() + " of " + image.id() + " is missing"));
+                .orElseThrow(() ->
+                        new IOException("config blob " + image.configDigest() + " of " + image.id() + " is missing"));
         ImageConfig config = ImageConfig.parse(bytes);
         configs.put(image.configDigest(), config);
         return config;
@@ -133,9 +140,10 @@ public final class ImageService implements ImageLookup {
 
     private static String canonicalName(String image) throws InvalidReferenceException {
         ImageReference reference = ImageReference.parse(image);
-        return reference.digest() != null ? reference.withDigest(reference.digest()).toString() : reference.toString();
+        return reference.digest() != null
+                ? reference.withDigest(reference.digest()).toString()
+                : reference.toString();
     }
 
-    public record StoreUsage(long bytes, long inodes) {
-    }
+    public record StoreUsage(long bytes, long inodes) {}
 }

@@ -22,10 +22,13 @@ import java.util.stream.Stream;
 public final class ImageStore {
 
     /** Unversioned records of earlier releases are version 1 without the field. */
-    private static final RecordFormat<ImageRecord> FORMAT = new RecordFormat<>(ImageRecord.class,
-            ImageRecord.FORMAT_VERSION, (node, json) -> json.mapper().treeToValue(
-                    ((ObjectNode) node.deepCopy()).put(RecordFormat.VERSION_FIELD, ImageRecord.FORMAT_VERSION),
-                    ImageRecord.class));
+    private static final RecordFormat<ImageRecord> FORMAT = new RecordFormat<>(
+            ImageRecord.class,
+            ImageRecord.FORMAT_VERSION,
+            (node, json) -> json.mapper()
+                    .treeToValue(
+                            ((ObjectNode) node.deepCopy()).put(RecordFormat.VERSION_FIELD, ImageRecord.FORMAT_VERSION),
+                            ImageRecord.class));
 
     private final Path dir;
     private final Json json;
@@ -64,7 +67,8 @@ public final class ImageStore {
 
     public synchronized Optional<ImageRecord> byReference(String canonicalReference) {
         return byId.values().stream()
-                .filter(r -> r.repoTags().contains(canonicalReference) || r.repoDigests().contains(canonicalReference))
+                .filter(r -> r.repoTags().contains(canonicalReference)
+                        || r.repoDigests().contains(canonicalReference))
                 .findFirst();
     }
 

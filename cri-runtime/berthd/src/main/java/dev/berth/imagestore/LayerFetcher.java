@@ -64,20 +64,27 @@ final class LayerFetcher {
                     throw explainUnpackFailure(layer, ingest, compressed, e);
                 }
                 drain(compressed);
-                Digest actualDiffId = Digest.sha256OfHex(HexFormat.of().formatHex(uncompressed.getMessageDigest().digest()));
+                Digest actualDiffId = Digest.sha256OfHex(
+                        HexFormat.of().formatHex(uncompressed.getMessageDigest().digest()));
                 if (ingest != null) {
                     ingest.verify();
                 }
                 if (!actualDiffId.equals(diffId)) {
-                    throw new ContentDigestMismatchException(diffId,
-                            "layer " + layer.digest() + " unpacks to diff ID " + actualDiffId + ", the image config says " + diffId);
+                    throw new ContentDigestMismatchException(
+                            diffId,
+                            "layer " + layer.digest() + " unpacks to diff ID " + actualDiffId
+                                    + ", the image config says " + diffId);
                 }
                 if (ingest != null) {
                     ingest.commit();
                 }
                 snapshot.commit(new SnapshotUsage(stats.bytes(), stats.entries()));
             }
-            log.debug("layer {} ({} bytes) unpacked as {} in {} ms", layer.digest(), layer.size(), chainId,
+            log.debug(
+                    "layer {} ({} bytes) unpacked as {} in {} ms",
+                    layer.digest(),
+                    layer.size(),
+                    chainId,
                     (System.nanoTime() - started) / 1_000_000);
         }
     }
@@ -86,8 +93,9 @@ final class LayerFetcher {
      * A layer that will not decompress or untar is usually a corrupted download: read the rest, and if
      * the bytes do not match their digest say so (DATA_LOSS), else blame the layer itself.
      */
-    private static IOException explainUnpackFailure(Descriptor layer, BlobIngest ingest, InputStream compressed,
-            IOException failure) throws ContentDigestMismatchException, IOException {
+    private static IOException explainUnpackFailure(
+            Descriptor layer, BlobIngest ingest, InputStream compressed, IOException failure)
+            throws ContentDigestMismatchException, IOException {
         if (failure instanceof dev.berth.snapshot.LayerRejectedException || ingest == null) {
             return failure;
         }

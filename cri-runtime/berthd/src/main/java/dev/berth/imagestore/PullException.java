@@ -7,8 +7,15 @@ import dev.berth.image.registry.RegistryException;
 public final class PullException extends Exception {
 
     public enum Kind {
-        NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED, UNAVAILABLE, UNSUPPORTED, INVALID_IMAGE, DIGEST_MISMATCH,
-        RATE_LIMITED, INTERNAL
+        NOT_FOUND,
+        UNAUTHENTICATED,
+        PERMISSION_DENIED,
+        UNAVAILABLE,
+        UNSUPPORTED,
+        INVALID_IMAGE,
+        DIGEST_MISMATCH,
+        RATE_LIMITED,
+        INTERNAL
     }
 
     private final Kind kind;

@@ -70,7 +70,8 @@ public final class CniNetwork implements PodNetwork {
     private void restorePodCidr() {
         try {
             if (Files.exists(podCidrFile)) {
-                loader.usePodCidrs(PodCidrs.parse(Files.readString(podCidrFile, StandardCharsets.UTF_8).strip()));
+                loader.usePodCidrs(PodCidrs.parse(
+                        Files.readString(podCidrFile, StandardCharsets.UTF_8).strip()));
             }
         } catch (IOException | IllegalArgumentException e) {
             log.warn("ignoring saved pod CIDR {}: {}", podCidrFile, e.getMessage());
@@ -82,8 +83,8 @@ public final class CniNetwork implements PodNetwork {
         NetworkConfigList network = loader.load();
         requirePlugins(network);
         if (request.netnsPath() == null || !Files.exists(request.netnsPath())) {
-            throw new IOException("network namespace of pod " + request.podId() + " does not exist: "
-                    + request.netnsPath());
+            throw new IOException(
+                    "network namespace of pod " + request.podId() + " does not exist: " + request.netnsPath());
         }
         JsonNode portMappings = configs.portMappings(request.portMappings());
         String netns = request.netnsPath().toString();
@@ -93,15 +94,22 @@ public final class CniNetwork implements PodNetwork {
             runLoopback("ADD", request, netns);
             result = add(network, request, netns, portMappings);
             PodNetworkStatus status = ResultAddresses.status(result, POD_IFNAME);
-            cache.put(new CachedAttachment(request.podId(), network.name(), POD_IFNAME, toJson(network),
-                    portMappings, result));
-            log.debug("CNI ADD of pod {} to network {} gave {} in {} ms", request.podId(), network.name(),
-                    status.ip(), (System.nanoTime() - start) / 1_000_000);
+            cache.put(new CachedAttachment(
+                    request.podId(), network.name(), POD_IFNAME, toJson(network), portMappings, result));
+            log.debug(
+                    "CNI ADD of pod {} to network {} gave {} in {} ms",
+                    request.podId(),
+                    network.name(),
+                    status.ip(),
+                    (System.nanoTime() - start) / 1_000_000);
             return status;
         } catch (IOException | RuntimeException e) {
-            IOException failure = e instanceof IOException io ? io
-                    : new IOException("CNI ADD of pod " + request.podId() + " to network " + network.name()
-                            + " failed: " + e.getMessage(), e);
+            IOException failure = e instanceof IOException io
+                    ? io
+                    : new IOException(
+                            "CNI ADD of pod " + request.podId() + " to network " + network.name() + " failed: "
+                                    + e.getMessage(),
+                            e);
             // Undo whatever part of the chain did run (veth, IP, iptables), as containerd does on a failed ADD.
             delEveryPlugin(network, request, netns, portMappings, result, failure);
             try {
@@ -109,7 +117,10 @@ public final class CniNetwork implements PodNetwork {
             } catch (IOException | RuntimeException cleanup) {
                 failure.addSuppressed(cleanup);
             }
-            log.debug("CNI ADD of pod {} to network {} failed: {}", request.podId(), network.name(),
+            log.debug(
+                    "CNI ADD of pod {} to network {} failed: {}",
+                    request.podId(),
+                    network.name(),
                     failure.getMessage());
             throw failure;
         }
@@ -127,31 +138,48 @@ public final class CniNetwork implements PodNetwork {
                 log.debug("pod {} has no cached CNI result; running DEL anyway, as CNI asks", request.podId());
             } else {
                 // Nothing was ever attached with a plugin that does not exist, and no result says otherwise.
-                log.warn("pod {} has no cached CNI result and network {} lacks plugins {}; nothing to detach",
-                        request.podId(), network.name(), missingPlugins(network));
+                log.warn(
+                        "pod {} has no cached CNI result and network {} lacks plugins {}; nothing to detach",
+                        request.podId(),
+                        network.name(),
+                        missingPlugins(network));
                 return;
             }
         }
         // A gone namespace is passed as empty CNI_NETNS: plugins then skip the in-namespace work but still
         // release the IP and remove host-side rules.
         String netns = request.netnsPath() != null && Files.exists(request.netnsPath())
-                ? request.netnsPath().toString() : "";
+                ? request.netnsPath().toString()
+                : "";
         JsonNode portMappings = cached.map(CachedAttachment::portMappings)
                 .orElseGet(() -> configs.portMappings(request.portMappings()));
-        if (netns.isEmpty() && cached.isPresent() && network.plugins().stream()
-                .anyMatch(p -> p.path("ipMasq").asBoolean(false))) {
-            log.warn("pod {}: network namespace {} is already gone, so the bridge plugin cannot find the pod's "
-                    + "addresses and leaves its ipMasq rules behind; tear the network down before releasing "
-                    + "the namespace", request.podId(), request.netnsPath());
+        if (netns.isEmpty()
+                && cached.isPresent()
+                && network.plugins().stream().anyMatch(p -> p.path("ipMasq").asBoolean(false))) {
+            log.warn(
+                    "pod {}: network namespace {} is already gone, so the bridge plugin cannot find the pod's "
+                            + "addresses and leaves its ipMasq rules behind; tear the network down before releasing "
+                            + "the namespace",
+                    request.podId(),
+                    request.netnsPath());
         }
         long start = System.nanoTime();
-        del(network, request, netns, portMappings, cached.map(CachedAttachment::result).orElse(null));
+        del(
+                network,
+                request,
+                netns,
+                portMappings,
+                cached.map(CachedAttachment::result).orElse(null));
         if (!netns.isEmpty()) {
             runLoopback("DEL", request, netns);
         }
         cache.remove(request.podId(), POD_IFNAME);
-        log.debug("CNI DEL of pod {} from network {} took {} ms{}", request.podId(), network.name(),
-                (System.nanoTime() - start) / 1_000_000, netns.isEmpty() ? " (namespace already gone)" : "");
+        log.debug(
+                "CNI DEL of pod {} from network {} took {} ms{}",
+                request.podId(),
+                network.name(),
+                (System.nanoTime() - start) / 1_000_000,
+                netns.isEmpty() ? " (namespace already gone)" : "");
     }
 
     @Override
@@ -185,8 +213,8 @@ public final class CniNetwork implements PodNetwork {
         boolean chained = PluginConfigBuilder.atLeast(network.cniVersion(), 0, 3);
         JsonNode result = null;
         for (ObjectNode plugin : network.plugins()) {
-            byte[] stdin = configs.build(network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings),
-                    chained ? result : null);
+            byte[] stdin = configs.build(
+                    network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings), chained ? result : null);
             Optional<JsonNode> output = plugins.run("ADD", plugin.path("type").asText(), call, stdin);
             if (output.isPresent()) {
                 result = output.get();
@@ -198,27 +226,37 @@ public final class CniNetwork implements PodNetwork {
         return result;
     }
 
-    private void del(NetworkConfigList network, PodNetworkRequest request, String netns, JsonNode portMappings,
-            JsonNode cachedResult) throws IOException {
+    private void del(
+            NetworkConfigList network,
+            PodNetworkRequest request,
+            String netns,
+            JsonNode portMappings,
+            JsonNode cachedResult)
+            throws IOException {
         CniInvocation call = new CniInvocation(request.podId(), netns, POD_IFNAME, CniInvocation.podArgs(request));
         JsonNode prevResult = PluginConfigBuilder.atLeast(network.cniVersion(), 0, 4) ? cachedResult : null;
         List<ObjectNode> reversed = new ArrayList<>(network.plugins()).reversed();
         for (ObjectNode plugin : reversed) {
-            byte[] stdin = configs.build(network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings),
-                    prevResult);
+            byte[] stdin =
+                    configs.build(network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings), prevResult);
             plugins.run("DEL", plugin.path("type").asText(), call, stdin);
         }
     }
 
     /** Rollback after a failed ADD: every plugin gets its DEL even when an earlier one fails. */
-    private void delEveryPlugin(NetworkConfigList network, PodNetworkRequest request, String netns,
-            JsonNode portMappings, JsonNode partialResult, IOException failure) {
+    private void delEveryPlugin(
+            NetworkConfigList network,
+            PodNetworkRequest request,
+            String netns,
+            JsonNode portMappings,
+            JsonNode partialResult,
+            IOException failure) {
         CniInvocation call = new CniInvocation(request.podId(), netns, POD_IFNAME, CniInvocation.podArgs(request));
         JsonNode prevResult = PluginConfigBuilder.atLeast(network.cniVersion(), 0, 4) ? partialResult : null;
         for (ObjectNode plugin : new ArrayList<>(network.plugins()).reversed()) {
             try {
-                byte[] stdin = configs.build(network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings),
-                        prevResult);
+                byte[] stdin = configs.build(
+                        network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings), prevResult);
                 plugins.run("DEL", plugin.path("type").asText(), call, stdin);
             } catch (IOException | RuntimeException e) {
                 failure.addSuppressed(e);
@@ -228,10 +266,14 @@ public final class CniNetwork implements PodNetwork {
 
     /** containerd's separate loopback network: brings lo up in the pod namespace. */
     private void runLoopback(String command, PodNetworkRequest request, String netns) throws IOException {
-        NetworkConfigList loopback = new NetworkConfigList("cni-loopback", "1.0.0",
-                List.of(mapper.createObjectNode().put("type", LOOPBACK)), "built in");
+        NetworkConfigList loopback = new NetworkConfigList(
+                "cni-loopback", "1.0.0", List.of(mapper.createObjectNode().put("type", LOOPBACK)), "built in");
         CniInvocation call = new CniInvocation(request.podId(), netns, "lo", CniInvocation.podArgs(request));
-        plugins.run(command, LOOPBACK, call, configs.build(loopback, loopback.plugins().getFirst(), Map.of(), null));
+        plugins.run(
+                command,
+                LOOPBACK,
+                call,
+                configs.build(loopback, loopback.plugins().getFirst(), Map.of(), null));
     }
 
     private void requirePlugins(NetworkConfigList network) throws IOException {
@@ -266,7 +308,10 @@ public final class CniNetwork implements PodNetwork {
     private static NetworkConfigList fromJson(JsonNode node) {
         List<ObjectNode> plugins = new ArrayList<>();
         node.path("plugins").forEach(p -> plugins.add((ObjectNode) p));
-        return new NetworkConfigList(node.path("name").asText(), node.path("cniVersion").asText(), plugins,
+        return new NetworkConfigList(
+                node.path("name").asText(),
+                node.path("cniVersion").asText(),
+                plugins,
                 node.path("source").asText());
     }
 }

@@ -42,7 +42,9 @@ final class CniPluginRunner {
         // Plugins exec iptables, ip6tables and modprobe by name.
         String path = System.getenv("PATH");
         env.put("PATH", path == null || path.isEmpty() ? DEFAULT_PATH : path);
-        Command command = Command.of(TIMEOUT, List.of(binary.toString())).withStdin(config).withOnlyEnvironment(env);
+        Command command = Command.of(TIMEOUT, List.of(binary.toString()))
+                .withStdin(config)
+                .withOnlyEnvironment(env);
         CommandResult result = runner.run(command);
         if (result.exitCode() != 0) {
             throw failure(cniCommand, type, call, result);
@@ -54,8 +56,11 @@ final class CniPluginRunner {
         try {
             return Optional.of(mapper.readTree(out));
         } catch (IOException e) {
-            throw new CniPluginException(type, "CNI plugin " + type + " " + cniCommand + " for " + call.containerId()
-                    + " printed a result that is not JSON: " + abbreviate(out), -1);
+            throw new CniPluginException(
+                    type,
+                    "CNI plugin " + type + " " + cniCommand + " for " + call.containerId()
+                            + " printed a result that is not JSON: " + abbreviate(out),
+                    -1);
         }
     }
 
@@ -66,8 +71,11 @@ final class CniPluginRunner {
         if (error != null && error.has("msg")) {
             int code = error.path("code").asInt(-1);
             String details = error.path("details").asText("");
-            return new CniPluginException(type, prefix + ": code " + code + ": \"" + error.path("msg").asText() + "\""
-                    + (details.isEmpty() ? "" : " (details: \"" + details + "\")"), code);
+            return new CniPluginException(
+                    type,
+                    prefix + ": code " + code + ": \"" + error.path("msg").asText() + "\""
+                            + (details.isEmpty() ? "" : " (details: \"" + details + "\")"),
+                    code);
         }
         String text = !result.stderr().isBlank() ? result.stderr() : result.stdout();
         return new CniPluginException(type, prefix + ": " + abbreviate(text.strip()), -1);

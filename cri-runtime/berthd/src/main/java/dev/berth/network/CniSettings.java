@@ -10,8 +10,8 @@ import java.util.List;
  * @param defaultBridge bridge of the embedded default network (used only when confDir holds no network)
  * @param defaultSubnet its host-local subnet, CIDR
  */
-public record CniSettings(Path confDir, List<Path> pluginDirs, Path stateDir, String defaultBridge,
-        String defaultSubnet) {
+public record CniSettings(
+        Path confDir, List<Path> pluginDirs, Path stateDir, String defaultBridge, String defaultSubnet) {
 
     public CniSettings {
         pluginDirs = List.copyOf(pluginDirs);
@@ -19,8 +19,8 @@ public record CniSettings(Path confDir, List<Path> pluginDirs, Path stateDir, St
             throw new IllegalArgumentException("at least one CNI plugin directory is needed");
         }
         if (defaultBridge == null || defaultBridge.isEmpty() || defaultBridge.length() > 15) {
-            throw new IllegalArgumentException("bridge name must be 1-15 characters (a Linux interface name): "
-                    + defaultBridge);
+            throw new IllegalArgumentException(
+                    "bridge name must be 1-15 characters (a Linux interface name): " + defaultBridge);
         }
         if (defaultSubnet == null || !defaultSubnet.contains("/")) {
             throw new IllegalArgumentException("default subnet must be a CIDR such as 10.88.0.0/16: " + defaultSubnet);
@@ -28,8 +28,12 @@ public record CniSettings(Path confDir, List<Path> pluginDirs, Path stateDir, St
     }
 
     public static CniSettings defaults(Path berthStateDir) {
-        return new CniSettings(Path.of("/etc/cni/net.d"), List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")),
-                berthStateDir.resolve("cni"), "berth0", "10.88.0.0/16");
+        return new CniSettings(
+                Path.of("/etc/cni/net.d"),
+                List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")),
+                berthStateDir.resolve("cni"),
+                "berth0",
+                "10.88.0.0/16");
     }
 
     /** host-local's allocation files, kept under berthd's state so a test or a second daemon is isolated. */

@@ -55,8 +55,8 @@ final class NetworkConfigLoader {
                 problems.add(file + ": " + e.getMessage());
             }
         }
-        throw new InvalidNetworkConfigException("no usable CNI network config in " + settings.confDir() + ": "
-                + String.join("; ", problems));
+        throw new InvalidNetworkConfigException(
+                "no usable CNI network config in " + settings.confDir() + ": " + String.join("; ", problems));
     }
 
     private List<Path> candidates() throws IOException {

@@ -19,8 +19,10 @@ final class PluginLocator {
         if (type.isEmpty() || type.contains("/") || type.equals(".") || type.equals("..")) {
             return Optional.empty();
         }
-        return pluginDirs.stream().map(dir -> dir.resolve(type))
-                .filter(file -> Files.isRegularFile(file) && Files.isExecutable(file)).findFirst();
+        return pluginDirs.stream()
+                .map(dir -> dir.resolve(type))
+                .filter(file -> Files.isRegularFile(file) && Files.isExecutable(file))
+                .findFirst();
     }
 
     Path require(String type) throws PluginNotFoundException {

@@ -8,7 +8,12 @@ import java.util.regex.Pattern;
  * What CNI needs to attach (or detach) one pod: its identity for CNI_ARGS, its pinned network namespace
  * and its host ports. Only mappings with a host port reach the portmap plugin, as in containerd.
  */
-public record PodNetworkRequest(String podId, String podName, String podNamespace, String podUid, Path netnsPath,
+public record PodNetworkRequest(
+        String podId,
+        String podName,
+        String podNamespace,
+        String podUid,
+        Path netnsPath,
         List<PortMapping> portMappings) {
 
     /** CNI's rule for CNI_CONTAINERID; it also keeps the ID safe as a cache file name. */
@@ -16,7 +21,8 @@ public record PodNetworkRequest(String podId, String podName, String podNamespac
 
     public PodNetworkRequest {
         if (podId == null || !CONTAINER_ID.matcher(podId).matches()) {
-            throw new IllegalArgumentException("pod ID must be letters, digits, '_', '.' or '-' (CNI's rule): " + podId);
+            throw new IllegalArgumentException(
+                    "pod ID must be letters, digits, '_', '.' or '-' (CNI's rule): " + podId);
         }
         podName = podName == null ? "" : podName;
         podNamespace = podNamespace == null ? "" : podNamespace;

@@ -7,8 +7,7 @@ import java.util.List;
 /** Reads the pod's addresses out of a CNI ADD result (spec 0.3.0 and later; 0.1/0.2's ip4/ip6 too). */
 final class ResultAddresses {
 
-    private ResultAddresses() {
-    }
+    private ResultAddresses() {}
 
     /** @throws IllegalArgumentException when the result holds no address for the pod */
     static PodNetworkStatus status(JsonNode result, String ifName) {
@@ -30,7 +29,8 @@ final class ResultAddresses {
             throw new IllegalArgumentException("the CNI result assigns no IP address to " + ifName + ": " + result);
         }
         // kubelet takes the first as the pod IP; containerd puts IPv4 first on dual-stack networks.
-        List<String> ordered = new ArrayList<>(addresses.stream().filter(a -> !a.contains(":")).toList());
+        List<String> ordered =
+                new ArrayList<>(addresses.stream().filter(a -> !a.contains(":")).toList());
         ordered.addAll(addresses.stream().filter(a -> a.contains(":")).toList());
         return new PodNetworkStatus(ifName, ordered.getFirst(), ordered.subList(1, ordered.size()));
     }
@@ -41,8 +41,9 @@ final class ResultAddresses {
             return true;
         }
         JsonNode iface = interfaces.path(ip.path("interface").asInt(-1));
-        return iface.isMissingNode() || (ifName.equals(iface.path("name").asText())
-                && !iface.path("sandbox").asText("").isEmpty());
+        return iface.isMissingNode()
+                || (ifName.equals(iface.path("name").asText())
+                        && !iface.path("sandbox").asText("").isEmpty());
     }
 
     private static String withoutPrefix(String cidr) {

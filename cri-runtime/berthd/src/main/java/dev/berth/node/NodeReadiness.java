@@ -14,8 +14,7 @@ import java.util.function.Supplier;
  */
 public final class NodeReadiness {
 
-    public record Condition(String type, boolean ready, String reason, String message) {
-    }
+    public record Condition(String type, boolean ready, String reason, String message) {}
 
     private final Map<String, Path> requiredPrograms;
     private final Supplier<Optional<String>> networkNotReady;
@@ -33,8 +32,12 @@ public final class NodeReadiness {
     private Condition runtimeReady() {
         for (Map.Entry<String, Path> program : requiredPrograms.entrySet()) {
             if (!Files.isExecutable(program.getValue())) {
-                return new Condition("RuntimeReady", false, "OCIRuntimeNotFound", program.getKey() + " was not found at "
-                        + program.getValue() + "; install it (apt-get install " + program.getKey() + ")");
+                return new Condition(
+                        "RuntimeReady",
+                        false,
+                        "OCIRuntimeNotFound",
+                        program.getKey() + " was not found at " + program.getValue() + "; install it (apt-get install "
+                                + program.getKey() + ")");
             }
         }
         return new Condition("RuntimeReady", true, "", "");

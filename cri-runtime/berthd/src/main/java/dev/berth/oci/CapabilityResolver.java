@@ -16,8 +16,19 @@ import java.util.Set;
 final class CapabilityResolver {
 
     static final List<String> DEFAULT = List.of(
-            "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
-            "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",
+            "CAP_CHOWN",
+            "CAP_DAC_OVERRIDE",
+            "CAP_FSETID",
+            "CAP_FOWNER",
+            "CAP_MKNOD",
+            "CAP_NET_RAW",
+            "CAP_SETGID",
+            "CAP_SETUID",
+            "CAP_SETFCAP",
+            "CAP_SETPCAP",
+            "CAP_NET_BIND_SERVICE",
+            "CAP_SYS_CHROOT",
+            "CAP_KILL",
             "CAP_AUDIT_WRITE");
 
     private final List<String> available;
@@ -59,8 +70,8 @@ final class CapabilityResolver {
     }
 
     private static String known(String name) throws InvalidContainerConfigException {
-        return LinuxCapabilities.canonical(name).orElseThrow(() ->
-                new InvalidContainerConfigException("unknown capability \"" + name + "\""));
+        return LinuxCapabilities.canonical(name)
+                .orElseThrow(() -> new InvalidContainerConfigException("unknown capability \"" + name + "\""));
     }
 
     private static boolean containsAll(List<String> names) {

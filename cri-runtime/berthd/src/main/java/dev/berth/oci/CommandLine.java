@@ -6,8 +6,7 @@ import java.util.List;
 /** Kubernetes' rules for a container's argv from the pod's command/args and the image's ENTRYPOINT/CMD. */
 final class CommandLine {
 
-    private CommandLine() {
-    }
+    private CommandLine() {}
 
     /**
      * command replaces the entrypoint and drops the image's CMD too (a new entrypoint would not understand the old

@@ -23,7 +23,10 @@ public record ContainerSpecRequest(
         Path rootfs,
         Map<String, Path> podNamespaces,
         Path podPidNamespace,
-        Path hostsFile, Path resolvConf, Path hostnameFile, Path shmDir,
+        Path hostsFile,
+        Path resolvConf,
+        Path hostnameFile,
+        Path shmDir,
         String cgroupsPath) {
 
     public ContainerSpecRequest {

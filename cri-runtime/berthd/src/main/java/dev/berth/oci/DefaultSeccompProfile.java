@@ -60,7 +60,8 @@ final class DefaultSeccompProfile {
         if (rule.has("withCaps") && !bounding.containsAll(strings(rule.get("withCaps")))) {
             return false;
         }
-        return !(rule.has("withoutCaps") && strings(rule.get("withoutCaps")).stream().anyMatch(bounding::contains));
+        return !(rule.has("withoutCaps")
+                && strings(rule.get("withoutCaps")).stream().anyMatch(bounding::contains));
     }
 
     private ObjectNode toOci(JsonNode rule) {
@@ -78,6 +79,8 @@ final class DefaultSeccompProfile {
     }
 
     private static List<String> strings(JsonNode array) {
-        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 }

@@ -9,11 +9,9 @@ import java.util.Optional;
 /** The image's /etc/passwd and /etc/group, parsed leniently as libc does (bad lines are skipped, not fatal). */
 record EtcFiles(List<PasswdEntry> users, List<GroupEntry> groups) {
 
-    record PasswdEntry(String name, long uid, long gid) {
-    }
+    record PasswdEntry(String name, long uid, long gid) {}
 
-    record GroupEntry(String name, long gid, List<String> members) {
-    }
+    record GroupEntry(String name, long gid, List<String> members) {}
 
     static EtcFiles read(RootfsFiles rootfs) throws IOException {
         List<PasswdEntry> users = new ArrayList<>();
@@ -31,7 +29,10 @@ record EtcFiles(List<PasswdEntry> users, List<GroupEntry> groups) {
             if (f.length >= 3) {
                 Optional<Long> gid = NumericIds.parse(f[2]);
                 List<String> members = f.length >= 4 && !f[3].isBlank()
-                        ? Arrays.stream(f[3].split(",")).map(String::strip).filter(m -> !m.isEmpty()).toList()
+                        ? Arrays.stream(f[3].split(","))
+                                .map(String::strip)
+                                .filter(m -> !m.isEmpty())
+                                .toList()
                         : List.of();
                 gid.ifPresent(g -> groups.add(new GroupEntry(f[0], g, members)));
             }
@@ -52,14 +53,18 @@ record EtcFiles(List<PasswdEntry> users, List<GroupEntry> groups) {
     }
 
     List<Long> groupsListing(String userName) {
-        return groups.stream().filter(g -> g.members().contains(userName)).map(GroupEntry::gid).toList();
+        return groups.stream()
+                .filter(g -> g.members().contains(userName))
+                .map(GroupEntry::gid)
+                .toList();
     }
 
     private static List<String[]> fields(Optional<String> text) {
         if (text.isEmpty()) {
             return List.of();
         }
-        return text.get().lines()
+        return text.get()
+                .lines()
                 .map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.startsWith("#"))
                 .map(line -> line.split(":", -1))

@@ -15,8 +15,8 @@ import java.util.Locale;
  * @param hugetlb          the hugetlb controller exists
  * @param arch             the Go-style architecture name seccomp profiles use ("amd64", "arm64", ...)
  */
-public record HostFacts(List<String> capabilities, boolean cgroupUnified, boolean swapAccounting, boolean hugetlb,
-        String arch) {
+public record HostFacts(
+        List<String> capabilities, boolean cgroupUnified, boolean swapAccounting, boolean hugetlb, String arch) {
 
     public HostFacts {
         capabilities = List.copyOf(capabilities);

@@ -18,8 +18,7 @@ import java.util.stream.Collectors;
 final class MountsSpec {
 
     /** @param rootfsPropagation the linux.rootfsPropagation a request mount needs, or null for runc's default */
-    record Plan(List<OciMount> mounts, String rootfsPropagation) {
-    }
+    record Plan(List<OciMount> mounts, String rootfsPropagation) {}
 
     Plan build(ContainerSpecRequest request, boolean privileged, boolean readonlyRootfs)
             throws InvalidContainerConfigException {
@@ -53,7 +52,7 @@ final class MountsSpec {
                 rootfsPropagation = "rslave";
             }
         }
-        bindMounts.sort(Comparator.comparingInt(OciMount::depth));  // stable: equal depths keep request order
+        bindMounts.sort(Comparator.comparingInt(OciMount::depth)); // stable: equal depths keep request order
 
         Set<String> overridden = bindMounts.stream().map(OciMount::destination).collect(Collectors.toSet());
         boolean devReplaced = overridden.contains("/dev");
@@ -74,20 +73,29 @@ final class MountsSpec {
         return List.of(
                 new OciMount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
                 new OciMount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")),
-                new OciMount("/dev/pts", "devpts", "devpts",
+                new OciMount(
+                        "/dev/pts",
+                        "devpts",
+                        "devpts",
                         List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")),
-                new OciMount("/dev/shm", "tmpfs", "shm",
-                        List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")),
+                new OciMount(
+                        "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")),
                 new OciMount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")),
                 new OciMount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", sysMode)),
-                new OciMount("/sys/fs/cgroup", "cgroup", "cgroup",
+                new OciMount(
+                        "/sys/fs/cgroup",
+                        "cgroup",
+                        "cgroup",
                         List.of("nosuid", "noexec", "nodev", "relatime", sysMode)));
     }
 
     private static void addPodFile(List<Mount> into, String containerPath, Path hostPath, boolean readonly) {
         if (hostPath != null) {
-            into.add(Mount.newBuilder().setContainerPath(containerPath).setHostPath(hostPath.toString())
-                    .setReadonly(readonly).build());
+            into.add(Mount.newBuilder()
+                    .setContainerPath(containerPath)
+                    .setHostPath(hostPath.toString())
+                    .setReadonly(readonly)
+                    .build());
         }
     }
 
@@ -107,15 +115,18 @@ final class MountsSpec {
             throw new InvalidContainerConfigException(
                     "mount source \"" + m.getHostPath() + "\" for " + destination + " does not exist on the node");
         }
-        List<String> options = new ArrayList<>(List.of("rbind", switch (m.getPropagation()) {
-            case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
-            case PROPAGATION_BIDIRECTIONAL -> "rshared";
-            default -> "rprivate";
-        }, m.getReadonly() ? "ro" : "rw"));
+        List<String> options = new ArrayList<>(List.of(
+                "rbind",
+                switch (m.getPropagation()) {
+                    case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
+                    case PROPAGATION_BIDIRECTIONAL -> "rshared";
+                    default -> "rprivate";
+                },
+                m.getReadonly() ? "ro" : "rw"));
         if (m.getRecursiveReadOnly()) {
             if (!m.getReadonly() || m.getPropagation() != dev.berth.cri.v1.MountPropagation.PROPAGATION_PRIVATE) {
-                throw new InvalidContainerConfigException("recursive read-only mount at " + destination
-                        + " must be read-only with private propagation");
+                throw new InvalidContainerConfigException(
+                        "recursive read-only mount at " + destination + " must be read-only with private propagation");
             }
             options.add("rro");
         }
@@ -125,6 +136,7 @@ final class MountsSpec {
     static String clean(String path) {
         String normalized = Path.of(path).normalize().toString();
         return normalized.length() > 1 && normalized.endsWith("/")
-                ? normalized.substring(0, normalized.length() - 1) : normalized;
+                ? normalized.substring(0, normalized.length() - 1)
+                : normalized;
     }
 }

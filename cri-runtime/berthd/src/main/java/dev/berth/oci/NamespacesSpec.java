@@ -22,7 +22,11 @@ final class NamespacesSpec {
 
     ArrayNode build(ContainerSpecRequest request) {
         ArrayNode namespaces = mapper.createArrayNode();
-        NamespaceMode pidMode = request.config().getLinux().getSecurityContext().getNamespaceOptions().getPid();
+        NamespaceMode pidMode = request.config()
+                .getLinux()
+                .getSecurityContext()
+                .getNamespaceOptions()
+                .getPid();
         if (pidMode == NamespaceMode.POD && request.podPidNamespace() != null) {
             add(namespaces, "pid", request.podPidNamespace());
         } else if (pidMode != NamespaceMode.NODE) {

@@ -7,8 +7,7 @@ final class NumericIds {
 
     static final long MAX_ID = 0xFFFF_FFFEL;
 
-    private NumericIds() {
-    }
+    private NumericIds() {}
 
     static Optional<Long> parse(String text) {
         if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(Character::isDigit)) {

@@ -11,6 +11,8 @@ record OciMount(String destination, String type, String source, List<String> opt
 
     /** Number of path components, so that "/a" sorts before "/a/b" and parents mount first. */
     int depth() {
-        return destination.equals("/") ? 0 : (int) destination.chars().filter(c -> c == '/').count();
+        return destination.equals("/")
+                ? 0
+                : (int) destination.chars().filter(c -> c == '/').count();
     }
 }

@@ -57,8 +57,10 @@ public final class OciSpecBuilder {
 
     public static OciSpecBuilder forHost(SeccompWhenUnset seccompWhenUnset) throws IOException {
         HostFacts host = HostFacts.probe();
-        return new OciSpecBuilder(new SeccompProfiles(new ObjectMapper(), host.arch(), seccompWhenUnset),
-                OomScoreAdjPolicy.forHost(), host);
+        return new OciSpecBuilder(
+                new SeccompProfiles(new ObjectMapper(), host.arch(), seccompWhenUnset),
+                OomScoreAdjPolicy.forHost(),
+                host);
     }
 
     public BuiltSpec build(ContainerSpecRequest request) throws InvalidContainerConfigException, IOException {
@@ -66,8 +68,8 @@ public final class OciSpecBuilder {
         LinuxContainerSecurityContext sc = config.getLinux().getSecurityContext();
         var image = request.imageConfig();
 
-        List<String> args = CommandLine.resolve(config.getCommandList(), config.getArgsList(), image.entrypoint(),
-                image.cmd());
+        List<String> args =
+                CommandLine.resolve(config.getCommandList(), config.getArgsList(), image.entrypoint(), image.cmd());
         ResolvedUser user = users.resolve(sc, image.user(), new RootfsFiles(request.rootfs()), groupsPolicy(request));
         List<String> caps = capabilities.resolve(sc);
         int oomScoreAdj = oomPolicy.effective(config.getLinux().getResources().getOomScoreAdj());
@@ -75,21 +77,30 @@ public final class OciSpecBuilder {
         ObjectNode spec = mapper.createObjectNode();
         spec.put("ociVersion", OCI_VERSION);
         spec.set("process", process.build(request, args, user, caps, hostname(request), oomScoreAdj));
-        spec.putObject("root").put("path", request.rootfs().toAbsolutePath().toString())
+        spec.putObject("root")
+                .put("path", request.rootfs().toAbsolutePath().toString())
                 .put("readonly", sc.getReadonlyRootfs());
 
         MountsSpec.Plan plan = mounts.build(request, sc.getPrivileged(), sc.getReadonlyRootfs());
         ArrayNode mountNodes = spec.putArray("mounts");
         for (OciMount m : plan.mounts()) {
-            ObjectNode node = mountNodes.addObject().put("destination", m.destination()).put("type", m.type())
+            ObjectNode node = mountNodes
+                    .addObject()
+                    .put("destination", m.destination())
+                    .put("type", m.type())
                     .put("source", m.source());
             m.options().forEach(node.putArray("options")::add);
         }
         spec.set("annotations", annotations(request));
         spec.set("linux", linux(request, sc, caps, plan.rootfsPropagation()));
 
-        log.debug("container {} (pod {}): spec built, uid {} gid {}, args {}", request.containerId(),
-                request.sandboxId(), user.uid(), user.gid(), args);
+        log.debug(
+                "container {} (pod {}): spec built, uid {} gid {}, args {}",
+                request.containerId(),
+                request.sandboxId(),
+                user.uid(),
+                user.gid(),
+                args);
         try {
             return new BuiltSpec(mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec), user, args);
         } catch (JsonProcessingException e) {
@@ -106,16 +117,19 @@ public final class OciSpecBuilder {
         }
     }
 
-    private ObjectNode linux(ContainerSpecRequest request, LinuxContainerSecurityContext sc, List<String> caps,
-            String rootfsPropagation) throws InvalidContainerConfigException, IOException {
+    private ObjectNode linux(
+            ContainerSpecRequest request, LinuxContainerSecurityContext sc, List<String> caps, String rootfsPropagation)
+            throws InvalidContainerConfigException, IOException {
         ObjectNode linux = mapper.createObjectNode();
         linux.set("resources", resources.forCreate(request.config().getLinux().getResources(), sc.getPrivileged()));
         if (request.cgroupsPath() != null && !request.cgroupsPath().isEmpty()) {
             linux.put("cgroupsPath", request.cgroupsPath());
         }
         linux.set("namespaces", namespaces.build(request));
-        Map<String, String> sysctls = SysctlPolicy.validate(request.sandboxConfig().getLinux().getSysctlsMap(),
-                request.podNamespaces().containsKey("network"), request.podNamespaces().containsKey("ipc"));
+        Map<String, String> sysctls = SysctlPolicy.validate(
+                request.sandboxConfig().getLinux().getSysctlsMap(),
+                request.podNamespaces().containsKey("network"),
+                request.podNamespaces().containsKey("ipc"));
         if (!sysctls.isEmpty()) {
             ObjectNode sysctl = linux.putObject("sysctl");
             sysctls.forEach(sysctl::put);
@@ -134,7 +148,9 @@ public final class OciSpecBuilder {
         ObjectNode annotations = mapper.createObjectNode();
         var metadata = request.sandboxConfig().getMetadata();
         annotations.put("io.kubernetes.cri.container-type", "container");
-        annotations.put("io.kubernetes.cri.container-name", request.config().getMetadata().getName());
+        annotations.put(
+                "io.kubernetes.cri.container-name",
+                request.config().getMetadata().getName());
         if (request.sandboxId() != null) {
             annotations.put("io.kubernetes.cri.sandbox-id", request.sandboxId());
         }
@@ -163,9 +179,9 @@ public final class OciSpecBuilder {
     /** kubelet copies the pod's policy into each container; a pod asking for Strict is honoured either way. */
     private static SupplementalGroupsPolicy groupsPolicy(ContainerSpecRequest request) {
         boolean strict = request.config().getLinux().getSecurityContext().getSupplementalGroupsPolicy()
-                == SupplementalGroupsPolicy.Strict
+                        == SupplementalGroupsPolicy.Strict
                 || request.sandboxConfig().getLinux().getSecurityContext().getSupplementalGroupsPolicy()
-                == SupplementalGroupsPolicy.Strict;
+                        == SupplementalGroupsPolicy.Strict;
         return strict ? SupplementalGroupsPolicy.Strict : SupplementalGroupsPolicy.Merge;
     }
 

@@ -40,7 +40,8 @@ public final class OomScoreAdjPolicy {
 
     private static int readOwn() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/self/oom_score_adj")).strip());
+            return Integer.parseInt(
+                    Files.readString(Path.of("/proc/self/oom_score_adj")).strip());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read berthd's own oom_score_adj", e);
         }

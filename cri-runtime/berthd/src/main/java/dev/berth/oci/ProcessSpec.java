@@ -15,8 +15,14 @@ final class ProcessSpec {
         this.mapper = mapper;
     }
 
-    ObjectNode build(ContainerSpecRequest request, List<String> args, ResolvedUser user, List<String> caps,
-            String hostname, int oomScoreAdj) throws InvalidContainerConfigException {
+    ObjectNode build(
+            ContainerSpecRequest request,
+            List<String> args,
+            ResolvedUser user,
+            List<String> caps,
+            String hostname,
+            int oomScoreAdj)
+            throws InvalidContainerConfigException {
         ContainerConfig config = request.config();
         var image = request.imageConfig();
         ObjectNode process = mapper.createObjectNode();

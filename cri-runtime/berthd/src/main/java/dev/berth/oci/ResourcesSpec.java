@@ -74,7 +74,8 @@ final class ResourcesSpec {
         }
         if (host.cgroupUnified() && r.getUnifiedCount() > 0) {
             ObjectNode unified = node.putObject("unified");
-            r.getUnifiedMap().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+            r.getUnifiedMap().entrySet().stream()
+                    .sorted(java.util.Map.Entry.comparingByKey())
                     .forEach(e -> unified.put(e.getKey(), e.getValue()));
         }
         return node;

@@ -19,8 +19,8 @@ import java.util.Optional;
  */
 final class RootfsFiles {
 
-    private static final int MAX_LINKS = 40;           // the kernel's own limit (ELOOP)
-    private static final long MAX_BYTES = 4L << 20;    // a passwd file bigger than this is an attack, not a config
+    private static final int MAX_LINKS = 40; // the kernel's own limit (ELOOP)
+    private static final long MAX_BYTES = 4L << 20; // a passwd file bigger than this is an attack, not a config
 
     private final Path rootfs;
 
@@ -35,7 +35,8 @@ final class RootfsFiles {
             // a FIFO or device planted at /etc/passwd would block or never end
             return Optional.empty();
         }
-        try (InputStream in = Files.newInputStream(resolved.get(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in =
+                Files.newInputStream(resolved.get(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
                 throw new IOException(containerPath + " in the container image is larger than " + MAX_BYTES + " bytes");
@@ -58,13 +59,14 @@ final class RootfsFiles {
                 continue;
             }
             if (part.equals("..")) {
-                resolved.pollLast();  // ".." at the rootfs' root stays at the root, as in a chroot
+                resolved.pollLast(); // ".." at the rootfs' root stays at the root, as in a chroot
                 continue;
             }
             Path candidate = hostPath(resolved).resolve(part);
             if (Files.isSymbolicLink(candidate)) {
                 if (++links > MAX_LINKS) {
-                    throw new IOException("too many levels of symbolic links resolving " + containerPath + " in the rootfs");
+                    throw new IOException(
+                            "too many levels of symbolic links resolving " + containerPath + " in the rootfs");
                 }
                 String target = Files.readSymbolicLink(candidate).toString();
                 if (target.startsWith("/")) {

@@ -53,7 +53,9 @@ public final class SeccompProfiles {
         }
         String path = sc.getSeccompProfilePath();
         if (path.isEmpty()) {
-            return whenUnset == SeccompWhenUnset.RuntimeDefault ? Optional.of(runtimeDefault(bounding)) : Optional.empty();
+            return whenUnset == SeccompWhenUnset.RuntimeDefault
+                    ? Optional.of(runtimeDefault(bounding))
+                    : Optional.empty();
         }
         if (path.equals("runtime/default") || path.equals("docker/default")) {
             return Optional.of(runtimeDefault(bounding));

@@ -11,15 +11,22 @@ import java.util.List;
 final class SecurityPaths {
 
     static final List<String> DEFAULT_MASKED = List.of(
-            "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-            "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/sys/devices/virtual/powercap",
+            "/proc/acpi",
+            "/proc/asound",
+            "/proc/kcore",
+            "/proc/keys",
+            "/proc/latency_stats",
+            "/proc/timer_list",
+            "/proc/timer_stats",
+            "/proc/sched_debug",
+            "/sys/firmware",
+            "/sys/devices/virtual/powercap",
             "/proc/scsi");
 
-    static final List<String> DEFAULT_READONLY = List.of(
-            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+    static final List<String> DEFAULT_READONLY =
+            List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
-    private SecurityPaths() {
-    }
+    private SecurityPaths() {}
 
     static List<String> masked(LinuxContainerSecurityContext sc) {
         if (sc.getPrivileged()) {

@@ -9,8 +9,7 @@ import java.util.TreeMap;
  */
 final class SysctlPolicy {
 
-    private SysctlPolicy() {
-    }
+    private SysctlPolicy() {}
 
     static Map<String, String> validate(Map<String, String> sysctls, boolean ownNetwork, boolean ownIpc)
             throws InvalidContainerConfigException {
@@ -38,7 +37,9 @@ final class SysctlPolicy {
     }
 
     private static boolean isIpc(String name) {
-        return name.startsWith("kernel.shm") || name.startsWith("kernel.msg") || name.equals("kernel.sem")
+        return name.startsWith("kernel.shm")
+                || name.startsWith("kernel.msg")
+                || name.equals("kernel.sem")
                 || name.startsWith("fs.mqueue.");
     }
 

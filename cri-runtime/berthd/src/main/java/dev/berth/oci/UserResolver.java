@@ -17,12 +17,14 @@ import java.util.Set;
  */
 final class UserResolver {
 
-    ResolvedUser resolve(LinuxContainerSecurityContext sc, String imageUser, RootfsFiles rootfs,
-            SupplementalGroupsPolicy policy) throws InvalidContainerConfigException, IOException {
+    ResolvedUser resolve(
+            LinuxContainerSecurityContext sc, String imageUser, RootfsFiles rootfs, SupplementalGroupsPolicy policy)
+            throws InvalidContainerConfigException, IOException {
         if (sc.hasRunAsGroup() && !sc.hasRunAsUser() && sc.getRunAsUsername().isEmpty()) {
             // as containerd: a group alone would silently pair with the image's user
-            throw new InvalidContainerConfigException("user group \"" + sc.getRunAsGroup().getValue()
-                    + "\" is specified without user (run_as_group needs run_as_user or run_as_username)");
+            throw new InvalidContainerConfigException(
+                    "user group \"" + sc.getRunAsGroup().getValue()
+                            + "\" is specified without user (run_as_group needs run_as_user or run_as_username)");
         }
         EtcFiles etc = EtcFiles.read(rootfs);
         String userPart;
@@ -80,7 +82,9 @@ final class UserResolver {
         if (numeric.isPresent()) {
             return numeric.get();
         }
-        return etc.groupByName(group).map(EtcFiles.GroupEntry::gid).orElseThrow(() ->
-                new InvalidContainerConfigException("group \"" + group + "\" is not in the image's /etc/group"));
+        return etc.groupByName(group)
+                .map(EtcFiles.GroupEntry::gid)
+                .orElseThrow(() -> new InvalidContainerConfigException(
+                        "group \"" + group + "\" is not in the image's /etc/group"));
     }
 }

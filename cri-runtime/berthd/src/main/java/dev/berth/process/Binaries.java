@@ -8,8 +8,7 @@ import java.util.List;
 /** Finds the programs berthd runs (runc, conmon, catatonit, unshare) on PATH and the usual system dirs. */
 public final class Binaries {
 
-    private Binaries() {
-    }
+    private Binaries() {}
 
     public static Path find(String name) {
         List<String> dirs = new ArrayList<>();
@@ -17,8 +16,15 @@ public final class Binaries {
         if (path != null) {
             dirs.addAll(List.of(path.split(":")));
         }
-        dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
-                "/usr/libexec/podman", "/usr/libexec/crio"));
+        dirs.addAll(List.of(
+                "/usr/local/sbin",
+                "/usr/local/bin",
+                "/usr/sbin",
+                "/usr/bin",
+                "/sbin",
+                "/bin",
+                "/usr/libexec/podman",
+                "/usr/libexec/crio"));
         for (String dir : dirs) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
                 return Path.of(dir, name);

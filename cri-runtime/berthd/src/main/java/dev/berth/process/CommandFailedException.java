@@ -9,7 +9,9 @@ public final class CommandFailedException extends IOException {
 
     public CommandFailedException(CommandRunner.CommandResult result) {
         super(result.command().name() + " failed (exit " + result.exitCode() + "): "
-                + (result.stderr().isBlank() ? result.stdout().strip() : result.stderr().strip()));
+                + (result.stderr().isBlank()
+                        ? result.stdout().strip()
+                        : result.stderr().strip()));
         this.result = result;
     }
 

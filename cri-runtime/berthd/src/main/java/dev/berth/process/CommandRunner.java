@@ -35,17 +35,21 @@ public final class CommandRunner {
         Path stdout = Files.createTempFile(scratchDir, "out-", ".log");
         Path stderr = Files.createTempFile(scratchDir, "err-", ".log");
         try {
-            ProcessBuilder builder = builder(command)
-                    .redirectOutput(stdout.toFile())
-                    .redirectError(stderr.toFile());
+            ProcessBuilder builder =
+                    builder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
             Process process = builder.start();
             writeStdin(command, process);
             if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
-                throw new CommandTimeoutException(command, Files.readString(stderr, StandardCharsets.UTF_8).strip());
+                throw new CommandTimeoutException(
+                        command,
+                        Files.readString(stderr, StandardCharsets.UTF_8).strip());
             }
-            return new CommandResult(command, process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+            return new CommandResult(
+                    command,
+                    process.exitValue(),
+                    Files.readString(stdout, StandardCharsets.UTF_8),
                     Files.readString(stderr, StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -81,8 +85,13 @@ public final class CommandRunner {
                 }
             }
             long drainUntil = System.nanoTime() + DRAIN_GRACE.toNanos();
-            return new CapturedResult(command, finished ? process.exitValue() : -1, out.await(drainUntil),
-                    err.await(drainUntil), !finished, out.truncated() || err.truncated());
+            return new CapturedResult(
+                    command,
+                    finished ? process.exitValue() : -1,
+                    out.await(drainUntil),
+                    err.await(drainUntil),
+                    !finished,
+                    out.truncated() || err.truncated());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
@@ -131,8 +140,13 @@ public final class CommandRunner {
     }
 
     /** What to run. {@code stdin} null means /dev/null. */
-    public record Command(List<String> argv, Duration timeout, byte[] stdin, Map<String, String> environment,
-            boolean clearEnvironment, Path workingDir) {
+    public record Command(
+            List<String> argv,
+            Duration timeout,
+            byte[] stdin,
+            Map<String, String> environment,
+            boolean clearEnvironment,
+            Path workingDir) {
 
         public Command {
             argv = List.copyOf(argv);
@@ -161,11 +175,9 @@ public final class CommandRunner {
         }
     }
 
-    public record CommandResult(Command command, int exitCode, String stdout, String stderr) {
-    }
+    public record CommandResult(Command command, int exitCode, String stdout, String stderr) {}
 
     /** Output as bytes; {@code truncated}: a stream gave more than the limit and the rest was dropped. */
-    public record CapturedResult(Command command, int exitCode, byte[] stdout, byte[] stderr, boolean timedOut,
-            boolean truncated) {
-    }
+    public record CapturedResult(
+            Command command, int exitCode, byte[] stdout, byte[] stderr, boolean timedOut, boolean truncated) {}
 }

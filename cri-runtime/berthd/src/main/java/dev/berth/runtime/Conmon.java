@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import dev.berth.process.CommandFailedException;
 import dev.berth.process.CommandRunner;
 import dev.berth.process.CommandRunner.Command;
+import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import dev.berth.timing.PhaseTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +61,8 @@ public final class Conmon implements Monitor {
         prepare(launch);
         timer.lap("prepare");
         // conmon's working directory is where it drops its second "oom" marker; keep it in the bundle as CRI-O does
-        Command command = new Command(commandLine.create(launch, runtime), launch.timeout(), null, Map.of(), false,
-                launch.bundle());
+        Command command = new Command(
+                commandLine.create(launch, runtime), launch.timeout(), null, Map.of(), false, launch.bundle());
         try {
             runner.runChecked(command);
         } catch (CommandFailedException e) {
@@ -76,8 +76,8 @@ public final class Conmon implements Monitor {
         OptionalInt conmonPid = readPid(launch.conmonPidFile());
         if (conmonPid.isEmpty()) {
             cleanUpFailed(launch, runtime, conmonPid);
-            throw new OciRuntimeException("conmon for container " + id + " exited without writing its pid file "
-                    + launch.conmonPidFile());
+            throw new OciRuntimeException(
+                    "conmon for container " + id + " exited without writing its pid file " + launch.conmonPidFile());
         }
         ConmonStarted started = awaitCreated(launch, runtime, conmonPid.getAsInt(), deadline);
         timer.lap("await-create");
@@ -96,7 +96,10 @@ public final class Conmon implements Monitor {
                 // runc writes --pid-file (by rename, so never half-written) only once create succeeded and its
                 // state.json says "created"; asking `runc state` again would cost one more process per pod
                 if (conmonAlive) {
-                    log.info("container {}: created under conmon {} with init pid {}", launch.containerId(), conmonPid,
+                    log.info(
+                            "container {}: created under conmon {} with init pid {}",
+                            launch.containerId(),
+                            conmonPid,
                             containerPid.getAsInt());
                     return new ConmonStarted(conmonPid, containerPid.getAsInt());
                 }
@@ -105,8 +108,12 @@ public final class Conmon implements Monitor {
                 throw failed(launch, runtime, conmonPid, null);
             }
             if (System.nanoTime() > deadline) {
-                throw failed(launch, runtime, conmonPid,
-                        "the runtime did not create it within " + launch.timeout().toMillis() + " ms");
+                throw failed(
+                        launch,
+                        runtime,
+                        conmonPid,
+                        "the runtime did not create it within "
+                                + launch.timeout().toMillis() + " ms");
             }
             HostProcesses.pause(pollInterval(System.nanoTime() - start));
         }
@@ -126,7 +133,8 @@ public final class Conmon implements Monitor {
         String runtimeSays = runtimeLog(launch);
         cleanUpFailed(launch, runtime, OptionalInt.of(conmonPid));
         String message = runtime.binary().getFileName() + " create " + launch.containerId() + " failed: "
-                + (runtimeSays.isEmpty() ? "conmon exited before the container was created and the runtime logged nothing"
+                + (runtimeSays.isEmpty()
+                        ? "conmon exited before the container was created and the runtime logged nothing"
                         : runtimeSays)
                 + (reason == null ? "" : " (" + reason + ")");
         log.warn("container {}: {}", launch.containerId(), message);
@@ -147,8 +155,12 @@ public final class Conmon implements Monitor {
         Files.createDirectories(launch.exitDir());
         Files.createDirectories(launch.persistDir());
         Files.createDirectories(launch.socketDir());
-        for (Path stale : List.of(launch.exitDir().resolve(launch.containerId()), launch.persistDir().resolve("exit"),
-                launch.persistDir().resolve("oom"), launch.conmonPidFile(), launch.containerPidFile(),
+        for (Path stale : List.of(
+                launch.exitDir().resolve(launch.containerId()),
+                launch.persistDir().resolve("exit"),
+                launch.persistDir().resolve("oom"),
+                launch.conmonPidFile(),
+                launch.containerPidFile(),
                 launch.runtimeLog())) {
             Files.deleteIfExists(stale);
         }
@@ -169,8 +181,12 @@ public final class Conmon implements Monitor {
         } catch (IOException e) {
             log.warn("container {}: deleting runtime state after a failed create: {}", id, e.getMessage());
         }
-        for (Path leftover : List.of(launch.bundle().resolve("attach"), launch.bundle().resolve("ctl"),
-                launch.bundle().resolve("winsz"), launch.socketDir().resolve(id), launch.conmonPidFile(),
+        for (Path leftover : List.of(
+                launch.bundle().resolve("attach"),
+                launch.bundle().resolve("ctl"),
+                launch.bundle().resolve("winsz"),
+                launch.socketDir().resolve(id),
+                launch.conmonPidFile(),
                 launch.containerPidFile())) {
             try {
                 Files.deleteIfExists(leftover);
@@ -194,7 +210,8 @@ public final class Conmon implements Monitor {
 
     /** conmon first, so it cannot start anything new, then what it had started. */
     private boolean killTree(int pid) throws IOException {
-        List<ProcessHandle> children = ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
+        List<ProcessHandle> children =
+                ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
         boolean dead = processes.killAndWait(pid, KILL_WAIT);
         children.forEach(ProcessHandle::destroyForcibly);
         return dead;
@@ -202,7 +219,10 @@ public final class Conmon implements Monitor {
 
     /** Guards against signalling an unrelated process that reused a dead conmon's pid. */
     private boolean isConmon(int pid) {
-        return processes.executable(pid).map(exe -> exe.getFileName().toString().startsWith("conmon")).orElse(false);
+        return processes
+                .executable(pid)
+                .map(exe -> exe.getFileName().toString().startsWith("conmon"))
+                .orElse(false);
     }
 
     private static OptionalInt readPid(Path file) throws IOException {

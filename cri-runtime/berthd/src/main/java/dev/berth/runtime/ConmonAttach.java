@@ -29,11 +29,13 @@ public final class ConmonAttach {
     private static final Logger log = LoggerFactory.getLogger(ConmonAttach.class);
     /** conmon's stdpipe_t: NO_PIPE, STDIN_PIPE, STDOUT_PIPE, STDERR_PIPE. */
     static final int STDOUT_PIPE = 2;
+
     static final int STDERR_PIPE = 3;
     /** conmon reads up to STDIO_BUF_SIZE (8192) at a time and prefixes the pipe byte. */
     private static final int MESSAGE_BYTES = 8192 + 1;
     /** conmon takes one message of up to CONN_SOCK_BUF_SIZE - 1 bytes; stay well under it. */
     private static final int STDIN_CHUNK = 8192;
+
     private static final int WIN_RESIZE_EVENT = 1;
     private static final Duration JOIN_WAIT = Duration.ofSeconds(2);
 
@@ -56,14 +58,18 @@ public final class ConmonAttach {
         List<Thread> helpers = new ArrayList<>();
         try {
             // a platform thread: it spends its life in poll(2), which would pin a virtual thread's carrier
-            helpers.add(Thread.ofPlatform().daemon().name("berth-attach-out-" + containerId)
+            helpers.add(Thread.ofPlatform()
+                    .daemon()
+                    .name("berth-attach-out-" + containerId)
                     .start(() -> copyOutput(containerId, socket, tty, streams)));
             if (streams.stdin() != null) {
-                helpers.add(Thread.ofVirtual().name("berth-attach-stdin-" + containerId)
+                helpers.add(Thread.ofVirtual()
+                        .name("berth-attach-stdin-" + containerId)
                         .start(() -> copyStdin(containerId, streams.stdin(), socket)));
             }
             if (tty && streams.resizes() != null) {
-                helpers.add(Thread.ofVirtual().name("berth-attach-resize-" + containerId)
+                helpers.add(Thread.ofVirtual()
+                        .name("berth-attach-resize-" + containerId)
                         .start(() -> resize(containerId, bundle.resolve("ctl"), streams)));
             }
             helpers.getFirst().join();
@@ -92,7 +98,8 @@ public final class ConmonAttach {
                 if (n < 2) {
                     continue;
                 }
-                OutputStream target = tty || message[0] == STDOUT_PIPE ? streams.stdout()
+                OutputStream target = tty || message[0] == STDOUT_PIPE
+                        ? streams.stdout()
                         : message[0] == STDERR_PIPE ? streams.stderr() : null;
                 if (target == null) {
                     continue;
@@ -131,7 +138,8 @@ public final class ConmonAttach {
             while ((size = streams.resizes().next()).isPresent()) {
                 // conmon holds the fifo open for reading while it runs, so opening it never blocks
                 try (OutputStream out = Files.newOutputStream(controlFifo, StandardOpenOption.WRITE)) {
-                    out.write((WIN_RESIZE_EVENT + " " + size.get().height() + " " + size.get().width() + "\n")
+                    out.write((WIN_RESIZE_EVENT + " " + size.get().height() + " "
+                                    + size.get().width() + "\n")
                             .getBytes(StandardCharsets.US_ASCII));
                 }
             }

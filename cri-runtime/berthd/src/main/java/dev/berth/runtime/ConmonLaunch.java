@@ -15,12 +15,23 @@ import java.time.Duration;
  * @param stdinOnce  close the container's stdin when the first attached client detaches
  * @param timeout    how long {@code runtime create} may take before the launch is abandoned and cleaned up
  */
-public record ConmonLaunch(String containerId, String containerName, Path bundle, Path logPath, Path exitDir,
-        Path persistDir, Path socketDir, boolean tty, boolean stdin, boolean stdinOnce, Duration timeout) {
+public record ConmonLaunch(
+        String containerId,
+        String containerName,
+        Path bundle,
+        Path logPath,
+        Path exitDir,
+        Path persistDir,
+        Path socketDir,
+        boolean tty,
+        boolean stdin,
+        boolean stdinOnce,
+        Duration timeout) {
 
     public ConmonLaunch {
         if (containerId == null || !containerId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
-            throw new IllegalArgumentException("container id must be 1-128 characters of [A-Za-z0-9_.-]: " + containerId);
+            throw new IllegalArgumentException(
+                    "container id must be 1-128 characters of [A-Za-z0-9_.-]: " + containerId);
         }
         if (containerName == null || containerName.isBlank()) {
             containerName = containerId;

@@ -37,8 +37,14 @@ final class ExecProcess {
 
     /** The runtime's global flags and {@code exec --pid-file} before {@code execArgs}, which end with the id and argv. */
     static List<String> argv(ContainerRuntime runtime, Path dir, List<String> execArgs) {
-        List<String> args = new java.util.ArrayList<>(List.of("--log", dir.resolve("runtime.log").toString(),
-                "--log-format", "json", "exec", "--pid-file", dir.resolve("pid").toString()));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--log",
+                dir.resolve("runtime.log").toString(),
+                "--log-format",
+                "json",
+                "exec",
+                "--pid-file",
+                dir.resolve("pid").toString()));
         args.addAll(execArgs);
         return OciRuntime.argv(runtime, args);
     }
@@ -111,8 +117,8 @@ final class ExecProcess {
         if (said.isEmpty()) {
             said = messages.readable(fallback);
         }
-        return new OciRuntimeException(said.isEmpty() ? "the runtime exited with " + exitCode
-                + " without starting the process" : said);
+        return new OciRuntimeException(
+                said.isEmpty() ? "the runtime exited with " + exitCode + " without starting the process" : said);
     }
 
     private String readPid() throws IOException {

@@ -51,7 +51,9 @@ public final class ExitFiles {
      */
     public Set<String> exitedIds() throws IOException {
         try (Stream<Path> files = Files.list(exitDir)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).collect(Collectors.toSet());
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .collect(Collectors.toSet());
         } catch (NoSuchFileException e) {
             return Set.of();
         }

@@ -57,7 +57,11 @@ public final class HostProcesses {
         }
         // the command name sits in parentheses and may itself contain spaces or ')': split after the last ')'
         String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
-        return Optional.of(new ProcStat(pid, Integer.parseInt(fields[1]), fields[0].charAt(0), Integer.parseInt(fields[3]),
+        return Optional.of(new ProcStat(
+                pid,
+                Integer.parseInt(fields[1]),
+                fields[0].charAt(0),
+                Integer.parseInt(fields[3]),
                 Long.parseLong(fields[19])));
     }
 
@@ -69,7 +73,8 @@ public final class HostProcesses {
     /** The program a process runs, from {@code /proc/<pid>/exe}; empty when it is gone. */
     public Optional<Path> executable(int pid) {
         try {
-            return Optional.of(Files.readSymbolicLink(proc.resolve(Integer.toString(pid)).resolve("exe")));
+            return Optional.of(
+                    Files.readSymbolicLink(proc.resolve(Integer.toString(pid)).resolve("exe")));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -120,8 +125,9 @@ public final class HostProcesses {
             for (Path entry : (Iterable<Path>) entries::iterator) {
                 String name = entry.getFileName().toString();
                 if (name.chars().allMatch(Character::isDigit)) {
-                    stat(Integer.parseInt(name)).ifPresent(s -> children.computeIfAbsent(s.ppid(), k -> new ArrayList<>())
-                            .add(s.pid()));
+                    stat(Integer.parseInt(name))
+                            .ifPresent(s -> children.computeIfAbsent(s.ppid(), k -> new ArrayList<>())
+                                    .add(s.pid()));
                 }
             }
         }

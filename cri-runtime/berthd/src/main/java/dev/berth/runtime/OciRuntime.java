@@ -73,7 +73,8 @@ public final class OciRuntime implements ContainerRuntime {
     private OciFeatures probeFeatures() {
         try {
             CommandResult result = runner.run(Command.of(CALL_TIMEOUT, List.of(binary.toString(), "features")));
-            JsonNode options = result.exitCode() == 0 ? json.readTree(result.stdout()).path("mountOptions") : null;
+            JsonNode options =
+                    result.exitCode() == 0 ? json.readTree(result.stdout()).path("mountOptions") : null;
             if (options == null || !options.isArray()) {
                 log.info("{} reports no features (exit {}); optional features stay off", binary, result.exitCode());
                 return OciFeatures.NONE;
@@ -123,7 +124,10 @@ public final class OciRuntime implements ContainerRuntime {
             // runc refuses to signal a stopped container; for the caller that is a container already down
             Optional<RuntimeState> state = state(id);
             if (state.isEmpty() || state.get().isStopped()) {
-                log.debug("container {}: kill {} ignored, container already {}", id, signal,
+                log.debug(
+                        "container {}: kill {} ignored, container already {}",
+                        id,
+                        signal,
                         state.map(RuntimeState::status).orElse("gone"));
                 return;
             }
@@ -153,7 +157,8 @@ public final class OciRuntime implements ContainerRuntime {
     /** {@code runc update --resources -}: the JSON is an OCI {@code linux.resources} object. */
     @Override
     public void update(String id, byte[] resourcesJson) throws IOException {
-        CommandResult result = runner.run(command("update", "--resources", "-", id).withStdin(resourcesJson));
+        CommandResult result =
+                runner.run(command("update", "--resources", "-", id).withStdin(resourcesJson));
         if (result.exitCode() != 0) {
             throw failure("update", id, result);
         }
@@ -188,7 +193,8 @@ public final class OciRuntime implements ContainerRuntime {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("exec in " + id + " needs a command");
         }
-        RuntimeState state = state(id).orElseThrow(() -> new OciRuntimeException("container " + id + " does not exist"));
+        RuntimeState state =
+                state(id).orElseThrow(() -> new OciRuntimeException("container " + id + " does not exist"));
         if (!state.isRunning()) {
             throw new OciRuntimeException("cannot exec in container " + id + ": it is " + state.status());
         }
@@ -196,15 +202,18 @@ public final class OciRuntime implements ContainerRuntime {
         try {
             List<String> args = new ArrayList<>(List.of("exec", "--pid-file", pidFile.toString(), id));
             args.addAll(argv);
-            CapturedResult result = runner.runCapturing(Command.of(timeout, argv(this, args)), outputLimit,
-                    runcPid -> killExecProcess(id, pidFile));
+            CapturedResult result = runner.runCapturing(
+                    Command.of(timeout, argv(this, args)), outputLimit, runcPid -> killExecProcess(id, pidFile));
             if (result.timedOut()) {
                 log.info("container {}: exec {} timed out after {} ms", id, argv.getFirst(), timeout.toMillis());
                 return new ExecResult(-1, result.stdout(), result.stderr(), true);
             }
             if (result.truncated()) {
-                log.info("container {}: exec {} wrote more than {} bytes to a stream; the rest was dropped", id,
-                        argv.getFirst(), outputLimit);
+                log.info(
+                        "container {}: exec {} wrote more than {} bytes to a stream; the rest was dropped",
+                        id,
+                        argv.getFirst(),
+                        outputLimit);
             }
             return new ExecResult(result.exitCode(), result.stdout(), result.stderr(), false);
         } finally {
@@ -238,14 +247,17 @@ public final class OciRuntime implements ContainerRuntime {
 
     private RuntimeState parseState(JsonNode node) {
         String bundle = node.path("bundle").asText("");
-        return new RuntimeState(node.path("id").asText(), node.path("pid").asInt(0), node.path("status").asText(),
+        return new RuntimeState(
+                node.path("id").asText(),
+                node.path("pid").asInt(0),
+                node.path("status").asText(),
                 bundle.isEmpty() ? null : Path.of(bundle));
     }
 
     private OciRuntimeException failure(String verb, String id, CommandResult result) {
         String text = result.stderr().isBlank() ? result.stdout() : result.stderr();
-        return new OciRuntimeException(binary.getFileName() + " " + verb + " " + id + " failed (exit " + result.exitCode()
-                + "): " + messages.readable(text));
+        return new OciRuntimeException(binary.getFileName() + " " + verb + " " + id + " failed (exit "
+                + result.exitCode() + "): " + messages.readable(text));
     }
 
     private Command command(String... args) {
@@ -258,7 +270,12 @@ public final class OciRuntime implements ContainerRuntime {
 
     /** A command line of {@code runtime}: its binary, its state root, then {@code args}. */
     static List<String> argv(ContainerRuntime runtime, List<String> args) {
-        return Stream.concat(Stream.of(runtime.binary().toString(), "--root", runtime.root().toString()),
-                args.stream()).toList();
+        return Stream.concat(
+                        Stream.of(
+                                runtime.binary().toString(),
+                                "--root",
+                                runtime.root().toString()),
+                        args.stream())
+                .toList();
     }
 }

@@ -13,6 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * @param resizes    terminal sizes from the client's resize channel; closed when the stream ends
  * @param clientGone completes when the client's connection ends: the backend must then end what it runs
  */
-public record RemoteStreams(InputStream stdin, OutputStream stdout, OutputStream stderr, TerminalSizeQueue resizes,
-        CompletableFuture<Void> clientGone) {
-}
+public record RemoteStreams(
+        InputStream stdin,
+        OutputStream stdout,
+        OutputStream stderr,
+        TerminalSizeQueue resizes,
+        CompletableFuture<Void> clientGone) {}

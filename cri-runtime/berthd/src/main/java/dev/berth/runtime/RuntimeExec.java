@@ -35,6 +35,7 @@ public final class RuntimeExec {
     private static final Logger log = LoggerFactory.getLogger(RuntimeExec.class);
     /** How long output may still drain once the process has exited (a background child can hold the pipes). */
     static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
+
     private static final Duration JOIN_WAIT = Duration.ofSeconds(2);
     /** The runtime's own words before the pid file appears are short; more is the process's, dropped. */
     private static final int HELD_BACK_LIMIT = 64 * 1024;
@@ -57,12 +58,16 @@ public final class RuntimeExec {
     public int run(String id, List<String> argv, boolean tty, RemoteStreams streams)
             throws IOException, InterruptedException {
         PhaseTimer timer = new PhaseTimer();
-        Files.createDirectories(scratchDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path dir = Files.createTempDirectory(scratchDir, "exec-",
+        Files.createDirectories(
+                scratchDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path dir = Files.createTempDirectory(
+                scratchDir,
+                "exec-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         timer.lap("scratch");
         try {
-            return tty ? new TerminalExec(runtime, terminals, id, dir).run(argv, streams)
+            return tty
+                    ? new TerminalExec(runtime, terminals, id, dir).run(argv, streams)
                     : runPiped(id, dir, argv, streams, timer);
         } finally {
             deleteDir(dir);
@@ -76,10 +81,14 @@ public final class RuntimeExec {
         List<String> execArgs = new ArrayList<>(List.of(id));
         execArgs.addAll(argv);
         ProcessBuilder builder = new ProcessBuilder(ExecProcess.argv(runtime, dir, execArgs))
-                .redirectInput(streams.stdin() == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
-                        : ProcessBuilder.Redirect.PIPE)
-                .redirectOutput(streams.stdout() == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.PIPE)
-                .redirectError(streams.stderr() == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.PIPE);
+                .redirectInput(
+                        streams.stdin() == null
+                                ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                                : ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(
+                        streams.stdout() == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.PIPE)
+                .redirectError(
+                        streams.stderr() == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.PIPE);
         ExecProcess exec = ExecProcess.start(id, dir, builder);
         timer.lap("spawn");
         Process process = exec.process();
@@ -95,26 +104,31 @@ public final class RuntimeExec {
         ByteArrayOutputStream heldBack = new ByteArrayOutputStream();
         try {
             if (streams.stdin() != null) {
-                input = Thread.ofVirtual().name("berth-exec-stdin-" + id)
+                input = Thread.ofVirtual()
+                        .name("berth-exec-stdin-" + id)
                         .start(() -> copyStdin(id, streams.stdin(), process.getOutputStream()));
             } else {
                 process.getOutputStream().close();
             }
             if (streams.stdout() != null) {
-                outputs.add(Thread.ofVirtual().name("berth-exec-stdout-" + id)
+                outputs.add(Thread.ofVirtual()
+                        .name("berth-exec-stdout-" + id)
                         .start(() -> copyOut(id, process.getInputStream(), streams.stdout(), clientLeft)));
             }
             if (streams.stderr() != null) {
-                outputs.add(Thread.ofVirtual().name("berth-exec-stderr-" + id)
-                        .start(() -> copyStderr(id, exec, process.getErrorStream(), streams.stderr(), heldBack,
-                                clientLeft)));
+                outputs.add(Thread.ofVirtual()
+                        .name("berth-exec-stderr-" + id)
+                        .start(() -> copyStderr(
+                                id, exec, process.getErrorStream(), streams.stderr(), heldBack, clientLeft)));
             }
             int exitCode = exec.awaitExit();
             timer.lap("run");
             for (Thread output : outputs) {
                 if (!output.join(DRAIN_WAIT)) {
-                    log.info("container {}: exec {} exited but something in the container still holds its output open",
-                            id, argv.getFirst());
+                    log.info(
+                            "container {}: exec {} exited but something in the container still holds its output open",
+                            id,
+                            argv.getFirst());
                 }
             }
             timer.lap("drain");
@@ -169,8 +183,13 @@ public final class RuntimeExec {
         }
     }
 
-    private static void copyStderr(String id, ExecProcess exec, InputStream from, OutputStream to,
-            ByteArrayOutputStream heldBack, Runnable clientLeft) {
+    private static void copyStderr(
+            String id,
+            ExecProcess exec,
+            InputStream from,
+            OutputStream to,
+            ByteArrayOutputStream heldBack,
+            Runnable clientLeft) {
         byte[] buffer = new byte[32 * 1024];
         boolean started = false;
         try (from) {

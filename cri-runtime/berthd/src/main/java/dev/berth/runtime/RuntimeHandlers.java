@@ -22,8 +22,9 @@ public final class RuntimeHandlers {
 
     /** @throws IllegalArgumentException naming the handlers that exist */
     public ContainerRuntime require(String handler) {
-        return find(handler).orElseThrow(() -> new IllegalArgumentException("no runtime for handler \"" + handler
-                + "\"; configured handlers: " + names() + " (berth.yaml runtimes)"));
+        return find(handler)
+                .orElseThrow(() -> new IllegalArgumentException("no runtime for handler \"" + handler
+                        + "\"; configured handlers: " + names() + " (berth.yaml runtimes)"));
     }
 
     /** Each runtime once, though several handlers may name it. */

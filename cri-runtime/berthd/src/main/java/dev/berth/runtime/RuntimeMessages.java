@@ -33,7 +33,9 @@ final class RuntimeMessages {
             try {
                 JsonNode node = json.readTree(line);
                 String level = node.path("level").asText();
-                return level.equals("error") || level.equals("fatal") ? node.path("msg").asText() : null;
+                return level.equals("error") || level.equals("fatal")
+                        ? node.path("msg").asText()
+                        : null;
             } catch (IOException e) {
                 return line;
             }

@@ -1,7 +1,7 @@
 package dev.berth.runtime;
 
-import dev.berth.sys.NativeFd;
 import dev.berth.process.Binaries;
+import dev.berth.sys.NativeFd;
 import dev.berth.sys.Terminals;
 import java.io.File;
 import java.io.IOException;
@@ -58,8 +58,13 @@ final class TerminalExec {
         Terminals.Pty pty = terminals.open();
         ExecProcess exec;
         try {
-            List<String> command = new ArrayList<>(List.of(Binaries.find("setsid").toString(), "-w",
-                    Binaries.find("sh").toString(), "-c", OPEN_TTY_THEN_EXEC, pty.slave().toString()));
+            List<String> command = new ArrayList<>(List.of(
+                    Binaries.find("setsid").toString(),
+                    "-w",
+                    Binaries.find("sh").toString(),
+                    "-c",
+                    OPEN_TTY_THEN_EXEC,
+                    pty.slave().toString()));
             command.addAll(ExecProcess.argv(runtime, dir, execArgs));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -84,21 +89,26 @@ final class TerminalExec {
         streams.clientGone().thenRun(clientLeft);
         List<Thread> helpers = new ArrayList<>();
         // a platform thread: it spends its life in poll(2), which would pin a virtual thread's carrier
-        Thread output = Thread.ofPlatform().daemon().name("berth-exec-pty-" + id)
+        Thread output = Thread.ofPlatform()
+                .daemon()
+                .name("berth-exec-pty-" + id)
                 .start(() -> copyFromMaster(master, streams.stdout(), clientLeft));
         try {
             if (streams.resizes() != null) {
                 helpers.add(Thread.ofVirtual().name("berth-exec-resize-" + id).start(() -> resize(master, streams)));
             }
             if (streams.stdin() != null) {
-                helpers.add(Thread.ofVirtual().name("berth-exec-stdin-" + id)
+                helpers.add(Thread.ofVirtual()
+                        .name("berth-exec-stdin-" + id)
                         .start(() -> copyToMaster(streams.stdin(), master)));
             }
             int exitCode = exec.awaitExit();
             // the master reads EIO once every slave descriptor is closed; a background child may keep one
             if (!output.join(RuntimeExec.DRAIN_WAIT)) {
-                log.info("container {}: exec {} exited but something in the container still holds its terminal",
-                        id, argv.getFirst());
+                log.info(
+                        "container {}: exec {} exited but something in the container still holds its terminal",
+                        id,
+                        argv.getFirst());
             }
             if (!exec.started()) {
                 throw exec.notStarted(runtimeStderr(), exitCode);
@@ -135,7 +145,9 @@ final class TerminalExec {
                     try {
                         stdout.write(buffer, 0, n);
                     } catch (IOException e) {
-                        log.info("container {}: exec client cannot be written to ({}); ending the exec", id,
+                        log.info(
+                                "container {}: exec client cannot be written to ({}); ending the exec",
+                                id,
                                 e.getMessage());
                         clientLeft.run();
                         return;

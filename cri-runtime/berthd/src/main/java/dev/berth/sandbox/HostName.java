@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** The node's own host name, for pods on the node's network and pods that name none. */
 final class HostName {
 
-    private HostName() {
-    }
+    private HostName() {}
 
     static String ofNode() {
         try {

@@ -6,7 +6,12 @@ package dev.berth.sandbox;
  */
 public record NamespaceModes(Mode network, Mode pid, Mode ipc, String targetId) {
 
-    public enum Mode { POD, CONTAINER, NODE, TARGET }
+    public enum Mode {
+        POD,
+        CONTAINER,
+        NODE,
+        TARGET
+    }
 
     public static final NamespaceModes ALL_POD = new NamespaceModes(Mode.POD, Mode.POD, Mode.POD, "");
 

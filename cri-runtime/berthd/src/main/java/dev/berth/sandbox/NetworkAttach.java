@@ -13,8 +13,7 @@ final class NetworkAttach {
 
     private final CompletableFuture<PodNetworkStatus> result = new CompletableFuture<>();
 
-    private NetworkAttach() {
-    }
+    private NetworkAttach() {}
 
     static NetworkAttach start(PodNetwork network, PodNetworkRequest request, PhaseTimer timer) {
         NetworkAttach attach = new NetworkAttach();

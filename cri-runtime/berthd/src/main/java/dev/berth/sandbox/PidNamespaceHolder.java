@@ -22,8 +22,8 @@ public final class PidNamespaceHolder {
     private final NamespaceCalls calls;
 
     public PidNamespaceHolder(Path unshare, Path catatonit, NamespaceCalls calls) {
-        this.holderCommand = List.of(unshare.toString(), "--pid", "--fork", "--kill-child=SIGKILL", "--",
-                catatonit.toString(), "-P");
+        this.holderCommand = List.of(
+                unshare.toString(), "--pid", "--fork", "--kill-child=SIGKILL", "--", catatonit.toString(), "-P");
         this.calls = calls;
     }
 
@@ -97,7 +97,11 @@ public final class PidNamespaceHolder {
             Optional<ProcessHandle> handle = ProcessHandle.of(pid);
             if (handle.isPresent() && isHolder(handle.get())) {
                 handle.get().destroyForcibly();
-                handle.get().onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+                handle.get()
+                        .onExit()
+                        .orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .exceptionally(e -> null)
+                        .join();
             }
         }
     }

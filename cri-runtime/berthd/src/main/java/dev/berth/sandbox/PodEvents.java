@@ -10,21 +10,16 @@ import java.util.List;
  */
 public interface PodEvents {
 
-    default void created(String containerId, String sandboxId) {
-    }
+    default void created(String containerId, String sandboxId) {}
 
-    default void started(String containerId, String sandboxId) {
-    }
+    default void started(String containerId, String sandboxId) {}
 
-    default void stopped(String containerId, String sandboxId) {
-    }
+    default void stopped(String containerId, String sandboxId) {}
 
-    default void deleted(String containerId, String sandboxId) {
-    }
+    default void deleted(String containerId, String sandboxId) {}
 
     /** The pod's DELETED event, with the record it had before removal (the store no longer has it). */
-    default void podDeleted(SandboxRecord removed) {
-    }
+    default void podDeleted(SandboxRecord removed) {}
 
     /** Tells each listener in turn. */
     static PodEvents all(List<PodEvents> listeners) {

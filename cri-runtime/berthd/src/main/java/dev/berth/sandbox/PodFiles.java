@@ -91,13 +91,17 @@ public final class PodFiles {
         }
         StringBuilder text = new StringBuilder();
         if (dns.getSearchesCount() > 0) {
-            text.append("search ").append(String.join(" ", dns.getSearchesList())).append('\n');
+            text.append("search ")
+                    .append(String.join(" ", dns.getSearchesList()))
+                    .append('\n');
         }
         for (String server : dns.getServersList()) {
             text.append("nameserver ").append(server).append('\n');
         }
         if (dns.getOptionsCount() > 0) {
-            text.append("options ").append(String.join(" ", dns.getOptionsList())).append('\n');
+            text.append("options ")
+                    .append(String.join(" ", dns.getOptionsList()))
+                    .append('\n');
         }
         Files.writeString(resolvConf(podId), text.toString(), StandardCharsets.UTF_8);
     }

@@ -28,7 +28,8 @@ public final class PodPortForwarder implements PodPorts {
     private static final Logger log = LoggerFactory.getLogger(PodPortForwarder.class);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final InetAddress LOOPBACK_V4 = loopback(new byte[] {127, 0, 0, 1});
-    private static final InetAddress LOOPBACK_V6 = loopback(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+    private static final InetAddress LOOPBACK_V6 =
+            loopback(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
 
     private final SandboxService sandboxes;
     private final NamespaceCalls namespaces;
@@ -94,7 +95,8 @@ public final class PodPortForwarder implements PodPorts {
         IOException failure = v4 instanceof ConnectException || v6 instanceof ConnectException
                 ? new ConnectException("connection refused: nothing listens on localhost:" + port + " in pod " + podId
                         + " (IPv4: " + reason + ")")
-                : new IOException("cannot connect to localhost:" + port + " in pod " + podId + " (IPv4: " + reason + ")");
+                : new IOException(
+                        "cannot connect to localhost:" + port + " in pod " + podId + " (IPv4: " + reason + ")");
         failure.addSuppressed(v4);
         if (v6 != null) {
             failure.addSuppressed(v6);
@@ -103,7 +105,8 @@ public final class PodPortForwarder implements PodPorts {
     }
 
     private static String describe(IOException e) {
-        return e instanceof SocketTimeoutException ? "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s"
+        return e instanceof SocketTimeoutException
+                ? "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s"
                 : String.valueOf(e.getMessage());
     }
 
@@ -129,7 +132,8 @@ public final class PodPortForwarder implements PodPorts {
             return opened.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof IOException io) {
-                throw new IOException("cannot enter the network namespace of pod " + podId + ": " + io.getMessage(), io);
+                throw new IOException(
+                        "cannot enter the network namespace of pod " + podId + ": " + io.getMessage(), io);
             }
             throw e;
         }

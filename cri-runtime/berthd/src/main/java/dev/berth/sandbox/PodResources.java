@@ -9,13 +9,13 @@ import dev.berth.cri.v1.LinuxContainerResources;
  */
 final class PodResources {
 
-    private PodResources() {
-    }
+    private PodResources() {}
 
     static LinuxContainerResources withOverhead(LinuxContainerResources resources, LinuxContainerResources overhead) {
         LinuxContainerResources.Builder total = resources.toBuilder();
         if (resources.getMemoryLimitInBytes() > 0) {
-            total.setMemoryLimitInBytes(resources.getMemoryLimitInBytes() + Math.max(0, overhead.getMemoryLimitInBytes()));
+            total.setMemoryLimitInBytes(
+                    resources.getMemoryLimitInBytes() + Math.max(0, overhead.getMemoryLimitInBytes()));
         }
         if (resources.getCpuShares() > 0) {
             total.setCpuShares(resources.getCpuShares() + Math.max(0, overhead.getCpuShares()));

@@ -16,17 +16,26 @@ public interface ReadyPods {
     /** The pods as the sandbox store holds them. */
     static ReadyPods of(RecordStore<SandboxRecord> store, PodFiles files) {
         return sandboxId -> {
-            SandboxRecord sandbox = store.get(sandboxId)
-                    .orElseThrow(() -> new NotFoundException("pod sandbox", sandboxId));
+            SandboxRecord sandbox =
+                    store.get(sandboxId).orElseThrow(() -> new NotFoundException("pod sandbox", sandboxId));
             if (sandbox.state() != SandboxState.READY) {
-                throw new ConflictException(ConflictException.Kind.WRONG_STATE,
+                throw new ConflictException(
+                        ConflictException.Kind.WRONG_STATE,
                         "pod sandbox " + sandboxId + " is not ready (" + sandbox.state() + "); create a new one");
             }
             Path shm = files.shm(sandbox.id());
-            return new ReadyPod(sandbox.id(), sandbox.runtimeHandler(), sandbox.cgroupPath(),
-                    path(sandbox.status().netnsPath()), path(sandbox.status().ipcnsPath()),
-                    path(sandbox.status().utsnsPath()), path(sandbox.status().pidnsPath()), files.hosts(sandbox.id()), files.resolvConf(sandbox.id()),
-                    files.hostname(sandbox.id()), Files.exists(shm) ? shm : null);
+            return new ReadyPod(
+                    sandbox.id(),
+                    sandbox.runtimeHandler(),
+                    sandbox.cgroupPath(),
+                    path(sandbox.status().netnsPath()),
+                    path(sandbox.status().ipcnsPath()),
+                    path(sandbox.status().utsnsPath()),
+                    path(sandbox.status().pidnsPath()),
+                    files.hosts(sandbox.id()),
+                    files.resolvConf(sandbox.id()),
+                    files.hostname(sandbox.id()),
+                    Files.exists(shm) ? shm : null);
         };
     }
 

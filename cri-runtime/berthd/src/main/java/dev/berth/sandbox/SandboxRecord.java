@@ -31,8 +31,8 @@ public record SandboxRecord(int version, SandboxMetadata metadata, SandboxStatus
     }
 
     public SandboxRecord withPidNamespaceHolder(int pid) {
-        return withStatus(status.withNamespaces(status.netnsPath(), status.ipcnsPath(), status.utsnsPath(),
-                status.pidnsPath(), pid));
+        return withStatus(status.withNamespaces(
+                status.netnsPath(), status.ipcnsPath(), status.utsnsPath(), status.pidnsPath(), pid));
     }
 
     public SandboxRecord withNetwork(String podIp, List<String> moreIps) {

@@ -27,12 +27,18 @@ public final class SandboxRecovery {
         for (SandboxRecord sandbox : store.all()) {
             try {
                 if (sandbox.state() == SandboxState.CREATING) {
-                    log.info("rolling back pod {} ({}/{}): RunPodSandbox was cut short", sandbox.id(),
-                            sandbox.namespace(), sandbox.name());
+                    log.info(
+                            "rolling back pod {} ({}/{}): RunPodSandbox was cut short",
+                            sandbox.id(),
+                            sandbox.namespace(),
+                            sandbox.name());
                     sandboxes.rollBack(sandbox);
-                } else if (sandbox.state() == SandboxState.READY && sandbox.status().netnsPath() != null
+                } else if (sandbox.state() == SandboxState.READY
+                        && sandbox.status().netnsPath() != null
                         && !Files.exists(Path.of(sandbox.status().netnsPath()))) {
-                    log.warn("pod {} lost its network namespace while berthd was down; marking it NOTREADY", sandbox.id());
+                    log.warn(
+                            "pod {} lost its network namespace while berthd was down; marking it NOTREADY",
+                            sandbox.id());
                     store.put(sandbox.withState(SandboxState.NOTREADY));
                 }
             } catch (IOException | RuntimeException e) {

@@ -1,6 +1,5 @@
 package dev.berth.sandbox;
 
-import dev.berth.store.Timestamps;
 import dev.berth.cgroup.CgroupManager;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.NamespaceMode;
@@ -14,6 +13,7 @@ import dev.berth.store.IdLocks;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordIds;
 import dev.berth.store.RecordStore;
+import dev.berth.store.Timestamps;
 import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,9 +49,19 @@ public final class SandboxService {
     private final PodEvents events;
     private final Object nameLock = new Object();
 
-    public SandboxService(RecordStore<SandboxRecord> store, PodNamespaces pinner, PidNamespaceHolder pidHolder,
-            CgroupManager cgroups, PodNetwork network, PodFiles files, RuntimeHandlers runtimes,
-            PodContainers containers, SandboxTeardown teardown, RecordIds ids, Path nsRoot, IdLocks podLocks,
+    public SandboxService(
+            RecordStore<SandboxRecord> store,
+            PodNamespaces pinner,
+            PidNamespaceHolder pidHolder,
+            CgroupManager cgroups,
+            PodNetwork network,
+            PodFiles files,
+            RuntimeHandlers runtimes,
+            PodContainers containers,
+            SandboxTeardown teardown,
+            RecordIds ids,
+            Path nsRoot,
+            IdLocks podLocks,
             PodEvents events) {
         this.store = store;
         this.pinner = pinner;
@@ -69,7 +79,9 @@ public final class SandboxService {
     }
 
     public SandboxRecord run(PodSandboxConfig config, String runtimeHandler) throws IOException, ConflictException {
-        if (!config.hasMetadata() || config.getMetadata().getName().isEmpty() || config.getMetadata().getUid().isEmpty()
+        if (!config.hasMetadata()
+                || config.getMetadata().getName().isEmpty()
+                || config.getMetadata().getUid().isEmpty()
                 || config.getMetadata().getNamespace().isEmpty()) {
             throw new IllegalArgumentException("pod sandbox config needs metadata name, uid and namespace");
         }
@@ -87,16 +99,27 @@ public final class SandboxService {
         String cgroupPath = rootParent ? "/berth/" + id : cgroupParent;
         // refused before anything is made: a pod whose cgroup step cannot even be undone could never be rolled back
         CgroupManager.requireValidPath(cgroupPath);
-        SandboxRecord record = SandboxRecord.creating(new SandboxMetadata(id, config.getMetadata().getName(),
-                config.getMetadata().getNamespace(), config.getMetadata().getUid(), config.getMetadata().getAttempt(),
-                config.getLabelsMap(), config.getAnnotationsMap(), runtimeHandler, cgroupPath,
-                SandboxConfigs.namespaceModes(config), SandboxConfigs.portMappings(config), Timestamps.nowNanos(),
+        SandboxRecord record = SandboxRecord.creating(new SandboxMetadata(
+                id,
+                config.getMetadata().getName(),
+                config.getMetadata().getNamespace(),
+                config.getMetadata().getUid(),
+                config.getMetadata().getAttempt(),
+                config.getLabelsMap(),
+                config.getAnnotationsMap(),
+                runtimeHandler,
+                cgroupPath,
+                SandboxConfigs.namespaceModes(config),
+                SandboxConfigs.portMappings(config),
+                Timestamps.nowNanos(),
                 config.toByteArray()));
         synchronized (nameLock) {
             for (SandboxRecord other : store.all()) {
                 if (other.metadata().reservedName().equals(record.metadata().reservedName())) {
-                    throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "pod sandbox name "
-                            + record.metadata().reservedName() + " is already used by " + other.id());
+                    throw new ConflictException(
+                            ConflictException.Kind.ALREADY_EXISTS,
+                            "pod sandbox name " + record.metadata().reservedName() + " is already used by "
+                                    + other.id());
                 }
             }
             store.putTransient(record);
@@ -110,12 +133,21 @@ public final class SandboxService {
             // as containerd: a pod sandbox's events name the sandbox as the container
             events.created(id, id);
             events.started(id, id);
-            log.info("pod {} ({}/{}) ready in {} ms: ip {}", id, record.namespace(), record.name(),
-                    (System.nanoTime() - started) / 1_000_000, ready.status().ip());
+            log.info(
+                    "pod {} ({}/{}) ready in {} ms: ip {}",
+                    id,
+                    record.namespace(),
+                    record.name(),
+                    (System.nanoTime() - started) / 1_000_000,
+                    ready.status().ip());
             log.debug("pod {} RunPodSandbox phases ms: {}", id, timer.summary());
             return ready;
         } catch (IOException | RuntimeException e) {
-            log.warn("pod {} ({}/{}): RunPodSandbox failed, rolling back: {}", id, record.namespace(), record.name(),
+            log.warn(
+                    "pod {} ({}/{}): RunPodSandbox failed, rolling back: {}",
+                    id,
+                    record.namespace(),
+                    record.name(),
                     e.toString());
             try {
                 rollBack(store.get(id).orElse(record));
@@ -126,8 +158,14 @@ public final class SandboxService {
         }
     }
 
-    private SandboxRecord setUp(SandboxRecord record, PodSandboxConfig config, boolean hostNetwork, boolean hostIpc,
-            boolean podPid, PhaseTimer timer) throws IOException {
+    private SandboxRecord setUp(
+            SandboxRecord record,
+            PodSandboxConfig config,
+            boolean hostNetwork,
+            boolean hostIpc,
+            boolean podPid,
+            PhaseTimer timer)
+            throws IOException {
         String id = record.id();
         Set<PodNamespace> kinds = EnumSet.noneOf(PodNamespace.class);
         if (!hostNetwork) {
@@ -141,14 +179,23 @@ public final class SandboxService {
         timer.lap("pin-ns");
         String pidns = podPid ? nsRoot.resolve(id).resolve("pid").toString() : null;
         // recorded before the holder starts, so a crash in between still finds what to undo
-        record = record.withNamespaces(path(pinned, PodNamespace.NET), path(pinned, PodNamespace.IPC),
-                path(pinned, PodNamespace.UTS), pidns, 0);
+        record = record.withNamespaces(
+                path(pinned, PodNamespace.NET),
+                path(pinned, PodNamespace.IPC),
+                path(pinned, PodNamespace.UTS),
+                pidns,
+                0);
         store.putTransient(record);
         timer.lap("ns-record");
         // CNI ADD (plugin processes, the bulk of a pod's start) needs only the pinned netns, so it runs
         // while the cgroup and the pod's files are made.
-        NetworkAttach attach = hostNetwork ? null : NetworkAttach.start(network,
-                SandboxTeardown.networkRequest(record, Path.of(record.status().netnsPath())), timer);
+        NetworkAttach attach = hostNetwork
+                ? null
+                : NetworkAttach.start(
+                        network,
+                        SandboxTeardown.networkRequest(
+                                record, Path.of(record.status().netnsPath())),
+                        timer);
         try {
             if (podPid) {
                 int holder = pidHolder.start(Path.of(pidns));
@@ -158,7 +205,8 @@ public final class SandboxService {
             }
             cgroups.create(record.cgroupPath());
             // pod-level resources (CRI's PodSandboxConfig.linux.resources); none set writes nothing
-            cgroups.apply(record.cgroupPath(), CriResources.toCgroup(config.getLinux().getResources()));
+            cgroups.apply(
+                    record.cgroupPath(), CriResources.toCgroup(config.getLinux().getResources()));
             timer.lap("cgroup");
             String hostname = config.getHostname().isEmpty() ? HostName.ofNode() : config.getHostname();
             files.write(id, hostname, config.getDnsConfig(), hostNetwork, !hostIpc);
@@ -240,7 +288,8 @@ public final class SandboxService {
 
     private void removeRemains(SandboxRecord sandbox) throws IOException {
         boolean shared = store.all().stream()
-                .anyMatch(other -> !other.id().equals(sandbox.id()) && other.cgroupPath().equals(sandbox.cgroupPath()));
+                .anyMatch(other ->
+                        !other.id().equals(sandbox.id()) && other.cgroupPath().equals(sandbox.cgroupPath()));
         if (!shared && cgroups.exists(sandbox.cgroupPath())) {
             cgroups.killAll(sandbox.cgroupPath());
             cgroups.remove(sandbox.cgroupPath());
@@ -272,6 +321,9 @@ public final class SandboxService {
     }
 
     public List<SandboxRecord> list(Predicate<SandboxRecord> filter) {
-        return store.all().stream().filter(r -> r.state() != SandboxState.CREATING).filter(filter).toList();
+        return store.all().stream()
+                .filter(r -> r.state() != SandboxState.CREATING)
+                .filter(filter)
+                .toList();
     }
 }

@@ -17,8 +17,8 @@ public record SandboxStatus(
         String ip,
         List<String> additionalIps) {
 
-    static final SandboxStatus CREATING = new SandboxStatus(SandboxState.CREATING, null, null, null, null, 0, "",
-            List.of());
+    static final SandboxStatus CREATING =
+            new SandboxStatus(SandboxState.CREATING, null, null, null, null, 0, "", List.of());
 
     public SandboxStatus {
         Objects.requireNonNull(state, "state");
@@ -27,8 +27,8 @@ public record SandboxStatus(
     }
 
     SandboxStatus withState(SandboxState newState) {
-        return new SandboxStatus(newState, netnsPath, ipcnsPath, utsnsPath, pidnsPath, pidNamespaceHolder, ip,
-                additionalIps);
+        return new SandboxStatus(
+                newState, netnsPath, ipcnsPath, utsnsPath, pidnsPath, pidNamespaceHolder, ip, additionalIps);
     }
 
     SandboxStatus withNamespaces(String net, String ipc, String uts, String pid, int pidHolder) {

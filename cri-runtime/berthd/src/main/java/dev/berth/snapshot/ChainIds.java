@@ -8,8 +8,7 @@ import java.util.List;
 /** The OCI image spec's ChainID: a layer's identity together with every layer beneath it. */
 public final class ChainIds {
 
-    private ChainIds() {
-    }
+    private ChainIds() {}
 
     public static List<Digest> of(List<Digest> diffIds) {
         List<Digest> chain = new ArrayList<>(diffIds.size());

@@ -59,8 +59,10 @@ final class EntryApplier {
         try {
             return applyEntry(entry);
         } catch (InvalidPathException | CharacterCodingException e) {
-            throw new LayerRejectedException(entry.name, "the name or link target cannot be encoded in the JVM's file-name"
-                    + " charset (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding") + "); run berthd in a UTF-8 locale");
+            throw new LayerRejectedException(
+                    entry.name,
+                    "the name or link target cannot be encoded in the JVM's file-name" + " charset (sun.jnu.encoding="
+                            + System.getProperty("sun.jnu.encoding") + "); run berthd in a UTF-8 locale");
         }
     }
 
@@ -173,7 +175,8 @@ final class EntryApplier {
         }
         Integer existing = tree.existingMode(target, name);
         if (existing == null) {
-            throw new LayerRejectedException(name, "hard link target \"" + entry.linkName + "\" does not exist in this layer");
+            throw new LayerRejectedException(
+                    name, "hard link target \"" + entry.linkName + "\" does not exist in this layer");
         }
         if (TargetTree.isDirectory(existing)) {
             throw new LayerRejectedException(name, "hard link to the directory \"" + entry.linkName + "\"");
@@ -207,8 +210,9 @@ final class EntryApplier {
      * the process's owner and its mode less the umask, so the calls that would change nothing are
      * skipped: for most entries of a layer, lchown and chmod both.
      */
-    private void setMetadata(TarEntry entry, String relative, Path path, boolean created, boolean parentSetgid,
-            boolean chmodAllowed) throws IOException {
+    private void setMetadata(
+            TarEntry entry, String relative, Path path, boolean created, boolean parentSetgid, boolean chmodAllowed)
+            throws IOException {
         boolean fresh = created && !parentSetgid;
         if (!fresh || entry.uid != euid || entry.gid != egid) {
             sys.lchown(path, (int) entry.uid, (int) entry.gid);

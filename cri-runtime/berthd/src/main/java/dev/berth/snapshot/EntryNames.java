@@ -11,8 +11,7 @@ final class EntryNames {
     static final String WHITEOUT_META_PREFIX = ".wh..wh.";
     static final String OPAQUE_MARKER = ".wh..wh..opq";
 
-    private EntryNames() {
-    }
+    private EntryNames() {}
 
     /**
      * The normalised relative name; {@code entryName} is what errors report. Allocates nothing for a

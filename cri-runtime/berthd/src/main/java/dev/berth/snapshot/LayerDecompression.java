@@ -20,8 +20,7 @@ public final class LayerDecompression {
     private static final int BUFFER = 64 * 1024;
     private static final int MAGIC_LENGTH = 10;
 
-    private LayerDecompression() {
-    }
+    private LayerDecompression() {}
 
     public static InputStream open(InputStream raw, String mediaType) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
@@ -31,39 +30,69 @@ public final class LayerDecompression {
         Compression detected = Compression.of(magic);
         Compression hinted = Compression.ofMediaType(mediaType);
         if (hinted != null && hinted != detected) {
-            log.debug("layer of media type {} is {} by its first bytes; unpacking it as {}", mediaType, detected, detected);
+            log.debug(
+                    "layer of media type {} is {} by its first bytes; unpacking it as {}",
+                    mediaType,
+                    detected,
+                    detected);
         }
         return switch (detected) {
             case GZIP -> new GZIPInputStream(in, BUFFER);
             case ZSTD -> new ZstdInputStream(in, RecyclingBufferPool.INSTANCE);
             case NONE -> in;
-            case BZIP2, XZ -> throw new IOException("layer of media type " + mediaType + " is " + detected
-                    + "-compressed, which OCI layers may not be (gzip, zstd or none)");
+            case BZIP2, XZ ->
+                throw new IOException("layer of media type " + mediaType + " is " + detected
+                        + "-compressed, which OCI layers may not be (gzip, zstd or none)");
         };
     }
 
     private enum Compression {
-        NONE, GZIP, ZSTD, BZIP2, XZ;
+        NONE,
+        GZIP,
+        ZSTD,
+        BZIP2,
+        XZ;
 
         static Compression of(byte[] m) {
             if (m.length >= 2 && (m[0] & 0xff) == 0x1f && (m[1] & 0xff) == 0x8b) {
                 return GZIP;
             }
-            if (m.length >= 4 && (m[0] & 0xff) == 0x28 && (m[1] & 0xff) == 0xb5 && (m[2] & 0xff) == 0x2f
+            if (m.length >= 4
+                    && (m[0] & 0xff) == 0x28
+                    && (m[1] & 0xff) == 0xb5
+                    && (m[2] & 0xff) == 0x2f
                     && (m[3] & 0xff) == 0xfd) {
                 return ZSTD;
             }
             // Skippable frames (magic 0x184D2A50..5F, little endian) may open a zstd stream.
-            if (m.length >= 4 && (m[0] & 0xf0) == 0x50 && (m[1] & 0xff) == 0x2a && (m[2] & 0xff) == 0x4d
+            if (m.length >= 4
+                    && (m[0] & 0xf0) == 0x50
+                    && (m[1] & 0xff) == 0x2a
+                    && (m[2] & 0xff) == 0x4d
                     && (m[3] & 0xff) == 0x18) {
                 return ZSTD;
             }
             // "BZh", the block size digit, then the block magic (pi): a tar's first name could start with "BZh".
-            if (m.length >= 10 && m[0] == 'B' && m[1] == 'Z' && m[2] == 'h' && m[3] >= '1' && m[3] <= '9'
-                    && m[4] == 0x31 && m[5] == 0x41 && m[6] == 0x59 && m[7] == 0x26 && m[8] == 0x53 && m[9] == 0x59) {
+            if (m.length >= 10
+                    && m[0] == 'B'
+                    && m[1] == 'Z'
+                    && m[2] == 'h'
+                    && m[3] >= '1'
+                    && m[3] <= '9'
+                    && m[4] == 0x31
+                    && m[5] == 0x41
+                    && m[6] == 0x59
+                    && m[7] == 0x26
+                    && m[8] == 0x53
+                    && m[9] == 0x59) {
                 return BZIP2;
             }
-            if (m.length >= 6 && (m[0] & 0xff) == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X' && m[4] == 'Z'
+            if (m.length >= 6
+                    && (m[0] & 0xff) == 0xfd
+                    && m[1] == '7'
+                    && m[2] == 'z'
+                    && m[3] == 'X'
+                    && m[4] == 'Z'
                     && m[5] == 0) {
                 return XZ;
             }

@@ -41,7 +41,8 @@ public final class LayerUnpacker {
             long entries = 0;
             while (reader.next(entry)) {
                 if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("unpacking into " + targetDir + " interrupted at byte " + reader.offset());
+                    throw new InterruptedIOException(
+                            "unpacking into " + targetDir + " interrupted at byte " + reader.offset());
                 }
                 if (applier.apply(entry)) {
                     entries++;

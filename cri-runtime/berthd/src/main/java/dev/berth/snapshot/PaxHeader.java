@@ -61,7 +61,8 @@ final class PaxHeader {
         }
     }
 
-    private void apply(String key, byte[] data, int from, int to, TarEntry entry, long headerOffset) throws IOException {
+    private void apply(String key, byte[] data, int from, int to, TarEntry entry, long headerOffset)
+            throws IOException {
         switch (key) {
             case "path" -> path = from == to ? null : new String(data, from, to - from, StandardCharsets.UTF_8);
             case "linkpath" -> linkPath = from == to ? null : new String(data, from, to - from, StandardCharsets.UTF_8);
@@ -80,8 +81,8 @@ final class PaxHeader {
             }
             default -> {
                 if (key.startsWith(XATTR_PREFIX)) {
-                    entry.xattrs.add(new TarEntry.Xattr(key.substring(XATTR_PREFIX.length()),
-                            Arrays.copyOfRange(data, from, to)));
+                    entry.xattrs.add(new TarEntry.Xattr(
+                            key.substring(XATTR_PREFIX.length()), Arrays.copyOfRange(data, from, to)));
                 } else if (key.startsWith("GNU.sparse.")) {
                     entry.sparse = true;
                 }

@@ -22,8 +22,7 @@ final class ReadAhead extends InputStream {
     private static final long ABANDON_WAIT_MILLIS = 1000;
 
     /** A filled buffer, the end of the stream ({@code length < 0}), or the stream's failure. */
-    private record Chunk(byte[] buffer, int length, Throwable failure) {
-    }
+    private record Chunk(byte[] buffer, int length, Throwable failure) {}
 
     private final InputStream in;
     private final BlockingQueue<Chunk> filled;
@@ -115,7 +114,8 @@ final class ReadAhead extends InputStream {
         }
         if (next.failure() != null) {
             ended = true;
-            throw next.failure() instanceof IOException io ? new IOException(io.getMessage(), io)
+            throw next.failure() instanceof IOException io
+                    ? new IOException(io.getMessage(), io)
                     : new IOException("reading the layer failed", next.failure());
         }
         if (next.length() < 0) {
@@ -141,7 +141,8 @@ final class ReadAhead extends InputStream {
         reader.interrupt();
         join(ABANDON_WAIT_MILLIS);
         if (reader.isAlive()) {
-            log.debug("layer read-ahead still blocked in a read after {} ms; closing the stream will end it",
+            log.debug(
+                    "layer read-ahead still blocked in a read after {} ms; closing the stream will end it",
                     ABANDON_WAIT_MILLIS);
         }
     }

@@ -21,8 +21,7 @@ final class TarEntry {
     static final byte CONTIGUOUS = '7';
 
     /** An extended attribute from a PAX {@code SCHILY.xattr.<name>} record, value byte for byte. */
-    record Xattr(String name, byte[] value) {
-    }
+    record Xattr(String name, byte[] value) {}
 
     String name;
     String linkName;
@@ -40,6 +39,7 @@ final class TarEntry {
     long devMinor;
     /** Set when PAX records describe a GNU sparse file, which berthd does not unpack. */
     boolean sparse;
+
     final List<Xattr> xattrs = new ArrayList<>(0);
 
     void clear() {

@@ -125,12 +125,16 @@ final class TarReader {
 
     private void readHeader(TarEntry entry, byte type, long size, long headerOffset) throws IOException {
         int p = position;
-        boolean ustar = buffer[p + 257] == 'u' && buffer[p + 258] == 's' && buffer[p + 259] == 't'
-                && buffer[p + 260] == 'a' && buffer[p + 261] == 'r';
+        boolean ustar = buffer[p + 257] == 'u'
+                && buffer[p + 258] == 's'
+                && buffer[p + 259] == 't'
+                && buffer[p + 260] == 'a'
+                && buffer[p + 261] == 'r';
         boolean posix = ustar && buffer[p + 262] == 0;
         String name = field(0, 100);
         if (posix && buffer[p + 345] != 0) {
-            boolean star = buffer[p + 508] == 't' && buffer[p + 509] == 'a' && buffer[p + 510] == 'r' && buffer[p + 511] == 0;
+            boolean star =
+                    buffer[p + 508] == 't' && buffer[p + 509] == 'a' && buffer[p + 510] == 'r' && buffer[p + 511] == 0;
             name = field(345, star ? 131 : 155) + "/" + name;
         }
         entry.type = type;
@@ -157,8 +161,12 @@ final class TarReader {
             throw corrupt(headerOffset, "negative size");
         }
         boolean headerOnly = switch (entry.type) {
-            case TarEntry.HARDLINK, TarEntry.SYMLINK, TarEntry.CHAR_DEVICE, TarEntry.BLOCK_DEVICE,
-                    TarEntry.DIRECTORY, TarEntry.FIFO -> true;
+            case TarEntry.HARDLINK,
+                    TarEntry.SYMLINK,
+                    TarEntry.CHAR_DEVICE,
+                    TarEntry.BLOCK_DEVICE,
+                    TarEntry.DIRECTORY,
+                    TarEntry.FIFO -> true;
             default -> false;
         };
         contentRemaining = headerOnly ? 0 : entry.size;

@@ -32,6 +32,7 @@ final class TargetTree {
     private final Syscalls sys;
     /** Real directories by relative name, mapped to whether they are setgid; "" is the root. */
     private final Map<String, Boolean> directories = new HashMap<>();
+
     private final Map<String, long[]> directoryTimes = new HashMap<>();
     private String lastParent = "";
     private boolean lastParentSetgid;
@@ -58,8 +59,11 @@ final class TargetTree {
      */
     boolean prepareParents(String relative, String entryName) throws IOException {
         int length = lastParent.length();
-        if (length == 0 ? relative.indexOf('/') < 0
-                : relative.length() > length + 1 && relative.charAt(length) == '/' && relative.startsWith(lastParent)
+        if (length == 0
+                ? relative.indexOf('/') < 0
+                : relative.length() > length + 1
+                        && relative.charAt(length) == '/'
+                        && relative.startsWith(lastParent)
                         && relative.indexOf('/', length + 1) < 0) {
             return lastParentSetgid;
         }
@@ -118,7 +122,8 @@ final class TargetTree {
                         return null;
                     }
                     if ((mode & S_IFMT) == S_IFLNK) {
-                        throw new LayerRejectedException(entryName, "its link target's parent \"" + prefix + "\" is a symlink");
+                        throw new LayerRejectedException(
+                                entryName, "its link target's parent \"" + prefix + "\" is a symlink");
                     }
                     if ((mode & S_IFMT) != S_IFDIR) {
                         return null;
@@ -145,7 +150,8 @@ final class TargetTree {
      * Creates a directory with {@code permissions}, or keeps the one already there; whatever else is
      * there is replaced. Returns true when it created the directory.
      */
-    boolean createOrKeepDirectory(String relative, Path path, FileAttribute<?> permissions, int mode) throws IOException {
+    boolean createOrKeepDirectory(String relative, Path path, FileAttribute<?> permissions, int mode)
+            throws IOException {
         boolean created = true;
         try {
             Files.createDirectory(path, permissions);

@@ -11,6 +11,11 @@ import java.nio.file.Path;
  * @param cpuNanoCores  CPU use since the previous reading; -1 for the first one (or none)
  * @param writableLayer the container's own layer, read at {@code writableTimestampNanos}
  */
-public record ContainerUsage(ContainerRecord container, CgroupStats cgroup, long cpuNanoCores,
-        long writableTimestampNanos, Path writableLayer, long writableBytes, long writableInodes) {
-}
+public record ContainerUsage(
+        ContainerRecord container,
+        CgroupStats cgroup,
+        long cpuNanoCores,
+        long writableTimestampNanos,
+        Path writableLayer,
+        long writableBytes,
+        long writableInodes) {}

@@ -9,8 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CpuRates {
 
-    private record Sample(long timestampNanos, long usageNanos) {
-    }
+    private record Sample(long timestampNanos, long usageNanos) {}
 
     private final Map<String, Sample> last = new ConcurrentHashMap<>();
 

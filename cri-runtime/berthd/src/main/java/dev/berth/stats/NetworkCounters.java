@@ -23,7 +23,8 @@ public final class NetworkCounters {
         List<InterfaceUsage> result = new ArrayList<>();
         List<String> lines;
         try {
-            lines = Files.readAllLines(proc.resolve(Integer.toString(pidInNamespace)).resolve("net/dev"));
+            lines = Files.readAllLines(
+                    proc.resolve(Integer.toString(pidInNamespace)).resolve("net/dev"));
         } catch (NoSuchFileException e) {
             return result;
         }
@@ -37,8 +38,12 @@ public final class NetworkCounters {
             if (name.equals("lo") || fields.length < 11) {
                 continue;
             }
-            result.add(new InterfaceUsage(name, Long.parseLong(fields[0]), Long.parseLong(fields[2]),
-                    Long.parseLong(fields[8]), Long.parseLong(fields[10])));
+            result.add(new InterfaceUsage(
+                    name,
+                    Long.parseLong(fields[0]),
+                    Long.parseLong(fields[2]),
+                    Long.parseLong(fields[8]),
+                    Long.parseLong(fields[10])));
         }
         return result;
     }

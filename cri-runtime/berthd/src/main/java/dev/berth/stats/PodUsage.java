@@ -12,7 +12,11 @@ import java.util.List;
  * @param network      the pod's interfaces as a process in its network namespace sees them; null with no
  *                     running container to look through
  */
-public record PodUsage(SandboxRecord sandbox, CgroupStats cgroup, long cpuNanoCores, List<ContainerUsage> containers,
+public record PodUsage(
+        SandboxRecord sandbox,
+        CgroupStats cgroup,
+        long cpuNanoCores,
+        List<ContainerUsage> containers,
         NetworkUsage network) {
 
     public PodUsage {

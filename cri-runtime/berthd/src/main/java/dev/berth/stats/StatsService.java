@@ -44,8 +44,8 @@ public final class StatsService implements PodEvents {
             nanoCores = rates.rate(record.id(), usage.timestampNanos(), usage.cpuUsageNanos());
         }
         ContainerRootfs.WritableUsage writable = rootfs.usage(record.id());
-        return new ContainerUsage(record, usage, nanoCores, now, writable.upperDir(), writable.bytes(),
-                writable.inodes());
+        return new ContainerUsage(
+                record, usage, nanoCores, now, writable.upperDir(), writable.bytes(), writable.inodes());
     }
 
     public PodUsage pod(SandboxRecord sandbox, List<ContainerRecord> containers) throws IOException {
@@ -60,8 +60,10 @@ public final class StatsService implements PodEvents {
             each.add(container(container));
         }
         PodUsage.NetworkUsage interfaces = containers.stream()
-                .filter(c -> c.state() == ContainerState.RUNNING && c.status().pid() > 0).findFirst()
-                .map(c -> network(c.status().pid())).orElse(null);
+                .filter(c -> c.state() == ContainerState.RUNNING && c.status().pid() > 0)
+                .findFirst()
+                .map(c -> network(c.status().pid()))
+                .orElse(null);
         return new PodUsage(sandbox, usage, nanoCores, each, interfaces);
     }
 
@@ -75,19 +77,31 @@ public final class StatsService implements PodEvents {
      *
      * @param limits each container's cgroup limits, for the metrics that report them
      */
-    public PodMetrics podMetrics(SandboxRecord sandbox, List<ContainerRecord> containers,
-            Function<ContainerRecord, CgroupResources> limits) throws IOException {
-        List<ContainerRecord> running = containers.stream().filter(c -> c.state() == ContainerState.RUNNING).toList();
+    public PodMetrics podMetrics(
+            SandboxRecord sandbox, List<ContainerRecord> containers, Function<ContainerRecord, CgroupResources> limits)
+            throws IOException {
+        List<ContainerRecord> running = containers.stream()
+                .filter(c -> c.state() == ContainerState.RUNNING)
+                .toList();
         Map<String, List<MetricSample>> byContainer = new LinkedHashMap<>();
         for (ContainerRecord container : running) {
             if (cgroups.exists(container.cgroupPath())) {
-                byContainer.put(container.id(), metrics.container(container.id(), container.name(), container.metadata().image(),
-                        cgroups.stats(container.cgroupPath()), limits.apply(container)));
+                byContainer.put(
+                        container.id(),
+                        metrics.container(
+                                container.id(),
+                                container.name(),
+                                container.metadata().image(),
+                                cgroups.stats(container.cgroupPath()),
+                                limits.apply(container)));
             }
         }
         // the pod's interfaces are seen through any process in its network namespace
-        List<InterfaceUsage> interfaces = running.stream().filter(c -> c.status().pid() > 0).findFirst()
-                .map(c -> network(c.status().pid()).interfaces()).orElse(List.of());
+        List<InterfaceUsage> interfaces = running.stream()
+                .filter(c -> c.status().pid() > 0)
+                .findFirst()
+                .map(c -> network(c.status().pid()).interfaces())
+                .orElse(List.of());
         return new PodMetrics(sandbox.id(), byContainer, metrics.pod(sandbox.id(), interfaces, Timestamps.nowNanos()));
     }
 

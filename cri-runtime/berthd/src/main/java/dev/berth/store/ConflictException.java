@@ -6,7 +6,10 @@ package dev.berth.store;
  */
 public final class ConflictException extends Exception {
 
-    public enum Kind { ALREADY_EXISTS, WRONG_STATE }
+    public enum Kind {
+        ALREADY_EXISTS,
+        WRONG_STATE
+    }
 
     private final Kind kind;
 

@@ -10,8 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 public final class Directories {
 
-    private Directories() {
-    }
+    private Directories() {}
 
     /** Deletes a tree without ever following a symlink out of it; a missing tree is not an error. */
     public static void deleteRecursively(Path root) throws IOException {

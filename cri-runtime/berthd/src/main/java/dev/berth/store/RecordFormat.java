@@ -44,15 +44,20 @@ public final class RecordFormat<T> {
                 return migration.fromUnversioned(node, json);
             }
             if (!found.isInt() || found.intValue() != version) {
-                throw new UnreadableRecordException(file, "format version " + found + " is not one this berthd reads ("
-                        + version + ", or unversioned records of earlier releases); was it written by a newer berthd?");
+                throw new UnreadableRecordException(
+                        file,
+                        "format version " + found + " is not one this berthd reads (" + version
+                                + ", or unversioned records of earlier releases); was it written by a newer berthd?");
             }
             return json.mapper().treeToValue(node, type);
         } catch (UnreadableRecordException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new UnreadableRecordException(file, "not a " + type.getSimpleName() + " of format version "
-                    + (found == null ? "unversioned" : found) + " (" + e.getMessage() + ")", e);
+            throw new UnreadableRecordException(
+                    file,
+                    "not a " + type.getSimpleName() + " of format version " + (found == null ? "unversioned" : found)
+                            + " (" + e.getMessage() + ")",
+                    e);
         }
     }
 }

@@ -67,8 +67,11 @@ public final class RecordStore<T> {
         if (exact != null || idOrPrefix.length() < minPrefix) {
             return Optional.ofNullable(exact);
         }
-        List<T> matches = byId.entrySet().stream().filter(e -> e.getKey().startsWith(idOrPrefix))
-                .map(Map.Entry::getValue).limit(2).toList();
+        List<T> matches = byId.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(idOrPrefix))
+                .map(Map.Entry::getValue)
+                .limit(2)
+                .toList();
         return matches.size() == 1 ? Optional.of(matches.getFirst()) : Optional.empty();
     }
 

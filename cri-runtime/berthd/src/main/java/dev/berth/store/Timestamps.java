@@ -5,8 +5,7 @@ import java.time.Instant;
 /** CRI timestamps: nanoseconds since the epoch, at the clock's full resolution. */
 public final class Timestamps {
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     public static long nowNanos() {
         return nanos(Instant.now());

@@ -13,22 +13,24 @@ public final class RemoteCommandStatus {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RemoteCommandStatus() {
-    }
+    private RemoteCommandStatus() {}
 
     public static byte[] exit(int exitCode, boolean statusJson) {
         if (!statusJson) {
-            return exitCode == 0 ? new byte[0]
-                    : ("command terminated with non-zero exit code: error executing command, exit status "
-                            + exitCode).getBytes(StandardCharsets.UTF_8);
+            return exitCode == 0
+                    ? new byte[0]
+                    : ("command terminated with non-zero exit code: error executing command, exit status " + exitCode)
+                            .getBytes(StandardCharsets.UTF_8);
         }
         ObjectNode status = base();
         if (exitCode == 0) {
             status.put("status", "Success");
         } else {
             status.put("status", "Failure");
-            status.put("message", "command terminated with non-zero exit code: error executing command [exit status "
-                    + exitCode + "]");
+            status.put(
+                    "message",
+                    "command terminated with non-zero exit code: error executing command [exit status " + exitCode
+                            + "]");
             status.put("reason", "NonZeroExitCode");
             ObjectNode cause = status.putObject("details").putArray("causes").addObject();
             cause.put("reason", "ExitCode");

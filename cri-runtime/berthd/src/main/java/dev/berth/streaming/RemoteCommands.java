@@ -28,8 +28,12 @@ public final class RemoteCommands {
         try {
             return switch (request) {
                 case StreamRequest.Exec exec -> {
-                    int exitCode = containers.exec(exec.containerId(), exec.command(), exec.channels().tty(), streams);
-                    log.info("container {}: exec {} exited with {}", exec.containerId(), exec.command().getFirst(),
+                    int exitCode = containers.exec(
+                            exec.containerId(), exec.command(), exec.channels().tty(), streams);
+                    log.info(
+                            "container {}: exec {} exited with {}",
+                            exec.containerId(),
+                            exec.command().getFirst(),
                             exitCode);
                     yield RemoteCommandStatus.exit(exitCode, statusJson);
                 }

@@ -20,14 +20,14 @@ public final class StreamTokens {
     public static final Duration TTL = Duration.ofMinutes(1);
     /** kubelet's streaming server allows as many in flight; containerd and CRI-O use the same. */
     public static final int MAX_IN_FLIGHT = 1000;
+
     private static final int TOKEN_BYTES = 32;
 
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Pending> pending = new LinkedHashMap<>();
 
-    private record Pending(StreamRequest request, Instant expires) {
-    }
+    private record Pending(StreamRequest request, Instant expires) {}
 
     public StreamTokens(Clock clock) {
         this.clock = clock;

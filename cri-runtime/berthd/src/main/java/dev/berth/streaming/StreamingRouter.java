@@ -36,7 +36,10 @@ final class StreamingRouter extends SimpleChannelInboundHandler<FullHttpRequest>
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        List<String> segments = List.of(new QueryStringDecoder(request.uri()).path().replaceFirst("^/", "").split("/"));
+        List<String> segments = List.of(new QueryStringDecoder(request.uri())
+                .path()
+                .replaceFirst("^/", "")
+                .split("/"));
         if (segments.size() != 2 || !List.of("exec", "attach", "portforward").contains(segments.get(0))) {
             respond(ctx, HttpResponseStatus.NOT_FOUND, "not found");
             return;
@@ -53,7 +56,9 @@ final class StreamingRouter extends SimpleChannelInboundHandler<FullHttpRequest>
                 return;
             }
         }
-        respond(ctx, HttpResponseStatus.BAD_REQUEST,
+        respond(
+                ctx,
+                HttpResponseStatus.BAD_REQUEST,
                 "the request must upgrade the connection to SPDY/3.1 or WebSocket");
     }
 
@@ -64,10 +69,11 @@ final class StreamingRouter extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        response.headers()
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -48,7 +48,9 @@ public final class StreamingServer implements AutoCloseable {
 
     public void start() throws IOException {
         SslContext ssl = settings.tls()
-                ? SslContextBuilder.forServer(settings.tlsCert().toFile(), settings.tlsKey().toFile()).build()
+                ? SslContextBuilder.forServer(
+                                settings.tlsCert().toFile(), settings.tlsKey().toFile())
+                        .build()
                 : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -61,8 +63,10 @@ public final class StreamingServer implements AutoCloseable {
                             channel.pipeline().addLast("tls", ssl.newHandler(channel.alloc()));
                         }
                         channel.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(),
-                                        TimeUnit.MILLISECONDS))
+                                .addLast(
+                                        "idle",
+                                        new IdleStateHandler(
+                                                0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast("idle-close", new IdleCloser())
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("http-aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
@@ -70,13 +74,16 @@ public final class StreamingServer implements AutoCloseable {
                     }
                 });
         try {
-            listener = bootstrap.bind(settings.address(), settings.port()).sync().channel();
+            listener =
+                    bootstrap.bind(settings.address(), settings.port()).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding the streaming server", e);
         } catch (RuntimeException e) {
-            throw new IOException("streaming server cannot listen on " + settings.address() + ":" + settings.port()
-                    + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "streaming server cannot listen on " + settings.address() + ":" + settings.port() + ": "
+                            + e.getMessage(),
+                    e);
         }
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         String host = bound.getAddress().getHostAddress();
@@ -108,7 +115,9 @@ public final class StreamingServer implements AutoCloseable {
         @Override
         public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof io.netty.handler.timeout.IdleStateEvent) {
-                log.info("streaming connection {} idle for too long, closed", ctx.channel().remoteAddress());
+                log.info(
+                        "streaming connection {} idle for too long, closed",
+                        ctx.channel().remoteAddress());
                 ctx.close();
                 return;
             }

@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param idleTimeout           a stream with no traffic either way for this long is closed (containerd: 4 h)
  * @param streamCreationTimeout how long a client may take to open the streams it announced (kubelet: 30 s)
  */
-public record StreamingSettings(String address, int port, Path tlsCert, Path tlsKey, Duration idleTimeout,
-        Duration streamCreationTimeout) {
+public record StreamingSettings(
+        String address, int port, Path tlsCert, Path tlsKey, Duration idleTimeout, Duration streamCreationTimeout) {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(4);
     public static final Duration DEFAULT_STREAM_CREATION_TIMEOUT = Duration.ofSeconds(30);
@@ -25,7 +25,9 @@ public record StreamingSettings(String address, int port, Path tlsCert, Path tls
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("streaming.tlsCert and streaming.tlsKey go together");
         }
-        if (idleTimeout.isNegative() || idleTimeout.isZero() || streamCreationTimeout.isNegative()
+        if (idleTimeout.isNegative()
+                || idleTimeout.isZero()
+                || streamCreationTimeout.isNegative()
                 || streamCreationTimeout.isZero()) {
             throw new IllegalArgumentException("streaming timeouts must be positive");
         }

@@ -13,8 +13,10 @@ public record DeviceNumber(long major, long minor) {
 
     /** The {@code dev_t} that {@code mknod} takes and {@code stat} reports ({@code unix:rdev}). */
     public long encode() {
-        return ((major & 0xffff_f000L) << 32) | ((major & 0xfffL) << 8)
-                | ((minor & 0xffff_ff00L) << 12) | (minor & 0xffL);
+        return ((major & 0xffff_f000L) << 32)
+                | ((major & 0xfffL) << 8)
+                | ((minor & 0xffff_ff00L) << 12)
+                | (minor & 0xffL);
     }
 
     public static DeviceNumber decode(long dev) {

@@ -16,8 +16,8 @@ public final class Errno {
     public static final int ENODATA = 61;
     /** Also EOPNOTSUPP: one number on Linux. */
     public static final int ENOTSUP = 95;
+
     public static final int ECONNREFUSED = 111;
 
-    private Errno() {
-    }
+    private Errno() {}
 }

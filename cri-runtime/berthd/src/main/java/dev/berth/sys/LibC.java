@@ -17,8 +17,7 @@ final class LibC {
         Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
     }
 
-    private LibC() {
-    }
+    private LibC() {}
 
     static native int lchown(byte[] path, int uid, int gid) throws LastErrorException;
 
@@ -35,7 +34,8 @@ final class LibC {
 
     static native int unshare(int flags) throws LastErrorException;
 
-    static native int mount(byte[] source, byte[] target, byte[] fstype, long flags, byte[] data) throws LastErrorException;
+    static native int mount(byte[] source, byte[] target, byte[] fstype, long flags, byte[] data)
+            throws LastErrorException;
 
     static native int umount2(byte[] target, int flags) throws LastErrorException;
 

@@ -34,7 +34,11 @@ public final class MountCalls implements Mounts {
     @Override
     public void mountTmpfs(Path target, long sizeBytes) throws IOException {
         try {
-            LibC.mount(c("shm"), c(target.toString()), c("tmpfs"), MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            LibC.mount(
+                    c("shm"),
+                    c(target.toString()),
+                    c("tmpfs"),
+                    MS_NOSUID | MS_NODEV | MS_NOEXEC,
                     c("mode=1777,size=" + sizeBytes));
         } catch (LastErrorException e) {
             throw failure("mount tmpfs", target, e);

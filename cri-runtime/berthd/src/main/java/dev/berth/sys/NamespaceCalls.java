@@ -71,5 +71,4 @@ public final class NamespaceCalls {
             throw MountCalls.failure("sethostname " + hostname, null, e);
         }
     }
-
 }

@@ -89,7 +89,8 @@ public final class NativeFd implements AutoCloseable {
             if (stopped) {
                 throw new IOException(name + " is closing");
             }
-            byte[] chunk = offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
+            byte[] chunk =
+                    offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
             long n;
             try {
                 n = LibC.write(fd, chunk, chunk.length);

@@ -2,13 +2,13 @@ package dev.berth.sys;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -102,7 +102,10 @@ public final class Syscalls {
     public void setTimesNoFollow(Path path, long atimeSeconds, long atimeNanos, long mtimeSeconds, long mtimeNanos)
             throws IOException {
         try {
-            LibC.utimensat(AT_FDCWD, cString(path), new long[] {atimeSeconds, atimeNanos, mtimeSeconds, mtimeNanos},
+            LibC.utimensat(
+                    AT_FDCWD,
+                    cString(path),
+                    new long[] {atimeSeconds, atimeNanos, mtimeSeconds, mtimeNanos},
                     AT_SYMLINK_NOFOLLOW);
         } catch (LastErrorException e) {
             throw failure("utimensat", path, e);
@@ -153,7 +156,8 @@ public final class Syscalls {
     public OptionalInt umask() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
             return lines.filter(line -> line.startsWith("Umask:"))
-                    .mapToInt(line -> Integer.parseInt(line.substring("Umask:".length()).trim(), 8))
+                    .mapToInt(line ->
+                            Integer.parseInt(line.substring("Umask:".length()).trim(), 8))
                     .findFirst();
         } catch (IOException | UncheckedIOException | NumberFormatException e) {
             return OptionalInt.empty();

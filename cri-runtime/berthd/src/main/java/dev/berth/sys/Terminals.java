@@ -13,8 +13,7 @@ public final class Terminals {
     private static final int O_CLOEXEC = 02000000;
 
     /** A new pty's master (non-blocking, close-on-exec) and its slave's path, unlocked for opening. */
-    public record Pty(NativeFd master, Path slave) {
-    }
+    public record Pty(NativeFd master, Path slave) {}
 
     /** O_NOCTTY: the master never becomes berthd's controlling terminal, even if berthd leads a session. */
     public Pty open() throws IOException {

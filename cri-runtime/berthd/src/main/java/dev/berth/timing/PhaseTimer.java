@@ -32,6 +32,9 @@ public final class PhaseTimer {
     }
 
     private synchronized void append(String name, long nanos) {
-        phases.append(name).append('=').append(String.format(Locale.ROOT, "%.2f", nanos / 1e6)).append(' ');
+        phases.append(name)
+                .append('=')
+                .append(String.format(Locale.ROOT, "%.2f", nanos / 1e6))
+                .append(' ');
     }
 }

@@ -22,18 +22,21 @@ class CgroupMountTest {
 
         List<CgroupMount> mounts = CgroupMount.parseMountinfo(mountinfo);
 
-        assertThat(mounts).containsExactly(
-                new CgroupMount(Path.of("/sys/fs/cgroup/cpu,cpuacct"), false, Set.of("cpu", "cpuacct")),
-                new CgroupMount(Path.of("/sys/fs/cgroup/systemd"), false, Set.of("name=systemd")),
-                new CgroupMount(Path.of("/sys/fs/cgroup/my dir"), false, Set.of("memory")),
-                new CgroupMount(Path.of("/sys/fs/cgroup/unified"), true, Set.of()));
+        assertThat(mounts)
+                .containsExactly(
+                        new CgroupMount(Path.of("/sys/fs/cgroup/cpu,cpuacct"), false, Set.of("cpu", "cpuacct")),
+                        new CgroupMount(Path.of("/sys/fs/cgroup/systemd"), false, Set.of("name=systemd")),
+                        new CgroupMount(Path.of("/sys/fs/cgroup/my dir"), false, Set.of("memory")),
+                        new CgroupMount(Path.of("/sys/fs/cgroup/unified"), true, Set.of()));
     }
 
     @Test
     void detectPicksTheHierarchyOfThisMachine() throws Exception {
         CgroupManager manager = CgroupManager.detect();
         // what the JDK reads from the mount table, not berthd's mountinfo parser
-        boolean v2 = java.nio.file.Files.getFileStore(Path.of("/sys/fs/cgroup")).type().equals("cgroup2");
+        boolean v2 = java.nio.file.Files.getFileStore(Path.of("/sys/fs/cgroup"))
+                .type()
+                .equals("cgroup2");
         assertThat(manager.unified()).isEqualTo(v2);
         assertThat(manager).isInstanceOf(v2 ? CgroupV2Manager.class : CgroupV1Manager.class);
     }

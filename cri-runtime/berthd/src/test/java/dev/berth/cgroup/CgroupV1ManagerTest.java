@@ -29,7 +29,8 @@ class CgroupV1ManagerTest {
     @BeforeEach
     void setUp() throws Exception {
         Privileges.requireRoot();
-        Privileges.onlyWhere(!HostCgroups.detect().unified(), "a cgroup v2 host has no v1 hierarchies (CgroupV2ManagerTest)");
+        Privileges.onlyWhere(
+                !HostCgroups.detect().unified(), "a cgroup v2 host has no v1 hierarchies (CgroupV2ManagerTest)");
         controllers = new LinkedHashMap<>();
         String mountinfo = Files.readString(Path.of("/proc/self/mountinfo"));
         for (CgroupMount mount : CgroupMount.parseMountinfo(mountinfo)) {
@@ -37,7 +38,8 @@ class CgroupV1ManagerTest {
                 mount.controllers().forEach(c -> controllers.putIfAbsent(c, mount.mountPoint()));
             }
         }
-        Privileges.require(controllers.keySet().containsAll(Set.of("cpu", "cpuacct", "cpuset", "memory", "pids", "freezer")),
+        Privileges.require(
+                controllers.keySet().containsAll(Set.of("cpu", "cpuacct", "cpuset", "memory", "pids", "freezer")),
                 "these tests need cgroup v1 with cpu, cpuacct, cpuset, memory, pids and freezer mounted");
         manager = new CgroupV1Manager(controllers);
         cgroups = new TestCgroups(new LinkedHashSet<>(controllers.values()));
@@ -78,8 +80,9 @@ class CgroupV1ManagerTest {
     void applyWritesEveryLimitAndRaisesMemoryAboveTheOldSwapLimit() throws Exception {
         String pod = cgroups.path("pod");
         manager.create(pod);
-        CgroupResources resources = new CgroupResources(512, 50_000, 100_000, "0", "0", 64 * MIB, 64 * MIB, 0,
-                Map.of(), Map.of()).withPidsLimit(100);
+        CgroupResources resources = new CgroupResources(
+                        512, 50_000, 100_000, "0", "0", 64 * MIB, 64 * MIB, 0, Map.of(), Map.of())
+                .withPidsLimit(100);
 
         manager.apply(pod, resources);
         // raising both limits only works with memory+swap written first
@@ -90,7 +93,8 @@ class CgroupV1ManagerTest {
         assertThat(read(dir("cpu", pod).resolve("cpu.cfs_period_us"))).isEqualTo("100000");
         assertThat(read(dir("cpuset", pod).resolve("cpuset.cpus"))).isEqualTo("0");
         assertThat(read(dir("memory", pod).resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(128 * MIB));
-        assertThat(read(dir("memory", pod).resolve("memory.memsw.limit_in_bytes"))).isEqualTo(Long.toString(128 * MIB));
+        assertThat(read(dir("memory", pod).resolve("memory.memsw.limit_in_bytes")))
+                .isEqualTo(Long.toString(128 * MIB));
         assertThat(read(dir("pids", pod).resolve("pids.max"))).isEqualTo("100");
 
         manager.apply(pod, new CgroupResources(0, 0, 0, "", "", 32 * MIB, 32 * MIB, 0, Map.of(), Map.of()));
@@ -102,10 +106,14 @@ class CgroupV1ManagerTest {
         String pod = cgroups.path("pod");
         manager.create(pod);
 
-        assertThatThrownBy(() -> manager.apply(pod, new CgroupResources(0, 0, 0, "", "", 0, 0, 0, Map.of(),
-                Map.of("memory.high", "1000")))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("v2");
-        assertThatThrownBy(() -> manager.apply(pod, new CgroupResources(0, 0, 0, "99", "", 0, 0, 0, Map.of(), Map.of())))
-                .hasMessageContaining("cpuset.cpus").hasMessageContaining("'99'");
+        assertThatThrownBy(() -> manager.apply(
+                        pod, new CgroupResources(0, 0, 0, "", "", 0, 0, 0, Map.of(), Map.of("memory.high", "1000"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("v2");
+        assertThatThrownBy(
+                        () -> manager.apply(pod, new CgroupResources(0, 0, 0, "99", "", 0, 0, 0, Map.of(), Map.of())))
+                .hasMessageContaining("cpuset.cpus")
+                .hasMessageContaining("'99'");
     }
 
     @Test
@@ -127,8 +135,8 @@ class CgroupV1ManagerTest {
         assertThat(stats.pageFaults()).isPositive();
         assertThat(stats.pidsCurrent()).isEqualTo(1);
         assertThat(stats.oomKillCount()).isZero();
-        assertThat(stats.timestampNanos() / 1_000_000).isCloseTo(System.currentTimeMillis(),
-                org.assertj.core.data.Offset.offset(5_000L));
+        assertThat(stats.timestampNanos() / 1_000_000)
+                .isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(5_000L));
         // the pod cgroup counts its containers' usage
         assertThat(manager.stats(cgroups.path("pod")).cpuUsageNanos()).isGreaterThanOrEqualTo(stats.cpuUsageNanos());
     }
@@ -194,7 +202,8 @@ class CgroupV1ManagerTest {
         manager.addProcess(ctr, sleeper.pid());
 
         long start = System.nanoTime();
-        assertThatThrownBy(() -> manager.remove(ctr)).hasMessageContaining(ctr)
+        assertThatThrownBy(() -> manager.remove(ctr))
+                .hasMessageContaining(ctr)
                 .hasMessageContaining(Long.toString(sleeper.pid()));
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000);
     }

@@ -26,8 +26,17 @@ class CgroupV2ApplyTest {
     void setUp() throws Exception {
         manager = new CgroupV2Manager(root);
         pod = Files.createDirectory(root.resolve("pod"));
-        for (String file : new String[] {"cpu.weight", "cpu.max", "cpuset.cpus", "cpuset.mems", "memory.max",
-                "memory.swap.max", "pids.max", "hugetlb.2MB.max", "memory.high"}) {
+        for (String file : new String[] {
+            "cpu.weight",
+            "cpu.max",
+            "cpuset.cpus",
+            "cpuset.mems",
+            "memory.max",
+            "memory.swap.max",
+            "pids.max",
+            "hugetlb.2MB.max",
+            "memory.high"
+        }) {
             Files.writeString(pod.resolve(file), "untouched");
         }
     }
@@ -83,16 +92,30 @@ class CgroupV2ApplyTest {
     @Test
     void impossibleSwapLimitsAreRejectedBeforeAnyWrite() throws Exception {
         assertThatThrownBy(() -> manager.apply("/pod", memory(64 * MIB, 32 * MIB)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least the memory limit");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least the memory limit");
         assertThatThrownBy(() -> manager.apply("/pod", memory(0, 32 * MIB)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without a memory limit");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without a memory limit");
         assertThat(read("memory.max")).isEqualTo("untouched");
     }
 
     @Test
     void cpusetPidsHugepagesAndUnifiedKeysAreWrittenVerbatimWithUnifiedLast() throws Exception {
-        manager.apply("/pod", new CgroupResources(0, 0, 0, "0-1", "0", 128 * MIB, 0, 0, Map.of("2MB", 4 * 2 * MIB),
-                Map.of("memory.high", "100000000", "memory.max", "200000000")).withPidsLimit(42));
+        manager.apply(
+                "/pod",
+                new CgroupResources(
+                                0,
+                                0,
+                                0,
+                                "0-1",
+                                "0",
+                                128 * MIB,
+                                0,
+                                0,
+                                Map.of("2MB", 4 * 2 * MIB),
+                                Map.of("memory.high", "100000000", "memory.max", "200000000"))
+                        .withPidsLimit(42));
 
         assertThat(read("cpuset.cpus")).isEqualTo("0-1");
         assertThat(read("cpuset.mems")).isEqualTo("0");
@@ -107,7 +130,8 @@ class CgroupV2ApplyTest {
     void aMissingControlFileIsAnErrorNamingIt() throws Exception {
         Files.delete(pod.resolve("pids.max"));
         assertThatThrownBy(() -> manager.apply("/pod", CgroupResources.none().withPidsLimit(5)))
-                .isInstanceOf(NoSuchFileException.class).hasMessageContaining(pod.resolve("pids.max").toString())
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining(pod.resolve("pids.max").toString())
                 .hasMessageContaining("'5'");
         manager.apply("/pod", CgroupResources.none());
     }
@@ -135,13 +159,16 @@ class CgroupV2ApplyTest {
     void statsReadTheV2Files() throws Exception {
         Files.writeString(pod.resolve("cpu.stat"), "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n");
         Files.writeString(pod.resolve("memory.current"), "10000\n");
-        Files.writeString(pod.resolve("memory.stat"), "anon 4000\nfile 6000\ninactive_file 2500\npgfault 77\npgmajfault 3\n");
+        Files.writeString(
+                pod.resolve("memory.stat"), "anon 4000\nfile 6000\ninactive_file 2500\npgfault 77\npgmajfault 3\n");
         Files.writeString(pod.resolve("memory.events"), "low 0\nhigh 0\nmax 4\noom 2\noom_kill 2\noom_group_kill 0\n");
         Files.writeString(pod.resolve("pids.current"), "7\n");
 
         CgroupStats stats = manager.stats("/pod");
 
-        assertThat(stats).usingRecursiveComparison().ignoringFields("timestampNanos")
+        assertThat(stats)
+                .usingRecursiveComparison()
+                .ignoringFields("timestampNanos")
                 .isEqualTo(new CgroupStats(0, 1_500_000, 10000, 7500, 4000, 77, 3, 2, 7));
     }
 }

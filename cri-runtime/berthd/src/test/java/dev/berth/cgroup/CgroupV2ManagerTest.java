@@ -30,9 +30,13 @@ class CgroupV2ManagerTest {
     void setUp() throws Exception {
         Privileges.requireRoot();
         String mountinfo = Files.readString(Path.of("/proc/self/mountinfo"));
-        unified = CgroupMount.parseMountinfo(mountinfo).stream().filter(CgroupMount::cgroup2)
-                .map(CgroupMount::mountPoint).findFirst().orElse(null);
-        Privileges.onlyWhere(unified != null, "a cgroup v1 host without hybrid mode has no cgroup2 mount (CgroupV1ManagerTest)");
+        unified = CgroupMount.parseMountinfo(mountinfo).stream()
+                .filter(CgroupMount::cgroup2)
+                .map(CgroupMount::mountPoint)
+                .findFirst()
+                .orElse(null);
+        Privileges.onlyWhere(
+                unified != null, "a cgroup v1 host without hybrid mode has no cgroup2 mount (CgroupV1ManagerTest)");
         cgroups = new TestCgroups(List.of(unified));
         root = CgroupPath.parse(cgroups.top()).under(unified);
         Files.createDirectory(root);
@@ -67,8 +71,8 @@ class CgroupV2ManagerTest {
     void processShowsInPidsAndCpuStatThenKillAllEmptiesTheSubtree() throws Exception {
         manager.create("/pod/ctr");
         Process inPod = cgroups.gatedShell("exec /bin/busybox sleep 60");
-        Process busy = cgroups.gatedShell("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; echo busy-done; "
-                + "/bin/busybox sleep 60 & wait");
+        Process busy = cgroups.gatedShell(
+                "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; echo busy-done; " + "/bin/busybox sleep 60 & wait");
         manager.addProcess("/pod", inPod.pid());
         manager.addProcess("/pod/ctr", busy.pid());
         TestCgroups.release(busy);
@@ -94,7 +98,8 @@ class CgroupV2ManagerTest {
         Process sleeper = cgroups.gatedShell("exec /bin/busybox sleep 60");
         manager.addProcess("/pod", sleeper.pid());
 
-        assertThatThrownBy(() -> manager.remove("/pod")).hasMessageContaining("/pod")
+        assertThatThrownBy(() -> manager.remove("/pod"))
+                .hasMessageContaining("/pod")
                 .hasMessageContaining(Long.toString(sleeper.pid()));
         assertThatThrownBy(() -> manager.pids("/missing")).hasMessageContaining("/missing");
         assertThatThrownBy(() -> manager.stats("/missing")).hasMessageContaining("/missing");
@@ -102,14 +107,19 @@ class CgroupV2ManagerTest {
 
     @Test
     void pathsOutsideTheHierarchyAreRejected() {
-        assertThatThrownBy(() -> manager.create("pod")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> manager.create("pod"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("absolute");
-        assertThatThrownBy(() -> manager.create("/pod/../../etc")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> manager.create("/pod/../../etc"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("..");
         assertThatThrownBy(() -> manager.remove("/")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> manager.apply("/pod", new CgroupResources(0, 0, 0, "", "", 0, 0, 0, Map.of(),
-                Map.of("../cgroup.procs", "1")))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> manager.apply("/pod", new CgroupResources(0, 0, 0, "", "", 0, 0, 0,
-                Map.of("2MB/../x", 1L), Map.of()))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> manager.apply(
+                        "/pod",
+                        new CgroupResources(0, 0, 0, "", "", 0, 0, 0, Map.of(), Map.of("../cgroup.procs", "1"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> manager.apply(
+                        "/pod", new CgroupResources(0, 0, 0, "", "", 0, 0, 0, Map.of("2MB/../x", 1L), Map.of())))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

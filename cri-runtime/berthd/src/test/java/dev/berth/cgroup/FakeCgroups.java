@@ -16,6 +16,7 @@ public final class FakeCgroups implements CgroupManager {
     public final List<String> calls = new ArrayList<>();
     /** The step ("create", "apply", ...) to fail with an IOException, or null. */
     public volatile String failOn;
+
     private long cpuNanos;
     private long clockNanos;
 

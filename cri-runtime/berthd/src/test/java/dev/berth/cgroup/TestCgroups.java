@@ -24,7 +24,8 @@ final class TestCgroups implements AutoCloseable {
     /** @param roots the hierarchy mount points (or fake roots) under which {@code top} gets created */
     TestCgroups(Collection<Path> roots) {
         this.roots = List.copyOf(roots);
-        this.top = "/berth-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        this.top = "/berth-test-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     String top() {
@@ -38,7 +39,8 @@ final class TestCgroups implements AutoCloseable {
     /** A busybox shell that waits for one line on stdin before running {@code script}, so it can be moved first. */
     Process gatedShell(String script) throws IOException {
         Process process = new ProcessBuilder("/bin/busybox", "sh", "-c", "read go; " + script)
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         processes.add(process);
         return process;
     }
@@ -77,7 +79,10 @@ final class TestCgroups implements AutoCloseable {
             for (int pid : CgroupTree.pidsInSubtree(root.resolve(top.substring(1)))) {
                 ProcessHandle.of(pid).ifPresent(handle -> {
                     handle.destroyForcibly();
-                    handle.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> handle).join();
+                    handle.onExit()
+                            .orTimeout(5, TimeUnit.SECONDS)
+                            .exceptionally(e -> handle)
+                            .join();
                 });
             }
         }

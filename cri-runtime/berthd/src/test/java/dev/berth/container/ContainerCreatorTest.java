@@ -55,9 +55,11 @@ class ContainerCreatorTest {
         assertThat(bed.store.get(created.id())).contains(created);
         assertThat(bed.mounts.mounted).containsExactly(bed.paths.rootfs(created.id()));
         assertThat(bed.layerLeased()).isTrue();
-        assertThat(bed.monitor.launches).singleElement()
+        assertThat(bed.monitor.launches)
+                .singleElement()
                 .satisfies(launch -> assertThat(launch.logPath()).isEqualTo(logDir.resolve("app/0.log")));
-        assertThat(Files.exists(bed.paths.bundle(created.id()).resolve("config.json"))).isTrue();
+        assertThat(Files.exists(bed.paths.bundle(created.id()).resolve("config.json")))
+                .isTrue();
     }
 
     @Test
@@ -65,7 +67,8 @@ class ContainerCreatorTest {
         bed.monitor.failCreate = "container_linux.go: starting container process caused: exec: \"sh\": not found";
 
         assertThatThrownBy(() -> bed.creator.create("pod1", config("app", 0, "app/0.log"), podConfig()))
-                .isInstanceOf(OciRuntimeException.class).hasMessageContaining("not found");
+                .isInstanceOf(OciRuntimeException.class)
+                .hasMessageContaining("not found");
 
         assertThat(bed.store.all()).isEmpty();
         assertThat(bed.mounts.mounted).isEmpty();
@@ -81,7 +84,8 @@ class ContainerCreatorTest {
         ContainerRecord first = bed.creator.create("pod1", config("app", 0, ""), podConfig());
 
         assertThatThrownBy(() -> bed.creator.create("pod1", config("app", 0, ""), podConfig()))
-                .isInstanceOfSatisfying(ConflictException.class,
+                .isInstanceOfSatisfying(
+                        ConflictException.class,
                         e -> assertThat(e.kind()).isEqualTo(ConflictException.Kind.ALREADY_EXISTS))
                 .hasMessageContaining(first.id());
 
@@ -104,7 +108,8 @@ class ContainerCreatorTest {
     @ValueSource(strings = {"../escape.log", "app/../../escape.log", "/etc/cron.d/evil", "."})
     void aLogPathOutsideThePodsLogDirectoryIsRefusedAndMakesNothing(String logPath) {
         assertThatThrownBy(() -> bed.creator.create("pod1", config("app", 0, logPath), podConfig()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("log_path");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("log_path");
 
         assertThat(bed.store.all()).isEmpty();
         assertThat(bed.monitor.launches).isEmpty();
@@ -116,15 +121,19 @@ class ContainerCreatorTest {
     void withoutALogPathTheLogStaysInTheBundle() throws Exception {
         ContainerRecord created = bed.creator.create("pod1", config("app", 0, ""), podConfig());
 
-        assertThat(created.metadata().logPath()).isEqualTo(bed.paths.bundle(created.id()).resolve("container.log").toString());
+        assertThat(created.metadata().logPath())
+                .isEqualTo(
+                        bed.paths.bundle(created.id()).resolve("container.log").toString());
     }
 
     @Test
     void theStopSignalIsTheImagesUnlessTheConfigNamesOne() throws Exception {
         bed.imageStopSignal = "SIGQUIT";
         ContainerRecord fromImage = bed.creator.create("pod1", config("a", 0, ""), podConfig());
-        ContainerRecord fromConfig = bed.creator.create("pod1", config("b", 0, "").toBuilder()
-                .setStopSignal(Signal.SIGUSR1).build(), podConfig());
+        ContainerRecord fromConfig = bed.creator.create(
+                "pod1",
+                config("b", 0, "").toBuilder().setStopSignal(Signal.SIGUSR1).build(),
+                podConfig());
         bed.imageStopSignal = "";
         ContainerRecord byDefault = bed.creator.create("pod1", config("c", 0, ""), podConfig());
 
@@ -135,7 +144,8 @@ class ContainerCreatorTest {
 
     @Test
     void anUnknownImageIsNotFoundAndMakesNothing() {
-        ContainerConfig missing = config("app", 0, "").toBuilder().setImage(ImageSpec.newBuilder().setImage("nginx"))
+        ContainerConfig missing = config("app", 0, "").toBuilder()
+                .setImage(ImageSpec.newBuilder().setImage("nginx"))
                 .build();
 
         assertThatThrownBy(() -> bed.creator.create("pod1", missing, podConfig()))

@@ -41,7 +41,8 @@ class ContainerRecordFormatTest {
     @ParameterizedTest
     @ValueSource(strings = {"unversioned", "v1"})
     void anExitedContainerLoadsWithEveryField(String format) throws Exception {
-        ContainerRecord record = storeWith(format, "container-exited").get("c0ffee01").orElseThrow();
+        ContainerRecord record =
+                storeWith(format, "container-exited").get("c0ffee01").orElseThrow();
 
         assertThat(record.version()).isEqualTo(ContainerRecord.FORMAT_VERSION);
         ContainerMetadata fixed = record.metadata();
@@ -61,34 +62,64 @@ class ContainerRecordFormatTest {
         assertThat(fixed.logPath()).isEqualTo("/var/log/pods/ns_pod_u1/web/2.log");
         assertThat(fixed.stopSignal()).isEqualTo(15);
         assertThat(fixed.snapshots()).containsExactly("sha256:" + "11".repeat(32), "sha256:" + "22".repeat(32));
-        assertThat(fixed.mounts()).containsExactly(
-                new ContainerMount("/data", "/var/lib/kubelet/pods/u1/volumes/data", true, false,
-                        ContainerMount.Propagation.HOST_TO_CONTAINER, false),
-                new ContainerMount("/etc/hosts", "/var/lib/kubelet/pods/u1/etc-hosts", false, true,
-                        ContainerMount.Propagation.PRIVATE, false));
+        assertThat(fixed.mounts())
+                .containsExactly(
+                        new ContainerMount(
+                                "/data",
+                                "/var/lib/kubelet/pods/u1/volumes/data",
+                                true,
+                                false,
+                                ContainerMount.Propagation.HOST_TO_CONTAINER,
+                                false),
+                        new ContainerMount(
+                                "/etc/hosts",
+                                "/var/lib/kubelet/pods/u1/etc-hosts",
+                                false,
+                                true,
+                                ContainerMount.Propagation.PRIVATE,
+                                false));
         assertThat(fixed.createdAtNanos()).isEqualTo(1700000000000000000L);
         ContainerConfig config = ContainerConfigs.parse(fixed);
         assertThat(config.getCommandList()).containsExactly("/bin/sh");
         assertThat(config.getArgsList()).containsExactly("-c", "sleep 1000");
 
-        assertThat(record.status()).isEqualTo(new ContainerStatus(ContainerState.EXITED, 1700000001000000000L,
-                1700000002000000000L, 137, "OOMKilled", "out of memory", 4242, 4243,
-                new ResolvedUser(1000, 1000, List.of(1000L, 50L)),
-                new ContainerResources(100000, 20000, 512, 64L << 20, 980, "0", "", Map.of("2MB", 0L),
-                        Map.of("memory.high", "50000000"), 128L << 20)));
+        assertThat(record.status())
+                .isEqualTo(new ContainerStatus(
+                        ContainerState.EXITED,
+                        1700000001000000000L,
+                        1700000002000000000L,
+                        137,
+                        "OOMKilled",
+                        "out of memory",
+                        4242,
+                        4243,
+                        new ResolvedUser(1000, 1000, List.of(1000L, 50L)),
+                        new ContainerResources(
+                                100000,
+                                20000,
+                                512,
+                                64L << 20,
+                                980,
+                                "0",
+                                "",
+                                Map.of("2MB", 0L),
+                                Map.of("memory.high", "50000000"),
+                                128L << 20)));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"unversioned", "v1"})
     void aRunningContainerLoadsAsRunning(String format) throws Exception {
-        ContainerRecord record = storeWith(format, "container-running").get("c0ffee01").orElseThrow();
+        ContainerRecord record =
+                storeWith(format, "container-running").get("c0ffee01").orElseThrow();
 
         assertThat(record.state()).isEqualTo(ContainerState.RUNNING);
         assertThat(record.isLive()).isTrue();
         assertThat(record.status().startedAtNanos()).isEqualTo(1700000001000000000L);
         assertThat(record.status().finishedAtNanos()).isZero();
         assertThat(record.status().pid()).isEqualTo(4243);
-        assertThat(record.status().resources().cpuShares()).as("the update in force, not the create's 256")
+        assertThat(record.status().resources().cpuShares())
+                .as("the update in force, not the create's 256")
                 .isEqualTo(512);
     }
 

@@ -27,8 +27,8 @@ class ContainerServiceStopTest {
     void setUp() throws IOException {
         bed = new ContainerUnitBed(dir);
         // as an image with STOPSIGNAL SIGQUIT leaves it
-        running = TestRecords.container("ctr1", "pod1", "app", 0, "/berth/pod1/ctr1", SIGQUIT, ContainerState.RUNNING,
-                4242);
+        running = TestRecords.container(
+                "ctr1", "pod1", "app", 0, "/berth/pod1/ctr1", SIGQUIT, ContainerState.RUNNING, 4242);
         bed.store.put(running);
     }
 
@@ -38,10 +38,13 @@ class ContainerServiceStopTest {
         long started = System.nanoTime();
         bed.service.stop(running.id(), 1);
 
-        assertThat(bed.runtime.kills).extracting(FakeRuntime.Kill::signal, FakeRuntime.Kill::all)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(SIGQUIT, false),
+        assertThat(bed.runtime.kills)
+                .extracting(FakeRuntime.Kill::signal, FakeRuntime.Kill::all)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(SIGQUIT, false),
                         org.assertj.core.groups.Tuple.tuple(SIGKILL, true));
-        long waited = bed.runtime.kills.get(1).atNanos() - bed.runtime.kills.get(0).atNanos();
+        long waited =
+                bed.runtime.kills.get(1).atNanos() - bed.runtime.kills.get(0).atNanos();
         assertThat(Duration.ofNanos(waited)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         ContainerRecord stopped = bed.store.get(running.id()).orElseThrow();
@@ -59,7 +62,8 @@ class ContainerServiceStopTest {
 
         assertThat(bed.runtime.kills).extracting(FakeRuntime.Kill::signal).containsExactly(SIGQUIT);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-        assertThat(bed.store.get(running.id()).orElseThrow().status().exitCode()).isEqualTo(128 + SIGQUIT);
+        assertThat(bed.store.get(running.id()).orElseThrow().status().exitCode())
+                .isEqualTo(128 + SIGQUIT);
     }
 
     @Test
@@ -93,8 +97,8 @@ class ContainerServiceStopTest {
 
     @Test
     void stopAllAndRemoveAllActOnlyOnThePodsContainers() throws IOException {
-        ContainerRecord other = TestRecords.container("ctr2", "pod2", "app", 0, "/berth/pod2/ctr2", SIGQUIT,
-                ContainerState.RUNNING, 4343);
+        ContainerRecord other = TestRecords.container(
+                "ctr2", "pod2", "app", 0, "/berth/pod2/ctr2", SIGQUIT, ContainerState.RUNNING, 4343);
         bed.store.put(other);
 
         bed.service.stopAll("pod1");

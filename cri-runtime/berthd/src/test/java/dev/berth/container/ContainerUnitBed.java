@@ -1,6 +1,7 @@
 package dev.berth.container;
 
 import dev.berth.cgroup.FakeCgroups;
+import dev.berth.image.Digest;
 import dev.berth.image.manifest.ImageConfig;
 import dev.berth.imagestore.ImageLookup;
 import dev.berth.imagestore.ImageRecord;
@@ -15,7 +16,6 @@ import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.sandbox.PodEvents;
 import dev.berth.sandbox.ReadyPod;
 import dev.berth.snapshot.SnapshotStore;
-import dev.berth.image.Digest;
 import dev.berth.store.IdLocks;
 import dev.berth.store.Json;
 import dev.berth.store.RecordIds;
@@ -64,14 +64,24 @@ final class ContainerUnitBed {
         runtime = new FakeRuntime(dir.resolve("runc"), paths.exits());
         RuntimeHandlers runtimes = new RuntimeHandlers(Map.of("", runtime));
         ContainerLeases containerLeases = new ContainerLeases(leases);
-        ContainerTeardown teardown = new ContainerTeardown(store, runtimes, cgroups, rootfs, paths, containerLeases,
-                monitor);
+        ContainerTeardown teardown =
+                new ContainerTeardown(store, runtimes, cgroups, rootfs, paths, containerLeases, monitor);
         Path podDir = Files.createDirectories(dir.resolve("pod"));
         for (String file : List.of("hosts", "resolv.conf", "hostname")) {
             Files.writeString(podDir.resolve(file), "", StandardCharsets.UTF_8);
         }
-        pod = new ReadyPod("pod1", "", "/berth/pod1", null, null, null, null, podDir.resolve("hosts"),
-                podDir.resolve("resolv.conf"), podDir.resolve("hostname"), null);
+        pod = new ReadyPod(
+                "pod1",
+                "",
+                "/berth/pod1",
+                null,
+                null,
+                null,
+                null,
+                podDir.resolve("hosts"),
+                podDir.resolve("resolv.conf"),
+                podDir.resolve("hostname"),
+                null);
         PodEvents recorder = new PodEvents() {
             @Override
             public void created(String containerId, String sandboxId) {
@@ -89,10 +99,21 @@ final class ContainerUnitBed {
             }
         };
         OciSpecBuilder specs = OciSpecBuilder.forHost(SeccompWhenUnset.Unconfined);
-        creator = new ContainerCreator(store, sandboxId -> pod, new OneImage(), containerLeases, rootfs, paths, specs,
-                runtimes, monitor, teardown, new RecordIds(), new IdLocks());
-        ContainerObserver observer = new ContainerObserver(store, new ExitFiles(paths.exits()), paths, cgroups,
-                recorder);
+        creator = new ContainerCreator(
+                store,
+                sandboxId -> pod,
+                new OneImage(),
+                containerLeases,
+                rootfs,
+                paths,
+                specs,
+                runtimes,
+                monitor,
+                teardown,
+                new RecordIds(),
+                new IdLocks());
+        ContainerObserver observer =
+                new ContainerObserver(store, new ExitFiles(paths.exits()), paths, cgroups, recorder);
         service = new ContainerService(store, creator, observer, teardown, runtimes, specs, paths, recorder);
     }
 
@@ -106,11 +127,22 @@ final class ContainerUnitBed {
     /** busybox with one layer, and the stop signal the test chose. */
     private final class OneImage implements ImageLookup {
 
-        private final ImageRecord image = new ImageRecord("sha256:" + "b".repeat(64), List.of("busybox:latest"),
-                List.of("busybox@sha256:" + "c".repeat(64)), "sha256:" + "c".repeat(64),
-                "application/vnd.oci.image.manifest.v1+json", "sha256:" + "d".repeat(64),
-                List.of(new LayerRecord("sha256:" + "e".repeat(64), "application/vnd.oci.image.layer.v1.tar+gzip", 1,
-                        "sha256:" + "a".repeat(64), CHAIN_ID)), 1, "linux/amd64", 1);
+        private final ImageRecord image = new ImageRecord(
+                "sha256:" + "b".repeat(64),
+                List.of("busybox:latest"),
+                List.of("busybox@sha256:" + "c".repeat(64)),
+                "sha256:" + "c".repeat(64),
+                "application/vnd.oci.image.manifest.v1+json",
+                "sha256:" + "d".repeat(64),
+                List.of(new LayerRecord(
+                        "sha256:" + "e".repeat(64),
+                        "application/vnd.oci.image.layer.v1.tar+gzip",
+                        1,
+                        "sha256:" + "a".repeat(64),
+                        CHAIN_ID)),
+                1,
+                "linux/amd64",
+                1);
 
         @Override
         public Optional<ImageRecord> find(String name) {
@@ -120,8 +152,8 @@ final class ContainerUnitBed {
         @Override
         public ImageConfig config(ImageRecord record) {
             String stop = imageStopSignal.isEmpty() ? "" : ",\"StopSignal\":\"" + imageStopSignal + "\"";
-            return ImageConfig.parse(("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"sh\"]"
-                    + stop + "},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:" + "a".repeat(64) + "\"]}}")
+            return ImageConfig.parse(("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"sh\"]" + stop
+                            + "},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:" + "a".repeat(64) + "\"]}}")
                     .getBytes(StandardCharsets.UTF_8));
         }
     }

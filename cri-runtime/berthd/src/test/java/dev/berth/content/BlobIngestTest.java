@@ -44,7 +44,8 @@ class BlobIngestTest {
 
         try (BlobIngest ingest = store.ingest(claimed, data.length)) {
             ingest.tee(new ByteArrayInputStream(data)).readAllBytes();
-            assertThatThrownBy(ingest::commit).isInstanceOf(ContentDigestMismatchException.class)
+            assertThatThrownBy(ingest::commit)
+                    .isInstanceOf(ContentDigestMismatchException.class)
                     .hasMessageContaining(claimed.toString());
         }
 

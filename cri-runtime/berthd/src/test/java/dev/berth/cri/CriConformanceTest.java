@@ -7,7 +7,6 @@ import dev.berth.cri.v1.Container;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerFilter;
 import dev.berth.cri.v1.ContainerStatus;
-import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.ImageSpec;
@@ -53,6 +52,7 @@ class CriConformanceTest {
 
     @RegisterExtension
     static final PodTestBedExtension bed = new PodTestBedExtension(CGROUP_MARKER);
+
     private final DaemonFixture daemon = bed.daemon();
     private final PodClient pods = bed.pods();
     private final String busybox = bed.busybox();
@@ -63,12 +63,16 @@ class CriConformanceTest {
     }
 
     private ExecSyncResponse exec(String id, long timeout, String... cmd) {
-        return daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(List.of(cmd))
-                .setTimeout(timeout).build());
+        return daemon.runtime()
+                .execSync(ExecSyncRequest.newBuilder()
+                        .setContainerId(id)
+                        .addAllCmd(List.of(cmd))
+                        .setTimeout(timeout)
+                        .build());
     }
 
-    private static ContainerConfig.Builder withSecurity(ContainerConfig.Builder config,
-            LinuxContainerSecurityContext.Builder sc) {
+    private static ContainerConfig.Builder withSecurity(
+            ContainerConfig.Builder config, LinuxContainerSecurityContext.Builder sc) {
         return config.setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(sc));
     }
 
@@ -78,9 +82,11 @@ class CriConformanceTest {
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> exec(id, 1, "sleep", "4321"))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
 
         // critest's check (pgrep sleep, which this busybox lacks): the timed-out process is gone, not only runc exec
         ExecSyncResponse left = exec(id, 10, "sh", "-c", "cat /proc/[0-9]*/comm | grep sleep || true");
@@ -104,8 +110,11 @@ class CriConformanceTest {
     void runAsGroupWithoutAUserIsInvalidArgument() {
         PodSandboxConfig pod = pods.pod("group-only").build();
         String podId = pods.run(pod);
-        ContainerConfig config = withSecurity(pods.container("c", busybox, "id"),
-                LinuxContainerSecurityContext.newBuilder().setRunAsGroup(Int64Value.newBuilder().setValue(1000))).build();
+        ContainerConfig config = withSecurity(
+                        pods.container("c", busybox, "id"),
+                        LinuxContainerSecurityContext.newBuilder()
+                                .setRunAsGroup(Int64Value.newBuilder().setValue(1000)))
+                .build();
 
         assertThatThrownBy(() -> pods.create(podId, pod, config))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -117,39 +126,69 @@ class CriConformanceTest {
     @Test
     void aContainerWithoutASeccompProfileRunsUnconfinedAndRuntimeDefaultMustBeAskedFor() {
         String unset = sleeper("seccomp", pods.container("c", busybox, "sleep", "1000"));
-        String asked = sleeper("seccomp-default", withSecurity(pods.container("c", busybox, "sleep", "1000"),
-                LinuxContainerSecurityContext.newBuilder().setSeccomp(SecurityProfile.newBuilder()
-                        .setProfileType(SecurityProfile.ProfileType.RuntimeDefault))));
+        String asked = sleeper(
+                "seccomp-default",
+                withSecurity(
+                        pods.container("c", busybox, "sleep", "1000"),
+                        LinuxContainerSecurityContext.newBuilder()
+                                .setSeccomp(SecurityProfile.newBuilder()
+                                        .setProfileType(SecurityProfile.ProfileType.RuntimeDefault))));
 
-        assertThat(exec(unset, 10, "grep", "Seccomp:", "/proc/self/status").getStdout().toStringUtf8())
+        assertThat(exec(unset, 10, "grep", "Seccomp:", "/proc/self/status")
+                        .getStdout()
+                        .toStringUtf8())
                 .containsPattern("Seccomp:\\s+0");
-        assertThat(exec(asked, 10, "grep", "Seccomp:", "/proc/self/status").getStdout().toStringUtf8())
+        assertThat(exec(asked, 10, "grep", "Seccomp:", "/proc/self/status")
+                        .getStdout()
+                        .toStringUtf8())
                 .containsPattern("Seccomp:\\s+2");
     }
 
     @Test
     void stoppingAnUnknownContainerOrPodSucceedsButTheirStatusIsNotFound() {
         String unknown = "0123456789abcdef0123456789abcdef";
-        daemon.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(unknown).setTimeout(1).build());
-        daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(unknown).build());
+        daemon.runtime()
+                .stopContainer(StopContainerRequest.newBuilder()
+                        .setContainerId(unknown)
+                        .setTimeout(1)
+                        .build());
+        daemon.runtime()
+                .stopPodSandbox(StopPodSandboxRequest.newBuilder()
+                        .setPodSandboxId(unknown)
+                        .build());
 
-        assertThatThrownBy(() -> pods.status(unknown)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        assertThatThrownBy(() -> daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
-                .setPodSandboxId(unknown).build())).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> pods.status(unknown))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> daemon.runtime()
+                        .podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                                .setPodSandboxId(unknown)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
     @Test
     void statusAndListNameTheImageAsThePodAskedForItWithTheDigestReferenceAndImageId() {
-        String imageId = daemon.images().imageStatus(ImageStatusRequest.newBuilder()
-                .setImage(ImageSpec.newBuilder().setImage(busybox)).build()).getImage().getId();
+        String imageId = daemon.images()
+                .imageStatus(ImageStatusRequest.newBuilder()
+                        .setImage(ImageSpec.newBuilder().setImage(busybox))
+                        .build())
+                .getImage()
+                .getId();
         PodSandboxConfig pod = pods.pod("image-names").build();
         String podId = pods.run(pod);
         // as kubelet sends it: the image ID in image, the pod spec's name in user_specified_image
-        String byId = pods.create(podId, pod, pods.container("by-id", busybox, "true")
-                .setImage(ImageSpec.newBuilder().setImage(imageId).setUserSpecifiedImage(busybox)).build());
-        String byName = pods.create(podId, pod, pods.container("by-name", busybox, "true").build());
+        String byId = pods.create(
+                podId,
+                pod,
+                pods.container("by-id", busybox, "true")
+                        .setImage(ImageSpec.newBuilder().setImage(imageId).setUserSpecifiedImage(busybox))
+                        .build());
+        String byName = pods.create(
+                podId, pod, pods.container("by-name", busybox, "true").build());
 
         for (String id : List.of(byId, byName)) {
             ContainerStatus status = pods.status(id);
@@ -157,8 +196,11 @@ class CriConformanceTest {
             assertThat(status.getImageRef()).startsWith(busybox.substring(0, busybox.lastIndexOf(':')) + "@sha256:");
             assertThat(status.getImageId()).isEqualTo(imageId);
         }
-        List<Container> listed = daemon.runtime().listContainers(ListContainersRequest.newBuilder()
-                .setFilter(ContainerFilter.newBuilder().setPodSandboxId(podId)).build()).getContainersList();
+        List<Container> listed = daemon.runtime()
+                .listContainers(ListContainersRequest.newBuilder()
+                        .setFilter(ContainerFilter.newBuilder().setPodSandboxId(podId))
+                        .build())
+                .getContainersList();
         assertThat(listed).hasSize(2).allSatisfy(c -> {
             assertThat(c.getImage().getImage()).isEqualTo(busybox);
             assertThat(c.getImageRef()).contains("@sha256:");
@@ -173,12 +215,19 @@ class CriConformanceTest {
         MountCalls mounts = new MountCalls();
         mounts.mountTmpfs(sub, 1024 * 1024);
         try {
-            String id = sleeper("rro", pods.container("c", busybox, "sleep", "1000")
-                    .addMounts(Mount.newBuilder().setContainerPath("/rro").setHostPath(volume.toString())
-                            .setReadonly(true).setRecursiveReadOnly(true)
-                            .setPropagation(MountPropagation.PROPAGATION_PRIVATE))
-                    .addMounts(Mount.newBuilder().setContainerPath("/ro").setHostPath(volume.toString())
-                            .setReadonly(true)));
+            String id = sleeper(
+                    "rro",
+                    pods.container("c", busybox, "sleep", "1000")
+                            .addMounts(Mount.newBuilder()
+                                    .setContainerPath("/rro")
+                                    .setHostPath(volume.toString())
+                                    .setReadonly(true)
+                                    .setRecursiveReadOnly(true)
+                                    .setPropagation(MountPropagation.PROPAGATION_PRIVATE))
+                            .addMounts(Mount.newBuilder()
+                                    .setContainerPath("/ro")
+                                    .setHostPath(volume.toString())
+                                    .setReadonly(true)));
 
             ExecSyncResponse recursive = exec(id, 10, "touch", "/rro/sub/file");
             assertThat(recursive.getExitCode()).isNotZero();
@@ -197,12 +246,27 @@ class CriConformanceTest {
         PodSandboxConfig pod = pods.pod("rro-invalid").build();
         String podId = pods.run(pod);
         for (Mount mount : List.of(
-                Mount.newBuilder().setContainerPath("/v").setHostPath(volume.toString()).setRecursiveReadOnly(true)
-                        .setPropagation(MountPropagation.PROPAGATION_PRIVATE).build(),
-                Mount.newBuilder().setContainerPath("/v").setHostPath(volume.toString()).setRecursiveReadOnly(true)
-                        .setReadonly(true).setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER).build())) {
-            assertThatThrownBy(() -> pods.create(podId, pod, pods.container("c", busybox, "true").addMounts(mount).build()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                Mount.newBuilder()
+                        .setContainerPath("/v")
+                        .setHostPath(volume.toString())
+                        .setRecursiveReadOnly(true)
+                        .setPropagation(MountPropagation.PROPAGATION_PRIVATE)
+                        .build(),
+                Mount.newBuilder()
+                        .setContainerPath("/v")
+                        .setHostPath(volume.toString())
+                        .setRecursiveReadOnly(true)
+                        .setReadonly(true)
+                        .setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER)
+                        .build())) {
+            assertThatThrownBy(() -> pods.create(
+                            podId,
+                            pod,
+                            pods.container("c", busybox, "true")
+                                    .addMounts(mount)
+                                    .build()))
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
         }
     }
@@ -210,28 +274,37 @@ class CriConformanceTest {
     @Test
     void mergeAddsTheImagesGroupMembershipsStrictOnlyTheRequestedGroups() throws Exception {
         String image = bed.pushAndPull("test/groups", groupsImage());
-        var merge = LinuxContainerSecurityContext.newBuilder().setRunAsUsername(BusyboxImage.APP_USER)
+        var merge = LinuxContainerSecurityContext.newBuilder()
+                .setRunAsUsername(BusyboxImage.APP_USER)
                 .addSupplementalGroups(5555);
         var strict = merge.clone().setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Strict);
         String merged = sleeper("groups-merge", withSecurity(pods.container("c", image, "sleep", "1000"), merge));
         String strictly = sleeper("groups-strict", withSecurity(pods.container("c", image, "sleep", "1000"), strict));
 
-        assertThat(exec(merged, 10, "id", "-G").getStdout().toStringUtf8().strip()).isEqualTo("1000 50 5555");
-        assertThat(exec(strictly, 10, "id", "-G").getStdout().toStringUtf8().strip()).isEqualTo("1000 5555");
+        assertThat(exec(merged, 10, "id", "-G").getStdout().toStringUtf8().strip())
+                .isEqualTo("1000 50 5555");
+        assertThat(exec(strictly, 10, "id", "-G").getStdout().toStringUtf8().strip())
+                .isEqualTo("1000 5555");
         var mergedUser = pods.status(merged).getUser().getLinux();
         assertThat(mergedUser.getUid()).isEqualTo(1000);
         assertThat(mergedUser.getGid()).isEqualTo(1000);
         assertThat(mergedUser.getSupplementalGroupsList()).containsExactly(1000L, 50L, 5555L);
-        assertThat(pods.status(strictly).getUser().getLinux().getSupplementalGroupsList()).containsExactly(1000L, 5555L);
+        assertThat(pods.status(strictly).getUser().getLinux().getSupplementalGroupsList())
+                .containsExactly(1000L, 5555L);
     }
 
     /** busybox with a group "staff" (50) that lists the image's user app. */
     private static TestImage groupsImage() throws Exception {
-        byte[] group = LayerTar.create().dir("etc", 0755)
-                .file("etc/group", "root:x:0:\napp:x:1000:\nstaff:x:50:app\nnogroup:x:65534:\n"
-                        .getBytes(StandardCharsets.UTF_8), 0644)
+        byte[] group = LayerTar.create()
+                .dir("etc", 0755)
+                .file(
+                        "etc/group",
+                        "root:x:0:\napp:x:1000:\nstaff:x:50:app\nnogroup:x:65534:\n".getBytes(StandardCharsets.UTF_8),
+                        0644)
                 .build();
-        return TestImage.builder().layer(BusyboxImage.fromHost().layerTar(), TestLayer.Compression.GZIP)
-                .layer(group, TestLayer.Compression.GZIP).build();
+        return TestImage.builder()
+                .layer(BusyboxImage.fromHost().layerTar(), TestLayer.Compression.GZIP)
+                .layer(group, TestLayer.Compression.GZIP)
+                .build();
     }
 }

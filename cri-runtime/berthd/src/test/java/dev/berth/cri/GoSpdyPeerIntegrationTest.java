@@ -14,8 +14,6 @@ import dev.berth.testing.PodTestBedExtension;
 import dev.berth.testing.StreamingConnections;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -34,9 +32,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GoSpdyPeerIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+
     @RegisterExtension
-    static final PodTestBedExtension bed = new PodTestBedExtension("berthgopeer")
-            .thenCheck(GoSpdyPeerIntegrationTest::noStreamOutlivesATest);
+    static final PodTestBedExtension bed =
+            new PodTestBedExtension("berthgopeer").thenCheck(GoSpdyPeerIntegrationTest::noStreamOutlivesATest);
+
     private static GoSpdyPeer peer;
     /** The streaming server's port, learnt from the first URL a test got. */
     private static int streamingPort;
@@ -68,7 +68,8 @@ class GoSpdyPeerIntegrationTest {
     void execWithATtyRunsOnATerminalOfTheSizeSentOnTheResizeStream() throws Exception {
         String id = sleeper("exec-tty");
 
-        Result result = peer.execWithTty(execUrl(id, true, "sh", "-c", "sleep 0.5; stty size; test -t 0 && echo is-a-tty"),
+        Result result = peer.execWithTty(
+                execUrl(id, true, "sh", "-c", "sleep 0.5; stty size; test -t 0 && echo is-a-tty"),
                 new TerminalSize(123, 45));
 
         assertThat(result.exitCode()).as(result.stderrText()).isZero();
@@ -78,10 +79,25 @@ class GoSpdyPeerIntegrationTest {
     @Test
     void attachFeedsStdinToTheContainerAndFollowsItUntilItExits() throws Exception {
         PodSandboxConfig pod = bed.pods().pod("attach").build();
-        String id = bed.pods().createAndStart(bed.pods().run(pod), pod, bed.pods().container("reader", bed.busybox(), "sh", "-c",
-                "read line; echo got:$line; echo bye >&2").setStdin(true).setStdinOnce(true).build());
-        URI url = seen(bed.daemon().runtime().attach(AttachRequest.newBuilder().setContainerId(id).setStdin(true)
-                .setStdout(true).setStderr(true).build()).getUrl());
+        String id = bed.pods()
+                .createAndStart(
+                        bed.pods().run(pod),
+                        pod,
+                        bed.pods()
+                                .container(
+                                        "reader", bed.busybox(), "sh", "-c", "read line; echo got:$line; echo bye >&2")
+                                .setStdin(true)
+                                .setStdinOnce(true)
+                                .build());
+        URI url = seen(bed.daemon()
+                .runtime()
+                .attach(AttachRequest.newBuilder()
+                        .setContainerId(id)
+                        .setStdin(true)
+                        .setStdout(true)
+                        .setStderr(true)
+                        .build())
+                .getUrl());
 
         Result result = peer.exec(url, "ping\n".getBytes(StandardCharsets.UTF_8));
 
@@ -94,12 +110,27 @@ class GoSpdyPeerIntegrationTest {
     void portForwardCarriesTwentyMegabytesFromHttpdIntact() throws Exception {
         PodSandboxConfig pod = bed.pods().pod("forward").build();
         String podId = bed.pods().run(pod);
-        String server = bed.pods().createAndStart(podId, pod, bed.pods().container("web", bed.busybox(), "sh", "-c",
-                "mkdir -p /www && dd if=/dev/urandom of=/www/big bs=1M count=20 2>/dev/null"
-                        + " && exec httpd -f -p 8080 -h /www").build());
+        String server = bed.pods()
+                .createAndStart(
+                        podId,
+                        pod,
+                        bed.pods()
+                                .container(
+                                        "web",
+                                        bed.busybox(),
+                                        "sh",
+                                        "-c",
+                                        "mkdir -p /www && dd if=/dev/urandom of=/www/big bs=1M count=20 2>/dev/null"
+                                                + " && exec httpd -f -p 8080 -h /www")
+                                .build());
         String expected = awaitFile(server, "/www/big");
-        URI url = seen(bed.daemon().runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
-                .addPort(8080).build()).getUrl());
+        URI url = seen(bed.daemon()
+                .runtime()
+                .portForward(PortForwardRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .addPort(8080)
+                        .build())
+                .getUrl());
 
         Result result = peer.portForward(url, 8080, "GET /big HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 
@@ -107,15 +138,21 @@ class GoSpdyPeerIntegrationTest {
         assertThat(result.stdoutText()).startsWith("HTTP/1.");
         byte[] body = body(result.stdout());
         assertThat(body).hasSize(20 << 20);
-        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body))).isEqualTo(expected);
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)))
+                .isEqualTo(expected);
     }
 
     @Test
     void portForwardToARefusedPortReportsItOnTheErrorStreamAndEndsPromptly() throws Exception {
         PodSandboxConfig pod = bed.pods().pod("forward-refused").build();
         String podId = bed.pods().run(pod);
-        URI url = seen(bed.daemon().runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
-                .addPort(9).build()).getUrl());
+        URI url = seen(bed.daemon()
+                .runtime()
+                .portForward(PortForwardRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .addPort(9)
+                        .build())
+                .getUrl());
 
         Result result = peer.portForward(url, 9, "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 
@@ -127,12 +164,26 @@ class GoSpdyPeerIntegrationTest {
 
     private static String sleeper(String name) {
         PodSandboxConfig pod = bed.pods().pod(name).build();
-        return bed.pods().createAndStart(bed.pods().run(pod), pod, bed.pods().container("sleeper", bed.busybox(), "sleep", "1000").build());
+        return bed.pods()
+                .createAndStart(
+                        bed.pods().run(pod),
+                        pod,
+                        bed.pods()
+                                .container("sleeper", bed.busybox(), "sleep", "1000")
+                                .build());
     }
 
     private static URI execUrl(String containerId, boolean tty, String... cmd) {
-        return seen(bed.daemon().runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
-                .addAllCmd(List.of(cmd)).setStdin(true).setStdout(true).setStderr(!tty).setTty(tty).build())
+        return seen(bed.daemon()
+                .runtime()
+                .exec(ExecRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .addAllCmd(List.of(cmd))
+                        .setStdin(true)
+                        .setStdout(true)
+                        .setStderr(!tty)
+                        .setTty(tty)
+                        .build())
                 .getUrl());
     }
 
@@ -141,7 +192,6 @@ class GoSpdyPeerIntegrationTest {
         streamingPort = uri.getPort();
         return uri;
     }
-
 
     private static byte[] body(byte[] response) {
         for (int i = 0; i + 3 < response.length; i++) {
@@ -168,7 +218,14 @@ class GoSpdyPeerIntegrationTest {
     }
 
     private static String execSync(String containerId, String... cmd) {
-        return bed.daemon().runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
-                .addAllCmd(List.of(cmd)).setTimeout(30).build()).getStdout().toStringUtf8();
+        return bed.daemon()
+                .runtime()
+                .execSync(ExecSyncRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .addAllCmd(List.of(cmd))
+                        .setTimeout(30)
+                        .build())
+                .getStdout()
+                .toStringUtf8();
     }
 }

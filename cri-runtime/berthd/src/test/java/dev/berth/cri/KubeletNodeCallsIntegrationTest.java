@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.cri.v1.ContainerEventResponse;
-import dev.berth.cri.v1.ContainerEventType;
 import dev.berth.cri.v1.ContainerMetrics;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatus;
@@ -69,8 +68,10 @@ class KubeletNodeCallsIntegrationTest {
 
     private static final String CGROUP_MARKER = "berthkubelet";
     private static final long MIB = 1024 * 1024;
+
     @RegisterExtension
     static final PodTestBedExtension bed = new PodTestBedExtension(CGROUP_MARKER);
+
     private final DaemonFixture daemon = bed.daemon();
     private final PodClient pods = bed.pods();
     private final String busybox = bed.busybox();
@@ -101,13 +102,20 @@ class KubeletNodeCallsIntegrationTest {
         try {
             String podId = pods.run(pods.pod("cidr").build());
 
-            String ip = daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId)
-                    .build()).getStatus().getNetwork().getIp();
+            String ip = daemon.runtime()
+                    .podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                            .setPodSandboxId(podId)
+                            .build())
+                    .getStatus()
+                    .getNetwork()
+                    .getIp();
 
             assertThat(ip).startsWith(other.prefix());
             daemon.removeAllPods();
-            LeakCheck.assertNothingLeft(daemon.base(),
-                    new PodNetworkFixture(daemon.network().bridge(), other.subnet(), other.confDir()), CGROUP_MARKER);
+            LeakCheck.assertNothingLeft(
+                    daemon.base(),
+                    new PodNetworkFixture(daemon.network().bridge(), other.subnet(), other.confDir()),
+                    CGROUP_MARKER);
         } finally {
             daemon.removeAllPods();
             daemon.network().deleteBridge();
@@ -118,16 +126,24 @@ class KubeletNodeCallsIntegrationTest {
     @Test
     void updateRuntimeConfigRejectsWhatIsNoCidrAndIgnoresAnEmptyOne() {
         for (String garbage : List.of("10.1.2.0", "10.1.2.0/33", "nonsense/24", "10.1.2.0/24,", "fd00::/129")) {
-            assertThatThrownBy(() -> updatePodCidr(garbage)).as(garbage)
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+            assertThatThrownBy(() -> updatePodCidr(garbage))
+                    .as(garbage)
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
         }
         updatePodCidr("");
 
         String podId = pods.run(pods.pod("empty-cidr").build());
 
-        assertThat(daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
-                .getStatus().getNetwork().getIp()).startsWith(daemon.network().prefix());
+        assertThat(daemon.runtime()
+                        .podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                                .setPodSandboxId(podId)
+                                .build())
+                        .getStatus()
+                        .getNetwork()
+                        .getIp())
+                .startsWith(daemon.network().prefix());
     }
 
     @Test
@@ -137,25 +153,40 @@ class KubeletNodeCallsIntegrationTest {
         try {
             PodSandboxConfig pod = pods.pod("events").build();
             String podId = pods.run(pod);
-            String containerId = pods.createAndStart(podId, pod,
-                    pods.container("short", busybox, "sh", "-c", "sleep 0.3; exit 3").build());
+            String containerId = pods.createAndStart(
+                    podId,
+                    pod,
+                    pods.container("short", busybox, "sh", "-c", "sleep 0.3; exit 3")
+                            .build());
 
             // no call asks about the container: the exit must be noticed by berthd itself
             List<ContainerEventResponse> upToExit = stream.take(5);
-            daemon.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build());
-            daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-            daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            daemon.runtime()
+                    .removeContainer(RemoveContainerRequest.newBuilder()
+                            .setContainerId(containerId)
+                            .build());
+            daemon.runtime()
+                    .stopPodSandbox(StopPodSandboxRequest.newBuilder()
+                            .setPodSandboxId(podId)
+                            .build());
+            daemon.runtime()
+                    .removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                            .setPodSandboxId(podId)
+                            .build());
             List<ContainerEventResponse> events = new ArrayList<>(upToExit);
             events.addAll(stream.take(3));
 
-            assertThat(events).extracting(e -> e.getContainerEventType() + " " + e.getContainerId()).containsExactly(
-                    "CONTAINER_CREATED_EVENT " + podId, "CONTAINER_STARTED_EVENT " + podId,
-                    "CONTAINER_CREATED_EVENT " + containerId, "CONTAINER_STARTED_EVENT " + containerId,
-                    "CONTAINER_STOPPED_EVENT " + containerId, "CONTAINER_DELETED_EVENT " + containerId,
-                    "CONTAINER_STOPPED_EVENT " + podId, "CONTAINER_DELETED_EVENT " + podId);
+            assertThat(events)
+                    .extracting(e -> e.getContainerEventType() + " " + e.getContainerId())
+                    .containsExactly(
+                            "CONTAINER_CREATED_EVENT " + podId, "CONTAINER_STARTED_EVENT " + podId,
+                            "CONTAINER_CREATED_EVENT " + containerId, "CONTAINER_STARTED_EVENT " + containerId,
+                            "CONTAINER_STOPPED_EVENT " + containerId, "CONTAINER_DELETED_EVENT " + containerId,
+                            "CONTAINER_STOPPED_EVENT " + podId, "CONTAINER_DELETED_EVENT " + podId);
             assertThat(events).allSatisfy(e -> {
                 assertThat(e.getPodSandboxStatus().getId()).isEqualTo(podId);
-                assertThat(e.getPodSandboxStatus().getMetadata().getUid()).isEqualTo(pod.getMetadata().getUid());
+                assertThat(e.getPodSandboxStatus().getMetadata().getUid())
+                        .isEqualTo(pod.getMetadata().getUid());
                 assertThat(e.getCreatedAt()).isPositive();
             });
             assertThat(events).extracting(ContainerEventResponse::getCreatedAt).isSorted();
@@ -163,17 +194,23 @@ class KubeletNodeCallsIntegrationTest {
             assertThat(exited.getId()).isEqualTo(containerId);
             assertThat(exited.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
             assertThat(exited.getExitCode()).isEqualTo(3);
-            assertThat(events.get(3).getContainersStatusesList()).extracting(ContainerStatus::getState)
+            assertThat(events.get(3).getContainersStatusesList())
+                    .extracting(ContainerStatus::getState)
                     .containsExactly(ContainerState.CONTAINER_RUNNING);
             assertThat(events.get(5).getContainersStatusesList()).isEmpty();
             assertThat(events.get(1).getPodSandboxStatus().getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
             assertThat(events.get(6).getPodSandboxStatus().getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
-            assertThat(second.take(8)).extracting(ContainerEventResponse::getContainerId)
-                    .isEqualTo(events.stream().map(ContainerEventResponse::getContainerId).toList());
+            assertThat(second.take(8))
+                    .extracting(ContainerEventResponse::getContainerId)
+                    .isEqualTo(events.stream()
+                            .map(ContainerEventResponse::getContainerId)
+                            .toList());
 
             second.cancel();
             String laterPod = pods.run(pods.pod("after-cancel").build());
-            assertThat(stream.take(2)).extracting(ContainerEventResponse::getContainerId).containsOnly(laterPod);
+            assertThat(stream.take(2))
+                    .extracting(ContainerEventResponse::getContainerId)
+                    .containsOnly(laterPod);
         } finally {
             stream.cancel();
             second.cancel();
@@ -184,41 +221,58 @@ class KubeletNodeCallsIntegrationTest {
     void runningContainerHasCpuAndMemoryMetricsWithTheLabelsOfItsDescriptors() throws Exception {
         PodSandboxConfig pod = pods.pod("metrics").build();
         String podId = pods.run(pod);
-        String containerId = pods.createAndStart(podId, pod, pods.container("busy", busybox, "sh", "-c",
-                "while :; do :; done").setLinux(LinuxContainerConfig.newBuilder().setResources(
-                        LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64 * MIB))).build());
-        Map<String, MetricDescriptor> descriptors = daemon.runtime()
-                .listMetricDescriptors(ListMetricDescriptorsRequest.getDefaultInstance()).getDescriptorsList().stream()
+        String containerId = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("busy", busybox, "sh", "-c", "while :; do :; done")
+                        .setLinux(LinuxContainerConfig.newBuilder()
+                                .setResources(
+                                        LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64 * MIB)))
+                        .build());
+        Map<String, MetricDescriptor> descriptors = daemon
+                .runtime()
+                .listMetricDescriptors(ListMetricDescriptorsRequest.getDefaultInstance())
+                .getDescriptorsList()
+                .stream()
                 .collect(Collectors.toMap(MetricDescriptor::getName, Function.identity()));
 
         Map<String, Metric> byName = Map.of();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         // CRI carries whole seconds: the busy loop needs a second of CPU time to show
-        while (System.nanoTime() < deadline && byName.getOrDefault("container_cpu_usage_seconds_total",
-                Metric.getDefaultInstance()).getValue().getValue() < 1) {
+        while (System.nanoTime() < deadline
+                && byName.getOrDefault("container_cpu_usage_seconds_total", Metric.getDefaultInstance())
+                                .getValue()
+                                .getValue()
+                        < 1) {
             Thread.sleep(200);
             byName = containerMetrics(podId, containerId).getMetricsList().stream()
                     .collect(Collectors.toMap(Metric::getName, Function.identity()));
         }
 
-        assertThat(byName.get("container_cpu_usage_seconds_total").getValue().getValue()).isPositive();
+        assertThat(byName.get("container_cpu_usage_seconds_total").getValue().getValue())
+                .isPositive();
         assertThat(byName.get("container_cpu_usage_seconds_total").getLabelValuesList())
                 .containsExactly(containerId, "busy", busybox, "total");
-        assertThat(byName.get("container_memory_working_set_bytes").getValue().getValue()).isPositive();
-        assertThat(byName.get("container_memory_usage_bytes").getValue().getValue()).isPositive();
+        assertThat(byName.get("container_memory_working_set_bytes").getValue().getValue())
+                .isPositive();
+        assertThat(byName.get("container_memory_usage_bytes").getValue().getValue())
+                .isPositive();
         assertThat(byName.get("container_memory_working_set_bytes").getLabelValuesList())
                 .containsExactly(containerId, "busy", busybox);
-        assertThat(byName.get("container_spec_memory_limit_bytes").getValue().getValue()).isEqualTo(64 * MIB);
+        assertThat(byName.get("container_spec_memory_limit_bytes").getValue().getValue())
+                .isEqualTo(64 * MIB);
         PodSandboxMetrics podMetrics = podMetrics(podId);
-        assertThat(podMetrics.getMetricsList()).extracting(Metric::getName).contains(
-                "container_network_receive_bytes_total", "container_network_transmit_bytes_total");
-        assertThat(podMetrics.getMetricsList()).allSatisfy(m -> assertThat(m.getLabelValuesList())
-                .containsExactly(podId, "POD", "", "eth0"));
+        assertThat(podMetrics.getMetricsList())
+                .extracting(Metric::getName)
+                .contains("container_network_receive_bytes_total", "container_network_transmit_bytes_total");
+        assertThat(podMetrics.getMetricsList())
+                .allSatisfy(m -> assertThat(m.getLabelValuesList()).containsExactly(podId, "POD", "", "eth0"));
         List<Metric> all = new ArrayList<>(podMetrics.getMetricsList());
         podMetrics.getContainerMetricsList().forEach(c -> all.addAll(c.getMetricsList()));
         assertThat(all).allSatisfy(m -> {
             assertThat(descriptors).containsKey(m.getName());
-            assertThat(m.getLabelValuesCount()).isEqualTo(descriptors.get(m.getName()).getLabelKeysCount());
+            assertThat(m.getLabelValuesCount())
+                    .isEqualTo(descriptors.get(m.getName()).getLabelKeysCount());
         });
     }
 
@@ -227,15 +281,20 @@ class KubeletNodeCallsIntegrationTest {
         PodSandboxConfig pod = pods.pod("resize").build();
         String podId = pods.run(pod);
 
-        daemon.runtime().updatePodSandboxResources(UpdatePodSandboxResourcesRequest.newBuilder().setPodSandboxId(podId)
-                .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(256 * MIB))
-                .setOverhead(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(16 * MIB))
-                .build());
+        daemon.runtime()
+                .updatePodSandboxResources(UpdatePodSandboxResourcesRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(256 * MIB))
+                        .setOverhead(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(16 * MIB))
+                        .build());
 
         assertThat(memoryLimit(pod.getLinux().getCgroupParent())).isEqualTo(272 * MIB);
-        assertThatThrownBy(() -> daemon.runtime().updatePodSandboxResources(UpdatePodSandboxResourcesRequest.newBuilder()
-                        .setPodSandboxId("0123456789abcdef").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(() -> daemon.runtime()
+                        .updatePodSandboxResources(UpdatePodSandboxResourcesRequest.newBuilder()
+                                .setPodSandboxId("0123456789abcdef")
+                                .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
@@ -243,19 +302,22 @@ class KubeletNodeCallsIntegrationTest {
     void streamCallsSendWhatTheListCallsAnswer() {
         PodSandboxConfig pod = pods.pod("streamed").build();
         String podId = pods.run(pod);
-        String containerId = pods.create(podId, pod, pods.container("idle", busybox, "sleep", "60").build());
-        RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime = RuntimeServiceGrpc.newBlockingStub(channel.channel())
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        String containerId = pods.create(
+                podId, pod, pods.container("idle", busybox, "sleep", "60").build());
+        RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime =
+                RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
 
         List<String> podIds = new ArrayList<>();
         runtime.streamPodSandboxes(StreamPodSandboxesRequest.getDefaultInstance())
                 .forEachRemaining(r -> r.getPodSandboxesList().forEach(p -> podIds.add(p.getId())));
         List<String> containerIds = new ArrayList<>();
-        Iterator<StreamContainersResponse> containers = runtime.streamContainers(StreamContainersRequest.getDefaultInstance());
+        Iterator<StreamContainersResponse> containers =
+                runtime.streamContainers(StreamContainersRequest.getDefaultInstance());
         containers.forEachRemaining(r -> r.getContainersList().forEach(c -> containerIds.add(c.getId())));
 
         List<String> images = new ArrayList<>();
-        ImageServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
+        ImageServiceGrpc.newBlockingStub(channel.channel())
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .streamImages(StreamImagesRequest.getDefaultInstance())
                 .forEachRemaining(r -> r.getImagesList().forEach(i -> images.addAll(i.getRepoTagsList())));
 
@@ -265,18 +327,29 @@ class KubeletNodeCallsIntegrationTest {
     }
 
     private void updatePodCidr(String cidr) {
-        daemon.runtime().updateRuntimeConfig(UpdateRuntimeConfigRequest.newBuilder().setRuntimeConfig(RuntimeConfig
-                .newBuilder().setNetworkConfig(NetworkConfig.newBuilder().setPodCidr(cidr))).build());
+        daemon.runtime()
+                .updateRuntimeConfig(UpdateRuntimeConfigRequest.newBuilder()
+                        .setRuntimeConfig(RuntimeConfig.newBuilder()
+                                .setNetworkConfig(NetworkConfig.newBuilder().setPodCidr(cidr)))
+                        .build());
     }
 
     private PodSandboxMetrics podMetrics(String podId) {
-        return daemon.runtime().listPodSandboxMetrics(ListPodSandboxMetricsRequest.getDefaultInstance())
-                .getPodMetricsList().stream().filter(p -> p.getPodSandboxId().equals(podId)).findFirst().orElseThrow();
+        return daemon
+                .runtime()
+                .listPodSandboxMetrics(ListPodSandboxMetricsRequest.getDefaultInstance())
+                .getPodMetricsList()
+                .stream()
+                .filter(p -> p.getPodSandboxId().equals(podId))
+                .findFirst()
+                .orElseThrow();
     }
 
     private ContainerMetrics containerMetrics(String podId, String containerId) {
         return podMetrics(podId).getContainerMetricsList().stream()
-                .filter(c -> c.getContainerId().equals(containerId)).findFirst().orElseThrow();
+                .filter(c -> c.getContainerId().equals(containerId))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static long memoryLimit(String cgroup) throws Exception {
@@ -324,8 +397,10 @@ class KubeletNodeCallsIntegrationTest {
             while (events.size() < count) {
                 Object next = received.poll(15, TimeUnit.SECONDS);
                 if (!(next instanceof ContainerEventResponse event)) {
-                    throw new AssertionError("expected " + count + " events, got " + events.stream()
-                            .map(e -> e.getContainerEventType() + " " + e.getContainerId()).toList() + " then " + next);
+                    throw new AssertionError("expected " + count + " events, got "
+                            + events.stream()
+                                    .map(e -> e.getContainerEventType() + " " + e.getContainerId())
+                                    .toList() + " then " + next);
                 }
                 events.add(event);
             }

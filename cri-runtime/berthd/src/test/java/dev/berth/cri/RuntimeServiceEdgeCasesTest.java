@@ -48,8 +48,14 @@ class RuntimeServiceEdgeCasesTest {
     private static final String SLOW = "slow";
 
     @RegisterExtension
-    static final PodTestBedExtension bed = new PodTestBedExtension(CGROUP_MARKER, base -> Map.of(SLOW,
-            new BerthConfig.Runtime(slowRunc(base).toString(), base.resolve("state/runtimes/slow").toString())));
+    static final PodTestBedExtension bed = new PodTestBedExtension(
+            CGROUP_MARKER,
+            base -> Map.of(
+                    SLOW,
+                    new BerthConfig.Runtime(
+                            slowRunc(base).toString(),
+                            base.resolve("state/runtimes/slow").toString())));
+
     private final DaemonFixture daemon = bed.daemon();
     private final PodClient pods = bed.pods();
     private final String busybox = bed.busybox();
@@ -86,49 +92,77 @@ class RuntimeServiceEdgeCasesTest {
     @Test
     void removePodSandboxWaitsForACreateContainerInFlightAndRemovesItsContainer() throws Exception {
         PodSandboxConfig pod = pods.pod("racy").build();
-        String podId = daemon.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod)
-                .setRuntimeHandler(SLOW).build()).getPodSandboxId();
+        String podId = daemon.runtime()
+                .runPodSandbox(RunPodSandboxRequest.newBuilder()
+                        .setConfig(pod)
+                        .setRuntimeHandler(SLOW)
+                        .build())
+                .getPodSandboxId();
         Path marker = createMarker(daemon.base());
         Files.deleteIfExists(marker);
 
-        CompletableFuture<String> created = CompletableFuture.supplyAsync(() -> daemon.runtime().createContainer(
-                CreateContainerRequest.newBuilder().setPodSandboxId(podId).setSandboxConfig(pod)
-                        .setConfig(pods.container("late", busybox, "sleep", "1000")).build()).getContainerId(), threads);
+        CompletableFuture<String> created = CompletableFuture.supplyAsync(
+                () -> daemon.runtime()
+                        .createContainer(CreateContainerRequest.newBuilder()
+                                .setPodSandboxId(podId)
+                                .setSandboxConfig(pod)
+                                .setConfig(pods.container("late", busybox, "sleep", "1000"))
+                                .build())
+                        .getContainerId(),
+                threads);
         awaitFile(marker, Duration.ofSeconds(20));
-        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        daemon.runtime()
+                .removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
         try {
             created.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             // refusing because the pod is going away is fine; tearing the container down under the creator is not
-            assertThat(Status.fromThrowable(e.getCause()).getCode()).as("CreateContainer failed: %s", e.getCause())
+            assertThat(Status.fromThrowable(e.getCause()).getCode())
+                    .as("CreateContainer failed: %s", e.getCause())
                     .isIn(Status.Code.NOT_FOUND, Status.Code.FAILED_PRECONDITION);
         }
 
-        assertThat(daemon.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList())
-                .as("containers after their pod was removed").isEmpty();
+        assertThat(daemon.runtime()
+                        .listContainers(ListContainersRequest.getDefaultInstance())
+                        .getContainersList())
+                .as("containers after their pod was removed")
+                .isEmpty();
     }
 
     @Test
     void removeContainerTwiceAtOnceSucceedsBothTimes() throws Exception {
         PodSandboxConfig pod = pods.pod("twice").build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+        String id = pods.createAndStart(
+                podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
         CountDownLatch go = new CountDownLatch(1);
 
-        List<CompletableFuture<Void>> removals = List.of(1, 2).stream().map(i -> CompletableFuture.runAsync(() -> {
-            try {
-                go.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            daemon.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
-        }, threads)).toList();
+        List<CompletableFuture<Void>> removals = List.of(1, 2).stream()
+                .map(i -> CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                go.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            daemon.runtime()
+                                    .removeContainer(RemoveContainerRequest.newBuilder()
+                                            .setContainerId(id)
+                                            .build());
+                        },
+                        threads))
+                .toList();
         go.countDown();
 
         for (CompletableFuture<Void> removal : removals) {
             removal.get(30, TimeUnit.SECONDS);
         }
-        assertThat(daemon.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()).isEmpty();
+        assertThat(daemon.runtime()
+                        .listContainers(ListContainersRequest.getDefaultInstance())
+                        .getContainersList())
+                .isEmpty();
     }
 
     @Test
@@ -137,8 +171,12 @@ class RuntimeServiceEdgeCasesTest {
         String podId = pods.run(pod);
 
         for (String logPath : List.of("../../escaped.log", "/tmp/berth-escaped.log", "a/../../escaped.log")) {
-            assertThatThrownBy(() -> pods.create(podId, pod, pods.container("escape", busybox, "true")
-                    .setLogPath(logPath).build()))
+            assertThatThrownBy(() -> pods.create(
+                            podId,
+                            pod,
+                            pods.container("escape", busybox, "true")
+                                    .setLogPath(logPath)
+                                    .build()))
                     .as("log_path %s", logPath)
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -147,8 +185,12 @@ class RuntimeServiceEdgeCasesTest {
         }
         assertThat(Path.of(pod.getLogDirectory()).resolveSibling("escaped.log")).doesNotExist();
         assertThat(Path.of("/tmp/berth-escaped.log")).doesNotExist();
-        String inside = pods.create(podId, pod, pods.container("nested", busybox, "true")
-                .setLogPath("nested/0.log").build());
+        String inside = pods.create(
+                podId,
+                pod,
+                pods.container("nested", busybox, "true")
+                        .setLogPath("nested/0.log")
+                        .build());
         assertThat(pods.status(inside).getLogPath()).isEqualTo(pod.getLogDirectory() + "/nested/0.log");
     }
 
@@ -158,8 +200,12 @@ class RuntimeServiceEdgeCasesTest {
         String podId = pods.run(pod);
         Path hostDir = daemon.base().resolve("volumes/not-yet/there");
 
-        String id = pods.createAndStart(podId, pod, pods.container("writer", busybox, "sh", "-c", "echo hi > /data/out")
-                .addMounts(Mount.newBuilder().setContainerPath("/data").setHostPath(hostDir.toString())).build());
+        String id = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("writer", busybox, "sh", "-c", "echo hi > /data/out")
+                        .addMounts(Mount.newBuilder().setContainerPath("/data").setHostPath(hostDir.toString()))
+                        .build());
 
         assertThat(pods.awaitExit(id, 30).getExitCode()).isZero();
         assertThat(hostDir.resolve("out")).hasContent("hi");
@@ -170,8 +216,14 @@ class RuntimeServiceEdgeCasesTest {
         PodSandboxConfig pod = pods.pod("relhostpath").build();
         String podId = pods.run(pod);
 
-        assertThatThrownBy(() -> pods.create(podId, pod, pods.container("rel", busybox, "true")
-                .addMounts(Mount.newBuilder().setContainerPath("/data").setHostPath("relative/dir")).build()))
+        assertThatThrownBy(() -> pods.create(
+                        podId,
+                        pod,
+                        pods.container("rel", busybox, "true")
+                                .addMounts(Mount.newBuilder()
+                                        .setContainerPath("/data")
+                                        .setHostPath("relative/dir"))
+                                .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription()).contains("relative/dir");
@@ -184,21 +236,31 @@ class RuntimeServiceEdgeCasesTest {
         PodSandboxConfig pod = pods.pod("shortid").build();
         String podId = pods.run(pod);
 
-        String id = pods.create(podId.substring(0, 12), pod, pods.container("short", busybox, "true").build());
+        String id = pods.create(
+                podId.substring(0, 12),
+                pod,
+                pods.container("short", busybox, "true").build());
 
-        assertThat(daemon.runtime().listContainers(ListContainersRequest.newBuilder().setFilter(
-                dev.berth.cri.v1.ContainerFilter.newBuilder().setPodSandboxId(podId)).build()).getContainersList())
-                .extracting(c -> c.getId()).containsExactly(id);
+        assertThat(daemon.runtime()
+                        .listContainers(ListContainersRequest.newBuilder()
+                                .setFilter(dev.berth.cri.v1.ContainerFilter.newBuilder()
+                                        .setPodSandboxId(podId))
+                                .build())
+                        .getContainersList())
+                .extracting(c -> c.getId())
+                .containsExactly(id);
     }
 
     @Test
     void refusedCgroupParentLeavesNothingAndFreesThePodName() {
         PodSandboxConfig good = pods.pod("badparent").build();
-        PodSandboxConfig bad = good.toBuilder().setLinux(good.getLinux().toBuilder().setCgroupParent("relative/parent"))
+        PodSandboxConfig bad = good.toBuilder()
+                .setLinux(good.getLinux().toBuilder().setCgroupParent("relative/parent"))
                 .build();
 
         assertThatThrownBy(() -> pods.run(bad))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
 
         String podId = pods.run(good);
@@ -208,16 +270,23 @@ class RuntimeServiceEdgeCasesTest {
     /** kubelet with --cgroups-per-qos=false sends the cgroup root itself as every pod's parent. */
     @Test
     void podUnderTheRootCgroupGetsItsOwnCgroupAndCanBeRemoved() throws Exception {
-        PodSandboxConfig pod = pods.pod("rootcgroup").setLinux(pods.pod("x").getLinux().toBuilder().setCgroupParent("/"))
+        PodSandboxConfig pod = pods.pod("rootcgroup")
+                .setLinux(pods.pod("x").getLinux().toBuilder().setCgroupParent("/"))
                 .build();
-        List<Path> berthParents = hierarchies().stream().map(h -> h.resolve("berth")).filter(p -> !Files.exists(p)).toList();
+        List<Path> berthParents = hierarchies().stream()
+                .map(h -> h.resolve("berth"))
+                .filter(p -> !Files.exists(p))
+                .toList();
         try {
             String podId = pods.run(pod);
-            String id = pods.createAndStart(podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+            String id = pods.createAndStart(
+                    podId,
+                    pod,
+                    pods.container("sleeper", busybox, "sleep", "1000").build());
             assertOwnCgroupRemoved(podId, id);
         } finally {
             for (Path parent : berthParents) {
-                Files.deleteIfExists(parent);  // the daemon's shared parent, if this test made it (rmdir: only if empty)
+                Files.deleteIfExists(parent); // the daemon's shared parent, if this test made it (rmdir: only if empty)
             }
         }
     }
@@ -227,24 +296,41 @@ class RuntimeServiceEdgeCasesTest {
     }
 
     private void assertOwnCgroupRemoved(String podId, String id) throws IOException {
-        String podCgroup = cgroupPath(daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
-                .setPodSandboxId(podId).setVerbose(true).build()).getInfoMap().get("info"));
-        String containerCgroup = cgroupPath(daemon.runtime().containerStatus(ContainerStatusRequest.newBuilder()
-                .setContainerId(id).setVerbose(true).build()).getInfoMap().get("info"));
+        String podCgroup = cgroupPath(daemon.runtime()
+                .podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .setVerbose(true)
+                        .build())
+                .getInfoMap()
+                .get("info"));
+        String containerCgroup = cgroupPath(daemon.runtime()
+                .containerStatus(ContainerStatusRequest.newBuilder()
+                        .setContainerId(id)
+                        .setVerbose(true)
+                        .build())
+                .getInfoMap()
+                .get("info"));
 
         Path podMemoryCgroup = HostCgroups.detect().dir("memory", podCgroup);
         assertThat(podMemoryCgroup).isDirectory();
 
-        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        daemon.runtime()
+                .removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
 
         assertThat(podCgroup).isNotEqualTo("/").endsWith(podId);
         assertThat(containerCgroup).startsWith(podCgroup + "/");
         assertThat(podMemoryCgroup).doesNotExist();
-        assertThat(HostCgroups.detect().everywhere(podCgroup)).allSatisfy(dir -> assertThat(dir).doesNotExist());
+        assertThat(HostCgroups.detect().everywhere(podCgroup))
+                .allSatisfy(dir -> assertThat(dir).doesNotExist());
     }
 
     private static String cgroupPath(String verboseInfo) throws IOException {
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(verboseInfo).get("cgroupPath").asText();
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(verboseInfo)
+                .get("cgroupPath")
+                .asText();
     }
 
     private static void awaitFile(Path file, Duration timeout) throws InterruptedException {

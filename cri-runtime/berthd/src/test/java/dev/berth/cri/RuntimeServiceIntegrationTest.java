@@ -61,8 +61,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RuntimeServiceIntegrationTest {
 
     private static final String CGROUP_MARKER = "berthtest";
+
     @RegisterExtension
     static final PodTestBedExtension bed = new PodTestBedExtension(CGROUP_MARKER);
+
     private final DaemonFixture daemon = bed.daemon();
     private final PodClient pods = bed.pods();
     private final String busybox = bed.busybox();
@@ -70,18 +72,38 @@ class RuntimeServiceIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        busyboxAsApp = bed.pushAndPull("test/busybox-app", TestImage.builder()
-                .layer(BusyboxImage.fromHost().layerTar(), TestLayer.Compression.GZIP).user(BusyboxImage.APP_USER).build());
+        busyboxAsApp = bed.pushAndPull(
+                "test/busybox-app",
+                TestImage.builder()
+                        .layer(BusyboxImage.fromHost().layerTar(), TestLayer.Compression.GZIP)
+                        .user(BusyboxImage.APP_USER)
+                        .build());
     }
 
     @Test
     void containersOfAPodShareItsNetwork() throws Exception {
         PodSandboxConfig pod = pods.pod("web").build();
         String podId = pods.run(pod);
-        pods.createAndStart(podId, pod, pods.container("server", busybox, "sh", "-c",
-                "mkdir -p /tmp/www && echo hello-from-httpd > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www").build());
-        String client = pods.createAndStart(podId, pod, pods.container("client", busybox, "sh", "-c",
-                "for i in $(seq 50); do wget -q -O - http://localhost:8080/ && exit 0; sleep 0.1; done; exit 1").build());
+        pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "server",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "mkdir -p /tmp/www && echo hello-from-httpd > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www")
+                        .build());
+        String client = pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "client",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "for i in $(seq 50); do wget -q -O - http://localhost:8080/ && exit 0; sleep 0.1; done; exit 1")
+                        .build());
 
         ContainerStatus status = pods.awaitExit(client, 30);
 
@@ -92,11 +114,18 @@ class RuntimeServiceIntegrationTest {
 
     @Test
     void podStatusReportsItsAddressAndNamespaces() {
-        PodSandboxConfig pod = pods.pod("status").putLabels("app", "status").putAnnotations("note", "x").build();
+        PodSandboxConfig pod = pods.pod("status")
+                .putLabels("app", "status")
+                .putAnnotations("note", "x")
+                .build();
         String podId = pods.run(pod);
 
-        PodSandboxStatus status = daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
-                .setPodSandboxId(podId).setVerbose(true).build()).getStatus();
+        PodSandboxStatus status = daemon.runtime()
+                .podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .setVerbose(true)
+                        .build())
+                .getStatus();
 
         assertThat(status.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
         assertThat(status.getNetwork().getIp()).startsWith(daemon.network().prefix());
@@ -104,9 +133,13 @@ class RuntimeServiceIntegrationTest {
         assertThat(status.getAnnotationsMap()).containsEntry("note", "x");
         assertThat(status.getMetadata().getName()).isEqualTo("status");
         assertThat(status.getCreatedAt()).isPositive();
-        assertThat(daemon.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter
-                .newBuilder().putLabelSelector("app", "status")).build()).getItemsList())
-                .extracting(p -> p.getId()).containsExactly(podId);
+        assertThat(daemon.runtime()
+                        .listPodSandbox(ListPodSandboxRequest.newBuilder()
+                                .setFilter(PodSandboxFilter.newBuilder().putLabelSelector("app", "status"))
+                                .build())
+                        .getItemsList())
+                .extracting(p -> p.getId())
+                .containsExactly(podId);
     }
 
     @Test
@@ -115,38 +148,65 @@ class RuntimeServiceIntegrationTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             hostPort = probe.getLocalPort();
         }
-        PodSandboxConfig pod = pods.pod("hostport").addPortMappings(PortMapping.newBuilder()
-                .setProtocol(Protocol.TCP).setContainerPort(8080).setHostPort(hostPort)).build();
+        PodSandboxConfig pod = pods.pod("hostport")
+                .addPortMappings(PortMapping.newBuilder()
+                        .setProtocol(Protocol.TCP)
+                        .setContainerPort(8080)
+                        .setHostPort(hostPort))
+                .build();
         String podId = pods.run(pod);
-        pods.createAndStart(podId, pod, pods.container("server", busybox, "sh", "-c",
-                "mkdir -p /tmp/www && echo via-hostport > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www").build());
-        String podIp = daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
-                .getStatus().getNetwork().getIp();
+        pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "server",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "mkdir -p /tmp/www && echo via-hostport > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www")
+                        .build());
+        String podIp = daemon.runtime()
+                .podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build())
+                .getStatus()
+                .getNetwork()
+                .getIp();
         String hostAddress = daemon.network().prefix() + "1";
 
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String body = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (body == null && System.nanoTime() < deadline) {
             try {
-                body = http.send(HttpRequest.newBuilder(URI.create("http://" + hostAddress + ":" + hostPort + "/"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                body = http.send(
+                                HttpRequest.newBuilder(URI.create("http://" + hostAddress + ":" + hostPort + "/"))
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
             } catch (java.io.IOException e) {
                 Thread.sleep(100);
             }
         }
-        assertThat(body).as("GET through host port %d (pod %s)", hostPort, podIp).contains("via-hostport");
+        assertThat(body)
+                .as("GET through host port %d (pod %s)", hostPort, podIp)
+                .contains("via-hostport");
     }
 
     @Test
     void memoryLimitEndsInOomKilled() throws Exception {
         PodSandboxConfig pod = pods.pod("oom").build();
         String podId = pods.run(pod);
-        String hog = pods.createAndStart(podId, pod, pods.container("hog", busybox, "sh", "-c",
-                "dd if=/dev/zero of=/dev/null bs=200M count=1")
-                .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
-                        .setMemoryLimitInBytes(32L * 1024 * 1024)))
-                .build());
+        String hog = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("hog", busybox, "sh", "-c", "dd if=/dev/zero of=/dev/null bs=200M count=1")
+                        .setLinux(LinuxContainerConfig.newBuilder()
+                                .setResources(
+                                        LinuxContainerResources.newBuilder().setMemoryLimitInBytes(32L * 1024 * 1024)))
+                        .build());
 
         ContainerStatus status = pods.awaitExit(hog, 30);
 
@@ -158,8 +218,11 @@ class RuntimeServiceIntegrationTest {
     void exitCodesAndLogsAreReportedInCriFormat() throws Exception {
         PodSandboxConfig pod = pods.pod("exit").build();
         String podId = pods.run(pod);
-        String failing = pods.createAndStart(podId, pod, pods.container("failing", busybox, "sh", "-c",
-                "echo to-stdout; echo to-stderr >&2; exit 3").build());
+        String failing = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("failing", busybox, "sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3")
+                        .build());
 
         ContainerStatus status = pods.awaitExit(failing, 30);
 
@@ -171,19 +234,29 @@ class RuntimeServiceIntegrationTest {
         List<String> lines = Files.readAllLines(Path.of(status.getLogPath()));
         assertThat(lines).anyMatch(l -> l.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ stdout F to-stdout$"));
         assertThat(lines).anyMatch(l -> l.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ stderr F to-stderr$"));
-        assertThat(daemon.runtime().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
-                .setState(ContainerStateValue.newBuilder().setState(ContainerState.CONTAINER_EXITED))).build())
-                .getContainersList()).extracting(c -> c.getId()).containsExactly(failing);
+        assertThat(daemon.runtime()
+                        .listContainers(ListContainersRequest.newBuilder()
+                                .setFilter(ContainerFilter.newBuilder()
+                                        .setState(ContainerStateValue.newBuilder()
+                                                .setState(ContainerState.CONTAINER_EXITED)))
+                                .build())
+                        .getContainersList())
+                .extracting(c -> c.getId())
+                .containsExactly(failing);
     }
 
     @Test
     void readOnlyRootfsRefusesWrites() throws Exception {
         PodSandboxConfig pod = pods.pod("readonly").build();
         String podId = pods.run(pod);
-        String writer = pods.createAndStart(podId, pod, pods.container("writer", busybox, "sh", "-c", "touch /newfile")
-                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
-                        LinuxContainerSecurityContext.newBuilder().setReadonlyRootfs(true)))
-                .build());
+        String writer = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("writer", busybox, "sh", "-c", "touch /newfile")
+                        .setLinux(LinuxContainerConfig.newBuilder()
+                                .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                                        .setReadonlyRootfs(true)))
+                        .build());
 
         ContainerStatus status = pods.awaitExit(writer, 30);
 
@@ -195,7 +268,8 @@ class RuntimeServiceIntegrationTest {
     void imageUserRunsTheContainerAsNonRoot() throws Exception {
         PodSandboxConfig pod = pods.pod("user").build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("whoami", busyboxAsApp, "id").build());
+        String id = pods.createAndStart(
+                podId, pod, pods.container("whoami", busyboxAsApp, "id").build());
 
         ContainerStatus status = pods.awaitExit(id, 30);
 
@@ -207,14 +281,30 @@ class RuntimeServiceIntegrationTest {
     void stopSignalsThenKillsAndStoppingTwiceSucceeds() throws Exception {
         PodSandboxConfig pod = pods.pod("stop").build();
         String podId = pods.run(pod);
-        String stubborn = pods.createAndStart(podId, pod, pods.container("stubborn", busybox, "sh", "-c",
-                "trap 'echo got-term' TERM; while true; do sleep 0.1; done").build());
+        String stubborn = pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "stubborn",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "trap 'echo got-term' TERM; while true; do sleep 0.1; done")
+                        .build());
         Thread.sleep(300);
 
         long started = System.nanoTime();
-        daemon.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(stubborn).setTimeout(1).build());
+        daemon.runtime()
+                .stopContainer(StopContainerRequest.newBuilder()
+                        .setContainerId(stubborn)
+                        .setTimeout(1)
+                        .build());
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
-        daemon.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(stubborn).setTimeout(1).build());
+        daemon.runtime()
+                .stopContainer(StopContainerRequest.newBuilder()
+                        .setContainerId(stubborn)
+                        .setTimeout(1)
+                        .build());
 
         ContainerStatus status = pods.status(stubborn);
         assertThat(status.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
@@ -222,45 +312,92 @@ class RuntimeServiceIntegrationTest {
         assertThat(tookMillis).isBetween(900L, 8000L);
         assertThat(Files.readString(Path.of(status.getLogPath()))).contains("got-term");
 
-        daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-        daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-        assertThat(daemon.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
-                .setState(PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_NOTREADY))).build())
-                .getItemsList()).extracting(p -> p.getId()).containsExactly(podId);
-        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-        daemon.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(stubborn).build());
+        daemon.runtime()
+                .stopPodSandbox(StopPodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+        daemon.runtime()
+                .stopPodSandbox(StopPodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+        assertThat(daemon.runtime()
+                        .listPodSandbox(ListPodSandboxRequest.newBuilder()
+                                .setFilter(PodSandboxFilter.newBuilder()
+                                        .setState(PodSandboxStateValue.newBuilder()
+                                                .setState(PodSandboxState.SANDBOX_NOTREADY)))
+                                .build())
+                        .getItemsList())
+                .extracting(p -> p.getId())
+                .containsExactly(podId);
+        daemon.runtime()
+                .removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+        daemon.runtime()
+                .removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+        daemon.runtime()
+                .removeContainer(RemoveContainerRequest.newBuilder()
+                        .setContainerId(stubborn)
+                        .build());
     }
 
     @Test
     void execSyncStatsAndResourceUpdatesWorkOnARunningContainer() throws Exception {
         PodSandboxConfig pod = pods.pod("exec").build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+        String id = pods.createAndStart(
+                podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
 
-        var exec = daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id)
-                .addAllCmd(List.of("sh", "-c", "hostname; exit 4")).setTimeout(10).build());
+        var exec = daemon.runtime()
+                .execSync(ExecSyncRequest.newBuilder()
+                        .setContainerId(id)
+                        .addAllCmd(List.of("sh", "-c", "hostname; exit 4"))
+                        .setTimeout(10)
+                        .build());
         assertThat(exec.getExitCode()).isEqualTo(4);
         assertThat(exec.getStdout().toStringUtf8().strip()).isEqualTo("exec");
 
-        daemon.runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(id)
-                .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64L * 1024 * 1024)).build());
-        assertThat(pods.status(id).getResources().getLinux().getMemoryLimitInBytes()).isEqualTo(64L * 1024 * 1024);
+        daemon.runtime()
+                .updateContainerResources(UpdateContainerResourcesRequest.newBuilder()
+                        .setContainerId(id)
+                        .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64L * 1024 * 1024))
+                        .build());
+        assertThat(pods.status(id).getResources().getLinux().getMemoryLimitInBytes())
+                .isEqualTo(64L * 1024 * 1024);
 
-        var stats = daemon.runtime().containerStats(ContainerStatsRequest.newBuilder().setContainerId(id).build()).getStats();
+        var stats = daemon.runtime()
+                .containerStats(
+                        ContainerStatsRequest.newBuilder().setContainerId(id).build())
+                .getStats();
         assertThat(stats.getAttributes().getId()).isEqualTo(id);
         assertThat(stats.getMemory().getWorkingSetBytes().getValue()).isPositive();
         assertThat(stats.getCpu().getUsageCoreNanoSeconds().getValue()).isPositive();
-        var podStats = daemon.runtime().podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(podId).build())
+        var podStats = daemon.runtime()
+                .podSandboxStats(PodSandboxStatsRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build())
                 .getStats();
         assertThat(podStats.getLinux().getContainersList()).hasSize(1);
-        assertThat(podStats.getLinux().getNetwork().getDefaultInterface().getName()).isEqualTo("eth0");
-        assertThat(daemon.runtime().listContainerStats(dev.berth.cri.v1.ListContainerStatsRequest.newBuilder()
-                .setFilter(dev.berth.cri.v1.ContainerStatsFilter.newBuilder().setPodSandboxId(podId)).build())
-                .getStatsList()).extracting(s -> s.getAttributes().getId()).containsExactly(id);
-        assertThat(daemon.runtime().listPodSandboxStats(dev.berth.cri.v1.ListPodSandboxStatsRequest.newBuilder()
-                .setFilter(dev.berth.cri.v1.PodSandboxStatsFilter.newBuilder().setId(podId)).build())
-                .getStatsList()).extracting(s -> s.getAttributes().getId()).containsExactly(podId);
+        assertThat(podStats.getLinux().getNetwork().getDefaultInterface().getName())
+                .isEqualTo("eth0");
+        assertThat(daemon.runtime()
+                        .listContainerStats(dev.berth.cri.v1.ListContainerStatsRequest.newBuilder()
+                                .setFilter(dev.berth.cri.v1.ContainerStatsFilter.newBuilder()
+                                        .setPodSandboxId(podId))
+                                .build())
+                        .getStatsList())
+                .extracting(s -> s.getAttributes().getId())
+                .containsExactly(id);
+        assertThat(daemon.runtime()
+                        .listPodSandboxStats(dev.berth.cri.v1.ListPodSandboxStatsRequest.newBuilder()
+                                .setFilter(dev.berth.cri.v1.PodSandboxStatsFilter.newBuilder()
+                                        .setId(podId))
+                                .build())
+                        .getStatsList())
+                .extracting(s -> s.getAttributes().getId())
+                .containsExactly(podId);
     }
 
     @Test
@@ -268,21 +405,32 @@ class RuntimeServiceIntegrationTest {
         PodSandboxConfig pod = pods.pod("bad").build();
         String podId = pods.run(pod);
 
-        assertThatThrownBy(() -> pods.create(podId, pod, pods.container("x", "127.0.0.1:1/missing:1", "true").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(() -> pods.create(
+                        podId,
+                        pod,
+                        pods.container("x", "127.0.0.1:1/missing:1", "true").build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        assertThatThrownBy(() -> pods.create("nosuchpod", pod, pods.container("x", busybox, "true").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(() -> pods.create(
+                        "nosuchpod", pod, pods.container("x", busybox, "true").build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         assertThatThrownBy(() -> pods.run(pod))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
         assertThatThrownBy(() -> pods.status("nosuchcontainer"))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        String once = pods.create(podId, pod, pods.container("once", busybox, "true").build());
-        assertThatThrownBy(() -> pods.create(podId, pod, pods.container("once", busybox, "true").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        String once =
+                pods.create(podId, pod, pods.container("once", busybox, "true").build());
+        assertThatThrownBy(() -> pods.create(
+                        podId, pod, pods.container("once", busybox, "true").build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
         assertThat(pods.status(once).getState()).isEqualTo(ContainerState.CONTAINER_CREATED);
     }
@@ -290,14 +438,33 @@ class RuntimeServiceIntegrationTest {
     @Test
     void podWidePidNamespaceIsSharedByItsContainers() throws Exception {
         PodSandboxConfig.Builder builder = pods.pod("sharedpid");
-        builder.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setPid(NamespaceMode.POD);
+        builder.getLinuxBuilder()
+                .getSecurityContextBuilder()
+                .getNamespaceOptionsBuilder()
+                .setPid(NamespaceMode.POD);
         PodSandboxConfig pod = builder.build();
         String podId = pods.run(pod);
-        LinuxContainerConfig podPid = LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext
-                .newBuilder().setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.POD))).build();
-        pods.createAndStart(podId, pod, pods.container("sleeper", busybox, "sleep", "1234").setLinux(podPid).build());
-        String looker = pods.createAndStart(podId, pod, pods.container("looker", busybox, "sh", "-c",
-                "sleep 0.3; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -o pid,args").setLinux(podPid).build());
+        LinuxContainerConfig podPid = LinuxContainerConfig.newBuilder()
+                .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.POD)))
+                .build();
+        pods.createAndStart(
+                podId,
+                pod,
+                pods.container("sleeper", busybox, "sleep", "1234")
+                        .setLinux(podPid)
+                        .build());
+        String looker = pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "looker",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "sleep 0.3; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -o pid,args")
+                        .setLinux(podPid)
+                        .build());
 
         ContainerStatus status = pods.awaitExit(looker, 30);
 
@@ -308,22 +475,38 @@ class RuntimeServiceIntegrationTest {
     @Test
     void hostNetworkPodUsesTheNodesNetworkAndName() throws Exception {
         PodSandboxConfig.Builder builder = pods.pod("hostnet").setHostname("");
-        builder.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setNetwork(NamespaceMode.NODE);
+        builder.getLinuxBuilder()
+                .getSecurityContextBuilder()
+                .getNamespaceOptionsBuilder()
+                .setNetwork(NamespaceMode.NODE);
         PodSandboxConfig pod = builder.build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("look", busybox, "sh", "-c",
-                "hostname; cat /proc/net/dev").build());
+        String id = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("look", busybox, "sh", "-c", "hostname; cat /proc/net/dev")
+                        .build());
 
         ContainerStatus status = pods.awaitExit(id, 30);
 
         String log = Files.readString(Path.of(status.getLogPath()));
-        assertThat(log).contains(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
-        String hostInterface = Files.readAllLines(Path.of("/proc/net/dev")).stream().skip(2)
-                .map(line -> line.substring(0, line.indexOf(':')).strip()).filter(name -> !name.equals("lo"))
-                .findFirst().orElseThrow();
+        assertThat(log)
+                .contains(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+        String hostInterface = Files.readAllLines(Path.of("/proc/net/dev")).stream()
+                .skip(2)
+                .map(line -> line.substring(0, line.indexOf(':')).strip())
+                .filter(name -> !name.equals("lo"))
+                .findFirst()
+                .orElseThrow();
         assertThat(log).contains(hostInterface + ":");
-        assertThat(daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
-                .getStatus().getNetwork().getIp()).isEmpty();
+        assertThat(daemon.runtime()
+                        .podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                                .setPodSandboxId(podId)
+                                .build())
+                        .getStatus()
+                        .getNetwork()
+                        .getIp())
+                .isEmpty();
     }
 
     @Test
@@ -332,32 +515,54 @@ class RuntimeServiceIntegrationTest {
         builder.getLinuxBuilder().putSysctls("net.ipv4.ip_unprivileged_port_start", "81");
         PodSandboxConfig pod = builder.build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("read", busybox, "cat",
-                "/proc/sys/net/ipv4/ip_unprivileged_port_start").build());
+        String id = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("read", busybox, "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start")
+                        .build());
 
         ContainerStatus status = pods.awaitExit(id, 30);
 
         assertThat(Files.readString(Path.of(status.getLogPath()))).contains("stdout F 81");
-        assertThat(Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip()).isNotEqualTo("81");
+        assertThat(Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))
+                        .strip())
+                .isNotEqualTo("81");
     }
 
     @Test
     void reopenContainerLogStartsANewFileAfterKubeletRotatedIt() throws Exception {
         PodSandboxConfig pod = pods.pod("rotate").build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("talker", busybox, "sh", "-c",
-                "echo before; while [ ! -e /proc/1/root/tmp/go ]; do sleep 0.05; done; echo after; sleep 1000").build());
+        String id = pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "talker",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "echo before; while [ ! -e /proc/1/root/tmp/go ]; do sleep 0.05; done; echo after; sleep 1000")
+                        .build());
         Path log = Path.of(pods.status(id).getLogPath());
         awaitContent(log, "before");
 
         Files.move(log, log.resolveSibling("talker.log.1"));
-        daemon.runtime().reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(id).build());
-        daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(List.of("touch", "/tmp/go"))
-                .setTimeout(10).build());
+        daemon.runtime()
+                .reopenContainerLog(ReopenContainerLogRequest.newBuilder()
+                        .setContainerId(id)
+                        .build());
+        daemon.runtime()
+                .execSync(ExecSyncRequest.newBuilder()
+                        .setContainerId(id)
+                        .addAllCmd(List.of("touch", "/tmp/go"))
+                        .setTimeout(10)
+                        .build());
 
         awaitContent(log, "stdout F after");
         assertThat(Files.readString(log)).doesNotContain("before");
-        assertThat(Files.readString(log.resolveSibling("talker.log.1"))).contains("before").doesNotContain("after");
+        assertThat(Files.readString(log.resolveSibling("talker.log.1")))
+                .contains("before")
+                .doesNotContain("after");
     }
 
     private static void awaitContent(Path file, String text) throws Exception {
@@ -371,7 +576,8 @@ class RuntimeServiceIntegrationTest {
     @Test
     void podLevelResourcesLimitThePodCgroup() throws Exception {
         PodSandboxConfig.Builder builder = pods.pod("podlimit");
-        builder.getLinuxBuilder().setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20));
+        builder.getLinuxBuilder()
+                .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20));
         PodSandboxConfig pod = builder.build();
         pods.run(pod);
 

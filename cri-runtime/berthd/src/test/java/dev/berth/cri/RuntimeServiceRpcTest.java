@@ -36,7 +36,8 @@ class RuntimeServiceRpcTest {
 
     @Test
     void versionNamesBerthAndCriV1() {
-        VersionResponse version = daemon.runtime().version(VersionRequest.newBuilder().setVersion("v1").build());
+        VersionResponse version = daemon.runtime()
+                .version(VersionRequest.newBuilder().setVersion("v1").build());
 
         assertThat(version.getRuntimeName()).isEqualTo("berth");
         assertThat(version.getRuntimeApiVersion()).isEqualTo("v1");
@@ -46,7 +47,10 @@ class RuntimeServiceRpcTest {
 
     @Test
     void statusReportsRuntimeAndNetworkConditionsWithReasonsWhenNotReady() {
-        var conditions = daemon.runtime().status(StatusRequest.getDefaultInstance()).getStatus().getConditionsList();
+        var conditions = daemon.runtime()
+                .status(StatusRequest.getDefaultInstance())
+                .getStatus()
+                .getConditionsList();
 
         assertThat(conditions).extracting(RuntimeCondition::getType).containsExactly("RuntimeReady", "NetworkReady");
         for (RuntimeCondition condition : conditions) {
@@ -66,7 +70,10 @@ class RuntimeServiceRpcTest {
 
     @Test
     void runtimeConfigSaysCgroupfs() {
-        assertThat(daemon.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance()).getLinux().getCgroupDriver())
+        assertThat(daemon.runtime()
+                        .runtimeConfig(RuntimeConfigRequest.getDefaultInstance())
+                        .getLinux()
+                        .getCgroupDriver())
                 .isEqualTo(CgroupDriver.CGROUPFS);
     }
 
@@ -74,30 +81,45 @@ class RuntimeServiceRpcTest {
     void runPodSandboxWithoutMetadataIsInvalidArgument() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> daemon.runtime().runPodSandbox(RunPodSandboxRequest.getDefaultInstance()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 
     @Test
     void streamingCallsOnUnknownObjectsAnswerNotFound() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime().exec(
-                        dev.berth.cri.v1.ExecRequest.newBuilder().setContainerId("x").addCmd("sh").setStdout(true).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime()
+                        .exec(dev.berth.cri.v1.ExecRequest.newBuilder()
+                                .setContainerId("x")
+                                .addCmd("sh")
+                                .setStdout(true)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime().attach(
-                        dev.berth.cri.v1.AttachRequest.newBuilder().setContainerId("x").setStdout(true).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime()
+                        .attach(dev.berth.cri.v1.AttachRequest.newBuilder()
+                                .setContainerId("x")
+                                .setStdout(true)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime().portForward(
-                        dev.berth.cri.v1.PortForwardRequest.newBuilder().setPodSandboxId("x").addPort(80).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.runtime()
+                        .portForward(dev.berth.cri.v1.PortForwardRequest.newBuilder()
+                                .setPodSandboxId("x")
+                                .addPort(80)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
     @Test
     void statusListsTheRuntimeHandlers() {
         assertThat(daemon.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList())
-                .extracting(dev.berth.cri.v1.RuntimeHandler::getName).containsExactly("", "runc");
+                .extracting(dev.berth.cri.v1.RuntimeHandler::getName)
+                .containsExactly("", "runc");
     }
 
     @Test
@@ -108,13 +130,18 @@ class RuntimeServiceRpcTest {
         assertThat(response.getFeatures().getUserNamespacesHostNetwork()).isFalse();
         // runc 1.1's `runc features` lists rro; no handler here runs user namespaces
         assertThat(response.getRuntimeHandlersList()).isNotEmpty().allSatisfy(handler -> {
-            assertThat(handler.getFeatures().getRecursiveReadOnlyMounts()).as(handler.getName()).isTrue();
-            assertThat(handler.getFeatures().getUserNamespaces()).as(handler.getName()).isFalse();
+            assertThat(handler.getFeatures().getRecursiveReadOnlyMounts())
+                    .as(handler.getName())
+                    .isTrue();
+            assertThat(handler.getFeatures().getUserNamespaces())
+                    .as(handler.getName())
+                    .isFalse();
         });
     }
 
     @Test
     void socketIsReadableAndWritableByRootOnly() throws Exception {
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.socket()))).isEqualTo("rw-rw----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.socket())))
+                .isEqualTo("rw-rw----");
     }
 }

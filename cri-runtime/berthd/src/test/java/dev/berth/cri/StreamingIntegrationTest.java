@@ -8,14 +8,14 @@ import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PortForwardRequest;
-import dev.berth.streaming.StreamRequest.Channels;
 import dev.berth.runtime.TerminalSize;
+import dev.berth.streaming.StreamRequest.Channels;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodClient;
 import dev.berth.testing.PodTestBedExtension;
 import dev.berth.testing.SpdyStreamClient;
-import dev.berth.testing.StreamingConnections;
 import dev.berth.testing.SpdyStreamClient.ExecResult;
+import dev.berth.testing.StreamingConnections;
 import dev.berth.testing.WebSocketStreamClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -46,9 +46,11 @@ class StreamingIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Channels IN_OUT_ERR = new Channels(true, true, true, false);
+
     @RegisterExtension
-    static final PodTestBedExtension bed = new PodTestBedExtension("berthstreams")
-            .thenCheck(StreamingIntegrationTest::noStreamOutlivesATest);
+    static final PodTestBedExtension bed =
+            new PodTestBedExtension("berthstreams").thenCheck(StreamingIntegrationTest::noStreamOutlivesATest);
+
     private final DaemonFixture daemon = bed.daemon();
     private final PodClient pods = bed.pods();
     private final String busybox = bed.busybox();
@@ -64,14 +66,20 @@ class StreamingIntegrationTest {
         if (streamingPort > 0) {
             StreamingConnections.awaitNone(streamingPort, WAIT);
         }
-        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
-                .filter(cmd -> cmd.contains(" exec ") && cmd.contains(bed.daemon().base().toString())))
-                .as("runc exec processes left").isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .map(p -> p.info().commandLine().orElse(""))
+                        .filter(cmd -> cmd.contains(" exec ")
+                                && cmd.contains(bed.daemon().base().toString())))
+                .as("runc exec processes left")
+                .isEmpty();
     }
 
     private String sleeper(String name) {
         PodSandboxConfig pod = pods.pod(name).build();
-        return pods.createAndStart(pods.run(pod), pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+        return pods.createAndStart(
+                pods.run(pod),
+                pod,
+                pods.container("sleeper", busybox, "sleep", "1000").build());
     }
 
     /** The streaming server's port, learnt from the first URL a test got. */
@@ -83,11 +91,17 @@ class StreamingIntegrationTest {
         return uri;
     }
 
-
     private URI execUrl(String containerId, Channels channels, String... cmd) {
-        return seen(daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
-                .addAllCmd(List.of(cmd)).setStdin(channels.stdin()).setStdout(channels.stdout())
-                .setStderr(channels.stderr()).setTty(channels.tty()).build()).getUrl());
+        return seen(daemon.runtime()
+                .exec(ExecRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .addAllCmd(List.of(cmd))
+                        .setStdin(channels.stdin())
+                        .setStdout(channels.stdout())
+                        .setStderr(channels.stderr())
+                        .setTty(channels.tty())
+                        .build())
+                .getUrl());
     }
 
     @Test
@@ -103,7 +117,9 @@ class StreamingIntegrationTest {
     void execOverSpdyEchoesStdinKeepsStderrApartAndReportsTheExitCode() throws Exception {
         String id = sleeper("exec-spdy");
 
-        ExecResult result = spdy.exec(execUrl(id, IN_OUT_ERR, "sh", "-c", "cat; echo oops >&2; exit 3"), IN_OUT_ERR,
+        ExecResult result = spdy.exec(
+                execUrl(id, IN_OUT_ERR, "sh", "-c", "cat; echo oops >&2; exit 3"),
+                IN_OUT_ERR,
                 "hello through kubelet's path".getBytes(StandardCharsets.UTF_8));
 
         assertThat(result.protocol()).isEqualTo("v5.channel.k8s.io");
@@ -118,8 +134,11 @@ class StreamingIntegrationTest {
         String id = sleeper("exec-tty");
         Channels tty = new Channels(true, true, false, true);
 
-        ExecResult result = spdy.exec(execUrl(id, tty, "sh", "-c", "sleep 0.5; stty size; test -t 0 && echo is-a-tty"),
-                tty, new byte[0], new TerminalSize(123, 45));
+        ExecResult result = spdy.exec(
+                execUrl(id, tty, "sh", "-c", "sleep 0.5; stty size; test -t 0 && echo is-a-tty"),
+                tty,
+                new byte[0],
+                new TerminalSize(123, 45));
 
         assertThat(result.stdoutText()).contains("45 123").contains("is-a-tty");
         assertThat(result.exitCode()).contains(0);
@@ -142,7 +161,8 @@ class StreamingIntegrationTest {
         assertThat(spdy.exec(url, IN_OUT_ERR, new byte[0]).exitCode()).contains(0);
 
         assertThatThrownBy(() -> spdy.exec(url, IN_OUT_ERR, new byte[0]))
-                .isInstanceOfSatisfying(SpdyStreamClient.UpgradeRefusedException.class,
+                .isInstanceOfSatisfying(
+                        SpdyStreamClient.UpgradeRefusedException.class,
                         e -> assertThat(e.status()).isEqualTo(404));
     }
 
@@ -161,14 +181,15 @@ class StreamingIntegrationTest {
             out.closeArchiveEntry();
         }
 
-        ExecResult in = spdy.exec(execUrl(id, IN_OUT_ERR, "tar", "xmf", "-", "-C", "/tmp"), IN_OUT_ERR,
-                tar.toByteArray());
+        ExecResult in =
+                spdy.exec(execUrl(id, IN_OUT_ERR, "tar", "xmf", "-", "-C", "/tmp"), IN_OUT_ERR, tar.toByteArray());
         assertThat(in.exitCode()).contains(0);
-        assertThat(execSync(id, "sha256sum", "/tmp/copied.bin").split("\\s+")[0]).isEqualTo(sha256(payload));
+        assertThat(execSync(id, "sha256sum", "/tmp/copied.bin").split("\\s+")[0])
+                .isEqualTo(sha256(payload));
 
         Channels outOnly = new Channels(false, true, true, false);
-        ExecResult out = spdy.exec(execUrl(id, outOnly, "tar", "cf", "-", "-C", "/tmp", "copied.bin"), outOnly,
-                (byte[]) null);
+        ExecResult out =
+                spdy.exec(execUrl(id, outOnly, "tar", "cf", "-", "-C", "/tmp", "copied.bin"), outOnly, (byte[]) null);
         assertThat(out.exitCode()).contains(0);
         try (var back = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
                 new java.io.ByteArrayInputStream(out.stdout()))) {
@@ -180,20 +201,33 @@ class StreamingIntegrationTest {
     @Test
     void execInAContainerThatIsNotRunningIsRefused() {
         PodSandboxConfig pod = pods.pod("exec-created").build();
-        String id = pods.create(pods.run(pod), pod, pods.container("idle", busybox, "sleep", "1000").build());
+        String id = pods.create(
+                pods.run(pod),
+                pod,
+                pods.container("idle", busybox, "sleep", "1000").build());
 
-        assertThatThrownBy(() -> execUrl(id, IN_OUT_ERR, "true")).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
-        assertThatThrownBy(() -> daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(id).addCmd("true")
-                .setStdout(true).setStderr(true).setTty(true).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(() -> execUrl(id, IN_OUT_ERR, "true"))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> daemon.runtime()
+                        .exec(ExecRequest.newBuilder()
+                                .setContainerId(id)
+                                .addCmd("true")
+                                .setStdout(true)
+                                .setStderr(true)
+                                .setTty(true)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 
     @Test
     void aClientKilledMidStreamTakesItsProcessWithIt() throws Exception {
         String id = sleeper("exec-killed");
-        var connection = spdy.connect(execUrl(id, IN_OUT_ERR, "sleep", "1001"), SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
+        var connection =
+                spdy.connect(execUrl(id, IN_OUT_ERR, "sleep", "1001"), SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
         connection.createStream(java.util.Map.of("streamType", "error"));
         connection.createStream(java.util.Map.of("streamType", "stdin"));
         connection.createStream(java.util.Map.of("streamType", "stdout"));
@@ -209,8 +243,11 @@ class StreamingIntegrationTest {
     void execOverWebSocketV5ClosesStdinWithTheCloseSignal() throws Exception {
         String id = sleeper("exec-ws");
         try (WebSocketStreamClient ws = new WebSocketStreamClient()) {
-            var result = ws.exec(execUrl(id, IN_OUT_ERR, "sh", "-c", "wc -c; exit 4"), WebSocketStreamClient.V5,
-                    "12345".getBytes(StandardCharsets.UTF_8), true);
+            var result = ws.exec(
+                    execUrl(id, IN_OUT_ERR, "sh", "-c", "wc -c; exit 4"),
+                    WebSocketStreamClient.V5,
+                    "12345".getBytes(StandardCharsets.UTF_8),
+                    true);
 
             assertThat(result.stdoutText().strip()).isEqualTo("5");
             assertThat(result.exitCode()).isEqualTo(4);
@@ -220,10 +257,21 @@ class StreamingIntegrationTest {
     @Test
     void attachOverSpdyFeedsStdinAndFollowsOutputUntilTheContainerExits() throws Exception {
         PodSandboxConfig pod = pods.pod("attach").build();
-        String id = pods.createAndStart(pods.run(pod), pod, pods.container("reader", busybox, "sh", "-c",
-                "read line; echo got:$line; echo bye >&2").setStdin(true).setStdinOnce(true).build());
-        URI url = seen(daemon.runtime().attach(AttachRequest.newBuilder().setContainerId(id).setStdin(true)
-                .setStdout(true).setStderr(true).build()).getUrl());
+        String id = pods.createAndStart(
+                pods.run(pod),
+                pod,
+                pods.container("reader", busybox, "sh", "-c", "read line; echo got:$line; echo bye >&2")
+                        .setStdin(true)
+                        .setStdinOnce(true)
+                        .build());
+        URI url = seen(daemon.runtime()
+                .attach(AttachRequest.newBuilder()
+                        .setContainerId(id)
+                        .setStdin(true)
+                        .setStdout(true)
+                        .setStderr(true)
+                        .build())
+                .getUrl());
 
         ExecResult result = spdy.exec(url, IN_OUT_ERR, "ping\n".getBytes(StandardCharsets.UTF_8));
 
@@ -236,24 +284,38 @@ class StreamingIntegrationTest {
     void portForwardOverSpdyCarriesTenConcurrentConnectionsAndFiftyMegabytesIntact() throws Exception {
         PodSandboxConfig pod = pods.pod("forward").build();
         String podId = pods.run(pod);
-        String server = pods.createAndStart(podId, pod, pods.container("web", busybox, "sh", "-c",
-                "mkdir -p /www && echo small > /www/index.html"
-                        + " && dd if=/dev/urandom of=/www/big bs=1M count=50 2>/dev/null && exec httpd -f -p 8080 -h /www")
-                .build());
+        String server = pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "web",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "mkdir -p /www && echo small > /www/index.html"
+                                        + " && dd if=/dev/urandom of=/www/big bs=1M count=50 2>/dev/null && exec httpd -f -p 8080 -h /www")
+                        .build());
         String expected = awaitFile(server, "/www/big");
 
-        URI url = seen(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
-                .addPort(8080).build()).getUrl());
-        try (var session = spdy.openSession(url); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        URI url = seen(daemon.runtime()
+                .portForward(PortForwardRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .addPort(8080)
+                        .build())
+                .getUrl());
+        try (var session = spdy.openSession(url);
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> small = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                small.add(threads.submit(() -> new String(get(session.connect(8080), "/index.html"),
-                        StandardCharsets.UTF_8)));
+                small.add(threads.submit(
+                        () -> new String(get(session.connect(8080), "/index.html"), StandardCharsets.UTF_8)));
             }
             byte[] big = get(session.connect(8080), "/big");
 
             for (Future<String> answer : small) {
-                assertThat(answer.get(30, TimeUnit.SECONDS)).startsWith("HTTP/1.").endsWith("small\n");
+                assertThat(answer.get(30, TimeUnit.SECONDS))
+                        .startsWith("HTTP/1.")
+                        .endsWith("small\n");
             }
             assertThat(sha256(body(big))).isEqualTo(expected);
         }
@@ -263,12 +325,18 @@ class StreamingIntegrationTest {
     void portForwardToAClosedPortReportsTheErrorInsteadOfHanging() throws Exception {
         PodSandboxConfig pod = pods.pod("forward-closed").build();
         String podId = pods.run(pod);
-        URI url = seen(daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
-                .addPort(9).build()).getUrl());
+        URI url = seen(daemon.runtime()
+                .portForward(PortForwardRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .addPort(9)
+                        .build())
+                .getUrl());
 
         try (var session = spdy.openSession(url)) {
             var connection = session.connect(9);
-            assertThat(connection.awaitError()).contains("error forwarding port 9").contains("refused");
+            assertThat(connection.awaitError())
+                    .contains("error forwarding port 9")
+                    .contains("refused");
         }
     }
 
@@ -328,7 +396,13 @@ class StreamingIntegrationTest {
     }
 
     private String execSync(String containerId, String... cmd) {
-        return daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
-                .addAllCmd(List.of(cmd)).setTimeout(30).build()).getStdout().toStringUtf8();
+        return daemon.runtime()
+                .execSync(ExecSyncRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .addAllCmd(List.of(cmd))
+                        .setTimeout(30)
+                        .build())
+                .getStdout()
+                .toStringUtf8();
     }
 }

@@ -57,7 +57,8 @@ class ConfigLoaderTest {
 
     @Test
     void streamingDefaultsToLoopbackOnARandomPortWithContainerdsIdleTimeout() throws Exception {
-        var settings = new ConfigLoader().load(dir.resolve("absent.yaml"), false).streamingSettings();
+        var settings =
+                new ConfigLoader().load(dir.resolve("absent.yaml"), false).streamingSettings();
 
         assertThat(settings.address()).isEqualTo("127.0.0.1");
         assertThat(settings.port()).isZero();
@@ -89,11 +90,15 @@ class ConfigLoaderTest {
 
     @Test
     void refusesBadStreamingSettingsAtLoad() throws Exception {
-        for (String bad : List.of("streaming:\n  idleTimeout: forever\n", "streaming:\n  port: 70000\n",
-                "streaming:\n  tlsCert: /only/the/cert\n", "streaming:\n  idleTimeout: 0s\n")) {
+        for (String bad : List.of(
+                "streaming:\n  idleTimeout: forever\n",
+                "streaming:\n  port: 70000\n",
+                "streaming:\n  tlsCert: /only/the/cert\n",
+                "streaming:\n  idleTimeout: 0s\n")) {
             Path file = Files.writeString(dir.resolve("berth.yaml"), bad);
             assertThatThrownBy(() -> new ConfigLoader().load(file, true))
-                    .isInstanceOf(ConfigLoader.InvalidConfigException.class).hasMessageContaining("streaming");
+                    .isInstanceOf(ConfigLoader.InvalidConfigException.class)
+                    .hasMessageContaining("streaming");
         }
     }
 
@@ -110,7 +115,8 @@ class ConfigLoaderTest {
                 .isEqualTo(SeccompWhenUnset.RuntimeDefault);
 
         Files.writeString(file, "security:\n  seccompWhenUnset: Localhost\n");
-        assertThatThrownBy(() -> new ConfigLoader().load(file, true)).hasMessageContaining(file.toString())
+        assertThatThrownBy(() -> new ConfigLoader().load(file, true))
+                .hasMessageContaining(file.toString())
                 .hasMessageContaining("Localhost");
     }
 
@@ -138,9 +144,11 @@ class ConfigLoaderTest {
         assertThat(config.rootDir()).isEqualTo(Path.of("/srv/berth"));
         assertThat(config.socketPath()).isEqualTo(Path.of("/tmp/state/berth.sock"));
         RegistryHost hub = config.registryConfig().hosts().get("docker.io");
-        assertThat(hub.mirrors()).containsExactly(URI.create("http://127.0.0.1:5000"), URI.create("https://mirror.example:443/prefix"));
+        assertThat(hub.mirrors())
+                .containsExactly(URI.create("http://127.0.0.1:5000"), URI.create("https://mirror.example:443/prefix"));
         assertThat(hub.mirrorsOnly()).isTrue();
-        assertThat(config.registryConfig().hosts().get("registry.internal").plainHttp()).isTrue();
+        assertThat(config.registryConfig().hosts().get("registry.internal").plainHttp())
+                .isTrue();
     }
 
     @Test
@@ -149,7 +157,8 @@ class ConfigLoaderTest {
         Files.writeString(file, "regsitries: {}\n");
 
         assertThatThrownBy(() -> new ConfigLoader().load(file, true))
-                .hasMessageContaining(file.toString()).hasMessageContaining("regsitries");
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("regsitries");
 
         Files.writeString(file, "images:\n  platform: linux\n");
         assertThatThrownBy(() -> new ConfigLoader().load(file, true)).hasMessageContaining("os/arch");
@@ -162,6 +171,7 @@ class ConfigLoaderTest {
         assertThat(options.root()).isEqualTo("/r");
         assertThat(options.state()).isEqualTo("/s");
         assertThat(options.socket()).isEqualTo("/s/x.sock");
-        assertThatThrownBy(() -> DaemonOptions.parse(List.of("--bogus", "1"))).hasMessageContaining("unknown flag --bogus");
+        assertThatThrownBy(() -> DaemonOptions.parse(List.of("--bogus", "1")))
+                .hasMessageContaining("unknown flag --bogus");
     }
 }

@@ -73,25 +73,37 @@ class DaemonProcessTest {
         Path config = Files.writeString(base.resolve("berth.yaml"), "");
         berthd = startBerthd(config);
         try (CriChannel channel = CriChannel.connect(base.resolve("state/berth.sock"))) {
-            assertThat(RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("berth");
+            assertThat(RuntimeServiceGrpc.newBlockingStub(channel.channel())
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .version(VersionRequest.getDefaultInstance())
+                            .getRuntimeName())
+                    .isEqualTo("berth");
         }
 
         berthd.destroy();
 
-        assertThat(berthd.waitFor(15, TimeUnit.SECONDS)).as("berthd stops on SIGTERM").isTrue();
+        assertThat(berthd.waitFor(15, TimeUnit.SECONDS))
+                .as("berthd stops on SIGTERM")
+                .isTrue();
         assertThat(Files.exists(base.resolve("state/berth.sock"))).isFalse();
     }
 
     @Test
     void pullCutShortBySigkillLeavesNoHalfImageAfterRestart() throws Exception {
-        Privileges.require(RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
+        Privileges.require(
+                RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
         try (RegistryFixture registry = RegistryFixture.start();
                 CountingProxy mirror = new CountingProxy(registry.baseUri())) {
-            PushedImage pushed = new ImagePusher(registry).pushImage("crash/app", "1", TestImage.builder()
-                    .layer(TestLayer.random(6_000_000, 60, 7, TestLayer.Compression.GZIP))
-                    .layer(TestLayer.random(2_000_000, 20, 8, TestLayer.Compression.GZIP)).build());
-            Path config = Files.writeString(base.resolve("berth.yaml"), """
+            PushedImage pushed = new ImagePusher(registry)
+                    .pushImage(
+                            "crash/app",
+                            "1",
+                            TestImage.builder()
+                                    .layer(TestLayer.random(6_000_000, 60, 7, TestLayer.Compression.GZIP))
+                                    .layer(TestLayer.random(2_000_000, 20, 8, TestLayer.Compression.GZIP))
+                                    .build());
+            Path config =
+                    Files.writeString(base.resolve("berth.yaml"), """
                     registries:
                       "%s":
                         mirrors: ["%s"]
@@ -100,31 +112,47 @@ class DaemonProcessTest {
             mirror.slowBlobs(40);
             berthd = startBerthd(config);
             CriChannel channel = CriChannel.connect(base.resolve("state/berth.sock"));
-            CompletableFuture<Void> pull = CompletableFuture.runAsync(() -> ImageServiceGrpc.newBlockingStub(channel.channel())
-                    .pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(pushed.reference())).build()));
+            CompletableFuture<Void> pull =
+                    CompletableFuture.runAsync(() -> ImageServiceGrpc.newBlockingStub(channel.channel())
+                            .pullImage(PullImageRequest.newBuilder()
+                                    .setImage(ImageSpec.newBuilder().setImage(pushed.reference()))
+                                    .build()));
             long deadline = System.currentTimeMillis() + 30_000;
             while (mirror.blobBytesServed() < 1_000_000 || entries("content/ingest") == 0) {
-                assertThat(System.currentTimeMillis()).as("pull did not start: %s", log()).isLessThan(deadline);
+                assertThat(System.currentTimeMillis())
+                        .as("pull did not start: %s", log())
+                        .isLessThan(deadline);
                 Thread.sleep(20);
             }
 
             berthd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             assertThat(pull).failsWithin(10, TimeUnit.SECONDS);
             channel.close();
-            assertThat(entries("content/ingest") + entries("snapshots")).as("half-done work left by the kill").isPositive();
+            assertThat(entries("content/ingest") + entries("snapshots"))
+                    .as("half-done work left by the kill")
+                    .isPositive();
 
             mirror.slowBlobs(0);
-            Map<String, BerthConfig.Registry> registries = Map.of(registry.hostPort(),
+            Map<String, BerthConfig.Registry> registries = Map.of(
+                    registry.hostPort(),
                     new BerthConfig.Registry(List.of(mirror.uri().toString()), true, null));
             DaemonFixture restarted = DaemonFixture.startIn(base, registries);
             try {
-                assertThat(restarted.images().listImages(ListImagesRequest.getDefaultInstance()).getImagesList()).isEmpty();
+                assertThat(restarted
+                                .images()
+                                .listImages(ListImagesRequest.getDefaultInstance())
+                                .getImagesList())
+                        .isEmpty();
                 assertThat(entries("content/ingest")).isZero();
                 assertThat(entries("snapshots")).isZero();
                 assertThat(entries("content/blobs/sha256")).isZero();
 
-                String id = restarted.images().pullImage(PullImageRequest.newBuilder()
-                        .setImage(ImageSpec.newBuilder().setImage(pushed.reference())).build()).getImageRef();
+                String id = restarted
+                        .images()
+                        .pullImage(PullImageRequest.newBuilder()
+                                .setImage(ImageSpec.newBuilder().setImage(pushed.reference()))
+                                .build())
+                        .getImageRef();
                 assertThat(id).isEqualTo(pushed.configDigest());
                 assertThat(entries("snapshots")).isEqualTo(2);
             } finally {

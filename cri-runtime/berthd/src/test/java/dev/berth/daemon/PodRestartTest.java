@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatus;
-import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ListContainersRequest;
@@ -54,9 +53,12 @@ class PodRestartTest {
     @BeforeAll
     static void startRegistry() throws Exception {
         Privileges.requireRoot();
-        Privileges.require(RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
+        Privileges.require(
+                RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
         registry = RegistryFixture.start();
-        busybox = new ImagePusher(registry).pushImage("restart/busybox", "1", BusyboxImage.fromHost().image()).reference();
+        busybox = new ImagePusher(registry)
+                .pushImage("restart/busybox", "1", BusyboxImage.fromHost().image())
+                .reference();
     }
 
     @AfterAll
@@ -78,8 +80,13 @@ class PodRestartTest {
     void tearDown() throws Exception {
         try {
             if (berthd != null && berthd.process().isAlive()) {
-                for (var pod : berthd.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-                    berthd.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
+                for (var pod : berthd.runtime()
+                        .listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
+                        .getItemsList()) {
+                    berthd.runtime()
+                            .removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                                    .setPodSandboxId(pod.getId())
+                                    .build());
                 }
                 berthd.close();
                 LeakCheck.assertNothingLeft(base, network, CGROUP_MARKER);
@@ -105,12 +112,19 @@ class PodRestartTest {
                 runtimes:
                   slow:
                     path: %s
-                """.formatted(network.confDir(), base.resolve("plugins"), network.bridge(), network.subnet(),
-                base.resolve("slow-runc")));
+                """.formatted(
+                        network.confDir(),
+                        base.resolve("plugins"),
+                        network.bridge(),
+                        network.subnet(),
+                        base.resolve("slow-runc")));
         berthd = BerthdProcess.start(base, config);
         pods = new PodClient(berthd::runtime, base.resolve("logs"), CGROUP_MARKER);
         try {
-            berthd.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox)).build());
+            berthd.images()
+                    .pullImage(PullImageRequest.newBuilder()
+                            .setImage(ImageSpec.newBuilder().setImage(busybox))
+                            .build());
         } catch (RuntimeException e) {
             throw new AssertionError("berthd did not answer; its log:\n" + BerthdProcess.log(base), e);
         }
@@ -121,10 +135,15 @@ class PodRestartTest {
         startBerthd();
         PodSandboxConfig pod = pods.pod("survivor").build();
         String podId = pods.run(pod);
-        String longRunning = pods.createAndStart(podId, pod, pods.container("long", busybox, "sleep", "1000").build());
-        String shortLived = pods.createAndStart(podId, pod, pods.container("short", busybox, "sh", "-c",
-                "sleep 2; echo finishing; exit 7").build());
-        String waiting = pods.create(podId, pod, pods.container("waiting", busybox, "sleep", "1000").build());
+        String longRunning = pods.createAndStart(
+                podId, pod, pods.container("long", busybox, "sleep", "1000").build());
+        String shortLived = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("short", busybox, "sh", "-c", "sleep 2; echo finishing; exit 7")
+                        .build());
+        String waiting = pods.create(
+                podId, pod, pods.container("waiting", busybox, "sleep", "1000").build());
 
         berthd.kill();
         Thread.sleep(3000);
@@ -138,10 +157,17 @@ class PodRestartTest {
         assertThat(Files.readString(Path.of(exited.getLogPath()))).contains("stdout F finishing");
         assertThat(pods.status(waiting).getState()).isEqualTo(ContainerState.CONTAINER_CREATED);
 
-        berthd.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(waiting).build());
+        berthd.runtime()
+                .startContainer(StartContainerRequest.newBuilder()
+                        .setContainerId(waiting)
+                        .build());
         assertThat(pods.status(waiting).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
-        var exec = berthd.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(longRunning)
-                .addAllCmd(List.of("cat", "/etc/hostname")).setTimeout(10).build());
+        var exec = berthd.runtime()
+                .execSync(ExecSyncRequest.newBuilder()
+                        .setContainerId(longRunning)
+                        .addAllCmd(List.of("cat", "/etc/hostname"))
+                        .setTimeout(10)
+                        .build());
         assertThat(exec.getStdout().toStringUtf8().strip()).isEqualTo("survivor");
     }
 
@@ -165,11 +191,13 @@ class PodRestartTest {
                   {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true,
                    "ipam": {"type": "host-local", "ranges": [[{"subnet": "%s"}]], "dataDir": "%s"}},
                   {"type": "sleepy"}]}
-                """.formatted(network.bridge(), network.subnet(), base.resolve("ipam")));
+                """.formatted(
+                        network.bridge(), network.subnet(), base.resolve("ipam")));
         startBerthd();
         PodSandboxConfig pod = pods.pod("cut-short").build();
         CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> berthd.runtime()
-                .runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId());
+                .runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
+                .getPodSandboxId());
         awaitFile(started);
 
         berthd.kill();
@@ -178,7 +206,10 @@ class PodRestartTest {
         Files.createFile(released);
         startBerthd();
 
-        assertThat(berthd.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()).isEmpty();
+        assertThat(berthd.runtime()
+                        .listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
+                        .getItemsList())
+                .isEmpty();
         berthd.close();
         LeakCheck.assertNothingLeft(base, network, CGROUP_MARKER);
         berthd = null;
@@ -196,24 +227,35 @@ class PodRestartTest {
         Files.setPosixFilePermissions(slowRunc, PosixFilePermissions.fromString("rwxr-xr-x"));
         startBerthd();
         PodSandboxConfig pod = pods.pod("slow-create").build();
-        String podId = berthd.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod)
-                .setRuntimeHandler("slow").build()).getPodSandboxId();
-        CompletableFuture<String> create = CompletableFuture.supplyAsync(() ->
-                pods.create(podId, pod, pods.container("never", busybox, "sleep", "1000").build()));
+        String podId = berthd.runtime()
+                .runPodSandbox(RunPodSandboxRequest.newBuilder()
+                        .setConfig(pod)
+                        .setRuntimeHandler("slow")
+                        .build())
+                .getPodSandboxId();
+        CompletableFuture<String> create = CompletableFuture.supplyAsync(() -> pods.create(
+                podId, pod, pods.container("never", busybox, "sleep", "1000").build()));
         awaitFile(started);
 
         berthd.kill();
         assertThat(create).failsWithin(10, TimeUnit.SECONDS);
         startBerthd();
 
-        assertThat(berthd.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()).isEmpty();
-        assertThat(berthd.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()).hasSize(1);
+        assertThat(berthd.runtime()
+                        .listContainers(ListContainersRequest.getDefaultInstance())
+                        .getContainersList())
+                .isEmpty();
+        assertThat(berthd.runtime()
+                        .listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
+                        .getItemsList())
+                .hasSize(1);
     }
 
     private void awaitFile(Path file) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         while (!Files.exists(file)) {
-            assertThat(System.currentTimeMillis()).as("%s never appeared: %s", file, BerthdProcess.log(base))
+            assertThat(System.currentTimeMillis())
+                    .as("%s never appeared: %s", file, BerthdProcess.log(base))
                     .isLessThan(deadline);
             Thread.sleep(20);
         }

@@ -68,24 +68,35 @@ class RecordFormatStartupTest {
         place("sandbox-host-network-stopped", "sandboxes", "feed0002");
 
         try (DaemonFixture daemon = DaemonFixture.startIn(base, Map.of())) {
-            ContainerStatus status = daemon.runtime().containerStatus(ContainerStatusRequest.newBuilder()
-                    .setContainerId("c0ffee01").build()).getStatus();
+            ContainerStatus status = daemon.runtime()
+                    .containerStatus(ContainerStatusRequest.newBuilder()
+                            .setContainerId("c0ffee01")
+                            .build())
+                    .getStatus();
             assertThat(status.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
             assertThat(status.getExitCode()).isEqualTo(137);
             assertThat(status.getReason()).isEqualTo("OOMKilled");
             assertThat(status.getImage().getImage()).isEqualTo("registry.test/web:1");
             assertThat(status.getImage().getUserSpecifiedImage()).isEqualTo("registry.test/web:1");
-            assertThat(status.getMountsList()).extracting(m -> m.getContainerPath() + " " + m.getPropagation())
-                    .containsExactly("/data " + MountPropagation.PROPAGATION_HOST_TO_CONTAINER,
+            assertThat(status.getMountsList())
+                    .extracting(m -> m.getContainerPath() + " " + m.getPropagation())
+                    .containsExactly(
+                            "/data " + MountPropagation.PROPAGATION_HOST_TO_CONTAINER,
                             "/etc/hosts " + MountPropagation.PROPAGATION_PRIVATE);
             assertThat(status.getResources().getLinux().getCpuShares()).isEqualTo(512);
             assertThat(status.getResources().getLinux().getOomScoreAdj()).isEqualTo(980);
             assertThat(status.getUser().getLinux().getUid()).isEqualTo(1000);
-            assertThat(daemon.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList())
-                    .extracting(c -> c.getId()).containsExactly("c0ffee01");
+            assertThat(daemon.runtime()
+                            .listContainers(ListContainersRequest.getDefaultInstance())
+                            .getContainersList())
+                    .extracting(c -> c.getId())
+                    .containsExactly("c0ffee01");
 
-            PodSandboxStatus pod = daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
-                    .setPodSandboxId("feed0002").build()).getStatus();
+            PodSandboxStatus pod = daemon.runtime()
+                    .podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                            .setPodSandboxId("feed0002")
+                            .build())
+                    .getStatus();
             assertThat(pod.getMetadata().getNamespace()).isEqualTo("kube-system");
             assertThat(pod.getLinux().getNamespaces().getOptions().getNetwork()).isEqualTo(NamespaceMode.NODE);
             assertThat(pod.getLinux().getNamespaces().getOptions().getPid()).isEqualTo(NamespaceMode.CONTAINER);
@@ -99,8 +110,10 @@ class RecordFormatStartupTest {
         Files.writeString(file, "{\"version\":2,\"metadata\":{\"id\":\"c0ffee02\"}}");
         BerthConfig config = config();
 
-        assertThatThrownBy(() -> BerthDaemon.start(config).close()).isInstanceOf(UnreadableRecordException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("format version 2");
+        assertThatThrownBy(() -> BerthDaemon.start(config).close())
+                .isInstanceOf(UnreadableRecordException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("format version 2");
     }
 
     @Test
@@ -110,7 +123,9 @@ class RecordFormatStartupTest {
         Files.writeString(file, "{\"version\":1,\"metadata\":{\"id\":\"fe");
         BerthConfig config = config();
 
-        assertThatThrownBy(() -> BerthDaemon.start(config).close()).isInstanceOf(UnreadableRecordException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> BerthDaemon.start(config).close())
+                .isInstanceOf(UnreadableRecordException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("not JSON");
     }
 }

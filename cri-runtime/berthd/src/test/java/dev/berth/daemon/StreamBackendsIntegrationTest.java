@@ -8,11 +8,11 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.imagestore.Leases;
+import dev.berth.runtime.RemoteStreams;
+import dev.berth.runtime.TerminalSize;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.Json;
 import dev.berth.streaming.RemoteCommandException;
-import dev.berth.runtime.RemoteStreams;
-import dev.berth.runtime.TerminalSize;
 import dev.berth.testing.ClientStreams;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodClient;
@@ -28,8 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,9 +43,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StreamBackendsIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
+
     @RegisterExtension
-    static final PodTestBedExtension bed = new PodTestBedExtension("berthstream")
-            .thenCheck(StreamBackendsIntegrationTest::noExecScratchDirLeft);
+    static final PodTestBedExtension bed =
+            new PodTestBedExtension("berthstream").thenCheck(StreamBackendsIntegrationTest::noExecScratchDirLeft);
+
     private final DaemonFixture daemon = bed.daemon();
     private final PodClient pods = bed.pods();
     private final String busybox = bed.busybox();
@@ -63,13 +65,15 @@ class StreamBackendsIntegrationTest {
     private PodWiring backends() throws IOException {
         Json json = new Json();
         Path root = daemon.config().rootDir();
-        return PodWiring.wire(daemon.config(), json, null, new SnapshotStore(root.resolve("snapshots"), json), new Leases());
+        return PodWiring.wire(
+                daemon.config(), json, null, new SnapshotStore(root.resolve("snapshots"), json), new Leases());
     }
 
     private String sleeper(String podName) {
         PodSandboxConfig pod = pods.pod(podName).build();
         String podId = pods.run(pod);
-        return pods.createAndStart(podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
+        return pods.createAndStart(
+                podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
     }
 
     private static <T> CompletableFuture<T> async(Callable<T> call) {
@@ -88,8 +92,8 @@ class StreamBackendsIntegrationTest {
     void execCopiesStdinToCatAndEndsWhenStdinCloses() throws Exception {
         String id = sleeper("exec-cat");
         ClientStreams client = new ClientStreams();
-        CompletableFuture<Integer> exit = async(() -> backends().containerStreams().exec(id, List.of("cat"), false,
-                client.streams(true, true, true)));
+        CompletableFuture<Integer> exit = async(
+                () -> backends().containerStreams().exec(id, List.of("cat"), false, client.streams(true, true, true)));
 
         client.type("hello through cat\n");
         client.stdout().await("hello through cat\n", WAIT);
@@ -104,8 +108,13 @@ class StreamBackendsIntegrationTest {
         String id = sleeper("exec-code");
         ClientStreams client = new ClientStreams();
 
-        int exit = backends().containerStreams().exec(id, List.of("sh", "-c", "echo out; echo err >&2; exit 3"), false,
-                client.streams(false, true, true));
+        int exit = backends()
+                .containerStreams()
+                .exec(
+                        id,
+                        List.of("sh", "-c", "echo out; echo err >&2; exit 3"),
+                        false,
+                        client.streams(false, true, true));
 
         assertThat(exit).isEqualTo(3);
         assertThat(client.stdout().text()).isEqualTo("out\n");
@@ -117,12 +126,15 @@ class StreamBackendsIntegrationTest {
         String id = sleeper("exec-missing");
         ClientStreams client = new ClientStreams();
 
-        assertThatThrownBy(() -> backends().containerStreams().exec(id, List.of("no-such-program"), false,
-                client.streams(false, true, true)))
+        assertThatThrownBy(() -> backends()
+                        .containerStreams()
+                        .exec(id, List.of("no-such-program"), false, client.streams(false, true, true)))
                 .isInstanceOf(RemoteCommandException.class)
                 .hasMessageContaining("no-such-program")
                 .hasMessageContaining("executable file not found");
-        assertThat(client.stderr().text()).as("runc's own words are not the process's stderr").isEmpty();
+        assertThat(client.stderr().text())
+                .as("runc's own words are not the process's stderr")
+                .isEmpty();
     }
 
     @Test
@@ -130,8 +142,9 @@ class StreamBackendsIntegrationTest {
         String id = sleeper("exec-missing-tty");
         ClientStreams client = new ClientStreams();
 
-        assertThatThrownBy(() -> backends().containerStreams().exec(id, List.of("no-such-program"), true,
-                client.streams(false, true, false)))
+        assertThatThrownBy(() -> backends()
+                        .containerStreams()
+                        .exec(id, List.of("no-such-program"), true, client.streams(false, true, false)))
                 .isInstanceOf(RemoteCommandException.class)
                 .hasMessageContaining("executable file not found");
     }
@@ -140,11 +153,13 @@ class StreamBackendsIntegrationTest {
     void execInAStoppedContainerIsRefused() throws Exception {
         PodSandboxConfig pod = pods.pod("exec-stopped").build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("quick", busybox, "true").build());
+        String id = pods.createAndStart(
+                podId, pod, pods.container("quick", busybox, "true").build());
         pods.awaitExit(id, 30);
 
-        assertThatThrownBy(() -> backends().containerStreams().exec(id, List.of("true"), false,
-                new ClientStreams().streams(false, true, true)))
+        assertThatThrownBy(() -> backends()
+                        .containerStreams()
+                        .exec(id, List.of("true"), false, new ClientStreams().streams(false, true, true)))
                 .isInstanceOf(RemoteCommandException.class)
                 .hasMessageContaining("is not running");
     }
@@ -153,8 +168,8 @@ class StreamBackendsIntegrationTest {
     void execWithATtyEchoesAndReportsResizes() throws Exception {
         String id = sleeper("exec-tty");
         ClientStreams client = new ClientStreams();
-        CompletableFuture<Integer> exit = async(() -> backends().containerStreams().exec(id, List.of("sh"), true,
-                client.streams(true, true, false)));
+        CompletableFuture<Integer> exit = async(
+                () -> backends().containerStreams().exec(id, List.of("sh"), true, client.streams(true, true, false)));
 
         client.type("echo through-the-$((6*7))-pty\n");
         client.stdout().await("through-the-42-pty", WAIT);
@@ -174,8 +189,9 @@ class StreamBackendsIntegrationTest {
     void clientLeavingKillsTheExecdProcess() throws Exception {
         String id = sleeper("exec-leave");
         ClientStreams client = new ClientStreams();
-        CompletableFuture<Integer> exit = async(() -> backends().containerStreams().exec(id, List.of("sleep", "1001"),
-                false, client.streams(true, true, true)));
+        CompletableFuture<Integer> exit = async(() -> backends()
+                .containerStreams()
+                .exec(id, List.of("sleep", "1001"), false, client.streams(true, true, true)));
         awaitProcesses(id, true);
 
         client.leave();
@@ -188,8 +204,9 @@ class StreamBackendsIntegrationTest {
     void clientLeavingKillsTheExecdProcessOnATty() throws Exception {
         String id = sleeper("exec-leave-tty");
         ClientStreams client = new ClientStreams();
-        CompletableFuture<Integer> exit = async(() -> backends().containerStreams().exec(id, List.of("sleep", "1001"),
-                true, client.streams(true, true, false)));
+        CompletableFuture<Integer> exit = async(() -> backends()
+                .containerStreams()
+                .exec(id, List.of("sleep", "1001"), true, client.streams(true, true, false)));
         awaitProcesses(id, true);
 
         client.leave();
@@ -215,8 +232,9 @@ class StreamBackendsIntegrationTest {
         ClientStreams client = new ClientStreams();
         RemoteStreams streams = new RemoteStreams(null, broken, null, client.resizes(), new CompletableFuture<>());
 
-        int exit = backends().containerStreams().exec(id, List.of("sh", "-c", "while true; do echo x; sleep 0.1; done"),
-                false, streams);
+        int exit = backends()
+                .containerStreams()
+                .exec(id, List.of("sh", "-c", "while true; do echo x; sleep 0.1; done"), false, streams);
 
         // killed (SIGKILL), or first hit by SIGPIPE on the output pipe berthd stopped reading
         assertThat(exit).isIn(137, 141);
@@ -226,8 +244,14 @@ class StreamBackendsIntegrationTest {
     private void awaitProcesses(String id, boolean present) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
-            String ps = daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id).addCmd("ps")
-                    .setTimeout(10).build()).getStdout().toStringUtf8();
+            String ps = daemon.runtime()
+                    .execSync(ExecSyncRequest.newBuilder()
+                            .setContainerId(id)
+                            .addCmd("ps")
+                            .setTimeout(10)
+                            .build())
+                    .getStdout()
+                    .toStringUtf8();
             if (ps.contains("sleep 1001") == present) {
                 return;
             }
@@ -243,13 +267,15 @@ class StreamBackendsIntegrationTest {
         String id = sleeper("exec-fds");
         PodWiring backends = backends();
         for (int i = 0; i < 2; i++) {
-            backends.containerStreams().exec(id, List.of("true"), i % 2 == 0, new ClientStreams().streams(false, true, false));
+            backends.containerStreams()
+                    .exec(id, List.of("true"), i % 2 == 0, new ClientStreams().streams(false, true, false));
         }
         long before = openFds();
         for (int i = 0; i < 10; i++) {
             ClientStreams client = new ClientStreams();
-            assertThat(backends.containerStreams().exec(id, List.of("echo", "x"), i % 2 == 0,
-                    client.streams(false, true, false))).isZero();
+            assertThat(backends.containerStreams()
+                            .exec(id, List.of("echo", "x"), i % 2 == 0, client.streams(false, true, false)))
+                    .isZero();
         }
         assertThat(openFds()).isLessThan(before + 5);
     }
@@ -264,8 +290,13 @@ class StreamBackendsIntegrationTest {
     void attachCopiesStdinToTheContainerAndItsOutputBack() throws Exception {
         PodSandboxConfig pod = pods.pod("attach-echo").build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("echoer", busybox, "sh", "-c",
-                "while read l; do echo got:$l; done").setStdin(true).setStdinOnce(false).build());
+        String id = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("echoer", busybox, "sh", "-c", "while read l; do echo got:$l; done")
+                        .setStdin(true)
+                        .setStdinOnce(false)
+                        .build());
         ClientStreams client = new ClientStreams();
         CompletableFuture<Boolean> attached = async(() -> {
             backends().containerStreams().attach(id, false, client.streams(true, true, true));
@@ -286,8 +317,16 @@ class StreamBackendsIntegrationTest {
     void attachFollowsOutputUntilTheContainerExits() throws Exception {
         PodSandboxConfig pod = pods.pod("attach-follow").build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("ticker", busybox, "sh", "-c",
-                "i=0; while true; do echo tick$i; echo tock$i >&2; i=$((i+1)); sleep 0.1; done").build());
+        String id = pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "ticker",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "i=0; while true; do echo tick$i; echo tock$i >&2; i=$((i+1)); sleep 0.1; done")
+                        .build());
         ClientStreams client = new ClientStreams();
         CompletableFuture<Boolean> attached = async(() -> {
             backends().containerStreams().attach(id, false, client.streams(false, true, true));
@@ -296,7 +335,11 @@ class StreamBackendsIntegrationTest {
 
         client.stdout().await("tick", WAIT);
         client.stderr().await("tock", WAIT);
-        daemon.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
+        daemon.runtime()
+                .stopContainer(StopContainerRequest.newBuilder()
+                        .setContainerId(id)
+                        .setTimeout(0)
+                        .build());
 
         assertThat(attached.get(15, TimeUnit.SECONDS)).isTrue();
         assertThat(client.stdout().text()).doesNotContain("tock");
@@ -306,8 +349,13 @@ class StreamBackendsIntegrationTest {
     void attachToATerminalPassesResizesToConmon() throws Exception {
         PodSandboxConfig pod = pods.pod("attach-tty").build();
         String podId = pods.run(pod);
-        String id = pods.createAndStart(podId, pod, pods.container("shell", busybox, "sh").setStdin(true).setTty(true)
-                .build());
+        String id = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("shell", busybox, "sh")
+                        .setStdin(true)
+                        .setTty(true)
+                        .build());
         ClientStreams client = new ClientStreams();
         CompletableFuture<Boolean> attached = async(() -> {
             backends().containerStreams().attach(id, true, client.streams(true, true, false));
@@ -330,8 +378,16 @@ class StreamBackendsIntegrationTest {
     void portForwardReachesAServerInThePodsNetwork() throws Exception {
         PodSandboxConfig pod = pods.pod("forward").build();
         String podId = pods.run(pod);
-        pods.createAndStart(podId, pod, pods.container("server", busybox, "sh", "-c",
-                "mkdir -p /tmp/www && echo hello-forwarded > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www").build());
+        pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "server",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "mkdir -p /tmp/www && echo hello-forwarded > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www")
+                        .build());
 
         assertThat(httpGet(backends(), podId, 8080)).startsWith("HTTP/1.").contains("hello-forwarded");
     }
@@ -363,12 +419,23 @@ class StreamBackendsIntegrationTest {
             port = probe.getLocalPort();
         }
         PodSandboxConfig.Builder builder = pods.pod("forward-host").setHostname("");
-        builder.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setNetwork(NamespaceMode.NODE);
+        builder.getLinuxBuilder()
+                .getSecurityContextBuilder()
+                .getNamespaceOptionsBuilder()
+                .setNetwork(NamespaceMode.NODE);
         PodSandboxConfig pod = builder.build();
         String podId = pods.run(pod);
-        pods.createAndStart(podId, pod, pods.container("server", busybox, "sh", "-c",
-                "mkdir -p /tmp/www && echo hello-host > /tmp/www/index.html && exec httpd -f -p 127.0.0.1:" + port
-                        + " -h /tmp/www").build());
+        pods.createAndStart(
+                podId,
+                pod,
+                pods.container(
+                                "server",
+                                busybox,
+                                "sh",
+                                "-c",
+                                "mkdir -p /tmp/www && echo hello-host > /tmp/www/index.html && exec httpd -f -p 127.0.0.1:"
+                                        + port + " -h /tmp/www")
+                        .build());
 
         assertThat(httpGet(backends(), podId, port)).contains("hello-host");
     }

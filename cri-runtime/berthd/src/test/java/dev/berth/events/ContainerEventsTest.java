@@ -17,14 +17,16 @@ class ContainerEventsTest {
 
     @TempDir
     Path dir;
+
     private ContainerEvents events;
 
     @BeforeEach
     void setUp() throws Exception {
         Json json = new Json();
-        events = new ContainerEvents(new RecordStore<>(dir.resolve("sandboxes"), json, SandboxRecordFormat.format(),
-                SandboxRecord::id), new RecordStore<>(dir.resolve("containers"), json, ContainerRecordFormat.format(),
-                ContainerRecord::id), 3);
+        events = new ContainerEvents(
+                new RecordStore<>(dir.resolve("sandboxes"), json, SandboxRecordFormat.format(), SandboxRecord::id),
+                new RecordStore<>(dir.resolve("containers"), json, ContainerRecordFormat.format(), ContainerRecord::id),
+                3);
     }
 
     @Test

@@ -65,12 +65,24 @@ class ImageStoreTest {
 
         ImageRecord record = new ImageStore(dir, new Json()).byId(id).orElseThrow();
 
-        assertThat(record).isEqualTo(new ImageRecord(1, id, List.of("registry.test/web:1"),
-                List.of("registry.test/web@sha256:" + "cd".repeat(32)), "sha256:" + "cd".repeat(32),
-                "application/vnd.oci.image.manifest.v1+json", id,
-                List.of(new LayerRecord("sha256:" + "33".repeat(32), "application/vnd.oci.image.layer.v1.tar+gzip",
-                        1234, "sha256:" + "44".repeat(32), "sha256:" + "11".repeat(32))),
-                5678, "linux/amd64", 1700000000500000000L));
+        assertThat(record)
+                .isEqualTo(new ImageRecord(
+                        1,
+                        id,
+                        List.of("registry.test/web:1"),
+                        List.of("registry.test/web@sha256:" + "cd".repeat(32)),
+                        "sha256:" + "cd".repeat(32),
+                        "application/vnd.oci.image.manifest.v1+json",
+                        id,
+                        List.of(new LayerRecord(
+                                "sha256:" + "33".repeat(32),
+                                "application/vnd.oci.image.layer.v1.tar+gzip",
+                                1234,
+                                "sha256:" + "44".repeat(32),
+                                "sha256:" + "11".repeat(32))),
+                        5678,
+                        "linux/amd64",
+                        1700000000500000000L));
     }
 
     @Test
@@ -78,7 +90,9 @@ class ImageStoreTest {
         Path file = dir.resolve("sha256-9.json");
         Files.writeString(file, "{\"version\":9,\"id\":\"sha256:9\"}");
 
-        assertThatThrownBy(() -> new ImageStore(dir, new Json())).isInstanceOf(UnreadableRecordException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("format version 9");
+        assertThatThrownBy(() -> new ImageStore(dir, new Json()))
+                .isInstanceOf(UnreadableRecordException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("format version 9");
     }
 }

@@ -18,13 +18,14 @@ class CniNetworkReadinessTest {
     Path temp;
 
     private CniNetwork network(Path confDir, Path... pluginDirs) {
-        return new CniNetwork(new CniSettings(confDir, List.of(pluginDirs), temp.resolve("state"), "berthtest6",
-                "10.231.6.0/24"), new CommandRunner(temp.resolve("scratch")));
+        return new CniNetwork(
+                new CniSettings(confDir, List.of(pluginDirs), temp.resolve("state"), "berthtest6", "10.231.6.0/24"),
+                new CommandRunner(temp.resolve("scratch")));
     }
 
     private PodNetworkRequest pod() {
-        return new PodNetworkRequest("pod1", "web", "default", "uid-1", temp.resolve("netns-that-does-not-exist"),
-                List.of());
+        return new PodNetworkRequest(
+                "pod1", "web", "default", "uid-1", temp.resolve("netns-that-does-not-exist"), List.of());
     }
 
     @Test
@@ -35,10 +36,16 @@ class CniNetworkReadinessTest {
                  {"type":"nosuchplugin"}]}""");
         CniNetwork network = network(confDir, temp.resolve("empty"), Path.of("/usr/lib/cni"));
 
-        assertThat(network.notReadyReason()).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("nosuchplugin").contains("10-x.conflist").doesNotContain("bridge").contains("install"));
-        assertThatThrownBy(() -> network.setUp(pod())).isInstanceOf(PluginNotFoundException.class)
-                .hasMessageContaining("\"nosuchplugin\" not found in").hasMessageContaining("/usr/lib/cni");
+        assertThat(network.notReadyReason())
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .contains("nosuchplugin")
+                        .contains("10-x.conflist")
+                        .doesNotContain("bridge")
+                        .contains("install"));
+        assertThatThrownBy(() -> network.setUp(pod()))
+                .isInstanceOf(PluginNotFoundException.class)
+                .hasMessageContaining("\"nosuchplugin\" not found in")
+                .hasMessageContaining("/usr/lib/cni");
         assertThat(network.networkName()).isEqualTo("x");
     }
 
@@ -46,13 +53,18 @@ class CniNetworkReadinessTest {
     void noPluginDirWithTheDefaultNetworksPluginsIsNotReady() {
         CniNetwork network = network(temp.resolve("net.d"), temp.resolve("nothing-here"));
 
-        assertThat(network.notReadyReason()).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("bridge").contains("portmap").contains("loopback").contains("host-local"));
+        assertThat(network.notReadyReason())
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .contains("bridge")
+                        .contains("portmap")
+                        .contains("loopback")
+                        .contains("host-local"));
     }
 
     @Test
     void theDefaultNetworkIsReadyWhenThePluginsAreInstalled() {
-        Privileges.require(Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
+        Privileges.require(
+                Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
                 "the CNI plugins are not installed (apt-get install containernetworking-plugins)");
         CniNetwork network = network(temp.resolve("net.d"), temp.resolve("nothing-here"), Path.of("/usr/lib/cni"));
 
@@ -62,11 +74,13 @@ class CniNetworkReadinessTest {
 
     @Test
     void setUpRefusesANamespaceThatDoesNotExist() {
-        Privileges.require(Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
+        Privileges.require(
+                Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
                 "the CNI plugins are not installed (apt-get install containernetworking-plugins)");
         CniNetwork network = network(temp.resolve("net.d"), Path.of("/usr/lib/cni"));
 
-        assertThatThrownBy(() -> network.setUp(pod())).hasMessageContaining("network namespace of pod pod1 does not exist");
+        assertThatThrownBy(() -> network.setUp(pod()))
+                .hasMessageContaining("network namespace of pod pod1 does not exist");
     }
 
     @Test

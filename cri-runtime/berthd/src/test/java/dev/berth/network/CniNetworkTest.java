@@ -55,8 +55,12 @@ class CniNetworkTest {
         Privileges.requireRoot();
         Privileges.require(Files.isExecutable(Path.of("/usr/lib/cni/bridge")), "CNI plugins in /usr/lib/cni");
         Files.createDirectories(temp.resolve("net.d"));
-        settings = new CniSettings(temp.resolve("net.d"), List.of(temp.resolve("no-plugins"), Path.of("/usr/lib/cni")),
-                temp.resolve("state/cni"), BRIDGE, SUBNET);
+        settings = new CniSettings(
+                temp.resolve("net.d"),
+                List.of(temp.resolve("no-plugins"), Path.of("/usr/lib/cni")),
+                temp.resolve("state/cni"),
+                BRIDGE,
+                SUBNET);
         network = new CniNetwork(settings, new CommandRunner(temp.resolve("scratch")));
     }
 
@@ -94,8 +98,8 @@ class CniNetworkTest {
         String id = "berthtest-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         netnsNames.add(id);
         Path netns = HostNetwork.addNetns(id);
-        PodNetworkRequest request = new PodNetworkRequest(id, "web-" + id, "default", UUID.randomUUID().toString(),
-                netns, ports);
+        PodNetworkRequest request = new PodNetworkRequest(
+                id, "web-" + id, "default", UUID.randomUUID().toString(), netns, ports);
         pods.add(request);
         return request;
     }
@@ -115,7 +119,8 @@ class CniNetworkTest {
         assertThat(status.additionalIps()).isEmpty();
         assertThat(HostNetwork.inNetns(pod.netnsPath(), "ip", "-o", "-4", "addr", "show", "dev", "eth0"))
                 .contains("inet " + status.ip() + "/24");
-        assertThat(HostNetwork.inNetns(pod.netnsPath(), "ip", "-o", "link", "show", "dev", "lo")).contains(",UP");
+        assertThat(HostNetwork.inNetns(pod.netnsPath(), "ip", "-o", "link", "show", "dev", "lo"))
+                .contains(",UP");
         assertThat(HostNetwork.inNetns(pod.netnsPath(), "ip", "route")).contains("default via " + GATEWAY);
         assertThat(ipamFile(status.ip())).exists();
         assertThat(network.networkName()).isEqualTo("berth");
@@ -146,9 +151,19 @@ class CniNetworkTest {
         PodNetworkStatus status = network.setUp(pod);
         Path docroot = Files.createDirectories(temp.resolve("www"));
         Files.writeString(docroot.resolve("index.html"), "hello from " + pod.podId());
-        servers.add(new ProcessBuilder("nsenter", "--net=" + pod.netnsPath(), "/bin/busybox", "httpd", "-f",
-                "-p", "8080", "-h", docroot.toString()).redirectErrorStream(true)
-                .redirectOutput(temp.resolve("httpd.log").toFile()).start());
+        servers.add(new ProcessBuilder(
+                        "nsenter",
+                        "--net=" + pod.netnsPath(),
+                        "/bin/busybox",
+                        "httpd",
+                        "-f",
+                        "-p",
+                        "8080",
+                        "-h",
+                        docroot.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(temp.resolve("httpd.log").toFile())
+                .start());
 
         assertThat(httpGet(status.ip(), 8080)).as("directly").contains("hello from " + pod.podId());
         assertThat(httpGet(GATEWAY, hostPort)).as("through the bridge address").contains("hello from " + pod.podId());
@@ -158,15 +173,18 @@ class CniNetworkTest {
     @Test
     void tearDownRemovesVethIpamAllocationAndEveryRuleOfThePod() throws Exception {
         List<String> rulesBefore = HostNetwork.iptablesRules();
-        PodNetworkRequest pod = pod(List.of(new PortMapping("tcp", 80, 18999, ""), new PortMapping("udp", 53, 18998, "")));
+        PodNetworkRequest pod =
+                pod(List.of(new PortMapping("tcp", 80, 18999, ""), new PortMapping("udp", 53, 18998, "")));
         PodNetworkStatus status = network.setUp(pod);
         List<String> rulesDuring = HostNetwork.iptablesRules();
         assertThat(rulesDuring).anyMatch(l -> l.contains(pod.podId()));
-        assertThat(HostNetwork.run("ip", "-o", "link", "show", "master", BRIDGE)).contains("veth");
+        assertThat(HostNetwork.run("ip", "-o", "link", "show", "master", BRIDGE))
+                .contains("veth");
 
         network.tearDown(pod);
 
-        assertThat(HostNetwork.run("ip", "-o", "link", "show", "master", BRIDGE)).doesNotContain("veth");
+        assertThat(HostNetwork.run("ip", "-o", "link", "show", "master", BRIDGE))
+                .doesNotContain("veth");
         assertThat(ipamFile(status.ip())).doesNotExist();
         List<String> rulesAfter = HostNetwork.iptablesRules();
         assertThat(rulesAfter).noneMatch(l -> l.contains(pod.podId()));
@@ -180,8 +198,10 @@ class CniNetworkTest {
 
     /** The rules after DEL are those before plus only portmap's shared jumps and chains' fixed rules. */
     private static List<String> withoutPortmapSkeleton(List<String> after, List<String> before) {
-        List<String> expected = new ArrayList<>(before.stream().filter(l -> l.startsWith("-A")).toList());
-        after.stream().filter(l -> l.startsWith("-A") && !before.contains(l))
+        List<String> expected =
+                new ArrayList<>(before.stream().filter(l -> l.startsWith("-A")).toList());
+        after.stream()
+                .filter(l -> l.startsWith("-A") && !before.contains(l))
                 .filter(l -> HostNetwork.SHARED_PORTMAP_CHAINS.stream().anyMatch(l::contains))
                 .filter(l -> !l.contains("CNI-DN-"))
                 .forEach(expected::add);
@@ -224,34 +244,37 @@ class CniNetworkTest {
                 {"cniVersion":"1.0.0","name":"berthtest-net","plugins":[
                   {"type":"bridge","bridge":"berthtest1","isGateway":true,
                    "ipam":{"type":"host-local","subnet":"10.231.1.0/24","dataDir":"%s"}},
-                  {"type":"portmap","capabilities":{"portMappings":true}}]}"""
-                .formatted(temp.resolve("ipam-other")));
+                  {"type":"portmap","capabilities":{"portMappings":true}}]}""".formatted(temp.resolve("ipam-other")));
         PodNetworkRequest pod = pod(List.of());
 
         PodNetworkStatus status = network.setUp(pod);
 
         assertThat(network.networkName()).isEqualTo("berthtest-net");
         assertThat(status.ip()).startsWith("10.231.1.");
-        assertThat(temp.resolve("ipam-other/berthtest-net").resolve(status.ip())).exists();
+        assertThat(temp.resolve("ipam-other/berthtest-net").resolve(status.ip()))
+                .exists();
         network.tearDown(pod);
-        assertThat(temp.resolve("ipam-other/berthtest-net").resolve(status.ip())).doesNotExist();
+        assertThat(temp.resolve("ipam-other/berthtest-net").resolve(status.ip()))
+                .doesNotExist();
     }
 
     @Test
     void aFailingPluginIsNamedWithItsCniErrorAndTheChainIsUndone() throws Exception {
-        Files.writeString(settings.confDir().resolve("10-broken.conflist"), """
+        Files.writeString(
+                settings.confDir().resolve("10-broken.conflist"), """
                 {"cniVersion":"1.0.0","name":"berthtest-broken","plugins":[
                   {"type":"bridge","bridge":"%s","ipam":{"type":"host-local","subnet":"10.231.2.0/24",
                    "dataDir":"%s"}},
-                  {"type":"tuning","sysctl":{"net.ipv4.no_such_sysctl":"1"}}]}"""
-                .formatted(BRIDGE, temp.resolve("ipam-broken")));
+                  {"type":"tuning","sysctl":{"net.ipv4.no_such_sysctl":"1"}}]}""".formatted(BRIDGE, temp.resolve("ipam-broken")));
         PodNetworkRequest pod = pod(List.of());
 
-        assertThatThrownBy(() -> network.setUp(pod)).isInstanceOf(CniPluginException.class)
+        assertThatThrownBy(() -> network.setUp(pod))
+                .isInstanceOf(CniPluginException.class)
                 .hasMessageContaining("CNI plugin tuning ADD for " + pod.podId())
                 .hasMessageContaining("no_such_sysctl");
 
-        assertThat(HostNetwork.run("ip", "-o", "link", "show", "master", BRIDGE)).doesNotContain("veth");
+        assertThat(HostNetwork.run("ip", "-o", "link", "show", "master", BRIDGE))
+                .doesNotContain("veth");
         assertThat(HostNetwork.inNetns(pod.netnsPath(), "ip", "-o", "link")).doesNotContain("eth0");
         try (var files = Files.list(temp.resolve("ipam-broken/berthtest-broken"))) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("10.231."));
@@ -265,7 +288,8 @@ class CniNetworkTest {
                 socket.connect(new InetSocketAddress(host, port), 2000);
                 socket.setSoTimeout(3000);
                 OutputStream out = socket.getOutputStream();
-                out.write(("GET /index.html HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(
+                        ("GET /index.html HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 InputStream in = socket.getInputStream();
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -49,8 +49,10 @@ class CniProtocolTest {
                 {"cniVersion":"1.0.0","name":"rec","plugins":[
                   {"type":"first","flavour":"vanilla"},
                   {"type":"second","capabilities":{"portMappings":true,"bandwidth":true}}]}""");
-        network = new CniNetwork(new CniSettings(confDir, List.of(temp.resolve("none"), bin), temp.resolve("state"),
-                "unused0", "10.231.7.0/24"), new CommandRunner(temp.resolve("scratch")));
+        network = new CniNetwork(
+                new CniSettings(
+                        confDir, List.of(temp.resolve("none"), bin), temp.resolve("state"), "unused0", "10.231.7.0/24"),
+                new CommandRunner(temp.resolve("scratch")));
     }
 
     /** A plugin that logs env and stdin to log/<n>-<type>-<command> and prints a result on ADD. */
@@ -65,27 +67,37 @@ class CniProtocolTest {
                 if [ "$CNI_COMMAND" = "%3$s" ]; then
                   printf '%%s' '%4$s'
                 fi
-                """.formatted(log, type, printsResultOn, RESULT.formatted(netns, type).replace("\n", "")));
+                """.formatted(
+                        log, type, printsResultOn, RESULT.formatted(netns, type).replace("\n", "")));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     private List<String> calls() throws IOException {
         try (var files = Files.list(log)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted()
-                    .map(n -> n.substring(4, n.length() - 5)).toList();
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .sorted()
+                    .map(n -> n.substring(4, n.length() - 5))
+                    .toList();
         }
     }
 
     private JsonNode stdin(int call) throws IOException {
         try (var files = Files.list(log)) {
-            Path file = files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList().get(call);
+            Path file = files.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList()
+                    .get(call);
             return json.mapper().readTree(Files.readAllBytes(file));
         }
     }
 
     private Map<String, String> env(int call) throws IOException {
         try (var files = Files.list(log)) {
-            Path file = files.filter(f -> f.getFileName().toString().endsWith(".env")).sorted().toList().get(call);
+            Path file = files.filter(f -> f.getFileName().toString().endsWith(".env"))
+                    .sorted()
+                    .toList()
+                    .get(call);
             Map<String, String> env = new TreeMap<>();
             for (String line : Files.readAllLines(file)) {
                 int eq = line.indexOf('=');
@@ -99,8 +111,15 @@ class CniProtocolTest {
     }
 
     private PodNetworkRequest pod() {
-        return new PodNetworkRequest("pod-7", "web-0", "shop", "uid-7", netns,
-                List.of(new PortMapping("tcp", 80, 8080, ""), new PortMapping("udp", 53, 0, ""),
+        return new PodNetworkRequest(
+                "pod-7",
+                "web-0",
+                "shop",
+                "uid-7",
+                netns,
+                List.of(
+                        new PortMapping("tcp", 80, 8080, ""),
+                        new PortMapping("udp", 53, 0, ""),
                         new PortMapping("sctp", 9, 9009, "127.0.0.1")));
     }
 
@@ -110,11 +129,17 @@ class CniProtocolTest {
 
         assertThat(status).isEqualTo(new PodNetworkStatus("eth0", "10.231.7.9", List.of()));
         assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "second-ADD");
-        assertThat(env(1)).containsOnlyKeys("CNI_COMMAND", "CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_ARGS",
-                "CNI_PATH", "PATH").containsEntry("CNI_COMMAND", "ADD").containsEntry("CNI_CONTAINERID", "pod-7")
-                .containsEntry("CNI_NETNS", netns.toString()).containsEntry("CNI_IFNAME", "eth0")
-                .containsEntry("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-0;"
-                        + "K8S_POD_INFRA_CONTAINER_ID=pod-7;K8S_POD_UID=uid-7")
+        assertThat(env(1))
+                .containsOnlyKeys(
+                        "CNI_COMMAND", "CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_ARGS", "CNI_PATH", "PATH")
+                .containsEntry("CNI_COMMAND", "ADD")
+                .containsEntry("CNI_CONTAINERID", "pod-7")
+                .containsEntry("CNI_NETNS", netns.toString())
+                .containsEntry("CNI_IFNAME", "eth0")
+                .containsEntry(
+                        "CNI_ARGS",
+                        "IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-0;"
+                                + "K8S_POD_INFRA_CONTAINER_ID=pod-7;K8S_POD_UID=uid-7")
                 .containsEntry("CNI_PATH", temp.resolve("none") + ":" + bin);
         assertThat(env(0)).containsEntry("CNI_IFNAME", "lo");
         assertThat(stdin(0).path("type").asText()).isEqualTo("loopback");
@@ -124,12 +149,14 @@ class CniProtocolTest {
         assertThat(first.path("cniVersion").asText()).isEqualTo("1.0.0");
         assertThat(first.path("flavour").asText()).isEqualTo("vanilla");
         assertThat(first.has("prevResult")).isFalse();
-        assertThat(first.has("runtimeConfig")).as("first declares no capability").isFalse();
+        assertThat(first.has("runtimeConfig"))
+                .as("first declares no capability")
+                .isFalse();
 
         JsonNode second = stdin(2);
         assertThat(second.path("prevResult").path("fromPlugin").asText()).isEqualTo("first");
-        assertThat(json.mapper().writeValueAsString(second.path("runtimeConfig"))).isEqualTo(
-                "{\"portMappings\":[{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\"},"
+        assertThat(json.mapper().writeValueAsString(second.path("runtimeConfig")))
+                .isEqualTo("{\"portMappings\":[{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\"},"
                         + "{\"hostPort\":9009,\"containerPort\":9,\"protocol\":\"sctp\",\"hostIP\":\"127.0.0.1\"}]}");
     }
 
@@ -140,16 +167,18 @@ class CniProtocolTest {
 
         network.tearDown(withoutPorts);
 
-        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "second-ADD", "second-DEL", "first-DEL",
-                "loopback-DEL");
+        assertThat(calls())
+                .containsExactly("loopback-ADD", "first-ADD", "second-ADD", "second-DEL", "first-DEL", "loopback-DEL");
         for (int call : new int[] {3, 4}) {
-            assertThat(stdin(call).path("prevResult").path("fromPlugin").asText()).isEqualTo("second");
+            assertThat(stdin(call).path("prevResult").path("fromPlugin").asText())
+                    .isEqualTo("second");
             assertThat(env(call)).containsEntry("CNI_COMMAND", "DEL").containsEntry("CNI_NETNS", netns.toString());
         }
         assertThat(stdin(3).path("runtimeConfig").path("portMappings")).hasSize(2);
 
         network.tearDown(withoutPorts);
-        assertThat(calls().subList(6, calls().size())).as("no cache: DEL without prevResult")
+        assertThat(calls().subList(6, calls().size()))
+                .as("no cache: DEL without prevResult")
                 .containsExactly("second-DEL", "first-DEL", "loopback-DEL");
         assertThat(stdin(6).has("prevResult")).isFalse();
     }
@@ -179,14 +208,17 @@ class CniProtocolTest {
                 fi
                 """.formatted(log));
 
-        assertThatThrownBy(() -> network.setUp(pod())).isInstanceOf(CniPluginException.class)
+        assertThatThrownBy(() -> network.setUp(pod()))
+                .isInstanceOf(CniPluginException.class)
                 .hasMessage("CNI plugin second ADD for pod-7 failed (exit 1): code 11: \"no luck\" "
                         + "(details: \"try again\")");
 
-        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "second-ADD", "second-DEL", "first-DEL",
-                "loopback-DEL");
-        assertThat(temp.resolve("state/results")).satisfiesAnyOf(
-                dir -> assertThat(dir).doesNotExist(), dir -> assertThat(dir).isEmptyDirectory());
+        assertThat(calls())
+                .containsExactly("loopback-ADD", "first-ADD", "second-ADD", "second-DEL", "first-DEL", "loopback-DEL");
+        assertThat(temp.resolve("state/results"))
+                .satisfiesAnyOf(
+                        dir -> assertThat(dir).doesNotExist(),
+                        dir -> assertThat(dir).isEmptyDirectory());
     }
 
     @Test
@@ -194,7 +226,8 @@ class CniProtocolTest {
         recordingPlugin("first", "NEVER");
         recordingPlugin("second", "NEVER");
 
-        assertThatThrownBy(() -> network.setUp(pod())).hasMessageContaining("network rec returned no result for pod pod-7");
+        assertThatThrownBy(() -> network.setUp(pod()))
+                .hasMessageContaining("network rec returned no result for pod pod-7");
         assertThat(calls()).endsWith("second-DEL", "first-DEL", "loopback-DEL");
     }
 }

@@ -32,6 +32,5 @@ public final class FakePodNetwork implements PodNetwork {
     }
 
     @Override
-    public void usePodCidr(String text) {
-    }
+    public void usePodCidr(String text) {}
 }

@@ -14,11 +14,10 @@ import java.util.stream.Collectors;
 final class HostNetwork {
 
     /** portmap's chains shared by every pod of every network; DEL leaves them, as it must. */
-    static final Set<String> SHARED_PORTMAP_CHAINS = Set.of("CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-SETMARK",
-            "CNI-HOSTPORT-MASQ");
+    static final Set<String> SHARED_PORTMAP_CHAINS =
+            Set.of("CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-SETMARK", "CNI-HOSTPORT-MASQ");
 
-    private HostNetwork() {
-    }
+    private HostNetwork() {}
 
     static String run(String... argv) throws IOException {
         return Processes.run(List.of(argv), 20);
@@ -49,29 +48,38 @@ final class HostNetwork {
 
     /** Both tables portmap and bridge touch, rule counters stripped so two dumps compare. */
     static List<String> iptablesRules() throws IOException {
-        return List.of("nat", "filter").stream().flatMap(table -> {
-            try {
-                return run("iptables-save", "-t", table).lines();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).filter(l -> !l.startsWith("#")).map(l -> l.replaceAll("\\[\\d+:\\d+\\]", "")).toList();
+        return List.of("nat", "filter").stream()
+                .flatMap(table -> {
+                    try {
+                        return run("iptables-save", "-t", table).lines();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .filter(l -> !l.startsWith("#"))
+                .map(l -> l.replaceAll("\\[\\d+:\\d+\\]", ""))
+                .toList();
     }
 
     static Set<String> chains(List<String> rules) {
-        return rules.stream().filter(l -> l.startsWith(":")).map(l -> l.substring(1).split(" ")[0])
+        return rules.stream()
+                .filter(l -> l.startsWith(":"))
+                .map(l -> l.substring(1).split(" ")[0])
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Deletes every nat rule that names the pod, and the per-pod chains they jump to (leaks of a failed test). */
     static void removeRulesOf(String podId) throws IOException {
         List<String> podRules = iptablesRules().stream()
-                .filter(l -> l.startsWith("-A ") && l.contains("id: \\\"" + podId + "\\\"")).toList();
+                .filter(l -> l.startsWith("-A ") && l.contains("id: \\\"" + podId + "\\\""))
+                .toList();
         Set<String> podChains = new TreeSet<>();
         for (String rule : podRules) {
             List<String> words = shellWords(rule);
             int jump = words.indexOf("-j");
-            if (jump >= 0 && words.get(jump + 1).startsWith("CNI-") && !words.get(jump + 1).startsWith("CNI-HOSTPORT")) {
+            if (jump >= 0
+                    && words.get(jump + 1).startsWith("CNI-")
+                    && !words.get(jump + 1).startsWith("CNI-HOSTPORT")) {
                 podChains.add(words.get(jump + 1));
             }
         }

@@ -16,8 +16,10 @@ class NetworkConfigLoaderTest {
     Path temp;
 
     private NetworkConfigLoader loader(Path confDir) {
-        return new NetworkConfigLoader(new CniSettings(confDir, List.of(temp.resolve("bin")), temp.resolve("state"),
-                "berthtest5", "10.231.5.0/24"), new Json().mapper());
+        return new NetworkConfigLoader(
+                new CniSettings(
+                        confDir, List.of(temp.resolve("bin")), temp.resolve("state"), "berthtest5", "10.231.5.0/24"),
+                new Json().mapper());
     }
 
     @Test
@@ -33,10 +35,23 @@ class NetworkConfigLoaderTest {
         assertThat(bridge.path("isGateway").asBoolean()).isTrue();
         assertThat(bridge.path("ipMasq").asBoolean()).isTrue();
         assertThat(bridge.path("hairpinMode").asBoolean()).isTrue();
-        assertThat(bridge.path("ipam").path("ranges").get(0).get(0).path("subnet").asText()).isEqualTo("10.231.5.0/24");
-        assertThat(bridge.path("ipam").path("dataDir").asText()).isEqualTo(temp.resolve("state/networks").toString());
-        assertThat(bridge.path("ipam").path("routes").get(0).path("dst").asText()).isEqualTo("0.0.0.0/0");
-        assertThat(network.plugins().get(1).path("capabilities").path("portMappings").asBoolean()).isTrue();
+        assertThat(bridge.path("ipam")
+                        .path("ranges")
+                        .get(0)
+                        .get(0)
+                        .path("subnet")
+                        .asText())
+                .isEqualTo("10.231.5.0/24");
+        assertThat(bridge.path("ipam").path("dataDir").asText())
+                .isEqualTo(temp.resolve("state/networks").toString());
+        assertThat(bridge.path("ipam").path("routes").get(0).path("dst").asText())
+                .isEqualTo("0.0.0.0/0");
+        assertThat(network.plugins()
+                        .get(1)
+                        .path("capabilities")
+                        .path("portMappings")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -79,7 +94,9 @@ class NetworkConfigLoaderTest {
         Files.writeString(dir.resolve("20-nameless.conf"), """
                 {"cniVersion":"1.0.0","type":"bridge"}""");
 
-        assertThatThrownBy(() -> loader(dir).load()).isInstanceOf(InvalidNetworkConfigException.class)
-                .hasMessageContaining("10-broken.conflist").hasMessageContaining("has no \"name\"");
+        assertThatThrownBy(() -> loader(dir).load())
+                .isInstanceOf(InvalidNetworkConfigException.class)
+                .hasMessageContaining("10-broken.conflist")
+                .hasMessageContaining("has no \"name\"");
     }
 }

@@ -18,8 +18,17 @@ class PodCidrsTest {
 
     @Test
     void rejectsWhatIsNoCidrWithoutLookingNamesUp() {
-        for (String garbage : new String[] {"", "10.0.0.0", "10.0.0.0/33", "256.1.1.0/24", "localhost/24",
-                "example.com/8", "::/129", "10.0.0.0/x", "10.0.0.0/24,,10.1.0.0/24"}) {
+        for (String garbage : new String[] {
+            "",
+            "10.0.0.0",
+            "10.0.0.0/33",
+            "256.1.1.0/24",
+            "localhost/24",
+            "example.com/8",
+            "::/129",
+            "10.0.0.0/x",
+            "10.0.0.0/24,,10.1.0.0/24"
+        }) {
             assertThatThrownBy(() -> PodCidrs.parse(garbage)).as(garbage).isInstanceOf(IllegalArgumentException.class);
         }
     }

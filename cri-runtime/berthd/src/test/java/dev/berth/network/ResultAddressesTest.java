@@ -36,7 +36,6 @@ class ResultAddressesTest {
     @Test
     void aResultWithoutAddressesIsAnError() {
         assertThatThrownBy(() -> status("""
-                {"cniVersion":"1.0.0","interfaces":[{"name":"eth0","sandbox":"/x"}],"ips":[]}"""))
-                .hasMessageContaining("assigns no IP address to eth0");
+                {"cniVersion":"1.0.0","interfaces":[{"name":"eth0","sandbox":"/x"}],"ips":[]}""")).hasMessageContaining("assigns no IP address to eth0");
     }
 }

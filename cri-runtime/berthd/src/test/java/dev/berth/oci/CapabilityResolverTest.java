@@ -13,11 +13,13 @@ class CapabilityResolverTest {
 
     /** Like this VM: everything but CAP_SYS_RESOURCE. */
     private static final List<String> HOST = without(LinuxCapabilities.NAMES, "CAP_SYS_RESOURCE");
+
     private final CapabilityResolver resolver = new CapabilityResolver(HOST);
 
     private List<String> resolve(List<String> add, List<String> drop) throws Exception {
         return resolver.resolve(LinuxContainerSecurityContext.newBuilder()
-                .setCapabilities(Capability.newBuilder().addAllAddCapabilities(add).addAllDropCapabilities(drop))
+                .setCapabilities(
+                        Capability.newBuilder().addAllAddCapabilities(add).addAllDropCapabilities(drop))
                 .build());
     }
 
@@ -46,20 +48,24 @@ class CapabilityResolverTest {
 
     @Test
     void privilegedGetsEveryCapabilityBerthdHolds() throws Exception {
-        assertThat(resolver.resolve(LinuxContainerSecurityContext.newBuilder().setPrivileged(true).build()))
+        assertThat(resolver.resolve(LinuxContainerSecurityContext.newBuilder()
+                        .setPrivileged(true)
+                        .build()))
                 .containsExactlyElementsOf(HOST);
     }
 
     @Test
     void unknownCapabilityIsRejected() {
         assertThatThrownBy(() -> resolve(List.of("FLY"), List.of()))
-                .isInstanceOf(InvalidContainerConfigException.class).hasMessageContaining("\"FLY\"");
+                .isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("\"FLY\"");
     }
 
     @Test
     void capabilityBerthdLacksCannotBeAdded() {
         assertThatThrownBy(() -> resolve(List.of("SYS_RESOURCE"), List.of()))
-                .isInstanceOf(InvalidContainerConfigException.class).hasMessageContaining("CAP_SYS_RESOURCE");
+                .isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("CAP_SYS_RESOURCE");
     }
 
     @Test

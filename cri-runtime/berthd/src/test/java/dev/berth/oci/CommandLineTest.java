@@ -18,12 +18,14 @@ class CommandLineTest {
 
     @Test
     void commandReplacesEntrypointAndDropsImageCmd() throws Exception {
-        assertThat(CommandLine.resolve(List.of("/bin/sh"), List.of(), ENTRYPOINT, CMD)).containsExactly("/bin/sh");
+        assertThat(CommandLine.resolve(List.of("/bin/sh"), List.of(), ENTRYPOINT, CMD))
+                .containsExactly("/bin/sh");
     }
 
     @Test
     void argsAloneReplaceCmdAndKeepEntrypoint() throws Exception {
-        assertThat(CommandLine.resolve(List.of(), List.of("-x"), ENTRYPOINT, CMD)).containsExactly("/entry", "-x");
+        assertThat(CommandLine.resolve(List.of(), List.of("-x"), ENTRYPOINT, CMD))
+                .containsExactly("/entry", "-x");
     }
 
     @Test
@@ -34,7 +36,8 @@ class CommandLineTest {
 
     @Test
     void imageWithOnlyCmdRunsCmd() throws Exception {
-        assertThat(CommandLine.resolve(List.of(), List.of(), List.of(), List.of("/bin/app"))).containsExactly("/bin/app");
+        assertThat(CommandLine.resolve(List.of(), List.of(), List.of(), List.of("/bin/app")))
+                .containsExactly("/bin/app");
     }
 
     @Test
@@ -46,6 +49,7 @@ class CommandLineTest {
     @Test
     void nothingToRunIsRejected() {
         assertThatThrownBy(() -> CommandLine.resolve(List.of(), List.of(), List.of(), List.of()))
-                .isInstanceOf(InvalidContainerConfigException.class).hasMessageContaining("no command specified");
+                .isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("no command specified");
     }
 }

@@ -65,24 +65,40 @@ class RuncRunsBuiltSpecTest {
     @AfterEach
     void deleteContainers() throws IOException {
         for (String id : started) {
-            runner.run(Command.of(TIMEOUT, List.of(RUNC.toString(), "--root", runcRoot.toString(), "delete", "-f", id)));
+            runner.run(
+                    Command.of(TIMEOUT, List.of(RUNC.toString(), "--root", runcRoot.toString(), "delete", "-f", id)));
         }
     }
 
     private CommandResult run(ContainerConfig config, String imageUser) throws Exception {
-        ContainerSpecRequest request = new ContainerSpecRequest("c-" + UUID.randomUUID(), "s1", config, pod(),
-                image(imageUser, List.of(), List.of(), List.of(), ""), "busybox", bundle.resolve("rootfs"), Map.of(),
-                null, null, null, null, null, null);
+        ContainerSpecRequest request = new ContainerSpecRequest(
+                "c-" + UUID.randomUUID(),
+                "s1",
+                config,
+                pod(),
+                image(imageUser, List.of(), List.of(), List.of(), ""),
+                "busybox",
+                bundle.resolve("rootfs"),
+                Map.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         BuiltSpec spec = OciSpecBuilder.forHost(SeccompWhenUnset.RuntimeDefault).build(request);
         Files.write(bundle.resolve("config.json"), spec.configJson());
         String id = "berth-oci-it-" + UUID.randomUUID().toString().substring(0, 8);
         started.add(id);
-        return runner.run(Command.of(TIMEOUT, List.of(RUNC.toString(), "--root", runcRoot.toString(), "run",
-                "--bundle", bundle.toString(), id)));
+        return runner.run(Command.of(
+                TIMEOUT,
+                List.of(RUNC.toString(), "--root", runcRoot.toString(), "run", "--bundle", bundle.toString(), id)));
     }
 
     private static ContainerConfig config(LinuxContainerSecurityContext sc, String... command) {
-        return container(command).setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(sc)).build();
+        return container(command)
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(sc))
+                .build();
     }
 
     @Test
@@ -94,7 +110,8 @@ class RuncRunsBuiltSpecTest {
         // runc hands the spec's effective set to the process, but execve as a non-root user without file
         // capabilities recomputes permitted/effective to empty: only the bounding set survives
         CommandResult status = run(container("/bin/cat", "/proc/self/status").build(), "app");
-        assertThat(status.stdout()).containsPattern("CapEff:\\s+0000000000000000")
+        assertThat(status.stdout())
+                .containsPattern("CapEff:\\s+0000000000000000")
                 .containsPattern("CapBnd:\\s+00000000a80425fb");
     }
 
@@ -102,15 +119,18 @@ class RuncRunsBuiltSpecTest {
     void rootGetsContainerdsDefaultCapabilitiesAndRuntimeDefaultSeccomp() throws Exception {
         CommandResult status = run(container("/bin/cat", "/proc/self/status").build(), "");
         assertThat(status.exitCode()).as(status.stderr()).isZero();
-        assertThat(status.stdout()).containsPattern("CapEff:\\s+00000000a80425fb")
-                .containsPattern("CapPrm:\\s+00000000a80425fb").containsPattern("CapInh:\\s+0000000000000000")
+        assertThat(status.stdout())
+                .containsPattern("CapEff:\\s+00000000a80425fb")
+                .containsPattern("CapPrm:\\s+00000000a80425fb")
+                .containsPattern("CapInh:\\s+0000000000000000")
                 .containsPattern("Seccomp:\\s+2");
     }
 
     @Test
     void unconfinedContainerHasNoSeccompFilter() throws Exception {
         var sc = LinuxContainerSecurityContext.newBuilder()
-                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.Unconfined)).build();
+                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.Unconfined))
+                .build();
         CommandResult status = run(config(sc, "/bin/cat", "/proc/self/status"), "");
         assertThat(status.exitCode()).as(status.stderr()).isZero();
         assertThat(status.stdout()).containsPattern("Seccomp:\\s+0");
@@ -118,7 +138,9 @@ class RuncRunsBuiltSpecTest {
 
     @Test
     void readonlyRootfsRefusesWrites() throws Exception {
-        var sc = LinuxContainerSecurityContext.newBuilder().setReadonlyRootfs(true).build();
+        var sc = LinuxContainerSecurityContext.newBuilder()
+                .setReadonlyRootfs(true)
+                .build();
         CommandResult touch = run(config(sc, "/bin/touch", "/written"), "");
         assertThat(touch.exitCode()).isNotZero();
         assertThat(touch.stdout() + touch.stderr()).containsIgnoringCase("read-only file system");

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SeccompProfilesTest {
 
-    private final SeccompProfiles profiles = new SeccompProfiles(new ObjectMapper(), "amd64",
-            SeccompWhenUnset.Unconfined);
+    private final SeccompProfiles profiles =
+            new SeccompProfiles(new ObjectMapper(), "amd64", SeccompWhenUnset.Unconfined);
     private static final List<String> DEFAULT_CAPS = CapabilityResolver.DEFAULT;
 
     @TempDir
@@ -31,11 +31,14 @@ class SeccompProfilesTest {
 
     private static LinuxContainerSecurityContext structured(SecurityProfile.ProfileType type, String ref) {
         return LinuxContainerSecurityContext.newBuilder()
-                .setSeccomp(SecurityProfile.newBuilder().setProfileType(type).setLocalhostRef(ref)).build();
+                .setSeccomp(SecurityProfile.newBuilder().setProfileType(type).setLocalhostRef(ref))
+                .build();
     }
 
     private static LinuxContainerSecurityContext deprecated(String path) {
-        return LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath(path).build();
+        return LinuxContainerSecurityContext.newBuilder()
+                .setSeccompProfilePath(path)
+                .build();
     }
 
     @Test
@@ -43,24 +46,34 @@ class SeccompProfilesTest {
         assertThat(select(LinuxContainerSecurityContext.getDefaultInstance())).isEmpty();
 
         SeccompProfiles node = new SeccompProfiles(new ObjectMapper(), "amd64", SeccompWhenUnset.RuntimeDefault);
-        assertThat(node.forContainer(LinuxContainerSecurityContext.getDefaultInstance(), DEFAULT_CAPS).orElseThrow()
-                .get("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
-        assertThat(node.forContainer(structured(SecurityProfile.ProfileType.Unconfined, ""), DEFAULT_CAPS)).isEmpty();
+        assertThat(node.forContainer(LinuxContainerSecurityContext.getDefaultInstance(), DEFAULT_CAPS)
+                        .orElseThrow()
+                        .get("defaultAction")
+                        .asText())
+                .isEqualTo("SCMP_ACT_ERRNO");
+        assertThat(node.forContainer(structured(SecurityProfile.ProfileType.Unconfined, ""), DEFAULT_CAPS))
+                .isEmpty();
     }
 
     @Test
     void structuredProfileTypesSelectDefaultNoneOrFile() throws Exception {
-        assertThat(select(structured(SecurityProfile.ProfileType.RuntimeDefault, ""))).isPresent();
-        assertThat(select(structured(SecurityProfile.ProfileType.Unconfined, ""))).isEmpty();
+        assertThat(select(structured(SecurityProfile.ProfileType.RuntimeDefault, "")))
+                .isPresent();
+        assertThat(select(structured(SecurityProfile.ProfileType.Unconfined, "")))
+                .isEmpty();
         Path file = Files.writeString(dir.resolve("p.json"), "{\"defaultAction\":\"SCMP_ACT_LOG\"}");
-        assertThat(select(structured(SecurityProfile.ProfileType.Localhost, file.toString())).get()
-                .get("defaultAction").asText()).isEqualTo("SCMP_ACT_LOG");
+        assertThat(select(structured(SecurityProfile.ProfileType.Localhost, file.toString()))
+                        .get()
+                        .get("defaultAction")
+                        .asText())
+                .isEqualTo("SCMP_ACT_LOG");
     }
 
     @Test
     void structuredFieldWinsOverDeprecatedPath() throws Exception {
         var sc = structured(SecurityProfile.ProfileType.Unconfined, "").toBuilder()
-                .setSeccompProfilePath("runtime/default").build();
+                .setSeccompProfilePath("runtime/default")
+                .build();
         assertThat(select(sc)).isEmpty();
     }
 
@@ -70,27 +83,37 @@ class SeccompProfilesTest {
         assertThat(select(deprecated("docker/default"))).isPresent();
         assertThat(select(deprecated("unconfined"))).isEmpty();
         Path file = Files.writeString(dir.resolve("p.json"), "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
-        assertThat(select(deprecated("localhost/" + file)).get().get("defaultAction").asText())
+        assertThat(select(deprecated("localhost/" + file))
+                        .get()
+                        .get("defaultAction")
+                        .asText())
                 .isEqualTo("SCMP_ACT_ALLOW");
         assertThatThrownBy(() -> select(deprecated("docker/strict")))
-                .isInstanceOf(InvalidContainerConfigException.class).hasMessageContaining("docker/strict");
+                .isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("docker/strict");
     }
 
     @Test
     void missingOrRelativeOrInvalidLocalhostProfileIsRejected() throws Exception {
         assertThatThrownBy(() -> select(structured(SecurityProfile.ProfileType.Localhost, dir + "/none.json")))
-                .isInstanceOf(InvalidContainerConfigException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> select(structured(SecurityProfile.ProfileType.Localhost, "profiles/a.json")))
-                .isInstanceOf(InvalidContainerConfigException.class).hasMessageContaining("absolute");
+                .isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("absolute");
         Path garbage = Files.writeString(dir.resolve("bad.json"), "{not json");
         assertThatThrownBy(() -> select(structured(SecurityProfile.ProfileType.Localhost, garbage.toString())))
-                .isInstanceOf(InvalidContainerConfigException.class).hasMessageContaining("not valid JSON");
+                .isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("not valid JSON");
     }
 
     @Test
     void privilegedContainersGetNoFilter() throws Exception {
-        assertThat(select(LinuxContainerSecurityContext.newBuilder().setPrivileged(true)
-                .setSeccompProfilePath("runtime/default").build())).isEmpty();
+        assertThat(select(LinuxContainerSecurityContext.newBuilder()
+                        .setPrivileged(true)
+                        .setSeccompProfilePath("runtime/default")
+                        .build()))
+                .isEmpty();
     }
 
     @Test
@@ -101,11 +124,15 @@ class SeccompProfilesTest {
         assertThat(strings(profile.get("architectures")))
                 .containsExactly("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32");
         List<String> allowed = allowedUnconditionally(profile);
-        assertThat(allowed).contains("read", "execve", "clock_gettime", "arch_prctl", "chroot")
+        assertThat(allowed)
+                .contains("read", "execve", "clock_gettime", "arch_prctl", "chroot")
                 .doesNotContain("unshare", "mount", "keyctl", "setns", "add_key", "reboot", "s390_runtime_instr");
         // plain clone only, and clone3 answered with ENOSYS so libc falls back to it
-        assertThat(rulesFor(profile, "clone")).singleElement().satisfies(r -> assertThat(r.has("args")).isTrue());
-        assertThat(rulesFor(profile, "clone3")).singleElement()
+        assertThat(rulesFor(profile, "clone"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.has("args")).isTrue());
+        assertThat(rulesFor(profile, "clone3"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.get("errnoRet").asInt()).isEqualTo(38));
     }
 
@@ -114,9 +141,11 @@ class SeccompProfilesTest {
         List<String> caps = new ArrayList<>(DEFAULT_CAPS);
         caps.add("CAP_SYS_ADMIN");
         ObjectNode profile = profiles.runtimeDefault(caps);
-        assertThat(allowedUnconditionally(profile)).contains("unshare", "mount", "setns", "clone", "clone3")
+        assertThat(allowedUnconditionally(profile))
+                .contains("unshare", "mount", "setns", "clone", "clone3")
                 .doesNotContain("keyctl");
-        assertThat(rulesFor(profile, "clone3")).noneMatch(r -> r.get("action").asText().equals("SCMP_ACT_ERRNO"));
+        assertThat(rulesFor(profile, "clone3"))
+                .noneMatch(r -> r.get("action").asText().equals("SCMP_ACT_ERRNO"));
     }
 
     private static List<JsonNode> rulesFor(JsonNode profile, String syscall) {

@@ -21,8 +21,7 @@ final class TestRootfs {
             nogroup:x:65534:
             """;
 
-    private TestRootfs() {
-    }
+    private TestRootfs() {}
 
     static Path withEtc(Path root) throws IOException {
         Files.createDirectories(root.resolve("etc"));

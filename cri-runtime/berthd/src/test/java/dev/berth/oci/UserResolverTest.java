@@ -26,7 +26,10 @@ class UserResolverTest {
     @Test
     void strictPolicyLeavesOutTheImagesGroupMembershipsButKeepsRequestedGroups() throws Exception {
         TestRootfs.withEtc(root);
-        var sc = LinuxContainerSecurityContext.newBuilder().setRunAsUsername("app").addSupplementalGroups(5555).build();
+        var sc = LinuxContainerSecurityContext.newBuilder()
+                .setRunAsUsername("app")
+                .addSupplementalGroups(5555)
+                .build();
 
         assertThat(resolver.resolve(sc, "", new RootfsFiles(root), SupplementalGroupsPolicy.Strict))
                 .isEqualTo(new ResolvedUser(1000, 1000, java.util.List.of(1000L, 5555L)));
@@ -36,9 +39,12 @@ class UserResolverTest {
     @Test
     void runAsGroupWithoutAUserIsRejectedEvenWhenTheImageNamesOne() throws Exception {
         TestRootfs.withEtc(root);
-        var sc = LinuxContainerSecurityContext.newBuilder().setRunAsGroup(Int64Value.newBuilder().setValue(44)).build();
+        var sc = LinuxContainerSecurityContext.newBuilder()
+                .setRunAsGroup(Int64Value.newBuilder().setValue(44))
+                .build();
 
-        assertThatThrownBy(() -> resolve(sc, "app")).isInstanceOf(InvalidContainerConfigException.class)
+        assertThatThrownBy(() -> resolve(sc, "app"))
+                .isInstanceOf(InvalidContainerConfigException.class)
                 .hasMessageContaining("user group \"44\" is specified without user");
     }
 
@@ -78,14 +84,16 @@ class UserResolverTest {
     void unknownNamedUserIsRejected() throws Exception {
         TestRootfs.withEtc(root);
         assertThatThrownBy(() -> resolve(NONE, "ghost"))
-                .isInstanceOf(InvalidContainerConfigException.class).hasMessageContaining("\"ghost\"");
+                .isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("\"ghost\"");
     }
 
     @Test
     void unknownNamedGroupIsRejected() throws Exception {
         TestRootfs.withEtc(root);
         assertThatThrownBy(() -> resolve(NONE, "app:ghosts"))
-                .isInstanceOf(InvalidContainerConfigException.class).hasMessageContaining("\"ghosts\"");
+                .isInstanceOf(InvalidContainerConfigException.class)
+                .hasMessageContaining("\"ghosts\"");
     }
 
     @Test
@@ -93,7 +101,9 @@ class UserResolverTest {
         TestRootfs.withEtc(root);
         var byName = NONE.toBuilder().setRunAsUsername("nobody").build();
         assertThat(resolve(byName, "app").uid()).isEqualTo(65534);
-        var byUid = byName.toBuilder().setRunAsUser(Int64Value.newBuilder().setValue(1000)).build();
+        var byUid = byName.toBuilder()
+                .setRunAsUser(Int64Value.newBuilder().setValue(1000))
+                .build();
         assertThat(resolve(byUid, "root").uid()).isEqualTo(1000);
         assertThat(resolve(byUid, "root").gid()).isEqualTo(1000);
     }
@@ -101,16 +111,22 @@ class UserResolverTest {
     @Test
     void runAsGroupAndSupplementalGroupsAreAddedWithoutDuplicates() throws Exception {
         TestRootfs.withEtc(root);
-        var sc = NONE.toBuilder().setRunAsUser(Int64Value.newBuilder().setValue(1000))
+        var sc = NONE.toBuilder()
+                .setRunAsUser(Int64Value.newBuilder().setValue(1000))
                 .setRunAsGroup(Int64Value.newBuilder().setValue(3000))
-                .addSupplementalGroups(44).addSupplementalGroups(5555).build();
+                .addSupplementalGroups(44)
+                .addSupplementalGroups(5555)
+                .build();
         assertThat(resolve(sc, "")).isEqualTo(new ResolvedUser(1000, 3000, java.util.List.of(3000L, 10L, 44L, 5555L)));
     }
 
     @Test
     void negativeRunAsUserIsRejected() {
-        var sc = NONE.toBuilder().setRunAsUser(Int64Value.newBuilder().setValue(-1)).build();
-        assertThatThrownBy(() -> resolve(sc, "")).isInstanceOf(InvalidContainerConfigException.class)
+        var sc = NONE.toBuilder()
+                .setRunAsUser(Int64Value.newBuilder().setValue(-1))
+                .build();
+        assertThatThrownBy(() -> resolve(sc, ""))
+                .isInstanceOf(InvalidContainerConfigException.class)
                 .hasMessageContaining("run_as_user");
     }
 
@@ -133,8 +149,7 @@ class UserResolverTest {
             Path inRoot = root.resolve(hostSide.toString().substring(1));
             Files.createDirectories(inRoot.getParent());
             Files.writeString(inRoot, "svc:x:777:777::/:/bin/sh\n");
-            Files.createSymbolicLink(root.resolve("etc/passwd"),
-                    Path.of("../../../../../../../../.." + hostSide));
+            Files.createSymbolicLink(root.resolve("etc/passwd"), Path.of("../../../../../../../../.." + hostSide));
             assertThat(resolve(NONE, "svc").uid()).isEqualTo(777);
         } finally {
             Files.deleteIfExists(hostSide);
@@ -144,8 +159,9 @@ class UserResolverTest {
     @Test
     void symlinkLoopFailsInsteadOfSpinning() throws Exception {
         Files.createDirectories(root.resolve("etc"));
-        Files.createSymbolicLink(root.resolve("etc/passwd"), Path.of("/etc/passwd"));  // a loop, not a hang
-        assertThatThrownBy(() -> resolve(NONE, "app")).isInstanceOf(java.io.IOException.class)
+        Files.createSymbolicLink(root.resolve("etc/passwd"), Path.of("/etc/passwd")); // a loop, not a hang
+        assertThatThrownBy(() -> resolve(NONE, "app"))
+                .isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("symbolic links");
     }
 }

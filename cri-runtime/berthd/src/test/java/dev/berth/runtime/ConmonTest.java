@@ -62,7 +62,9 @@ class ConmonTest {
 
         assertThat(fixture.awaitExit("exits")).isEqualTo(3);
 
-        assertThat(fixture.exitFiles.exitedAt("exits")).get().satisfies(t -> assertThat(t).isAfter(before));
+        assertThat(fixture.exitFiles.exitedAt("exits"))
+                .get()
+                .satisfies(t -> assertThat(t).isAfter(before));
         assertThat(fixture.runtime.state("exits").orElseThrow().status()).isEqualTo("stopped");
         assertThat(fixture.exitFiles.oomKilled(fixture.persistDir("exits"))).isFalse();
         List<String> lines = Files.readAllLines(fixture.logPath("exits"));
@@ -112,12 +114,17 @@ class ConmonTest {
         ConmonStarted started = fixture.track((ConmonStarted) outcome.get());
         System.gc();
 
-        HostProcesses.ProcStat conmon = new HostProcesses().stat(started.conmonPid()).orElseThrow();
-        HostProcesses.ProcStat jvm = new HostProcesses().stat((int) ProcessHandle.current().pid()).orElseThrow();
+        HostProcesses.ProcStat conmon =
+                new HostProcesses().stat(started.conmonPid()).orElseThrow();
+        HostProcesses.ProcStat jvm =
+                new HostProcesses().stat((int) ProcessHandle.current().pid()).orElseThrow();
         assertThat(conmon.ppid()).as("conmon is reparented away from the JVM").isNotEqualTo(jvm.pid());
-        assertThat(conmon.session()).as("conmon runs in a session of its own").isNotEqualTo(jvm.session())
+        assertThat(conmon.session())
+                .as("conmon runs in a session of its own")
+                .isNotEqualTo(jvm.session())
                 .isEqualTo(started.conmonPid());
-        assertThat(ProcessHandle.current().children().map(ProcessHandle::pid)).doesNotContain((long) started.conmonPid());
+        assertThat(ProcessHandle.current().children().map(ProcessHandle::pid))
+                .doesNotContain((long) started.conmonPid());
 
         OciRuntime restarted = new OciRuntime(RuntimeFixture.RUNC, fixture.runtime.root(), fixture.runner);
         ExitFiles exits = new ExitFiles(fixture.exitDir());
@@ -165,7 +172,8 @@ class ConmonTest {
     void theAttachSocketSitsUnderTheSocketDir() throws Exception {
         fixture.create("attach", List.of("sleep", "1000"));
 
-        Path socket = fixture.launch("attach", fixture.base.resolve("bundles/attach"), false).attachSocket();
+        Path socket = fixture.launch("attach", fixture.base.resolve("bundles/attach"), false)
+                .attachSocket();
         assertThat(Files.exists(socket)).as(socket + " exists").isTrue();
     }
 
@@ -184,8 +192,13 @@ class ConmonTest {
     @Test
     void anOomKilledContainerLeavesConmonsOomMarker() throws Exception {
         Path bundle = fixture.bundle("oom", List.of("sh", "-c", "a=xxxxxxxx; while true; do a=$a$a; done"), false);
-        fixture.editSpec(bundle, spec -> ((ObjectNode) spec.get("linux")).putObject("resources").putObject("memory")
-                .put("limit", 16L << 20).put("swap", 16L << 20));
+        fixture.editSpec(
+                bundle,
+                spec -> ((ObjectNode) spec.get("linux"))
+                        .putObject("resources")
+                        .putObject("memory")
+                        .put("limit", 16L << 20)
+                        .put("swap", 16L << 20));
         fixture.track(fixture.conmon.create(fixture.launch("oom", bundle, false), fixture.runtime));
         fixture.runtime.start("oom");
 
@@ -222,7 +235,8 @@ class ConmonTest {
         Path otherBundle = fixture.bundle("twice-again", List.of("sleep", "1000"), false);
 
         assertThatThrownBy(() -> fixture.conmon.create(fixture.launch("twice", otherBundle, false), fixture.runtime))
-                .isInstanceOf(OciRuntimeException.class).hasMessageContaining("twice already exists");
+                .isInstanceOf(OciRuntimeException.class)
+                .hasMessageContaining("twice already exists");
         assertThat(fixture.runtime.state("twice").orElseThrow().status()).isEqualTo("running");
     }
 

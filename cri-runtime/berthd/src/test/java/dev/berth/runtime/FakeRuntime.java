@@ -18,8 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeRuntime implements ContainerRuntime {
 
     /** One kill: the signal, whether to all processes, and when (System.nanoTime). */
-    public record Kill(String id, int signal, boolean all, long atNanos) {
-    }
+    public record Kill(String id, int signal, boolean all, long atNanos) {}
 
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public final List<Kill> kills = new CopyOnWriteArrayList<>();

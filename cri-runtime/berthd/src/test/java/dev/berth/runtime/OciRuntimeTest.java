@@ -42,8 +42,8 @@ class OciRuntimeTest {
     void execReturnsOutputAndExitCode() throws Exception {
         running("exec");
 
-        ExecResult result = fixture.runtime.exec("exec", List.of("sh", "-c", "echo out; echo err >&2; exit 7"),
-                Duration.ofSeconds(10), LIMIT);
+        ExecResult result = fixture.runtime.exec(
+                "exec", List.of("sh", "-c", "echo out; echo err >&2; exit 7"), Duration.ofSeconds(10), LIMIT);
 
         assertThat(result.timedOut()).isFalse();
         assertThat(result.exitCode()).isEqualTo(7);
@@ -62,7 +62,8 @@ class OciRuntimeTest {
         assertThat(result.timedOut()).isTrue();
         assertThat(result.exitCode()).isEqualTo(-1);
         assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
-        assertThat(processesInCgroup(fixture.cgroupPath("slow"), "sleep\0" + "100\0")).isEmpty();
+        assertThat(processesInCgroup(fixture.cgroupPath("slow"), "sleep\0" + "100\0"))
+                .isEmpty();
         assertThat(fixture.runtime.state("slow").orElseThrow().status()).isEqualTo("running");
     }
 
@@ -70,8 +71,11 @@ class OciRuntimeTest {
     void execOutputIsBytesAndEachStreamIsCutAtTheLimit() throws Exception {
         running("bytes");
 
-        ExecResult result = fixture.runtime.exec("bytes", List.of("sh", "-c",
-                "printf '\\377\\376\\000x'; head -c 300000 /dev/zero >&2"), Duration.ofSeconds(10), 100_000);
+        ExecResult result = fixture.runtime.exec(
+                "bytes",
+                List.of("sh", "-c", "printf '\\377\\376\\000x'; head -c 300000 /dev/zero >&2"),
+                Duration.ofSeconds(10),
+                100_000);
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).containsExactly(0xff, 0xfe, 0x00, 'x');
@@ -82,22 +86,26 @@ class OciRuntimeTest {
     void execTimeoutAlsoKillsWhatTheExecutedShellStarted() throws Exception {
         running("tree");
 
-        ExecResult result = fixture.runtime.exec("tree", List.of("sh", "-c", "sleep 200 & sleep 201; echo never"),
-                Duration.ofSeconds(1), LIMIT);
+        ExecResult result = fixture.runtime.exec(
+                "tree", List.of("sh", "-c", "sleep 200 & sleep 201; echo never"), Duration.ofSeconds(1), LIMIT);
 
         assertThat(result.timedOut()).isTrue();
-        assertThat(processesInCgroup(fixture.cgroupPath("tree"), "sleep\0" + "200\0")).isEmpty();
-        assertThat(processesInCgroup(fixture.cgroupPath("tree"), "sleep\0" + "201\0")).isEmpty();
+        assertThat(processesInCgroup(fixture.cgroupPath("tree"), "sleep\0" + "200\0"))
+                .isEmpty();
+        assertThat(processesInCgroup(fixture.cgroupPath("tree"), "sleep\0" + "201\0"))
+                .isEmpty();
     }
 
     @Test
     void execInAStoppedOrUnknownContainerFailsClearly() throws Exception {
         assertThatThrownBy(() -> fixture.runtime.exec("ghost", List.of("true"), Duration.ofSeconds(5), LIMIT))
-                .isInstanceOf(OciRuntimeException.class).hasMessageContaining("ghost does not exist");
+                .isInstanceOf(OciRuntimeException.class)
+                .hasMessageContaining("ghost does not exist");
 
         fixture.create("created", List.of("sleep", "1000"));
         assertThatThrownBy(() -> fixture.runtime.exec("created", List.of("true"), Duration.ofSeconds(5), LIMIT))
-                .isInstanceOf(OciRuntimeException.class).hasMessageContaining("it is created");
+                .isInstanceOf(OciRuntimeException.class)
+                .hasMessageContaining("it is created");
     }
 
     @Test
@@ -112,7 +120,8 @@ class OciRuntimeTest {
         running("del");
 
         assertThatThrownBy(() -> fixture.runtime.delete("del", false))
-                .isInstanceOf(OciRuntimeException.class).hasMessageContaining("running");
+                .isInstanceOf(OciRuntimeException.class)
+                .hasMessageContaining("running");
         fixture.runtime.delete("del", true);
         fixture.runtime.delete("del", true);
         fixture.runtime.delete("del", false);
@@ -148,7 +157,8 @@ class OciRuntimeTest {
         running("badjson");
 
         assertThatThrownBy(() -> fixture.runtime.update("badjson", "{not json".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(OciRuntimeException.class).hasMessageContaining("runc update badjson failed");
+                .isInstanceOf(OciRuntimeException.class)
+                .hasMessageContaining("runc update badjson failed");
     }
 
     @Test
@@ -157,8 +167,10 @@ class OciRuntimeTest {
         running("one");
         fixture.create("two", List.of("sleep", "1000"));
 
-        assertThat(fixture.runtime.list()).extracting(RuntimeState::id, RuntimeState::status)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("one", "running"),
+        assertThat(fixture.runtime.list())
+                .extracting(RuntimeState::id, RuntimeState::status)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("one", "running"),
                         org.assertj.core.groups.Tuple.tuple("two", "created"));
     }
 
@@ -166,9 +178,11 @@ class OciRuntimeTest {
     private static List<Integer> processesInCgroup(String cgroupPath, String cmdline) throws Exception {
         List<Integer> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 try {
-                    if (Files.readString(proc.resolve("cmdline"), StandardCharsets.ISO_8859_1).equals(cmdline)
+                    if (Files.readString(proc.resolve("cmdline"), StandardCharsets.ISO_8859_1)
+                                    .equals(cmdline)
                             && Files.readString(proc.resolve("cgroup")).contains(cgroupPath)) {
                         found.add(Integer.parseInt(proc.getFileName().toString()));
                     }

@@ -41,7 +41,8 @@ final class RuntimeFixture implements AutoCloseable {
     /** Skips (or fails in CI) without root, runc or conmon. */
     static RuntimeFixture start() throws IOException {
         Privileges.requireRoot();
-        Privileges.require(Files.isExecutable(RUNC) && Files.isExecutable(CONMON),
+        Privileges.require(
+                Files.isExecutable(RUNC) && Files.isExecutable(CONMON),
                 "runc or conmon is not installed (apt-get install runc conmon)");
         return new RuntimeFixture();
     }
@@ -81,27 +82,41 @@ final class RuntimeFixture implements AutoCloseable {
         for (String applet : List.of("sh", "echo", "sleep", "cat", "head", "true")) {
             Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
         }
-        runner.runChecked(Command.of(Duration.ofSeconds(10), List.of(RUNC.toString(), "spec", "--bundle", bundle.toString())));
-        ObjectNode spec = (ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
+        runner.runChecked(
+                Command.of(Duration.ofSeconds(10), List.of(RUNC.toString(), "spec", "--bundle", bundle.toString())));
+        ObjectNode spec =
+                (ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
         ObjectNode process = (ObjectNode) spec.get("process");
         ArrayNode argv = process.putArray("args");
         args.forEach(argv::add);
         process.put("terminal", tty);
         ((ObjectNode) spec.get("root")).put("path", bundle.resolve("rootfs").toString());
         ((ObjectNode) spec.get("linux")).put("cgroupsPath", cgroupPath(id));
-        json.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), spec);
+        json.writerWithDefaultPrettyPrinter()
+                .writeValue(bundle.resolve("config.json").toFile(), spec);
         return bundle;
     }
 
     void editSpec(Path bundle, java.util.function.Consumer<ObjectNode> edit) throws IOException {
-        ObjectNode spec = (ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
+        ObjectNode spec =
+                (ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
         edit.accept(spec);
         json.writeValue(bundle.resolve("config.json").toFile(), spec);
     }
 
     ConmonLaunch launch(String id, Path bundle, boolean tty) {
-        return new ConmonLaunch(id, "name-" + id, bundle, logPath(id), exitDir(), persistDir(id), base.resolve("sock"),
-                tty, false, false, Duration.ofSeconds(20));
+        return new ConmonLaunch(
+                id,
+                "name-" + id,
+                bundle,
+                logPath(id),
+                exitDir(),
+                persistDir(id),
+                base.resolve("sock"),
+                tty,
+                false,
+                false,
+                Duration.ofSeconds(20));
     }
 
     ConmonStarted create(String id, List<String> args) throws IOException {
@@ -131,7 +146,8 @@ final class RuntimeFixture implements AutoCloseable {
         HostProcesses processes = new HostProcesses();
         List<Integer> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 String cmdline;
                 try {
                     cmdline = Files.readString(proc.resolve("cmdline"), StandardCharsets.ISO_8859_1);
@@ -139,7 +155,9 @@ final class RuntimeFixture implements AutoCloseable {
                     continue;
                 }
                 int pid = Integer.parseInt(proc.getFileName().toString());
-                if (cmdline.startsWith(CONMON + "\0") && cmdline.contains("\0-c\0" + id + "\0") && processes.alive(pid)) {
+                if (cmdline.startsWith(CONMON + "\0")
+                        && cmdline.contains("\0-c\0" + id + "\0")
+                        && processes.alive(pid)) {
                     found.add(pid);
                 }
             }
@@ -187,7 +205,9 @@ final class RuntimeFixture implements AutoCloseable {
                 continue;
             }
             try (Stream<Path> tree = Files.walk(parent)) {
-                for (Path dir : tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                for (Path dir : tree.filter(Files::isDirectory)
+                        .sorted(Comparator.reverseOrder())
+                        .toList()) {
                     Files.deleteIfExists(dir);
                 }
             }

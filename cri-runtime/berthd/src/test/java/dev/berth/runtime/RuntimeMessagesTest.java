@@ -15,12 +15,14 @@ class RuntimeMessagesTest {
                 {"level":"error","msg":"runc create failed: invalid rootfs: stat /x: no such file or directory","time":"2024-05-01T10:00:00Z"}
                 """;
 
-        assertThat(messages.readable(log)).isEqualTo("runc create failed: invalid rootfs: stat /x: no such file or directory");
+        assertThat(messages.readable(log))
+                .isEqualTo("runc create failed: invalid rootfs: stat /x: no such file or directory");
     }
 
     @Test
     void logrusTextOnStderrIsUnquoted() {
-        String stderr = "time=\"2024-05-01T10:00:00Z\" level=error msg=\"exec: \\\"/nope\\\": stat /nope: no such file or directory\"\n";
+        String stderr =
+                "time=\"2024-05-01T10:00:00Z\" level=error msg=\"exec: \\\"/nope\\\": stat /nope: no such file or directory\"\n";
 
         assertThat(messages.readable(stderr)).isEqualTo("exec: \"/nope\": stat /nope: no such file or directory");
     }

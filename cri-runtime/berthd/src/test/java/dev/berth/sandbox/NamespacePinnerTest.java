@@ -41,12 +41,15 @@ class NamespacePinnerTest {
         for (PodNamespace kind : PodNamespace.values()) {
             Path file = pinned.paths().get(kind);
             assertThat(mounted(file)).as(kind + " is a mount point").isTrue();
-            assertThat(inode(file)).as(kind + " differs from the host's")
+            assertThat(inode(file))
+                    .as(kind + " differs from the host's")
                     .isNotEqualTo(inode(Path.of("/proc/self/ns", kind.procName())));
         }
-        String hostname = Processes.run(List.of("nsenter", "--uts=" + pinned.paths().get(PodNamespace.UTS), "hostname"), 10);
+        String hostname =
+                Processes.run(List.of("nsenter", "--uts=" + pinned.paths().get(PodNamespace.UTS), "hostname"), 10);
         assertThat(hostname.strip()).isEqualTo("web-0");
-        String devices = Processes.run(List.of("nsenter", "--net=" + pinned.paths().get(PodNamespace.NET), "cat", "/proc/net/dev"), 10);
+        String devices = Processes.run(
+                List.of("nsenter", "--net=" + pinned.paths().get(PodNamespace.NET), "cat", "/proc/net/dev"), 10);
         assertThat(devices.lines().skip(2).map(l -> l.strip().split(":")[0])).containsExactly("lo");
 
         pinner.release("pod-a");

@@ -41,7 +41,8 @@ class PodEventsTest {
         both.deleted("c1", "p1");
         both.podDeleted(TestRecords.pod("p1", "web", SandboxState.NOTREADY, "/berth/p1"));
 
-        assertThat(heard).containsExactly("first created c1", "second deleted c1", "first podDeleted p1",
-                "second podDeleted p1");
+        assertThat(heard)
+                .containsExactly(
+                        "first created c1", "second deleted c1", "first podDeleted p1", "second podDeleted p1");
     }
 }

@@ -38,7 +38,8 @@ class SandboxRecordFormatTest {
     @ParameterizedTest
     @ValueSource(strings = {"unversioned", "v1"})
     void aReadyPodLoadsWithEveryField(String format) throws Exception {
-        SandboxRecord record = storeWith(format, "sandbox-ready").get("feed0001").orElseThrow();
+        SandboxRecord record =
+                storeWith(format, "sandbox-ready").get("feed0001").orElseThrow();
 
         assertThat(record.version()).isEqualTo(SandboxRecord.FORMAT_VERSION);
         SandboxMetadata fixed = record.metadata();
@@ -50,26 +51,37 @@ class SandboxRecordFormatTest {
         assertThat(fixed.cgroupPath()).isEqualTo("/kubepods/pod-u1");
         assertThat(fixed.createdAtNanos()).isEqualTo(1699999999000000000L);
         assertThat(fixed.namespaceModes()).isEqualTo(NamespaceModes.ALL_POD);
-        assertThat(fixed.portMappings()).as("the mapping without a host port never reaches CNI").containsExactly(
-                new PortMapping("tcp", 80, 8080, "127.0.0.1"), new PortMapping("udp", 53, 5353, ""));
+        assertThat(fixed.portMappings())
+                .as("the mapping without a host port never reaches CNI")
+                .containsExactly(new PortMapping("tcp", 80, 8080, "127.0.0.1"), new PortMapping("udp", 53, 5353, ""));
         assertThat(SandboxConfigs.parse(fixed).getHostname()).isEqualTo("pod-host");
 
-        assertThat(record.status()).isEqualTo(new SandboxStatus(SandboxState.READY, "/run/berth/ns/feed0001/net",
-                "/run/berth/ns/feed0001/ipc", "/run/berth/ns/feed0001/uts", "/run/berth/ns/feed0001/pid", 4100,
-                "10.88.0.5", List.of("fd00::5")));
+        assertThat(record.status())
+                .isEqualTo(new SandboxStatus(
+                        SandboxState.READY,
+                        "/run/berth/ns/feed0001/net",
+                        "/run/berth/ns/feed0001/ipc",
+                        "/run/berth/ns/feed0001/uts",
+                        "/run/berth/ns/feed0001/pid",
+                        4100,
+                        "10.88.0.5",
+                        List.of("fd00::5")));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"unversioned", "v1"})
     void aStoppedHostNetworkPodLoadsWithItsNamespaceModes(String format) throws Exception {
-        SandboxRecord record = storeWith(format, "sandbox-host-network-stopped").get("feed0002").orElseThrow();
+        SandboxRecord record = storeWith(format, "sandbox-host-network-stopped")
+                .get("feed0002")
+                .orElseThrow();
 
-        assertThat(record.metadata().namespaceModes()).isEqualTo(new NamespaceModes(NamespaceModes.Mode.NODE,
-                NamespaceModes.Mode.CONTAINER, NamespaceModes.Mode.NODE, ""));
+        assertThat(record.metadata().namespaceModes())
+                .isEqualTo(new NamespaceModes(
+                        NamespaceModes.Mode.NODE, NamespaceModes.Mode.CONTAINER, NamespaceModes.Mode.NODE, ""));
         assertThat(record.metadata().portMappings()).containsExactly(new PortMapping("sctp", 9000, 9000, ""));
         assertThat(record.metadata().runtimeHandler()).isEmpty();
-        assertThat(record.status()).isEqualTo(new SandboxStatus(SandboxState.NOTREADY, null, null, null, null, 0, "",
-                List.of()));
+        assertThat(record.status())
+                .isEqualTo(new SandboxStatus(SandboxState.NOTREADY, null, null, null, null, 0, "", List.of()));
     }
 
     @Test
@@ -79,7 +91,8 @@ class SandboxRecordFormatTest {
         store.put(store.get("feed0002").orElseThrow().withState(SandboxState.NOTREADY));
 
         Json json = new Json();
-        assertThat(json.mapper().readTree(dir.resolve("feed0002.json").toFile())).isEqualTo(json.mapper()
-                .readTree(getClass().getResource("/records/v1/sandbox-host-network-stopped.json")));
+        assertThat(json.mapper().readTree(dir.resolve("feed0002.json").toFile()))
+                .isEqualTo(json.mapper()
+                        .readTree(getClass().getResource("/records/v1/sandbox-host-network-stopped.json")));
     }
 }

@@ -50,13 +50,14 @@ class SandboxServiceTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        store = new RecordStore<>(dir.resolve("sandboxes"), new Json(), SandboxRecordFormat.format(), SandboxRecord::id);
+        store = new RecordStore<>(
+                dir.resolve("sandboxes"), new Json(), SandboxRecordFormat.format(), SandboxRecord::id);
         Path resolvConf = Files.writeString(dir.resolve("resolv.conf"), "nameserver 10.0.0.1\n");
         files = new PodFiles(dir.resolve("pods"), resolvConf, mounts);
-        PidNamespaceHolder pidHolder = new PidNamespaceHolder(Path.of("/nonexistent/unshare"),
-                Path.of("/nonexistent/catatonit"), new NamespaceCalls());
-        RuntimeHandlers runtimes = new RuntimeHandlers(Map.of("", new FakeRuntime(dir.resolve("runc"),
-                dir.resolve("exits"))));
+        PidNamespaceHolder pidHolder = new PidNamespaceHolder(
+                Path.of("/nonexistent/unshare"), Path.of("/nonexistent/catatonit"), new NamespaceCalls());
+        RuntimeHandlers runtimes =
+                new RuntimeHandlers(Map.of("", new FakeRuntime(dir.resolve("runc"), dir.resolve("exits"))));
         PodEvents recorder = new PodEvents() {
             @Override
             public void started(String containerId, String sandboxId) {
@@ -68,9 +69,20 @@ class SandboxServiceTest {
                 events.add("deleted " + removed.id());
             }
         };
-        sandboxes = new SandboxService(store, namespaces, pidHolder, cgroups, network, files, runtimes, containers,
-                new SandboxTeardown(network, namespaces, pidHolder, files), new RecordIds(), dir.resolve("ns"),
-                new IdLocks(), recorder);
+        sandboxes = new SandboxService(
+                store,
+                namespaces,
+                pidHolder,
+                cgroups,
+                network,
+                files,
+                runtimes,
+                containers,
+                new SandboxTeardown(network, namespaces, pidHolder, files),
+                new RecordIds(),
+                dir.resolve("ns"),
+                new IdLocks(),
+                recorder);
     }
 
     private static PodSandboxConfig config(String name) {
@@ -80,10 +92,14 @@ class SandboxServiceTest {
     /** A pod-wide PID namespace needs catatonit, so these pods use a PID namespace per container. */
     private static PodSandboxConfig config(String name, NamespaceOption.Builder namespaces) {
         return PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("default").setUid("uid-" + name))
+                .setMetadata(PodSandboxMetadata.newBuilder()
+                        .setName(name)
+                        .setNamespace("default")
+                        .setUid("uid-" + name))
                 .setHostname(name)
-                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                        .setNamespaceOptions(namespaces)))
+                .setLinux(LinuxPodSandboxConfig.newBuilder()
+                        .setSecurityContext(
+                                LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(namespaces)))
                 .build();
     }
 
@@ -106,7 +122,8 @@ class SandboxServiceTest {
     void aFailedCniAddRollsBackNamespacesCgroupFilesAndRecord() {
         network.failSetUp = true;
 
-        assertThatThrownBy(() -> sandboxes.run(config("web"), "")).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> sandboxes.run(config("web"), ""))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("CNI ADD");
 
         assertRolledBack();
@@ -116,7 +133,8 @@ class SandboxServiceTest {
     void aFailedCgroupStepRollsBackTheNetworkAndNamespaces() {
         cgroups.failOn = "create";
 
-        assertThatThrownBy(() -> sandboxes.run(config("web"), "")).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> sandboxes.run(config("web"), ""))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("injected");
 
         assertThat(network.detached).as("CNI DEL of the ADD that ran meanwhile").isEqualTo(network.attached);
@@ -138,7 +156,8 @@ class SandboxServiceTest {
         SandboxRecord first = sandboxes.run(config("web"), "");
 
         assertThatThrownBy(() -> sandboxes.run(config("web"), ""))
-                .isInstanceOfSatisfying(ConflictException.class,
+                .isInstanceOfSatisfying(
+                        ConflictException.class,
                         e -> assertThat(e.kind()).isEqualTo(ConflictException.Kind.ALREADY_EXISTS))
                 .hasMessageContaining(first.id());
 
@@ -149,7 +168,8 @@ class SandboxServiceTest {
 
     @Test
     void anUnknownRuntimeHandlerIsRefusedBeforeAnythingIsMade() {
-        assertThatThrownBy(() -> sandboxes.run(config("web"), "kata")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> sandboxes.run(config("web"), "kata"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("kata");
 
         assertThat(namespaces.pinned).isEmpty();
@@ -158,8 +178,9 @@ class SandboxServiceTest {
 
     @Test
     void hostNetworkPodsGetNoNetworkNamespaceAndNoCniCall() throws IOException, ConflictException {
-        PodSandboxConfig hostNetwork = config("node-agent", NamespaceOption.newBuilder()
-                .setPid(NamespaceMode.CONTAINER).setNetwork(NamespaceMode.NODE));
+        PodSandboxConfig hostNetwork = config(
+                "node-agent",
+                NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER).setNetwork(NamespaceMode.NODE));
 
         SandboxRecord pod = sandboxes.run(hostNetwork, "");
 

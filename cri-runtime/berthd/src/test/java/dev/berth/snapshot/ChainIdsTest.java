@@ -22,9 +22,11 @@ class ChainIdsTest {
 
         List<Digest> chain = ChainIds.of(List.of(a, b, c));
 
-        assertThat(chain).containsExactly(a,
-                Digest.parse("sha256:51c0c8ace48498d6f5fee6b0592cc06f2da0f3cbe09c5a34a97dce85c3889676"),
-                Digest.parse("sha256:2fce7f8ce91bcf0a1428b36e1024639fdbd9469eea762dba98aa749631885106"));
+        assertThat(chain)
+                .containsExactly(
+                        a,
+                        Digest.parse("sha256:51c0c8ace48498d6f5fee6b0592cc06f2da0f3cbe09c5a34a97dce85c3889676"),
+                        Digest.parse("sha256:2fce7f8ce91bcf0a1428b36e1024639fdbd9469eea762dba98aa749631885106"));
     }
 
     @Test
@@ -35,7 +37,8 @@ class ChainIdsTest {
 
         List<Digest> chain = ChainIds.of(List.of(first, second));
 
-        assertThat(chain).containsExactly(first,
-                Digest.parse("sha256:c3191d32a37d7159b2e30830937d2e30268ad6c375a773a8994911a3aba9b93f"));
+        assertThat(chain)
+                .containsExactly(
+                        first, Digest.parse("sha256:c3191d32a37d7159b2e30830937d2e30268ad6c375a773a8994911a3aba9b93f"));
     }
 }

@@ -37,7 +37,9 @@ class EntryNamesTest {
     @ValueSource(strings = {"../x", "a/../b", "a/..", "a/../../x", "/etc/passwd", "", "a\0b"})
     void normaliseRejectsNamesThatCouldLeaveTheRoot(String name) {
         assertThatThrownBy(() -> EntryNames.normalise(name, name, "name"))
-                .isInstanceOfSatisfying(LayerRejectedException.class, e -> assertThat(e.entryName()).isEqualTo(name))
+                .isInstanceOfSatisfying(
+                        LayerRejectedException.class,
+                        e -> assertThat(e.entryName()).isEqualTo(name))
                 .hasMessageContaining("rejected");
     }
 }

@@ -17,14 +17,18 @@ class LayerDecompressionTest {
     private static final String ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd";
     private static final String PLAIN = "application/vnd.oci.image.layer.v1.tar";
 
-    private final byte[] tar = LayerTar.create().file("a", "a".repeat(100_000), 0644).file("b", "b", 0644).build();
+    private final byte[] tar = LayerTar.create()
+            .file("a", "a".repeat(100_000), 0644)
+            .file("b", "b", 0644)
+            .build();
 
     @Test
     void openDecompressesGzipZstdAndPlainLayersThroughOneCall() throws IOException {
         assertThat(read(LayerCompression.gzip(tar), GZIP)).isEqualTo(tar);
         assertThat(read(LayerCompression.zstd(tar), ZSTD)).isEqualTo(tar);
         assertThat(read(tar, PLAIN)).isEqualTo(tar);
-        assertThat(read(LayerCompression.gzip(tar), "application/vnd.docker.image.rootfs.diff.tar.gzip")).isEqualTo(tar);
+        assertThat(read(LayerCompression.gzip(tar), "application/vnd.docker.image.rootfs.diff.tar.gzip"))
+                .isEqualTo(tar);
     }
 
     @Test
@@ -49,7 +53,9 @@ class LayerDecompressionTest {
     void openRefusesCompressionsThatOciLayersDoNotUse() {
         byte[] bzip2 = "BZh91AY&SY rest of a bzip2 stream".getBytes(StandardCharsets.US_ASCII);
 
-        assertThatThrownBy(() -> read(bzip2, "application/x-tar")).isInstanceOf(IOException.class).hasMessageContaining("BZIP2");
+        assertThatThrownBy(() -> read(bzip2, "application/x-tar"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("BZIP2");
     }
 
     private static byte[] read(byte[] blob, String mediaType) throws IOException {

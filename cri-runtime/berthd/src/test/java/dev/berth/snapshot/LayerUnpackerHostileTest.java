@@ -35,6 +35,7 @@ class LayerUnpackerHostileTest {
 
     @TempDir
     Path temp;
+
     Path target;
     Path sentinel;
 
@@ -80,12 +81,20 @@ class LayerUnpackerHostileTest {
 
     @Test
     void unpackRejectsEntryThatEscapesThroughASymlinkThatReplacedADirectory() {
-        assertRejected("a/x", LayerTar.create().dir("a", 0755).file("a/y", "y", 0644).symlink("a", "..").file("a/x", "x", 0644));
+        assertRejected(
+                "a/x",
+                LayerTar.create()
+                        .dir("a", 0755)
+                        .file("a/y", "y", 0644)
+                        .symlink("a", "..")
+                        .file("a/x", "x", 0644));
     }
 
     @Test
     void unpackRejectsEntryThatEscapesThroughASymlinkDeeperDown() {
-        assertRejected("a/b/c/x", LayerTar.create().dir("a/b", 0755).symlink("a/b/c", "../../..").file("a/b/c/x", "x", 0644));
+        assertRejected(
+                "a/b/c/x",
+                LayerTar.create().dir("a/b", 0755).symlink("a/b/c", "../../..").file("a/b/c/x", "x", 0644));
     }
 
     @Test
@@ -132,7 +141,8 @@ class LayerUnpackerHostileTest {
 
     @Test
     void unpackRejectsEntryTypesItDoesNotUnpack() {
-        assertRejected("sparse", LayerTar.create().raw(LayerTar.entry("sparse", TarConstants.LF_GNUTYPE_SPARSE), new byte[0]));
+        assertRejected(
+                "sparse", LayerTar.create().raw(LayerTar.entry("sparse", TarConstants.LF_GNUTYPE_SPARSE), new byte[0]));
     }
 
     /** The unpack fails naming the entry, and nothing beside the target changed. */
@@ -142,7 +152,9 @@ class LayerUnpackerHostileTest {
             emptyTarget();
             Map<String, String> before = outside();
             assertThatThrownBy(() -> unpacker.unpack(new ByteArrayInputStream(bytes), target))
-                    .isInstanceOfSatisfying(LayerRejectedException.class, e -> assertThat(e.entryName()).isEqualTo(entryName))
+                    .isInstanceOfSatisfying(
+                            LayerRejectedException.class,
+                            e -> assertThat(e.entryName()).isEqualTo(entryName))
                     .hasMessageContaining(entryName.replace("\0", "\\0"));
             assertThat(outside()).isEqualTo(before);
         } catch (IOException e) {
@@ -169,10 +181,14 @@ class LayerUnpackerHostileTest {
                 }
                 Stat stat = Stat.of(path);
                 String content = Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                        ? Files.readString(path, StandardCharsets.UTF_8) : "";
-                tree.put(temp.relativize(path).toString(), stat.type() + " " + stat.permissions() + " " + stat.uid()
-                        + ":" + stat.gid() + " links=" + stat.links() + " mtime=" + stat.mtime()
-                        + " xattr=" + sys.lgetxattr(path, "trusted.overlay.opaque").isPresent() + " " + content);
+                        ? Files.readString(path, StandardCharsets.UTF_8)
+                        : "";
+                tree.put(
+                        temp.relativize(path).toString(),
+                        stat.type() + " " + stat.permissions() + " " + stat.uid()
+                                + ":" + stat.gid() + " links=" + stat.links() + " mtime=" + stat.mtime()
+                                + " xattr="
+                                + sys.lgetxattr(path, "trusted.overlay.opaque").isPresent() + " " + content);
             }
         }
         return tree;

@@ -28,6 +28,7 @@ class LayerUnpackerTest {
 
     @TempDir
     Path temp;
+
     Path target;
 
     @BeforeEach
@@ -90,8 +91,12 @@ class LayerUnpackerTest {
                 .dir("srv/sub", 0755)
                 .symlink("srv/link", "root-owned"));
 
-        assertThat(Stat.of(target.resolve("srv/root-owned"))).extracting(Stat::uid, Stat::gid).containsExactly(0, 0);
-        assertThat(Stat.of(target.resolve("srv/sub"))).extracting(Stat::gid, Stat::permissions).containsExactly(0, 0755);
+        assertThat(Stat.of(target.resolve("srv/root-owned")))
+                .extracting(Stat::uid, Stat::gid)
+                .containsExactly(0, 0);
+        assertThat(Stat.of(target.resolve("srv/sub")))
+                .extracting(Stat::gid, Stat::permissions)
+                .containsExactly(0, 0755);
         assertThat(Stat.of(target.resolve("srv/link")).gid()).isEqualTo(0);
     }
 
@@ -127,9 +132,11 @@ class LayerUnpackerTest {
 
         assertThat(Files.readSymbolicLink(target.resolve("abs")).toString()).isEqualTo("/usr/bin/../lib//x/");
         assertThat(Files.readSymbolicLink(target.resolve("rel")).toString()).isEqualTo("../up");
-        assertThat(Stat.of(target.resolve("rel"))).extracting(Stat::type, Stat::uid, Stat::gid)
+        assertThat(Stat.of(target.resolve("rel")))
+                .extracting(Stat::type, Stat::uid, Stat::gid)
                 .containsExactly(Stat.SYMLINK, 1000, 1001);
-        assertThat(Files.readSymbolicLink(target.resolve("dangling")).toString()).isEqualTo("nowhere");
+        assertThat(Files.readSymbolicLink(target.resolve("dangling")).toString())
+                .isEqualTo("nowhere");
     }
 
     @Test
@@ -264,7 +271,8 @@ class LayerUnpackerTest {
     void unpackCreatesMissingParentsAsRootOwned0755Directories() throws IOException {
         unpack(LayerTar.create().file("deep/er/f", "f", 0644, 1000, 1000));
 
-        assertThat(Stat.of(target.resolve("deep"))).extracting(Stat::type, Stat::permissions, Stat::uid, Stat::gid)
+        assertThat(Stat.of(target.resolve("deep")))
+                .extracting(Stat::type, Stat::permissions, Stat::uid, Stat::gid)
                 .containsExactly(Stat.DIRECTORY, 0755, 0, 0);
         assertThat(Stat.of(target.resolve("deep/er")).permissions()).isEqualTo(0755);
     }
@@ -284,20 +292,20 @@ class LayerUnpackerTest {
     @Test
     void unpackTakesLongAndNonAsciiNamesFromPaxHeaders() throws IOException {
         String longName = "a/" + "x".repeat(200) + "/" + "y".repeat(200);
-        unpack(LayerTar.create()
-                .file(longName, "long", 0644)
-                .symlink("b/" + "z".repeat(150), "t".repeat(180)));
+        unpack(LayerTar.create().file(longName, "long", 0644).symlink("b/" + "z".repeat(150), "t".repeat(180)));
 
         assertThat(target.resolve(longName)).hasContent("long");
-        assertThat(Files.readSymbolicLink(target.resolve("b/" + "z".repeat(150))).toString()).isEqualTo("t".repeat(180));
+        assertThat(Files.readSymbolicLink(target.resolve("b/" + "z".repeat(150)))
+                        .toString())
+                .isEqualTo("t".repeat(180));
     }
 
     @Test
     void unpackReadsTheWholeStreamSoTheCallersDigestCoversEveryByte() throws Exception {
         byte[] tar = LayerTar.create().file("a", "a", 0644).build();
         byte[] withTrailer = java.util.Arrays.copyOf(tar, tar.length + 100_000);
-        java.security.DigestInputStream in = new java.security.DigestInputStream(new ByteArrayInputStream(withTrailer),
-                java.security.MessageDigest.getInstance("SHA-256"));
+        java.security.DigestInputStream in = new java.security.DigestInputStream(
+                new ByteArrayInputStream(withTrailer), java.security.MessageDigest.getInstance("SHA-256"));
 
         unpacker.unpack(in, target);
 
@@ -308,13 +316,17 @@ class LayerUnpackerTest {
 
     @Test
     void unpackFailsWithTheStreamsOwnError() {
-        byte[] tar = LayerTar.create().file("a", new byte[300_000], 0644).file("b", "b", 0644).build();
-        InputStream broken = new java.io.SequenceInputStream(new ByteArrayInputStream(tar, 0, 200_000), new InputStream() {
-            @Override
-            public int read() throws IOException {
-                throw new IOException("unexpected end of gzip stream");
-            }
-        });
+        byte[] tar = LayerTar.create()
+                .file("a", new byte[300_000], 0644)
+                .file("b", "b", 0644)
+                .build();
+        InputStream broken =
+                new java.io.SequenceInputStream(new ByteArrayInputStream(tar, 0, 200_000), new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("unexpected end of gzip stream");
+                    }
+                });
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> unpacker.unpack(broken, target))
                 .isInstanceOf(IOException.class)

@@ -35,11 +35,13 @@ class OverlayWhiteoutTest {
 
     @Test
     void whiteoutBecomesACharacterDeviceZeroZeroOwnedLikeTheWhiteoutEntry() throws IOException {
-        Path fs = unpack("fs", LayerTar.create()
-                .dir("a", 0755)
-                .whiteout("a/x")
-                .owner("a/.wh.x", 1000, 1001)
-                .whiteout("top"));
+        Path fs = unpack(
+                "fs",
+                LayerTar.create()
+                        .dir("a", 0755)
+                        .whiteout("a/x")
+                        .owner("a/.wh.x", 1000, 1001)
+                        .whiteout("top"));
 
         assertThat(Stat.of(fs.resolve("a/x")))
                 .extracting(Stat::type, Stat::device, Stat::uid, Stat::gid)
@@ -50,26 +52,32 @@ class OverlayWhiteoutTest {
 
     @Test
     void opaqueMarkerSetsTrustedOverlayOpaqueOnItsDirectoryAndCreatesAMissingOne() throws IOException {
-        Path fs = unpack("fs", LayerTar.create()
-                .dir("b", 0700)
-                .opaque("b")
-                .file("b/new", "new", 0644)
-                .opaque("never/listed"));
+        Path fs = unpack(
+                "fs",
+                LayerTar.create()
+                        .dir("b", 0700)
+                        .opaque("b")
+                        .file("b/new", "new", 0644)
+                        .opaque("never/listed"));
 
-        assertThat(sys.lgetxattr(fs.resolve("b"), "trusted.overlay.opaque")).hasValue("y".getBytes(StandardCharsets.US_ASCII));
+        assertThat(sys.lgetxattr(fs.resolve("b"), "trusted.overlay.opaque"))
+                .hasValue("y".getBytes(StandardCharsets.US_ASCII));
         assertThat(listing(fs.resolve("b"))).containsExactly("new");
         assertThat(Stat.of(fs.resolve("b")).permissions()).isEqualTo(0700);
-        assertThat(sys.lgetxattr(fs.resolve("never/listed"), "trusted.overlay.opaque")).hasValue("y".getBytes(StandardCharsets.US_ASCII));
+        assertThat(sys.lgetxattr(fs.resolve("never/listed"), "trusted.overlay.opaque"))
+                .hasValue("y".getBytes(StandardCharsets.US_ASCII));
         assertThat(Stat.of(fs.resolve("never/listed")).permissions()).isEqualTo(0755);
     }
 
     @Test
     void otherWhiteoutMetadataIsIgnored() throws IOException {
-        Path fs = unpack("fs", LayerTar.create()
-                .dir(".wh..wh.plnk", 0700)
-                .file(".wh..wh.plnk/1234", "aufs hardlink", 0644)
-                .dir("d", 0755)
-                .file("d/.wh..wh.aufs", "", 0644));
+        Path fs = unpack(
+                "fs",
+                LayerTar.create()
+                        .dir(".wh..wh.plnk", 0700)
+                        .file(".wh..wh.plnk/1234", "aufs hardlink", 0644)
+                        .dir("d", 0755)
+                        .file("d/.wh..wh.aufs", "", 0644));
 
         assertThat(listing(fs)).containsExactly("d");
         assertThat(listing(fs.resolve("d"))).isEmpty();
@@ -77,15 +85,19 @@ class OverlayWhiteoutTest {
 
     @Test
     void overlayMountOfTwoUnpackedLayersShowsWhiteoutsAndOpaqueDirectories() throws Exception {
-        Path lower1 = unpack("lower1", LayerTar.create()
-                .dir("a", 0755).file("a/x", "x", 0644).file("a/kept", "kept", 0644)
-                .dir("b", 0755).file("b/y", "y", 0644)
-                .dir("c", 0755).file("c/z", "z", 0644));
-        Path lower2 = unpack("lower2", LayerTar.create()
-                .whiteout("a/x")
-                .dir("b", 0755)
-                .opaque("b")
-                .file("b/new", "new", 0644));
+        Path lower1 = unpack(
+                "lower1",
+                LayerTar.create()
+                        .dir("a", 0755)
+                        .file("a/x", "x", 0644)
+                        .file("a/kept", "kept", 0644)
+                        .dir("b", 0755)
+                        .file("b/y", "y", 0644)
+                        .dir("c", 0755)
+                        .file("c/z", "z", 0644));
+        Path lower2 = unpack(
+                "lower2",
+                LayerTar.create().whiteout("a/x").dir("b", 0755).opaque("b").file("b/new", "new", 0644));
         Path merged = Files.createDirectory(temp.resolve("merged"));
 
         run("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lower2 + ":" + lower1, merged.toString());
@@ -108,7 +120,9 @@ class OverlayWhiteoutTest {
     private static List<String> listing(Path dir) throws IOException {
         try (Stream<Path> children = Files.list(dir)) {
             return children.filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
-                    .map(p -> p.getFileName().toString()).sorted().toList();
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         }
     }
 

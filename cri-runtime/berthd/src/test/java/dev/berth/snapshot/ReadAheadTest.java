@@ -50,7 +50,9 @@ class ReadAheadTest {
         };
         ReadAhead in = ReadAhead.start(failing, 4096, 2);
 
-        assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("connection reset by registry");
+        assertThatThrownBy(in::readAllBytes)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("connection reset by registry");
         in.abandon();
     }
 

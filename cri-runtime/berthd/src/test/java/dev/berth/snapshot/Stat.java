@@ -20,10 +20,17 @@ record Stat(int type, int permissions, int uid, int gid, long inode, int links, 
 
     static Stat of(Path path) {
         try {
-            var a = Files.readAttributes(path, "unix:mode,uid,gid,ino,nlink,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            var a = Files.readAttributes(
+                    path, "unix:mode,uid,gid,ino,nlink,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             int mode = (int) a.get("mode");
-            return new Stat(mode & 0170000, mode & 07777, (int) a.get("uid"), (int) a.get("gid"), (long) a.get("ino"),
-                    (int) a.get("nlink"), DeviceNumber.decode((long) a.get("rdev")),
+            return new Stat(
+                    mode & 0170000,
+                    mode & 07777,
+                    (int) a.get("uid"),
+                    (int) a.get("gid"),
+                    (long) a.get("ino"),
+                    (int) a.get("nlink"),
+                    DeviceNumber.decode((long) a.get("rdev")),
                     ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -120,8 +120,13 @@ class TarReaderTest {
 
     @Test
     void readerPassesEveryByteThroughTheCallersStreamSoItsDigestCoversTheLayer() throws Exception {
-        byte[] tar = LayerTar.create().file("a", "content", 0644).dir("d", 0755).file("d/b", new byte[5000], 0644).build();
-        DigestInputStream in = new DigestInputStream(new ByteArrayInputStream(tar), MessageDigest.getInstance("SHA-256"));
+        byte[] tar = LayerTar.create()
+                .file("a", "content", 0644)
+                .dir("d", 0755)
+                .file("d/b", new byte[5000], 0644)
+                .build();
+        DigestInputStream in =
+                new DigestInputStream(new ByteArrayInputStream(tar), MessageDigest.getInstance("SHA-256"));
         TarReader reader = new TarReader(in, 1024);
         TarEntry entry = new TarEntry();
 
@@ -130,7 +135,8 @@ class TarReaderTest {
         }
         in.readAllBytes();
 
-        assertThat(in.getMessageDigest().digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(tar));
+        assertThat(in.getMessageDigest().digest())
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(tar));
     }
 
     @Test
@@ -157,7 +163,8 @@ class TarReaderTest {
 
     @Test
     void readerTreatsAnEmptyStreamAsAnEmptyLayer() throws IOException {
-        assertThat(new TarReader(new ByteArrayInputStream(new byte[0]), 1024).next(new TarEntry())).isFalse();
+        assertThat(new TarReader(new ByteArrayInputStream(new byte[0]), 1024).next(new TarEntry()))
+                .isFalse();
     }
 
     private static String content(TarReader reader) throws IOException {

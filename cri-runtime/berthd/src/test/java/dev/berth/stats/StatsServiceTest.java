@@ -29,14 +29,16 @@ class StatsServiceTest {
     private final FakeCgroups cgroups = new FakeCgroups();
     private StatsService stats;
     private final SandboxRecord pod = TestRecords.pod("pod1", "web", SandboxState.READY, "/berth/pod1");
-    private final ContainerRecord container = TestRecords.container("ctr1", "pod1", "app", 0, "/berth/pod1/ctr1", 15,
-            ContainerState.RUNNING, 0);
+    private final ContainerRecord container =
+            TestRecords.container("ctr1", "pod1", "app", 0, "/berth/pod1/ctr1", 15, ContainerState.RUNNING, 0);
 
     @BeforeEach
     void setUp() throws IOException {
         ContainerPaths paths = new ContainerPaths(dir.resolve("state"), dir.resolve("root"));
-        stats = new StatsService(cgroups, new ContainerRootfs(paths, new SnapshotStore(dir.resolve("snapshots"),
-                new Json()), new MountCalls()), new NetworkCounters(dir.resolve("proc")));
+        stats = new StatsService(
+                cgroups,
+                new ContainerRootfs(paths, new SnapshotStore(dir.resolve("snapshots"), new Json()), new MountCalls()),
+                new NetworkCounters(dir.resolve("proc")));
         cgroups.existing.add(pod.cgroupPath());
         cgroups.existing.add(container.cgroupPath());
     }
@@ -54,8 +56,8 @@ class StatsServiceTest {
 
     @Test
     void containerNotRunningIsNotReadAndKeepsNoSample() throws IOException {
-        ContainerRecord exited = TestRecords.container("ctr2", "pod1", "done", 0, "/berth/pod1/ctr2", 15,
-                ContainerState.EXITED, 0);
+        ContainerRecord exited =
+                TestRecords.container("ctr2", "pod1", "done", 0, "/berth/pod1/ctr2", 15, ContainerState.EXITED, 0);
         cgroups.existing.add(exited.cgroupPath());
 
         ContainerUsage usage = stats.container(exited);
@@ -73,7 +75,8 @@ class StatsServiceTest {
         stats.deleted(container.id(), pod.id());
 
         assertThat(stats.trackedCpuSamples()).isZero();
-        assertThat(stats.container(container).cpuNanoCores()).as("a new container by that ID starts afresh")
+        assertThat(stats.container(container).cpuNanoCores())
+                .as("a new container by that ID starts afresh")
                 .isEqualTo(-1);
     }
 
@@ -93,8 +96,8 @@ class StatsServiceTest {
     @Test
     void manyRemovedContainersLeaveNothingBehind() throws IOException {
         for (int i = 0; i < 100; i++) {
-            ContainerRecord each = TestRecords.container("c" + i, "pod1", "app", i, "/berth/pod1/c" + i, 15,
-                    ContainerState.RUNNING, 0);
+            ContainerRecord each = TestRecords.container(
+                    "c" + i, "pod1", "app", i, "/berth/pod1/c" + i, 15, ContainerState.RUNNING, 0);
             cgroups.existing.add(each.cgroupPath());
             stats.container(each);
             stats.deleted(each.id(), pod.id());
@@ -105,15 +108,16 @@ class StatsServiceTest {
 
     @Test
     void podMetricsCoverTheRunningContainersOnly() throws IOException {
-        ContainerRecord exited = TestRecords.container("ctr2", "pod1", "done", 0, "/berth/pod1/ctr2", 15,
-                ContainerState.EXITED, 0);
+        ContainerRecord exited =
+                TestRecords.container("ctr2", "pod1", "done", 0, "/berth/pod1/ctr2", 15, ContainerState.EXITED, 0);
         cgroups.existing.add(exited.cgroupPath());
 
         PodMetrics metrics = stats.podMetrics(pod, List.of(container, exited), c -> CgroupResources.none());
 
         assertThat(metrics.sandboxId()).isEqualTo(pod.id());
         assertThat(metrics.containers()).containsOnlyKeys(container.id());
-        assertThat(metrics.containers().get(container.id())).extracting(MetricSample::name)
+        assertThat(metrics.containers().get(container.id()))
+                .extracting(MetricSample::name)
                 .contains("container_memory_working_set_bytes");
         assertThat(stats.trackedCpuSamples()).as("metrics keep no CPU samples").isZero();
     }

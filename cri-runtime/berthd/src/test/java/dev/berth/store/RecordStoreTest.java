@@ -11,12 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RecordStoreTest {
 
-    record Thing(int version, String id, String state) {
-    }
+    record Thing(int version, String id, String state) {}
 
     /** Unversioned things of an earlier release named their state "phase". */
-    private static final RecordFormat<Thing> FORMAT = new RecordFormat<>(Thing.class, 1,
-            (node, json) -> new Thing(1, node.get("id").asText(), node.get("phase").asText()));
+    private static final RecordFormat<Thing> FORMAT = new RecordFormat<>(
+            Thing.class,
+            1,
+            (node, json) ->
+                    new Thing(1, node.get("id").asText(), node.get("phase").asText()));
 
     @TempDir
     Path dir;
@@ -96,23 +98,28 @@ class RecordStoreTest {
         store().put(thing("a", "READY"));
         Files.writeString(dir.resolve("b.json"), "{\"version\":2,\"id\":\"b\",\"state\":\"READY\"}");
 
-        assertThatThrownBy(this::store).isInstanceOf(UnreadableRecordException.class)
-                .hasMessageContaining(dir.resolve("b.json").toString()).hasMessageContaining("format version 2");
+        assertThatThrownBy(this::store)
+                .isInstanceOf(UnreadableRecordException.class)
+                .hasMessageContaining(dir.resolve("b.json").toString())
+                .hasMessageContaining("format version 2");
     }
 
     @Test
     void unparsableJsonStopsTheLoadNamingTheFile() throws Exception {
         Files.writeString(dir.resolve("torn.json"), "{\"version\":1,\"id\":\"to");
 
-        assertThatThrownBy(this::store).isInstanceOf(UnreadableRecordException.class)
-                .hasMessageContaining(dir.resolve("torn.json").toString()).hasMessageContaining("not JSON");
+        assertThatThrownBy(this::store)
+                .isInstanceOf(UnreadableRecordException.class)
+                .hasMessageContaining(dir.resolve("torn.json").toString())
+                .hasMessageContaining("not JSON");
     }
 
     @Test
     void aRecordOfTheRightVersionButTheWrongShapeStopsTheLoad() throws Exception {
         Files.writeString(dir.resolve("odd.json"), "{\"version\":1,\"id\":{\"nested\":true}}");
 
-        assertThatThrownBy(this::store).isInstanceOf(UnreadableRecordException.class)
+        assertThatThrownBy(this::store)
+                .isInstanceOf(UnreadableRecordException.class)
                 .hasMessageContaining(dir.resolve("odd.json").toString());
     }
 

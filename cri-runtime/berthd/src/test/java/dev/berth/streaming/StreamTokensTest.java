@@ -16,8 +16,8 @@ class StreamTokensTest {
 
     private final MutableClock clock = new MutableClock();
     private final StreamTokens tokens = new StreamTokens(clock);
-    private final StreamRequest attach = new StreamRequest.Attach("c1",
-            new StreamRequest.Channels(false, true, true, false));
+    private final StreamRequest attach =
+            new StreamRequest.Attach("c1", new StreamRequest.Channels(false, true, true, false));
 
     @Test
     void aTokenYieldsItsRequestExactlyOnce() throws Exception {
@@ -72,10 +72,12 @@ class StreamTokensTest {
                 .hasMessageContaining("tty and stderr");
         assertThatThrownBy(() -> new StreamRequest.Channels(false, false, false, false))
                 .hasMessageContaining("one of stdin, stdout or stderr");
-        assertThatThrownBy(() -> new StreamRequest.Exec("c", List.of(), new StreamRequest.Channels(false, true, false,
-                false))).hasMessageContaining("cmd");
+        assertThatThrownBy(() ->
+                        new StreamRequest.Exec("c", List.of(), new StreamRequest.Channels(false, true, false, false)))
+                .hasMessageContaining("cmd");
         assertThatThrownBy(() -> new StreamRequest.PortForward("p", List.of(0))).hasMessageContaining("port 0");
-        assertThatThrownBy(() -> new StreamRequest.PortForward("p", List.of(65536))).hasMessageContaining("65536");
+        assertThatThrownBy(() -> new StreamRequest.PortForward("p", List.of(65536)))
+                .hasMessageContaining("65536");
     }
 
     private static final class MutableClock extends Clock {

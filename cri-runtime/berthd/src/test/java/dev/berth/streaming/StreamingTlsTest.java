@@ -31,29 +31,55 @@ class StreamingTlsTest {
         Privileges.require(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
         Path cert = dir.resolve("stream.crt");
         Path key = dir.resolve("stream.key");
-        Process openssl = new ProcessBuilder("/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
-                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "/usr/bin/openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-subj",
+                        "/CN=127.0.0.1",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1",
+                        "-days",
+                        "1",
+                        "-keyout",
+                        key.toString(),
+                        "-out",
+                        cert.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(openssl.exitValue()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
+        assertThat(openssl.exitValue())
+                .as(new String(openssl.getInputStream().readAllBytes()))
+                .isZero();
 
         StreamTokens tokens = new StreamTokens(Clock.systemUTC());
-        StreamingSettings settings = new StreamingSettings("127.0.0.1", 0, cert, key, Duration.ofMinutes(1),
-                Duration.ofSeconds(5));
+        StreamingSettings settings =
+                new StreamingSettings("127.0.0.1", 0, cert, key, Duration.ofMinutes(1), Duration.ofSeconds(5));
         try (StreamingServer server = new StreamingServer(settings, tokens, List.of());
-                HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).build();
-                HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+                HttpClient https =
+                        HttpClient.newBuilder().sslContext(trusting(cert)).build();
+                HttpClient plain = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build()) {
             server.start();
             var url = server.url(new StreamRequest.Attach("c1", new StreamRequest.Channels(false, true, false, false)));
 
             assertThat(url.getScheme()).isEqualTo("https");
             assertThat(https.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode()).isEqualTo(400);
+                            .statusCode())
+                    .isEqualTo(400);
             assertThat(https.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode()).isEqualTo(404);
+                            .statusCode())
+                    .isEqualTo(404);
             var cleartext = java.net.URI.create("http://127.0.0.1:" + url.getPort() + "/exec/x");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(cleartext)
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.send(
+                            HttpRequest.newBuilder(cleartext)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(java.io.IOException.class);
         }
     }
@@ -62,8 +88,8 @@ class StreamingTlsTest {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (var in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("berthd", (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in));
+            trust.setCertificateEntry("berthd", (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trust);

@@ -30,10 +30,12 @@ class SyscallsTest {
         sys.mknod(device, Syscalls.S_IFCHR | 0600, new DeviceNumber(259, 70000));
         sys.mknod(fifo, Syscalls.S_IFIFO | 0644, DeviceNumber.NONE);
 
-        assertThat((int) Files.getAttribute(device, "unix:mode", NOFOLLOW) & 0170000).isEqualTo(Syscalls.S_IFCHR);
+        assertThat((int) Files.getAttribute(device, "unix:mode", NOFOLLOW) & 0170000)
+                .isEqualTo(Syscalls.S_IFCHR);
         assertThat(DeviceNumber.decode((long) Files.getAttribute(device, "unix:rdev", NOFOLLOW)))
                 .isEqualTo(new DeviceNumber(259, 70000));
-        assertThat((int) Files.getAttribute(fifo, "unix:mode", NOFOLLOW) & 0170000).isEqualTo(Syscalls.S_IFIFO);
+        assertThat((int) Files.getAttribute(fifo, "unix:mode", NOFOLLOW) & 0170000)
+                .isEqualTo(Syscalls.S_IFIFO);
     }
 
     @Test
@@ -79,7 +81,8 @@ class SyscallsTest {
 
         sys.chmod(file, 07755);
 
-        assertThat((int) Files.getAttribute(file, "unix:mode", NOFOLLOW) & 07777).isEqualTo(07755);
+        assertThat((int) Files.getAttribute(file, "unix:mode", NOFOLLOW) & 07777)
+                .isEqualTo(07755);
     }
 
     @Test

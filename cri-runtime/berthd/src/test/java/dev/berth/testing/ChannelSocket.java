@@ -241,7 +241,8 @@ public final class ChannelSocket implements AutoCloseable {
                     String message = text.toString();
                     text.setLength(0);
                     if (!message.isEmpty()) {
-                        received.add(new Message(message.charAt(0) - '0', Base64.getDecoder().decode(message.substring(1))));
+                        received.add(new Message(
+                                message.charAt(0) - '0', Base64.getDecoder().decode(message.substring(1))));
                     }
                 }
                 webSocket.request(1);

@@ -30,8 +30,8 @@ public final class ClientStreams {
 
     /** @param withStdin whether the client asked for stdin; {@code withStderr} likewise */
     public RemoteStreams streams(boolean withStdin, boolean withStdout, boolean withStderr) {
-        return new RemoteStreams(withStdin ? stdin : null, withStdout ? stdout : null, withStderr ? stderr : null,
-                resizes, clientGone);
+        return new RemoteStreams(
+                withStdin ? stdin : null, withStdout ? stdout : null, withStderr ? stderr : null, resizes, clientGone);
     }
 
     public void type(String text) throws IOException {

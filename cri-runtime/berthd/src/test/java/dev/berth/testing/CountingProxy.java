@@ -23,7 +23,8 @@ public final class CountingProxy implements AutoCloseable {
 
     private final HttpServer server;
     private final URI upstream;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong blobBytesServed = new AtomicLong();
     private volatile long blobDelayMillisPer64k;
@@ -58,10 +59,14 @@ public final class CountingProxy implements AutoCloseable {
 
     private void forward(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath()
-                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+                + (exchange.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + exchange.getRequestURI().getRawQuery());
         requests.add(exchange.getRequestMethod() + " " + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(upstream.resolve(path))
-                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody));
+                .method(
+                        exchange.getRequestMethod(),
+                        HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody));
         for (String header : List.of("Accept", "Authorization")) {
             String value = exchange.getRequestHeaders().getFirst(header);
             if (value != null) {
@@ -71,8 +76,10 @@ public final class CountingProxy implements AutoCloseable {
         try {
             HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             response.headers().map().forEach((name, values) -> {
-                if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
-                        && !name.equalsIgnoreCase(":status") && !name.equalsIgnoreCase("connection")) {
+                if (!name.equalsIgnoreCase("content-length")
+                        && !name.equalsIgnoreCase("transfer-encoding")
+                        && !name.equalsIgnoreCase(":status")
+                        && !name.equalsIgnoreCase("connection")) {
                     values.forEach(v -> exchange.getResponseHeaders().add(name, v));
                 }
             });
@@ -80,7 +87,8 @@ public final class CountingProxy implements AutoCloseable {
             boolean head = exchange.getRequestMethod().equals("HEAD");
             exchange.sendResponseHeaders(response.statusCode(), head || length == 0 ? -1 : length);
             boolean blob = path.contains("/blobs/");
-            try (InputStream in = response.body(); OutputStream out = exchange.getResponseBody()) {
+            try (InputStream in = response.body();
+                    OutputStream out = exchange.getResponseBody()) {
                 byte[] buffer = new byte[64 * 1024];
                 int n;
                 while ((n = in.read(buffer)) > 0) {

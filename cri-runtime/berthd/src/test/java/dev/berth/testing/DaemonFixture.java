@@ -46,9 +46,18 @@ public final class DaemonFixture implements AutoCloseable {
         return new DaemonFixture(base, config(base, registries, network), network);
     }
 
-    public static BerthConfig config(Path base, Map<String, BerthConfig.Registry> registries, PodNetworkFixture network) {
-        return new BerthConfig(base.resolve("root").toString(), base.resolve("state").toString(), null, null, registries,
-                null, network.config(), null, null);
+    public static BerthConfig config(
+            Path base, Map<String, BerthConfig.Registry> registries, PodNetworkFixture network) {
+        return new BerthConfig(
+                base.resolve("root").toString(),
+                base.resolve("state").toString(),
+                null,
+                null,
+                registries,
+                null,
+                network.config(),
+                null,
+                null);
     }
 
     /** A daemon with extra RuntimeClass handlers, each built by {@code handlers} from the daemon's base dir. */
@@ -57,8 +66,19 @@ public final class DaemonFixture implements AutoCloseable {
         Path base = Files.createTempDirectory("berthd-test-");
         PodNetworkFixture network = PodNetworkFixture.random(base);
         BerthConfig plain = config(base, Map.of(), network);
-        return new DaemonFixture(base, new BerthConfig(plain.root(), plain.state(), null, null, Map.of(),
-                handlers.apply(base), plain.network(), null, null), network);
+        return new DaemonFixture(
+                base,
+                new BerthConfig(
+                        plain.root(),
+                        plain.state(),
+                        null,
+                        null,
+                        Map.of(),
+                        handlers.apply(base),
+                        plain.network(),
+                        null,
+                        null),
+                network);
     }
 
     public Path base() {
@@ -92,8 +112,11 @@ public final class DaemonFixture implements AutoCloseable {
     /** Removes every pod still there (a failed test's), so no mount or process outlives the fixture. */
     public void removeAllPods() {
         RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime = runtime();
-        for (var pod : runtime.listPodSandbox(dev.berth.cri.v1.ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-            runtime.removePodSandbox(dev.berth.cri.v1.RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
+        for (var pod : runtime.listPodSandbox(dev.berth.cri.v1.ListPodSandboxRequest.getDefaultInstance())
+                .getItemsList()) {
+            runtime.removePodSandbox(dev.berth.cri.v1.RemovePodSandboxRequest.newBuilder()
+                    .setPodSandboxId(pod.getId())
+                    .build());
         }
     }
 

@@ -31,9 +31,11 @@ public final class GoSpdyPeer {
 
     /** Where golang-github-docker-spdystream-dev installs the library (docker/spdystream links to it). */
     private static final Path SPDYSTREAM = Path.of("/usr/share/gocode/src/github.com/moby/spdystream");
+
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
     /** The peer's own deadline; the wrapper's is a little longer, so a hang ends with the peer's message. */
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(60);
+
     private static final int OUTPUT_LIMIT = 64 << 20;
 
     private final Path binary;
@@ -53,15 +55,19 @@ public final class GoSpdyPeer {
     public static GoSpdyPeer build() throws IOException {
         Path go = Binaries.find("go");
         Privileges.require(Files.isExecutable(go), "go is not installed (apt-get install golang-go)");
-        Privileges.require(Files.isRegularFile(SPDYSTREAM.resolve("connection.go")),
+        Privileges.require(
+                Files.isRegularFile(SPDYSTREAM.resolve("connection.go")),
                 "spdystream's source is not installed (apt-get install golang-github-docker-spdystream-dev)");
         Path module = Path.of(System.getProperty("user.dir"));
         Path out = module.resolve("target/gopeer");
         Path binary = out.resolve("spdypeer");
         Files.createDirectories(out);
         // GOPATH mode builds a directory given relative to the working directory, not an absolute one
-        Command command = new Command(List.of(go.toString(), "build", "-trimpath", "-o", binary.toString(),
-                "./src/test/go/spdypeer"), BUILD_TIMEOUT, null, Map.of(
+        Command command = new Command(
+                List.of(go.toString(), "build", "-trimpath", "-o", binary.toString(), "./src/test/go/spdypeer"),
+                BUILD_TIMEOUT,
+                null,
+                Map.of(
                         "PATH", "/usr/bin:/bin",
                         "GO111MODULE", "off",
                         "GOPATH", "/usr/share/gocode",
@@ -70,11 +76,13 @@ public final class GoSpdyPeer {
                         "GOENV", "off",
                         "GOTOOLCHAIN", "local",
                         // no C toolchain needed, and none is in .ci/packages.txt
-                        "CGO_ENABLED", "0"), true, module);
+                        "CGO_ENABLED", "0"),
+                true,
+                module);
         CommandResult result = new CommandRunner(out.resolve("scratch")).run(command);
         if (result.exitCode() != 0) {
-            throw new AssertionError("building the Go SPDY peer failed (exit " + result.exitCode() + "):\n"
-                    + result.stderr());
+            throw new AssertionError(
+                    "building the Go SPDY peer failed (exit " + result.exitCode() + "):\n" + result.stderr());
         }
         return new GoSpdyPeer(binary, Files.createDirectories(out.resolve("scratch")));
     }
@@ -86,15 +94,17 @@ public final class GoSpdyPeer {
 
     /** Exec on a terminal: stdin (half-closed at once), stdout and a resize stream that sends {@code size}. */
     public Result execWithTty(URI url, TerminalSize size) throws IOException {
-        return exec(url, new byte[0], List.of("--tty", "--width", String.valueOf(size.width()),
-                "--height", String.valueOf(size.height())));
+        return exec(
+                url,
+                new byte[0],
+                List.of("--tty", "--width", String.valueOf(size.width()), "--height", String.valueOf(size.height())));
     }
 
     private Result exec(URI url, byte[] stdin, List<String> options) throws IOException {
         Path input = Files.write(Files.createTempFile(scratch, "stdin-", ""), stdin);
         try {
-            List<String> argv = new ArrayList<>(List.of(binary.toString(), "exec", url.toString(),
-                    "--stdin-file", input.toString()));
+            List<String> argv = new ArrayList<>(
+                    List.of(binary.toString(), "exec", url.toString(), "--stdin-file", input.toString()));
             argv.addAll(options);
             return run(argv);
         } finally {
@@ -106,8 +116,13 @@ public final class GoSpdyPeer {
     public Result portForward(URI url, int port, byte[] request) throws IOException {
         Path input = Files.write(Files.createTempFile(scratch, "request-", ""), request);
         try {
-            return run(List.of(binary.toString(), "portforward", url.toString(), String.valueOf(port),
-                    "--request", input.toString()));
+            return run(List.of(
+                    binary.toString(),
+                    "portforward",
+                    url.toString(),
+                    String.valueOf(port),
+                    "--request",
+                    input.toString()));
         } finally {
             Files.deleteIfExists(input);
         }
@@ -117,8 +132,8 @@ public final class GoSpdyPeer {
         List<String> withTimeout = new ArrayList<>(argv);
         withTimeout.addAll(List.of("--timeout", PEER_TIMEOUT.toSeconds() + "s"));
         long start = System.nanoTime();
-        CapturedResult result = runner.runCapturing(Command.of(PEER_TIMEOUT.plusSeconds(15), withTimeout),
-                OUTPUT_LIMIT, pid -> { });
+        CapturedResult result =
+                runner.runCapturing(Command.of(PEER_TIMEOUT.plusSeconds(15), withTimeout), OUTPUT_LIMIT, pid -> {});
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (result.timedOut() || result.truncated()) {
             throw new AssertionError("the Go SPDY peer " + (result.timedOut() ? "hung" : "wrote too much") + ": "

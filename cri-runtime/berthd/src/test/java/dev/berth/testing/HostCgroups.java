@@ -22,8 +22,8 @@ public record HostCgroups(List<CgroupMount> mounts) {
     }
 
     public static HostCgroups detect() throws IOException {
-        return new HostCgroups(CgroupMount.parseMountinfo(
-                Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)));
+        return new HostCgroups(
+                CgroupMount.parseMountinfo(Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)));
     }
 
     /** /sys/fs/cgroup is cgroup v2 (no v1 hierarchies in use). */
@@ -32,15 +32,20 @@ public record HostCgroups(List<CgroupMount> mounts) {
     }
 
     private Optional<Path> unifiedRoot() {
-        return mounts.stream().filter(m -> m.cgroup2() && m.mountPoint().equals(ROOT)).map(CgroupMount::mountPoint)
+        return mounts.stream()
+                .filter(m -> m.cgroup2() && m.mountPoint().equals(ROOT))
+                .map(CgroupMount::mountPoint)
                 .findFirst();
     }
 
     /** The directory of {@code cgroup} (a path from the hierarchy's root) where {@code controller} manages it. */
     public Path dir(String controller, String cgroup) {
-        Path root = unifiedRoot().orElseGet(() -> mounts.stream()
-                .filter(m -> !m.cgroup2() && m.controllers().contains(controller)).map(CgroupMount::mountPoint)
-                .findFirst().orElseThrow(() -> new IllegalStateException("no cgroup v1 hierarchy has " + controller)));
+        Path root = unifiedRoot()
+                .orElseGet(() -> mounts.stream()
+                        .filter(m -> !m.cgroup2() && m.controllers().contains(controller))
+                        .map(CgroupMount::mountPoint)
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no cgroup v1 hierarchy has " + controller)));
         return root.resolve(relative(cgroup));
     }
 
@@ -51,8 +56,13 @@ public record HostCgroups(List<CgroupMount> mounts) {
 
     /** Every tree a cgroup is made in: the v2 root, or each v1 hierarchy and hybrid mode's unified tree. */
     public List<Path> roots() {
-        return unifiedRoot().map(List::of).orElseGet(() -> mounts.stream().map(CgroupMount::mountPoint)
-                .filter(p -> p.startsWith(ROOT)).distinct().toList());
+        return unifiedRoot()
+                .map(List::of)
+                .orElseGet(() -> mounts.stream()
+                        .map(CgroupMount::mountPoint)
+                        .filter(p -> p.startsWith(ROOT))
+                        .distinct()
+                        .toList());
     }
 
     /** {@code cgroup} below each of {@link #roots()}. */

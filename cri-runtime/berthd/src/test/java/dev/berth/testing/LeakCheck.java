@@ -17,13 +17,13 @@ import java.util.stream.Stream;
  */
 public final class LeakCheck {
 
-    private LeakCheck() {
-    }
+    private LeakCheck() {}
 
     public static void assertNothingLeft(Path base, PodNetworkFixture network, String cgroupMarker) throws IOException {
         String baseText = base.toString();
         List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .filter(line -> line.contains(baseText)).toList();
+                .filter(line -> line.contains(baseText))
+                .toList();
         assertThat(mounts).as("mounts under %s", base).isEmpty();
 
         Path nsDir = base.resolve("state/ns");
@@ -38,7 +38,8 @@ public final class LeakCheck {
         for (Path hierarchy : HostCgroups.detect().roots()) {
             try (Stream<Path> children = Files.list(hierarchy)) {
                 children.filter(child -> child.getFileName().toString().startsWith(cgroupMarker))
-                        .filter(Files::isDirectory).forEach(child -> cgroups.add(child.toString()));
+                        .filter(Files::isDirectory)
+                        .forEach(child -> cgroups.add(child.toString()));
             }
         }
         assertThat(cgroups).as("pod cgroups").isEmpty();
@@ -49,7 +50,8 @@ public final class LeakCheck {
         }
         String rules = Processes.run(List.of("iptables-save"), 30);
         assertThat(rules.lines().filter(line -> line.contains(network.prefix())).toList())
-                .as("iptables rules for %s", network.subnet()).isEmpty();
+                .as("iptables rules for %s", network.subnet())
+                .isEmpty();
 
         assertThat(processesMentioning(baseText)).as("processes left behind").isEmpty();
     }
@@ -74,7 +76,8 @@ public final class LeakCheck {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.toList()) {
                 String name = proc.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit) || name.equals(Long.toString(ProcessHandle.current().pid()))) {
+                if (!name.chars().allMatch(Character::isDigit)
+                        || name.equals(Long.toString(ProcessHandle.current().pid()))) {
                     continue;
                 }
                 try {

@@ -8,9 +8,9 @@ import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.v1.LinuxSandboxSecurityContext;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
-import dev.berth.cri.v1.LinuxSandboxSecurityContext;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.RunPodSandboxRequest;
@@ -30,7 +30,8 @@ public final class PodClient {
     private final Path logRoot;
     private final String cgroupMarker;
 
-    public PodClient(Supplier<RuntimeServiceGrpc.RuntimeServiceBlockingStub> runtime, Path logRoot, String cgroupMarker) {
+    public PodClient(
+            Supplier<RuntimeServiceGrpc.RuntimeServiceBlockingStub> runtime, Path logRoot, String cgroupMarker) {
         this.runtime = runtime;
         this.logRoot = logRoot;
         this.cgroupMarker = cgroupMarker;
@@ -40,17 +41,23 @@ public final class PodClient {
     public PodSandboxConfig.Builder pod(String name) {
         String uid = UUID.randomUUID().toString();
         return PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("default").setUid(uid))
+                .setMetadata(PodSandboxMetadata.newBuilder()
+                        .setName(name)
+                        .setNamespace("default")
+                        .setUid(uid))
                 .setHostname(name)
                 .setLogDirectory(logRoot.resolve(uid).toString())
                 .setLinux(LinuxPodSandboxConfig.newBuilder()
                         .setCgroupParent("/" + cgroupMarker + "-" + uid.substring(0, 8))
-                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(
-                                NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))));
+                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                                .setNamespaceOptions(
+                                        NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))));
     }
 
     public String run(PodSandboxConfig pod) {
-        return runtime.get().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+        return runtime.get()
+                .runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
+                .getPodSandboxId();
     }
 
     public ContainerConfig.Builder container(String name, String image, String... command) {
@@ -65,18 +72,28 @@ public final class PodClient {
     }
 
     public String create(String podId, PodSandboxConfig pod, ContainerConfig container) {
-        return runtime.get().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
-                .setConfig(container).setSandboxConfig(pod).build()).getContainerId();
+        return runtime.get()
+                .createContainer(CreateContainerRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .setConfig(container)
+                        .setSandboxConfig(pod)
+                        .build())
+                .getContainerId();
     }
 
     public String createAndStart(String podId, PodSandboxConfig pod, ContainerConfig container) {
         String id = create(podId, pod, container);
-        runtime.get().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+        runtime.get()
+                .startContainer(
+                        StartContainerRequest.newBuilder().setContainerId(id).build());
         return id;
     }
 
     public ContainerStatus status(String containerId) {
-        return runtime.get().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build())
+        return runtime.get()
+                .containerStatus(ContainerStatusRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .build())
                 .getStatus();
     }
 
@@ -89,7 +106,8 @@ public final class PodClient {
                 return status;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("container " + containerId + " still " + status.getState() + " after " + seconds + " s");
+                throw new AssertionError(
+                        "container " + containerId + " still " + status.getState() + " after " + seconds + " s");
             }
             Thread.sleep(50);
         }

@@ -47,8 +47,10 @@ public final class PodTestBed implements AutoCloseable {
     public static PodTestBed start(String cgroupMarker, Function<Path, Map<String, BerthConfig.Runtime>> handlers)
             throws Exception {
         Privileges.requireRoot();
-        Privileges.require(RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
-        Privileges.require(Files.isExecutable(Path.of("/usr/bin/conmon")), "conmon is not installed (apt-get install conmon)");
+        Privileges.require(
+                RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
+        Privileges.require(
+                Files.isExecutable(Path.of("/usr/bin/conmon")), "conmon is not installed (apt-get install conmon)");
         RegistryFixture registry = RegistryFixture.start();
         try {
             return new PodTestBed(registry, DaemonFixture.startWithRuntimes(handlers), cgroupMarker);
@@ -61,7 +63,10 @@ public final class PodTestBed implements AutoCloseable {
     /** Pushes {@code image} as {@code repo:1} and has berthd pull it; returns the reference. */
     public String pushAndPull(String repo, TestImage image) throws Exception {
         String reference = pusher.pushImage(repo, "1", image).reference();
-        daemon.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build());
+        daemon.images()
+                .pullImage(PullImageRequest.newBuilder()
+                        .setImage(ImageSpec.newBuilder().setImage(reference))
+                        .build());
         return reference;
     }
 
@@ -80,7 +85,10 @@ public final class PodTestBed implements AutoCloseable {
     /** Removes every pod, then asserts that nothing of them is left on the node. */
     public void removePodsAndCheckForLeaks() throws Exception {
         daemon.removeAllPods();
-        assertThat(daemon.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()).isEmpty();
+        assertThat(daemon.runtime()
+                        .listContainers(ListContainersRequest.getDefaultInstance())
+                        .getContainersList())
+                .isEmpty();
         LeakCheck.assertNothingLeft(daemon.base(), daemon.network(), cgroupMarker);
     }
 

@@ -30,16 +30,16 @@ public final class PodTestBedExtension implements BeforeAllCallback, AfterEachCa
     }
 
     public PodTestBedExtension(String cgroupMarker) {
-        this(cgroupMarker, base -> Map.of(), () -> { });
+        this(cgroupMarker, base -> Map.of(), () -> {});
     }
 
     /** With extra RuntimeClass handlers, made from the daemon's base directory. */
     public PodTestBedExtension(String cgroupMarker, Function<Path, Map<String, BerthConfig.Runtime>> handlers) {
-        this(cgroupMarker, handlers, () -> { });
+        this(cgroupMarker, handlers, () -> {});
     }
 
-    private PodTestBedExtension(String cgroupMarker, Function<Path, Map<String, BerthConfig.Runtime>> handlers,
-            Check afterLeakCheck) {
+    private PodTestBedExtension(
+            String cgroupMarker, Function<Path, Map<String, BerthConfig.Runtime>> handlers, Check afterLeakCheck) {
         this.cgroupMarker = cgroupMarker;
         this.handlers = handlers;
         this.afterLeakCheck = afterLeakCheck;

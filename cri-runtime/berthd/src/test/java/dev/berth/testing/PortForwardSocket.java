@@ -143,7 +143,8 @@ public final class PortForwardSocket implements AutoCloseable {
                 } else if (channel % 2 == 0) {
                     queue(channel / 2).add(message.data());
                 } else {
-                    errors.computeIfAbsent(channel, c -> new ByteArrayOutputStream()).writeBytes(message.data());
+                    errors.computeIfAbsent(channel, c -> new ByteArrayOutputStream())
+                            .writeBytes(message.data());
                 }
             }
         } catch (InterruptedException e) {

@@ -105,7 +105,8 @@ public final class SpdyClientConnection implements AutoCloseable {
             return;
         }
         streams.values().forEach(ClientStream::reset);
-        channel.writeAndFlush(new DefaultSpdyGoAwayFrame(0, SpdySessionStatus.OK)).addListener(f -> channel.close());
+        channel.writeAndFlush(new DefaultSpdyGoAwayFrame(0, SpdySessionStatus.OK))
+                .addListener(f -> channel.close());
         channel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
@@ -135,8 +136,8 @@ public final class SpdyClientConnection implements AutoCloseable {
     public final class ClientStream {
         private final int id;
         private final CompletableFuture<Void> replied = new CompletableFuture<>();
-        private final InboundBytes input = new InboundBytes(SpdyClientConnection.this::pause,
-                SpdyClientConnection.this::resume, 1024 * 1024);
+        private final InboundBytes input =
+                new InboundBytes(SpdyClientConnection.this::pause, SpdyClientConnection.this::resume, 1024 * 1024);
         private final OutboundBytes output;
         private volatile boolean reset;
 

@@ -2,8 +2,8 @@ package dev.berth.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.streaming.StreamRequest;
 import dev.berth.runtime.TerminalSize;
+import dev.berth.streaming.StreamRequest;
 import dev.berth.streaming.spdy.SpdyCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -62,8 +62,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SpdyStreamClient implements AutoCloseable {
 
     /** What client-go's SPDY executor offers, in its order (NewSPDYExecutorForTransports). */
-    public static final List<String> REMOTE_COMMAND_PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io",
-            "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io");
+    public static final List<String> REMOTE_COMMAND_PROTOCOLS = List.of(
+            "v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io");
+
     public static final List<String> PORT_FORWARD_PROTOCOLS = List.of("portforward.k8s.io");
     private static final long TIMEOUT_SECONDS = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -144,7 +145,8 @@ public final class SpdyStreamClient implements AutoCloseable {
             if ("NonZeroExitCode".equals(s.path("reason").asText())) {
                 for (JsonNode cause : s.path("details").path("causes")) {
                     if ("ExitCode".equals(cause.path("reason").asText())) {
-                        return Optional.of(Integer.parseInt(cause.path("message").asText()));
+                        return Optional.of(
+                                Integer.parseInt(cause.path("message").asText()));
                     }
                 }
             }
@@ -159,14 +161,17 @@ public final class SpdyStreamClient implements AutoCloseable {
      */
     public SpdyClientConnection connect(URI url, List<String> protocols) throws IOException {
         CompletableFuture<SpdyClientConnection> upgraded = new CompletableFuture<>();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 // reads of up to 256 KiB, as the server's port-forward frames are (Netty's default stops at 64 KiB)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast("http", new HttpClientCodec())
+                        channel.pipeline()
+                                .addLast("http", new HttpClientCodec())
                                 .addLast("http-aggregate", new HttpObjectAggregator(1024 * 1024))
                                 .addLast("upgrade", new Upgrade(upgraded));
                     }
@@ -178,9 +183,12 @@ public final class SpdyStreamClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting", e);
         }
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
+        FullHttpRequest request = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1,
+                HttpMethod.POST,
                 url.getRawPath() + (url.getRawQuery() != null ? "?" + url.getRawQuery() : ""));
-        request.headers().set(HttpHeaderNames.HOST, url.getHost() + ":" + url.getPort())
+        request.headers()
+                .set(HttpHeaderNames.HOST, url.getHost() + ":" + url.getPort())
                 .set(HttpHeaderNames.USER_AGENT, "berth-test/spdy (client-go)")
                 .set(HttpHeaderNames.CONTENT_LENGTH, 0);
         protocols.forEach(p -> request.headers().add("X-Stream-Protocol-Version", p));
@@ -202,7 +210,11 @@ public final class SpdyStreamClient implements AutoCloseable {
 
     public ExecResult exec(URI url, StreamRequest.Channels channels, byte[] stdin, TerminalSize... resizes)
             throws IOException {
-        return exec(url, REMOTE_COMMAND_PROTOCOLS, channels, stdin == null ? null : new ByteArrayInputStream(stdin),
+        return exec(
+                url,
+                REMOTE_COMMAND_PROTOCOLS,
+                channels,
+                stdin == null ? null : new ByteArrayInputStream(stdin),
                 resizes);
     }
 
@@ -216,23 +228,29 @@ public final class SpdyStreamClient implements AutoCloseable {
      * a tty), resize (tty, v3 on) in that order; stdin copied then half-closed; the sizes sent as JSON lines;
      * stdout and stderr read to their end, then the error stream; then the connection closed.
      */
-    public ExecResult exec(URI url, List<String> protocols, StreamRequest.Channels channels, InputStream stdin,
-            TerminalSize... resizes) throws IOException {
+    public ExecResult exec(
+            URI url,
+            List<String> protocols,
+            StreamRequest.Channels channels,
+            InputStream stdin,
+            TerminalSize... resizes)
+            throws IOException {
         try (SpdyClientConnection conn = connect(url, protocols)) {
             String protocol = conn.protocol();
             var error = conn.createStream(Map.of("streamType", "error"));
             var in = channels.stdin() ? conn.createStream(Map.of("streamType", "stdin")) : null;
             var out = channels.stdout() ? conn.createStream(Map.of("streamType", "stdout")) : null;
             var err = channels.stderr() && !channels.tty() ? conn.createStream(Map.of("streamType", "stderr")) : null;
-            boolean resizable = !protocol.equals("channel.k8s.io") && !protocol.equals("v2.channel.k8s.io")
-                    && !protocol.isEmpty();
+            boolean resizable =
+                    !protocol.equals("channel.k8s.io") && !protocol.equals("v2.channel.k8s.io") && !protocol.isEmpty();
             var resize = channels.tty() && resizable ? conn.createStream(Map.of("streamType", "resize")) : null;
 
             Future<byte[]> errorBytes = threads.submit(() -> error.input().readAllBytes());
             if (resize != null) {
                 for (TerminalSize size : resizes) {
-                    resize.output().write(("{\"Width\":" + size.width() + ",\"Height\":" + size.height() + "}\n")
-                            .getBytes(StandardCharsets.UTF_8));
+                    resize.output()
+                            .write(("{\"Width\":" + size.width() + ",\"Height\":" + size.height() + "}\n")
+                                    .getBytes(StandardCharsets.UTF_8));
                 }
             }
             if (in != null) {
@@ -245,8 +263,10 @@ public final class SpdyStreamClient implements AutoCloseable {
                     return null;
                 });
             }
-            Future<byte[]> stdout = threads.submit(() -> out == null ? new byte[0] : out.input().readAllBytes());
-            Future<byte[]> stderr = threads.submit(() -> err == null ? new byte[0] : err.input().readAllBytes());
+            Future<byte[]> stdout =
+                    threads.submit(() -> out == null ? new byte[0] : out.input().readAllBytes());
+            Future<byte[]> stderr =
+                    threads.submit(() -> err == null ? new byte[0] : err.input().readAllBytes());
             return new ExecResult(protocol, await(stdout), await(stderr), await(errorBytes));
         }
     }
@@ -275,12 +295,12 @@ public final class SpdyStreamClient implements AutoCloseable {
          */
         public Connection connect(int port) throws IOException {
             String requestId = Integer.toString(requestIds.getAndIncrement());
-            var error = conn.createStream(Map.of("streamType", "error", "port", Integer.toString(port),
-                    "requestID", requestId));
+            var error = conn.createStream(
+                    Map.of("streamType", "error", "port", Integer.toString(port), "requestID", requestId));
             error.halfClose();
             Future<byte[]> errorBytes = threads.submit(() -> error.input().readAllBytes());
-            var data = conn.createStream(Map.of("streamType", "data", "port", Integer.toString(port),
-                    "requestID", requestId));
+            var data = conn.createStream(
+                    Map.of("streamType", "data", "port", Integer.toString(port), "requestID", requestId));
             return new Connection(data, errorBytes);
         }
 
@@ -353,18 +373,23 @@ public final class SpdyStreamClient implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
             HttpHeaders headers = response.headers();
             boolean spdy = response.status().code() == 101
-                    && headers.get(HttpHeaderNames.CONNECTION, "").toLowerCase(Locale.ROOT).contains("upgrade")
-                    && headers.get(HttpHeaderNames.UPGRADE, "").toLowerCase(Locale.ROOT).contains("spdy/3.1");
+                    && headers.get(HttpHeaderNames.CONNECTION, "")
+                            .toLowerCase(Locale.ROOT)
+                            .contains("upgrade")
+                    && headers.get(HttpHeaderNames.UPGRADE, "")
+                            .toLowerCase(Locale.ROOT)
+                            .contains("spdy/3.1");
             if (!spdy) {
-                upgraded.completeExceptionally(new UpgradeRefusedException(response.status().code(),
-                        headers.copy(), response.content().toString(StandardCharsets.UTF_8)));
+                upgraded.completeExceptionally(new UpgradeRefusedException(
+                        response.status().code(),
+                        headers.copy(),
+                        response.content().toString(StandardCharsets.UTF_8)));
                 ctx.close();
                 return;
             }
-            SpdyClientConnection conn = new SpdyClientConnection(ctx.channel(),
-                    headers.get("X-Stream-Protocol-Version", ""));
-            ctx.pipeline().addLast("spdy", new SpdyCodec())
-                    .addLast("spdy-client", conn.new Frames());
+            SpdyClientConnection conn =
+                    new SpdyClientConnection(ctx.channel(), headers.get("X-Stream-Protocol-Version", ""));
+            ctx.pipeline().addLast("spdy", new SpdyCodec()).addLast("spdy-client", conn.new Frames());
             ctx.pipeline().remove(this);
             ctx.pipeline().remove("http-aggregate");
             ctx.pipeline().remove("http");

@@ -43,7 +43,8 @@ public final class WebSocketStreamClient implements AutoCloseable {
     private static final int CHUNK = 32 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Duration timeout;
 
     public WebSocketStreamClient(Duration timeout) {
@@ -72,8 +73,13 @@ public final class WebSocketStreamClient implements AutoCloseable {
      * What a remote command left: its output per channel, the error channel's text, the close status, and
      * every message in arrival order (kubelet opens with an empty one on the lowest channel it writes).
      */
-    public record ExecResult(String subprotocol, byte[] stdout, byte[] stderr, String error,
-            List<ChannelSocket.Message> messages, int closeCode) {
+    public record ExecResult(
+            String subprotocol,
+            byte[] stdout,
+            byte[] stderr,
+            String error,
+            List<ChannelSocket.Message> messages,
+            int closeCode) {
 
         public String stdoutText() {
             return new String(stdout, StandardCharsets.UTF_8);
@@ -189,8 +195,13 @@ public final class WebSocketStreamClient implements AutoCloseable {
                 default -> throw new IOException("message on unexpected channel " + message.channel());
             }
         }
-        return new ExecResult(channels.subprotocol(), stdout.toByteArray(), stderr.toByteArray(),
-                error.toString(StandardCharsets.UTF_8), List.copyOf(messages), channels.closeCode());
+        return new ExecResult(
+                channels.subprotocol(),
+                stdout.toByteArray(),
+                stderr.toByteArray(),
+                error.toString(StandardCharsets.UTF_8),
+                List.copyOf(messages),
+                channels.closeCode());
     }
 
     /** The resize channel's message: {@code {"Width":…,"Height":…}}, as kubectl sends it. */

@@ -20,8 +20,8 @@ public record Digest(String algorithm, String encoded) {
             default -> throw new IllegalArgumentException("unsupported digest algorithm '" + algorithm + "'");
         };
         if (encoded.length() != expected || !HEX.matcher(encoded).matches()) {
-            throw new IllegalArgumentException("invalid " + algorithm + " digest '" + encoded + "': want "
-                    + expected + " lowercase hex digits");
+            throw new IllegalArgumentException(
+                    "invalid " + algorithm + " digest '" + encoded + "': want " + expected + " lowercase hex digits");
         }
     }
 

@@ -5,15 +5,16 @@ import org.junit.jupiter.api.Assumptions;
 /** Tests that need root or real binaries skip on a developer's laptop, but never in CI. */
 public final class Privileges {
 
-    private Privileges() {
-    }
+    private Privileges() {}
 
     public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     public static void requireRoot() {
-        require("root".equals(System.getProperty("user.name")), "this test needs root (namespaces, chown, mknod, trusted xattrs)");
+        require(
+                "root".equals(System.getProperty("user.name")),
+                "this test needs root (namespaces, chown, mknod, trusted xattrs)");
     }
 
     public static void require(boolean condition, String why) {

@@ -18,13 +18,23 @@ import java.util.List;
 public final class BenchBerthd implements AutoCloseable {
 
     /** The JVM flags of {@code ./berth daemon}; keep the two in step. */
-    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m",
-            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=96m",
+    static final List<String> JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC",
+            "-Xss512k",
+            "-Xms16m",
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:ReservedCodeCacheSize=32m",
+            "-XX:MaxMetaspaceSize=96m",
             "--enable-native-access=ALL-UNNAMED");
     /** The classes that log a DEBUG line of phase timings per pod start step. */
-    private static final List<String> TIMED = List.of("dev.berth.sandbox.SandboxService",
-            "dev.berth.container.ContainerCreator", "dev.berth.container.ContainerService",
-            "dev.berth.runtime.Conmon", "dev.berth.runtime.RuntimeExec", "dev.berth.streaming.spdy.RemoteCommandSession");
+    private static final List<String> TIMED = List.of(
+            "dev.berth.sandbox.SandboxService",
+            "dev.berth.container.ContainerCreator",
+            "dev.berth.container.ContainerService",
+            "dev.berth.runtime.Conmon",
+            "dev.berth.runtime.RuntimeExec",
+            "dev.berth.streaming.spdy.RemoteCommandSession");
 
     private final Path dir;
     private final Path stateDir;
@@ -45,18 +55,23 @@ public final class BenchBerthd implements AutoCloseable {
     static BenchBerthd start(Path parent, BenchNetwork network) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(parent, "berthd-");
         Path stateDir = Files.createTempDirectory(Path.of("/run"), "berth-bench-");
-        Files.writeString(dir.resolve("berth.yaml"), network == null ? "" : """
+        Files.writeString(
+                dir.resolve("berth.yaml"), network == null ? "" : """
                 network:
                   confDir: %s
                   pluginDirs: [%s]
                 """.formatted(network.confDir(), network.binDir()));
         // -Dberth.bench.berthdJvm="-XX:... ..." replaces the flags, to measure what each one is worth
         String flags = System.getProperty("berth.bench.berthdJvm");
-        List<String> jvm = new ArrayList<>(flags == null ? JVM_FLAGS : List.of(flags.trim().split("\\s+")));
+        List<String> jvm =
+                new ArrayList<>(flags == null ? JVM_FLAGS : List.of(flags.trim().split("\\s+")));
         TIMED.forEach(logger -> jvm.add("-Dorg.slf4j.simpleLogger.log." + logger + "=debug"));
         try {
-            return new BenchBerthd(dir, stateDir, BerthdProcess.start(jvm, dir.resolve("berth.yaml"), dir.resolve("root"),
-                    stateDir, dir.resolve("berthd.log")));
+            return new BenchBerthd(
+                    dir,
+                    stateDir,
+                    BerthdProcess.start(
+                            jvm, dir.resolve("berth.yaml"), dir.resolve("root"), stateDir, dir.resolve("berthd.log")));
         } catch (IOException | RuntimeException e) {
             dev.berth.store.Directories.deleteRecursively(stateDir);
             throw e;
@@ -121,7 +136,8 @@ public final class BenchBerthd implements AutoCloseable {
             Files.copy(dir.resolve("berthd.log"), Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         // What a failed run leaves (containers, conmons, rootfs and netns mounts) must go before the files.
-        HostCleanup cleanup = new HostCleanup(new dev.berth.process.CommandRunner(Path.of(System.getProperty("java.io.tmpdir"))));
+        HostCleanup cleanup =
+                new HostCleanup(new dev.berth.process.CommandRunner(Path.of(System.getProperty("java.io.tmpdir"))));
         for (Path tree : List.of(stateDir, dir)) {
             cleanup.deleteRuncContainersBelow(tree);
             cleanup.killProcessesMentioning(tree.toString());

@@ -131,15 +131,27 @@ final class BenchLane {
         try {
             starter.removeAll();
         } catch (Exception e) {
-            System.out.println(name() + ": cleanup through the runtime failed (the host cleanup follows): " + describe(e));
+            System.out.println(
+                    name() + ": cleanup through the runtime failed (the host cleanup follows): " + describe(e));
         }
     }
 
     PodStartBenchmark.Column column() {
         List<Double> removes = starter instanceof CriPodStarter cri ? cri.removeMillis() : List.of();
         Map<String, List<Double>> calls = starter instanceof CriPodStarter cri ? cri.callMillis() : Map.of();
-        return new PodStartBenchmark.Column(name(), skipped, List.copyOf(starts), List.copyOf(lists), listedContainers,
-                removes, idleRssKib, busyRssKib, busyHelpersRssKib, calls, breakdown, List.copyOf(versions));
+        return new PodStartBenchmark.Column(
+                name(),
+                skipped,
+                List.copyOf(starts),
+                List.copyOf(lists),
+                listedContainers,
+                removes,
+                idleRssKib,
+                busyRssKib,
+                busyHelpersRssKib,
+                calls,
+                breakdown,
+                List.copyOf(versions));
     }
 
     private void skip(String why) {
@@ -171,7 +183,6 @@ final class BenchLane {
         }
 
         @Override
-        public void removeAll() {
-        }
+        public void removeAll() {}
     }
 }

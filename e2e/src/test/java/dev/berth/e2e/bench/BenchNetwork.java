@@ -18,7 +18,8 @@ record BenchNetwork(Path confDir, Path binDir, String bridge, String subnet) {
     /** Writes the conflist into {@code dir}/net.d. */
     static BenchNetwork create(Path dir, String bridge, String subnet) throws IOException {
         Path confDir = Files.createDirectories(dir.resolve("net.d"));
-        Files.writeString(confDir.resolve("10-berth-bench.conflist"), """
+        Files.writeString(
+                confDir.resolve("10-berth-bench.conflist"), """
                 {
                   "cniVersion": "1.0.0",
                   "name": "%s",

@@ -50,8 +50,9 @@ final class ContainerdCri implements AutoCloseable {
      * Starts it and waits until its CRI service answers and reports the runtime ready; fails with
      * containerd's log when it does not.
      */
-    static ContainerdCri start(Path parent, String registryHostPort, String sandboxImage, BenchNetwork network,
-            CommandRunner commands) throws IOException, InterruptedException {
+    static ContainerdCri start(
+            Path parent, String registryHostPort, String sandboxImage, BenchNetwork network, CommandRunner commands)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(parent, "containerd-cri-");
         // containerd refuses socket paths over 104 bytes, so sockets and state (tmpfs, as on a node) live
         // in a short directory of their own rather than below the bench's.
@@ -63,9 +64,14 @@ final class ContainerdCri implements AutoCloseable {
                   capabilities = ["pull", "resolve"]
                 """.formatted(registryHostPort));
         Files.writeString(dir.resolve("config.toml"), config(dir, runDir, sandboxImage, network));
-        Process process = new ProcessBuilder(CONTAINERD.toString(), "--config", dir.resolve("config.toml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process process = new ProcessBuilder(
+                        CONTAINERD.toString(),
+                        "--config",
+                        dir.resolve("config.toml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("containerd.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         ContainerdCri peer = new ContainerdCri(dir, runDir, process, commands);
         try {
             peer.awaitRuntimeReady();
@@ -122,8 +128,11 @@ final class ContainerdCri implements AutoCloseable {
                 throw new IOException("containerd exited (" + process.exitValue() + "): " + logTail());
             }
             try {
-                List<RuntimeCondition> conditions = client.runtime().withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .status(StatusRequest.getDefaultInstance()).getStatus().getConditionsList();
+                List<RuntimeCondition> conditions = client.runtime()
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .status(StatusRequest.getDefaultInstance())
+                        .getStatus()
+                        .getConditionsList();
                 if (!conditions.isEmpty() && conditions.stream().allMatch(RuntimeCondition::getStatus)) {
                     return;
                 }
@@ -131,7 +140,8 @@ final class ContainerdCri implements AutoCloseable {
             } catch (StatusRuntimeException e) {
                 last = e.getStatus().toString();
                 if (e.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
-                    throw new IOException("containerd's CRI plugin is not serving runtime.v1: " + last + "\n" + logTail());
+                    throw new IOException(
+                            "containerd's CRI plugin is not serving runtime.v1: " + last + "\n" + logTail());
                 }
             }
             Thread.sleep(100);
@@ -151,7 +161,9 @@ final class ContainerdCri implements AutoCloseable {
     /** Resident memory of its shims (one per pod in 1.6), which hold what containerd delegates per pod. */
     long shimsRssKib() {
         return Rss.sumOf(ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(l -> l.contains("containerd-shim") && l.contains(runDir.toString()))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(l -> l.contains("containerd-shim") && l.contains(runDir.toString()))
                         .orElse(false)));
     }
 
@@ -222,7 +234,8 @@ final class ContainerdCri implements AutoCloseable {
         }
         List<Path> addresses;
         try (var walk = Files.walk(tasks, 3)) {
-            addresses = walk.filter(p -> p.getFileName().toString().equals("address")).toList();
+            addresses = walk.filter(p -> p.getFileName().toString().equals("address"))
+                    .toList();
         }
         for (Path address : addresses) {
             String socket = Files.readString(address).strip().replaceFirst("^unix://", "");

@@ -41,9 +41,15 @@ final class ContainerdPeer implements AutoCloseable {
                 disabled_plugins = ["io.containerd.grpc.v1.cri"]
                 [grpc]
                   address = "%s"
-                """.formatted(dir.resolve("root"), dir.resolve("state"), dir.resolve("containerd.sock")));
-        Process process = new ProcessBuilder(CONTAINERD.toString(), "--config", dir.resolve("config.toml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
+                """.formatted(
+                        dir.resolve("root"), dir.resolve("state"), dir.resolve("containerd.sock")));
+        Process process = new ProcessBuilder(
+                        CONTAINERD.toString(),
+                        "--config",
+                        dir.resolve("config.toml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("containerd.log").toFile())
+                .start();
         ContainerdPeer peer = new ContainerdPeer(dir, process);
         long deadline = System.currentTimeMillis() + 20_000;
         while (true) {
@@ -52,7 +58,9 @@ final class ContainerdPeer implements AutoCloseable {
                 return peer;
             } catch (IOException e) {
                 if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                    String log = Files.exists(dir.resolve("containerd.log")) ? Files.readString(dir.resolve("containerd.log")) : "";
+                    String log = Files.exists(dir.resolve("containerd.log"))
+                            ? Files.readString(dir.resolve("containerd.log"))
+                            : "";
                     peer.close();
                     throw new IOException("containerd did not start: " + e.getMessage() + "\n" + log);
                 }
@@ -62,8 +70,8 @@ final class ContainerdPeer implements AutoCloseable {
     }
 
     String ctr(List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of(CTR.toString(), "--address", dir.resolve("containerd.sock").toString(),
-                "-n", NAMESPACE));
+        List<String> argv = new ArrayList<>(List.of(
+                CTR.toString(), "--address", dir.resolve("containerd.sock").toString(), "-n", NAMESPACE));
         argv.addAll(args);
         return Processes.run(argv, timeoutSeconds);
     }

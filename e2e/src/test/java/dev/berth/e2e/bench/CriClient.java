@@ -48,12 +48,14 @@ public final class CriClient implements AutoCloseable {
     }
 
     public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
-        return RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+        return RuntimeServiceGrpc.newBlockingStub(channel.channel())
+                .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
                 .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
     }
 
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
-        return ImageServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(PULL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+        return ImageServiceGrpc.newBlockingStub(channel.channel())
+                .withDeadlineAfter(PULL_DEADLINE_SECONDS, TimeUnit.SECONDS)
                 .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
     }
 
@@ -63,37 +65,60 @@ public final class CriClient implements AutoCloseable {
 
     /** Pulls {@code reference}; returns the image ref the runtime answers (its image ID). */
     public String pullImage(String reference) {
-        return images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build())
+        return images().pullImage(PullImageRequest.newBuilder()
+                        .setImage(ImageSpec.newBuilder().setImage(reference))
+                        .build())
                 .getImageRef();
     }
 
     /** RunPodSandbox with the default runtime handler; returns the sandbox ID. */
     public String runPodSandbox(PodSandboxConfig config) {
-        return runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+        return runtime()
+                .runPodSandbox(
+                        RunPodSandboxRequest.newBuilder().setConfig(config).build())
+                .getPodSandboxId();
     }
 
     /** CreateContainer in {@code podId}; returns the container ID. */
     public String createContainer(String podId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
-        return runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(config)
-                .setSandboxConfig(sandboxConfig).build()).getContainerId();
+        return runtime()
+                .createContainer(CreateContainerRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .setConfig(config)
+                        .setSandboxConfig(sandboxConfig)
+                        .build())
+                .getContainerId();
     }
 
     public void startContainer(String containerId) {
-        runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+        runtime()
+                .startContainer(StartContainerRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .build());
     }
 
     /** What kubelet does to delete a pod: stop the sandbox (and its containers), then remove it. */
     public void stopAndRemovePodSandbox(String podId) {
-        runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-        runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        runtime()
+                .stopPodSandbox(StopPodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+        runtime()
+                .removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
     }
 
     public List<Container> listContainers() {
-        return runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList();
+        return runtime()
+                .listContainers(ListContainersRequest.getDefaultInstance())
+                .getContainersList();
     }
 
     public List<PodSandbox> listPodSandboxes() {
-        return runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList();
+        return runtime()
+                .listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
+                .getItemsList();
     }
 
     @Override

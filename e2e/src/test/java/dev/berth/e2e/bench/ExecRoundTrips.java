@@ -35,8 +35,7 @@ final class ExecRoundTrips {
         }
     }
 
-    record Result(Lane spdy, Lane webSocket, Lane floor) {
-    }
+    record Result(Lane spdy, Lane webSocket, Lane floor) {}
 
     private final CriClient cri;
     private final String containerId;
@@ -59,8 +58,10 @@ final class ExecRoundTrips {
             for (int i = 0; i < warmUps + samples; i++) {
                 boolean counted = i >= warmUps;
                 long start = System.nanoTime();
-                int code = spdyClient.exec(execUrl(), new StreamRequest.Channels(false, true, true, false), (byte[]) null)
-                        .exitCode().orElse(-1);
+                int code = spdyClient
+                        .exec(execUrl(), new StreamRequest.Channels(false, true, true, false), (byte[]) null)
+                        .exitCode()
+                        .orElse(-1);
                 if (counted) {
                     spdy.add(start, code);
                 }
@@ -70,7 +71,9 @@ final class ExecRoundTrips {
                     floor.add(start, code);
                 }
                 start = System.nanoTime();
-                code = webSocketClient.exec(execUrl(), WebSocketStreamClient.V5, null, false).exitCode();
+                code = webSocketClient
+                        .exec(execUrl(), WebSocketStreamClient.V5, null, false)
+                        .exitCode();
                 if (counted) {
                     webSocket.add(start, code);
                 }
@@ -81,15 +84,21 @@ final class ExecRoundTrips {
 
     /** What kubelet asks for {@code kubectl exec pod -- true}: stdout and stderr, no stdin, no tty. */
     private URI execUrl() {
-        return URI.create(cri.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId).addCmd("true")
-                .setStdout(true).setStderr(true).build()).getUrl());
+        return URI.create(cri.runtime()
+                .exec(ExecRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .addCmd("true")
+                        .setStdout(true)
+                        .setStderr(true)
+                        .build())
+                .getUrl());
     }
 
     /** The floor: {@code runc exec} of the container with nothing around it; its stderr kept for a failure. */
     private int runcExec() throws IOException, InterruptedException {
         File stderr = scratch.resolve("runc-exec.err").toFile();
-        Process process = new ProcessBuilder(ContainerdCri.RUNC.toString(), "--root", runcRoot.toString(), "exec",
-                containerId, "true")
+        Process process = new ProcessBuilder(
+                        ContainerdCri.RUNC.toString(), "--root", runcRoot.toString(), "exec", containerId, "true")
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr)
@@ -100,7 +109,8 @@ final class ExecRoundTrips {
         }
         int code = process.exitValue();
         if (code != 0) {
-            System.out.println("runc exec failed (" + code + "): " + Files.readString(stderr.toPath()).strip());
+            System.out.println("runc exec failed (" + code + "): "
+                    + Files.readString(stderr.toPath()).strip());
         }
         return code;
     }

@@ -37,12 +37,20 @@ final class HostCleanup {
         }
         List<Path> states;
         try (var walk = Files.walk(dir, 8)) {
-            states = walk.filter(p -> p.getFileName().toString().equals("state.json")).toList();
+            states = walk.filter(p -> p.getFileName().toString().equals("state.json"))
+                    .toList();
         }
         for (Path state : states) {
             Path container = state.getParent();
-            commands.run(CommandRunner.Command.of(COMMAND_TIMEOUT, List.of(RUNC, "--root",
-                    container.getParent().toString(), "delete", "-f", container.getFileName().toString())));
+            commands.run(CommandRunner.Command.of(
+                    COMMAND_TIMEOUT,
+                    List.of(
+                            RUNC,
+                            "--root",
+                            container.getParent().toString(),
+                            "delete",
+                            "-f",
+                            container.getFileName().toString())));
         }
     }
 
@@ -75,7 +83,9 @@ final class HostCleanup {
             }
             List<Path> dirs;
             try (var walk = Files.walk(top)) {
-                dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+                dirs = walk.filter(Files::isDirectory)
+                        .sorted(Comparator.reverseOrder())
+                        .toList();
             }
             for (Path dir : dirs) {
                 try {
@@ -118,7 +128,9 @@ final class HostCleanup {
      */
     static String commandLine(long pid) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ').strip();
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                    .replace('\0', ' ')
+                    .strip();
         } catch (IOException e) {
             return "";
         }

@@ -14,8 +14,7 @@ final class HttpGet {
 
     private static final int BUFFER = 64 * 1024;
 
-    private HttpGet() {
-    }
+    private HttpGet() {}
 
     /** Sends {@code GET path}, checks the status is 200, and returns the number of body bytes that followed. */
     static long fetch(String path, InputStream in, OutputStream out) throws IOException {

@@ -34,10 +34,14 @@ record PodSpecs(String run, Path logRoot, String image, String cgroupRoot) {
      * costs runc 1.1.5 ~30 ms a create).
      */
     static final SecurityProfile KUBELET_SECCOMP = SecurityProfile.newBuilder()
-            .setProfileType(SecurityProfile.ProfileType.Unconfined).build();
+            .setProfileType(SecurityProfile.ProfileType.Unconfined)
+            .build();
     /** What kubelet's namespacesForPod gives a pod without hostNetwork, hostPID, hostIPC, shareProcessNamespace. */
-    static final NamespaceOption KUBELET_NAMESPACES = NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD)
-            .setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD).build();
+    static final NamespaceOption KUBELET_NAMESPACES = NamespaceOption.newBuilder()
+            .setNetwork(NamespaceMode.POD)
+            .setPid(NamespaceMode.CONTAINER)
+            .setIpc(NamespaceMode.POD)
+            .build();
 
     String namespace() {
         return "bench-" + run;
@@ -54,12 +58,17 @@ record PodSpecs(String run, Path logRoot, String image, String cgroupRoot) {
     PodSandboxConfig sandbox(int index) {
         String name = "pod-" + index;
         return PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setUid(uid(index)).setNamespace(namespace()))
+                .setMetadata(PodSandboxMetadata.newBuilder()
+                        .setName(name)
+                        .setUid(uid(index))
+                        .setNamespace(namespace()))
                 .setHostname(name)
                 .setLogDirectory(logDirectory(index).toString())
                 .putLabels(RUN_LABEL, run)
-                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("/" + cgroupRoot + "/pod" + uid(index))
-                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(KUBELET_NAMESPACES)))
+                .setLinux(LinuxPodSandboxConfig.newBuilder()
+                        .setCgroupParent("/" + cgroupRoot + "/pod" + uid(index))
+                        .setSecurityContext(
+                                LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(KUBELET_NAMESPACES)))
                 .build();
     }
 
@@ -67,12 +76,14 @@ record PodSpecs(String run, Path logRoot, String image, String cgroupRoot) {
         return ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName("sleep"))
                 .setImage(ImageSpec.newBuilder().setImage(image))
-                .addCommand("sleep").addCommand("3600")
+                .addCommand("sleep")
+                .addCommand("3600")
                 .setLogPath("c.log")
                 .putLabels(RUN_LABEL, run)
-                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
-                        LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(KUBELET_NAMESPACES)
-                        .setSeccomp(KUBELET_SECCOMP)))
+                .setLinux(LinuxContainerConfig.newBuilder()
+                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                                .setNamespaceOptions(KUBELET_NAMESPACES)
+                                .setSeccomp(KUBELET_SECCOMP)))
                 .build();
     }
 }

@@ -32,6 +32,7 @@ public final class PodStartBenchmark {
     static final String CGROUP_ROOT = "berth-bench";
     /** Away from berthd's and its tests' networks, which may run on the same host at the same time. */
     static final String BRIDGE = "berthbench0";
+
     static final String SUBNET = "10.198.0.0/16";
 
     /**
@@ -41,17 +42,26 @@ public final class PodStartBenchmark {
      * {@code inside} the runtime's own phase timings (berthd's), {@code versionMillis} Version calls
      * timed after ListContainers (the runtime's cost of any call).
      */
-    public record Column(String name, String skipped, List<Double> podStartMillis, List<Double> listContainersMillis,
-            int listedContainers, List<Double> removeMillis, long idleRssKib, long busyRssKib, long helpersRssKib,
-            Map<String, List<Double>> callMillis, PhaseBreakdown inside, List<Double> versionMillis) {
+    public record Column(
+            String name,
+            String skipped,
+            List<Double> podStartMillis,
+            List<Double> listContainersMillis,
+            int listedContainers,
+            List<Double> removeMillis,
+            long idleRssKib,
+            long busyRssKib,
+            long helpersRssKib,
+            Map<String, List<Double>> callMillis,
+            PhaseBreakdown inside,
+            List<Double> versionMillis) {
 
         public boolean ran() {
             return skipped == null && !podStartMillis.isEmpty();
         }
     }
 
-    public record Result(int pods, Column berthd, Column containerd, Column floor) {
-    }
+    public record Result(int pods, Column berthd, Column containerd, Column floor) {}
 
     public static void main(String[] args) throws Exception {
         run(args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PODS);
@@ -72,14 +82,18 @@ public final class PodStartBenchmark {
         Path work = Files.createTempDirectory(Path.of("/var/tmp"), "berth-pod-bench-");
         CommandRunner commands = new CommandRunner(work.resolve("scratch"));
         HostCleanup host = new HostCleanup(commands);
-        String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        String run = HexFormat.of()
+                .toHexDigits(ThreadLocalRandom.current().nextInt())
+                .substring(0, 6);
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try (RegistryFixture registry = RegistryFixture.start()) {
             BusyboxImage busybox = BusyboxImage.fromHost();
             ImagePusher pusher = new ImagePusher(registry);
-            String image = pusher.pushImage("bench/busybox", "1", busybox.image("sh")).reference();
+            String image =
+                    pusher.pushImage("bench/busybox", "1", busybox.image("sh")).reference();
             // containerd needs a sandbox ("pause") image; anything that sleeps forever serves.
-            String pause = pusher.pushImage("pause", "bench", busybox.image("sleep", "2147483647")).reference();
+            String pause = pusher.pushImage("pause", "bench", busybox.image("sleep", "2147483647"))
+                    .reference();
             // berthd and containerd share the bridge and host-local's allocations, so their pods never collide
             BenchNetwork network = BenchNetwork.create(work, BRIDGE, SUBNET);
             PodSpecs specs = new PodSpecs(run, work.resolve("pods"), image, CGROUP_ROOT);
@@ -100,7 +114,11 @@ public final class PodStartBenchmark {
             } finally {
                 lanes.forEach(BenchLane::removeAll);
             }
-            Result result = new Result(pods, lanes.get(0).column(), lanes.get(1).column(), lanes.get(2).column());
+            Result result = new Result(
+                    pods,
+                    lanes.get(0).column(),
+                    lanes.get(1).column(),
+                    lanes.get(2).column());
             new PodStartReport(System.out).print(result);
             return result;
         } finally {
@@ -113,25 +131,38 @@ public final class PodStartBenchmark {
     }
 
     /** berthd in its own JVM on its own socket, with the image pulled through CRI before the clock runs. */
-    private static BenchLane berthdLane(Path work, PodSpecs specs, BenchNetwork network, Deque<AutoCloseable> resources) {
+    private static BenchLane berthdLane(
+            Path work, PodSpecs specs, BenchNetwork network, Deque<AutoCloseable> resources) {
         try {
             BenchBerthd daemon = BenchBerthd.start(work, network);
             resources.push(daemon);
             CriClient client = CriClient.connect(daemon.socket());
             resources.push(client);
             client.pullImage(specs.image());
-            return new BenchLane(new CriPodStarter("berthd", client, specs), client, daemon::rssKib,
-                    daemon::conmonsRssKib, () -> PhaseBreakdown.parse(daemon.phaseLines(), 1));
+            return new BenchLane(
+                    new CriPodStarter("berthd", client, specs),
+                    client,
+                    daemon::rssKib,
+                    daemon::conmonsRssKib,
+                    () -> PhaseBreakdown.parse(daemon.phaseLines(), 1));
         } catch (Exception e) {
             return BenchLane.skipped("berthd", BenchLane.describe(e));
         }
     }
 
-    private static BenchLane containerdLane(Path work, String registry, String pause, BenchNetwork network, PodSpecs specs,
-            CommandRunner commands, Deque<AutoCloseable> resources) {
+    private static BenchLane containerdLane(
+            Path work,
+            String registry,
+            String pause,
+            BenchNetwork network,
+            PodSpecs specs,
+            CommandRunner commands,
+            Deque<AutoCloseable> resources) {
         if (!ContainerdCri.available()) {
-            return BenchLane.skipped("containerd 1.6 (CRI)", ContainerdCri.CONTAINERD + " or " + ContainerdCri.RUNC
-                    + " missing (apt-get install containerd runc)");
+            return BenchLane.skipped(
+                    "containerd 1.6 (CRI)",
+                    ContainerdCri.CONTAINERD + " or " + ContainerdCri.RUNC
+                            + " missing (apt-get install containerd runc)");
         }
         try {
             ContainerdCri containerd = ContainerdCri.start(work, registry, pause, network, commands);
@@ -139,8 +170,11 @@ public final class PodStartBenchmark {
             // Pulled up front so that no pod start pays for a pull, as on a node that ran pods before.
             containerd.client().pullImage(pause);
             containerd.client().pullImage(specs.image());
-            return new BenchLane(new CriPodStarter("containerd 1.6 (CRI)", containerd.client(), specs),
-                    containerd.client(), containerd::rssKib, containerd::shimsRssKib);
+            return new BenchLane(
+                    new CriPodStarter("containerd 1.6 (CRI)", containerd.client(), specs),
+                    containerd.client(),
+                    containerd::rssKib,
+                    containerd::shimsRssKib);
         } catch (Exception e) {
             return BenchLane.skipped("containerd 1.6 (CRI)", BenchLane.describe(e));
         }
@@ -148,7 +182,8 @@ public final class PodStartBenchmark {
 
     private static BenchLane floorLane(Path work, BusyboxImage busybox, CommandRunner commands, String run) {
         try {
-            return new BenchLane(RuncFloor.prepare(work, busybox, commands, CGROUP_ROOT, run), null, () -> -1, () -> -1);
+            return new BenchLane(
+                    RuncFloor.prepare(work, busybox, commands, CGROUP_ROOT, run), null, () -> -1, () -> -1);
         } catch (IOException e) {
             return BenchLane.skipped("runc run -d (floor)", BenchLane.describe(e));
         }
@@ -160,7 +195,8 @@ public final class PodStartBenchmark {
             try {
                 resource.close();
             } catch (Exception e) {
-                System.out.println("closing " + resource.getClass().getSimpleName() + " failed: " + BenchLane.describe(e));
+                System.out.println(
+                        "closing " + resource.getClass().getSimpleName() + " failed: " + BenchLane.describe(e));
             }
         }
     }

@@ -14,7 +14,8 @@ class PodStartBenchmarkTest {
 
     @Test
     void podStartBenchmarkPrintsMediansForBerthdContainerdAndTheRuncFloor() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
+        Assumptions.assumeTrue(
+                Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
                 "benchmark: run with ./berth bench");
         Privileges.requireRoot();
         int pods = Integer.getInteger("berth.bench.pods", PodStartBenchmark.DEFAULT_PODS);

@@ -24,10 +24,16 @@ final class PortForwardThroughput {
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
     /** Throughputs in MB/s (10^6 bytes) and the body bytes each transfer received. */
-    record Result(List<Double> forwardMBps, List<Long> forwardBytes, List<Double> directMBps, List<Long> directBytes,
-            int concurrent, double concurrentForwardMBps, List<Long> concurrentForwardBytes,
-            double concurrentDirectMBps, List<Long> concurrentDirectBytes) {
-    }
+    record Result(
+            List<Double> forwardMBps,
+            List<Long> forwardBytes,
+            List<Double> directMBps,
+            List<Long> directBytes,
+            int concurrent,
+            double concurrentForwardMBps,
+            List<Long> concurrentForwardBytes,
+            double concurrentDirectMBps,
+            List<Long> concurrentDirectBytes) {}
 
     private final CriClient cri;
     private final String podId;
@@ -74,22 +80,35 @@ final class PortForwardThroughput {
                 concurrentDirect.add(transfer.get());
             }
             double directAggregate = megabytesPerSecond(sum(concurrentDirect), start);
-            return new Result(forwardMBps, forwardBytes, directMBps, directBytes, concurrent, forwardAggregate,
-                    concurrentForward, directAggregate, concurrentDirect);
+            return new Result(
+                    forwardMBps,
+                    forwardBytes,
+                    directMBps,
+                    directBytes,
+                    concurrent,
+                    forwardAggregate,
+                    concurrentForward,
+                    directAggregate,
+                    concurrentDirect);
         }
     }
 
     /** One PortForward call and one SPDY session carrying {@code connections} GETs at once; their body bytes. */
     private List<Long> forwarded(SpdyStreamClient client, int connections, ExecutorService threads) throws Exception {
-        URI url = URI.create(cri.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
-                .addPort(port).build()).getUrl());
+        URI url = URI.create(cri.runtime()
+                .portForward(PortForwardRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .addPort(port)
+                        .build())
+                .getUrl());
         try (SpdyStreamClient.PortForwardSession session = client.openSession(url)) {
             List<Future<Long>> transfers = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
                 transfers.add(threads.submit(() -> {
                     try (SpdyStreamClient.Connection connection = session.connect(port)) {
                         long body = HttpGet.fetch(path, connection.input(), connection.output());
-                        // as a local client does once it has the answer; the server ends the pair when both sides are done
+                        // as a local client does once it has the answer; the server ends the pair when both sides are
+                        // done
                         connection.output().close();
                         String error = connection.awaitError();
                         if (!error.isEmpty()) {

@@ -27,9 +27,13 @@ public final class PullBenchmark {
     /** Uncompressed sizes; half random, half repetitive content compresses to about 55%. */
     private static final long[] LAYER_BYTES = {36_000_000, 22_000_000, 14_000_000, 10_000_000, 8_000_000};
 
-    public record Result(List<Double> berthdMillis, List<Double> containerdMillis, double ctrStartMillis,
-            long berthdRssKib, long containerdRssKib, long imageBytes) {
-    }
+    public record Result(
+            List<Double> berthdMillis,
+            List<Double> containerdMillis,
+            double ctrStartMillis,
+            long berthdRssKib,
+            long containerdRssKib,
+            long imageBytes) {}
 
     public static void main(String[] args) throws Exception {
         run();
@@ -44,7 +48,8 @@ public final class PullBenchmark {
             }
             PushedImage pushed = new ImagePusher(registry).pushImage("bench/pull", "1", image.build());
             String reference = pushed.reference();
-            System.out.printf("image %s: %d layers, %.1f MB compressed%n", reference, LAYER_BYTES.length, pushed.size() / 1e6);
+            System.out.printf(
+                    "image %s: %d layers, %.1f MB compressed%n", reference, LAYER_BYTES.length, pushed.size() / 1e6);
 
             List<Double> berthd = new ArrayList<>();
             List<Double> containerd = new ArrayList<>();
@@ -54,7 +59,8 @@ public final class PullBenchmark {
             try (BenchBerthd daemon = BenchBerthd.start(work);
                     ContainerdPeer peer = ContainerdPeer.available() ? startPeer(work) : null) {
                 if (peer == null) {
-                    System.out.println("containerd column skipped: containerd or ctr not usable (apt-get install containerd)");
+                    System.out.println(
+                            "containerd column skipped: containerd or ctr not usable (apt-get install containerd)");
                 }
                 for (int run = 0; run <= RUNS; run++) {
                     double b = timeBerthd(daemon, reference);
@@ -95,9 +101,15 @@ public final class PullBenchmark {
 
     private static double timeBerthd(BenchBerthd daemon, String reference) throws IOException {
         long start = System.nanoTime();
-        daemon.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build());
+        daemon.images()
+                .pullImage(PullImageRequest.newBuilder()
+                        .setImage(ImageSpec.newBuilder().setImage(reference))
+                        .build());
         double millis = (System.nanoTime() - start) / 1e6;
-        daemon.images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build());
+        daemon.images()
+                .removeImage(RemoveImageRequest.newBuilder()
+                        .setImage(ImageSpec.newBuilder().setImage(reference))
+                        .build());
         try (Stream<Path> snapshots = Files.list(daemon.root().resolve("snapshots"));
                 Stream<Path> blobs = Files.list(daemon.root().resolve("content/blobs/sha256"))) {
             if (snapshots.findAny().isPresent() || blobs.findAny().isPresent()) {
@@ -107,7 +119,8 @@ public final class PullBenchmark {
         return millis;
     }
 
-    private static double timeContainerd(ContainerdPeer peer, String reference) throws IOException, InterruptedException {
+    private static double timeContainerd(ContainerdPeer peer, String reference)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         peer.pull(reference);
         double millis = (System.nanoTime() - start) / 1e6;
@@ -124,22 +137,33 @@ public final class PullBenchmark {
 
     private static void print(Result r) {
         System.out.println();
-        System.out.printf("PULL BENCHMARK: %d runs each after one warm-up, %.1f MB / 5 layers, cold stores%n", RUNS, r.imageBytes() / 1e6);
+        System.out.printf(
+                "PULL BENCHMARK: %d runs each after one warm-up, %.1f MB / 5 layers, cold stores%n",
+                RUNS, r.imageBytes() / 1e6);
         System.out.printf("%-28s %10s %10s %10s%n", "", "median ms", "min ms", "max ms");
         row("berthd PullImage (gRPC)", r.berthdMillis());
-        if (!r.containerdMillis().isEmpty() && !Double.isNaN(r.containerdMillis().getFirst())) {
+        if (!r.containerdMillis().isEmpty()
+                && !Double.isNaN(r.containerdMillis().getFirst())) {
             row("containerd (ctr pull)", r.containerdMillis());
-            System.out.printf("ctr process start alone (ctr version): %.1f ms, included in the containerd column%n", r.ctrStartMillis());
+            System.out.printf(
+                    "ctr process start alone (ctr version): %.1f ms, included in the containerd column%n",
+                    r.ctrStartMillis());
             double ratio = median(r.berthdMillis()) / median(r.containerdMillis());
-            System.out.printf("berthd / containerd = %.2fx  goal <= 1.00x: %s%n", ratio, ratio <= 1.0 ? "PASS" : "MISS");
-            System.out.printf("RSS after the runs: berthd %d MiB, containerd %d MiB%n", r.berthdRssKib() / 1024, r.containerdRssKib() / 1024);
+            System.out.printf(
+                    "berthd / containerd = %.2fx  goal <= 1.00x: %s%n", ratio, ratio <= 1.0 ? "PASS" : "MISS");
+            System.out.printf(
+                    "RSS after the runs: berthd %d MiB, containerd %d MiB%n",
+                    r.berthdRssKib() / 1024, r.containerdRssKib() / 1024);
         } else {
             System.out.printf("RSS after the runs: berthd %d MiB%n", r.berthdRssKib() / 1024);
         }
     }
 
     private static void row(String name, List<Double> values) {
-        System.out.printf("%-28s %10.1f %10.1f %10.1f%n", name, median(values),
+        System.out.printf(
+                "%-28s %10.1f %10.1f %10.1f%n",
+                name,
+                median(values),
                 values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                 values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
     }

@@ -11,7 +11,8 @@ class PullBenchmarkTest {
 
     @Test
     void pullBenchmarkPrintsMediansForBerthdAndContainerd() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
+        Assumptions.assumeTrue(
+                Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
                 "benchmark: run with ./berth bench");
         Privileges.requireRoot();
 

@@ -8,8 +8,7 @@ import java.util.stream.Stream;
 /** Resident set size from /proc, in KiB. */
 final class Rss {
 
-    private Rss() {
-    }
+    private Rss() {}
 
     static long ofPid(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -22,12 +21,14 @@ final class Rss {
 
     /** The summed RSS of {@code processes}; one that exited meanwhile counts nothing. */
     static long sumOf(Stream<ProcessHandle> processes) {
-        return processes.mapToLong(p -> {
-            try {
-                return ofPid(p.pid());
-            } catch (IOException e) {
-                return 0;
-            }
-        }).sum();
+        return processes
+                .mapToLong(p -> {
+                    try {
+                        return ofPid(p.pid());
+                    } catch (IOException e) {
+                        return 0;
+                    }
+                })
+                .sum();
     }
 }

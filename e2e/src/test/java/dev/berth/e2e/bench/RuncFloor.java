@@ -41,13 +41,16 @@ final class RuncFloor implements PodStarter {
         Path dir = Files.createDirectories(parent.resolve("runc-floor"));
         busybox.writeRootfs(dir.resolve("rootfs"));
         Path spec = Files.createDirectories(dir.resolve("spec"));
-        commands.runChecked(CommandRunner.Command.of(TIMEOUT,
-                List.of(ContainerdCri.RUNC.toString(), "spec", "--bundle", spec.toString())));
-        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(spec.resolve("config.json").toFile());
+        commands.runChecked(CommandRunner.Command.of(
+                TIMEOUT, List.of(ContainerdCri.RUNC.toString(), "spec", "--bundle", spec.toString())));
+        ObjectNode config = (ObjectNode)
+                new ObjectMapper().readTree(spec.resolve("config.json").toFile());
         ObjectNode process = (ObjectNode) config.get("process");
         process.put("terminal", false);
         process.putArray("args").add("sleep").add("3600");
-        ((ObjectNode) config.get("root")).put("path", dir.resolve("rootfs").toString()).put("readonly", true);
+        ((ObjectNode) config.get("root"))
+                .put("path", dir.resolve("rootfs").toString())
+                .put("readonly", true);
         return new RuncFloor(dir, commands, cgroupRoot, run, config);
     }
 
@@ -65,8 +68,17 @@ final class RuncFloor implements PodStarter {
         ((ObjectNode) config.get("linux")).put("cgroupsPath", "/" + cgroupRoot + "/" + id);
         new ObjectMapper().writeValue(bundle.resolve("config.json").toFile(), config);
         long start = System.nanoTime();
-        commands.runChecked(CommandRunner.Command.of(TIMEOUT,
-                List.of(ContainerdCri.RUNC.toString(), "--root", runcRoot(), "run", "-d", "--bundle", bundle.toString(), id)));
+        commands.runChecked(CommandRunner.Command.of(
+                TIMEOUT,
+                List.of(
+                        ContainerdCri.RUNC.toString(),
+                        "--root",
+                        runcRoot(),
+                        "run",
+                        "-d",
+                        "--bundle",
+                        bundle.toString(),
+                        id)));
         double millis = (System.nanoTime() - start) / 1e6;
         running.add(id);
         delete(id);
@@ -78,8 +90,12 @@ final class RuncFloor implements PodStarter {
         // runc list too: a run that failed after create leaves a container the list above never got.
         List<String> ids = new ArrayList<>(running);
         if (Files.isDirectory(Path.of(runcRoot()))) {
-            commands.runChecked(CommandRunner.Command.of(TIMEOUT, List.of(ContainerdCri.RUNC.toString(), "--root", runcRoot(),
-                    "list", "-q"))).stdout().lines().filter(l -> !l.isBlank() && !ids.contains(l)).forEach(ids::add);
+            commands.runChecked(CommandRunner.Command.of(
+                            TIMEOUT, List.of(ContainerdCri.RUNC.toString(), "--root", runcRoot(), "list", "-q")))
+                    .stdout()
+                    .lines()
+                    .filter(l -> !l.isBlank() && !ids.contains(l))
+                    .forEach(ids::add);
         }
         for (String id : ids) {
             delete(id);
@@ -88,8 +104,8 @@ final class RuncFloor implements PodStarter {
     }
 
     private void delete(String id) throws IOException {
-        commands.runChecked(CommandRunner.Command.of(TIMEOUT,
-                List.of(ContainerdCri.RUNC.toString(), "--root", runcRoot(), "delete", "-f", id)));
+        commands.runChecked(CommandRunner.Command.of(
+                TIMEOUT, List.of(ContainerdCri.RUNC.toString(), "--root", runcRoot(), "delete", "-f", id)));
         running.remove(id);
         dev.berth.store.Directories.deleteRecursively(dir.resolve("bundles").resolve(id));
     }

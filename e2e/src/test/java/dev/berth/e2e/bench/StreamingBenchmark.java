@@ -39,14 +39,17 @@ public final class StreamingBenchmark {
     static final String CGROUP_ROOT = "berth-stream-bench";
     /** Away from berthd's tests' networks and the pod-start bench's 10.198/16, which may run at the same time. */
     static final String BRIDGE = "berthstrbench0";
+
     static final String SUBNET = "10.197.0.0/16";
     private static final Duration HTTPD_READY = Duration.ofSeconds(30);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
 
     /** {@code leftovers}: what the pod's removal left of it (mounts, processes, containers, veths); empty is clean. */
-    public record Result(ExecRoundTrips.Result exec, PortForwardThroughput.Result portForward, long fileBytes,
-            List<String> leftovers) {
-    }
+    public record Result(
+            ExecRoundTrips.Result exec,
+            PortForwardThroughput.Result portForward,
+            long fileBytes,
+            List<String> leftovers) {}
 
     public static void main(String[] args) throws Exception {
         run();
@@ -56,9 +59,12 @@ public final class StreamingBenchmark {
         Path work = Files.createTempDirectory(Path.of("/var/tmp"), "berth-stream-bench-");
         CommandRunner commands = new CommandRunner(work.resolve("scratch"));
         HostCleanup host = new HostCleanup(commands);
-        String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        String run = HexFormat.of()
+                .toHexDigits(ThreadLocalRandom.current().nextInt())
+                .substring(0, 6);
         try (RegistryFixture registry = RegistryFixture.start()) {
-            String image = new ImagePusher(registry).pushImage("bench/busybox", "1", BusyboxImage.fromHost().image("sh"))
+            String image = new ImagePusher(registry)
+                    .pushImage("bench/busybox", "1", BusyboxImage.fromHost().image("sh"))
                     .reference();
             BenchNetwork network = BenchNetwork.create(work, BRIDGE, SUBNET);
             PodSpecs specs = new PodSpecs(run, work.resolve("pods"), image, CGROUP_ROOT);
@@ -75,8 +81,13 @@ public final class StreamingBenchmark {
                     podId = cri.runPodSandbox(sandbox);
                     String httpd = startContainer(cri, podId, sandbox, httpd(specs.container(0)));
                     String sleeper = startContainer(cri, podId, sandbox, specs.container(0));
-                    String podIp = cri.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
-                            .setPodSandboxId(podId).build()).getStatus().getNetwork().getIp();
+                    String podIp = cri.runtime()
+                            .podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                                    .setPodSandboxId(podId)
+                                    .build())
+                            .getStatus()
+                            .getNetwork()
+                            .getIp();
                     awaitListening(podIp, httpd);
                     Files.createDirectories(work.resolve("scratch"));
                     exec = new ExecRoundTrips(cri, sleeper, daemon.runcRoot(), work.resolve("scratch"))
@@ -104,12 +115,18 @@ public final class StreamingBenchmark {
     private static ContainerConfig httpd(ContainerConfig template) {
         String script = "mkdir -p /www && dd if=/dev/urandom of=/www/big bs=1M count=" + FILE_MIB
                 + " 2>/dev/null && exec httpd -f -p " + HTTP_PORT + " -h /www";
-        return template.toBuilder().setMetadata(ContainerMetadata.newBuilder().setName("httpd"))
-                .clearCommand().addCommand("sh").addCommand("-c").addCommand(script)
-                .setLogPath("httpd.log").build();
+        return template.toBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("httpd"))
+                .clearCommand()
+                .addCommand("sh")
+                .addCommand("-c")
+                .addCommand(script)
+                .setLogPath("httpd.log")
+                .build();
     }
 
-    private static String startContainer(CriClient cri, String podId, PodSandboxConfig sandbox, ContainerConfig config) {
+    private static String startContainer(
+            CriClient cri, String podId, PodSandboxConfig sandbox, ContainerConfig config) {
         String id = cri.createContainer(podId, config, sandbox);
         cri.startContainer(id);
         return id;
@@ -124,8 +141,10 @@ public final class StreamingBenchmark {
                 return;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("httpd (container " + containerId + ") not listening on " + podIp + ":"
-                            + HTTP_PORT + " within " + HTTPD_READY, e);
+                    throw new IOException(
+                            "httpd (container " + containerId + ") not listening on " + podIp + ":" + HTTP_PORT
+                                    + " within " + HTTPD_READY,
+                            e);
                 }
                 Thread.sleep(50);
             }
@@ -157,8 +176,9 @@ public final class StreamingBenchmark {
             }
         }
         if (Files.exists(Path.of("/sys/class/net", BRIDGE))) {
-            String veths = commands.runChecked(CommandRunner.Command.of(COMMAND_TIMEOUT,
-                    List.of("ip", "-o", "link", "show", "master", BRIDGE))).stdout();
+            String veths = commands.runChecked(CommandRunner.Command.of(
+                            COMMAND_TIMEOUT, List.of("ip", "-o", "link", "show", "master", BRIDGE)))
+                    .stdout();
             veths.lines().filter(l -> !l.isBlank()).forEach(l -> left.add("veth " + l.strip()));
         }
         return left;

@@ -11,7 +11,8 @@ class StreamingBenchmarkTest {
 
     @Test
     void streamingBenchmarkPrintsExecLatencyAndPortForwardThroughputBesideTheirFloors() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
+        Assumptions.assumeTrue(
+                Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
                 "benchmark: run with ./berth bench");
         Privileges.requireRoot();
 
@@ -19,13 +20,19 @@ class StreamingBenchmarkTest {
 
         ExecRoundTrips.Result exec = result.exec();
         assertThat(exec.spdy().exitCodes()).hasSize(StreamingBenchmark.EXECS).containsOnly(0);
-        assertThat(exec.webSocket().exitCodes()).hasSize(StreamingBenchmark.EXECS).containsOnly(0);
+        assertThat(exec.webSocket().exitCodes())
+                .hasSize(StreamingBenchmark.EXECS)
+                .containsOnly(0);
         assertThat(exec.floor().exitCodes()).hasSize(StreamingBenchmark.EXECS).containsOnly(0);
         PortForwardThroughput.Result pf = result.portForward();
         assertThat(pf.forwardBytes()).hasSize(StreamingBenchmark.TRANSFER_RUNS).containsOnly(result.fileBytes());
         assertThat(pf.directBytes()).hasSize(StreamingBenchmark.TRANSFER_RUNS).containsOnly(result.fileBytes());
-        assertThat(pf.concurrentForwardBytes()).hasSize(StreamingBenchmark.CONCURRENT).containsOnly(result.fileBytes());
-        assertThat(pf.concurrentDirectBytes()).hasSize(StreamingBenchmark.CONCURRENT).containsOnly(result.fileBytes());
+        assertThat(pf.concurrentForwardBytes())
+                .hasSize(StreamingBenchmark.CONCURRENT)
+                .containsOnly(result.fileBytes());
+        assertThat(pf.concurrentDirectBytes())
+                .hasSize(StreamingBenchmark.CONCURRENT)
+                .containsOnly(result.fileBytes());
         assertThat(result.leftovers()).as("what the pod's removal left").isEmpty();
     }
 }

@@ -27,58 +27,72 @@ import java.util.Queue;
  * {@link DeploymentSimulator} plays the Deployment controller and the garbage collector.
  */
 public final class MockCluster implements AutoCloseable {
-  /** Held so the level sticks: JUL keeps loggers weakly, and the mock server logs every request at INFO. */
-  private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
+    /** Held so the level sticks: JUL keeps loggers weakly, and the mock server logs every request at INFO. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
 
-  private final KubernetesMockServer server;
-  private final NamespacedKubernetesClient client;
+    private final KubernetesMockServer server;
+    private final NamespacedKubernetesClient client;
 
-  private MockCluster(KubernetesMockServer server, NamespacedKubernetesClient client) {
-    this.server = server;
-    this.client = client;
-  }
-
-  public static MockCluster start(RepoPaths repo) throws IOException {
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    // JOSDK asks whether it may use leases before electing; CRUD mode has no authorizer to answer that.
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-            .withResourceRules(new ResourceRuleBuilder().withApiGroups("coordination.k8s.io")
-                .withResources("leases").withVerbs("get", "create", "update").build())
-            .endStatus().build())
-        .always();
-    NamespacedKubernetesClient client = server.createClient();
-    MockCluster cluster = new MockCluster(server, client);
-    try {
-      new CrdInstaller(client).install(repo.crdFiles());
-    } catch (IOException | RuntimeException e) {
-      cluster.close();
-      throw e;
+    private MockCluster(KubernetesMockServer server, NamespacedKubernetesClient client) {
+        this.server = server;
+        this.client = client;
     }
-    return cluster;
-  }
 
-  public NamespacedKubernetesClient client() {
-    return client;
-  }
+    public static MockCluster start(RepoPaths repo) throws IOException {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        // JOSDK asks whether it may use leases before electing; CRUD mode has no authorizer to answer that.
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(
+                        201,
+                        new SelfSubjectRulesReviewBuilder()
+                                .withNewStatus()
+                                .withIncomplete(false)
+                                .withResourceRules(new ResourceRuleBuilder()
+                                        .withApiGroups("coordination.k8s.io")
+                                        .withResources("leases")
+                                        .withVerbs("get", "create", "update")
+                                        .build())
+                                .endStatus()
+                                .build())
+                .always();
+        NamespacedKubernetesClient client = server.createClient();
+        MockCluster cluster = new MockCluster(server, client);
+        try {
+            new CrdInstaller(client).install(repo.crdFiles());
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
 
-  /** Another client of this server, e.g. for an operator that closes its client when it stops. */
-  public KubernetesClient newClient() {
-    return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(url())
-        .withNamespace("default").build()).build();
-  }
+    public NamespacedKubernetesClient client() {
+        return client;
+    }
 
-  /** {@code http://127.0.0.1:PORT}. */
-  public String url() {
-    return "http://" + server.getHostName() + ":" + server.getPort();
-  }
+    /** Another client of this server, e.g. for an operator that closes its client when it stops. */
+    public KubernetesClient newClient() {
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(Config.empty())
+                        .withMasterUrl(url())
+                        .withNamespace("default")
+                        .build())
+                .build();
+    }
 
-  /** A kubeconfig that points another process (the operator's own JVM) at this server. */
-  public Path writeKubeconfig(Path file, String namespace) throws IOException {
-    Files.writeString(file, """
+    /** {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://" + server.getHostName() + ":" + server.getPort();
+    }
+
+    /** A kubeconfig that points another process (the operator's own JVM) at this server. */
+    public Path writeKubeconfig(Path file, String namespace) throws IOException {
+        Files.writeString(file, """
         apiVersion: v1
         kind: Config
         clusters:
@@ -97,18 +111,18 @@ public final class MockCluster implements AutoCloseable {
             namespace: %s
         current-context: mock
         """.formatted(url(), namespace));
-    return file;
-  }
+        return file;
+    }
 
-  private static java.util.logging.Logger quiet(String name) {
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-    logger.setLevel(java.util.logging.Level.WARNING);
-    return logger;
-  }
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
+    }
 
-  @Override
-  public void close() {
-    client.close();
-    server.destroy();
-  }
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
 }

@@ -41,11 +41,15 @@ final class PortForwardPair {
     private int port;
     /** Guarded by this. */
     private SocketChannel socket;
+
     private boolean aborted;
     private boolean started;
     private boolean ended;
 
-    PortForwardPair(StreamBackends backends, StreamRequest.PortForward request, String requestId,
+    PortForwardPair(
+            StreamBackends backends,
+            StreamRequest.PortForward request,
+            String requestId,
             Consumer<PortForwardPair> done) {
         this.backends = backends;
         this.request = request;
@@ -61,8 +65,9 @@ final class PortForwardPair {
     synchronized boolean add(String type, SpdyStream stream, int port) {
         if (type.equals("error") ? error != null : data != null) {
             if (error != null) {
-                error.write(("error processing stream for request " + requestId + ": " + type
-                        + " stream already assigned").getBytes(StandardCharsets.UTF_8));
+                error.write(
+                        ("error processing stream for request " + requestId + ": " + type + " stream already assigned")
+                                .getBytes(StandardCharsets.UTF_8));
             }
             return false;
         }
@@ -92,8 +97,8 @@ final class PortForwardPair {
         String failure = null;
         try {
             if (!request.ports().isEmpty() && !request.ports().contains(port)) {
-                throw new IOException("port " + port + " is not among the ports this port forward was granted "
-                        + request.ports());
+                throw new IOException(
+                        "port " + port + " is not among the ports this port forward was granted " + request.ports());
             }
             SocketChannel connected = backends.ports().connect(request.podSandboxId(), port);
             synchronized (this) {
@@ -132,7 +137,7 @@ final class PortForwardPair {
         InputStream in = data.inbound();
         byte[] buffer = new byte[BUFFER];
         try {
-            for (int n; (n = in.read(buffer)) >= 0;) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                 while (chunk.hasRemaining()) {
                     socket.write(chunk);
@@ -208,8 +213,9 @@ final class PortForwardPair {
         data.finish();
         if (failure != null) {
             log.info("pod {}: forwarding port {} failed: {}", request.podSandboxId(), port, failure);
-            error.write(String.format("error forwarding port %d to pod %s, uid : %s", port, request.podSandboxId(),
-                    failure).getBytes(StandardCharsets.UTF_8));
+            error.write(
+                    String.format("error forwarding port %d to pod %s, uid : %s", port, request.podSandboxId(), failure)
+                            .getBytes(StandardCharsets.UTF_8));
         }
         error.finish();
         done.accept(this);

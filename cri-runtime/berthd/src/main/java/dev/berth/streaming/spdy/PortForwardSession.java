@@ -39,7 +39,9 @@ final class PortForwardSession implements SpdySession.Listener {
         String portHeader = stream.header("port");
         int port = port(portHeader);
         if (port < 1) {
-            log.info("pod {}: port forward stream refused: port {} is not a TCP port", request.podSandboxId(),
+            log.info(
+                    "pod {}: port forward stream refused: port {} is not a TCP port",
+                    request.podSandboxId(),
                     portHeader.isEmpty() ? "(none)" : "given");
             return false;
         }
@@ -54,7 +56,9 @@ final class PortForwardSession implements SpdySession.Listener {
             pair = new PortForwardPair(backends, request, requestId, this::done);
             waiting.put(requestId, pair);
             PortForwardPair created = pair;
-            eventLoop.schedule(() -> timedOut(created), backends.settings().streamCreationTimeout().toMillis(),
+            eventLoop.schedule(
+                    () -> timedOut(created),
+                    backends.settings().streamCreationTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
         }
         if (!pair.add(type, stream, port)) {
@@ -91,7 +95,9 @@ final class PortForwardSession implements SpdySession.Listener {
 
     private void timedOut(PortForwardPair pair) {
         if (waiting.remove(pair.requestId(), pair)) {
-            log.info("pod {}: port forward request {} timed out waiting for streams", request.podSandboxId(),
+            log.info(
+                    "pod {}: port forward request {} timed out waiting for streams",
+                    request.podSandboxId(),
                     pair.requestId());
             pair.abandon("timed out waiting for streams");
         }

@@ -19,6 +19,7 @@ final class ProtocolVersions {
 
     /** Over SPDY v5 is v4: its one addition, the close signal, is WebSocket's; kubelet serves it so too. */
     static final String V5 = "v5.channel.k8s.io";
+
     static final String V4 = "v4.channel.k8s.io";
     static final String V3 = "v3.channel.k8s.io";
     static final String V2 = "v2.channel.k8s.io";
@@ -27,10 +28,10 @@ final class ProtocolVersions {
 
     /** What berthd serves over SPDY for exec and attach, best first. */
     static final List<String> REMOTE_COMMAND = List.of(V5, V4, V3, V2, V1);
+
     static final List<String> PORT_FORWARDING = List.of(PORT_FORWARD);
 
-    private ProtocolVersions() {
-    }
+    private ProtocolVersions() {}
 
     /** Whether the error stream carries a metav1.Status (v4 and its alias v5) rather than plain text. */
     static boolean statusJson(String protocol) {

@@ -1,10 +1,10 @@
 package dev.berth.streaming.spdy;
 
-import dev.berth.streaming.RemoteCommands;
 import dev.berth.runtime.RemoteStreams;
+import dev.berth.runtime.TerminalSizeQueue;
+import dev.berth.streaming.RemoteCommands;
 import dev.berth.streaming.StreamBackends;
 import dev.berth.streaming.StreamRequest;
-import dev.berth.runtime.TerminalSizeQueue;
 import dev.berth.timing.PhaseTimer;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -28,7 +28,11 @@ final class RemoteCommandSession implements SpdySession.Listener {
     private static final Logger log = LoggerFactory.getLogger(RemoteCommandSession.class);
 
     enum StreamType {
-        ERROR, STDIN, STDOUT, STDERR, RESIZE;
+        ERROR,
+        STDIN,
+        STDOUT,
+        STDERR,
+        RESIZE;
 
         static StreamType of(String header) {
             for (StreamType type : values()) {
@@ -53,8 +57,8 @@ final class RemoteCommandSession implements SpdySession.Listener {
     private int received;
     private boolean started;
 
-    RemoteCommandSession(SpdySession session, StreamBackends backends, StreamRequest request, String protocol,
-            EventLoop eventLoop) {
+    RemoteCommandSession(
+            SpdySession session, StreamBackends backends, StreamRequest request, String protocol, EventLoop eventLoop) {
         this.session = session;
         this.backends = backends;
         this.request = request;
@@ -64,7 +68,10 @@ final class RemoteCommandSession implements SpdySession.Listener {
             case StreamRequest.PortForward forward -> throw new IllegalArgumentException("not a remote command");
         };
         this.protocol = protocol;
-        this.expected = 1 + (channels.stdin() ? 1 : 0) + (channels.stdout() ? 1 : 0) + (channels.stderr() ? 1 : 0)
+        this.expected = 1
+                + (channels.stdin() ? 1 : 0)
+                + (channels.stdout() ? 1 : 0)
+                + (channels.stderr() ? 1 : 0)
                 + (channels.tty() && resizable() ? 1 : 0);
         long timeout = backends.settings().streamCreationTimeout().toMillis();
         this.creationTimeout = eventLoop.schedule(this::timedOut, timeout, TimeUnit.MILLISECONDS);
@@ -95,7 +102,10 @@ final class RemoteCommandSession implements SpdySession.Listener {
 
     private void timedOut() {
         if (!started) {
-            log.info("{}: timed out waiting for client to create streams ({} of {})", request.kind(), received,
+            log.info(
+                    "{}: timed out waiting for client to create streams ({} of {})",
+                    request.kind(),
+                    received,
                     expected);
             session.abort();
         }
@@ -106,7 +116,9 @@ final class RemoteCommandSession implements SpdySession.Listener {
         SpdyStream stdin = streams.get(StreamType.STDIN);
         SpdyStream resize = streams.get(StreamType.RESIZE);
         SpdyStream error = streams.get(StreamType.ERROR);
-        streams.values().stream().filter(s -> s != stdin && s != resize).forEach(s -> s.inbound().close());
+        streams.values().stream()
+                .filter(s -> s != stdin && s != resize)
+                .forEach(s -> s.inbound().close());
         if (stdin != null && protocol.equals(ProtocolVersions.V1)) {
             // v1 kubelets half-close stdin right after the streams are created (fixed in v2); v1 clients expect it
             stdin.finish();
@@ -119,11 +131,11 @@ final class RemoteCommandSession implements SpdySession.Listener {
         }
         OutputStream stdout = channels.stdout() ? outbound(StreamType.STDOUT) : null;
         OutputStream stderr = channels.stderr() && !channels.tty() ? outbound(StreamType.STDERR) : null;
-        RemoteStreams remote = new RemoteStreams(stdin != null ? stdin.inbound() : null, stdout, stderr, sizes,
-                clientGone);
+        RemoteStreams remote =
+                new RemoteStreams(stdin != null ? stdin.inbound() : null, stdout, stderr, sizes, clientGone);
         timer.lap("dispatch");
-        byte[] status = new RemoteCommands(backends.containers()).run(request, remote,
-                ProtocolVersions.statusJson(protocol));
+        byte[] status =
+                new RemoteCommands(backends.containers()).run(request, remote, ProtocolVersions.statusJson(protocol));
         timer.lap("command");
         // the order the client reads in: stdout and stderr to their end, then the error stream to its end
         close(stdout);

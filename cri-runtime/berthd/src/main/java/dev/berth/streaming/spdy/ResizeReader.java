@@ -20,8 +20,7 @@ final class ResizeReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ResizeReader() {
-    }
+    private ResizeReader() {}
 
     /** Blocks until the stream ends; closes {@code sizes} then. */
     static void copy(InputStream resizes, TerminalSizeQueue sizes) {
@@ -39,7 +38,7 @@ final class ResizeReader {
     private static TerminalSize size(JsonNode value) {
         int width = 0;
         int height = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (field.getKey().equalsIgnoreCase("width")) {
                 width = dimension(field.getValue());

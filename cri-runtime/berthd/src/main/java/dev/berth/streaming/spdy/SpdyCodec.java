@@ -19,6 +19,7 @@ public final class SpdyCodec extends SpdyFrameCodec {
     static final int MAX_CHUNK = 64 * 1024;
     /** Below this a payload is copied after its header: one small buffer is cheaper than a composite. */
     private static final int COPY_BELOW = 1024;
+
     private static final int HEADER_BYTES = 8;
     private static final int FIN = 0x01;
 
@@ -36,7 +37,8 @@ public final class SpdyCodec extends SpdyFrameCodec {
         try {
             ByteBuf payload = data.content();
             ByteBuf header = ctx.alloc().ioBuffer(HEADER_BYTES);
-            header.writeInt(data.streamId() & 0x7FFFFFFF).writeByte(data.isLast() ? FIN : 0)
+            header.writeInt(data.streamId() & 0x7FFFFFFF)
+                    .writeByte(data.isLast() ? FIN : 0)
                     .writeMedium(payload.readableBytes());
             ctx.write(ctx.alloc().compositeDirectBuffer(2).addComponents(true, header, payload.retain()), promise);
         } finally {

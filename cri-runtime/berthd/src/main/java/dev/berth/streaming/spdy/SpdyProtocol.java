@@ -45,7 +45,8 @@ public final class SpdyProtocol implements StreamingProtocol {
     @Override
     public void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, StreamRequest streamRequest) {
         List<String> supported = streamRequest instanceof StreamRequest.PortForward
-                ? ProtocolVersions.PORT_FORWARDING : ProtocolVersions.REMOTE_COMMAND;
+                ? ProtocolVersions.PORT_FORWARDING
+                : ProtocolVersions.REMOTE_COMMAND;
         List<String> offered = ProtocolVersions.offered(request.headers());
         Optional<String> chosen = ProtocolVersions.choose(offered, supported);
         if (chosen.isEmpty()) {
@@ -56,13 +57,16 @@ public final class SpdyProtocol implements StreamingProtocol {
             return;
         }
         if (!headerContains(request, HttpHeaderNames.CONNECTION.toString(), "upgrade")) {
-            ctx.writeAndFlush(text(HttpResponseStatus.BAD_REQUEST,
-                    "unable to upgrade: missing upgrade headers in request")).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(text(
+                            HttpResponseStatus.BAD_REQUEST, "unable to upgrade: missing upgrade headers in request"))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.SWITCHING_PROTOCOLS);
-        switching.headers().add(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE)
+        FullHttpResponse switching =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+        switching
+                .headers()
+                .add(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE)
                 .add(HttpHeaderNames.UPGRADE, SPDY_3_1)
                 .add(ProtocolVersions.HEADER, chosen.get());
         // the HTTP encoder turns the response into bytes within this call, before it leaves the pipeline
@@ -72,12 +76,18 @@ public final class SpdyProtocol implements StreamingProtocol {
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addLast("spdy", new SpdyCodec());
         pipeline.addLast("spdy-session", session);
-        session.listener(switch (streamRequest) {
-            case StreamRequest.PortForward forward ->
-                new PortForwardSession(backends, forward, ctx.channel().eventLoop());
-            default -> new RemoteCommandSession(session, backends, streamRequest, chosen.get(),
-                    ctx.channel().eventLoop());
-        });
+        session.listener(
+                switch (streamRequest) {
+                    case StreamRequest.PortForward forward ->
+                        new PortForwardSession(backends, forward, ctx.channel().eventLoop());
+                    default ->
+                        new RemoteCommandSession(
+                                session,
+                                backends,
+                                streamRequest,
+                                chosen.get(),
+                                ctx.channel().eventLoop());
+                });
         log.info("streaming: {} upgraded to SPDY/3.1 ({})", streamRequest.kind(), chosen.get());
         // Removing the HTTP decoder hands whatever it buffered past the request (a client that did not wait
         // for the 101) to the next handler, which is now the SPDY codec.
@@ -94,9 +104,10 @@ public final class SpdyProtocol implements StreamingProtocol {
 
     /** An error as Go's http.Error writes it. */
     private static FullHttpResponse text(HttpResponseStatus status, String message) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set("X-Content-Type-Options", "nosniff")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         return response;

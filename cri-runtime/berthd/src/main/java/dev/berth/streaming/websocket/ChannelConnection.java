@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -49,14 +48,16 @@ final class ChannelConnection extends ChannelInboundHandlerAdapter {
 
     /** Registers the reader of {@code number}'s client messages; call before the handshake answers. */
     InboundBytes reader(int number, int highWater) {
-        InboundBytes reader = new InboundBytes(() -> channel.eventLoop().execute(this::pause),
-                () -> channel.eventLoop().execute(this::resume), highWater);
+        InboundBytes reader = new InboundBytes(
+                () -> channel.eventLoop().execute(this::pause),
+                () -> channel.eventLoop().execute(this::resume),
+                highWater);
         readers[number] = reader;
         return reader;
     }
 
     OutboundBytes writer(int number) {
-        return new OutboundBytes(channel, payload -> frame(number, payload), () -> { });
+        return new OutboundBytes(channel, payload -> frame(number, payload), () -> {});
     }
 
     /** One message on {@code number}, however short (kubelet's empty "connected" message, a port's number). */
@@ -93,17 +94,22 @@ final class ChannelConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             switch (msg) {
-                case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                case PingWebSocketFrame ping ->
+                    ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
                 case CloseWebSocketFrame close -> {
                     // the client is done: answer its close and end the connection, as a WebSocket peer must
-                    ctx.writeAndFlush(new CloseWebSocketFrame(true, 0, close.content().retain()))
+                    ctx.writeAndFlush(new CloseWebSocketFrame(
+                                    true, 0, close.content().retain()))
                             .addListener(ChannelFutureListener.CLOSE);
                 }
                 case TextWebSocketFrame text -> dispatch(text.content());
                 case BinaryWebSocketFrame binary -> dispatch(binary.content());
-                case PongWebSocketFrame pong -> { }
-                default -> log.debug("streaming connection {}: unexpected {} dropped", channel.remoteAddress(),
-                        msg.getClass().getSimpleName());
+                case PongWebSocketFrame pong -> {}
+                default ->
+                    log.debug(
+                            "streaming connection {}: unexpected {} dropped",
+                            channel.remoteAddress(),
+                            msg.getClass().getSimpleName());
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -131,7 +137,9 @@ final class ChannelConnection extends ChannelInboundHandlerAdapter {
                 byte[] decoded = Base64.getDecoder().decode(message.toString(StandardCharsets.US_ASCII));
                 readers[number].push(Unpooled.wrappedBuffer(decoded));
             } catch (IllegalArgumentException e) {
-                log.debug("streaming connection {}: channel {} message is not base64, dropped", channel.remoteAddress(),
+                log.debug(
+                        "streaming connection {}: channel {} message is not base64, dropped",
+                        channel.remoteAddress(),
                         number);
             }
             return;
@@ -142,15 +150,19 @@ final class ChannelConnection extends ChannelInboundHandlerAdapter {
     /** A malformed close signal is a protocol error on which kubelet stops reading the connection. */
     private void halfClose(ByteBuf message) {
         if (message.readableBytes() != 1) {
-            log.info("streaming connection {}: close signal with {} bytes instead of one channel, connection closed",
-                    channel.remoteAddress(), message.readableBytes());
+            log.info(
+                    "streaming connection {}: close signal with {} bytes instead of one channel, connection closed",
+                    channel.remoteAddress(),
+                    message.readableBytes());
             channel.close();
             return;
         }
         int number = message.readUnsignedByte();
         if (number >= readers.length) {
-            log.info("streaming connection {}: close signal for channel {} that does not exist, connection closed",
-                    channel.remoteAddress(), number);
+            log.info(
+                    "streaming connection {}: close signal for channel {} that does not exist, connection closed",
+                    channel.remoteAddress(),
+                    number);
             channel.close();
             return;
         }

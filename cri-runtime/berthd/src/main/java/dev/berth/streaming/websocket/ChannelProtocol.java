@@ -21,6 +21,7 @@ enum ChannelProtocol {
 
     /** kubelet's exec and attach, plus v5, which only the API server's translator serves upstream. */
     static final List<ChannelProtocol> REMOTE_COMMAND = List.of(V5, V4, V4_BASE64, V1, V1_BASE64, LEGACY);
+
     static final List<ChannelProtocol> PORT_FORWARD = List.of(V4, V4_BASE64, LEGACY);
 
     /** The channel byte that, in v5, announces a half-close of the channel named by the next byte. */
@@ -73,6 +74,9 @@ enum ChannelProtocol {
     }
 
     static List<String> wireNames(List<ChannelProtocol> protocols) {
-        return protocols.stream().map(ChannelProtocol::wireName).filter(name -> !name.isEmpty()).toList();
+        return protocols.stream()
+                .map(ChannelProtocol::wireName)
+                .filter(name -> !name.isEmpty())
+                .toList();
     }
 }

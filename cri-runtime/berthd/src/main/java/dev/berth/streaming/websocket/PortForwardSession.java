@@ -37,7 +37,10 @@ final class PortForwardSession {
     private final InboundBytes[] inputs;
     private final AtomicInteger running;
 
-    PortForwardSession(ChannelConnection connection, StreamRequest.PortForward request, List<Integer> ports,
+    PortForwardSession(
+            ChannelConnection connection,
+            StreamRequest.PortForward request,
+            List<Integer> ports,
             StreamBackends backends) {
         this.connection = connection;
         this.request = request;
@@ -78,12 +81,15 @@ final class PortForwardSession {
             awaitOtherDirection(upstream);
         } catch (IOException e) {
             if (connection.gone().isDone()) {
-                log.debug("pod {}: forward of port {} ended with its client: {}", request.podSandboxId(), port,
+                log.debug(
+                        "pod {}: forward of port {} ended with its client: {}",
+                        request.podSandboxId(),
+                        port,
                         e.toString());
                 return;
             }
-            String message = "error forwarding port " + port + " to pod " + request.podSandboxId() + ", uid : "
-                    + e.getMessage();
+            String message =
+                    "error forwarding port " + port + " to pod " + request.podSandboxId() + ", uid : " + e.getMessage();
             log.info("pod {}: {}", request.podSandboxId(), message);
             connection.send(2 * index + 1, message.getBytes(StandardCharsets.UTF_8));
         } finally {
@@ -128,7 +134,8 @@ final class PortForwardSession {
             Thread.currentThread().interrupt();
             upstream.cancel(true);
         } catch (java.util.concurrent.ExecutionException e) {
-            log.debug("port forward: copy to the pod ended with {}", e.getCause().toString());
+            log.debug(
+                    "port forward: copy to the pod ended with {}", e.getCause().toString());
         }
     }
 }

@@ -3,14 +3,14 @@ package dev.berth.streaming.websocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.runtime.RemoteStreams;
+import dev.berth.runtime.TerminalSize;
+import dev.berth.runtime.TerminalSizeQueue;
 import dev.berth.streaming.InboundBytes;
 import dev.berth.streaming.OutboundBytes;
 import dev.berth.streaming.RemoteCommands;
-import dev.berth.runtime.RemoteStreams;
 import dev.berth.streaming.StreamBackends;
 import dev.berth.streaming.StreamRequest;
-import dev.berth.runtime.TerminalSize;
-import dev.berth.runtime.TerminalSizeQueue;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +30,7 @@ final class RemoteCommandSession {
     private static final int RESIZE = 4;
     /** Client input queued beyond this stops reading the connection until the command catches up. */
     private static final int STDIN_HIGH_WATER = 1024 * 1024;
+
     private static final int RESIZE_HIGH_WATER = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger log = LoggerFactory.getLogger(RemoteCommandSession.class);
@@ -44,8 +45,13 @@ final class RemoteCommandSession {
     private final InboundBytes resize;
 
     /** Registers the readers at once, so nothing the client sends right after the handshake is lost. */
-    RemoteCommandSession(ChannelConnection connection, ChannelProtocol protocol, StreamRequest request,
-            StreamRequest.Channels channels, StreamBackends backends, RemoteCommands commands) {
+    RemoteCommandSession(
+            ChannelConnection connection,
+            ChannelProtocol protocol,
+            StreamRequest request,
+            StreamRequest.Channels channels,
+            StreamBackends backends,
+            RemoteCommands commands) {
         this.connection = connection;
         this.protocol = protocol;
         this.request = request;
@@ -99,7 +105,8 @@ final class RemoteCommandSession {
         try (MappingIterator<JsonNode> sizes = JSON.readerFor(JsonNode.class).readValues(resize)) {
             while (sizes.hasNextValue()) {
                 JsonNode size = sizes.nextValue();
-                resizes.offer(new TerminalSize(size.path("Width").asInt(), size.path("Height").asInt()));
+                resizes.offer(new TerminalSize(
+                        size.path("Width").asInt(), size.path("Height").asInt()));
             }
         } catch (IOException | RuntimeException e) {
             log.debug("{} {}: resize channel ended: {}", request.kind(), id(), e.toString());

@@ -55,13 +55,17 @@ public final class WebSocketProtocol implements StreamingProtocol {
     @Override
     public void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, StreamRequest streamRequest) {
         List<ChannelProtocol> supported = streamRequest instanceof StreamRequest.PortForward
-                ? ChannelProtocol.PORT_FORWARD : ChannelProtocol.REMOTE_COMMAND;
+                ? ChannelProtocol.PORT_FORWARD
+                : ChannelProtocol.REMOTE_COMMAND;
         List<String> offered = offered(request);
         Optional<ChannelProtocol> chosen = ChannelProtocol.choose(offered, supported);
         if (chosen.isEmpty()) {
             log.info("streaming: {} refused, sub-protocols {} are not supported", streamRequest.kind(), offered);
-            respond(ctx, HttpResponseStatus.FORBIDDEN, "requested protocol(s) are not supported: " + offered
-                    + "; supports " + ChannelProtocol.wireNames(supported));
+            respond(
+                    ctx,
+                    HttpResponseStatus.FORBIDDEN,
+                    "requested protocol(s) are not supported: " + offered + "; supports "
+                            + ChannelProtocol.wireNames(supported));
             return;
         }
         ChannelProtocol protocol = chosen.get();
@@ -69,16 +73,19 @@ public final class WebSocketProtocol implements StreamingProtocol {
         if (streamRequest instanceof StreamRequest.PortForward forward) {
             Optional<List<Integer>> parsed = ports(forward, request);
             if (parsed.isEmpty()) {
-                respond(ctx, HttpResponseStatus.BAD_REQUEST, "query parameter \"" + PORT_PARAMETER
-                        + "\" is required and must list ports 1-65535");
+                respond(
+                        ctx,
+                        HttpResponseStatus.BAD_REQUEST,
+                        "query parameter \"" + PORT_PARAMETER + "\" is required and must list ports 1-65535");
                 return;
             }
             ports = parsed.get();
         }
 
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(),
-                protocol == ChannelProtocol.LEGACY ? null : protocol.wireName(), decoderConfig())
+                        "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(),
+                        protocol == ChannelProtocol.LEGACY ? null : protocol.wireName(),
+                        decoderConfig())
                 .newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
@@ -92,8 +99,8 @@ public final class WebSocketProtocol implements StreamingProtocol {
             start = new PortForwardSession(connection, forward, ports, backends)::start;
         } else {
             connection = new ChannelConnection(ctx.channel(), protocol, RemoteCommandSession.CHANNELS);
-            start = new RemoteCommandSession(connection, protocol, streamRequest, channels(streamRequest), backends,
-                    commands)::start;
+            start = new RemoteCommandSession(
+                    connection, protocol, streamRequest, channels(streamRequest), backends, commands)::start;
         }
         try {
             // on the event loop, so no client frame can arrive before the pipeline below is in place
@@ -102,7 +109,9 @@ public final class WebSocketProtocol implements StreamingProtocol {
             ctx.pipeline().replace(ctx.name(), "ws", connection);
             answered.addListener(done -> {
                 if (done.isSuccess()) {
-                    log.debug("streaming: {} over WebSocket {}", streamRequest.kind(),
+                    log.debug(
+                            "streaming: {} over WebSocket {}",
+                            streamRequest.kind(),
                             protocol == ChannelProtocol.LEGACY ? "(no sub-protocol)" : protocol.wireName());
                     start.run();
                 } else {
@@ -115,14 +124,19 @@ public final class WebSocketProtocol implements StreamingProtocol {
     }
 
     private static WebSocketDecoderConfig decoderConfig() {
-        return WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_MESSAGE_BYTES).build();
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(MAX_MESSAGE_BYTES)
+                .build();
     }
 
     /** golang.org/x/net/websocket's reading: one comma-separated list, each name trimmed. */
     private static List<String> offered(FullHttpRequest request) {
         List<String> names = new ArrayList<>();
         for (String header : request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
-            Arrays.stream(header.split(",")).map(String::trim).filter(name -> !name.isEmpty()).forEach(names::add);
+            Arrays.stream(header.split(","))
+                    .map(String::trim)
+                    .filter(name -> !name.isEmpty())
+                    .forEach(names::add);
         }
         return names;
     }
@@ -135,8 +149,8 @@ public final class WebSocketProtocol implements StreamingProtocol {
         if (!forward.ports().isEmpty()) {
             return Optional.of(forward.ports());
         }
-        List<String> values = new QueryStringDecoder(request.uri()).parameters().getOrDefault(PORT_PARAMETER,
-                List.of());
+        List<String> values =
+                new QueryStringDecoder(request.uri()).parameters().getOrDefault(PORT_PARAMETER, List.of());
         List<Integer> ports = new ArrayList<>();
         for (String value : values) {
             for (String part : value.split(",", -1)) {
@@ -163,10 +177,11 @@ public final class WebSocketProtocol implements StreamingProtocol {
     }
 
     private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        response.headers()
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

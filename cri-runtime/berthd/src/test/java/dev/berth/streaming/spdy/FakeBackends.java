@@ -1,10 +1,10 @@
 package dev.berth.streaming.spdy;
 
+import dev.berth.runtime.RemoteStreams;
+import dev.berth.runtime.TerminalSize;
 import dev.berth.streaming.ContainerStreams;
 import dev.berth.streaming.PodPorts;
 import dev.berth.streaming.RemoteCommandException;
-import dev.berth.runtime.RemoteStreams;
-import dev.berth.runtime.TerminalSize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -84,8 +84,8 @@ final class FakeBackends implements ContainerStreams, PodPorts {
                     }
                     yield 137;
                 }
-                default -> throw new RemoteCommandException("executable file not found in $PATH: "
-                        + command.getFirst());
+                default ->
+                    throw new RemoteCommandException("executable file not found in $PATH: " + command.getFirst());
             };
         } finally {
             running.decrementAndGet();
@@ -137,7 +137,7 @@ final class FakeBackends implements ContainerStreams, PodPorts {
     static String sha256(InputStream in) throws IOException {
         MessageDigest digest = digest();
         byte[] buffer = new byte[64 * 1024];
-        for (int n; (n = in.read(buffer)) >= 0;) {
+        for (int n; (n = in.read(buffer)) >= 0; ) {
             digest.update(buffer, 0, n);
         }
         return HexFormat.of().formatHex(digest.digest());
@@ -145,17 +145,19 @@ final class FakeBackends implements ContainerStreams, PodPorts {
 
     static String sha256Of(long size) throws IOException {
         MessageDigest digest = digest();
-        generate(new OutputStream() {
-            @Override
-            public void write(int b) {
-                digest.update((byte) b);
-            }
+        generate(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        digest.update((byte) b);
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                digest.update(b, off, len);
-            }
-        }, size);
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        digest.update(b, off, len);
+                    }
+                },
+                size);
         return HexFormat.of().formatHex(digest.digest());
     }
 

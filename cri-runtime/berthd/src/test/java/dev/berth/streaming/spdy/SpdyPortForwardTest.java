@@ -120,7 +120,8 @@ class SpdyPortForwardTest {
             Connection conn = session.connect(closedPort);
 
             assertThat(conn.input().readAllBytes()).isEmpty();
-            assertThat(conn.awaitError()).startsWith("error forwarding port " + closedPort + " to pod pod1, uid : ")
+            assertThat(conn.awaitError())
+                    .startsWith("error forwarding port " + closedPort + " to pod pod1, uid : ")
                     .containsIgnoringCase("refused");
         }
     }
@@ -140,22 +141,25 @@ class SpdyPortForwardTest {
         try (PortForwardSession session = client.openSession(forward())) {
             for (String port : List.of("0", "65536", "http", "")) {
                 assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> session.connection()
-                        .createStream(Map.of("streamType", "data", "port", port, "requestID", "x" + port))))
-                        .as("port %s", port).hasMessageContaining("reset");
+                                .createStream(Map.of("streamType", "data", "port", port, "requestID", "x" + port))))
+                        .as("port %s", port)
+                        .hasMessageContaining("reset");
             }
             // the session still serves valid connections
-            assertThat(roundTrip(session.connect(echo.getLocalPort()), "still here")).isEqualTo("still here");
+            assertThat(roundTrip(session.connect(echo.getLocalPort()), "still here"))
+                    .isEqualTo("still here");
         }
     }
 
     @Test
     void aLoneStreamTimesOutWithAMessage() throws Exception {
         try (PortForwardSession session = client.openSession(forward())) {
-            var error = session.connection().createStream(Map.of("streamType", "error", "port", "80",
-                    "requestID", "7"));
+            var error =
+                    session.connection().createStream(Map.of("streamType", "error", "port", "80", "requestID", "7"));
 
             InputStream text = error.input();
-            assertThat(new String(text.readAllBytes(), StandardCharsets.UTF_8)).contains("timed out waiting for streams");
+            assertThat(new String(text.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("timed out waiting for streams");
         }
     }
 
@@ -176,7 +180,8 @@ class SpdyPortForwardTest {
 
     private static long establishedTo(int port) throws IOException {
         String local = String.format(":%04X", port);
-        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/tcp")).stream().skip(1)
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/tcp")).stream()
+                .skip(1)
                 .map(line -> line.trim().split("\\s+"))
                 .filter(f -> f[1].endsWith(local) && f[3].equals("01"))
                 .count();
@@ -190,7 +195,8 @@ class SpdyPortForwardTest {
             conn.output().close();
 
             // the echo server sees end of stream only through shutdownOutput, and then closes its side
-            assertThat(new String(conn.input().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("half");
+            assertThat(new String(conn.input().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("half");
             conn.close();
             assertThat(conn.awaitError()).isEmpty();
         }

@@ -3,8 +3,8 @@ package dev.berth.streaming.spdy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.streaming.StreamRequest.Channels;
 import dev.berth.runtime.TerminalSize;
+import dev.berth.streaming.StreamRequest.Channels;
 import dev.berth.testing.SpdyClientConnection;
 import dev.berth.testing.SpdyStreamClient;
 import dev.berth.testing.SpdyStreamClient.ExecResult;
@@ -53,11 +53,14 @@ class SpdyRemoteCommandTest {
 
     @Test
     void olderClientsGetTheNewestVersionTheyOffer() throws Exception {
-        for (List<String> offered : List.of(List.of("v3.channel.k8s.io", "v2.channel.k8s.io"),
-                List.of("v2.channel.k8s.io"), List.of("channel.k8s.io"), List.of("v9.channel.k8s.io, v3.channel.k8s.io"))) {
-            ExecResult result = client.exec(server.exec(ALL, "echo"), offered, ALL,
-                    InputStream.nullInputStream());
-            assertThat(result.protocol()).as("offered %s", offered)
+        for (List<String> offered : List.of(
+                List.of("v3.channel.k8s.io", "v2.channel.k8s.io"),
+                List.of("v2.channel.k8s.io"),
+                List.of("channel.k8s.io"),
+                List.of("v9.channel.k8s.io, v3.channel.k8s.io"))) {
+            ExecResult result = client.exec(server.exec(ALL, "echo"), offered, ALL, InputStream.nullInputStream());
+            assertThat(result.protocol())
+                    .as("offered %s", offered)
                     .isEqualTo(offered.getLast().contains(",") ? "v3.channel.k8s.io" : offered.getFirst());
             assertThat(result.stderrText()).isEqualTo("to stderr\n");
         }
@@ -65,8 +68,7 @@ class SpdyRemoteCommandTest {
 
     @Test
     void aClientWithoutVersionsGetsTheUnversionedProtocol() throws Exception {
-        ExecResult result = client.exec(server.exec(ALL, "echo", "2"), List.of(), ALL,
-                InputStream.nullInputStream());
+        ExecResult result = client.exec(server.exec(ALL, "echo", "2"), List.of(), ALL, InputStream.nullInputStream());
 
         assertThat(result.protocol()).isEqualTo("channel.k8s.io");
         assertThat(result.errorText()).contains("exit status 2");
@@ -79,12 +81,17 @@ class SpdyRemoteCommandTest {
         assertThatThrownBy(() -> client.connect(url, List.of("v9.channel.k8s.io")))
                 .isInstanceOfSatisfying(UpgradeRefusedException.class, refused -> {
                     assertThat(refused.status()).isEqualTo(403);
-                    assertThat(refused.headers().getAll("X-Accepted-Stream-Protocol-Versions")).containsExactly(
-                            "v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io",
-                            "channel.k8s.io");
-                    assertThat(refused.body()).isEqualTo("unable to upgrade: unable to negotiate protocol: client "
-                            + "supports [v9.channel.k8s.io], server accepts [v5.channel.k8s.io v4.channel.k8s.io v3.channel.k8s.io "
-                            + "v2.channel.k8s.io channel.k8s.io]\n");
+                    assertThat(refused.headers().getAll("X-Accepted-Stream-Protocol-Versions"))
+                            .containsExactly(
+                                    "v5.channel.k8s.io",
+                                    "v4.channel.k8s.io",
+                                    "v3.channel.k8s.io",
+                                    "v2.channel.k8s.io",
+                                    "channel.k8s.io");
+                    assertThat(refused.body())
+                            .isEqualTo("unable to upgrade: unable to negotiate protocol: client "
+                                    + "supports [v9.channel.k8s.io], server accepts [v5.channel.k8s.io v4.channel.k8s.io v3.channel.k8s.io "
+                                    + "v2.channel.k8s.io channel.k8s.io]\n");
                 });
     }
 
@@ -94,18 +101,27 @@ class SpdyRemoteCommandTest {
 
         assertThat(result.exitCode()).contains(3);
         assertThat(result.status().orElseThrow().path("reason").asText()).isEqualTo("NonZeroExitCode");
-        assertThat(result.status().orElseThrow().path("details").path("causes").get(0).path("message").asText())
+        assertThat(result.status()
+                        .orElseThrow()
+                        .path("details")
+                        .path("causes")
+                        .get(0)
+                        .path("message")
+                        .asText())
                 .isEqualTo("3");
     }
 
     @Test
     void beforeV4TheErrorStreamCarriesText() throws Exception {
         for (String version : List.of("v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io")) {
-            ExecResult failed = client.exec(server.exec(ALL, "echo", "3"), List.of(version), ALL, InputStream.nullInputStream());
-            ExecResult succeeded = client.exec(server.exec(ALL, "echo"), List.of(version), ALL, InputStream.nullInputStream());
+            ExecResult failed =
+                    client.exec(server.exec(ALL, "echo", "3"), List.of(version), ALL, InputStream.nullInputStream());
+            ExecResult succeeded =
+                    client.exec(server.exec(ALL, "echo"), List.of(version), ALL, InputStream.nullInputStream());
 
-            assertThat(failed.errorText()).as(version).isEqualTo(
-                    "command terminated with non-zero exit code: error executing command, exit status 3");
+            assertThat(failed.errorText())
+                    .as(version)
+                    .isEqualTo("command terminated with non-zero exit code: error executing command, exit status 3");
             assertThat(succeeded.errorStream()).as(version).isEmpty();
         }
     }
@@ -131,20 +147,25 @@ class SpdyRemoteCommandTest {
 
     @Test
     void resizesReachTheTerminalInOrder() throws Exception {
-        ExecResult result = client.exec(server.exec(TTY, "resizes", "120"), TTY, (byte[]) null,
-                new TerminalSize(80, 24), new TerminalSize(100, 30), new TerminalSize(120, 40));
+        ExecResult result = client.exec(
+                server.exec(TTY, "resizes", "120"),
+                TTY,
+                (byte[]) null,
+                new TerminalSize(80, 24),
+                new TerminalSize(100, 30),
+                new TerminalSize(120, 40));
 
         assertThat(result.exitCode()).contains(0);
         // the queue keeps only the newest size when the reader is behind, so the last one always arrives
         assertThat(server.backends.resizes).isNotEmpty().endsWith(new TerminalSize(120, 40));
-        assertThat(server.backends.resizes).isSubsetOf(
-                new TerminalSize(80, 24), new TerminalSize(100, 30), new TerminalSize(120, 40));
+        assertThat(server.backends.resizes)
+                .isSubsetOf(new TerminalSize(80, 24), new TerminalSize(100, 30), new TerminalSize(120, 40));
     }
 
     @Test
     void ttyRunsWithoutStderr() throws Exception {
-        ExecResult result = client.exec(server.exec(TTY, "echo"), TTY, "typed".getBytes(StandardCharsets.UTF_8),
-                new TerminalSize(80, 24));
+        ExecResult result = client.exec(
+                server.exec(TTY, "echo"), TTY, "typed".getBytes(StandardCharsets.UTF_8), new TerminalSize(80, 24));
 
         assertThat(result.stdoutText()).isEqualTo("typed");
         assertThat(result.stderr()).isEmpty();
@@ -178,14 +199,16 @@ class SpdyRemoteCommandTest {
         client.exec(url, ALL, new byte[0]);
 
         assertThatThrownBy(() -> client.exec(url, ALL, new byte[0]))
-                .isInstanceOfSatisfying(UpgradeRefusedException.class,
+                .isInstanceOfSatisfying(
+                        UpgradeRefusedException.class,
                         refused -> assertThat(refused.status()).isEqualTo(404));
     }
 
     @Test
     void aKilledClientEndsTheCommandAndLeavesNothing() throws Exception {
         Channels inOut = new Channels(true, true, false, false);
-        SpdyClientConnection conn = client.connect(server.exec(inOut, "block"), SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
+        SpdyClientConnection conn =
+                client.connect(server.exec(inOut, "block"), SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
         conn.createStream(Map.of("streamType", "error"));
         conn.createStream(Map.of("streamType", "stdin"));
         conn.createStream(Map.of("streamType", "stdout"));
@@ -204,8 +227,8 @@ class SpdyRemoteCommandTest {
     void aStreamSilentForTheIdleTimeoutIsClosedAndItsCommandEnded() throws Exception {
         try (SpdyTestServer idle = new SpdyTestServer(Duration.ofMillis(700))) {
             Channels inOut = new Channels(true, true, false, false);
-            SpdyClientConnection conn = client.connect(idle.exec(inOut, "block"),
-                    SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
+            SpdyClientConnection conn =
+                    client.connect(idle.exec(inOut, "block"), SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
             conn.createStream(Map.of("streamType", "error"));
             conn.createStream(Map.of("streamType", "stdin"));
             conn.createStream(Map.of("streamType", "stdout"));
@@ -214,7 +237,9 @@ class SpdyRemoteCommandTest {
             conn.closed().get(10, TimeUnit.SECONDS);
 
             idle.backends.clientGone.get(5, TimeUnit.SECONDS);
-            SpdyTestServer.eventually(Duration.ofSeconds(5), () -> assertThat(idle.openConnections()).isZero());
+            SpdyTestServer.eventually(
+                    Duration.ofSeconds(5),
+                    () -> assertThat(idle.openConnections()).isZero());
         }
     }
 
@@ -229,7 +254,8 @@ class SpdyRemoteCommandTest {
 
     @Test
     void theServerClosesTheConnectionWhenTheCommandEnds() throws Exception {
-        SpdyClientConnection conn = client.connect(server.exec(new Channels(false, true, false, false), "generate", "10"),
+        SpdyClientConnection conn = client.connect(
+                server.exec(new Channels(false, true, false, false), "generate", "10"),
                 SpdyStreamClient.REMOTE_COMMAND_PROTOCOLS);
         conn.createStream(Map.of("streamType", "error"));
         var out = conn.createStream(Map.of("streamType", "stdout"));

@@ -52,16 +52,13 @@ class SpdySessionTest {
             }
 
             @Override
-            public void reset(SpdyStream stream) {
-            }
+            public void reset(SpdyStream stream) {}
 
             @Override
-            public void goAway() {
-            }
+            public void goAway() {}
 
             @Override
-            public void closed() {
-            }
+            public void closed() {}
         });
         return session;
     }

@@ -29,11 +29,11 @@ final class SpdyTestServer implements AutoCloseable {
     }
 
     SpdyTestServer(Duration idleTimeout) throws IOException {
-        StreamingSettings settings = new StreamingSettings("127.0.0.1", 0, null, null, idleTimeout,
-                STREAM_CREATION_TIMEOUT);
+        StreamingSettings settings =
+                new StreamingSettings("127.0.0.1", 0, null, null, idleTimeout, STREAM_CREATION_TIMEOUT);
         StreamBackends streamBackends = new StreamBackends(backends, backends, executor, settings);
-        server = new StreamingServer(settings, new StreamTokens(Clock.systemUTC()),
-                List.of(new SpdyProtocol(streamBackends)));
+        server = new StreamingServer(
+                settings, new StreamTokens(Clock.systemUTC()), List.of(new SpdyProtocol(streamBackends)));
         server.start();
     }
 
@@ -52,7 +52,8 @@ final class SpdyTestServer implements AutoCloseable {
     /** TCP connections to the server still open, as the kernel lists them (ESTABLISHED or CLOSE_WAIT). */
     long openConnections() throws IOException {
         String local = String.format(":%04X ", port());
-        return Files.readAllLines(Path.of("/proc/net/tcp")).stream().skip(1)
+        return Files.readAllLines(Path.of("/proc/net/tcp")).stream()
+                .skip(1)
                 .map(String::trim)
                 .map(line -> line.split("\\s+"))
                 .filter(f -> f[1].endsWith(local.strip()) && (f[3].equals("01") || f[3].equals("08")))

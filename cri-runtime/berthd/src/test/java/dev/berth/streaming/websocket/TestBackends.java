@@ -1,10 +1,10 @@
 package dev.berth.streaming.websocket;
 
+import dev.berth.runtime.RemoteStreams;
+import dev.berth.runtime.TerminalSize;
 import dev.berth.streaming.ContainerStreams;
 import dev.berth.streaming.PodPorts;
 import dev.berth.streaming.RemoteCommandException;
-import dev.berth.runtime.RemoteStreams;
-import dev.berth.runtime.TerminalSize;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +66,10 @@ final class TestBackends implements ContainerStreams, PodPorts {
                         break;
                     }
                     resizes.add(size.get());
-                    seen.append(size.get().width()).append('x').append(size.get().height()).append('\n');
+                    seen.append(size.get().width())
+                            .append('x')
+                            .append(size.get().height())
+                            .append('\n');
                 }
                 streams.stdout().write(seen.toString().getBytes(StandardCharsets.UTF_8));
                 yield 0;

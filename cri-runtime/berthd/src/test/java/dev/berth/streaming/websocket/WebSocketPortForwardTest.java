@@ -68,7 +68,8 @@ class WebSocketPortForwardTest {
     }
 
     private URI forward(int... ports) throws Exception {
-        return fixture.url(new StreamRequest.PortForward("pod-1", java.util.Arrays.stream(ports).boxed().toList()));
+        return fixture.url(new StreamRequest.PortForward(
+                "pod-1", java.util.Arrays.stream(ports).boxed().toList()));
     }
 
     @Test
@@ -81,8 +82,8 @@ class WebSocketPortForwardTest {
 
         try (PortForwardSocket forward = fixture.client.forward(forward(pod.getLocalPort()), V4)) {
             assertThat(forward.port(0)).isEqualTo(pod.getLocalPort());
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> digest(forward.input(0),
-                    (long) chunks * chunk.length));
+            CompletableFuture<byte[]> received =
+                    CompletableFuture.supplyAsync(() -> digest(forward.input(0), (long) chunks * chunk.length));
             OutputStream out = forward.output(0);
             for (int i = 0; i < chunks; i++) {
                 chunk[0] = (byte) i;
@@ -120,7 +121,9 @@ class WebSocketPortForwardTest {
         serve(socket -> socket.getOutputStream().write("bye".getBytes(StandardCharsets.UTF_8)));
 
         try (PortForwardSocket forward = fixture.client.forward(forward(pod.getLocalPort()), V4)) {
-            assertThat(forward.input(0).readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("bye");
+            assertThat(forward.input(0).readAllBytes())
+                    .asString(StandardCharsets.UTF_8)
+                    .isEqualTo("bye");
             assertThat(forward.awaitClosed()).isEqualTo(1000);
             assertThat(forward.error(0)).isEmpty();
         }
@@ -136,7 +139,8 @@ class WebSocketPortForwardTest {
         try (PortForwardSocket forward = fixture.client.forward(forward(closed), V4)) {
             assertThat(forward.port(0)).isEqualTo(closed);
             assertThat(forward.awaitClosed()).isEqualTo(1000);
-            assertThat(forward.error(0)).startsWith("error forwarding port " + closed + " to pod pod-1, uid : ")
+            assertThat(forward.error(0))
+                    .startsWith("error forwarding port " + closed + " to pod pod-1, uid : ")
                     .containsIgnoringCase("refused");
         }
     }
@@ -170,11 +174,14 @@ class WebSocketPortForwardTest {
             assertThat(forward.channels().subprotocol()).isEmpty();
             assertThat(forward.port(0)).isEqualTo(pod.getLocalPort());
             forward.output(0).write("ping".getBytes(StandardCharsets.UTF_8));
-            assertThat(forward.input(0).readNBytes(4)).asString(StandardCharsets.UTF_8).isEqualTo("ping");
+            assertThat(forward.input(0).readNBytes(4))
+                    .asString(StandardCharsets.UTF_8)
+                    .isEqualTo("ping");
         }
         URI none = fixture.url(new StreamRequest.PortForward("pod-1", List.of()));
         assertThatThrownBy(() -> fixture.client.forward(none, V4))
-                .isInstanceOfSatisfying(WebSocketStreamClient.RefusedException.class,
+                .isInstanceOfSatisfying(
+                        WebSocketStreamClient.RefusedException.class,
                         refused -> assertThat(refused.status()).isEqualTo(400));
     }
 
@@ -183,7 +190,8 @@ class WebSocketPortForwardTest {
         URI url = forward(pod.getLocalPort());
 
         assertThatThrownBy(() -> fixture.client.forward(url, WebSocketStreamClient.V5, WebSocketStreamClient.V1))
-                .isInstanceOfSatisfying(WebSocketStreamClient.RefusedException.class,
+                .isInstanceOfSatisfying(
+                        WebSocketStreamClient.RefusedException.class,
                         refused -> assertThat(refused.status()).isEqualTo(403));
     }
 

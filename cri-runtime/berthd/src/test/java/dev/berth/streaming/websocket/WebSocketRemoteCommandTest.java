@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.streaming.StreamRequest;
 import dev.berth.runtime.TerminalSize;
+import dev.berth.streaming.StreamRequest;
 import dev.berth.testing.ChannelSocket;
 import dev.berth.testing.WebSocketStreamClient;
 import dev.berth.testing.WebSocketStreamClient.ExecResult;
@@ -62,10 +62,13 @@ class WebSocketRemoteCommandTest {
     @Test
     void firstMessageIsAnEmptyOneOnTheLowestWrittenChannel() throws Exception {
         ExecResult withStdout = fixture.client.exec(fixture.url(exec(stdio(), "line")), V4, HELLO, false);
-        ExecResult stderrOnly = fixture.client.exec(fixture.url(exec(
-                new StreamRequest.Channels(false, false, true, false), "fail", "1", "x")), V4, null, false);
-        ExecResult stdinOnly = fixture.client.exec(fixture.url(exec(
-                new StreamRequest.Channels(true, false, false, false), "line")), V4, HELLO, false);
+        ExecResult stderrOnly = fixture.client.exec(
+                fixture.url(exec(new StreamRequest.Channels(false, false, true, false), "fail", "1", "x")),
+                V4,
+                null,
+                false);
+        ExecResult stdinOnly = fixture.client.exec(
+                fixture.url(exec(new StreamRequest.Channels(true, false, false, false), "line")), V4, HELLO, false);
 
         assertThat(withStdout.messages().getFirst().channel()).isEqualTo(STDOUT);
         assertThat(withStdout.messages().getFirst().data()).isEmpty();
@@ -94,7 +97,9 @@ class WebSocketRemoteCommandTest {
         ExecResult failed = fixture.client.exec(fixture.url(exec(stdio(), "fail", "3", "oops")), V1, null, false);
         ExecResult succeeded = fixture.client.exec(fixture.url(exec(stdio(), "line")), V1, HELLO, false);
 
-        assertThat(failed.error()).startsWith("command terminated with non-zero exit code").endsWith("exit status 3");
+        assertThat(failed.error())
+                .startsWith("command terminated with non-zero exit code")
+                .endsWith("exit status 3");
         assertThat(failed.exitCode()).isEqualTo(3);
         assertThat(succeeded.stdout()).isEqualTo(HELLO);
         assertThat(succeeded.error()).isEmpty();
@@ -124,8 +129,8 @@ class WebSocketRemoteCommandTest {
 
     @Test
     void theClientsOrderOfPreferenceDecides() throws Exception {
-        try (ChannelSocket channels = fixture.client.connect(fixture.url(exec(stdio(), "line")),
-                "unknown.k8s.io", V1, V5, V4)) {
+        try (ChannelSocket channels =
+                fixture.client.connect(fixture.url(exec(stdio(), "line")), "unknown.k8s.io", V1, V5, V4)) {
             assertThat(channels.subprotocol()).isEqualTo(V1);
             channels.send(STDIN, HELLO);
             assertThat(WebSocketStreamClient.collect(channels).stdout()).isEqualTo(HELLO);
@@ -137,7 +142,8 @@ class WebSocketRemoteCommandTest {
         URI url = fixture.url(exec(stdio(), "line"));
 
         assertThatThrownBy(() -> fixture.client.connect(url, "v3.channel.k8s.io", "portforward.k8s.io"))
-                .isInstanceOfSatisfying(WebSocketStreamClient.RefusedException.class,
+                .isInstanceOfSatisfying(
+                        WebSocketStreamClient.RefusedException.class,
                         refused -> assertThat(refused.status()).isEqualTo(403));
     }
 
@@ -147,7 +153,8 @@ class WebSocketRemoteCommandTest {
         fixture.client.exec(url, V4, HELLO, false);
 
         assertThatThrownBy(() -> fixture.client.connect(url, V4))
-                .isInstanceOfSatisfying(WebSocketStreamClient.RefusedException.class,
+                .isInstanceOfSatisfying(
+                        WebSocketStreamClient.RefusedException.class,
                         refused -> assertThat(refused.status()).isEqualTo(404));
     }
 
@@ -155,8 +162,8 @@ class WebSocketRemoteCommandTest {
     void resizesReachTheTerminalInOrder() throws Exception {
         StreamRequest.Channels tty = new StreamRequest.Channels(true, true, false, true);
 
-        ExecResult result = fixture.client.exec(fixture.url(exec(tty, "resize", "1")), V5, null, false,
-                new TerminalSize(80, 24));
+        ExecResult result =
+                fixture.client.exec(fixture.url(exec(tty, "resize", "1")), V5, null, false, new TerminalSize(80, 24));
         ExecResult two;
         try (ChannelSocket channels = fixture.client.connect(fixture.url(exec(tty, "resize", "2")), V4)) {
             // two sizes in one message, then one split across two: the channel is a stream of JSON objects
@@ -193,8 +200,8 @@ class WebSocketRemoteCommandTest {
 
     @Test
     void attachCopiesStdio() throws Exception {
-        ExecResult result = fixture.client.exec(fixture.url(new StreamRequest.Attach("ctr-1", stdio())), V5, HELLO,
-                false);
+        ExecResult result =
+                fixture.client.exec(fixture.url(new StreamRequest.Attach("ctr-1", stdio())), V5, HELLO, false);
 
         assertThat(result.stdout()).isEqualTo(HELLO);
         assertThat(result.exitCode()).isZero();

@@ -34,7 +34,9 @@ final class WebSocketServerFixture implements AutoCloseable {
     WebSocketServerFixture() throws IOException {
         descriptorsBefore = openDescriptors();
         StreamBackends streamBackends = new StreamBackends(backends, backends, executor, StreamingSettings.loopback());
-        server = new StreamingServer(StreamingSettings.loopback(), new StreamTokens(Clock.systemUTC()),
+        server = new StreamingServer(
+                StreamingSettings.loopback(),
+                new StreamTokens(Clock.systemUTC()),
                 List.of(new WebSocketProtocol(streamBackends)));
         server.start();
     }
@@ -60,7 +62,8 @@ final class WebSocketServerFixture implements AutoCloseable {
         while (openDescriptors() > descriptorsBefore && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(openDescriptors()).as("sockets after the test: %s", descriptors())
+        assertThat(openDescriptors())
+                .as("sockets after the test: %s", descriptors())
                 .isLessThanOrEqualTo(descriptorsBefore);
     }
 
@@ -80,7 +83,7 @@ final class WebSocketServerFixture implements AutoCloseable {
         try {
             return Files.readSymbolicLink(fd).toString();
         } catch (IOException e) {
-            return "";  // closed meanwhile (or the listing's own descriptor)
+            return ""; // closed meanwhile (or the listing's own descriptor)
         }
     }
 }

@@ -5,8 +5,16 @@ import java.util.Map;
 import java.util.Set;
 
 /** The runtime defaults an image carries (its config's {@code config} object). Empty collections, never null. */
-public record ContainerConfig(String user, List<String> env, List<String> entrypoint, List<String> cmd, String workingDir,
-        Set<String> exposedPorts, Map<String, String> labels, String stopSignal, Set<String> volumes) {
+public record ContainerConfig(
+        String user,
+        List<String> env,
+        List<String> entrypoint,
+        List<String> cmd,
+        String workingDir,
+        Set<String> exposedPorts,
+        Map<String, String> labels,
+        String stopSignal,
+        Set<String> volumes) {
 
     public ContainerConfig {
         env = env == null ? List.of() : List.copyOf(env);

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /** The parts of an OCI/Docker image config that a runtime uses. */
-public record ImageConfig(String architecture, String os, String variant, ContainerConfig config, List<Digest> diffIds,
-        String created) {
+public record ImageConfig(
+        String architecture, String os, String variant, ContainerConfig config, List<Digest> diffIds, String created) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -39,10 +39,22 @@ public record ImageConfig(String architecture, String os, String variant, Contai
         List<Digest> diffIds = new ArrayList<>();
         diffIdsNode.forEach(d -> diffIds.add(Digest.parse(d.asText())));
         JsonNode c = root.path("config");
-        ContainerConfig config = new ContainerConfig(text(c, "User"), strings(c.path("Env")),
-                strings(c.path("Entrypoint")), strings(c.path("Cmd")), text(c, "WorkingDir"), keys(c.path("ExposedPorts")),
-                map(c.path("Labels")), text(c, "StopSignal"), keys(c.path("Volumes")));
-        return new ImageConfig(text(root, "architecture"), text(root, "os"), text(root, "variant"), config, diffIds,
+        ContainerConfig config = new ContainerConfig(
+                text(c, "User"),
+                strings(c.path("Env")),
+                strings(c.path("Entrypoint")),
+                strings(c.path("Cmd")),
+                text(c, "WorkingDir"),
+                keys(c.path("ExposedPorts")),
+                map(c.path("Labels")),
+                text(c, "StopSignal"),
+                keys(c.path("Volumes")));
+        return new ImageConfig(
+                text(root, "architecture"),
+                text(root, "os"),
+                text(root, "variant"),
+                config,
+                diffIds,
                 text(root, "created"));
     }
 
@@ -70,7 +82,8 @@ public record ImageConfig(String architecture, String os, String variant, Contai
     private static Map<String, String> map(JsonNode object) {
         Map<String, String> result = new LinkedHashMap<>();
         if (object.isObject()) {
-            object.fields().forEachRemaining(e -> result.put(e.getKey(), e.getValue().asText()));
+            object.fields()
+                    .forEachRemaining(e -> result.put(e.getKey(), e.getValue().asText()));
         }
         return result;
     }

@@ -32,8 +32,9 @@ public final class ManifestParser {
             mediaType = contentType.split(";")[0].trim();
         }
         if (MediaTypes.isSchema1(mediaType) || root.path("schemaVersion").asInt() == 1) {
-            throw new UnsupportedManifestException("Docker schema 1 manifests are not supported (deprecated since 2017); "
-                    + "push the image again with a current client to get a schema 2 or OCI manifest");
+            throw new UnsupportedManifestException(
+                    "Docker schema 1 manifests are not supported (deprecated since 2017); "
+                            + "push the image again with a current client to get a schema 2 or OCI manifest");
         }
         boolean index = MediaTypes.isIndex(mediaType)
                 || (!MediaTypes.isManifest(mediaType) && root.path("manifests").isArray());
@@ -43,12 +44,13 @@ public final class ManifestParser {
             return new ImageIndex(mediaType.isEmpty() ? MediaTypes.OCI_INDEX : mediaType, manifests);
         }
         if (!root.path("config").isObject() || !root.path("layers").isArray()) {
-            throw new UnsupportedManifestException("manifest of media type '" + mediaType + "' has no config and layers");
+            throw new UnsupportedManifestException(
+                    "manifest of media type '" + mediaType + "' has no config and layers");
         }
         List<Descriptor> layers = new ArrayList<>();
         root.path("layers").forEach(l -> layers.add(descriptor(l)));
-        return new ImageManifest(mediaType.isEmpty() ? MediaTypes.OCI_MANIFEST : mediaType, descriptor(root.path("config")),
-                layers);
+        return new ImageManifest(
+                mediaType.isEmpty() ? MediaTypes.OCI_MANIFEST : mediaType, descriptor(root.path("config")), layers);
     }
 
     private static Descriptor descriptor(JsonNode node) {
@@ -56,16 +58,26 @@ public final class ManifestParser {
             throw new IllegalArgumentException("descriptor without digest: " + node);
         }
         JsonNode p = node.get("platform");
-        Platform platform = p == null || !p.isObject() ? null
-                : new Platform(p.path("os").asText(""), p.path("architecture").asText(""),
+        Platform platform = p == null || !p.isObject()
+                ? null
+                : new Platform(
+                        p.path("os").asText(""),
+                        p.path("architecture").asText(""),
                         p.hasNonNull("variant") ? p.get("variant").asText() : null);
         Map<String, String> annotations = new LinkedHashMap<>();
-        node.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        node.path("annotations")
+                .fields()
+                .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
         long size = node.path("size").asLong(-1);
         if (size < 0) {
-            throw new IllegalArgumentException("descriptor " + node.path("digest").asText() + " has no valid size");
+            throw new IllegalArgumentException(
+                    "descriptor " + node.path("digest").asText() + " has no valid size");
         }
-        return new Descriptor(node.path("mediaType").asText(""), Digest.parse(node.path("digest").asText()), size, platform,
+        return new Descriptor(
+                node.path("mediaType").asText(""),
+                Digest.parse(node.path("digest").asText()),
+                size,
+                platform,
                 annotations);
     }
 }

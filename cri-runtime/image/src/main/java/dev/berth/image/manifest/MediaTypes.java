@@ -23,15 +23,21 @@ public final class MediaTypes {
     public static final String DOCKER_MANIFEST_V1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
     /** What a registry is asked for, best first. */
-    public static final String ACCEPT_MANIFESTS = String.join(", ", OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST,
-            DOCKER_MANIFEST_V2);
+    public static final String ACCEPT_MANIFESTS =
+            String.join(", ", OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST_V2);
 
-    private static final Set<String> LAYERS = Set.of(OCI_LAYER_TAR, OCI_LAYER_GZIP, OCI_LAYER_ZSTD,
-            OCI_LAYER_NONDIST_TAR, OCI_LAYER_NONDIST_GZIP, OCI_LAYER_NONDIST_ZSTD, DOCKER_LAYER_GZIP,
-            DOCKER_LAYER_FOREIGN_GZIP, "application/vnd.docker.image.rootfs.diff.tar");
+    private static final Set<String> LAYERS = Set.of(
+            OCI_LAYER_TAR,
+            OCI_LAYER_GZIP,
+            OCI_LAYER_ZSTD,
+            OCI_LAYER_NONDIST_TAR,
+            OCI_LAYER_NONDIST_GZIP,
+            OCI_LAYER_NONDIST_ZSTD,
+            DOCKER_LAYER_GZIP,
+            DOCKER_LAYER_FOREIGN_GZIP,
+            "application/vnd.docker.image.rootfs.diff.tar");
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     public static boolean isIndex(String mediaType) {
         return OCI_INDEX.equals(mediaType) || DOCKER_MANIFEST_LIST.equals(mediaType);

@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 public final class PlatformMatcher {
 
-    private PlatformMatcher() {
-    }
+    private PlatformMatcher() {}
 
     public static Optional<Descriptor> select(ImageIndex index, Platform want) {
         List<String> variants = acceptableVariants(want);
@@ -19,7 +18,9 @@ public final class PlatformMatcher {
         int bestRank = Integer.MAX_VALUE;
         for (Descriptor candidate : index.manifests()) {
             Platform p = candidate.platform();
-            if (p == null || isAttestation(candidate) || !want.os().equals(p.os())
+            if (p == null
+                    || isAttestation(candidate)
+                    || !want.os().equals(p.os())
                     || !want.architecture().equals(p.architecture())) {
                 continue;
             }
@@ -52,18 +53,20 @@ public final class PlatformMatcher {
         String v = want.variant() == null ? "" : want.variant();
         return switch (want.architecture()) {
             case "arm64" -> List.of("");
-            case "amd64" -> switch (v) {
-                case "v4" -> List.of("v4", "v3", "v2", "");
-                case "v3" -> List.of("v3", "v2", "");
-                case "v2" -> List.of("v2", "");
-                default -> List.of("");
-            };
-            case "arm" -> switch (v) {
-                case "v8" -> List.of("v8", "v7", "v6", "v5");
-                case "v7", "" -> List.of("v7", "v6", "v5");
-                case "v6" -> List.of("v6", "v5");
-                default -> List.of(v);
-            };
+            case "amd64" ->
+                switch (v) {
+                    case "v4" -> List.of("v4", "v3", "v2", "");
+                    case "v3" -> List.of("v3", "v2", "");
+                    case "v2" -> List.of("v2", "");
+                    default -> List.of("");
+                };
+            case "arm" ->
+                switch (v) {
+                    case "v8" -> List.of("v8", "v7", "v6", "v5");
+                    case "v7", "" -> List.of("v7", "v6", "v5");
+                    case "v6" -> List.of("v6", "v5");
+                    default -> List.of(v);
+                };
             default -> List.of(v);
         };
     }

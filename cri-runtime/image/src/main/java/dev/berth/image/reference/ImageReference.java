@@ -48,8 +48,8 @@ public record ImageReference(String registry, String repository, String tag, Dig
         String path;
         int slash = rest.indexOf('/');
         String first = slash < 0 ? "" : rest.substring(0, slash);
-        if (slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost")
-                || first.startsWith("["))) {
+        if (slash >= 0
+                && (first.contains(".") || first.contains(":") || first.equals("localhost") || first.startsWith("["))) {
             if (!DOMAIN.matcher(first).matches()) {
                 throw new InvalidReferenceException(reference, "invalid registry host \"" + first + "\"");
             }

@@ -26,8 +26,7 @@ final class Authenticator {
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-    private record Cached(String authorization, long expiresAtNanos) {
-    }
+    private record Cached(String authorization, long expiresAtNanos) {}
 
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
@@ -57,7 +56,8 @@ final class Authenticator {
         switch (challenge.scheme()) {
             case "basic" -> {
                 if (!credentials.hasPassword()) {
-                    throw new RegistryException(RegistryException.Reason.UNAUTHORIZED,
+                    throw new RegistryException(
+                            RegistryException.Reason.UNAUTHORIZED,
                             "registry requires basic authentication and no credentials were given");
                 }
                 authorization = basic(credentials);
@@ -68,15 +68,16 @@ final class Authenticator {
                 authorization = "Bearer " + token.token();
                 lifetimeNanos = token.lifetime().toNanos();
             }
-            default -> throw new RegistryException(RegistryException.Reason.UNAUTHORIZED,
-                    "registry asks for unsupported authentication scheme '" + challenge.scheme() + "'");
+            default ->
+                throw new RegistryException(
+                        RegistryException.Reason.UNAUTHORIZED,
+                        "registry asks for unsupported authentication scheme '" + challenge.scheme() + "'");
         }
         cache.put(key, new Cached(authorization, System.nanoTime() + lifetimeNanos));
         return authorization;
     }
 
-    private record TokenResponse(String token, Duration lifetime) {
-    }
+    private record TokenResponse(String token, Duration lifetime) {}
 
     private TokenResponse bearerToken(AuthChallenge challenge, String repository, RegistryCredentials credentials)
             throws RegistryException {
@@ -95,13 +96,16 @@ final class Authenticator {
                     + "&refresh_token=" + encode(credentials.identityToken())
                     + (service == null ? "" : "&service=" + encode(service))
                     + "&scope=" + encode(scope);
-            request = HttpRequest.newBuilder(URI.create(realm)).timeout(REQUEST_TIMEOUT)
+            request = HttpRequest.newBuilder(URI.create(realm))
+                    .timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(form))
+                    .build();
         } else {
             String query = (service == null ? "" : "service=" + encode(service) + "&") + "scope=" + encode(scope);
             URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
-            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET();
+            HttpRequest.Builder builder =
+                    HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET();
             if (credentials.hasPassword()) {
                 builder.header("Authorization", basic(credentials));
             }
@@ -111,20 +115,25 @@ final class Authenticator {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new RegistryException(RegistryException.Reason.UNREACHABLE,
-                    "token service " + URI.create(realm).getAuthority() + " unreachable: " + e.getMessage(), e);
+            throw new RegistryException(
+                    RegistryException.Reason.UNREACHABLE,
+                    "token service " + URI.create(realm).getAuthority() + " unreachable: " + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(RegistryException.Reason.UNREACHABLE, "interrupted while fetching a token", e);
         }
         if (response.statusCode() == 401 || response.statusCode() == 403) {
-            throw new RegistryException(response.statusCode() == 401 ? RegistryException.Reason.UNAUTHORIZED
-                    : RegistryException.Reason.DENIED,
-                    "token service refused " + (credentials.isEmpty() ? "anonymous access" : "the credentials")
-                            + ": " + RegistryErrors.describe(response.statusCode(), response.body()));
+            throw new RegistryException(
+                    response.statusCode() == 401
+                            ? RegistryException.Reason.UNAUTHORIZED
+                            : RegistryException.Reason.DENIED,
+                    "token service refused " + (credentials.isEmpty() ? "anonymous access" : "the credentials") + ": "
+                            + RegistryErrors.describe(response.statusCode(), response.body()));
         }
         if (response.statusCode() / 100 != 2) {
-            throw new RegistryException(RegistryException.Reason.SERVER_ERROR,
+            throw new RegistryException(
+                    RegistryException.Reason.SERVER_ERROR,
                     "token service answered " + RegistryErrors.describe(response.statusCode(), response.body()));
         }
         try {

@@ -74,27 +74,47 @@ public final class RegistryClient implements AutoCloseable {
         throw combine(endpoints, failures);
     }
 
-    private ResolvedImage resolveAt(RegistryConfig.Endpoint endpoint, ImageReference ref, RegistryCredentials credentials,
-            Platform platform) throws RegistryException {
+    private ResolvedImage resolveAt(
+            RegistryConfig.Endpoint endpoint, ImageReference ref, RegistryCredentials credentials, Platform platform)
+            throws RegistryException {
         String target = ref.digest() != null ? ref.digest().toString() : ref.tag();
         Fetched top = fetchManifest(endpoint, ref, target, ref.digest(), credentials);
         ParsedManifest parsed = parse(top);
         if (parsed instanceof ImageManifest manifest) {
-            return new ResolvedImage(ref, top.digest(), manifest.mediaType(), List.of(), top.digest(), manifest, top.body(),
+            return new ResolvedImage(
+                    ref,
+                    top.digest(),
+                    manifest.mediaType(),
+                    List.of(),
+                    top.digest(),
+                    manifest,
+                    top.body(),
                     endpoint.base());
         }
         ImageIndex index = (ImageIndex) parsed;
-        List<Platform> platforms = index.manifests().stream().map(Descriptor::platform).filter(Objects::nonNull)
-                .filter(p -> !"unknown".equals(p.os())).toList();
-        Descriptor chosen = PlatformMatcher.select(index, platform).orElseThrow(() -> new RegistryException(
-                RegistryException.Reason.NOT_FOUND, "no manifest for platform " + platform + " in " + ref
-                        + "; available: " + platforms));
+        List<Platform> platforms = index.manifests().stream()
+                .map(Descriptor::platform)
+                .filter(Objects::nonNull)
+                .filter(p -> !"unknown".equals(p.os()))
+                .toList();
+        Descriptor chosen = PlatformMatcher.select(index, platform)
+                .orElseThrow(() -> new RegistryException(
+                        RegistryException.Reason.NOT_FOUND,
+                        "no manifest for platform " + platform + " in " + ref + "; available: " + platforms));
         Fetched child = fetchManifest(endpoint, ref, chosen.digest().toString(), chosen.digest(), credentials);
         if (!(parse(child) instanceof ImageManifest manifest)) {
-            throw new RegistryException(RegistryException.Reason.INVALID,
+            throw new RegistryException(
+                    RegistryException.Reason.INVALID,
                     "index entry " + chosen.digest() + " of " + ref + " is not an image manifest");
         }
-        return new ResolvedImage(ref, top.digest(), index.mediaType(), platforms, chosen.digest(), manifest, child.body(),
+        return new ResolvedImage(
+                ref,
+                top.digest(),
+                index.mediaType(),
+                platforms,
+                chosen.digest(),
+                manifest,
+                child.body(),
                 endpoint.base());
     }
 
@@ -108,22 +128,36 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
-    private record Fetched(byte[] body, String contentType, Digest digest) {
-    }
+    private record Fetched(byte[] body, String contentType, Digest digest) {}
 
-    private Fetched fetchManifest(RegistryConfig.Endpoint endpoint, ImageReference ref, String target, Digest expected,
-            RegistryCredentials credentials) throws RegistryException {
-        HttpResponse<InputStream> response = send(endpoint, ref, "manifests/" + target,
-                dev.berth.image.manifest.MediaTypes.ACCEPT_MANIFESTS, credentials, REQUEST_TIMEOUT);
+    private Fetched fetchManifest(
+            RegistryConfig.Endpoint endpoint,
+            ImageReference ref,
+            String target,
+            Digest expected,
+            RegistryCredentials credentials)
+            throws RegistryException {
+        HttpResponse<InputStream> response = send(
+                endpoint,
+                ref,
+                "manifests/" + target,
+                dev.berth.image.manifest.MediaTypes.ACCEPT_MANIFESTS,
+                credentials,
+                REQUEST_TIMEOUT);
         byte[] body = readLimited(response, MAX_MANIFEST_BYTES, "manifest " + ref);
         Digest actual = Digest.sha256(body);
         Digest claimed = expected;
         if (claimed == null) {
-            claimed = response.headers().firstValue("Docker-Content-Digest").map(Digest::parse).orElse(actual);
+            claimed = response.headers()
+                    .firstValue("Docker-Content-Digest")
+                    .map(Digest::parse)
+                    .orElse(actual);
         }
         if (!actual.equals(claimed)) {
-            throw new RegistryException(RegistryException.Reason.DIGEST_MISMATCH, "manifest " + target + " of " + ref
-                    + " from " + endpoint + " has digest " + actual + ", expected " + claimed);
+            throw new RegistryException(
+                    RegistryException.Reason.DIGEST_MISMATCH,
+                    "manifest " + target + " of " + ref + " from " + endpoint + " has digest " + actual + ", expected "
+                            + claimed);
         }
         return new Fetched(body, response.headers().firstValue("Content-Type").orElse(null), actual);
     }
@@ -132,20 +166,25 @@ public final class RegistryClient implements AutoCloseable {
     public byte[] fetchBlob(ResolvedImage image, Descriptor descriptor, RegistryCredentials credentials)
             throws RegistryException {
         if (descriptor.size() > MAX_SMALL_BLOB_BYTES) {
-            throw new RegistryException(RegistryException.Reason.INVALID,
-                    "blob " + descriptor.digest() + " declares " + descriptor.size() + " bytes, too large to hold in memory");
+            throw new RegistryException(
+                    RegistryException.Reason.INVALID,
+                    "blob " + descriptor.digest() + " declares " + descriptor.size()
+                            + " bytes, too large to hold in memory");
         }
         try (InputStream in = openBlob(image, descriptor, credentials)) {
             byte[] body = in.readNBytes(MAX_SMALL_BLOB_BYTES + 1);
             Digest actual = Digest.sha256(body);
             if (!actual.equals(descriptor.digest())) {
-                throw new RegistryException(RegistryException.Reason.DIGEST_MISMATCH,
+                throw new RegistryException(
+                        RegistryException.Reason.DIGEST_MISMATCH,
                         "blob " + descriptor.digest() + " of " + image.reference() + " has digest " + actual);
             }
             return body;
         } catch (IOException e) {
-            throw new RegistryException(RegistryException.Reason.UNREACHABLE,
-                    "reading blob " + descriptor.digest() + " failed: " + e.getMessage(), e);
+            throw new RegistryException(
+                    RegistryException.Reason.UNREACHABLE,
+                    "reading blob " + descriptor.digest() + " failed: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -155,13 +194,15 @@ public final class RegistryClient implements AutoCloseable {
      */
     public InputStream openBlob(ResolvedImage image, Descriptor descriptor, RegistryCredentials credentials)
             throws RegistryException {
-        List<RegistryConfig.Endpoint> endpoints = new ArrayList<>(config.endpoints(image.reference().registry()));
-        endpoints.sort((a, b) -> Boolean.compare(!a.base().equals(image.endpoint()), !b.base().equals(image.endpoint())));
+        List<RegistryConfig.Endpoint> endpoints =
+                new ArrayList<>(config.endpoints(image.reference().registry()));
+        endpoints.sort((a, b) ->
+                Boolean.compare(!a.base().equals(image.endpoint()), !b.base().equals(image.endpoint())));
         List<RegistryException> failures = new ArrayList<>();
         for (RegistryConfig.Endpoint endpoint : endpoints) {
             try {
-                HttpResponse<InputStream> response = send(endpoint, image.reference(), "blobs/" + descriptor.digest(),
-                        "*/*", credentials, null);
+                HttpResponse<InputStream> response =
+                        send(endpoint, image.reference(), "blobs/" + descriptor.digest(), "*/*", credentials, null);
                 return response.body();
             } catch (RegistryException e) {
                 failures.add(e);
@@ -177,9 +218,16 @@ public final class RegistryClient implements AutoCloseable {
      * One GET with auth and redirects handled; returns a 200 response with its body still open, or
      * throws with the registry's message.
      */
-    private HttpResponse<InputStream> send(RegistryConfig.Endpoint endpoint, ImageReference ref, String path, String accept,
-            RegistryCredentials credentials, Duration timeout) throws RegistryException {
-        RegistryCredentials usable = mayReceiveCredentials(endpoint, ref, credentials) ? credentials : RegistryCredentials.NONE;
+    private HttpResponse<InputStream> send(
+            RegistryConfig.Endpoint endpoint,
+            ImageReference ref,
+            String path,
+            String accept,
+            RegistryCredentials credentials,
+            Duration timeout)
+            throws RegistryException {
+        RegistryCredentials usable =
+                mayReceiveCredentials(endpoint, ref, credentials) ? credentials : RegistryCredentials.NONE;
         String authKey = endpoint.base() + "|" + ref.repository() + "|" + System.identityHashCode(usable);
         URI uri = endpoint.resolve(ref.repository() + "/" + path);
         String authorization = authenticator.cached(authKey).orElse(null);
@@ -193,10 +241,13 @@ public final class RegistryClient implements AutoCloseable {
             byte[] errorBody = drain(response);
             if (status == 401 && !answeredChallenge && sameHost(uri, endpoint.base())) {
                 authenticator.forget(authKey);
-                String header = response.headers().firstValue("WWW-Authenticate").orElse("");
-                AuthChallenge challenge = AuthChallenge.parse(header).orElseThrow(() -> new RegistryException(
-                        RegistryException.Reason.UNAUTHORIZED, endpoint + " refused " + ref + " without a challenge: "
-                        + RegistryErrors.describe(status, errorBody)));
+                String header =
+                        response.headers().firstValue("WWW-Authenticate").orElse("");
+                AuthChallenge challenge = AuthChallenge.parse(header)
+                        .orElseThrow(() -> new RegistryException(
+                                RegistryException.Reason.UNAUTHORIZED,
+                                endpoint + " refused " + ref + " without a challenge: "
+                                        + RegistryErrors.describe(status, errorBody)));
                 authorization = authenticator.answer(authKey, challenge, ref.repository(), usable);
                 answeredChallenge = true;
                 continue;
@@ -213,16 +264,19 @@ public final class RegistryClient implements AutoCloseable {
                 uri = next;
                 continue;
             }
-            String what = path.startsWith("manifests/") ? "manifest " + ref : path.replace("blobs/", "blob ") + " of " + ref;
-            throw new RegistryException(RegistryErrors.reason(status),
+            String what =
+                    path.startsWith("manifests/") ? "manifest " + ref : path.replace("blobs/", "blob ") + " of " + ref;
+            throw new RegistryException(
+                    RegistryErrors.reason(status),
                     endpoint + " answered " + RegistryErrors.describe(status, errorBody) + " for " + what);
         }
     }
 
-    private HttpResponse<InputStream> get(URI uri, String accept, String authorization, Duration timeout,
-            RegistryConfig.Endpoint endpoint) throws RegistryException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().header("Accept", accept)
-                .header("User-Agent", "berth");
+    private HttpResponse<InputStream> get(
+            URI uri, String accept, String authorization, Duration timeout, RegistryConfig.Endpoint endpoint)
+            throws RegistryException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).GET().header("Accept", accept).header("User-Agent", "berth");
         if (timeout != null) {
             request.timeout(timeout);
         }
@@ -234,16 +288,19 @@ public final class RegistryClient implements AutoCloseable {
             log.debug("GET {} -> {}", uri, response.statusCode());
             return response;
         } catch (IOException e) {
-            throw new RegistryException(RegistryException.Reason.UNREACHABLE,
-                    "registry " + endpoint + " unreachable: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            throw new RegistryException(
+                    RegistryException.Reason.UNREACHABLE,
+                    "registry " + endpoint + " unreachable: "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(RegistryException.Reason.UNREACHABLE, "interrupted talking to " + endpoint, e);
         }
     }
 
-    private static boolean mayReceiveCredentials(RegistryConfig.Endpoint endpoint, ImageReference ref,
-            RegistryCredentials credentials) {
+    private static boolean mayReceiveCredentials(
+            RegistryConfig.Endpoint endpoint, ImageReference ref, RegistryCredentials credentials) {
         if (credentials.isEmpty() || endpoint.upstream()) {
             return true;
         }
@@ -259,15 +316,18 @@ public final class RegistryClient implements AutoCloseable {
         return Objects.equals(a.getHost(), b.getHost()) && a.getPort() == b.getPort();
     }
 
-    private static byte[] readLimited(HttpResponse<InputStream> response, int limit, String what) throws RegistryException {
+    private static byte[] readLimited(HttpResponse<InputStream> response, int limit, String what)
+            throws RegistryException {
         try (InputStream in = response.body()) {
             byte[] body = in.readNBytes(limit + 1);
             if (body.length > limit) {
-                throw new RegistryException(RegistryException.Reason.INVALID, what + " is larger than " + limit + " bytes");
+                throw new RegistryException(
+                        RegistryException.Reason.INVALID, what + " is larger than " + limit + " bytes");
             }
             return body;
         } catch (IOException e) {
-            throw new RegistryException(RegistryException.Reason.UNREACHABLE, "reading " + what + " failed: " + e.getMessage(), e);
+            throw new RegistryException(
+                    RegistryException.Reason.UNREACHABLE, "reading " + what + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -279,14 +339,17 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
-    private static RegistryException combine(List<RegistryConfig.Endpoint> endpoints, List<RegistryException> failures) {
+    private static RegistryException combine(
+            List<RegistryConfig.Endpoint> endpoints, List<RegistryException> failures) {
         if (failures.size() == 1) {
             return failures.getFirst();
         }
         RegistryException primary = failures.getLast();
         boolean upstreamTried = endpoints.getLast().upstream();
         if (!upstreamTried) {
-            primary = failures.stream().filter(f -> f.reason() != RegistryException.Reason.NOT_FOUND).findFirst()
+            primary = failures.stream()
+                    .filter(f -> f.reason() != RegistryException.Reason.NOT_FOUND)
+                    .findFirst()
                     .orElse(failures.getFirst());
         }
         StringBuilder message = new StringBuilder(primary.getMessage()).append(" (tried ");

@@ -7,8 +7,8 @@ import java.util.Base64;
  * What a pull authenticates with, as CRI's AuthConfig carries it. Every field is nullable.
  * {@link #toString()} never shows a secret: records end up in logs.
  */
-public record RegistryCredentials(String username, String password, String identityToken, String registryToken,
-        String serverAddress) {
+public record RegistryCredentials(
+        String username, String password, String identityToken, String registryToken, String serverAddress) {
 
     public static final RegistryCredentials NONE = new RegistryCredentials(null, null, null, null, null);
 
@@ -24,7 +24,8 @@ public record RegistryCredentials(String username, String password, String ident
         if (colon < 0) {
             throw new IllegalArgumentException("auth does not decode to user:password");
         }
-        return new RegistryCredentials(decoded.substring(0, colon), decoded.substring(colon + 1), null, null, serverAddress);
+        return new RegistryCredentials(
+                decoded.substring(0, colon), decoded.substring(colon + 1), null, null, serverAddress);
     }
 
     public boolean isEmpty() {

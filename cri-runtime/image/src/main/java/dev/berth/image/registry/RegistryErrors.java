@@ -12,16 +12,17 @@ final class RegistryErrors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TEXT = 300;
 
-    private RegistryErrors() {
-    }
+    private RegistryErrors() {}
 
     static String describe(int status, byte[] body) {
         List<String> messages = new ArrayList<>();
         try {
             JsonNode root = JSON.readTree(body);
             if (root != null) {
-                root.path("errors").forEach(e -> messages.add(
-                        (e.path("code").asText("") + ": " + e.path("message").asText("")).replaceAll("^: ", "")));
+                root.path("errors")
+                        .forEach(e -> messages.add((e.path("code").asText("") + ": "
+                                        + e.path("message").asText(""))
+                                .replaceAll("^: ", "")));
                 if (messages.isEmpty() && root.hasNonNull("details")) {
                     messages.add(root.get("details").asText());
                 }

@@ -3,7 +3,17 @@ package dev.berth.image.registry;
 /** A registry conversation that failed; the message carries what the registry itself said. */
 public final class RegistryException extends Exception {
 
-    public enum Reason { NOT_FOUND, UNAUTHORIZED, DENIED, UNREACHABLE, UNSUPPORTED, INVALID, DIGEST_MISMATCH, TOO_MANY_REQUESTS, SERVER_ERROR }
+    public enum Reason {
+        NOT_FOUND,
+        UNAUTHORIZED,
+        DENIED,
+        UNREACHABLE,
+        UNSUPPORTED,
+        INVALID,
+        DIGEST_MISMATCH,
+        TOO_MANY_REQUESTS,
+        SERVER_ERROR
+    }
 
     private final Reason reason;
 

@@ -11,8 +11,15 @@ import java.util.List;
  * A reference resolved at a registry: {@code digest} is what the tag points at (index or manifest:
  * the repo digest), {@code manifestDigest} the platform's manifest within it.
  */
-public record ResolvedImage(ImageReference reference, Digest digest, String mediaType, List<Platform> platforms,
-        Digest manifestDigest, ImageManifest manifest, byte[] manifestBytes, URI endpoint) {
+public record ResolvedImage(
+        ImageReference reference,
+        Digest digest,
+        String mediaType,
+        List<Platform> platforms,
+        Digest manifestDigest,
+        ImageManifest manifest,
+        byte[] manifestBytes,
+        URI endpoint) {
 
     public ResolvedImage {
         platforms = List.copyOf(platforms);

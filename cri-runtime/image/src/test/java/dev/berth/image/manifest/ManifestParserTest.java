@@ -28,7 +28,9 @@ class ManifestParserTest {
 
         assertThat(manifest.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST_V2);
         assertThat(manifest.config().digest().toString()).isEqualTo(D1);
-        assertThat(manifest.layers()).singleElement().satisfies(l -> assertThat(l.size()).isEqualTo(100));
+        assertThat(manifest.layers())
+                .singleElement()
+                .satisfies(l -> assertThat(l.size()).isEqualTo(100));
         assertThat(manifest.totalSize()).isEqualTo(107);
     }
 

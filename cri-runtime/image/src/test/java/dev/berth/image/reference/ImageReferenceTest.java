@@ -13,17 +13,17 @@ class ImageReferenceTest {
 
     @ParameterizedTest
     @CsvSource({
-            "busybox, docker.io/library/busybox:latest",
-            "busybox:1.36, docker.io/library/busybox:1.36",
-            "library/busybox, docker.io/library/busybox:latest",
-            "foo/bar, docker.io/foo/bar:latest",
-            "docker.io/busybox, docker.io/library/busybox:latest",
-            "index.docker.io/library/busybox:1, docker.io/library/busybox:1",
-            "localhost/app, localhost/app:latest",
-            "localhost:5000/team/app:v2, localhost:5000/team/app:v2",
-            "127.0.0.1:5000/app, 127.0.0.1:5000/app:latest",
-            "ghcr.io/org/tool:1.0-rc.1, ghcr.io/org/tool:1.0-rc.1",
-            "[::1]:5000/app:x, [::1]:5000/app:x",
+        "busybox, docker.io/library/busybox:latest",
+        "busybox:1.36, docker.io/library/busybox:1.36",
+        "library/busybox, docker.io/library/busybox:latest",
+        "foo/bar, docker.io/foo/bar:latest",
+        "docker.io/busybox, docker.io/library/busybox:latest",
+        "index.docker.io/library/busybox:1, docker.io/library/busybox:1",
+        "localhost/app, localhost/app:latest",
+        "localhost:5000/team/app:v2, localhost:5000/team/app:v2",
+        "127.0.0.1:5000/app, 127.0.0.1:5000/app:latest",
+        "ghcr.io/org/tool:1.0-rc.1, ghcr.io/org/tool:1.0-rc.1",
+        "[::1]:5000/app:x, [::1]:5000/app:x",
     })
     void normalisesLikeDocker(String input, String canonical) throws Exception {
         assertThat(ImageReference.parse(input).toString()).isEqualTo(canonical);
@@ -50,16 +50,18 @@ class ImageReferenceTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "Busybox | lowercase",
-            "docker.io/Library/busybox | lowercase",
-            "busybox:bad/tag | invalid registry host",
-            "busybox@sha256:zz | sha256",
-            "busybox@md5:abcd | unsupported digest algorithm",
-            "busybox:-x | invalid tag",
-            "a//b | invalid repository path component",
-            "'' | empty",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Busybox | lowercase",
+                "docker.io/Library/busybox | lowercase",
+                "busybox:bad/tag | invalid registry host",
+                "busybox@sha256:zz | sha256",
+                "busybox@md5:abcd | unsupported digest algorithm",
+                "busybox:-x | invalid tag",
+                "a//b | invalid repository path component",
+                "'' | empty",
+            })
     void rejectsInvalidReferencesSayingWhy(String input, String problem) {
         assertThatThrownBy(() -> ImageReference.parse(input))
                 .isInstanceOf(InvalidReferenceException.class)

@@ -32,8 +32,10 @@ class RegistryClientProtocolTest {
     private static final Platform AMD64 = new Platform("linux", "amd64", null);
     private static final byte[] CONFIG = "{\"rootfs\":{\"diff_ids\":[]}}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] MANIFEST = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
-            + "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"size\":" + CONFIG.length + ",\"digest\":\""
-            + Digest.sha256(CONFIG) + "\"},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+                    + "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"size\":" + CONFIG.length
+                    + ",\"digest\":\""
+                    + Digest.sha256(CONFIG) + "\"},\"layers\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
 
     private final List<FakeRegistry> servers = new CopyOnWriteArrayList<>();
 
@@ -69,7 +71,10 @@ class RegistryClientProtocolTest {
         }
 
         int hits(String prefix) {
-            return hits.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToInt(e -> e.getValue().get()).sum();
+            return hits.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(prefix))
+                    .mapToInt(e -> e.getValue().get())
+                    .sum();
         }
 
         private void handle(HttpExchange exchange) throws IOException {
@@ -79,28 +84,41 @@ class RegistryClientProtocolTest {
             authorizations.add(authorization == null ? "" : authorization);
             if (path.equals("/token")) {
                 String query = exchange.getRequestURI().getQuery();
-                if (requiredAuthorization != null && requiredAuthorization.startsWith("Bearer tok-for-")
-                        && !"Basic YWxpY2U6c2VjcmV0".equals(authorization) && query.contains("needs-login")) {
+                if (requiredAuthorization != null
+                        && requiredAuthorization.startsWith("Bearer tok-for-")
+                        && !"Basic YWxpY2U6c2VjcmV0".equals(authorization)
+                        && query.contains("needs-login")) {
                     respond(exchange, 401, "{\"details\":\"incorrect username or password\"}", null);
                     return;
                 }
-                respond(exchange, 200, "{\"token\":\"tok-for-" + (authorization == null ? "anon" : "user")
-                        + "\",\"expires_in\":300}", null);
+                respond(
+                        exchange,
+                        200,
+                        "{\"token\":\"tok-for-" + (authorization == null ? "anon" : "user") + "\",\"expires_in\":300}",
+                        null);
                 return;
             }
             if (requiredAuthorization != null && !requiredAuthorization.equals(authorization)) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", challenge);
-                respond(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}",
+                respond(
+                        exchange,
+                        401,
+                        "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}",
                         null);
                 return;
             }
             if (!hasImage) {
-                respond(exchange, 404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}", null);
+                respond(
+                        exchange,
+                        404,
+                        "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}",
+                        null);
                 return;
             }
             if (path.contains("/manifests/")) {
                 exchange.getResponseHeaders().add("Content-Type", MediaTypes.OCI_MANIFEST);
-                exchange.getResponseHeaders().add("Docker-Content-Digest", Digest.sha256(MANIFEST).toString());
+                exchange.getResponseHeaders()
+                        .add("Docker-Content-Digest", Digest.sha256(MANIFEST).toString());
                 exchange.sendResponseHeaders(200, manifest.length);
                 exchange.getResponseBody().write(manifest);
                 exchange.close();
@@ -134,7 +152,8 @@ class RegistryClientProtocolTest {
     void anonymousBearerFlowFetchesOneTokenForManyRequests() throws Exception {
         FakeRegistry registry = new FakeRegistry();
         registry.requiredAuthorization = "Bearer tok-for-anon";
-        registry.challenge = "Bearer realm=\"" + registry.uri() + "/token\",service=\"test\",scope=\"repository:team/app:pull\"";
+        registry.challenge =
+                "Bearer realm=\"" + registry.uri() + "/token\",service=\"test\",scope=\"repository:team/app:pull\"";
         try (RegistryClient client = new RegistryClient(RegistryConfig.empty())) {
             ResolvedImage image = client.resolve(ref(registry), RegistryCredentials.NONE, AMD64);
             client.fetchBlob(image, image.manifest().config(), RegistryCredentials.NONE);
@@ -152,12 +171,14 @@ class RegistryClientProtocolTest {
         registry.challenge = "Bearer realm=\"" + registry.uri() + "/token\",service=\"test\",scope=\"needs-login\"";
         try (RegistryClient client = new RegistryClient(RegistryConfig.empty())) {
             assertThatThrownBy(() -> client.resolve(ref(registry), RegistryCredentials.NONE, AMD64))
-                    .isInstanceOfSatisfying(RegistryException.class,
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
                             e -> assertThat(e.reason()).isEqualTo(RegistryException.Reason.UNAUTHORIZED))
                     .hasMessageContaining("incorrect username or password");
 
             RegistryCredentials alice = new RegistryCredentials("alice", "secret", null, null, null);
-            assertThat(client.resolve(ref(registry), alice, AMD64).manifestDigest()).isEqualTo(Digest.sha256(MANIFEST));
+            assertThat(client.resolve(ref(registry), alice, AMD64).manifestDigest())
+                    .isEqualTo(Digest.sha256(MANIFEST));
         }
     }
 
@@ -180,7 +201,8 @@ class RegistryClientProtocolTest {
         registry.challenge = "Basic realm=\"test\"";
         try (RegistryClient client = new RegistryClient(RegistryConfig.empty())) {
             assertThatThrownBy(() -> client.resolve(ref(registry), RegistryCredentials.NONE, AMD64))
-                    .isInstanceOfSatisfying(RegistryException.class,
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
                             e -> assertThat(e.reason()).isEqualTo(RegistryException.Reason.UNAUTHORIZED));
             RegistryCredentials alice = new RegistryCredentials("alice", "secret", null, null, null);
             assertThat(client.resolve(ref(registry), alice, AMD64)).isNotNull();
@@ -192,8 +214,8 @@ class RegistryClientProtocolTest {
         FakeRegistry mirror = new FakeRegistry();
         mirror.hasImage = false;
         FakeRegistry upstream = new FakeRegistry();
-        RegistryConfig config = new RegistryConfig(Map.of(upstream.hostPort(),
-                new RegistryHost(List.of(mirror.uri()), false, false)));
+        RegistryConfig config =
+                new RegistryConfig(Map.of(upstream.hostPort(), new RegistryHost(List.of(mirror.uri()), false, false)));
         try (RegistryClient client = new RegistryClient(config)) {
             ResolvedImage image = client.resolve(ref(upstream), RegistryCredentials.NONE, AMD64);
 
@@ -207,11 +229,12 @@ class RegistryClientProtocolTest {
         FakeRegistry mirror = new FakeRegistry();
         mirror.hasImage = false;
         FakeRegistry upstream = new FakeRegistry();
-        RegistryConfig config = new RegistryConfig(Map.of(upstream.hostPort(),
-                new RegistryHost(List.of(mirror.uri()), true, false)));
+        RegistryConfig config =
+                new RegistryConfig(Map.of(upstream.hostPort(), new RegistryHost(List.of(mirror.uri()), true, false)));
         try (RegistryClient client = new RegistryClient(config)) {
             assertThatThrownBy(() -> client.resolve(ref(upstream), RegistryCredentials.NONE, AMD64))
-                    .isInstanceOfSatisfying(RegistryException.class,
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
                             e -> assertThat(e.reason()).isEqualTo(RegistryException.Reason.NOT_FOUND))
                     .hasMessageContaining("MANIFEST_UNKNOWN");
             assertThat(upstream.hits("/")).isZero();
@@ -224,8 +247,8 @@ class RegistryClientProtocolTest {
         mirror.requiredAuthorization = "Basic YWxpY2U6c2VjcmV0";
         mirror.challenge = "Basic realm=\"mirror\"";
         FakeRegistry upstream = new FakeRegistry();
-        RegistryConfig config = new RegistryConfig(Map.of(upstream.hostPort(),
-                new RegistryHost(List.of(mirror.uri()), false, false)));
+        RegistryConfig config =
+                new RegistryConfig(Map.of(upstream.hostPort(), new RegistryHost(List.of(mirror.uri()), false, false)));
         try (RegistryClient client = new RegistryClient(config)) {
             client.resolve(ref(upstream), new RegistryCredentials("alice", "secret", null, null, null), AMD64);
 
@@ -239,7 +262,8 @@ class RegistryClientProtocolTest {
         FakeRegistry registry = new FakeRegistry();
         registry.requiredAuthorization = "Basic YWxpY2U6c2VjcmV0";
         registry.challenge = "Basic realm=\"test\"";
-        registry.blobRedirect = "http://localhost:" + storage.server.getAddress().getPort() + "/storage/blob?sig=1";
+        registry.blobRedirect =
+                "http://localhost:" + storage.server.getAddress().getPort() + "/storage/blob?sig=1";
         RegistryCredentials alice = new RegistryCredentials("alice", "secret", null, null, null);
         try (RegistryClient client = new RegistryClient(RegistryConfig.empty())) {
             ResolvedImage image = client.resolve(ref(registry), alice, AMD64);
@@ -258,7 +282,8 @@ class RegistryClientProtocolTest {
         registry.manifest = (new String(MANIFEST, StandardCharsets.UTF_8) + " ").getBytes(StandardCharsets.UTF_8);
         try (RegistryClient client = new RegistryClient(RegistryConfig.empty())) {
             assertThatThrownBy(() -> client.resolve(ref(registry), RegistryCredentials.NONE, AMD64))
-                    .isInstanceOfSatisfying(RegistryException.class,
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
                             e -> assertThat(e.reason()).isEqualTo(RegistryException.Reason.DIGEST_MISMATCH));
         }
     }
@@ -270,16 +295,37 @@ class RegistryClientProtocolTest {
         registry.server.stop(0);
         try (RegistryClient client = new RegistryClient(RegistryConfig.empty())) {
             assertThatThrownBy(() -> client.resolve(gone, RegistryCredentials.NONE, AMD64))
-                    .isInstanceOfSatisfying(RegistryException.class,
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
                             e -> assertThat(e.reason()).isEqualTo(RegistryException.Reason.UNREACHABLE));
         }
     }
 
     @Test
     void loopbackRegistriesUsePlainHttpAndDockerHubUsesItsApiHost() {
-        assertThat(RegistryConfig.empty().endpoints("127.0.0.1:5000").getFirst().base().getScheme()).isEqualTo("http");
-        assertThat(RegistryConfig.empty().endpoints("localhost:5000").getFirst().base().getScheme()).isEqualTo("http");
-        assertThat(RegistryConfig.empty().endpoints("registry.example.com").getFirst().base().getScheme()).isEqualTo("https");
-        assertThat(RegistryConfig.empty().endpoints("docker.io").getFirst().base().getHost()).isEqualTo("registry-1.docker.io");
+        assertThat(RegistryConfig.empty()
+                        .endpoints("127.0.0.1:5000")
+                        .getFirst()
+                        .base()
+                        .getScheme())
+                .isEqualTo("http");
+        assertThat(RegistryConfig.empty()
+                        .endpoints("localhost:5000")
+                        .getFirst()
+                        .base()
+                        .getScheme())
+                .isEqualTo("http");
+        assertThat(RegistryConfig.empty()
+                        .endpoints("registry.example.com")
+                        .getFirst()
+                        .base()
+                        .getScheme())
+                .isEqualTo("https");
+        assertThat(RegistryConfig.empty()
+                        .endpoints("docker.io")
+                        .getFirst()
+                        .base()
+                        .getHost())
+                .isEqualTo("registry-1.docker.io");
     }
 }

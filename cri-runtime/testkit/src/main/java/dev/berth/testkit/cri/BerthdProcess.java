@@ -19,6 +19,7 @@ public final class BerthdProcess implements AutoCloseable {
 
     /** berthd's entrypoint; the class path of the tests that start it must hold it. */
     public static final String MAIN_CLASS = "dev.berth.daemon.Berthd";
+
     private static final long START_TIMEOUT_MILLIS = 30_000;
 
     private final Path log;
@@ -33,7 +34,11 @@ public final class BerthdProcess implements AutoCloseable {
 
     /** berthd on {@code base}/root and {@code base}/state, logging to {@code base}/berthd.log; returns once it serves. */
     public static BerthdProcess start(Path base, Path config) throws IOException, InterruptedException {
-        return start(List.of("--enable-native-access=ALL-UNNAMED"), config, base.resolve("root"), base.resolve("state"),
+        return start(
+                List.of("--enable-native-access=ALL-UNNAMED"),
+                config,
+                base.resolve("root"),
+                base.resolve("state"),
                 base.resolve("berthd.log"));
     }
 
@@ -45,8 +50,16 @@ public final class BerthdProcess implements AutoCloseable {
         List<String> argv = new ArrayList<>();
         argv.add(ProcessHandle.current().info().command().orElseThrow());
         argv.addAll(jvmFlags);
-        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS,
-                "--config", config.toString(), "--root", root.toString(), "--state", state.toString()));
+        argv.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                MAIN_CLASS,
+                "--config",
+                config.toString(),
+                "--root",
+                root.toString(),
+                "--state",
+                state.toString()));
         Process process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

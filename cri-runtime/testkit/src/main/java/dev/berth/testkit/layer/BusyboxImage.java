@@ -33,9 +33,16 @@ public final class BusyboxImage {
             nogroup:x:65534:
             """;
     /** Directories a container expects to exist before the runtime mounts anything, with their modes. */
-    private static final List<Dir> DIRS = List.of(new Dir("bin", 0755), new Dir("etc", 0755), new Dir("dev", 0755),
-            new Dir("proc", 0555), new Dir("sys", 0555), new Dir("root", 0700), new Dir("tmp", 01777),
-            new Dir("var", 0755), new Dir("home", 0755));
+    private static final List<Dir> DIRS = List.of(
+            new Dir("bin", 0755),
+            new Dir("etc", 0755),
+            new Dir("dev", 0755),
+            new Dir("proc", 0555),
+            new Dir("sys", 0555),
+            new Dir("root", 0700),
+            new Dir("tmp", 01777),
+            new Dir("var", 0755),
+            new Dir("home", 0755));
 
     private final byte[] busybox;
     private final List<String> applets;
@@ -55,8 +62,12 @@ public final class BusyboxImage {
         if (!applets.lines().toList().contains("sleep")) {
             throw new IllegalStateException(BUSYBOX + " --list has no sleep applet; install busybox-static");
         }
-        return new BusyboxImage(Files.readAllBytes(BUSYBOX),
-                applets.lines().map(String::strip).filter(a -> !a.isEmpty() && !a.equals("busybox")).toList());
+        return new BusyboxImage(
+                Files.readAllBytes(BUSYBOX),
+                applets.lines()
+                        .map(String::strip)
+                        .filter(a -> !a.isEmpty() && !a.equals("busybox"))
+                        .toList());
     }
 
     public List<String> applets() {
@@ -112,6 +123,5 @@ public final class BusyboxImage {
         Files.writeString(rootfs.resolve("etc/group"), GROUP);
     }
 
-    private record Dir(String name, int mode) {
-    }
+    private record Dir(String name, int mode) {}
 }

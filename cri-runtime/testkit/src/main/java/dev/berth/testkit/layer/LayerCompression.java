@@ -9,8 +9,7 @@ import java.util.zip.GZIPOutputStream;
 /** Compresses a layer tar as registries serve it. */
 public final class LayerCompression {
 
-    private LayerCompression() {
-    }
+    private LayerCompression() {}
 
     public static byte[] gzip(byte[] tar) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(tar.length / 2 + 64);

@@ -53,8 +53,7 @@ public final class LayerTar {
     private final Map<String, Spec> latest = new HashMap<>();
     private final Map<String, List<Consumer<Spec>>> pending = new HashMap<>();
 
-    private LayerTar() {
-    }
+    private LayerTar() {}
 
     public static LayerTar create() {
         return new LayerTar();
@@ -147,7 +146,8 @@ public final class LayerTar {
     /** Hides what the layers below have in {@code dir}: an empty file {@code <dir>/.wh..wh..opq}. */
     public LayerTar opaque(String dir) {
         String trimmed = trimSlashes(dir);
-        return add(new Spec(trimmed.isEmpty() ? ".wh..wh..opq" : trimmed + "/.wh..wh..opq", TarConstants.LF_NORMAL, 0644));
+        return add(
+                new Spec(trimmed.isEmpty() ? ".wh..wh..opq" : trimmed + "/.wh..wh..opq", TarConstants.LF_NORMAL, 0644));
     }
 
     /** A PAX {@code SCHILY.xattr.<name>} record, value byte for byte. */
@@ -265,7 +265,8 @@ public final class LayerTar {
         spec.xattrs.forEach((key, value) -> pax.put("SCHILY.xattr." + key, value));
         if (!pax.isEmpty()) {
             byte[] records = paxRecords(pax);
-            TarArchiveEntry header = entry(placeholder("PaxHeaders/" + trimSlashes(spec.name)), TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+            TarArchiveEntry header =
+                    entry(placeholder("PaxHeaders/" + trimSlashes(spec.name)), TarConstants.LF_PAX_EXTENDED_HEADER_LC);
             header.setSize(records.length);
             write(tar, header, records);
         }
@@ -273,7 +274,8 @@ public final class LayerTar {
         entry.setMode(spec.mode & 07777);
         entry.setUserId(pax.containsKey("uid") ? 0 : spec.uid);
         entry.setGroupId(pax.containsKey("gid") ? 0 : spec.gid);
-        entry.setModTime(FileTime.from(Instant.ofEpochSecond(mtimeInPax ? Math.max(0, Math.min(seconds, 077777777777L)) : seconds)));
+        entry.setModTime(FileTime.from(
+                Instant.ofEpochSecond(mtimeInPax ? Math.max(0, Math.min(seconds, 077777777777L)) : seconds)));
         if (!link.isEmpty()) {
             entry.setLinkName(link);
         }
@@ -375,6 +377,5 @@ public final class LayerTar {
         }
     }
 
-    private record Raw(TarArchiveEntry entry, byte[] content) {
-    }
+    private record Raw(TarArchiveEntry entry, byte[] content) {}
 }

@@ -26,9 +26,12 @@ public final class ImagePusher {
 
     /** Null for an outside registry (an e2e cluster's), which the pusher reaches without credentials. */
     private final RegistryFixture registry;
+
     private final String hostPort;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final ObjectMapper json = new ObjectMapper();
 
     public ImagePusher(RegistryFixture registry) {
@@ -57,8 +60,9 @@ public final class ImagePusher {
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", oci ? OCI_MANIFEST : DOCKER_MANIFEST);
         ObjectNode configDescriptor = manifest.putObject("config");
-        configDescriptor.put("mediaType", oci ? "application/vnd.oci.image.config.v1+json"
-                : "application/vnd.docker.container.image.v1+json");
+        configDescriptor.put(
+                "mediaType",
+                oci ? "application/vnd.oci.image.config.v1+json" : "application/vnd.docker.container.image.v1+json");
         configDescriptor.put("digest", configDigest);
         configDescriptor.put("size", config.length);
         ArrayNode layers = manifest.putArray("layers");
@@ -77,8 +81,15 @@ public final class ImagePusher {
         String manifestDigest = TestLayer.sha256(manifestBytes);
         putManifest(repo, tag == null ? manifestDigest : tag, oci ? OCI_MANIFEST : DOCKER_MANIFEST, manifestBytes);
         List<String> diffIds = image.layers().stream().map(TestLayer::diffId).toList();
-        return new PushedImage(reference(repo + (tag == null ? "@" + manifestDigest : ":" + tag)), manifestDigest,
-                configDigest, layerDigests, diffIds, manifestBytes, config, size);
+        return new PushedImage(
+                reference(repo + (tag == null ? "@" + manifestDigest : ":" + tag)),
+                manifestDigest,
+                configDigest,
+                layerDigests,
+                diffIds,
+                manifestBytes,
+                config,
+                size);
     }
 
     /** Pushes each image by digest and an index naming them; {@code attestation} adds a BuildKit-style entry. */
@@ -104,13 +115,17 @@ public final class ImagePusher {
             }
         }
         if (attestation) {
-            PushedImage att = pushImage(repo, null, TestImage.builder().platform("unknown", "unknown", null).build());
+            PushedImage att = pushImage(
+                    repo,
+                    null,
+                    TestImage.builder().platform("unknown", "unknown", null).build());
             ObjectNode entry = manifests.addObject();
             entry.put("mediaType", OCI_MANIFEST);
             entry.put("digest", att.manifestDigest());
             entry.put("size", att.manifest().length);
             entry.putObject("platform").put("architecture", "unknown").put("os", "unknown");
-            entry.putObject("annotations").put("vnd.docker.reference.type", "attestation-manifest")
+            entry.putObject("annotations")
+                    .put("vnd.docker.reference.type", "attestation-manifest")
                     .put("vnd.docker.reference.digest", pushed.getFirst().manifestDigest());
         }
         byte[] bytes = json.writeValueAsBytes(index);
@@ -145,7 +160,8 @@ public final class ImagePusher {
 
     private void putManifest(String repo, String reference, String mediaType, byte[] bytes) throws IOException {
         HttpResponse<byte[]> put = send(HttpRequest.newBuilder(uri("/v2/" + repo + "/manifests/" + reference))
-                .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+                .header("Content-Type", mediaType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
         expect(put, 201, "putting manifest " + repo + ":" + reference);
     }
 
@@ -184,11 +200,15 @@ public final class ImagePusher {
         }
         ObjectNode rootfs = config.putObject("rootfs");
         rootfs.put("type", "layers");
-        List<String> diffIds = image.overrideDiffIds() != null ? image.overrideDiffIds()
+        List<String> diffIds = image.overrideDiffIds() != null
+                ? image.overrideDiffIds()
                 : image.layers().stream().map(TestLayer::diffId).toList();
         diffIds.forEach(rootfs.putArray("diff_ids")::add);
         ArrayNode history = config.putArray("history");
-        image.layers().forEach(l -> history.addObject().put("created", "2026-01-01T00:00:00Z").put("created_by", "berth testkit"));
+        image.layers()
+                .forEach(l -> history.addObject()
+                        .put("created", "2026-01-01T00:00:00Z")
+                        .put("created_by", "berth testkit"));
         return json.writeValueAsBytes(config);
     }
 

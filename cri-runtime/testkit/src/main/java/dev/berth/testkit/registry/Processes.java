@@ -14,14 +14,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     public static String run(List<String> argv, long timeoutSeconds) throws IOException {
         Path output = Files.createTempFile("berth-cmd-", ".log");
         try {
-            Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process process = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 throw new IOException(String.join(" ", argv) + " did not finish within " + timeoutSeconds + " s");

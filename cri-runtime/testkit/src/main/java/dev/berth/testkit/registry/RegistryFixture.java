@@ -86,7 +86,8 @@ public final class RegistryFixture implements AutoCloseable {
                             rootcertbundle: %s
                         """.formatted(tokens.realm(), TokenServer.SERVICE, TokenServer.ISSUER, tokens.rootCertBundle());
             } else if (user != null) {
-                String line = Processes.run(List.of("htpasswd", "-Bbn", user, password), 30).strip();
+                String line = Processes.run(List.of("htpasswd", "-Bbn", user, password), 30)
+                        .strip();
                 Files.writeString(dir.resolve("htpasswd"), line + "\n");
                 auth = """
                         auth:
@@ -135,7 +136,8 @@ public final class RegistryFixture implements AutoCloseable {
                 throw new IOException("docker-registry exited (" + process.exitValue() + "): " + logTail());
             }
             try {
-                HttpURLConnection connection = (HttpURLConnection) baseUri().resolve("/v2/").toURL().openConnection();
+                HttpURLConnection connection =
+                        (HttpURLConnection) baseUri().resolve("/v2/").toURL().openConnection();
                 connection.setConnectTimeout(500);
                 connection.setReadTimeout(1000);
                 int status = connection.getResponseCode();
@@ -153,8 +155,8 @@ public final class RegistryFixture implements AutoCloseable {
                 throw new IOException("interrupted waiting for docker-registry", e);
             }
         }
-        throw new IOException("docker-registry did not answer on 127.0.0.1:" + port + " within "
-                + START_TIMEOUT_MILLIS + " ms: " + logTail());
+        throw new IOException("docker-registry did not answer on 127.0.0.1:" + port + " within " + START_TIMEOUT_MILLIS
+                + " ms: " + logTail());
     }
 
     private String logTail() {
@@ -186,7 +188,11 @@ public final class RegistryFixture implements AutoCloseable {
 
     public Path blobFile(String digest) {
         String hex = digest.substring(digest.indexOf(':') + 1);
-        return storageDir().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+        return storageDir()
+                .resolve("docker/registry/v2/blobs/sha256")
+                .resolve(hex.substring(0, 2))
+                .resolve(hex)
+                .resolve("data");
     }
 
     /** What the pusher sends: Basic for htpasswd, a push token for token auth, nothing for an open registry. */
@@ -195,7 +201,9 @@ public final class RegistryFixture implements AutoCloseable {
             return "Bearer " + tokens.issue("repository:" + repository + ":pull,push", "pusher");
         }
         if (user != null) {
-            return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            return "Basic "
+                    + java.util.Base64.getEncoder()
+                            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         }
         return null;
     }

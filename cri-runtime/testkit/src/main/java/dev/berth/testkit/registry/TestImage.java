@@ -6,11 +6,26 @@ import java.util.List;
 import java.util.Map;
 
 /** An image to build and push: layers, platform, runtime defaults and the manifest style. */
-public record TestImage(List<TestLayer> layers, String os, String architecture, String variant, String user,
-        List<String> env, List<String> entrypoint, List<String> cmd, String workingDir, List<String> exposedPorts,
-        Map<String, String> labels, String stopSignal, MediaStyle style, List<String> overrideDiffIds) {
+public record TestImage(
+        List<TestLayer> layers,
+        String os,
+        String architecture,
+        String variant,
+        String user,
+        List<String> env,
+        List<String> entrypoint,
+        List<String> cmd,
+        String workingDir,
+        List<String> exposedPorts,
+        Map<String, String> labels,
+        String stopSignal,
+        MediaStyle style,
+        List<String> overrideDiffIds) {
 
-    public enum MediaStyle { OCI, DOCKER }
+    public enum MediaStyle {
+        OCI,
+        DOCKER
+    }
 
     public static Builder builder() {
         return new Builder();
@@ -100,8 +115,21 @@ public record TestImage(List<TestLayer> layers, String os, String architecture, 
         }
 
         public TestImage build() {
-            return new TestImage(List.copyOf(layers), os, architecture, variant, user, env, entrypoint, cmd, workingDir,
-                    List.copyOf(exposedPorts), Map.copyOf(labels), stopSignal, style, overrideDiffIds);
+            return new TestImage(
+                    List.copyOf(layers),
+                    os,
+                    architecture,
+                    variant,
+                    user,
+                    env,
+                    entrypoint,
+                    cmd,
+                    workingDir,
+                    List.copyOf(exposedPorts),
+                    Map.copyOf(labels),
+                    stopSignal,
+                    style,
+                    overrideDiffIds);
         }
     }
 }

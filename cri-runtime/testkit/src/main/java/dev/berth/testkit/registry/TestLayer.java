@@ -14,7 +14,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /** A layer to push: its uncompressed tar (for the diff ID) and the blob as pushed. */
 public record TestLayer(byte[] tar, Compression compression, byte[] blob) {
 
-    public enum Compression { NONE, GZIP, ZSTD }
+    public enum Compression {
+        NONE,
+        GZIP,
+        ZSTD
+    }
 
     public static TestLayer of(byte[] tar, Compression compression) {
         byte[] blob = switch (compression) {
@@ -40,7 +44,8 @@ public record TestLayer(byte[] tar, Compression compression, byte[] blob) {
      */
     public static TestLayer random(long approxBytes, int files, long seed, Compression compression) {
         Random random = new Random(seed);
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE, approxBytes + 1_000_000));
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE, approxBytes + 1_000_000));
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             long perFile = Math.max(1, approxBytes / files);
@@ -76,7 +81,9 @@ public record TestLayer(byte[] tar, Compression compression, byte[] blob) {
 
     static String sha256(byte[] data) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -44,9 +44,28 @@ final class TokenServer implements AutoCloseable {
         this.user = user;
         this.password = password;
         Path keystore = dir.resolve("token-signer.p12");
-        Processes.run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
-                "-alias", "signer", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=berth-test-token-signer",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "berth-test"), 60);
+        Processes.run(
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "signer",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-dname",
+                        "CN=berth-test-token-signer",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "berth-test"),
+                60);
         try (InputStream in = Files.newInputStream(keystore)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, "berth-test".toCharArray());
@@ -57,9 +76,12 @@ final class TokenServer implements AutoCloseable {
         }
         rootCertBundle = dir.resolve("token-root.pem");
         try {
-            Files.writeString(rootCertBundle, "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n");
+            Files.writeString(
+                    rootCertBundle,
+                    "-----BEGIN CERTIFICATE-----\n"
+                            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                    .encodeToString(certificate.getEncoded())
+                            + "\n-----END CERTIFICATE-----\n");
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IOException(e);
         }
@@ -83,8 +105,10 @@ final class TokenServer implements AutoCloseable {
     private void token(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        String expected = user == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String expected = user == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         boolean authenticated = expected != null && expected.equals(authorization);
         if (authorization != null && !authenticated || user != null && !authenticated) {
             byte[] body = "{\"details\":\"incorrect username or password\"}".getBytes(StandardCharsets.UTF_8);
@@ -102,7 +126,8 @@ final class TokenServer implements AutoCloseable {
                 }
             }
         }
-        byte[] body = json.writeValueAsBytes(json.createObjectNode().put("token", issue(scope, authenticated ? user : ""))
+        byte[] body = json.writeValueAsBytes(json.createObjectNode()
+                .put("token", issue(scope, authenticated ? user : ""))
                 .put("expires_in", 300));
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
@@ -116,8 +141,14 @@ final class TokenServer implements AutoCloseable {
             ObjectNode header = json.createObjectNode().put("alg", "RS256").put("typ", "JWT");
             header.putArray("x5c").add(Base64.getEncoder().encodeToString(certificate.getEncoded()));
             long now = System.currentTimeMillis() / 1000;
-            ObjectNode claims = json.createObjectNode().put("iss", ISSUER).put("sub", subject).put("aud", SERVICE)
-                    .put("exp", now + 300).put("nbf", now - 10).put("iat", now).put("jti", UUID.randomUUID().toString());
+            ObjectNode claims = json.createObjectNode()
+                    .put("iss", ISSUER)
+                    .put("sub", subject)
+                    .put("aud", SERVICE)
+                    .put("exp", now + 300)
+                    .put("nbf", now - 10)
+                    .put("iat", now)
+                    .put("jti", UUID.randomUUID().toString());
             ArrayNode access = claims.putArray("access");
             String[] parts = scope.split(":");
             if (parts.length == 3) {

@@ -21,7 +21,9 @@ class BusyboxImageTest {
 
     @Test
     void layerHoldsBusyboxAppletLinksAndTheAppUser() throws IOException {
-        Privileges.require(Files.isExecutable(BusyboxImage.BUSYBOX), "busybox-static is not installed (apt-get install busybox-static)");
+        Privileges.require(
+                Files.isExecutable(BusyboxImage.BUSYBOX),
+                "busybox-static is not installed (apt-get install busybox-static)");
         BusyboxImage busybox = BusyboxImage.fromHost();
 
         Map<String, TarArchiveEntry> entries = new HashMap<>();
@@ -47,14 +49,22 @@ class BusyboxImageTest {
 
     @Test
     void rootfsRunsItsShellAndKnowsTheAppUser(@TempDir Path dir) throws IOException {
-        Privileges.require(Files.isExecutable(BusyboxImage.BUSYBOX), "busybox-static is not installed (apt-get install busybox-static)");
+        Privileges.require(
+                Files.isExecutable(BusyboxImage.BUSYBOX),
+                "busybox-static is not installed (apt-get install busybox-static)");
         Privileges.requireRoot();
         Path rootfs = dir.resolve("rootfs");
 
         BusyboxImage.fromHost().writeRootfs(rootfs);
 
-        String out = Processes.run(List.of("chroot", rootfs.toString(), "/bin/sh", "-c",
-                "id -u app; stat -c %a /tmp; stat -c %u /home/app"), 10);
+        String out = Processes.run(
+                List.of(
+                        "chroot",
+                        rootfs.toString(),
+                        "/bin/sh",
+                        "-c",
+                        "id -u app; stat -c %a /tmp; stat -c %u /home/app"),
+                10);
         assertThat(out.lines()).containsExactly("1000", "1777", "1000");
     }
 }

@@ -18,35 +18,46 @@ import java.util.stream.Collectors;
  * pods (so the status says at once why they are not ready).
  */
 final class AppEventSources {
-  private static final String BY_IMAGE_REF = "berth.dev/imageRef";
+    private static final String BY_IMAGE_REF = "berth.dev/imageRef";
 
-  List<EventSource<?, App>> create(EventSourceContext<App> context) {
-    context.getPrimaryCache().addIndexer(BY_IMAGE_REF, app -> imageKey(app) == null ? List.of() : List.of(imageKey(app)));
+    List<EventSource<?, App>> create(EventSourceContext<App> context) {
+        context.getPrimaryCache()
+                .addIndexer(BY_IMAGE_REF, app -> imageKey(app) == null ? List.of() : List.of(imageKey(app)));
 
-    var images = InformerEventSourceConfiguration.from(Image.class, App.class)
-        .withName("app-images")
-        .withSecondaryToPrimaryMapper((Image image) -> context.getPrimaryCache()
-            .byIndex(BY_IMAGE_REF, image.getMetadata().getNamespace() + "/" + image.getMetadata().getName())
-            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .withPrimaryToSecondaryMapper((PrimaryToSecondaryMapper<App>) app -> imageKey(app) == null ? Set.of()
-            : Set.of(new ResourceID(app.getSpec().getImageRef(), app.getMetadata().getNamespace())))
-        .build();
+        var images = InformerEventSourceConfiguration.from(Image.class, App.class)
+                .withName("app-images")
+                .withSecondaryToPrimaryMapper((Image image) -> context
+                        .getPrimaryCache()
+                        .byIndex(
+                                BY_IMAGE_REF,
+                                image.getMetadata().getNamespace() + "/"
+                                        + image.getMetadata().getName())
+                        .stream()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((PrimaryToSecondaryMapper<App>) app -> imageKey(app) == null
+                        ? Set.of()
+                        : Set.of(new ResourceID(
+                                app.getSpec().getImageRef(), app.getMetadata().getNamespace())))
+                .build();
 
-    var pods = InformerEventSourceConfiguration.from(Pod.class, App.class)
-        .withName("app-pods")
-        .withLabelSelector(AppLabels.MANAGED_SELECTOR)
-        .withSecondaryToPrimaryMapper((Pod pod) -> {
-          var labels = pod.getMetadata().getLabels();
-          String app = labels == null ? null : labels.get(AppLabels.NAME);
-          return app == null ? Set.of() : Set.of(new ResourceID(app, pod.getMetadata().getNamespace()));
-        })
-        .build();
+        var pods = InformerEventSourceConfiguration.from(Pod.class, App.class)
+                .withName("app-pods")
+                .withLabelSelector(AppLabels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper((Pod pod) -> {
+                    var labels = pod.getMetadata().getLabels();
+                    String app = labels == null ? null : labels.get(AppLabels.NAME);
+                    return app == null
+                            ? Set.of()
+                            : Set.of(new ResourceID(app, pod.getMetadata().getNamespace()));
+                })
+                .build();
 
-    return List.of(new InformerEventSource<>(images, context), new InformerEventSource<>(pods, context));
-  }
+        return List.of(new InformerEventSource<>(images, context), new InformerEventSource<>(pods, context));
+    }
 
-  private static String imageKey(App app) {
-    String ref = app.getSpec() == null ? null : app.getSpec().getImageRef();
-    return ref == null || ref.isBlank() ? null : app.getMetadata().getNamespace() + "/" + ref;
-  }
+    private static String imageKey(App app) {
+        String ref = app.getSpec() == null ? null : app.getSpec().getImageRef();
+        return ref == null || ref.isBlank() ? null : app.getMetadata().getNamespace() + "/" + ref;
+    }
 }

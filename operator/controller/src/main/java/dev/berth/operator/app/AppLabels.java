@@ -8,16 +8,15 @@ import java.util.Map;
  * App's name label is never counted as one of its replicas.
  */
 public final class AppLabels {
-  public static final String NAME = "app.kubernetes.io/name";
-  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-  public static final String OPERATOR = "berth-operator";
-  /** The pod informer watches only what Berth manages, not every pod of the cluster. */
-  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
+    public static final String NAME = "app.kubernetes.io/name";
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String OPERATOR = "berth-operator";
+    /** The pod informer watches only what Berth manages, not every pod of the cluster. */
+    public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
 
-  private AppLabels() {
-  }
+    private AppLabels() {}
 
-  public static Map<String, String> of(App app) {
-    return Map.of(NAME, app.getMetadata().getName(), MANAGED_BY, OPERATOR);
-  }
+    public static Map<String, String> of(App app) {
+        return Map.of(NAME, app.getMetadata().getName(), MANAGED_BY, OPERATOR);
+    }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param pods       what keeps the App's pods from being ready
  */
 public record AppObservation(ImageChoice choice, Deployment deployment, List<PodProblem> pods) {
-  public AppObservation {
-    pods = List.copyOf(pods);
-  }
+    public AppObservation {
+        pods = List.copyOf(pods);
+    }
 }

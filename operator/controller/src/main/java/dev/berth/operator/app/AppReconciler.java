@@ -33,95 +33,119 @@ import org.slf4j.LoggerFactory;
  * problems, the image to run, the Deployment and pods), applies the dependents only when the spec is sound
  * and the image known, and writes the status once.
  */
-@Workflow(explicitInvocation = true, dependents = {
-    @Dependent(name = AppReconciler.DEPLOYMENT, type = DeploymentDependent.class),
-    @Dependent(name = "service", type = ServiceDependent.class,
-        reconcilePrecondition = ServiceDependent.HasPorts.class),
-    @Dependent(name = "hpa", type = HpaDependent.class, dependsOn = AppReconciler.DEPLOYMENT,
-        reconcilePrecondition = HpaDependent.HasAutoscaling.class)
-})
+@Workflow(
+        explicitInvocation = true,
+        dependents = {
+            @Dependent(name = AppReconciler.DEPLOYMENT, type = DeploymentDependent.class),
+            @Dependent(
+                    name = "service",
+                    type = ServiceDependent.class,
+                    reconcilePrecondition = ServiceDependent.HasPorts.class),
+            @Dependent(
+                    name = "hpa",
+                    type = HpaDependent.class,
+                    dependsOn = AppReconciler.DEPLOYMENT,
+                    reconcilePrecondition = HpaDependent.HasAutoscaling.class)
+        })
 @ControllerConfiguration(name = AppReconciler.NAME)
 public class AppReconciler implements Reconciler<App> {
-  public static final String NAME = "app";
-  static final String DEPLOYMENT = "deployment";
-  private static final Logger log = LoggerFactory.getLogger(AppReconciler.class);
+    public static final String NAME = "app";
+    static final String DEPLOYMENT = "deployment";
+    private static final Logger log = LoggerFactory.getLogger(AppReconciler.class);
 
-  private final String defaultRuntimeClass;
-  private final AppImageResolver images;
-  private final AppSpecValidator validator = new AppSpecValidator();
-  private final PodDiagnosis diagnosis = new PodDiagnosis();
-  private final AppStatusWriter statusWriter = new AppStatusWriter();
-  private final Clock clock;
+    private final String defaultRuntimeClass;
+    private final AppImageResolver images;
+    private final AppSpecValidator validator = new AppSpecValidator();
+    private final PodDiagnosis diagnosis = new PodDiagnosis();
+    private final AppStatusWriter statusWriter = new AppStatusWriter();
+    private final Clock clock;
 
-  /** The operator's: its configured RuntimeClass, and a registry client of its own for tag look-ups. */
-  public AppReconciler(OperatorContext context) {
-    this(context, System.getenv());
-  }
-
-  /**
-   * Tags are looked up with the registry mirrors and plain-HTTP hosts of {@value RegistrySettings#ENV}, as the
-   * Image reconciler's are: a tag only the mirror serves must pin the same way in both.
-   */
-  public AppReconciler(OperatorContext context, Map<String, String> env) {
-    this(context.settings().runtimeClassName(), new TagDigests(new RegistryClient(RegistrySettings.fromEnvironment(env)),
-        Platform.host(), TagDigests.DEFAULT_TTL, Clock.systemUTC()), Clock.systemUTC());
-  }
-
-  public AppReconciler(String defaultRuntimeClass, TagDigests tags, Clock clock) {
-    this.defaultRuntimeClass = defaultRuntimeClass;
-    this.images = new AppImageResolver(tags);
-    this.clock = clock;
-  }
-
-  @Override
-  public List<EventSource<?, App>> prepareEventSources(EventSourceContext<App> context) {
-    return new AppEventSources().create(context);
-  }
-
-  @Override
-  public UpdateControl<App> reconcile(App app, Context<App> context) {
-    String id = app.getMetadata().getNamespace() + "/" + app.getMetadata().getName();
-    Optional<Deployment> current = context.getSecondaryResource(Deployment.class);
-    List<String> problems = validator.problems(app.getSpec());
-    ImageChoice choice = problems.isEmpty()
-        ? images.choose(app, context.getSecondaryResource(Image.class), current)
-        : new ImageChoice.Blocked("InvalidSpec", "the App's spec is invalid: " + String.join("; ", problems));
-
-    if (choice instanceof ImageChoice.Run run) {
-      String runtimeClass = app.getSpec().getRuntimeClassName() != null && !app.getSpec().getRuntimeClassName().isBlank()
-          ? app.getSpec().getRuntimeClassName() : defaultRuntimeClass;
-      context.managedWorkflowAndDependentResourceContext().put(DesiredApp.class,
-          new DesiredApp(run.image(), run.digest(), runtimeClass));
-      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
-          .throwAggregateExceptionIfErrorsPresent();
-      current = context.getSecondaryResource(Deployment.class);
-    } else {
-      log.info("app {}: not applied: {}", id, ((ImageChoice.Blocked) choice).message());
+    /** The operator's: its configured RuntimeClass, and a registry client of its own for tag look-ups. */
+    public AppReconciler(OperatorContext context) {
+        this(context, System.getenv());
     }
 
-    List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
-    AppObservation seen = new AppObservation(choice, current.orElse(null), diagnosis.problems(pods));
-    AppStatus status = statusWriter.status(app, seen, clock.instant());
-    app.setStatus(status);
-    UpdateControl<App> control = UpdateControl.patchStatus(app);
-    Duration next = statusWriter.nextCheck(status, clock.instant());
-    return next == null ? control : control.rescheduleAfter(next);
-  }
+    /**
+     * Tags are looked up with the registry mirrors and plain-HTTP hosts of {@value RegistrySettings#ENV}, as the
+     * Image reconciler's are: a tag only the mirror serves must pin the same way in both.
+     */
+    public AppReconciler(OperatorContext context, Map<String, String> env) {
+        this(
+                context.settings().runtimeClassName(),
+                new TagDigests(
+                        new RegistryClient(RegistrySettings.fromEnvironment(env)),
+                        Platform.host(),
+                        TagDigests.DEFAULT_TTL,
+                        Clock.systemUTC()),
+                Clock.systemUTC());
+    }
 
-  /** A failure of the API server (not of the App): say so in the status, then JOSDK's retry backs off. */
-  @Override
-  public ErrorStatusUpdateControl<App> updateErrorStatus(App app, Context<App> context, Exception e) {
-    log.warn("app {}/{}: reconcile failed: {}", app.getMetadata().getNamespace(), app.getMetadata().getName(),
-        e.toString());
-    AppStatus status = app.getStatus() == null ? new AppStatus() : app.getStatus();
-    List<Condition> conditions = new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
-    conditions.removeIf(c -> AppStatus.DEGRADED.equals(c.getType()));
-    conditions.addAll(new Conditions(status.getConditions(), app.getMetadata().getGeneration(), clock.instant())
-        .set(AppStatus.DEGRADED, true, "ReconcileFailed", "applying the App's objects failed (retrying): "
-            + e.getMessage())
-        .build());
-    status.setConditions(conditions);
-    app.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(app);
-  }
+    public AppReconciler(String defaultRuntimeClass, TagDigests tags, Clock clock) {
+        this.defaultRuntimeClass = defaultRuntimeClass;
+        this.images = new AppImageResolver(tags);
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, App>> prepareEventSources(EventSourceContext<App> context) {
+        return new AppEventSources().create(context);
+    }
+
+    @Override
+    public UpdateControl<App> reconcile(App app, Context<App> context) {
+        String id = app.getMetadata().getNamespace() + "/" + app.getMetadata().getName();
+        Optional<Deployment> current = context.getSecondaryResource(Deployment.class);
+        List<String> problems = validator.problems(app.getSpec());
+        ImageChoice choice = problems.isEmpty()
+                ? images.choose(app, context.getSecondaryResource(Image.class), current)
+                : new ImageChoice.Blocked("InvalidSpec", "the App's spec is invalid: " + String.join("; ", problems));
+
+        if (choice instanceof ImageChoice.Run run) {
+            String runtimeClass = app.getSpec().getRuntimeClassName() != null
+                            && !app.getSpec().getRuntimeClassName().isBlank()
+                    ? app.getSpec().getRuntimeClassName()
+                    : defaultRuntimeClass;
+            context.managedWorkflowAndDependentResourceContext()
+                    .put(DesiredApp.class, new DesiredApp(run.image(), run.digest(), runtimeClass));
+            context.managedWorkflowAndDependentResourceContext()
+                    .reconcileManagedWorkflow()
+                    .throwAggregateExceptionIfErrorsPresent();
+            current = context.getSecondaryResource(Deployment.class);
+        } else {
+            log.info("app {}: not applied: {}", id, ((ImageChoice.Blocked) choice).message());
+        }
+
+        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+        AppObservation seen = new AppObservation(choice, current.orElse(null), diagnosis.problems(pods));
+        AppStatus status = statusWriter.status(app, seen, clock.instant());
+        app.setStatus(status);
+        UpdateControl<App> control = UpdateControl.patchStatus(app);
+        Duration next = statusWriter.nextCheck(status, clock.instant());
+        return next == null ? control : control.rescheduleAfter(next);
+    }
+
+    /** A failure of the API server (not of the App): say so in the status, then JOSDK's retry backs off. */
+    @Override
+    public ErrorStatusUpdateControl<App> updateErrorStatus(App app, Context<App> context, Exception e) {
+        log.warn(
+                "app {}/{}: reconcile failed: {}",
+                app.getMetadata().getNamespace(),
+                app.getMetadata().getName(),
+                e.toString());
+        AppStatus status = app.getStatus() == null ? new AppStatus() : app.getStatus();
+        List<Condition> conditions =
+                new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
+        conditions.removeIf(c -> AppStatus.DEGRADED.equals(c.getType()));
+        conditions.addAll(
+                new Conditions(status.getConditions(), app.getMetadata().getGeneration(), clock.instant())
+                        .set(
+                                AppStatus.DEGRADED,
+                                true,
+                                "ReconcileFailed",
+                                "applying the App's objects failed (retrying): " + e.getMessage())
+                        .build());
+        status.setConditions(conditions);
+        app.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(app);
+    }
 }

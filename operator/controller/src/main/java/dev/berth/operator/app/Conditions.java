@@ -10,33 +10,41 @@ import java.util.Optional;
 
 /** metav1.Condition bookkeeping: lastTransitionTime moves only when a condition's status changes. */
 final class Conditions {
-  private final List<Condition> previous;
-  private final List<Condition> next = new ArrayList<>();
-  private final Long generation;
-  private final Instant now;
+    private final List<Condition> previous;
+    private final List<Condition> next = new ArrayList<>();
+    private final Long generation;
+    private final Instant now;
 
-  Conditions(List<Condition> previous, Long generation, Instant now) {
-    this.previous = previous == null ? List.of() : previous;
-    this.generation = generation;
-    this.now = now.truncatedTo(ChronoUnit.SECONDS);
-  }
+    Conditions(List<Condition> previous, Long generation, Instant now) {
+        this.previous = previous == null ? List.of() : previous;
+        this.generation = generation;
+        this.now = now.truncatedTo(ChronoUnit.SECONDS);
+    }
 
-  Conditions set(String type, boolean status, String reason, String message) {
-    String value = status ? "True" : "False";
-    String since = find(previous, type).filter(c -> value.equals(c.getStatus()))
-        .map(Condition::getLastTransitionTime).orElse(now.toString());
-    next.add(new ConditionBuilder().withType(type).withStatus(value).withReason(reason)
-        .withMessage(message == null ? "" : message).withObservedGeneration(generation)
-        .withLastTransitionTime(since).build());
-    return this;
-  }
+    Conditions set(String type, boolean status, String reason, String message) {
+        String value = status ? "True" : "False";
+        String since = find(previous, type)
+                .filter(c -> value.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .orElse(now.toString());
+        next.add(new ConditionBuilder()
+                .withType(type)
+                .withStatus(value)
+                .withReason(reason)
+                .withMessage(message == null ? "" : message)
+                .withObservedGeneration(generation)
+                .withLastTransitionTime(since)
+                .build());
+        return this;
+    }
 
-  List<Condition> build() {
-    return List.copyOf(next);
-  }
+    List<Condition> build() {
+        return List.copyOf(next);
+    }
 
-  static Optional<Condition> find(List<Condition> conditions, String type) {
-    return conditions == null ? Optional.empty()
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
-  }
+    static Optional<Condition> find(List<Condition> conditions, String type) {
+        return conditions == null
+                ? Optional.empty()
+                : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
 }

@@ -17,64 +17,71 @@ import java.util.Map;
  * HorizontalPodAutoscaler owns that field.
  */
 public class DeploymentDependent extends AppOwnedDependent<Deployment> {
-  /** The App's {@code spec.image} the pinned digest was resolved from, so a later reconcile can keep it. */
-  public static final String IMAGE_SOURCE_ANNOTATION = "berth.dev/image-source";
+    /** The App's {@code spec.image} the pinned digest was resolved from, so a later reconcile can keep it. */
+    public static final String IMAGE_SOURCE_ANNOTATION = "berth.dev/image-source";
 
-  private final ContainerMapper containers = new ContainerMapper();
-  private final VolumeMapper volumes = new VolumeMapper();
+    private final ContainerMapper containers = new ContainerMapper();
+    private final VolumeMapper volumes = new VolumeMapper();
 
-  public DeploymentDependent() {
-    super(Deployment.class);
-  }
-
-  @Override
-  protected Deployment desired(App app, Context<App> context) {
-    DesiredApp desired = context.managedWorkflowAndDependentResourceContext().getMandatory(DesiredApp.class,
-        DesiredApp.class);
-    AppSpec spec = app.getSpec();
-    Map<String, String> labels = AppLabels.of(app);
-    String source = spec.getImage() != null ? spec.getImage() : "imageRef:" + spec.getImageRef();
-    return new DeploymentBuilder()
-        .withNewMetadata()
-          .withName(app.getMetadata().getName())
-          .withNamespace(app.getMetadata().getNamespace())
-          .withLabels(labels)
-          .withAnnotations(Map.of(IMAGE_SOURCE_ANNOTATION, source))
-        .endMetadata()
-        .withNewSpec()
-          .withReplicas(spec.getAutoscaling() != null ? null : replicas(spec))
-          .withProgressDeadlineSeconds(spec.getProgressDeadlineSeconds())
-          .withStrategy(strategy(spec.getStrategy()))
-          .withNewSelector().withMatchLabels(labels).endSelector()
-          .withNewTemplate()
-            .withNewMetadata().withLabels(labels).endMetadata()
-            .withNewSpec()
-              .withRuntimeClassName(desired.runtimeClassName())
-              .withContainers(containers.container(spec, desired.image()))
-              .withVolumes(spec.getVolumes() == null || spec.getVolumes().isEmpty() ? null
-                  : volumes.volumes(spec.getVolumes()))
-            .endSpec()
-          .endTemplate()
-        .endSpec()
-        .build();
-  }
-
-  private static Integer replicas(AppSpec spec) {
-    return spec.getReplicas() == null ? 1 : spec.getReplicas();
-  }
-
-  private static DeploymentStrategy strategy(Strategy strategy) {
-    if (strategy == null || strategy.getType() == null) {
-      return null;
+    public DeploymentDependent() {
+        super(Deployment.class);
     }
-    DeploymentStrategyBuilder builder = new DeploymentStrategyBuilder().withType(strategy.getType().name());
-    if (strategy.getType() == StrategyType.RollingUpdate
-        && (strategy.getMaxSurge() != null || strategy.getMaxUnavailable() != null)) {
-      builder.withNewRollingUpdate()
-          .withMaxSurge(strategy.getMaxSurge())
-          .withMaxUnavailable(strategy.getMaxUnavailable())
-          .endRollingUpdate();
+
+    @Override
+    protected Deployment desired(App app, Context<App> context) {
+        DesiredApp desired =
+                context.managedWorkflowAndDependentResourceContext().getMandatory(DesiredApp.class, DesiredApp.class);
+        AppSpec spec = app.getSpec();
+        Map<String, String> labels = AppLabels.of(app);
+        String source = spec.getImage() != null ? spec.getImage() : "imageRef:" + spec.getImageRef();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(app.getMetadata().getName())
+                .withNamespace(app.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withAnnotations(Map.of(IMAGE_SOURCE_ANNOTATION, source))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(spec.getAutoscaling() != null ? null : replicas(spec))
+                .withProgressDeadlineSeconds(spec.getProgressDeadlineSeconds())
+                .withStrategy(strategy(spec.getStrategy()))
+                .withNewSelector()
+                .withMatchLabels(labels)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withRuntimeClassName(desired.runtimeClassName())
+                .withContainers(containers.container(spec, desired.image()))
+                .withVolumes(
+                        spec.getVolumes() == null || spec.getVolumes().isEmpty()
+                                ? null
+                                : volumes.volumes(spec.getVolumes()))
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
-    return builder.build();
-  }
+
+    private static Integer replicas(AppSpec spec) {
+        return spec.getReplicas() == null ? 1 : spec.getReplicas();
+    }
+
+    private static DeploymentStrategy strategy(Strategy strategy) {
+        if (strategy == null || strategy.getType() == null) {
+            return null;
+        }
+        DeploymentStrategyBuilder builder =
+                new DeploymentStrategyBuilder().withType(strategy.getType().name());
+        if (strategy.getType() == StrategyType.RollingUpdate
+                && (strategy.getMaxSurge() != null || strategy.getMaxUnavailable() != null)) {
+            builder.withNewRollingUpdate()
+                    .withMaxSurge(strategy.getMaxSurge())
+                    .withMaxUnavailable(strategy.getMaxUnavailable())
+                    .endRollingUpdate();
+        }
+        return builder.build();
+    }
 }

@@ -7,12 +7,12 @@ package dev.berth.operator.app;
  * @param digest null when the image runs by tag (the registry could not be asked)
  */
 public record DesiredApp(String image, String digest, String runtimeClassName) {
-  public DesiredApp {
-    if (image == null || image.isBlank()) {
-      throw new IllegalArgumentException("a desired App needs an image");
+    public DesiredApp {
+        if (image == null || image.isBlank()) {
+            throw new IllegalArgumentException("a desired App needs an image");
+        }
+        if (runtimeClassName == null || runtimeClassName.isBlank()) {
+            throw new IllegalArgumentException("a desired App needs a RuntimeClass");
+        }
     }
-    if (runtimeClassName == null || runtimeClassName.isBlank()) {
-      throw new IllegalArgumentException("a desired App needs a RuntimeClass");
-    }
-  }
 }

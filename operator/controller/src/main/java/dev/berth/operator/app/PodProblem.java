@@ -8,5 +8,4 @@ package dev.berth.operator.app;
  * @param pod    the pod's name
  * @param detail the explanation, without the pod's name
  */
-public record PodProblem(String reason, String pod, String detail) {
-}
+public record PodProblem(String reason, String pod, String detail) {}

@@ -8,29 +8,41 @@ import java.util.List;
 /** The pod's volumes, one per App volume, from its single source. */
 final class VolumeMapper {
 
-  List<Volume> volumes(List<AppVolume> volumes) {
-    if (volumes == null) {
-      return List.of();
+    List<Volume> volumes(List<AppVolume> volumes) {
+        if (volumes == null) {
+            return List.of();
+        }
+        return volumes.stream().map(VolumeMapper::volume).toList();
     }
-    return volumes.stream().map(VolumeMapper::volume).toList();
-  }
 
-  private static Volume volume(AppVolume v) {
-    VolumeBuilder volume = new VolumeBuilder().withName(v.getName());
-    if (v.getEmptyDir() != null) {
-      return volume.withNewEmptyDir().withSizeLimit(v.getEmptyDir().getSizeLimit()).endEmptyDir().build();
+    private static Volume volume(AppVolume v) {
+        VolumeBuilder volume = new VolumeBuilder().withName(v.getName());
+        if (v.getEmptyDir() != null) {
+            return volume.withNewEmptyDir()
+                    .withSizeLimit(v.getEmptyDir().getSizeLimit())
+                    .endEmptyDir()
+                    .build();
+        }
+        if (v.getConfigMap() != null) {
+            return volume.withNewConfigMap()
+                    .withName(v.getConfigMap().getName())
+                    .endConfigMap()
+                    .build();
+        }
+        if (v.getSecret() != null) {
+            return volume.withNewSecret()
+                    .withSecretName(v.getSecret().getSecretName())
+                    .endSecret()
+                    .build();
+        }
+        if (v.getPersistentVolumeClaim() != null) {
+            return volume.withNewPersistentVolumeClaim()
+                    .withClaimName(v.getPersistentVolumeClaim().getClaimName())
+                    .withReadOnly(Boolean.TRUE.equals(v.getReadOnly()) ? Boolean.TRUE : null)
+                    .endPersistentVolumeClaim()
+                    .build();
+        }
+        // AppSpecValidator refuses such a spec before any Deployment is built.
+        throw new IllegalArgumentException("volume '" + v.getName() + "' has no source");
     }
-    if (v.getConfigMap() != null) {
-      return volume.withNewConfigMap().withName(v.getConfigMap().getName()).endConfigMap().build();
-    }
-    if (v.getSecret() != null) {
-      return volume.withNewSecret().withSecretName(v.getSecret().getSecretName()).endSecret().build();
-    }
-    if (v.getPersistentVolumeClaim() != null) {
-      return volume.withNewPersistentVolumeClaim().withClaimName(v.getPersistentVolumeClaim().getClaimName())
-          .withReadOnly(Boolean.TRUE.equals(v.getReadOnly()) ? Boolean.TRUE : null).endPersistentVolumeClaim().build();
-    }
-    // AppSpecValidator refuses such a spec before any Deployment is built.
-    throw new IllegalArgumentException("volume '" + v.getName() + "' has no source");
-  }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param size      bytes of config plus layers for the resolver's platform
  */
 public record ImageResolution(String digest, List<String> platforms, long size, Instant resolvedAt) {
-  public ImageResolution {
-    platforms = List.copyOf(platforms);
-  }
+    public ImageResolution {
+        platforms = List.copyOf(platforms);
+    }
 }

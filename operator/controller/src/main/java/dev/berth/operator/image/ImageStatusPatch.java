@@ -24,36 +24,39 @@ import java.util.Map;
  * so conditions would pile up in tests; a JSON Patch means the same thing to both servers.
  */
 public final class ImageStatusPatch {
-  private final KubernetesClient client;
+    private final KubernetesClient client;
 
-  public ImageStatusPatch(KubernetesClient client) {
-    this.client = client;
-  }
-
-  /** @param resourceVersion the version the status was computed from, or null for a last-writer-wins patch */
-  public Image apply(Image image, ImageStatus status, String resourceVersion) {
-    List<Map<String, Object>> ops = new ArrayList<>();
-    if (resourceVersion != null) {
-      // The API server treats a resourceVersion the patch sets as a precondition: 409 Conflict when it moved on.
-      ops.add(Map.of("op", "replace", "path", "/metadata/resourceVersion", "value", resourceVersion));
+    public ImageStatusPatch(KubernetesClient client) {
+        this.client = client;
     }
-    JsonNode fields = client.getKubernetesSerialization().convertValue(status, JsonNode.class);
-    if (image.getStatus() == null) {
-      ops.add(Map.of("op", "add", "path", "/status", "value", fields));
-    } else {
-      for (Iterator<Map.Entry<String, JsonNode>> it = ((ObjectNode) fields).fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
-        // "add" on an existing member replaces it (RFC 6902 4.1)
-        ops.add(Map.of("op", "add", "path", "/status/" + field.getKey(), "value", field.getValue()));
-      }
-    }
-    String json = client.getKubernetesSerialization().asJson(ops);
-    return client.resources(Image.class).inNamespace(image.getMetadata().getNamespace())
-        .withName(image.getMetadata().getName()).subresource("status").patch(PatchContext.of(PatchType.JSON), json);
-  }
 
-  /** Whether a failed patch means someone else wrote first. */
-  public static boolean isConflict(KubernetesClientException e) {
-    return e.getCode() == 409;
-  }
+    /** @param resourceVersion the version the status was computed from, or null for a last-writer-wins patch */
+    public Image apply(Image image, ImageStatus status, String resourceVersion) {
+        List<Map<String, Object>> ops = new ArrayList<>();
+        if (resourceVersion != null) {
+            // The API server treats a resourceVersion the patch sets as a precondition: 409 Conflict when it moved on.
+            ops.add(Map.of("op", "replace", "path", "/metadata/resourceVersion", "value", resourceVersion));
+        }
+        JsonNode fields = client.getKubernetesSerialization().convertValue(status, JsonNode.class);
+        if (image.getStatus() == null) {
+            ops.add(Map.of("op", "add", "path", "/status", "value", fields));
+        } else {
+            for (Iterator<Map.Entry<String, JsonNode>> it = ((ObjectNode) fields).fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                // "add" on an existing member replaces it (RFC 6902 4.1)
+                ops.add(Map.of("op", "add", "path", "/status/" + field.getKey(), "value", field.getValue()));
+            }
+        }
+        String json = client.getKubernetesSerialization().asJson(ops);
+        return client.resources(Image.class)
+                .inNamespace(image.getMetadata().getNamespace())
+                .withName(image.getMetadata().getName())
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), json);
+    }
+
+    /** Whether a failed patch means someone else wrote first. */
+    public static boolean isConflict(KubernetesClientException e) {
+        return e.getCode() == 409;
+    }
 }

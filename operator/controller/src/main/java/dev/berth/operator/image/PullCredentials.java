@@ -8,12 +8,12 @@ import java.util.List;
  * and what was wrong with the secrets, to explain a refused pull.
  */
 public record PullCredentials(RegistryCredentials credentials, List<String> problems) {
-  public PullCredentials {
-    problems = List.copyOf(problems);
-  }
+    public PullCredentials {
+        problems = List.copyOf(problems);
+    }
 
-  /** The problems as a sentence to append to a registry's refusal, or "" when there are none. */
-  public String explanation() {
-    return problems.isEmpty() ? "" : " (pull secrets: " + String.join("; ", problems) + ")";
-  }
+    /** The problems as a sentence to append to a registry's refusal, or "" when there are none. */
+    public String explanation() {
+        return problems.isEmpty() ? "" : " (pull secrets: " + String.join("; ", problems) + ")";
+    }
 }

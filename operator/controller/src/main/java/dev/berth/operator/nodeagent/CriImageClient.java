@@ -21,104 +21,115 @@ import java.util.concurrent.TimeUnit;
  * it: PullImage with the pull secret's AuthConfig, ImageStatus to see whether an image is still there.
  */
 public final class CriImageClient implements AutoCloseable {
-  /** kubelet's CRI message limit; the default 4 MiB is too small for a node's list calls. */
-  private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-  private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
+    /** kubelet's CRI message limit; the default 4 MiB is too small for a node's list calls. */
+    private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-  private final String endpoint;
-  private final EventLoopGroup group;
-  private final ManagedChannel channel;
-  private final Duration pullTimeout;
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
 
-  /**
-   * @param endpoint    {@code unix:///run/berth/berth.sock} or a plain socket path
-   * @param pullTimeout how long one pull may take before it is reported as failed
-   */
-  public CriImageClient(String endpoint, Duration pullTimeout) {
-    this.endpoint = endpoint;
-    this.pullTimeout = pullTimeout;
-    this.group = new EpollEventLoopGroup(1);
-    this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socketPath(endpoint)))
-        .eventLoopGroup(group).channelType(EpollDomainSocketChannel.class).usePlaintext()
-        .maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
-  }
+    private final String endpoint;
+    private final EventLoopGroup group;
+    private final ManagedChannel channel;
+    private final Duration pullTimeout;
 
-  static String socketPath(String endpoint) {
-    if (endpoint == null || endpoint.isBlank()) {
-      throw new IllegalArgumentException("CRI endpoint is empty; give unix:///path/to/runtime.sock");
+    /**
+     * @param endpoint    {@code unix:///run/berth/berth.sock} or a plain socket path
+     * @param pullTimeout how long one pull may take before it is reported as failed
+     */
+    public CriImageClient(String endpoint, Duration pullTimeout) {
+        this.endpoint = endpoint;
+        this.pullTimeout = pullTimeout;
+        this.group = new EpollEventLoopGroup(1);
+        this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socketPath(endpoint)))
+                .eventLoopGroup(group)
+                .channelType(EpollDomainSocketChannel.class)
+                .usePlaintext()
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .build();
     }
-    if (endpoint.startsWith("unix://")) {
-      return endpoint.substring("unix://".length());
-    }
-    if (endpoint.startsWith("/")) {
-      return endpoint;
-    }
-    throw new IllegalArgumentException("CRI endpoint " + endpoint + " is not a unix socket; give unix:///path/to/runtime.sock");
-  }
 
-  /** Pulls through the runtime; returns the image_ref it answers (an image ID or digest, per runtime). */
-  public String pull(String image, RegistryCredentials credentials) throws CriPullException {
-    PullImageRequest.Builder request = PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image));
-    if (credentials != null && !credentials.isEmpty()) {
-      request.setAuth(auth(credentials));
+    static String socketPath(String endpoint) {
+        if (endpoint == null || endpoint.isBlank()) {
+            throw new IllegalArgumentException("CRI endpoint is empty; give unix:///path/to/runtime.sock");
+        }
+        if (endpoint.startsWith("unix://")) {
+            return endpoint.substring("unix://".length());
+        }
+        if (endpoint.startsWith("/")) {
+            return endpoint;
+        }
+        throw new IllegalArgumentException(
+                "CRI endpoint " + endpoint + " is not a unix socket; give unix:///path/to/runtime.sock");
     }
-    try {
-      return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(pullTimeout.toMillis(), TimeUnit.MILLISECONDS)
-          .pullImage(request.build()).getImageRef();
-    } catch (StatusRuntimeException e) {
-      throw new CriPullException(describe(e), e);
-    }
-  }
 
-  /** Whether the runtime has the image now (it may have been garbage-collected since the pull). */
-  public boolean present(String image) throws CriPullException {
-    try {
-      return ImageServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .imageStatus(ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build())
-          .hasImage();
-    } catch (StatusRuntimeException e) {
-      throw new CriPullException(describe(e), e);
+    /** Pulls through the runtime; returns the image_ref it answers (an image ID or digest, per runtime). */
+    public String pull(String image, RegistryCredentials credentials) throws CriPullException {
+        PullImageRequest.Builder request =
+                PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image));
+        if (credentials != null && !credentials.isEmpty()) {
+            request.setAuth(auth(credentials));
+        }
+        try {
+            return ImageServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(pullTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .pullImage(request.build())
+                    .getImageRef();
+        } catch (StatusRuntimeException e) {
+            throw new CriPullException(describe(e), e);
+        }
     }
-  }
 
-  private static AuthConfig auth(RegistryCredentials c) {
-    AuthConfig.Builder auth = AuthConfig.newBuilder();
-    if (c.username() != null) {
-      auth.setUsername(c.username());
+    /** Whether the runtime has the image now (it may have been garbage-collected since the pull). */
+    public boolean present(String image) throws CriPullException {
+        try {
+            return ImageServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .imageStatus(ImageStatusRequest.newBuilder()
+                            .setImage(ImageSpec.newBuilder().setImage(image))
+                            .build())
+                    .hasImage();
+        } catch (StatusRuntimeException e) {
+            throw new CriPullException(describe(e), e);
+        }
     }
-    if (c.password() != null) {
-      auth.setPassword(c.password());
-    }
-    if (c.identityToken() != null) {
-      auth.setIdentityToken(c.identityToken());
-    }
-    if (c.registryToken() != null) {
-      auth.setRegistryToken(c.registryToken());
-    }
-    if (c.serverAddress() != null) {
-      auth.setServerAddress(c.serverAddress());
-    }
-    return auth.build();
-  }
 
-  private String describe(StatusRuntimeException e) {
-    String description = e.getStatus().getDescription();
-    return switch (e.getStatus().getCode()) {
-      case UNAVAILABLE -> "CRI runtime at " + endpoint + " unavailable: " + (description == null ? e.getMessage() : description);
-      case DEADLINE_EXCEEDED -> "pull did not finish within " + pullTimeout.toSeconds() + " s";
-      default -> description == null ? e.getStatus().getCode().toString() : description;
-    };
-  }
-
-  @Override
-  public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    private static AuthConfig auth(RegistryCredentials c) {
+        AuthConfig.Builder auth = AuthConfig.newBuilder();
+        if (c.username() != null) {
+            auth.setUsername(c.username());
+        }
+        if (c.password() != null) {
+            auth.setPassword(c.password());
+        }
+        if (c.identityToken() != null) {
+            auth.setIdentityToken(c.identityToken());
+        }
+        if (c.registryToken() != null) {
+            auth.setRegistryToken(c.registryToken());
+        }
+        if (c.serverAddress() != null) {
+            auth.setServerAddress(c.serverAddress());
+        }
+        return auth.build();
     }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-  }
+
+    private String describe(StatusRuntimeException e) {
+        String description = e.getStatus().getDescription();
+        return switch (e.getStatus().getCode()) {
+            case UNAVAILABLE ->
+                "CRI runtime at " + endpoint + " unavailable: " + (description == null ? e.getMessage() : description);
+            case DEADLINE_EXCEEDED -> "pull did not finish within " + pullTimeout.toSeconds() + " s";
+            default -> description == null ? e.getStatus().getCode().toString() : description;
+        };
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
 }

@@ -16,55 +16,64 @@ import java.util.Objects;
  * each get a conflict and retry instead of overwriting each other's entries.
  */
 public final class NodeEntryWriter {
-  static final int ATTEMPTS = 8;
+    static final int ATTEMPTS = 8;
 
-  private final KubernetesClient client;
-  private final ImageStatusPatch patch;
-  private final String nodeName;
+    private final KubernetesClient client;
+    private final ImageStatusPatch patch;
+    private final String nodeName;
 
-  public NodeEntryWriter(KubernetesClient client, String nodeName) {
-    this.client = client;
-    this.patch = new ImageStatusPatch(client);
-    this.nodeName = nodeName;
-  }
-
-  /** @param entry this node's entry, or null to remove it */
-  public void write(Image image, ImageNodeStatus entry) {
-    String ns = image.getMetadata().getNamespace();
-    String name = image.getMetadata().getName();
-    KubernetesClientException last = null;
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Image fresh = client.resources(Image.class).inNamespace(ns).withName(name).get();
-      if (fresh == null) {
-        return;
-      }
-      List<ImageNodeStatus> before = fresh.getStatus() == null || fresh.getStatus().getNodes() == null
-          ? List.of() : fresh.getStatus().getNodes();
-      List<ImageNodeStatus> after = new ArrayList<>(before.stream().filter(e -> !nodeName.equals(e.getNode())).toList());
-      if (entry != null) {
-        after.add(entry);
-      }
-      if (before.size() == after.size() && before.stream().noneMatch(e -> nodeName.equals(e.getNode())) && entry == null) {
-        return;
-      }
-      ImageStatus status = new ImageStatus();
-      status.setNodes(after);
-      try {
-        patch.apply(fresh, status, Objects.requireNonNull(fresh.getMetadata().getResourceVersion()));
-        return;
-      } catch (KubernetesClientException e) {
-        if (!ImageStatusPatch.isConflict(e)) {
-          throw e;
-        }
-        last = e;
-        try {
-          Thread.sleep(20L * (attempt + 1));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
+    public NodeEntryWriter(KubernetesClient client, String nodeName) {
+        this.client = client;
+        this.patch = new ImageStatusPatch(client);
+        this.nodeName = nodeName;
     }
-    throw last;
-  }
+
+    /** @param entry this node's entry, or null to remove it */
+    public void write(Image image, ImageNodeStatus entry) {
+        String ns = image.getMetadata().getNamespace();
+        String name = image.getMetadata().getName();
+        KubernetesClientException last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Image fresh =
+                    client.resources(Image.class).inNamespace(ns).withName(name).get();
+            if (fresh == null) {
+                return;
+            }
+            List<ImageNodeStatus> before =
+                    fresh.getStatus() == null || fresh.getStatus().getNodes() == null
+                            ? List.of()
+                            : fresh.getStatus().getNodes();
+            List<ImageNodeStatus> after = new ArrayList<>(
+                    before.stream().filter(e -> !nodeName.equals(e.getNode())).toList());
+            if (entry != null) {
+                after.add(entry);
+            }
+            if (before.size() == after.size()
+                    && before.stream().noneMatch(e -> nodeName.equals(e.getNode()))
+                    && entry == null) {
+                return;
+            }
+            ImageStatus status = new ImageStatus();
+            status.setNodes(after);
+            try {
+                patch.apply(
+                        fresh,
+                        status,
+                        Objects.requireNonNull(fresh.getMetadata().getResourceVersion()));
+                return;
+            } catch (KubernetesClientException e) {
+                if (!ImageStatusPatch.isConflict(e)) {
+                    throw e;
+                }
+                last = e;
+                try {
+                    Thread.sleep(20L * (attempt + 1));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
 }

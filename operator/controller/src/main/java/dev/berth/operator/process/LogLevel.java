@@ -10,23 +10,23 @@ import java.util.Map;
  * the first dev.berth logger exists (first thing in main).
  */
 final class LogLevel {
-  static final String ENV = "BERTH_LOG_LEVEL";
-  static final String PROPERTY = "org.slf4j.simpleLogger.log.dev.berth";
-  private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
+    static final String ENV = "BERTH_LOG_LEVEL";
+    static final String PROPERTY = "org.slf4j.simpleLogger.log.dev.berth";
+    private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
-  private LogLevel() {
-  }
+    private LogLevel() {}
 
-  /** @throws IllegalArgumentException for a level slf4j-simple does not know (it would silently use info) */
-  static void apply(Map<String, String> env) {
-    String value = env.get(ENV);
-    if (value == null || value.isBlank()) {
-      return;
+    /** @throws IllegalArgumentException for a level slf4j-simple does not know (it would silently use info) */
+    static void apply(Map<String, String> env) {
+        String value = env.get(ENV);
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String level = value.strip().toLowerCase(Locale.ROOT);
+        if (!LEVELS.contains(level)) {
+            throw new IllegalArgumentException(
+                    ENV + " must be one of " + String.join(", ", LEVELS) + ", got '" + value + "'");
+        }
+        System.setProperty(PROPERTY, level);
     }
-    String level = value.strip().toLowerCase(Locale.ROOT);
-    if (!LEVELS.contains(level)) {
-      throw new IllegalArgumentException(ENV + " must be one of " + String.join(", ", LEVELS) + ", got '" + value + "'");
-    }
-    System.setProperty(PROPERTY, level);
-  }
 }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * kubeconfig (or the in-cluster service account), runs until SIGTERM, then stops gracefully.
  */
 public final class OperatorMain {
-  static final String USAGE = """
+    static final String USAGE = """
       usage: berth-operator operator|node-agent [flags]
         operator     reconcile Image and App resources; replicas elect one leader through a Lease
         node-agent   pre-pull Images on this node through its CRI socket (one per node)
@@ -28,51 +28,54 @@ public final class OperatorMain {
       environment: BERTH_LOG_LEVEL (error, warn, info, debug, trace), BERTH_REGISTRY_CONFIG (registry mirrors file)
       """;
 
-  private OperatorMain() {
-  }
+    private OperatorMain() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length > 0 && List.of("help", "--help", "-h").contains(args[0])) {
-      System.out.print(USAGE);
-      return;
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && List.of("help", "--help", "-h").contains(args[0])) {
+            System.out.print(USAGE);
+            return;
+        }
+        Optional<Mode> mode = args.length == 0 ? Optional.empty() : Mode.ofCommand(args[0]);
+        if (mode.isEmpty()) {
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        OperatorSettings settings;
+        try {
+            // Before any dev.berth logger is created: slf4j-simple fixes a logger's level when creating it.
+            LogLevel.apply(System.getenv());
+            settings = OperatorSettings.parse(List.of(Arrays.copyOfRange(args, 1, args.length)), System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("berth-operator: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        OperatorProcess process;
+        try {
+            // Exiting from another thread runs the shutdown hook below, which stops the operator cleanly.
+            process = new OperatorProcess(
+                    mode.get(),
+                    settings,
+                    client,
+                    ControllerRegistry.defaults(),
+                    () -> Thread.ofPlatform().start(() -> System.exit(1)));
+        } catch (IllegalStateException e) {
+            client.close();
+            System.err.println("berth-operator: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(process::close, "berth-operator-shutdown"));
+        try {
+            process.start();
+        } catch (Exception e) {
+            LoggerFactory.getLogger(OperatorMain.class)
+                    .error("{} failed to start: {}", mode.get().command(), e.toString(), e);
+            System.exit(1);
+        }
+        process.awaitTermination();
     }
-    Optional<Mode> mode = args.length == 0 ? Optional.empty() : Mode.ofCommand(args[0]);
-    if (mode.isEmpty()) {
-      System.err.print(USAGE);
-      System.exit(2);
-      return;
-    }
-    OperatorSettings settings;
-    try {
-      // Before any dev.berth logger is created: slf4j-simple fixes a logger's level when creating it.
-      LogLevel.apply(System.getenv());
-      settings = OperatorSettings.parse(List.of(Arrays.copyOfRange(args, 1, args.length)), System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println("berth-operator: " + e.getMessage());
-      System.err.print(USAGE);
-      System.exit(2);
-      return;
-    }
-    KubernetesClient client = new KubernetesClientBuilder().build();
-    OperatorProcess process;
-    try {
-      // Exiting from another thread runs the shutdown hook below, which stops the operator cleanly.
-      process = new OperatorProcess(mode.get(), settings, client, ControllerRegistry.defaults(),
-          () -> Thread.ofPlatform().start(() -> System.exit(1)));
-    } catch (IllegalStateException e) {
-      client.close();
-      System.err.println("berth-operator: " + e.getMessage());
-      System.exit(1);
-      return;
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(process::close, "berth-operator-shutdown"));
-    try {
-      process.start();
-    } catch (Exception e) {
-      LoggerFactory.getLogger(OperatorMain.class)
-          .error("{} failed to start: {}", mode.get().command(), e.toString(), e);
-      System.exit(1);
-    }
-    process.awaitTermination();
-  }
 }

@@ -35,307 +35,342 @@ import org.junit.jupiter.api.Test;
 /** The Image reconciler against Fabric8's CRUD mock API server and a real registry on 127.0.0.1. */
 @EnableKubernetesMockClient(crud = true)
 class ImageReconcilerTest {
-  static KubernetesClient client;
-  private static RegistryFixture registry;
-  private static ImagePusher pusher;
-  private static RegistryClient registryClient;
+    static KubernetesClient client;
+    private static RegistryFixture registry;
+    private static ImagePusher pusher;
+    private static RegistryClient registryClient;
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private ImageCluster cluster;
-  private ImageReconciler reconciler;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private ImageCluster cluster;
+    private ImageReconciler reconciler;
 
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    registry = RegistryFixture.start();
-    pusher = new ImagePusher(registry);
-    registryClient = new RegistryClient(RegistryConfig.empty());
-  }
-
-  @AfterAll
-  static void stopRegistry() throws Exception {
-    registryClient.close();
-    registry.close();
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
-    cluster = new ImageCluster(client);
-    cluster.installCrd();
-    reconciler = reconciler(registryClient);
-  }
-
-  @AfterEach
-  void clear() {
-    cluster.clear();
-  }
-
-  private ImageReconciler reconciler(RegistryClient registryClient) {
-    return new ImageReconciler(client, new ImageResolver(registryClient, new Platform("linux", "amd64", null), clock),
-        clock);
-  }
-
-  @Test
-  void resolvesTagToDigestPlatformAndSize() throws Exception {
-    PushedImage pushed = pusher.pushImage("app/one", "v1", image(1));
-    cluster.create("one", pushed.reference(), null);
-
-    UpdateControl<Image> control = reconcile("one");
-
-    ImageStatus status = cluster.get("one").getStatus();
-    assertThat(status.getDigest()).isEqualTo(pushed.manifestDigest());
-    assertThat(status.getPlatforms()).containsExactly("linux/amd64");
-    assertThat(status.getSize()).isEqualTo(pushed.size());
-    assertThat(status.getResolvedAt()).isEqualTo("2026-03-01T10:00:00Z");
-    assertThat(status.getObservedGeneration()).isEqualTo(cluster.get("one").getMetadata().getGeneration());
-    assertThat(condition(status, ImageStatus.RESOLVED)).satisfies(c -> {
-      assertThat(c.getStatus()).isEqualTo("True");
-      assertThat(c.getReason()).isEqualTo("Resolved");
-      assertThat(c.getMessage()).contains(pushed.manifestDigest());
-    });
-    assertThat(control.getScheduleDelay()).as("no updateInterval: no periodic look-up").isEmpty();
-  }
-
-  @Test
-  void resolvesDigestReference() throws Exception {
-    PushedImage pushed = pusher.pushImage("app/pinned", "v1", image(2));
-    cluster.create("pinned", registry.reference("app/pinned@" + pushed.manifestDigest()), null);
-
-    reconcile("pinned");
-
-    assertThat(cluster.get("pinned").getStatus().getDigest()).isEqualTo(pushed.manifestDigest());
-    assertThat(condition(cluster.get("pinned").getStatus(), ImageStatus.RESOLVED).getStatus()).isEqualTo("True");
-  }
-
-  @Test
-  void multiArchIndexListsEveryPlatformAndSizesTheOperatorsOwn() throws Exception {
-    PushedIndex index = pusher.pushIndex("app/multi", "v1", List.of(image(3),
-        TestImage.builder().layer(TestLayer.random(4096, 3, 4, TestLayer.Compression.GZIP))
-            .platform("linux", "arm64", "v8").build(),
-        TestImage.builder().platform("linux", "arm", "v7").build()), true, true);
-    cluster.create("multi", index.reference(), null);
-
-    reconcile("multi");
-
-    ImageStatus status = cluster.get("multi").getStatus();
-    assertThat(status.getDigest()).as("the index digest, which a puller pins to").isEqualTo(index.indexDigest());
-    assertThat(status.getPlatforms()).containsExactly("linux/amd64", "linux/arm64/v8", "linux/arm/v7");
-    assertThat(status.getSize()).isEqualTo(index.images().getFirst().size());
-  }
-
-  @Test
-  void missingTagIsNotFoundWithTheRegistrysMessageAndBacksOff() throws Exception {
-    pusher.pushImage("app/exists", "v1", image(5));
-    cluster.create("missing", registry.reference("app/exists:nope"), null);
-
-    UpdateControl<Image> first = reconcile("missing");
-
-    Condition resolved = condition(cluster.get("missing").getStatus(), ImageStatus.RESOLVED);
-    assertThat(resolved.getStatus()).isEqualTo("False");
-    assertThat(resolved.getReason()).isEqualTo("NotFound");
-    assertThat(resolved.getMessage()).contains("MANIFEST_UNKNOWN").contains("app/exists:nope");
-    assertThat(first.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
-
-    clock.advance(Duration.ofSeconds(30));
-    UpdateControl<Image> second = reconcile("missing");
-    assertThat(second.getScheduleDelay()).as("backoff doubles").hasValue(Duration.ofSeconds(60).toMillis());
-  }
-
-  @Test
-  void eventsBeforeTheBackoffEndsDoNotAskTheRegistryAgain() throws Exception {
-    cluster.create("missing", registry.reference("app/never:v1"), null);
-    reconcile("missing");
-    pusher.pushImage("app/never", "v1", image(6));
-
-    UpdateControl<Image> early = reconcile("missing");
-
-    assertThat(condition(cluster.get("missing").getStatus(), ImageStatus.RESOLVED).getStatus()).isEqualTo("False");
-    assertThat(early.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
-    clock.advance(Duration.ofSeconds(31));
-    reconcile("missing");
-    assertThat(condition(cluster.get("missing").getStatus(), ImageStatus.RESOLVED).getStatus()).isEqualTo("True");
-  }
-
-  @Test
-  void invalidReferenceIsReportedNotThrown() {
-    cluster.create("bad", "127.0.0.1:1/UPPER/case:v1", null);
-
-    reconcile("bad");
-
-    Condition resolved = condition(cluster.get("bad").getStatus(), ImageStatus.RESOLVED);
-    assertThat(resolved.getReason()).isEqualTo("InvalidReference");
-    assertThat(resolved.getMessage()).contains("lowercase");
-  }
-
-  @Test
-  void registryThatIsDownIsUnreachable() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registry = RegistryFixture.start();
+        pusher = new ImagePusher(registry);
+        registryClient = new RegistryClient(RegistryConfig.empty());
     }
-    cluster.create("down", "127.0.0.1:" + port + "/app/x:v1", null);
 
-    reconcile("down");
-
-    Condition resolved = condition(cluster.get("down").getStatus(), ImageStatus.RESOLVED);
-    assertThat(resolved.getReason()).isEqualTo("Unreachable");
-    assertThat(resolved.getMessage()).contains("127.0.0.1:" + port);
-  }
-
-  @Test
-  void privateRegistryRefusesAnonymousThenResolvesWithThePullSecret() throws Exception {
-    try (RegistryFixture secured = RegistryFixture.startWithBasicAuth("berth", "s3cret-pass")) {
-      PushedImage pushed = new ImagePusher(secured).pushImage("team/private", "v1", image(7));
-      cluster.create("private", pushed.reference(), null);
-
-      reconcile("private");
-      Condition refused = condition(cluster.get("private").getStatus(), ImageStatus.RESOLVED);
-      assertThat(refused.getReason()).isEqualTo("Unauthorized");
-      assertThat(refused.getMessage()).contains("authentication");
-
-      cluster.dockerConfigSecret("regcred", secured.hostPort(), "berth", "s3cret-pass");
-      cluster.edit("private", spec -> spec.setPullSecrets(List.of("regcred")));
-      reconcile("private");
-
-      ImageStatus status = cluster.get("private").getStatus();
-      assertThat(condition(status, ImageStatus.RESOLVED).getStatus()).isEqualTo("True");
-      assertThat(status.getDigest()).isEqualTo(pushed.manifestDigest());
-      assertThat(condition(status, ImageStatus.RESOLVED).getMessage()).doesNotContain("s3cret-pass");
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        registryClient.close();
+        registry.close();
     }
-  }
 
-  @Test
-  void missingPullSecretIsNamedWhenTheRegistryRefuses() throws Exception {
-    try (RegistryFixture secured = RegistryFixture.startWithBasicAuth("berth", "pw")) {
-      PushedImage pushed = new ImagePusher(secured).pushImage("team/private", "v1", image(8));
-      cluster.create("private", pushed.reference(), null, "gone");
-
-      reconcile("private");
-
-      Condition refused = condition(cluster.get("private").getStatus(), ImageStatus.RESOLVED);
-      assertThat(refused.getReason()).isEqualTo("Unauthorized");
-      assertThat(refused.getMessage()).contains("secret default/gone not found");
+    @BeforeEach
+    void setUp() throws Exception {
+        cluster = new ImageCluster(client);
+        cluster.installCrd();
+        reconciler = reconciler(registryClient);
     }
-  }
 
-  @Test
-  void updateIntervalReResolvesAndPicksUpANewImageUnderTheSameTag() throws Exception {
-    PushedImage first = pusher.pushImage("app/moving", "latest", image(9));
-    cluster.create("moving", first.reference(), null);
-    cluster.edit("moving", spec -> spec.setUpdateInterval("5m"));
+    @AfterEach
+    void clear() {
+        cluster.clear();
+    }
 
-    UpdateControl<Image> control = reconcile("moving");
-    assertThat(control.getScheduleDelay()).hasValue(Duration.ofMinutes(5).toMillis());
-    assertThat(cluster.get("moving").getStatus().getDigest()).isEqualTo(first.manifestDigest());
+    private ImageReconciler reconciler(RegistryClient registryClient) {
+        return new ImageReconciler(
+                client, new ImageResolver(registryClient, new Platform("linux", "amd64", null), clock), clock);
+    }
 
-    PushedImage second = pusher.pushImage("app/moving", "latest", image(10));
-    reconcile("moving");
-    assertThat(cluster.get("moving").getStatus().getDigest()).as("not due yet").isEqualTo(first.manifestDigest());
+    @Test
+    void resolvesTagToDigestPlatformAndSize() throws Exception {
+        PushedImage pushed = pusher.pushImage("app/one", "v1", image(1));
+        cluster.create("one", pushed.reference(), null);
 
-    clock.advance(Duration.ofMinutes(5));
-    reconcile("moving");
-    ImageStatus status = cluster.get("moving").getStatus();
-    assertThat(status.getDigest()).isEqualTo(second.manifestDigest());
-    assertThat(status.getResolvedAt()).isEqualTo("2026-03-01T10:05:00Z");
-  }
+        UpdateControl<Image> control = reconcile("one");
 
-  @Test
-  void aFailedReResolveKeepsTheLastDigestVisible() throws Exception {
-    PushedImage pushed = pusher.pushImage("app/flaky", "v1", image(11));
-    cluster.create("flaky", pushed.reference(), null);
-    reconcile("flaky");
+        ImageStatus status = cluster.get("one").getStatus();
+        assertThat(status.getDigest()).isEqualTo(pushed.manifestDigest());
+        assertThat(status.getPlatforms()).containsExactly("linux/amd64");
+        assertThat(status.getSize()).isEqualTo(pushed.size());
+        assertThat(status.getResolvedAt()).isEqualTo("2026-03-01T10:00:00Z");
+        assertThat(status.getObservedGeneration())
+                .isEqualTo(cluster.get("one").getMetadata().getGeneration());
+        assertThat(condition(status, ImageStatus.RESOLVED)).satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("Resolved");
+            assertThat(c.getMessage()).contains(pushed.manifestDigest());
+        });
+        assertThat(control.getScheduleDelay())
+                .as("no updateInterval: no periodic look-up")
+                .isEmpty();
+    }
 
-    cluster.edit("flaky", spec -> spec.setImage(registry.reference("app/flaky:v2")));
-    reconcile("flaky");
+    @Test
+    void resolvesDigestReference() throws Exception {
+        PushedImage pushed = pusher.pushImage("app/pinned", "v1", image(2));
+        cluster.create("pinned", registry.reference("app/pinned@" + pushed.manifestDigest()), null);
 
-    ImageStatus status = cluster.get("flaky").getStatus();
-    assertThat(status.getDigest()).isEqualTo(pushed.manifestDigest());
-    assertThat(condition(status, ImageStatus.RESOLVED).getReason()).isEqualTo("NotFound");
-  }
+        reconcile("pinned");
 
-  @Test
-  void unchangedStatusIsNotWrittenAgain() throws Exception {
-    PushedImage pushed = pusher.pushImage("app/still", "v1", image(12));
-    cluster.create("still", pushed.reference(), null);
-    reconcile("still");
-    String version = cluster.get("still").getMetadata().getResourceVersion();
+        assertThat(cluster.get("pinned").getStatus().getDigest()).isEqualTo(pushed.manifestDigest());
+        assertThat(condition(cluster.get("pinned").getStatus(), ImageStatus.RESOLVED)
+                        .getStatus())
+                .isEqualTo("True");
+    }
 
-    clock.advance(Duration.ofMinutes(1));
-    reconcile("still");
+    @Test
+    void multiArchIndexListsEveryPlatformAndSizesTheOperatorsOwn() throws Exception {
+        PushedIndex index = pusher.pushIndex(
+                "app/multi",
+                "v1",
+                List.of(
+                        image(3),
+                        TestImage.builder()
+                                .layer(TestLayer.random(4096, 3, 4, TestLayer.Compression.GZIP))
+                                .platform("linux", "arm64", "v8")
+                                .build(),
+                        TestImage.builder().platform("linux", "arm", "v7").build()),
+                true,
+                true);
+        cluster.create("multi", index.reference(), null);
 
-    assertThat(cluster.get("still").getMetadata().getResourceVersion()).isEqualTo(version);
-  }
+        reconcile("multi");
 
-  @Test
-  void pulledWhenEverySelectedNodeReportsTheDigestAndStaleEntriesGo() throws Exception {
-    PushedImage pushed = pusher.pushImage("app/pre", "v1", image(13));
-    cluster.node("a", Map.of("pool", "web"));
-    cluster.node("b", Map.of("pool", "web"));
-    cluster.node("c", Map.of("pool", "db"));
-    cluster.create("pre", pushed.reference(), Map.of("pool", "web"));
+        ImageStatus status = cluster.get("multi").getStatus();
+        assertThat(status.getDigest())
+                .as("the index digest, which a puller pins to")
+                .isEqualTo(index.indexDigest());
+        assertThat(status.getPlatforms()).containsExactly("linux/amd64", "linux/arm64/v8", "linux/arm/v7");
+        assertThat(status.getSize()).isEqualTo(index.images().getFirst().size());
+    }
 
-    UpdateControl<Image> control = reconcile("pre");
-    Condition pulled = condition(cluster.get("pre").getStatus(), ImageStatus.PULLED);
-    assertThat(pulled.getStatus()).isEqualTo("False");
-    assertThat(pulled.getReason()).isEqualTo("Pulling");
-    assertThat(pulled.getMessage()).contains("0/2").contains("a, b");
-    assertThat(control.getScheduleDelay()).hasValue(ImageReconciler.PULL_RECHECK.toMillis());
+    @Test
+    void missingTagIsNotFoundWithTheRegistrysMessageAndBacksOff() throws Exception {
+        pusher.pushImage("app/exists", "v1", image(5));
+        cluster.create("missing", registry.reference("app/exists:nope"), null);
 
-    report("pre", entry("a", pushed.manifestDigest(), true, null), entry("c", pushed.manifestDigest(), true, null));
-    reconcile("pre");
-    ImageStatus status = cluster.get("pre").getStatus();
-    assertThat(condition(status, ImageStatus.PULLED).getMessage()).contains("1/2").contains("waiting for b");
-    assertThat(status.getNodes()).extracting(ImageNodeStatus::getNode).as("c is not selected").containsExactly("a");
+        UpdateControl<Image> first = reconcile("missing");
 
-    report("pre", entry("a", pushed.manifestDigest(), true, null), entry("b", pushed.manifestDigest(), true, null));
-    reconcile("pre");
-    pulled = condition(cluster.get("pre").getStatus(), ImageStatus.PULLED);
-    assertThat(pulled.getStatus()).isEqualTo("True");
-    assertThat(pulled.getReason()).isEqualTo("Pulled");
-  }
+        Condition resolved = condition(cluster.get("missing").getStatus(), ImageStatus.RESOLVED);
+        assertThat(resolved.getStatus()).isEqualTo("False");
+        assertThat(resolved.getReason()).isEqualTo("NotFound");
+        assertThat(resolved.getMessage()).contains("MANIFEST_UNKNOWN").contains("app/exists:nope");
+        assertThat(first.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
 
-  @Test
-  void aNodesPullFailureIsQuotedInPulled() throws Exception {
-    PushedImage pushed = pusher.pushImage("app/prefail", "v1", image(14));
-    cluster.node("a", Map.of());
-    cluster.create("prefail", pushed.reference(), Map.of());
-    reconcile("prefail");
+        clock.advance(Duration.ofSeconds(30));
+        UpdateControl<Image> second = reconcile("missing");
+        assertThat(second.getScheduleDelay())
+                .as("backoff doubles")
+                .hasValue(Duration.ofSeconds(60).toMillis());
+    }
 
-    report("prefail", entry("a", pushed.manifestDigest(), false, "no space left on device"));
-    reconcile("prefail");
+    @Test
+    void eventsBeforeTheBackoffEndsDoNotAskTheRegistryAgain() throws Exception {
+        cluster.create("missing", registry.reference("app/never:v1"), null);
+        reconcile("missing");
+        pusher.pushImage("app/never", "v1", image(6));
 
-    Condition pulled = condition(cluster.get("prefail").getStatus(), ImageStatus.PULLED);
-    assertThat(pulled.getReason()).isEqualTo("PullFailed");
-    assertThat(pulled.getMessage()).contains("a: no space left on device");
-  }
+        UpdateControl<Image> early = reconcile("missing");
 
-  private UpdateControl<Image> reconcile(String name) {
-    return reconciler.reconcile(cluster.get(name), null);
-  }
+        assertThat(condition(cluster.get("missing").getStatus(), ImageStatus.RESOLVED)
+                        .getStatus())
+                .isEqualTo("False");
+        assertThat(early.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
+        clock.advance(Duration.ofSeconds(31));
+        reconcile("missing");
+        assertThat(condition(cluster.get("missing").getStatus(), ImageStatus.RESOLVED)
+                        .getStatus())
+                .isEqualTo("True");
+    }
 
-  private void report(String name, ImageNodeStatus... entries) {
-    client.resources(Image.class).inNamespace(ImageCluster.NS).withName(name).editStatus(i -> {
-      i.getStatus().setNodes(new ArrayList<>(List.of(entries)));
-      return i;
-    });
-  }
+    @Test
+    void invalidReferenceIsReportedNotThrown() {
+        cluster.create("bad", "127.0.0.1:1/UPPER/case:v1", null);
 
-  static ImageNodeStatus entry(String node, String digest, boolean pulled, String message) {
-    ImageNodeStatus e = new ImageNodeStatus();
-    e.setNode(node);
-    e.setDigest(digest);
-    e.setPulled(pulled);
-    e.setMessage(message);
-    e.setTime("2026-03-01T10:00:00Z");
-    return e;
-  }
+        reconcile("bad");
 
-  static Condition condition(ImageStatus status, String type) {
-    assertThat(status).as("status").isNotNull();
-    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-        .orElseThrow(() -> new AssertionError("no " + type + " condition in " + status.getConditions()));
-  }
+        Condition resolved = condition(cluster.get("bad").getStatus(), ImageStatus.RESOLVED);
+        assertThat(resolved.getReason()).isEqualTo("InvalidReference");
+        assertThat(resolved.getMessage()).contains("lowercase");
+    }
 
-  private static TestImage image(long seed) {
-    return TestImage.builder().layer(TestLayer.random(2048, 2, seed, TestLayer.Compression.GZIP)).build();
-  }
+    @Test
+    void registryThatIsDownIsUnreachable() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        cluster.create("down", "127.0.0.1:" + port + "/app/x:v1", null);
+
+        reconcile("down");
+
+        Condition resolved = condition(cluster.get("down").getStatus(), ImageStatus.RESOLVED);
+        assertThat(resolved.getReason()).isEqualTo("Unreachable");
+        assertThat(resolved.getMessage()).contains("127.0.0.1:" + port);
+    }
+
+    @Test
+    void privateRegistryRefusesAnonymousThenResolvesWithThePullSecret() throws Exception {
+        try (RegistryFixture secured = RegistryFixture.startWithBasicAuth("berth", "s3cret-pass")) {
+            PushedImage pushed = new ImagePusher(secured).pushImage("team/private", "v1", image(7));
+            cluster.create("private", pushed.reference(), null);
+
+            reconcile("private");
+            Condition refused = condition(cluster.get("private").getStatus(), ImageStatus.RESOLVED);
+            assertThat(refused.getReason()).isEqualTo("Unauthorized");
+            assertThat(refused.getMessage()).contains("authentication");
+
+            cluster.dockerConfigSecret("regcred", secured.hostPort(), "berth", "s3cret-pass");
+            cluster.edit("private", spec -> spec.setPullSecrets(List.of("regcred")));
+            reconcile("private");
+
+            ImageStatus status = cluster.get("private").getStatus();
+            assertThat(condition(status, ImageStatus.RESOLVED).getStatus()).isEqualTo("True");
+            assertThat(status.getDigest()).isEqualTo(pushed.manifestDigest());
+            assertThat(condition(status, ImageStatus.RESOLVED).getMessage()).doesNotContain("s3cret-pass");
+        }
+    }
+
+    @Test
+    void missingPullSecretIsNamedWhenTheRegistryRefuses() throws Exception {
+        try (RegistryFixture secured = RegistryFixture.startWithBasicAuth("berth", "pw")) {
+            PushedImage pushed = new ImagePusher(secured).pushImage("team/private", "v1", image(8));
+            cluster.create("private", pushed.reference(), null, "gone");
+
+            reconcile("private");
+
+            Condition refused = condition(cluster.get("private").getStatus(), ImageStatus.RESOLVED);
+            assertThat(refused.getReason()).isEqualTo("Unauthorized");
+            assertThat(refused.getMessage()).contains("secret default/gone not found");
+        }
+    }
+
+    @Test
+    void updateIntervalReResolvesAndPicksUpANewImageUnderTheSameTag() throws Exception {
+        PushedImage first = pusher.pushImage("app/moving", "latest", image(9));
+        cluster.create("moving", first.reference(), null);
+        cluster.edit("moving", spec -> spec.setUpdateInterval("5m"));
+
+        UpdateControl<Image> control = reconcile("moving");
+        assertThat(control.getScheduleDelay()).hasValue(Duration.ofMinutes(5).toMillis());
+        assertThat(cluster.get("moving").getStatus().getDigest()).isEqualTo(first.manifestDigest());
+
+        PushedImage second = pusher.pushImage("app/moving", "latest", image(10));
+        reconcile("moving");
+        assertThat(cluster.get("moving").getStatus().getDigest())
+                .as("not due yet")
+                .isEqualTo(first.manifestDigest());
+
+        clock.advance(Duration.ofMinutes(5));
+        reconcile("moving");
+        ImageStatus status = cluster.get("moving").getStatus();
+        assertThat(status.getDigest()).isEqualTo(second.manifestDigest());
+        assertThat(status.getResolvedAt()).isEqualTo("2026-03-01T10:05:00Z");
+    }
+
+    @Test
+    void aFailedReResolveKeepsTheLastDigestVisible() throws Exception {
+        PushedImage pushed = pusher.pushImage("app/flaky", "v1", image(11));
+        cluster.create("flaky", pushed.reference(), null);
+        reconcile("flaky");
+
+        cluster.edit("flaky", spec -> spec.setImage(registry.reference("app/flaky:v2")));
+        reconcile("flaky");
+
+        ImageStatus status = cluster.get("flaky").getStatus();
+        assertThat(status.getDigest()).isEqualTo(pushed.manifestDigest());
+        assertThat(condition(status, ImageStatus.RESOLVED).getReason()).isEqualTo("NotFound");
+    }
+
+    @Test
+    void unchangedStatusIsNotWrittenAgain() throws Exception {
+        PushedImage pushed = pusher.pushImage("app/still", "v1", image(12));
+        cluster.create("still", pushed.reference(), null);
+        reconcile("still");
+        String version = cluster.get("still").getMetadata().getResourceVersion();
+
+        clock.advance(Duration.ofMinutes(1));
+        reconcile("still");
+
+        assertThat(cluster.get("still").getMetadata().getResourceVersion()).isEqualTo(version);
+    }
+
+    @Test
+    void pulledWhenEverySelectedNodeReportsTheDigestAndStaleEntriesGo() throws Exception {
+        PushedImage pushed = pusher.pushImage("app/pre", "v1", image(13));
+        cluster.node("a", Map.of("pool", "web"));
+        cluster.node("b", Map.of("pool", "web"));
+        cluster.node("c", Map.of("pool", "db"));
+        cluster.create("pre", pushed.reference(), Map.of("pool", "web"));
+
+        UpdateControl<Image> control = reconcile("pre");
+        Condition pulled = condition(cluster.get("pre").getStatus(), ImageStatus.PULLED);
+        assertThat(pulled.getStatus()).isEqualTo("False");
+        assertThat(pulled.getReason()).isEqualTo("Pulling");
+        assertThat(pulled.getMessage()).contains("0/2").contains("a, b");
+        assertThat(control.getScheduleDelay()).hasValue(ImageReconciler.PULL_RECHECK.toMillis());
+
+        report("pre", entry("a", pushed.manifestDigest(), true, null), entry("c", pushed.manifestDigest(), true, null));
+        reconcile("pre");
+        ImageStatus status = cluster.get("pre").getStatus();
+        assertThat(condition(status, ImageStatus.PULLED).getMessage())
+                .contains("1/2")
+                .contains("waiting for b");
+        assertThat(status.getNodes())
+                .extracting(ImageNodeStatus::getNode)
+                .as("c is not selected")
+                .containsExactly("a");
+
+        report("pre", entry("a", pushed.manifestDigest(), true, null), entry("b", pushed.manifestDigest(), true, null));
+        reconcile("pre");
+        pulled = condition(cluster.get("pre").getStatus(), ImageStatus.PULLED);
+        assertThat(pulled.getStatus()).isEqualTo("True");
+        assertThat(pulled.getReason()).isEqualTo("Pulled");
+    }
+
+    @Test
+    void aNodesPullFailureIsQuotedInPulled() throws Exception {
+        PushedImage pushed = pusher.pushImage("app/prefail", "v1", image(14));
+        cluster.node("a", Map.of());
+        cluster.create("prefail", pushed.reference(), Map.of());
+        reconcile("prefail");
+
+        report("prefail", entry("a", pushed.manifestDigest(), false, "no space left on device"));
+        reconcile("prefail");
+
+        Condition pulled = condition(cluster.get("prefail").getStatus(), ImageStatus.PULLED);
+        assertThat(pulled.getReason()).isEqualTo("PullFailed");
+        assertThat(pulled.getMessage()).contains("a: no space left on device");
+    }
+
+    private UpdateControl<Image> reconcile(String name) {
+        return reconciler.reconcile(cluster.get(name), null);
+    }
+
+    private void report(String name, ImageNodeStatus... entries) {
+        client.resources(Image.class)
+                .inNamespace(ImageCluster.NS)
+                .withName(name)
+                .editStatus(i -> {
+                    i.getStatus().setNodes(new ArrayList<>(List.of(entries)));
+                    return i;
+                });
+    }
+
+    static ImageNodeStatus entry(String node, String digest, boolean pulled, String message) {
+        ImageNodeStatus e = new ImageNodeStatus();
+        e.setNode(node);
+        e.setDigest(digest);
+        e.setPulled(pulled);
+        e.setMessage(message);
+        e.setTime("2026-03-01T10:00:00Z");
+        return e;
+    }
+
+    static Condition condition(ImageStatus status, String type) {
+        assertThat(status).as("status").isNotNull();
+        return status.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " condition in " + status.getConditions()));
+    }
+
+    private static TestImage image(long seed) {
+        return TestImage.builder()
+                .layer(TestLayer.random(2048, 2, seed, TestLayer.Compression.GZIP))
+                .build();
+    }
 }

@@ -41,232 +41,254 @@ import org.junit.jupiter.api.Test;
 /** Node agents against the CRUD mock API server, a CRI ImageService peer on a unix socket and a real registry. */
 @EnableKubernetesMockClient(crud = true)
 class NodeImageReconcilerTest {
-  static KubernetesClient client;
-  private static RegistryFixture registry;
-  private static ImagePusher pusher;
-  private static RegistryClient registryClient;
+    static KubernetesClient client;
+    private static RegistryFixture registry;
+    private static ImagePusher pusher;
+    private static RegistryClient registryClient;
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private final List<CriImageClient> criClients = new ArrayList<>();
-  private ImageCluster cluster;
-  private RecordingImageService runtime;
-  private ImageReconciler operator;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final List<CriImageClient> criClients = new ArrayList<>();
+    private ImageCluster cluster;
+    private RecordingImageService runtime;
+    private ImageReconciler operator;
 
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    registry = RegistryFixture.start();
-    pusher = new ImagePusher(registry);
-    registryClient = new RegistryClient(RegistryConfig.empty());
-  }
-
-  @AfterAll
-  static void stopRegistry() throws Exception {
-    registryClient.close();
-    registry.close();
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
-    cluster = new ImageCluster(client);
-    cluster.installCrd();
-    runtime = new RecordingImageService();
-    operator = new ImageReconciler(client, new ImageResolver(registryClient, Platform.host(), clock), clock);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    criClients.forEach(CriImageClient::close);
-    runtime.close();
-    cluster.clear();
-  }
-
-  @Test
-  void selectedNodePullsTheResolvedDigestAndRecordsItsEntry() throws Exception {
-    PushedImage pushed = pusher.pushImage("agent/one", "v1", image(1));
-    cluster.node("node-a", Map.of("pool", "web"));
-    cluster.create("one", pushed.reference(), Map.of("pool", "web"));
-    operator.reconcile(cluster.get("one"), null);
-
-    agent("node-a").reconcile(cluster.get("one"), null);
-
-    assertThat(runtime.pulls()).extracting(RecordingImageService.Pull::image)
-        .containsExactly(registry.reference("agent/one@" + pushed.manifestDigest()));
-    ImageNodeStatus entry = cluster.get("one").getStatus().getNodes().getFirst();
-    assertThat(entry.getNode()).isEqualTo("node-a");
-    assertThat(entry.getDigest()).isEqualTo(pushed.manifestDigest());
-    assertThat(entry.getPulled()).isTrue();
-    assertThat(entry.getMessage()).isNull();
-    assertThat(entry.getTime()).isEqualTo("2026-03-01T10:00:00Z");
-  }
-
-  @Test
-  void alreadyPulledDigestIsNotPulledAgainUnlessTheRuntimeLostIt() throws Exception {
-    PushedImage pushed = pusher.pushImage("agent/again", "v1", image(2));
-    cluster.node("node-a", Map.of());
-    cluster.create("again", pushed.reference(), Map.of());
-    operator.reconcile(cluster.get("again"), null);
-    NodeImageReconciler agent = agent("node-a");
-    agent.reconcile(cluster.get("again"), null);
-
-    agent.reconcile(cluster.get("again"), null);
-    assertThat(runtime.pulls()).hasSize(1);
-
-    runtime.forget(runtime.pulls().getFirst().image());
-    agent.reconcile(cluster.get("again"), null);
-    assertThat(runtime.pulls()).as("image garbage-collected on the node: pulled again").hasSize(2);
-  }
-
-  @Test
-  void unselectedNodeDoesNothing() throws Exception {
-    PushedImage pushed = pusher.pushImage("agent/skip", "v1", image(3));
-    cluster.node("node-db", Map.of("pool", "db"));
-    cluster.create("skip", pushed.reference(), Map.of("pool", "web"));
-    operator.reconcile(cluster.get("skip"), null);
-    String version = cluster.get("skip").getMetadata().getResourceVersion();
-
-    agent("node-db").reconcile(cluster.get("skip"), null);
-
-    assertThat(runtime.pulls()).isEmpty();
-    assertThat(cluster.get("skip").getMetadata().getResourceVersion()).isEqualTo(version);
-  }
-
-  @Test
-  void imageWithoutPrePullIsNotPulledAnywhere() throws Exception {
-    PushedImage pushed = pusher.pushImage("agent/none", "v1", image(4));
-    cluster.node("node-a", Map.of());
-    cluster.create("none", pushed.reference(), null);
-
-    agent("node-a").reconcile(cluster.get("none"), null);
-
-    assertThat(runtime.pulls()).isEmpty();
-  }
-
-  @Test
-  void twoAgentsRecordTheirEntriesWithoutClobberingAndPulledTurnsTrue() throws Exception {
-    PushedImage pushed = pusher.pushImage("agent/two", "v1", image(5));
-    cluster.node("node-a", Map.of("pool", "web"));
-    cluster.node("node-b", Map.of("pool", "web"));
-    cluster.create("two", pushed.reference(), Map.of("pool", "web"));
-    operator.reconcile(cluster.get("two"), null);
-    assertThat(condition(cluster.get("two"), ImageStatus.PULLED).getStatus()).isEqualTo("False");
-    Image seenByBoth = cluster.get("two");
-    NodeImageReconciler a = agent("node-a");
-    NodeImageReconciler b = agent("node-b");
-
-    CyclicBarrier together = new CyclicBarrier(2);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<UpdateControl<Image>>> done = pool.invokeAll(List.<Callable<UpdateControl<Image>>>of(
-          () -> { together.await(); return a.reconcile(seenByBoth, null); },
-          () -> { together.await(); return b.reconcile(seenByBoth, null); }));
-      for (Future<UpdateControl<Image>> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registry = RegistryFixture.start();
+        pusher = new ImagePusher(registry);
+        registryClient = new RegistryClient(RegistryConfig.empty());
     }
 
-    assertThat(cluster.get("two").getStatus().getNodes()).extracting(ImageNodeStatus::getNode)
-        .containsExactlyInAnyOrder("node-a", "node-b");
-    operator.reconcile(cluster.get("two"), null);
-    Condition pulled = condition(cluster.get("two"), ImageStatus.PULLED);
-    assertThat(pulled.getStatus()).isEqualTo("True");
-    assertThat(pulled.getMessage()).contains("all 2 selected node(s) pulled " + pushed.manifestDigest());
-  }
-
-  @Test
-  void failedPullIsRecordedWithTheRuntimesMessageAndBacksOff() throws Exception {
-    cluster.node("node-a", Map.of());
-    cluster.create("gone", registry.reference("agent/gone:v1"), Map.of());
-    NodeImageReconciler agent = agent("node-a");
-
-    UpdateControl<Image> first = agent.reconcile(cluster.get("gone"), null);
-
-    ImageNodeStatus entry = cluster.get("gone").getStatus().getNodes().getFirst();
-    assertThat(entry.getPulled()).isFalse();
-    assertThat(entry.getMessage()).contains("MANIFEST_UNKNOWN");
-    assertThat(first.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
-
-    UpdateControl<Image> early = agent.reconcile(cluster.get("gone"), null);
-    assertThat(runtime.pulls()).as("no retry before the backoff ends").hasSize(1);
-    assertThat(early.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
-
-    clock.advance(Duration.ofSeconds(30));
-    agent.reconcile(cluster.get("gone"), null);
-    assertThat(runtime.pulls()).hasSize(2);
-  }
-
-  @Test
-  void pullSecretsReachTheRuntimeAsAuthConfig() throws Exception {
-    try (RegistryFixture secured = RegistryFixture.startWithBasicAuth("puller", "pull-pw")) {
-      PushedImage pushed = new ImagePusher(secured).pushImage("team/app", "v1", image(6));
-      cluster.node("node-a", Map.of());
-      cluster.dockerConfigSecret("regcred", secured.hostPort(), "puller", "pull-pw");
-      cluster.create("private", pushed.reference(), Map.of(), "regcred");
-
-      agent("node-a").reconcile(cluster.get("private"), null);
-
-      assertThat(runtime.pulls()).singleElement().satisfies(p -> {
-        assertThat(p.username()).isEqualTo("puller");
-        assertThat(p.password()).isEqualTo("pull-pw");
-      });
-      ImageNodeStatus entry = cluster.get("private").getStatus().getNodes().getFirst();
-      assertThat(entry.getPulled()).as(String.valueOf(entry.getMessage())).isTrue();
-      assertThat(entry.getDigest()).as("no digest resolved yet: pulled by tag").isNull();
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        registryClient.close();
+        registry.close();
     }
-  }
 
-  @Test
-  void nodeThatNoLongerMatchesRemovesItsEntry() throws Exception {
-    PushedImage pushed = pusher.pushImage("agent/moved", "v1", image(7));
-    cluster.node("node-a", Map.of("pool", "web"));
-    cluster.create("moved", pushed.reference(), Map.of("pool", "web"));
-    NodeImageReconciler agent = agent("node-a");
-    agent.reconcile(cluster.get("moved"), null);
-    assertThat(cluster.get("moved").getStatus().getNodes()).hasSize(1);
+    @BeforeEach
+    void setUp() throws Exception {
+        cluster = new ImageCluster(client);
+        cluster.installCrd();
+        runtime = new RecordingImageService();
+        operator = new ImageReconciler(client, new ImageResolver(registryClient, Platform.host(), clock), clock);
+    }
 
-    cluster.node("node-a", Map.of("pool", "db"));
-    agent.reconcile(cluster.get("moved"), null);
+    @AfterEach
+    void tearDown() throws Exception {
+        criClients.forEach(CriImageClient::close);
+        runtime.close();
+        cluster.clear();
+    }
 
-    assertThat(cluster.get("moved").getStatus().getNodes()).isEmpty();
-  }
+    @Test
+    void selectedNodePullsTheResolvedDigestAndRecordsItsEntry() throws Exception {
+        PushedImage pushed = pusher.pushImage("agent/one", "v1", image(1));
+        cluster.node("node-a", Map.of("pool", "web"));
+        cluster.create("one", pushed.reference(), Map.of("pool", "web"));
+        operator.reconcile(cluster.get("one"), null);
 
-  @Test
-  void runtimeThatIsNotListeningIsReportedNotThrown() throws Exception {
-    cluster.node("node-a", Map.of());
-    cluster.create("nosock", registry.reference("agent/x:v1"), Map.of());
-    CriImageClient nowhere = new CriImageClient("unix:///nonexistent/berth.sock", Duration.ofSeconds(5));
-    criClients.add(nowhere);
+        agent("node-a").reconcile(cluster.get("one"), null);
 
-    new NodeImageReconciler(client, "node-a", nowhere, clock).reconcile(cluster.get("nosock"), null);
+        assertThat(runtime.pulls())
+                .extracting(RecordingImageService.Pull::image)
+                .containsExactly(registry.reference("agent/one@" + pushed.manifestDigest()));
+        ImageNodeStatus entry = cluster.get("one").getStatus().getNodes().getFirst();
+        assertThat(entry.getNode()).isEqualTo("node-a");
+        assertThat(entry.getDigest()).isEqualTo(pushed.manifestDigest());
+        assertThat(entry.getPulled()).isTrue();
+        assertThat(entry.getMessage()).isNull();
+        assertThat(entry.getTime()).isEqualTo("2026-03-01T10:00:00Z");
+    }
 
-    ImageNodeStatus entry = cluster.get("nosock").getStatus().getNodes().getFirst();
-    assertThat(entry.getPulled()).isFalse();
-    assertThat(entry.getMessage()).contains("unix:///nonexistent/berth.sock").contains("unavailable");
-  }
+    @Test
+    void alreadyPulledDigestIsNotPulledAgainUnlessTheRuntimeLostIt() throws Exception {
+        PushedImage pushed = pusher.pushImage("agent/again", "v1", image(2));
+        cluster.node("node-a", Map.of());
+        cluster.create("again", pushed.reference(), Map.of());
+        operator.reconcile(cluster.get("again"), null);
+        NodeImageReconciler agent = agent("node-a");
+        agent.reconcile(cluster.get("again"), null);
 
-  @Test
-  void closeShutsTheChannelToTheRuntime() {
-    CriImageClient cri = new CriImageClient(runtime.endpoint(), Duration.ofSeconds(30));
-    NodeImageReconciler agent = new NodeImageReconciler(client, "node-a", cri, clock);
+        agent.reconcile(cluster.get("again"), null);
+        assertThat(runtime.pulls()).hasSize(1);
 
-    agent.close();
+        runtime.forget(runtime.pulls().getFirst().image());
+        agent.reconcile(cluster.get("again"), null);
+        assertThat(runtime.pulls())
+                .as("image garbage-collected on the node: pulled again")
+                .hasSize(2);
+    }
 
-    assertThatThrownBy(() -> cri.present("example.com/app:1"))
-        .isInstanceOf(CriPullException.class).hasMessageContaining("unavailable");
-  }
+    @Test
+    void unselectedNodeDoesNothing() throws Exception {
+        PushedImage pushed = pusher.pushImage("agent/skip", "v1", image(3));
+        cluster.node("node-db", Map.of("pool", "db"));
+        cluster.create("skip", pushed.reference(), Map.of("pool", "web"));
+        operator.reconcile(cluster.get("skip"), null);
+        String version = cluster.get("skip").getMetadata().getResourceVersion();
 
-  private NodeImageReconciler agent(String node) {
-    CriImageClient cri = new CriImageClient(runtime.endpoint(), Duration.ofSeconds(30));
-    criClients.add(cri);
-    return new NodeImageReconciler(client, node, cri, clock);
-  }
+        agent("node-db").reconcile(cluster.get("skip"), null);
 
-  private static Condition condition(Image image, String type) {
-    return image.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
-  }
+        assertThat(runtime.pulls()).isEmpty();
+        assertThat(cluster.get("skip").getMetadata().getResourceVersion()).isEqualTo(version);
+    }
 
-  private static TestImage image(long seed) {
-    return TestImage.builder().layer(TestLayer.random(2048, 2, seed, TestLayer.Compression.GZIP)).build();
-  }
+    @Test
+    void imageWithoutPrePullIsNotPulledAnywhere() throws Exception {
+        PushedImage pushed = pusher.pushImage("agent/none", "v1", image(4));
+        cluster.node("node-a", Map.of());
+        cluster.create("none", pushed.reference(), null);
+
+        agent("node-a").reconcile(cluster.get("none"), null);
+
+        assertThat(runtime.pulls()).isEmpty();
+    }
+
+    @Test
+    void twoAgentsRecordTheirEntriesWithoutClobberingAndPulledTurnsTrue() throws Exception {
+        PushedImage pushed = pusher.pushImage("agent/two", "v1", image(5));
+        cluster.node("node-a", Map.of("pool", "web"));
+        cluster.node("node-b", Map.of("pool", "web"));
+        cluster.create("two", pushed.reference(), Map.of("pool", "web"));
+        operator.reconcile(cluster.get("two"), null);
+        assertThat(condition(cluster.get("two"), ImageStatus.PULLED).getStatus())
+                .isEqualTo("False");
+        Image seenByBoth = cluster.get("two");
+        NodeImageReconciler a = agent("node-a");
+        NodeImageReconciler b = agent("node-b");
+
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<UpdateControl<Image>>> done = pool.invokeAll(List.<Callable<UpdateControl<Image>>>of(
+                    () -> {
+                        together.await();
+                        return a.reconcile(seenByBoth, null);
+                    },
+                    () -> {
+                        together.await();
+                        return b.reconcile(seenByBoth, null);
+                    }));
+            for (Future<UpdateControl<Image>> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(cluster.get("two").getStatus().getNodes())
+                .extracting(ImageNodeStatus::getNode)
+                .containsExactlyInAnyOrder("node-a", "node-b");
+        operator.reconcile(cluster.get("two"), null);
+        Condition pulled = condition(cluster.get("two"), ImageStatus.PULLED);
+        assertThat(pulled.getStatus()).isEqualTo("True");
+        assertThat(pulled.getMessage()).contains("all 2 selected node(s) pulled " + pushed.manifestDigest());
+    }
+
+    @Test
+    void failedPullIsRecordedWithTheRuntimesMessageAndBacksOff() throws Exception {
+        cluster.node("node-a", Map.of());
+        cluster.create("gone", registry.reference("agent/gone:v1"), Map.of());
+        NodeImageReconciler agent = agent("node-a");
+
+        UpdateControl<Image> first = agent.reconcile(cluster.get("gone"), null);
+
+        ImageNodeStatus entry = cluster.get("gone").getStatus().getNodes().getFirst();
+        assertThat(entry.getPulled()).isFalse();
+        assertThat(entry.getMessage()).contains("MANIFEST_UNKNOWN");
+        assertThat(first.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
+
+        UpdateControl<Image> early = agent.reconcile(cluster.get("gone"), null);
+        assertThat(runtime.pulls()).as("no retry before the backoff ends").hasSize(1);
+        assertThat(early.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
+
+        clock.advance(Duration.ofSeconds(30));
+        agent.reconcile(cluster.get("gone"), null);
+        assertThat(runtime.pulls()).hasSize(2);
+    }
+
+    @Test
+    void pullSecretsReachTheRuntimeAsAuthConfig() throws Exception {
+        try (RegistryFixture secured = RegistryFixture.startWithBasicAuth("puller", "pull-pw")) {
+            PushedImage pushed = new ImagePusher(secured).pushImage("team/app", "v1", image(6));
+            cluster.node("node-a", Map.of());
+            cluster.dockerConfigSecret("regcred", secured.hostPort(), "puller", "pull-pw");
+            cluster.create("private", pushed.reference(), Map.of(), "regcred");
+
+            agent("node-a").reconcile(cluster.get("private"), null);
+
+            assertThat(runtime.pulls()).singleElement().satisfies(p -> {
+                assertThat(p.username()).isEqualTo("puller");
+                assertThat(p.password()).isEqualTo("pull-pw");
+            });
+            ImageNodeStatus entry =
+                    cluster.get("private").getStatus().getNodes().getFirst();
+            assertThat(entry.getPulled()).as(String.valueOf(entry.getMessage())).isTrue();
+            assertThat(entry.getDigest())
+                    .as("no digest resolved yet: pulled by tag")
+                    .isNull();
+        }
+    }
+
+    @Test
+    void nodeThatNoLongerMatchesRemovesItsEntry() throws Exception {
+        PushedImage pushed = pusher.pushImage("agent/moved", "v1", image(7));
+        cluster.node("node-a", Map.of("pool", "web"));
+        cluster.create("moved", pushed.reference(), Map.of("pool", "web"));
+        NodeImageReconciler agent = agent("node-a");
+        agent.reconcile(cluster.get("moved"), null);
+        assertThat(cluster.get("moved").getStatus().getNodes()).hasSize(1);
+
+        cluster.node("node-a", Map.of("pool", "db"));
+        agent.reconcile(cluster.get("moved"), null);
+
+        assertThat(cluster.get("moved").getStatus().getNodes()).isEmpty();
+    }
+
+    @Test
+    void runtimeThatIsNotListeningIsReportedNotThrown() throws Exception {
+        cluster.node("node-a", Map.of());
+        cluster.create("nosock", registry.reference("agent/x:v1"), Map.of());
+        CriImageClient nowhere = new CriImageClient("unix:///nonexistent/berth.sock", Duration.ofSeconds(5));
+        criClients.add(nowhere);
+
+        new NodeImageReconciler(client, "node-a", nowhere, clock).reconcile(cluster.get("nosock"), null);
+
+        ImageNodeStatus entry = cluster.get("nosock").getStatus().getNodes().getFirst();
+        assertThat(entry.getPulled()).isFalse();
+        assertThat(entry.getMessage())
+                .contains("unix:///nonexistent/berth.sock")
+                .contains("unavailable");
+    }
+
+    @Test
+    void closeShutsTheChannelToTheRuntime() {
+        CriImageClient cri = new CriImageClient(runtime.endpoint(), Duration.ofSeconds(30));
+        NodeImageReconciler agent = new NodeImageReconciler(client, "node-a", cri, clock);
+
+        agent.close();
+
+        assertThatThrownBy(() -> cri.present("example.com/app:1"))
+                .isInstanceOf(CriPullException.class)
+                .hasMessageContaining("unavailable");
+    }
+
+    private NodeImageReconciler agent(String node) {
+        CriImageClient cri = new CriImageClient(runtime.endpoint(), Duration.ofSeconds(30));
+        criClients.add(cri);
+        return new NodeImageReconciler(client, node, cri, clock);
+    }
+
+    private static Condition condition(Image image, String type) {
+        return image.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static TestImage image(long seed) {
+        return TestImage.builder()
+                .layer(TestLayer.random(2048, 2, seed, TestLayer.Compression.GZIP))
+                .build();
+    }
 }

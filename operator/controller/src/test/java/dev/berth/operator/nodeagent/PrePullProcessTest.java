@@ -32,73 +32,95 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class PrePullProcessTest {
-  static KubernetesMockServer server;
-  static KubernetesClient client;
+    static KubernetesMockServer server;
+    static KubernetesClient client;
 
-  private final List<AutoCloseable> closing = new ArrayList<>();
+    private final List<AutoCloseable> closing = new ArrayList<>();
 
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable c : closing.reversed()) {
-      c.close();
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closing.reversed()) {
+            c.close();
+        }
+        new ImageCluster(client).clear();
+        client.leases().inAnyNamespace().delete();
     }
-    new ImageCluster(client).clear();
-    client.leases().inAnyNamespace().delete();
-  }
 
-  @Test
-  void operatorAndTwoNodeAgentsBringAnImageToPulled() throws Exception {
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-            .withResourceRules(new ResourceRuleBuilder().withApiGroups("coordination.k8s.io")
-                .withResources("leases").withVerbs("get", "create", "update").build())
-            .endStatus().build())
-        .always();
-    RegistryFixture registry = RegistryFixture.start();
-    closing.add(registry);
-    PushedImage pushed = new ImagePusher(registry).pushImage("proc/app", "v1", TestImage.builder().build());
-    RecordingImageService runtime = new RecordingImageService();
-    closing.add(runtime);
-    ImageCluster cluster = new ImageCluster(client);
-    cluster.installCrd();
-    cluster.node("node-a", Map.of("berth.dev/prepull", "true"));
-    cluster.node("node-b", Map.of("berth.dev/prepull", "true"));
+    @Test
+    void operatorAndTwoNodeAgentsBringAnImageToPulled() throws Exception {
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(
+                        201,
+                        new SelfSubjectRulesReviewBuilder()
+                                .withNewStatus()
+                                .withIncomplete(false)
+                                .withResourceRules(new ResourceRuleBuilder()
+                                        .withApiGroups("coordination.k8s.io")
+                                        .withResources("leases")
+                                        .withVerbs("get", "create", "update")
+                                        .build())
+                                .endStatus()
+                                .build())
+                .always();
+        RegistryFixture registry = RegistryFixture.start();
+        closing.add(registry);
+        PushedImage pushed = new ImagePusher(registry)
+                .pushImage("proc/app", "v1", TestImage.builder().build());
+        RecordingImageService runtime = new RecordingImageService();
+        closing.add(runtime);
+        ImageCluster cluster = new ImageCluster(client);
+        cluster.installCrd();
+        cluster.node("node-a", Map.of("berth.dev/prepull", "true"));
+        cluster.node("node-b", Map.of("berth.dev/prepull", "true"));
 
-    start(Mode.OPERATOR, List.of("--identity", "operator-1"));
-    start(Mode.NODE_AGENT, List.of("--identity", "agent-a", "--node-name", "node-a", "--cri-socket", runtime.endpoint()));
-    start(Mode.NODE_AGENT, List.of("--identity", "agent-b", "--node-name", "node-b", "--cri-socket", runtime.endpoint()));
-    cluster.create("app", pushed.reference(), Map.of("berth.dev/prepull", "true"));
+        start(Mode.OPERATOR, List.of("--identity", "operator-1"));
+        start(
+                Mode.NODE_AGENT,
+                List.of("--identity", "agent-a", "--node-name", "node-a", "--cri-socket", runtime.endpoint()));
+        start(
+                Mode.NODE_AGENT,
+                List.of("--identity", "agent-b", "--node-name", "node-b", "--cri-socket", runtime.endpoint()));
+        cluster.create("app", pushed.reference(), Map.of("berth.dev/prepull", "true"));
 
-    awaitTrue("Pulled True", () -> pulled(cluster.get("app")));
-    Image image = cluster.get("app");
-    assertThat(image.getStatus().getDigest()).isEqualTo(pushed.manifestDigest());
-    assertThat(image.getStatus().getNodes()).hasSize(2);
-    assertThat(runtime.pulls()).extracting(RecordingImageService.Pull::image)
-        .contains(registry.reference("proc/app@" + pushed.manifestDigest()));
-  }
-
-  private void start(Mode mode, List<String> args) throws Exception {
-    List<String> all = new ArrayList<>(args);
-    all.addAll(List.of("--port", "0"));
-    OperatorProcess process = new OperatorProcess(mode, OperatorSettings.parse(all, Map.of()), server.createClient(),
-        ControllerRegistry.defaults(), () -> { });
-    closing.add(process);
-    process.start();
-  }
-
-  private static boolean pulled(Image image) {
-    return image != null && image.getStatus() != null && image.getStatus().getConditions() != null
-        && image.getStatus().getConditions().stream()
-        .anyMatch(c -> ImageStatus.PULLED.equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after 30 s waiting for: " + what);
-      }
-      Thread.sleep(100);
+        awaitTrue("Pulled True", () -> pulled(cluster.get("app")));
+        Image image = cluster.get("app");
+        assertThat(image.getStatus().getDigest()).isEqualTo(pushed.manifestDigest());
+        assertThat(image.getStatus().getNodes()).hasSize(2);
+        assertThat(runtime.pulls())
+                .extracting(RecordingImageService.Pull::image)
+                .contains(registry.reference("proc/app@" + pushed.manifestDigest()));
     }
-  }
+
+    private void start(Mode mode, List<String> args) throws Exception {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--port", "0"));
+        OperatorProcess process = new OperatorProcess(
+                mode,
+                OperatorSettings.parse(all, Map.of()),
+                server.createClient(),
+                ControllerRegistry.defaults(),
+                () -> {});
+        closing.add(process);
+        process.start();
+    }
+
+    private static boolean pulled(Image image) {
+        return image != null
+                && image.getStatus() != null
+                && image.getStatus().getConditions() != null
+                && image.getStatus().getConditions().stream()
+                        .anyMatch(c -> ImageStatus.PULLED.equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after 30 s waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
 }

@@ -35,72 +35,86 @@ import java.util.concurrent.TimeUnit;
  * of setup, and the agent only sees the CRI protocol anyway; the full path (berthd pulling) is berthd's own tests.
  */
 final class RecordingImageService extends ImageServiceGrpc.ImageServiceImplBase implements AutoCloseable {
-  record Pull(String image, String username, String password) {
-  }
+    record Pull(String image, String username, String password) {}
 
-  private final RegistryClient registry = new RegistryClient(RegistryConfig.empty());
-  private final List<Pull> pulls = new CopyOnWriteArrayList<>();
-  private final Set<String> present = ConcurrentHashMap.newKeySet();
-  private final Path dir;
-  private final EventLoopGroup group = new EpollEventLoopGroup(1);
-  private final Server server;
+    private final RegistryClient registry = new RegistryClient(RegistryConfig.empty());
+    private final List<Pull> pulls = new CopyOnWriteArrayList<>();
+    private final Set<String> present = ConcurrentHashMap.newKeySet();
+    private final Path dir;
+    private final EventLoopGroup group = new EpollEventLoopGroup(1);
+    private final Server server;
 
-  RecordingImageService() throws Exception {
-    dir = Files.createTempDirectory("berth-cri-");
-    server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket().toString()))
-        .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(group).workerEventLoopGroup(group)
-        .addService(this).build().start();
-  }
-
-  Path socket() {
-    return dir.resolve("cri.sock");
-  }
-
-  String endpoint() {
-    return "unix://" + socket();
-  }
-
-  List<Pull> pulls() {
-    return List.copyOf(pulls);
-  }
-
-  void forget(String image) {
-    present.remove(image);
-  }
-
-  @Override
-  public void pullImage(PullImageRequest request, StreamObserver<PullImageResponse> response) {
-    String image = request.getImage().getImage();
-    pulls.add(new Pull(image, request.getAuth().getUsername(), request.getAuth().getPassword()));
-    try {
-      RegistryCredentials credentials = request.hasAuth() ? new RegistryCredentials(request.getAuth().getUsername(),
-          request.getAuth().getPassword(), null, null, request.getAuth().getServerAddress()) : RegistryCredentials.NONE;
-      ResolvedImage resolved = registry.resolve(ImageReference.parse(image), credentials, Platform.host());
-      present.add(image);
-      response.onNext(PullImageResponse.newBuilder().setImageRef(resolved.manifest().config().digest().toString()).build());
-      response.onCompleted();
-    } catch (Exception e) {
-      // containerd and berthd answer a failed pull with UNKNOWN and the registry's words
-      response.onError(Status.UNKNOWN.withDescription("failed to pull " + image + ": " + e.getMessage()).asException());
+    RecordingImageService() throws Exception {
+        dir = Files.createTempDirectory("berth-cri-");
+        server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket().toString()))
+                .channelType(EpollServerDomainSocketChannel.class)
+                .bossEventLoopGroup(group)
+                .workerEventLoopGroup(group)
+                .addService(this)
+                .build()
+                .start();
     }
-  }
 
-  @Override
-  public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> response) {
-    ImageStatusResponse.Builder answer = ImageStatusResponse.newBuilder();
-    if (present.contains(request.getImage().getImage())) {
-      answer.setImage(Image.newBuilder().setId(request.getImage().getImage()));
+    Path socket() {
+        return dir.resolve("cri.sock");
     }
-    response.onNext(answer.build());
-    response.onCompleted();
-  }
 
-  @Override
-  public void close() throws Exception {
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-    registry.close();
-    Files.deleteIfExists(socket());
-    Files.deleteIfExists(dir);
-  }
+    String endpoint() {
+        return "unix://" + socket();
+    }
+
+    List<Pull> pulls() {
+        return List.copyOf(pulls);
+    }
+
+    void forget(String image) {
+        present.remove(image);
+    }
+
+    @Override
+    public void pullImage(PullImageRequest request, StreamObserver<PullImageResponse> response) {
+        String image = request.getImage().getImage();
+        pulls.add(new Pull(
+                image, request.getAuth().getUsername(), request.getAuth().getPassword()));
+        try {
+            RegistryCredentials credentials = request.hasAuth()
+                    ? new RegistryCredentials(
+                            request.getAuth().getUsername(),
+                            request.getAuth().getPassword(),
+                            null,
+                            null,
+                            request.getAuth().getServerAddress())
+                    : RegistryCredentials.NONE;
+            ResolvedImage resolved = registry.resolve(ImageReference.parse(image), credentials, Platform.host());
+            present.add(image);
+            response.onNext(PullImageResponse.newBuilder()
+                    .setImageRef(resolved.manifest().config().digest().toString())
+                    .build());
+            response.onCompleted();
+        } catch (Exception e) {
+            // containerd and berthd answer a failed pull with UNKNOWN and the registry's words
+            response.onError(Status.UNKNOWN
+                    .withDescription("failed to pull " + image + ": " + e.getMessage())
+                    .asException());
+        }
+    }
+
+    @Override
+    public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> response) {
+        ImageStatusResponse.Builder answer = ImageStatusResponse.newBuilder();
+        if (present.contains(request.getImage().getImage())) {
+            answer.setImage(Image.newBuilder().setId(request.getImage().getImage()));
+        }
+        response.onNext(answer.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        registry.close();
+        Files.deleteIfExists(socket());
+        Files.deleteIfExists(dir);
+    }
 }

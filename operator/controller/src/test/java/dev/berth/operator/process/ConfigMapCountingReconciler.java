@@ -9,19 +9,19 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 /** A do-nothing controller, so the process tests see a registered reconciler run without the real ones. */
 @ControllerConfiguration(name = ConfigMapCountingReconciler.NAME)
 public class ConfigMapCountingReconciler implements Reconciler<ConfigMap> {
-  static final String NAME = "test-configmaps";
+    static final String NAME = "test-configmaps";
 
-  private final OperatorContext context;
+    private final OperatorContext context;
 
-  public ConfigMapCountingReconciler(OperatorContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public UpdateControl<ConfigMap> reconcile(ConfigMap resource, Context<ConfigMap> ctx) {
-    if (context.client() == null) {
-      throw new IllegalStateException("the registry handed over no client");
+    public ConfigMapCountingReconciler(OperatorContext context) {
+        this.context = context;
     }
-    return UpdateControl.noUpdate();
-  }
+
+    @Override
+    public UpdateControl<ConfigMap> reconcile(ConfigMap resource, Context<ConfigMap> ctx) {
+        if (context.client() == null) {
+            throw new IllegalStateException("the registry handed over no client");
+        }
+        return UpdateControl.noUpdate();
+    }
 }

@@ -28,167 +28,216 @@ import org.junit.jupiter.api.Test;
 /** The operator process against Fabric8's mock API server in CRUD mode: lease, endpoints, graceful stop. */
 @EnableKubernetesMockClient(crud = true)
 class OperatorProcessTest {
-  static KubernetesMockServer server;
-  static KubernetesClient client;
+    static KubernetesMockServer server;
+    static KubernetesClient client;
 
-  private static final String LEASE = OperatorSettings.DEFAULT_LEASE_NAME;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final List<OperatorProcess> processes = new ArrayList<>();
-  private final AtomicInteger lostLeadership = new AtomicInteger();
-  private final ControllerRegistry registry =
-      new ControllerRegistry(List.of(ConfigMapCountingReconciler.class.getName()), List.of());
+    private static final String LEASE = OperatorSettings.DEFAULT_LEASE_NAME;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<OperatorProcess> processes = new ArrayList<>();
+    private final AtomicInteger lostLeadership = new AtomicInteger();
+    private final ControllerRegistry registry =
+            new ControllerRegistry(List.of(ConfigMapCountingReconciler.class.getName()), List.of());
 
-  @BeforeEach
-  void allowLeases() {
-    // JOSDK asks the API server whether it may use leases before electing; the CRUD mock cannot answer that.
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-            .withResourceRules(new ResourceRuleBuilder().withApiGroups("coordination.k8s.io")
-                .withResources("leases").withVerbs("get", "create", "update").build())
-            .endStatus().build())
-        .always();
-  }
-
-  @AfterEach
-  void stopEverything() {
-    processes.forEach(OperatorProcess::close);
-    client.leases().inAnyNamespace().delete();
-    client.configMaps().inAnyNamespace().delete();
-  }
-
-  @Test
-  void operatorTakesTheLeaseAndReconcilesRegisteredControllers() throws Exception {
-    OperatorProcess operator = start("replica-a");
-
-    awaitTrue("replica-a holds the lease", () -> "replica-a".equals(holder()));
-    Lease lease = client.leases().inNamespace(client.getNamespace()).withName(LEASE).get();
-    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("replica-a");
-    awaitTrue("leader", operator::isLeader);
-
-    client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("c1").endMetadata()
-        .addToData("k", "v").build()).create();
-    awaitTrue("the registered controller reconciled the ConfigMap",
-        () -> operator.metrics().reconciliations(ConfigMapCountingReconciler.NAME) >= 1);
-    assertThat(lostLeadership).hasValue(0);
-  }
-
-  @Test
-  void healthAndMetricsEndpointsAnswer() throws Exception {
-    OperatorProcess operator = start("replica-a");
-    awaitTrue("leader", operator::isLeader);
-    awaitTrue("ready", () -> status(operator, "/readyz") == 200);
-
-    assertThat(get(operator, "/healthz").statusCode()).isEqualTo(200);
-    HttpResponse<String> metrics = get(operator, "/metrics");
-    assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-    assertThat(metrics.body()).contains("# TYPE berth_operator_reconciliations_total counter", "berth_operator_leader 1");
-    assertThat(get(operator, "/nothing").statusCode()).isEqualTo(404);
-  }
-
-  @Test
-  void secondReplicaStandsByAndTakesOverWhenTheLeaderStops() throws Exception {
-    OperatorProcess first = start("replica-a");
-    awaitTrue("replica-a leads", first::isLeader);
-    OperatorProcess second = start("replica-b");
-
-    awaitTrue("standby ready", () -> status(second, "/readyz") == 200);
-    assertThat(second.isLeader()).isFalse();
-    assertThat(get(second, "/readyz").body()).contains("standby");
-    assertThat(get(second, "/metrics").body()).contains("berth_operator_leader 0");
-
-    first.close();
-    awaitTrue("replica-b takes over the released lease", () -> second.isLeader() && "replica-b".equals(holder()));
-    assertThat(lostLeadership).as("a graceful stop is not a lost lease").hasValue(0);
-  }
-
-  @Test
-  void closeStopsWithinSecondsAndFreesThePort() throws Exception {
-    OperatorProcess operator = start("replica-a");
-    awaitTrue("leader", operator::isLeader);
-    int port = operator.healthPort();
-
-    long t0 = System.nanoTime();
-    operator.close();
-    Duration took = Duration.ofNanos(System.nanoTime() - t0);
-
-    assertThat(took).isLessThan(Duration.ofSeconds(5));
-    assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-        .build(), HttpResponse.BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
-    operator.close(); // twice is harmless
-    assertThat(lostLeadership).hasValue(0);
-  }
-
-  @Test
-  void emptyRegistryIsRefusedWithAClearMessage() {
-    assertThatThrownBy(() -> new OperatorProcess(Mode.OPERATOR, OperatorSettings.defaults("x"), client,
-        new ControllerRegistry(List.of(), List.of()), () -> { }))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no reconcilers are registered for 'operator'");
-  }
-
-  @Test
-  void missingReconcilerClassIsNamed() {
-    ControllerRegistry missing = new ControllerRegistry(List.of("dev.berth.nowhere.GoneReconciler"), List.of());
-
-    assertThatThrownBy(() -> missing.instantiate(Mode.OPERATOR, new OperatorContext(client,
-        OperatorSettings.defaults("x"))))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("dev.berth.nowhere.GoneReconciler");
-  }
-
-  @Test
-  void nodeAgentNeedsItsNodeName() {
-    ControllerRegistry agents = new ControllerRegistry(List.of(), List.of(ConfigMapCountingReconciler.class.getName()));
-
-    assertThatThrownBy(() -> new OperatorProcess(Mode.NODE_AGENT, OperatorSettings.defaults("x"), client, agents,
-        () -> { })).hasMessageContaining("NODE_NAME");
-  }
-
-  @Test
-  void nodeAgentRunsWithoutElection() throws Exception {
-    ControllerRegistry agents = new ControllerRegistry(List.of(), List.of(ConfigMapCountingReconciler.class.getName()));
-    OperatorProcess agent = new OperatorProcess(Mode.NODE_AGENT,
-        OperatorSettings.defaults("node-1").withNodeName("node-1"), server.createClient(), agents, lostLeadership::incrementAndGet);
-    processes.add(agent);
-    agent.start();
-
-    awaitTrue("ready", () -> status(agent, "/readyz") == 200);
-    assertThat(agent.isLeader()).isTrue();
-    assertThat(client.leases().inAnyNamespace().list().getItems()).isEmpty();
-  }
-
-  private OperatorProcess start(String identity) throws IOException {
-    OperatorProcess process = new OperatorProcess(Mode.OPERATOR, OperatorSettings.defaults(identity),
-        server.createClient(), registry, lostLeadership::incrementAndGet);
-    processes.add(process);
-    process.start();
-    return process;
-  }
-
-  private String holder() {
-    Lease lease = client.leases().inNamespace(client.getNamespace()).withName(LEASE).get();
-    return lease == null ? null : lease.getSpec().getHolderIdentity();
-  }
-
-  private int status(OperatorProcess process, String path) {
-    try {
-      return get(process, path).statusCode();
-    } catch (IOException | InterruptedException e) {
-      return -1;
+    @BeforeEach
+    void allowLeases() {
+        // JOSDK asks the API server whether it may use leases before electing; the CRUD mock cannot answer that.
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(
+                        201,
+                        new SelfSubjectRulesReviewBuilder()
+                                .withNewStatus()
+                                .withIncomplete(false)
+                                .withResourceRules(new ResourceRuleBuilder()
+                                        .withApiGroups("coordination.k8s.io")
+                                        .withResources("leases")
+                                        .withVerbs("get", "create", "update")
+                                        .build())
+                                .endStatus()
+                                .build())
+                .always();
     }
-  }
 
-  private HttpResponse<String> get(OperatorProcess process, String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + process.healthPort() + path))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after 20 s waiting for: " + what);
-      }
-      Thread.sleep(50);
+    @AfterEach
+    void stopEverything() {
+        processes.forEach(OperatorProcess::close);
+        client.leases().inAnyNamespace().delete();
+        client.configMaps().inAnyNamespace().delete();
     }
-  }
+
+    @Test
+    void operatorTakesTheLeaseAndReconcilesRegisteredControllers() throws Exception {
+        OperatorProcess operator = start("replica-a");
+
+        awaitTrue("replica-a holds the lease", () -> "replica-a".equals(holder()));
+        Lease lease = client.leases()
+                .inNamespace(client.getNamespace())
+                .withName(LEASE)
+                .get();
+        assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("replica-a");
+        awaitTrue("leader", operator::isLeader);
+
+        client.configMaps()
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("c1")
+                        .endMetadata()
+                        .addToData("k", "v")
+                        .build())
+                .create();
+        awaitTrue(
+                "the registered controller reconciled the ConfigMap",
+                () -> operator.metrics().reconciliations(ConfigMapCountingReconciler.NAME) >= 1);
+        assertThat(lostLeadership).hasValue(0);
+    }
+
+    @Test
+    void healthAndMetricsEndpointsAnswer() throws Exception {
+        OperatorProcess operator = start("replica-a");
+        awaitTrue("leader", operator::isLeader);
+        awaitTrue("ready", () -> status(operator, "/readyz") == 200);
+
+        assertThat(get(operator, "/healthz").statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = get(operator, "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(metrics.body())
+                .contains("# TYPE berth_operator_reconciliations_total counter", "berth_operator_leader 1");
+        assertThat(get(operator, "/nothing").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void secondReplicaStandsByAndTakesOverWhenTheLeaderStops() throws Exception {
+        OperatorProcess first = start("replica-a");
+        awaitTrue("replica-a leads", first::isLeader);
+        OperatorProcess second = start("replica-b");
+
+        awaitTrue("standby ready", () -> status(second, "/readyz") == 200);
+        assertThat(second.isLeader()).isFalse();
+        assertThat(get(second, "/readyz").body()).contains("standby");
+        assertThat(get(second, "/metrics").body()).contains("berth_operator_leader 0");
+
+        first.close();
+        awaitTrue("replica-b takes over the released lease", () -> second.isLeader() && "replica-b".equals(holder()));
+        assertThat(lostLeadership).as("a graceful stop is not a lost lease").hasValue(0);
+    }
+
+    @Test
+    void closeStopsWithinSecondsAndFreesThePort() throws Exception {
+        OperatorProcess operator = start("replica-a");
+        awaitTrue("leader", operator::isLeader);
+        int port = operator.healthPort();
+
+        long t0 = System.nanoTime();
+        operator.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(ConnectException.class);
+        operator.close(); // twice is harmless
+        assertThat(lostLeadership).hasValue(0);
+    }
+
+    @Test
+    void emptyRegistryIsRefusedWithAClearMessage() {
+        assertThatThrownBy(() -> new OperatorProcess(
+                        Mode.OPERATOR,
+                        OperatorSettings.defaults("x"),
+                        client,
+                        new ControllerRegistry(List.of(), List.of()),
+                        () -> {}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no reconcilers are registered for 'operator'");
+    }
+
+    @Test
+    void missingReconcilerClassIsNamed() {
+        ControllerRegistry missing = new ControllerRegistry(List.of("dev.berth.nowhere.GoneReconciler"), List.of());
+
+        assertThatThrownBy(() ->
+                        missing.instantiate(Mode.OPERATOR, new OperatorContext(client, OperatorSettings.defaults("x"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("dev.berth.nowhere.GoneReconciler");
+    }
+
+    @Test
+    void nodeAgentNeedsItsNodeName() {
+        ControllerRegistry agents =
+                new ControllerRegistry(List.of(), List.of(ConfigMapCountingReconciler.class.getName()));
+
+        assertThatThrownBy(() ->
+                        new OperatorProcess(Mode.NODE_AGENT, OperatorSettings.defaults("x"), client, agents, () -> {}))
+                .hasMessageContaining("NODE_NAME");
+    }
+
+    @Test
+    void nodeAgentRunsWithoutElection() throws Exception {
+        ControllerRegistry agents =
+                new ControllerRegistry(List.of(), List.of(ConfigMapCountingReconciler.class.getName()));
+        OperatorProcess agent = new OperatorProcess(
+                Mode.NODE_AGENT,
+                OperatorSettings.defaults("node-1").withNodeName("node-1"),
+                server.createClient(),
+                agents,
+                lostLeadership::incrementAndGet);
+        processes.add(agent);
+        agent.start();
+
+        awaitTrue("ready", () -> status(agent, "/readyz") == 200);
+        assertThat(agent.isLeader()).isTrue();
+        assertThat(client.leases().inAnyNamespace().list().getItems()).isEmpty();
+    }
+
+    private OperatorProcess start(String identity) throws IOException {
+        OperatorProcess process = new OperatorProcess(
+                Mode.OPERATOR,
+                OperatorSettings.defaults(identity),
+                server.createClient(),
+                registry,
+                lostLeadership::incrementAndGet);
+        processes.add(process);
+        process.start();
+        return process;
+    }
+
+    private String holder() {
+        Lease lease = client.leases()
+                .inNamespace(client.getNamespace())
+                .withName(LEASE)
+                .get();
+        return lease == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    private int status(OperatorProcess process, String path) {
+        try {
+            return get(process, path).statusCode();
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    private HttpResponse<String> get(OperatorProcess process, String path) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + process.healthPort() + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after 20 s waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
 }

@@ -8,21 +8,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReconcileMetricsTest {
-  @Test
-  void rendersCountersPerControllerInPrometheusText() {
-    ReconcileMetrics metrics = new ReconcileMetrics();
-    Map<String, Object> app = Map.of(Constants.CONTROLLER_NAME, "app");
-    metrics.reconcileCustomResource(new ConfigMap(), null, app);
-    metrics.reconcileCustomResource(new ConfigMap(), null, app);
-    metrics.finishedReconciliation(new ConfigMap(), app);
-    metrics.failedReconciliation(new ConfigMap(), new RuntimeException("x"), Map.of(Constants.CONTROLLER_NAME, "a\"b"));
+    @Test
+    void rendersCountersPerControllerInPrometheusText() {
+        ReconcileMetrics metrics = new ReconcileMetrics();
+        Map<String, Object> app = Map.of(Constants.CONTROLLER_NAME, "app");
+        metrics.reconcileCustomResource(new ConfigMap(), null, app);
+        metrics.reconcileCustomResource(new ConfigMap(), null, app);
+        metrics.finishedReconciliation(new ConfigMap(), app);
+        metrics.failedReconciliation(
+                new ConfigMap(), new RuntimeException("x"), Map.of(Constants.CONTROLLER_NAME, "a\"b"));
 
-    String text = metrics.render(false);
+        String text = metrics.render(false);
 
-    assertThat(metrics.reconciliations("app")).isEqualTo(2);
-    assertThat(text).contains("berth_operator_reconciliations_total{controller=\"app\"} 2\n",
-        "berth_operator_reconciliations_succeeded_total{controller=\"app\"} 1\n",
-        "berth_operator_reconciliations_failed_total{controller=\"a\\\"b\"} 1\n",
-        "# TYPE berth_operator_leader gauge\nberth_operator_leader 0\n");
-  }
+        assertThat(metrics.reconciliations("app")).isEqualTo(2);
+        assertThat(text)
+                .contains(
+                        "berth_operator_reconciliations_total{controller=\"app\"} 2\n",
+                        "berth_operator_reconciliations_succeeded_total{controller=\"app\"} 1\n",
+                        "berth_operator_reconciliations_failed_total{controller=\"a\\\"b\"} 1\n",
+                        "# TYPE berth_operator_leader gauge\nberth_operator_leader 0\n");
+    }
 }

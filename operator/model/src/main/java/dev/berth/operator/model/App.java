@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("apps")
 @ShortNames("bapp")
 @Categories("berth")
-@AdditionalPrinterColumn(name = "AGE", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
-public class App extends CustomResource<AppSpec, AppStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "AGE",
+        type = AdditionalPrinterColumn.Type.DATE,
+        jsonPath = ".metadata.creationTimestamp")
+public class App extends CustomResource<AppSpec, AppStatus> implements Namespaced {}

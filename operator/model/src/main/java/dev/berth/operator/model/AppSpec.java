@@ -13,154 +13,157 @@ import java.util.List;
 
 /** How an {@link App} runs: its image, process, ports, health, storage and scaling. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.image) != has(self.imageRef)", message = "exactly one of image and imageRef must be set")
+@ValidationRule(
+        value = "has(self.image) != has(self.imageRef)",
+        message = "exactly one of image and imageRef must be set")
 public class AppSpec {
-  // an image reference; exactly one of image and imageRef
-  @Size(min = 1)
-  @PrinterColumn(name = "IMAGE")
-  private String image;
-  // the name of an Image in the App's namespace, whose resolved digest the App runs
-  @Size(min = 1)
-  @PrinterColumn(name = "IMAGE-REF", priority = 1)
-  private String imageRef;
-  // ignored while autoscaling is set
-  @Min(0)
-  @Default("1")
-  private Integer replicas = 1;
-  private List<String> command;
-  private List<String> args;
-  private List<EnvVar> env;
-  private List<EnvFromSource> envFrom;
-  private List<AppPort> ports;
-  private ResourceRequirements resources;
-  private HealthCheck healthCheck;
-  private List<AppVolume> volumes;
-  private Autoscaling autoscaling;
-  private Strategy strategy;
-  // absent: the operator's configured RuntimeClass (berth)
-  private String runtimeClassName;
-  @Min(1)
-  @Default("600")
-  private Integer progressDeadlineSeconds = 600;
+    // an image reference; exactly one of image and imageRef
+    @Size(min = 1)
+    @PrinterColumn(name = "IMAGE")
+    private String image;
+    // the name of an Image in the App's namespace, whose resolved digest the App runs
+    @Size(min = 1)
+    @PrinterColumn(name = "IMAGE-REF", priority = 1)
+    private String imageRef;
+    // ignored while autoscaling is set
+    @Min(0)
+    @Default("1")
+    private Integer replicas = 1;
 
-  public String getImage() {
-    return image;
-  }
+    private List<String> command;
+    private List<String> args;
+    private List<EnvVar> env;
+    private List<EnvFromSource> envFrom;
+    private List<AppPort> ports;
+    private ResourceRequirements resources;
+    private HealthCheck healthCheck;
+    private List<AppVolume> volumes;
+    private Autoscaling autoscaling;
+    private Strategy strategy;
+    // absent: the operator's configured RuntimeClass (berth)
+    private String runtimeClassName;
 
-  public void setImage(String image) {
-    this.image = image;
-  }
+    @Min(1)
+    @Default("600")
+    private Integer progressDeadlineSeconds = 600;
 
-  public String getImageRef() {
-    return imageRef;
-  }
+    public String getImage() {
+        return image;
+    }
 
-  public void setImageRef(String imageRef) {
-    this.imageRef = imageRef;
-  }
+    public void setImage(String image) {
+        this.image = image;
+    }
 
-  public Integer getReplicas() {
-    return replicas;
-  }
+    public String getImageRef() {
+        return imageRef;
+    }
 
-  public void setReplicas(Integer replicas) {
-    this.replicas = replicas;
-  }
+    public void setImageRef(String imageRef) {
+        this.imageRef = imageRef;
+    }
 
-  public List<String> getCommand() {
-    return command;
-  }
+    public Integer getReplicas() {
+        return replicas;
+    }
 
-  public void setCommand(List<String> command) {
-    this.command = command;
-  }
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
 
-  public List<String> getArgs() {
-    return args;
-  }
+    public List<String> getCommand() {
+        return command;
+    }
 
-  public void setArgs(List<String> args) {
-    this.args = args;
-  }
+    public void setCommand(List<String> command) {
+        this.command = command;
+    }
 
-  public List<EnvVar> getEnv() {
-    return env;
-  }
+    public List<String> getArgs() {
+        return args;
+    }
 
-  public void setEnv(List<EnvVar> env) {
-    this.env = env;
-  }
+    public void setArgs(List<String> args) {
+        this.args = args;
+    }
 
-  public List<EnvFromSource> getEnvFrom() {
-    return envFrom;
-  }
+    public List<EnvVar> getEnv() {
+        return env;
+    }
 
-  public void setEnvFrom(List<EnvFromSource> envFrom) {
-    this.envFrom = envFrom;
-  }
+    public void setEnv(List<EnvVar> env) {
+        this.env = env;
+    }
 
-  public List<AppPort> getPorts() {
-    return ports;
-  }
+    public List<EnvFromSource> getEnvFrom() {
+        return envFrom;
+    }
 
-  public void setPorts(List<AppPort> ports) {
-    this.ports = ports;
-  }
+    public void setEnvFrom(List<EnvFromSource> envFrom) {
+        this.envFrom = envFrom;
+    }
 
-  public ResourceRequirements getResources() {
-    return resources;
-  }
+    public List<AppPort> getPorts() {
+        return ports;
+    }
 
-  public void setResources(ResourceRequirements resources) {
-    this.resources = resources;
-  }
+    public void setPorts(List<AppPort> ports) {
+        this.ports = ports;
+    }
 
-  public HealthCheck getHealthCheck() {
-    return healthCheck;
-  }
+    public ResourceRequirements getResources() {
+        return resources;
+    }
 
-  public void setHealthCheck(HealthCheck healthCheck) {
-    this.healthCheck = healthCheck;
-  }
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
 
-  public List<AppVolume> getVolumes() {
-    return volumes;
-  }
+    public HealthCheck getHealthCheck() {
+        return healthCheck;
+    }
 
-  public void setVolumes(List<AppVolume> volumes) {
-    this.volumes = volumes;
-  }
+    public void setHealthCheck(HealthCheck healthCheck) {
+        this.healthCheck = healthCheck;
+    }
 
-  public Autoscaling getAutoscaling() {
-    return autoscaling;
-  }
+    public List<AppVolume> getVolumes() {
+        return volumes;
+    }
 
-  public void setAutoscaling(Autoscaling autoscaling) {
-    this.autoscaling = autoscaling;
-  }
+    public void setVolumes(List<AppVolume> volumes) {
+        this.volumes = volumes;
+    }
 
-  public Strategy getStrategy() {
-    return strategy;
-  }
+    public Autoscaling getAutoscaling() {
+        return autoscaling;
+    }
 
-  public void setStrategy(Strategy strategy) {
-    this.strategy = strategy;
-  }
+    public void setAutoscaling(Autoscaling autoscaling) {
+        this.autoscaling = autoscaling;
+    }
 
-  public String getRuntimeClassName() {
-    return runtimeClassName;
-  }
+    public Strategy getStrategy() {
+        return strategy;
+    }
 
-  public void setRuntimeClassName(String runtimeClassName) {
-    this.runtimeClassName = runtimeClassName;
-  }
+    public void setStrategy(Strategy strategy) {
+        this.strategy = strategy;
+    }
 
-  public Integer getProgressDeadlineSeconds() {
-    return progressDeadlineSeconds;
-  }
+    public String getRuntimeClassName() {
+        return runtimeClassName;
+    }
 
-  public void setProgressDeadlineSeconds(Integer progressDeadlineSeconds) {
-    this.progressDeadlineSeconds = progressDeadlineSeconds;
-  }
+    public void setRuntimeClassName(String runtimeClassName) {
+        this.runtimeClassName = runtimeClassName;
+    }
 
+    public Integer getProgressDeadlineSeconds() {
+        return progressDeadlineSeconds;
+    }
+
+    public void setProgressDeadlineSeconds(Integer progressDeadlineSeconds) {
+        this.progressDeadlineSeconds = progressDeadlineSeconds;
+    }
 }

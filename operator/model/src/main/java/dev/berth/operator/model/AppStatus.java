@@ -8,59 +8,58 @@ import java.util.List;
 /** What the App's Deployment and Service last looked like. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AppStatus {
-  public static final String READY = "Ready";
-  public static final String PROGRESSING = "Progressing";
-  public static final String DEGRADED = "Degraded";
+    public static final String READY = "Ready";
+    public static final String PROGRESSING = "Progressing";
+    public static final String DEGRADED = "Degraded";
 
-  @PrinterColumn(name = "READY")
-  private Integer readyReplicas;
-  // the digest the Deployment is pinned to
-  @PrinterColumn(name = "DIGEST")
-  private String imageDigest;
-  // http://<service>.<namespace>.svc.cluster.local:<port> of the first port
-  private String url;
-  // types READY, PROGRESSING and DEGRADED
-  private List<Condition> conditions;
-  private Long observedGeneration;
+    @PrinterColumn(name = "READY")
+    private Integer readyReplicas;
+    // the digest the Deployment is pinned to
+    @PrinterColumn(name = "DIGEST")
+    private String imageDigest;
+    // http://<service>.<namespace>.svc.cluster.local:<port> of the first port
+    private String url;
+    // types READY, PROGRESSING and DEGRADED
+    private List<Condition> conditions;
+    private Long observedGeneration;
 
-  public Integer getReadyReplicas() {
-    return readyReplicas;
-  }
+    public Integer getReadyReplicas() {
+        return readyReplicas;
+    }
 
-  public void setReadyReplicas(Integer readyReplicas) {
-    this.readyReplicas = readyReplicas;
-  }
+    public void setReadyReplicas(Integer readyReplicas) {
+        this.readyReplicas = readyReplicas;
+    }
 
-  public String getImageDigest() {
-    return imageDigest;
-  }
+    public String getImageDigest() {
+        return imageDigest;
+    }
 
-  public void setImageDigest(String imageDigest) {
-    this.imageDigest = imageDigest;
-  }
+    public void setImageDigest(String imageDigest) {
+        this.imageDigest = imageDigest;
+    }
 
-  public String getUrl() {
-    return url;
-  }
+    public String getUrl() {
+        return url;
+    }
 
-  public void setUrl(String url) {
-    this.url = url;
-  }
+    public void setUrl(String url) {
+        this.url = url;
+    }
 
-  public List<Condition> getConditions() {
-    return conditions;
-  }
+    public List<Condition> getConditions() {
+        return conditions;
+    }
 
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
 
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
 
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
 }

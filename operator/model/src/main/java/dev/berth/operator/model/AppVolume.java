@@ -7,74 +7,78 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** A volume mounted into the App's container, from exactly one source. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "[has(self.emptyDir), has(self.configMap), has(self.secret), has(self.persistentVolumeClaim)].exists_one(x, x)", message = "exactly one of emptyDir, configMap, secret and persistentVolumeClaim must be set")
+@ValidationRule(
+        value =
+                "[has(self.emptyDir), has(self.configMap), has(self.secret), has(self.persistentVolumeClaim)].exists_one(x, x)",
+        message = "exactly one of emptyDir, configMap, secret and persistentVolumeClaim must be set")
 public class AppVolume {
-  @Required
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-  private String name;
-  @Required
-  @Pattern("^/.*")
-  private String mountPath;
-  private EmptyDirSource emptyDir;
-  private ConfigMapSource configMap;
-  private SecretSource secret;
-  private PersistentVolumeClaimSource persistentVolumeClaim;
-  private Boolean readOnly;
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    private String name;
 
-  public String getName() {
-    return name;
-  }
+    @Required
+    @Pattern("^/.*")
+    private String mountPath;
 
-  public void setName(String name) {
-    this.name = name;
-  }
+    private EmptyDirSource emptyDir;
+    private ConfigMapSource configMap;
+    private SecretSource secret;
+    private PersistentVolumeClaimSource persistentVolumeClaim;
+    private Boolean readOnly;
 
-  public String getMountPath() {
-    return mountPath;
-  }
+    public String getName() {
+        return name;
+    }
 
-  public void setMountPath(String mountPath) {
-    this.mountPath = mountPath;
-  }
+    public void setName(String name) {
+        this.name = name;
+    }
 
-  public EmptyDirSource getEmptyDir() {
-    return emptyDir;
-  }
+    public String getMountPath() {
+        return mountPath;
+    }
 
-  public void setEmptyDir(EmptyDirSource emptyDir) {
-    this.emptyDir = emptyDir;
-  }
+    public void setMountPath(String mountPath) {
+        this.mountPath = mountPath;
+    }
 
-  public ConfigMapSource getConfigMap() {
-    return configMap;
-  }
+    public EmptyDirSource getEmptyDir() {
+        return emptyDir;
+    }
 
-  public void setConfigMap(ConfigMapSource configMap) {
-    this.configMap = configMap;
-  }
+    public void setEmptyDir(EmptyDirSource emptyDir) {
+        this.emptyDir = emptyDir;
+    }
 
-  public SecretSource getSecret() {
-    return secret;
-  }
+    public ConfigMapSource getConfigMap() {
+        return configMap;
+    }
 
-  public void setSecret(SecretSource secret) {
-    this.secret = secret;
-  }
+    public void setConfigMap(ConfigMapSource configMap) {
+        this.configMap = configMap;
+    }
 
-  public PersistentVolumeClaimSource getPersistentVolumeClaim() {
-    return persistentVolumeClaim;
-  }
+    public SecretSource getSecret() {
+        return secret;
+    }
 
-  public void setPersistentVolumeClaim(PersistentVolumeClaimSource persistentVolumeClaim) {
-    this.persistentVolumeClaim = persistentVolumeClaim;
-  }
+    public void setSecret(SecretSource secret) {
+        this.secret = secret;
+    }
 
-  public Boolean getReadOnly() {
-    return readOnly;
-  }
+    public PersistentVolumeClaimSource getPersistentVolumeClaim() {
+        return persistentVolumeClaim;
+    }
 
-  public void setReadOnly(Boolean readOnly) {
-    this.readOnly = readOnly;
-  }
+    public void setPersistentVolumeClaim(PersistentVolumeClaimSource persistentVolumeClaim) {
+        this.persistentVolumeClaim = persistentVolumeClaim;
+    }
 
+    public Boolean getReadOnly() {
+        return readOnly;
+    }
+
+    public void setReadOnly(Boolean readOnly) {
+        this.readOnly = readOnly;
+    }
 }

@@ -8,40 +8,43 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** A HorizontalPodAutoscaler on CPU for the App's Deployment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas", message = "minReplicas must not exceed maxReplicas")
+@ValidationRule(
+        value = "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
+        message = "minReplicas must not exceed maxReplicas")
 public class Autoscaling {
-  // absent: 1
-  @Min(1)
-  private Integer minReplicas;
-  @Required
-  @Min(1)
-  private Integer maxReplicas;
-  @Min(1)
-  @Max(100)
-  private Integer targetCPUUtilizationPercentage;
+    // absent: 1
+    @Min(1)
+    private Integer minReplicas;
 
-  public Integer getMinReplicas() {
-    return minReplicas;
-  }
+    @Required
+    @Min(1)
+    private Integer maxReplicas;
 
-  public void setMinReplicas(Integer minReplicas) {
-    this.minReplicas = minReplicas;
-  }
+    @Min(1)
+    @Max(100)
+    private Integer targetCPUUtilizationPercentage;
 
-  public Integer getMaxReplicas() {
-    return maxReplicas;
-  }
+    public Integer getMinReplicas() {
+        return minReplicas;
+    }
 
-  public void setMaxReplicas(Integer maxReplicas) {
-    this.maxReplicas = maxReplicas;
-  }
+    public void setMinReplicas(Integer minReplicas) {
+        this.minReplicas = minReplicas;
+    }
 
-  public Integer getTargetCPUUtilizationPercentage() {
-    return targetCPUUtilizationPercentage;
-  }
+    public Integer getMaxReplicas() {
+        return maxReplicas;
+    }
 
-  public void setTargetCPUUtilizationPercentage(Integer targetCPUUtilizationPercentage) {
-    this.targetCPUUtilizationPercentage = targetCPUUtilizationPercentage;
-  }
+    public void setMaxReplicas(Integer maxReplicas) {
+        this.maxReplicas = maxReplicas;
+    }
 
+    public Integer getTargetCPUUtilizationPercentage() {
+        return targetCPUUtilizationPercentage;
+    }
+
+    public void setTargetCPUUtilizationPercentage(Integer targetCPUUtilizationPercentage) {
+        this.targetCPUUtilizationPercentage = targetCPUUtilizationPercentage;
+    }
 }

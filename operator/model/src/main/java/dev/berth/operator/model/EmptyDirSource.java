@@ -6,14 +6,13 @@ import io.fabric8.kubernetes.api.model.Quantity;
 /** A scratch directory that lives as long as the pod. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EmptyDirSource {
-  private Quantity sizeLimit;
+    private Quantity sizeLimit;
 
-  public Quantity getSizeLimit() {
-    return sizeLimit;
-  }
+    public Quantity getSizeLimit() {
+        return sizeLimit;
+    }
 
-  public void setSizeLimit(Quantity sizeLimit) {
-    this.sizeLimit = sizeLimit;
-  }
-
+    public void setSizeLimit(Quantity sizeLimit) {
+        this.sizeLimit = sizeLimit;
+    }
 }

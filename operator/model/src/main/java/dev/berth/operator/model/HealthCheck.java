@@ -11,77 +11,81 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.path) != has(self.command)", message = "exactly one of path and command must be set")
 public class HealthCheck {
-  // HTTP GET path; exactly one of path and command
-  @Pattern("^/.*")
-  private String path;
-  private List<String> command;
-  // for path: absent means the first declared port
-  @Min(1)
-  @Max(65535)
-  private Integer port;
-  @Min(0)
-  private Integer initialDelaySeconds;
-  @Min(1)
-  private Integer periodSeconds;
-  @Min(1)
-  private Integer timeoutSeconds;
-  @Min(1)
-  private Integer failureThreshold;
+    // HTTP GET path; exactly one of path and command
+    @Pattern("^/.*")
+    private String path;
 
-  public String getPath() {
-    return path;
-  }
+    private List<String> command;
+    // for path: absent means the first declared port
+    @Min(1)
+    @Max(65535)
+    private Integer port;
 
-  public void setPath(String path) {
-    this.path = path;
-  }
+    @Min(0)
+    private Integer initialDelaySeconds;
 
-  public List<String> getCommand() {
-    return command;
-  }
+    @Min(1)
+    private Integer periodSeconds;
 
-  public void setCommand(List<String> command) {
-    this.command = command;
-  }
+    @Min(1)
+    private Integer timeoutSeconds;
 
-  public Integer getPort() {
-    return port;
-  }
+    @Min(1)
+    private Integer failureThreshold;
 
-  public void setPort(Integer port) {
-    this.port = port;
-  }
+    public String getPath() {
+        return path;
+    }
 
-  public Integer getInitialDelaySeconds() {
-    return initialDelaySeconds;
-  }
+    public void setPath(String path) {
+        this.path = path;
+    }
 
-  public void setInitialDelaySeconds(Integer initialDelaySeconds) {
-    this.initialDelaySeconds = initialDelaySeconds;
-  }
+    public List<String> getCommand() {
+        return command;
+    }
 
-  public Integer getPeriodSeconds() {
-    return periodSeconds;
-  }
+    public void setCommand(List<String> command) {
+        this.command = command;
+    }
 
-  public void setPeriodSeconds(Integer periodSeconds) {
-    this.periodSeconds = periodSeconds;
-  }
+    public Integer getPort() {
+        return port;
+    }
 
-  public Integer getTimeoutSeconds() {
-    return timeoutSeconds;
-  }
+    public void setPort(Integer port) {
+        this.port = port;
+    }
 
-  public void setTimeoutSeconds(Integer timeoutSeconds) {
-    this.timeoutSeconds = timeoutSeconds;
-  }
+    public Integer getInitialDelaySeconds() {
+        return initialDelaySeconds;
+    }
 
-  public Integer getFailureThreshold() {
-    return failureThreshold;
-  }
+    public void setInitialDelaySeconds(Integer initialDelaySeconds) {
+        this.initialDelaySeconds = initialDelaySeconds;
+    }
 
-  public void setFailureThreshold(Integer failureThreshold) {
-    this.failureThreshold = failureThreshold;
-  }
+    public Integer getPeriodSeconds() {
+        return periodSeconds;
+    }
 
+    public void setPeriodSeconds(Integer periodSeconds) {
+        this.periodSeconds = periodSeconds;
+    }
+
+    public Integer getTimeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    public void setTimeoutSeconds(Integer timeoutSeconds) {
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    public Integer getFailureThreshold() {
+        return failureThreshold;
+    }
+
+    public void setFailureThreshold(Integer failureThreshold) {
+        this.failureThreshold = failureThreshold;
+    }
 }

@@ -20,10 +20,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("images")
 @ShortNames("img")
 @Categories("berth")
-@AdditionalPrinterColumn(name = "RESOLVED", type = AdditionalPrinterColumn.Type.STRING,
-    jsonPath = ".status.conditions[?(@.type==\"Resolved\")].status")
-@AdditionalPrinterColumn(name = "AGE", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
+@AdditionalPrinterColumn(
+        name = "RESOLVED",
+        type = AdditionalPrinterColumn.Type.STRING,
+        jsonPath = ".status.conditions[?(@.type==\"Resolved\")].status")
+@AdditionalPrinterColumn(
+        name = "AGE",
+        type = AdditionalPrinterColumn.Type.DATE,
+        jsonPath = ".metadata.creationTimestamp")
 public class Image extends CustomResource<ImageSpec, ImageStatus> implements Namespaced {
-  public static final String GROUP = "berth.dev";
-  public static final String VERSION = "v1alpha1";
+    public static final String GROUP = "berth.dev";
+    public static final String VERSION = "v1alpha1";
 }

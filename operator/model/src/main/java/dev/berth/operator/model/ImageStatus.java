@@ -8,77 +8,76 @@ import java.util.List;
 /** What the registry and the node agents last reported about an {@link Image}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ImageStatus {
-  public static final String RESOLVED = "Resolved";
-  public static final String PULLED = "Pulled";
+    public static final String RESOLVED = "Resolved";
+    public static final String PULLED = "Pulled";
 
-  // the manifest (or index) digest the tag resolved to
-  @PrinterColumn(name = "DIGEST")
-  private String digest;
-  // RFC 3339 time of the last successful resolution
-  private String resolvedAt;
-  // bytes: config plus layers for the node platform
-  private Long size;
-  // "os/arch[/variant]" of every manifest in an index, or the single image's
-  private List<String> platforms;
-  private List<ImageNodeStatus> nodes;
-  // types RESOLVED and PULLED
-  private List<Condition> conditions;
-  private Long observedGeneration;
+    // the manifest (or index) digest the tag resolved to
+    @PrinterColumn(name = "DIGEST")
+    private String digest;
+    // RFC 3339 time of the last successful resolution
+    private String resolvedAt;
+    // bytes: config plus layers for the node platform
+    private Long size;
+    // "os/arch[/variant]" of every manifest in an index, or the single image's
+    private List<String> platforms;
+    private List<ImageNodeStatus> nodes;
+    // types RESOLVED and PULLED
+    private List<Condition> conditions;
+    private Long observedGeneration;
 
-  public String getDigest() {
-    return digest;
-  }
+    public String getDigest() {
+        return digest;
+    }
 
-  public void setDigest(String digest) {
-    this.digest = digest;
-  }
+    public void setDigest(String digest) {
+        this.digest = digest;
+    }
 
-  public String getResolvedAt() {
-    return resolvedAt;
-  }
+    public String getResolvedAt() {
+        return resolvedAt;
+    }
 
-  public void setResolvedAt(String resolvedAt) {
-    this.resolvedAt = resolvedAt;
-  }
+    public void setResolvedAt(String resolvedAt) {
+        this.resolvedAt = resolvedAt;
+    }
 
-  public Long getSize() {
-    return size;
-  }
+    public Long getSize() {
+        return size;
+    }
 
-  public void setSize(Long size) {
-    this.size = size;
-  }
+    public void setSize(Long size) {
+        this.size = size;
+    }
 
-  public List<String> getPlatforms() {
-    return platforms;
-  }
+    public List<String> getPlatforms() {
+        return platforms;
+    }
 
-  public void setPlatforms(List<String> platforms) {
-    this.platforms = platforms;
-  }
+    public void setPlatforms(List<String> platforms) {
+        this.platforms = platforms;
+    }
 
-  public List<ImageNodeStatus> getNodes() {
-    return nodes;
-  }
+    public List<ImageNodeStatus> getNodes() {
+        return nodes;
+    }
 
-  public void setNodes(List<ImageNodeStatus> nodes) {
-    this.nodes = nodes;
-  }
+    public void setNodes(List<ImageNodeStatus> nodes) {
+        this.nodes = nodes;
+    }
 
-  public List<Condition> getConditions() {
-    return conditions;
-  }
+    public List<Condition> getConditions() {
+        return conditions;
+    }
 
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
 
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
 
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
 }

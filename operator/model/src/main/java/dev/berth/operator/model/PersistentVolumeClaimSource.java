@@ -6,15 +6,14 @@ import io.fabric8.generator.annotation.Required;
 /** An existing PersistentVolumeClaim. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PersistentVolumeClaimSource {
-  @Required
-  private String claimName;
+    @Required
+    private String claimName;
 
-  public String getClaimName() {
-    return claimName;
-  }
+    public String getClaimName() {
+        return claimName;
+    }
 
-  public void setClaimName(String claimName) {
-    this.claimName = claimName;
-  }
-
+    public void setClaimName(String claimName) {
+        this.claimName = claimName;
+    }
 }

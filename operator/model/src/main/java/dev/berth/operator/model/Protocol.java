@@ -2,5 +2,7 @@ package dev.berth.operator.model;
 
 /** The transport of an {@link AppPort}, as Kubernetes names it. */
 public enum Protocol {
-  TCP, UDP, SCTP
+    TCP,
+    UDP,
+    SCTP
 }

@@ -6,15 +6,14 @@ import io.fabric8.generator.annotation.Required;
 /** A Secret's keys as files. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretSource {
-  @Required
-  private String secretName;
+    @Required
+    private String secretName;
 
-  public String getSecretName() {
-    return secretName;
-  }
+    public String getSecretName() {
+        return secretName;
+    }
 
-  public void setSecretName(String secretName) {
-    this.secretName = secretName;
-  }
-
+    public void setSecretName(String secretName) {
+        this.secretName = secretName;
+    }
 }

@@ -2,5 +2,6 @@ package dev.berth.operator.model;
 
 /** The Deployment strategies Kubernetes knows, spelled as it spells them. */
 public enum StrategyType {
-  RollingUpdate, Recreate
+    RollingUpdate,
+    Recreate
 }
