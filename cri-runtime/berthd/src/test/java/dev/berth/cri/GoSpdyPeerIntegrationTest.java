@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.ExecRequest;
-import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PortForwardRequest;
 import dev.berth.runtime.TerminalSize;
@@ -123,7 +122,7 @@ class GoSpdyPeerIntegrationTest {
                                         "mkdir -p /www && dd if=/dev/urandom of=/www/big bs=1M count=20 2>/dev/null"
                                                 + " && exec httpd -f -p 8080 -h /www")
                                 .build());
-        String expected = awaitFile(server, "/www/big");
+        String expected = bed.pods().sha256Once(server, "httpd", "/www/big", WAIT);
         URI url = seen(bed.daemon()
                 .runtime()
                 .portForward(PortForwardRequest.newBuilder()
@@ -200,32 +199,5 @@ class GoSpdyPeerIntegrationTest {
             }
         }
         throw new AssertionError("no HTTP header end in " + response.length + " bytes");
-    }
-
-    /** The file's SHA-256 as the container computes it, once httpd is up with the whole file written. */
-    private static String awaitFile(String containerId, String path) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            String ps = execSync(containerId, "ps");
-            if (ps.contains("httpd")) {
-                return execSync(containerId, "sha256sum", path).split("\\s+")[0];
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("httpd never started:\n" + ps);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static String execSync(String containerId, String... cmd) {
-        return bed.daemon()
-                .runtime()
-                .execSync(ExecSyncRequest.newBuilder()
-                        .setContainerId(containerId)
-                        .addAllCmd(List.of(cmd))
-                        .setTimeout(30)
-                        .build())
-                .getStdout()
-                .toStringUtf8();
     }
 }

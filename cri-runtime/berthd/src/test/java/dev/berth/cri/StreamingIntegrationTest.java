@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.ExecRequest;
-import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PortForwardRequest;
 import dev.berth.runtime.TerminalSize;
@@ -184,7 +183,7 @@ class StreamingIntegrationTest {
         ExecResult in =
                 spdy.exec(execUrl(id, IN_OUT_ERR, "tar", "xmf", "-", "-C", "/tmp"), IN_OUT_ERR, tar.toByteArray());
         assertThat(in.exitCode()).contains(0);
-        assertThat(execSync(id, "sha256sum", "/tmp/copied.bin").split("\\s+")[0])
+        assertThat(pods.execSync(id, "sha256sum", "/tmp/copied.bin").split("\\s+")[0])
                 .isEqualTo(sha256(payload));
 
         Channels outOnly = new Channels(false, true, true, false);
@@ -232,11 +231,11 @@ class StreamingIntegrationTest {
         connection.createStream(java.util.Map.of("streamType", "stdin"));
         connection.createStream(java.util.Map.of("streamType", "stdout"));
         connection.createStream(java.util.Map.of("streamType", "stderr"));
-        awaitProcess(id, "sleep 1001", true);
+        pods.awaitProcess(id, "sleep 1001", true, WAIT);
 
         connection.kill();
 
-        awaitProcess(id, "sleep 1001", false);
+        pods.awaitProcess(id, "sleep 1001", false, WAIT);
     }
 
     @Test
@@ -295,7 +294,7 @@ class StreamingIntegrationTest {
                                 "mkdir -p /www && echo small > /www/index.html"
                                         + " && dd if=/dev/urandom of=/www/big bs=1M count=50 2>/dev/null && exec httpd -f -p 8080 -h /www")
                         .build());
-        String expected = awaitFile(server, "/www/big");
+        String expected = pods.sha256Once(server, "httpd", "/www/big", WAIT);
 
         URI url = seen(daemon.runtime()
                 .portForward(PortForwardRequest.newBuilder()
@@ -364,45 +363,5 @@ class StreamingIntegrationTest {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    /** The file's SHA-256 as the container computes it, once the server is up with the whole file written. */
-    private String awaitFile(String containerId, String path) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            String ps = execSync(containerId, "ps");
-            if (ps.contains("httpd")) {
-                return execSync(containerId, "sha256sum", path).split("\\s+")[0];
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("httpd never started:\n" + ps);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private void awaitProcess(String containerId, String command, boolean present) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            String ps = execSync(containerId, "ps");
-            if (ps.contains(command) == present) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(command + (present ? " never appeared" : " still runs") + ":\n" + ps);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private String execSync(String containerId, String... cmd) {
-        return daemon.runtime()
-                .execSync(ExecSyncRequest.newBuilder()
-                        .setContainerId(containerId)
-                        .addAllCmd(List.of(cmd))
-                        .setTimeout(30)
-                        .build())
-                .getStdout()
-                .toStringUtf8();
     }
 }

@@ -3,7 +3,6 @@ package dev.berth.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.StopContainerRequest;
@@ -192,12 +191,12 @@ class StreamBackendsIntegrationTest {
         CompletableFuture<Integer> exit = async(() -> backends()
                 .containerStreams()
                 .exec(id, List.of("sleep", "1001"), false, client.streams(true, true, true)));
-        awaitProcesses(id, true);
+        pods.awaitProcess(id, "sleep 1001", true, WAIT);
 
         client.leave();
 
         assertThat(exit.get(15, TimeUnit.SECONDS)).isEqualTo(137);
-        awaitProcesses(id, false);
+        pods.awaitProcess(id, "sleep 1001", false, WAIT);
     }
 
     @Test
@@ -207,12 +206,12 @@ class StreamBackendsIntegrationTest {
         CompletableFuture<Integer> exit = async(() -> backends()
                 .containerStreams()
                 .exec(id, List.of("sleep", "1001"), true, client.streams(true, true, false)));
-        awaitProcesses(id, true);
+        pods.awaitProcess(id, "sleep 1001", true, WAIT);
 
         client.leave();
 
         exit.get(15, TimeUnit.SECONDS);
-        awaitProcesses(id, false);
+        pods.awaitProcess(id, "sleep 1001", false, WAIT);
     }
 
     @Test
@@ -238,28 +237,6 @@ class StreamBackendsIntegrationTest {
 
         // killed (SIGKILL), or first hit by SIGPIPE on the output pipe berthd stopped reading
         assertThat(exit).isIn(137, 141);
-    }
-
-    /** Waits until {@code ps} in the container does (or no longer does) list the exec'd {@code sleep 1001}. */
-    private void awaitProcesses(String id, boolean present) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            String ps = daemon.runtime()
-                    .execSync(ExecSyncRequest.newBuilder()
-                            .setContainerId(id)
-                            .addCmd("ps")
-                            .setTimeout(10)
-                            .build())
-                    .getStdout()
-                    .toStringUtf8();
-            if (ps.contains("sleep 1001") == present) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("sleep 1001 " + (present ? "never appeared" : "still runs") + ":\n" + ps);
-            }
-            Thread.sleep(100);
-        }
     }
 
     @Test

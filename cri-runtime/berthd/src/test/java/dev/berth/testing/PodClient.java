@@ -112,4 +112,39 @@ public final class PodClient {
             Thread.sleep(50);
         }
     }
+
+    /** The command's stdout, run in the container through ExecSync (30 s at most). */
+    public String execSync(String containerId, String... cmd) {
+        return runtime.get()
+                .execSync(dev.berth.cri.v1.ExecSyncRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .addAllCmd(java.util.List.of(cmd))
+                        .setTimeout(30)
+                        .build())
+                .getStdout()
+                .toStringUtf8();
+    }
+
+    /** Polls {@code ps} in the container until it does (or no longer does) list {@code command}. */
+    public void awaitProcess(String containerId, String command, boolean present, java.time.Duration wait)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            String ps = execSync(containerId, "ps");
+            if (ps.contains(command) == present) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(command + (present ? " never appeared" : " still runs") + ":\n" + ps);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The file's SHA-256 as the container computes it, once {@code server} runs (so the file is whole). */
+    public String sha256Once(String containerId, String server, String path, java.time.Duration wait)
+            throws InterruptedException {
+        awaitProcess(containerId, server, true, wait);
+        return execSync(containerId, "sha256sum", path).split("\\s+")[0];
+    }
 }
