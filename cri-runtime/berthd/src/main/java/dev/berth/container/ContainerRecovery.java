@@ -90,6 +90,17 @@ public final class ContainerRecovery {
                 }
             }
         }
+        // links conmon left for containers whose records are gone (earlier releases never removed them)
+        Path sockets = paths.sockets();
+        if (Files.isDirectory(sockets)) {
+            try (Stream<Path> links = Files.list(sockets)) {
+                for (Path link : links.toList()) {
+                    if (store.get(link.getFileName().toString()).isEmpty()) {
+                        Files.deleteIfExists(link);
+                    }
+                }
+            }
+        }
     }
 
     private void recover(ContainerRecord record) throws IOException {

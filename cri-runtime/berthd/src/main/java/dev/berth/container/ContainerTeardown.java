@@ -61,6 +61,8 @@ public final class ContainerTeardown {
         }
         rootfs.remove(id);
         Directories.deleteRecursively(paths.bundle(id));
+        // conmon's link to the bundle's attach socket, which conmon never removes itself
+        Files.deleteIfExists(paths.sockets().resolve(id));
         Files.deleteIfExists(paths.exits().resolve(id));
         store.remove(id);
         leases.release(id);

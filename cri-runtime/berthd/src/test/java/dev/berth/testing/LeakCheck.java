@@ -33,6 +33,17 @@ public final class LeakCheck {
             }
         }
 
+        for (String perContainer : List.of("state/sockets", "state/containers", "state/exits")) {
+            Path dir = base.resolve(perContainer);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> entries = Files.list(dir)) {
+                    assertThat(entries.toList())
+                            .as("entries left in %s", perContainer)
+                            .isEmpty();
+                }
+            }
+        }
+
         // pods' cgroup parents are "<marker>-<uid>" (PodClient), so a prefix match, in every hierarchy
         List<String> cgroups = new ArrayList<>();
         for (Path hierarchy : HostCgroups.detect().roots()) {
