@@ -124,6 +124,14 @@ class PullProgressIntegrationTest {
         }
     }
 
+    /** Half-unpacked layers, which a cancelled pull removes with its ingests. */
+    private long snapshotTemporaries() throws Exception {
+        try (Stream<Path> files = Files.list(daemon.root().resolve("snapshots"))) {
+            return files.filter(f -> f.getFileName().toString().startsWith(".tmp-"))
+                    .count();
+        }
+    }
+
     private void awaitIngests(long expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (ingests() != expected && System.nanoTime() < deadline) {
@@ -160,6 +168,7 @@ class PullProgressIntegrationTest {
         registry.stallMidBody(layerPath());
         assertStallFailsWithinTimeout();
         awaitIngests(0);
+        assertThat(snapshotTemporaries()).isZero();
     }
 
     @Test
@@ -191,6 +200,7 @@ class PullProgressIntegrationTest {
                         e -> assertThat(((StatusRuntimeException) e).getStatus().getCode())
                                 .isEqualTo(Status.Code.DEADLINE_EXCEEDED));
         awaitIngests(0);
+        assertThat(snapshotTemporaries()).isZero();
 
         registry.release();
         String id = pull(daemon.images().withDeadlineAfter(20, TimeUnit.SECONDS), reference());
