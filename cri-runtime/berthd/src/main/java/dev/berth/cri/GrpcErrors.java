@@ -27,6 +27,7 @@ final class GrpcErrors {
             case UNSUPPORTED, INVALID_IMAGE -> Status.FAILED_PRECONDITION;
             case DIGEST_MISMATCH -> Status.DATA_LOSS;
             case RATE_LIMITED -> Status.RESOURCE_EXHAUSTED;
+            case CANCELLED -> Status.CANCELLED;
             case INTERNAL -> Status.INTERNAL;
         };
     }

@@ -15,6 +15,7 @@ import dev.berth.cri.v1.StreamImagesRequest;
 import dev.berth.cri.v1.StreamImagesResponse;
 import dev.berth.imagestore.ImageRecord;
 import dev.berth.imagestore.ImageService;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
@@ -75,7 +76,12 @@ public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase
     public void pullImage(PullImageRequest request, StreamObserver<PullImageResponse> observer) {
         Rpc.unary("PullImage", observer, () -> {
             String name = requireImage(request.getImage().getImage());
-            ImageRecord pulled = images.pull(name, protos.credentials(request.getAuth()));
+            // a client that cancels or passes its deadline leaves the pull, which stops when nobody waits
+            Context call = Context.current();
+            ImageRecord pulled = images.pull(
+                    name,
+                    protos.credentials(request.getAuth()),
+                    leave -> call.addListener(c -> leave.run(), Runnable::run));
             return PullImageResponse.newBuilder().setImageRef(pulled.id()).build();
         });
     }

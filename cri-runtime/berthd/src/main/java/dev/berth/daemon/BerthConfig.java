@@ -2,12 +2,14 @@ package dev.berth.daemon;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.berth.image.manifest.Platform;
+import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryHost;
 import dev.berth.oci.SeccompWhenUnset;
 import dev.berth.streaming.StreamingSettings;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,7 @@ public record BerthConfig(
     }
 
     public Images imagesOrDefault() {
-        return images == null ? new Images(null, null) : images;
+        return images == null ? new Images(null, null, null) : images;
     }
 
     public RegistryConfig registryConfig() {
@@ -136,8 +138,17 @@ public record BerthConfig(
         }
     }
 
-    /** Pull tuning. */
-    public record Images(Integer maxConcurrentDownloads, String platform) {
+    /**
+     * Pull tuning. {@code pullProgressTimeout} (Go-style, as containerd's {@code image_pull_progress_timeout},
+     * default 5m, {@code 0s} disables) fails a registry read that brings no byte for that long.
+     */
+    public record Images(Integer maxConcurrentDownloads, String platform, String pullProgressTimeout) {
+
+        public Duration pullProgressTimeoutOrDefault() {
+            return pullProgressTimeout == null
+                    ? RegistryClient.DEFAULT_PROGRESS_TIMEOUT
+                    : GoDurations.parse("images.pullProgressTimeout", pullProgressTimeout);
+        }
 
         public int maxConcurrentDownloadsOrDefault() {
             return maxConcurrentDownloads == null ? 3 : maxConcurrentDownloads;

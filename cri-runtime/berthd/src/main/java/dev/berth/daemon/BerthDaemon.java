@@ -71,8 +71,8 @@ public final class BerthDaemon implements AutoCloseable {
         Leases leases = new Leases();
         ImageGarbageCollector collector = new ImageGarbageCollector(images, content, snapshots, leases);
 
-        registry = new RegistryClient(config.registryConfig());
         BerthConfig.Images imageSettings = config.imagesOrDefault();
+        registry = new RegistryClient(config.registryConfig(), imageSettings.pullProgressTimeoutOrDefault());
         Platform platform = imageSettings.platformOrHost();
         ImagePuller puller = new ImagePuller(
                 registry,

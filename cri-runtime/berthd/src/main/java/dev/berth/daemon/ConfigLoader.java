@@ -26,6 +26,7 @@ public final class ConfigLoader {
             BerthConfig loaded = config == null ? BerthConfig.defaults() : config;
             loaded.registryConfig();
             loaded.imagesOrDefault().platformOrHost();
+            loaded.imagesOrDefault().pullProgressTimeoutOrDefault();
             loaded.streamingSettings();
             return loaded;
         } catch (NoSuchFileException e) {

@@ -12,24 +12,25 @@ import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryCredentials;
 import dev.berth.image.registry.RegistryException;
 import dev.berth.image.registry.ResolvedImage;
+import dev.berth.image.registry.StalledReadException;
 import dev.berth.snapshot.ChainIds;
 import dev.berth.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pulls an image: resolve, fetch the config, bring in the missing layers in parallel (bounded), then
  * record the image. Concurrent pulls of one reference share one pull; concurrent pulls of images that
- * share a layer share that layer's download.
+ * share a layer share that layer's download. A pull (and a layer download) lasts only as long as someone
+ * waits for it: when its last caller has gone it is interrupted, its temp files removed with it.
  */
 public final class ImagePuller {
 
@@ -42,10 +43,9 @@ public final class ImagePuller {
     private final LayerFetcher layers;
     private final Leases leases;
     private final Platform platform;
-    private final ExecutorService executor;
     private final Semaphore downloadSlots;
-    private final ConcurrentHashMap<String, CompletableFuture<ImageRecord>> pullsInFlight = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Digest, CompletableFuture<Void>> layersInFlight = new ConcurrentHashMap<>();
+    private final SharedWork<String, Pulled> pullsInFlight;
+    private final SharedWork<Digest, Void> layersInFlight;
 
     public ImagePuller(
             RegistryClient registry,
@@ -64,28 +64,40 @@ public final class ImagePuller {
         this.layers = new LayerFetcher(registry, content, snapshots, unpacker);
         this.leases = leases;
         this.platform = platform;
-        this.executor = executor;
+        this.pullsInFlight = new SharedWork<>(executor);
+        this.layersInFlight = new SharedWork<>(executor);
         this.downloadSlots = new Semaphore(maxConcurrentDownloads);
     }
 
+    /** A pull's result, whose orphans go to exactly one of the callers that shared it. */
+    private record Pulled(PullResult result, AtomicBoolean orphansClaimed) {}
+
     /**
+     * @param caller tells when this caller has gone; the pull is cancelled once every caller sharing it has
      * @return the image record as stored, and the images that lost their last name to it (to be deleted)
      */
-    public PullResult pull(ImageReference reference, RegistryCredentials credentials) throws PullException {
-        CompletableFuture<ImageRecord> mine = new CompletableFuture<>();
-        CompletableFuture<ImageRecord> running = pullsInFlight.putIfAbsent(reference.toString(), mine);
-        if (running != null) {
-            return new PullResult(await(running), List.of());
-        }
+    public PullResult pull(ImageReference reference, RegistryCredentials credentials, Caller caller)
+            throws PullException {
+        SharedWork<String, Pulled>.Share share = pullsInFlight.join(
+                reference.toString(), () -> new Pulled(doPull(reference, credentials), new AtomicBoolean()));
+        caller.whenGone(share::leave);
         try {
-            PullResult result = doPull(reference, credentials);
-            mine.complete(result.image());
-            return result;
-        } catch (PullException | RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            pullsInFlight.remove(reference.toString(), mine);
+            Pulled pulled = share.await();
+            return pulled.orphansClaimed().compareAndSet(false, true)
+                    ? pulled.result()
+                    : new PullResult(pulled.result().image(), List.of());
+        } catch (CancellationException e) {
+            throw new PullException(
+                    PullException.Kind.CANCELLED, "pull of " + reference + " cancelled: its caller has gone", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PullException pull) {
+                throw pull;
+            }
+            throw new PullException(PullException.Kind.INTERNAL, String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            share.leave();
+            Thread.currentThread().interrupt();
+            throw new PullException(PullException.Kind.CANCELLED, "interrupted while waiting for a pull", e);
         }
     }
 
@@ -138,8 +150,23 @@ public final class ImagePuller {
             throw new PullException(
                     PullException.Kind.INVALID_IMAGE, "pulling " + reference + ": " + e.getMessage(), e);
         } catch (IOException e) {
+            StalledReadException stall = stallIn(e);
+            if (stall != null) {
+                throw new PullException(
+                        PullException.Kind.UNAVAILABLE, "pulling " + reference + ": " + stall.getMessage(), e);
+            }
             throw new PullException(PullException.Kind.INTERNAL, "pulling " + reference + ": " + e, e);
         }
+    }
+
+    /** Decompressors and the unpacker may wrap the stalled read; the stall is what the client must hear. */
+    private static StalledReadException stallIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StalledReadException stall) {
+                return stall;
+            }
+        }
+        return null;
     }
 
     private ImageConfig fetchConfig(ResolvedImage resolved, RegistryCredentials credentials)
@@ -156,7 +183,7 @@ public final class ImagePuller {
     private void fetchLayers(
             ResolvedImage resolved, List<Digest> diffIds, List<Digest> chainIds, RegistryCredentials credentials)
             throws IOException, RegistryException, ContentDigestMismatchException {
-        List<Future<Void>> pending = new ArrayList<>();
+        List<SharedWork<Digest, Void>.Share> pending = new ArrayList<>();
         List<Descriptor> descriptors = resolved.manifest().layers();
         for (int i = 0; i < descriptors.size(); i++) {
             Digest chainId = chainIds.get(i);
@@ -165,22 +192,26 @@ public final class ImagePuller {
             }
             Descriptor layer = descriptors.get(i);
             Digest diffId = diffIds.get(i);
-            pending.add(layerOnce(chainId, () -> {
+            pending.add(layersInFlight.join(chainId, () -> {
                 fetchBounded(resolved, layer, diffId, chainId, credentials);
                 return null;
             }));
         }
         Throwable first = null;
-        for (Future<Void> layer : pending) {
-            try {
-                layer.get();
-            } catch (ExecutionException e) {
-                first = first == null ? e.getCause() : first;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                pending.forEach(f -> f.cancel(true));
-                throw new IOException("pull interrupted", e);
+        try {
+            for (SharedWork<Digest, Void>.Share layer : pending) {
+                try {
+                    layer.await();
+                } catch (ExecutionException e) {
+                    first = first == null ? e.getCause() : first;
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("pull cancelled", e);
+        } finally {
+            // a cancelled pull lets go of its layers; one nobody else waits for stops downloading
+            pending.forEach(SharedWork.Share::leave);
         }
         rethrow(first);
     }
@@ -196,25 +227,6 @@ public final class ImagePuller {
         } finally {
             downloadSlots.release();
         }
-    }
-
-    private Future<Void> layerOnce(Digest chainId, java.util.concurrent.Callable<Void> work) {
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> running = layersInFlight.putIfAbsent(chainId, mine);
-        if (running != null) {
-            return running;
-        }
-        executor.submit(() -> {
-            try {
-                work.call();
-                mine.complete(null);
-            } catch (Throwable e) {
-                mine.completeExceptionally(e);
-            } finally {
-                layersInFlight.remove(chainId, mine);
-            }
-        });
-        return mine;
     }
 
     private static void rethrow(Throwable failure)
@@ -255,20 +267,6 @@ public final class ImagePuller {
                 manifest.totalSize(),
                 platformName,
                 System.currentTimeMillis() * 1_000_000L);
-    }
-
-    private static ImageRecord await(CompletableFuture<ImageRecord> running) throws PullException {
-        try {
-            return running.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof PullException pull) {
-                throw pull;
-            }
-            throw new PullException(PullException.Kind.INTERNAL, String.valueOf(e.getCause()), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PullException(PullException.Kind.INTERNAL, "interrupted while waiting for a pull", e);
-        }
     }
 
     public record PullResult(ImageRecord image, List<ImageRecord> orphaned) {}

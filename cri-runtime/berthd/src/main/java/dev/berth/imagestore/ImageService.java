@@ -47,10 +47,11 @@ public final class ImageService implements ImageLookup {
         this.collector = collector;
     }
 
-    public ImageRecord pull(String image, RegistryCredentials credentials)
+    /** {@code caller} tells when the client has gone; a pull every client has left is cancelled. */
+    public ImageRecord pull(String image, RegistryCredentials credentials, Caller caller)
             throws InvalidReferenceException, PullException, IOException {
         ImageReference reference = ImageReference.parse(image);
-        ImagePuller.PullResult result = puller.pull(reference, credentials);
+        ImagePuller.PullResult result = puller.pull(reference, credentials, caller);
         if (!result.orphaned().isEmpty()) {
             for (ImageRecord orphan : result.orphaned()) {
                 images.delete(orphan.id());

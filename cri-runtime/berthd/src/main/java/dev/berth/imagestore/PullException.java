@@ -15,6 +15,8 @@ public final class PullException extends Exception {
         INVALID_IMAGE,
         DIGEST_MISMATCH,
         RATE_LIMITED,
+        /** Every caller of the pull has gone (cancelled, or past its deadline). */
+        CANCELLED,
         INTERNAL
     }
 

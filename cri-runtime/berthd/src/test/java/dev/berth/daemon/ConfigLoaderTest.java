@@ -103,6 +103,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void pullProgressTimeoutIsContainerdsFiveMinutesUnlessTheFileSaysOtherwise() throws Exception {
+        assertThat(new ConfigLoader()
+                        .load(dir.resolve("absent.yaml"), false)
+                        .imagesOrDefault()
+                        .pullProgressTimeoutOrDefault())
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+        Path file = Files.writeString(dir.resolve("berth.yaml"), "images:\n  pullProgressTimeout: 1m30s\n");
+        assertThat(new ConfigLoader().load(file, true).imagesOrDefault().pullProgressTimeoutOrDefault())
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+
+        Files.writeString(file, "images:\n  pullProgressTimeout: soon\n");
+        assertThatThrownBy(() -> new ConfigLoader().load(file, true))
+                .isInstanceOf(ConfigLoader.InvalidConfigException.class)
+                .hasMessageContaining("images.pullProgressTimeout");
+    }
+
+    @Test
     void seccompWhenUnsetIsUnconfinedUnlessTheFileSaysRuntimeDefault() throws Exception {
         assertThat(BerthConfig.defaults().securityOrDefault().seccompWhenUnsetOrDefault())
                 .isEqualTo(SeccompWhenUnset.Unconfined);

@@ -60,6 +60,17 @@ public final class DaemonFixture implements AutoCloseable {
                 null);
     }
 
+    /** A daemon with its own pull settings (berth.yaml's {@code images}). */
+    public static DaemonFixture startWithImages(BerthConfig.Images images) throws IOException {
+        Path base = Files.createTempDirectory("berthd-test-");
+        PodNetworkFixture network = PodNetworkFixture.random(base);
+        BerthConfig plain = config(base, Map.of(), network);
+        return new DaemonFixture(
+                base,
+                new BerthConfig(plain.root(), plain.state(), null, images, Map.of(), null, plain.network(), null, null),
+                network);
+    }
+
     /** A daemon with extra RuntimeClass handlers, each built by {@code handlers} from the daemon's base dir. */
     public static DaemonFixture startWithRuntimes(
             java.util.function.Function<Path, Map<String, BerthConfig.Runtime>> handlers) throws IOException {

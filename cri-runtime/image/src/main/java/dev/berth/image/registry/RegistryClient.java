@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The OCI distribution client: resolves references to manifests (choosing the platform from an
  * index) and fetches blobs, trying a registry's mirrors before the registry itself. Credentials go only
- * to the image's own registry (or the host they were issued for), never to a mirror.
+ * to the image's own registry (or the host they were issued for), never to a mirror. Every read has a
+ * progress timeout: the headers must come, and each read of a body must bring a byte, within it.
  */
 public final class RegistryClient implements AutoCloseable {
 
@@ -38,15 +40,27 @@ public final class RegistryClient implements AutoCloseable {
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final int MAX_SMALL_BLOB_BYTES = 16 * 1024 * 1024;
     private static final int MAX_REDIRECTS = 5;
+    /** containerd's {@code image_pull_progress_timeout} default. */
+    public static final Duration DEFAULT_PROGRESS_TIMEOUT = Duration.ofMinutes(5);
 
     private final RegistryConfig config;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
     private final Authenticator authenticator;
     private final ManifestParser parser = new ManifestParser();
+    private final ProgressWatchdog watchdog;
 
     public RegistryClient(RegistryConfig config) {
+        this(config, DEFAULT_PROGRESS_TIMEOUT);
+    }
+
+    /** {@code progressTimeout} zero disables the progress timeout. */
+    public RegistryClient(RegistryConfig config, Duration progressTimeout) {
+        if (progressTimeout.isNegative()) {
+            throw new IllegalArgumentException("the progress timeout must not be negative: " + progressTimeout);
+        }
         this.config = config;
+        this.watchdog = new ProgressWatchdog(progressTimeout);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
@@ -143,8 +157,8 @@ public final class RegistryClient implements AutoCloseable {
                 "manifests/" + target,
                 dev.berth.image.manifest.MediaTypes.ACCEPT_MANIFESTS,
                 credentials,
-                REQUEST_TIMEOUT);
-        byte[] body = readLimited(response, MAX_MANIFEST_BYTES, "manifest " + ref);
+                headerTimeout(REQUEST_TIMEOUT));
+        byte[] body = readLimited(response, MAX_MANIFEST_BYTES, "manifest " + ref + " from " + endpoint);
         Digest actual = Digest.sha256(body);
         Digest claimed = expected;
         if (claimed == null) {
@@ -201,9 +215,14 @@ public final class RegistryClient implements AutoCloseable {
         List<RegistryException> failures = new ArrayList<>();
         for (RegistryConfig.Endpoint endpoint : endpoints) {
             try {
-                HttpResponse<InputStream> response =
-                        send(endpoint, image.reference(), "blobs/" + descriptor.digest(), "*/*", credentials, null);
-                return response.body();
+                HttpResponse<InputStream> response = send(
+                        endpoint,
+                        image.reference(),
+                        "blobs/" + descriptor.digest(),
+                        "*/*",
+                        credentials,
+                        headerTimeout(null));
+                return watchdog.watch(response.body(), "blob " + descriptor.digest() + " from " + endpoint);
             } catch (RegistryException e) {
                 failures.add(e);
                 if (!e.worthTryingElsewhere()) {
@@ -272,6 +291,15 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
+    /** The wait for headers: the progress timeout, or {@code unwatched} when it is disabled. */
+    private Duration headerTimeout(Duration unwatched) {
+        if (!watchdog.enabled()) {
+            return unwatched;
+        }
+        Duration progress = watchdog.timeout();
+        return unwatched == null || progress.compareTo(unwatched) < 0 ? progress : unwatched;
+    }
+
     private HttpResponse<InputStream> get(
             URI uri, String accept, String authorization, Duration timeout, RegistryConfig.Endpoint endpoint)
             throws RegistryException {
@@ -287,6 +315,12 @@ public final class RegistryClient implements AutoCloseable {
             HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             log.debug("GET {} -> {}", uri, response.statusCode());
             return response;
+        } catch (HttpTimeoutException e) {
+            throw new RegistryException(
+                    RegistryException.Reason.UNREACHABLE,
+                    "registry " + endpoint + " sent no answer to GET " + uri.getRawPath() + " within "
+                            + timeout.toMillis() + " ms",
+                    e);
         } catch (IOException e) {
             throw new RegistryException(
                     RegistryException.Reason.UNREACHABLE,
@@ -316,23 +350,24 @@ public final class RegistryClient implements AutoCloseable {
         return Objects.equals(a.getHost(), b.getHost()) && a.getPort() == b.getPort();
     }
 
-    private static byte[] readLimited(HttpResponse<InputStream> response, int limit, String what)
-            throws RegistryException {
-        try (InputStream in = response.body()) {
+    private byte[] readLimited(HttpResponse<InputStream> response, int limit, String what) throws RegistryException {
+        try (InputStream in = watchdog.watch(response.body(), what)) {
             byte[] body = in.readNBytes(limit + 1);
             if (body.length > limit) {
                 throw new RegistryException(
                         RegistryException.Reason.INVALID, what + " is larger than " + limit + " bytes");
             }
             return body;
+        } catch (StalledReadException e) {
+            throw new RegistryException(RegistryException.Reason.UNREACHABLE, e.getMessage(), e);
         } catch (IOException e) {
             throw new RegistryException(
                     RegistryException.Reason.UNREACHABLE, "reading " + what + " failed: " + e.getMessage(), e);
         }
     }
 
-    private static byte[] drain(HttpResponse<InputStream> response) {
-        try (InputStream in = response.body()) {
+    private byte[] drain(HttpResponse<InputStream> response) {
+        try (InputStream in = watchdog.watch(response.body(), "an error answer")) {
             return in.readNBytes(64 * 1024);
         } catch (IOException e) {
             return new byte[0];
@@ -362,5 +397,6 @@ public final class RegistryClient implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        watchdog.close();
     }
 }
