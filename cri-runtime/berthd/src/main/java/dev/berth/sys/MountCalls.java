@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** mount(2) and umount2(2) for container root filesystems and pod-wide tmpfs. */
 public final class MountCalls implements Mounts {
+
+    private static final Logger log = LoggerFactory.getLogger(MountCalls.class);
 
     private static final long MS_NODEV = 4;
     private static final long MS_NOSUID = 2;
@@ -17,12 +21,51 @@ public final class MountCalls implements Mounts {
     /** The kernel refuses mount options longer than a page; overlay's lowerdir list is what grows. */
     public static final int MAX_MOUNT_DATA = 4095;
 
+    private final MountApi mountApi;
+    private final LinkedLowerDirs linkedLowerDirs = new LinkedLowerDirs();
+    /** Set once the kernel refused the mount API, so later mounts go straight to the links. */
+    private volatile boolean mountApiRefused;
+
+    public MountCalls() {
+        this(true);
+    }
+
+    private MountCalls(boolean useMountApi) {
+        this.mountApi = useMountApi ? new MountApi() : null;
+    }
+
+    /** A mounter that acts as on a kernel without {@code lowerdir+}: long layer lists go through short links. */
+    public static MountCalls withoutMountApi() {
+        return new MountCalls(false);
+    }
+
+    /**
+     * An overlay whose options fit in a page is one mount(2), exactly as it always was (and as findmnt shows
+     * it); a longer one takes the mount API with one {@code lowerdir+} per layer, or short layer links where
+     * the kernel lacks that.
+     */
     @Override
-    public void mountOverlay(Path target, String options) throws IOException {
-        if (options.length() > MAX_MOUNT_DATA) {
-            throw new IOException("overlay mount options for " + target + " are " + options.length()
-                    + " bytes, over the kernel's page-size limit");
+    public void mountOverlay(Path target, OverlayDirs dirs) throws IOException {
+        String options = dirs.options(dirs.lowers().stream().map(Path::toString).toList());
+        if (options.length() <= MAX_MOUNT_DATA) {
+            mount(target, options);
+            return;
         }
+        if (mountApi != null && !mountApiRefused) {
+            try {
+                mountApi.mountOverlay(target, dirs);
+                return;
+            } catch (MountApi.Unsupported e) {
+                log.info(
+                        "overlay mount API unavailable ({}); layer lists over a page go through short links",
+                        e.getMessage());
+                mountApiRefused = true;
+            }
+        }
+        linkedLowerDirs.mountOverlay(target, dirs);
+    }
+
+    private void mount(Path target, String options) throws IOException {
         try {
             LibC.mount(c("overlay"), c(target.toString()), c("overlay"), 0, c(options));
         } catch (LastErrorException e) {
