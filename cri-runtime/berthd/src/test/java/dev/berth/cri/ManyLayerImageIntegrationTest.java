@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.cri.v1.ContainerStatus;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.testing.DaemonFixture;
+import dev.berth.testing.ManyLayerImage;
 import dev.berth.testing.PodClient;
 import dev.berth.testing.PodTestBedExtension;
-import dev.berth.testkit.layer.BusyboxImage;
-import dev.berth.testkit.layer.LayerTar;
-import dev.berth.testkit.registry.TestImage;
-import dev.berth.testkit.registry.TestLayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An image of 128 layers (containerd's bound), far past what one page of overlay mount options holds,
- * pulled from a real registry and run by a real berthd.
+ * pulled from a real registry and run by a real berthd; its first layer has /early, which the last one
+ * whites out.
  */
 class ManyLayerImageIntegrationTest {
 
@@ -33,20 +31,9 @@ class ManyLayerImageIntegrationTest {
     private final PodClient pods = bed.pods();
     private static String image;
 
-    /** Layer N adds /layer-N; the first also has busybox and /early, which the last one whites out. */
     @BeforeAll
     static void pushImage() throws Exception {
-        TestImage.Builder builder = TestImage.builder();
-        for (int n = 1; n <= LAYERS; n++) {
-            LayerTar layer =
-                    n == 1 ? BusyboxImage.fromHost().layer().file("early", "first layer\n", 0644) : LayerTar.create();
-            layer.file("layer-" + n, "layer " + n + "\n", 0644);
-            if (n == LAYERS) {
-                layer.whiteout("early");
-            }
-            builder.layer(layer.build(), TestLayer.Compression.GZIP);
-        }
-        image = bed.pushAndPull("test/many-layers", builder.build());
+        image = bed.pushAndPull("test/many-layers", ManyLayerImage.of(LAYERS));
     }
 
     @Test
