@@ -7,6 +7,8 @@ import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kernel's file-system context mount API (fsopen, fsconfig, fsmount, move_mount), through syscall(2):
@@ -14,6 +16,8 @@ import java.nio.file.Path;
  * architecture berthd runs on (x86_64, aarch64): the calls came after the syscall tables were unified.
  */
 final class MountApi {
+
+    private static final Logger log = LoggerFactory.getLogger(MountApi.class);
 
     private static final long SYS_MOVE_MOUNT = 429;
     private static final long SYS_FSOPEN = 430;
@@ -29,40 +33,74 @@ final class MountApi {
     private final Function syscall =
             NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("syscall", Function.THROW_LAST_ERROR);
 
-    /** Thrown when this kernel has no such call or no such overlay parameter: the caller falls back. */
-    static final class Unsupported extends Exception {
-        Unsupported(String what) {
-            super(what, null, false, false);
+    /** Whether overlay here takes {@code lowerdir+}; asked of the kernel once, on first use. */
+    private volatile Boolean supported;
+
+    /**
+     * Overlay's {@code lowerdir+} came in Linux 6.8. Before 6.5 overlay had no parameters of its own: the
+     * kernel's legacy context takes any key into one page of options (and fails on a long layer list only
+     * halfway), so a key overlay does not know must be refused before {@code lowerdir+} is trusted.
+     */
+    boolean supported() {
+        Boolean known = supported;
+        if (known == null) {
+            known = probe();
+            supported = known;
+        }
+        return known;
+    }
+
+    private boolean probe() {
+        long context;
+        try {
+            context = call(SYS_FSOPEN, MountCalls.c("overlay"), FSOPEN_CLOEXEC);
+        } catch (LastErrorException e) {
+            log.info("overlay mount API unavailable: fsopen: {}", LibC.strerror(e.getErrorCode()));
+            return false;
+        }
+        try {
+            if (accepts(context, "berth-probe-unknown-key", "x")) {
+                log.info("overlay mount API unavailable: overlay has no parameters of its own (kernel before 6.5)");
+                return false;
+            }
+            if (!accepts(context, "lowerdir+", "/")) {
+                log.info("overlay mount API unavailable: overlay has no lowerdir+ (kernel before 6.8)");
+                return false;
+            }
+            return true;
+        } finally {
+            close(context);
+        }
+    }
+
+    private boolean accepts(long context, String key, String value) {
+        try {
+            call(SYS_FSCONFIG, context, FSCONFIG_SET_STRING, MountCalls.c(key), MountCalls.c(value), 0L);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
         }
     }
 
     /**
      * Mounts an overlay at {@code target} with one {@code lowerdir+} per layer, so the layer count is not
-     * bounded by a page of options. Nothing is mounted when it fails.
+     * bounded by a page of options; call it only where {@link #supported()}. Nothing is mounted when it fails.
      */
-    void mountOverlay(Path target, OverlayDirs dirs) throws IOException, Unsupported {
+    void mountOverlay(Path target, OverlayDirs dirs) throws IOException {
         long context;
         try {
             context = call(SYS_FSOPEN, MountCalls.c("overlay"), FSOPEN_CLOEXEC);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.ENOSYS || e.getErrorCode() == Errno.EPERM) {
-                throw new Unsupported("fsopen: " + LibC.strerror(e.getErrorCode()));
-            }
             throw MountCalls.failure("fsopen overlay", target, e);
         }
         try {
             set(context, target, "source", "overlay");
-            boolean first = true;
             for (Path lower : dirs.lowers()) {
                 try {
                     call(SYS_FSCONFIG, context, FSCONFIG_SET_STRING, MountCalls.c("lowerdir+"), cPath(lower), 0L);
                 } catch (LastErrorException e) {
-                    if (first && e.getErrorCode() == Errno.EINVAL) {
-                        throw new Unsupported("overlay has no lowerdir+ (kernel before 6.8)");
-                    }
                     throw failure("fsconfig lowerdir+=" + lower, target, context, e);
                 }
-                first = false;
             }
             set(context, target, "upperdir", dirs.upper().toString());
             set(context, target, "workdir", dirs.work().toString());

@@ -5,13 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** mount(2) and umount2(2) for container root filesystems and pod-wide tmpfs. */
 public final class MountCalls implements Mounts {
-
-    private static final Logger log = LoggerFactory.getLogger(MountCalls.class);
 
     private static final long MS_NODEV = 4;
     private static final long MS_NOSUID = 2;
@@ -23,8 +19,6 @@ public final class MountCalls implements Mounts {
 
     private final MountApi mountApi;
     private final LinkedLowerDirs linkedLowerDirs = new LinkedLowerDirs();
-    /** Set once the kernel refused the mount API, so later mounts go straight to the links. */
-    private volatile boolean mountApiRefused;
 
     public MountCalls() {
         this(true);
@@ -51,16 +45,9 @@ public final class MountCalls implements Mounts {
             mount(target, options);
             return;
         }
-        if (mountApi != null && !mountApiRefused) {
-            try {
-                mountApi.mountOverlay(target, dirs);
-                return;
-            } catch (MountApi.Unsupported e) {
-                log.info(
-                        "overlay mount API unavailable ({}); layer lists over a page go through short links",
-                        e.getMessage());
-                mountApiRefused = true;
-            }
+        if (mountApi != null && mountApi.supported()) {
+            mountApi.mountOverlay(target, dirs);
+            return;
         }
         linkedLowerDirs.mountOverlay(target, dirs);
     }
