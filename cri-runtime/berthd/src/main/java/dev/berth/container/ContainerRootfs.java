@@ -4,6 +4,7 @@ import dev.berth.image.Digest;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.Directories;
 import dev.berth.sys.Mounts;
+import dev.berth.sys.OverlayDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,22 +35,25 @@ public final class ContainerRootfs {
         Files.createDirectories(upper);
         Files.createDirectories(work);
         Files.createDirectories(target);
-        List<String> lowers = new ArrayList<>();
+        List<Path> lowers = new ArrayList<>();
         for (int i = chainIds.size() - 1; i >= 0; i--) {
             Digest chainId = Digest.parse(chainIds.get(i));
             if (!snapshots.exists(chainId)) {
                 throw new IOException("layer snapshot " + chainId + " of container " + containerId
                         + " is missing; pull the image again");
             }
-            lowers.add(snapshots.fsPath(chainId).toString());
+            lowers.add(snapshots.fsPath(chainId));
         }
         if (lowers.isEmpty()) {
             // overlay needs a lower dir; an image without layers gets an empty one
             Path empty = paths.writable(containerId).resolve("empty");
             Files.createDirectories(empty);
-            lowers.add(empty.toString());
+            lowers.add(empty);
         }
-        mounts.mountOverlay(target, "lowerdir=" + String.join(":", lowers) + ",upperdir=" + upper + ",workdir=" + work);
+        // the links, if the mounter needs them, live in the writable layer and go with it
+        mounts.mountOverlay(
+                target,
+                new OverlayDirs(lowers, upper, work, paths.writable(containerId).resolve("l")));
         return target;
     }
 

@@ -13,6 +13,7 @@ public final class Errno {
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
     public static final int ERANGE = 34;
+    public static final int ENOSYS = 38;
     public static final int ENODATA = 61;
     /** Also EOPNOTSUPP: one number on Linux. */
     public static final int ENOTSUP = 95;

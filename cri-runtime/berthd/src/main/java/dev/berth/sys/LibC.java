@@ -39,6 +39,8 @@ final class LibC {
 
     static native int umount2(byte[] target, int flags) throws LastErrorException;
 
+    static native int chdir(byte[] path) throws LastErrorException;
+
     static native int sethostname(byte[] name, long length) throws LastErrorException;
 
     static native int setns(int fd, int nstype) throws LastErrorException;

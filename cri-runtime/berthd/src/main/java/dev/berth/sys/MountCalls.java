@@ -17,12 +17,42 @@ public final class MountCalls implements Mounts {
     /** The kernel refuses mount options longer than a page; overlay's lowerdir list is what grows. */
     public static final int MAX_MOUNT_DATA = 4095;
 
+    private final MountApi mountApi;
+    private final LinkedLowerDirs linkedLowerDirs = new LinkedLowerDirs();
+
+    public MountCalls() {
+        this(true);
+    }
+
+    private MountCalls(boolean useMountApi) {
+        this.mountApi = useMountApi ? new MountApi() : null;
+    }
+
+    /** A mounter that acts as on a kernel without {@code lowerdir+}: long layer lists go through short links. */
+    public static MountCalls withoutMountApi() {
+        return new MountCalls(false);
+    }
+
+    /**
+     * An overlay whose options fit in a page is one mount(2), exactly as it always was (and as findmnt shows
+     * it); a longer one takes the mount API with one {@code lowerdir+} per layer, or short layer links where
+     * the kernel lacks that.
+     */
     @Override
-    public void mountOverlay(Path target, String options) throws IOException {
-        if (options.length() > MAX_MOUNT_DATA) {
-            throw new IOException("overlay mount options for " + target + " are " + options.length()
-                    + " bytes, over the kernel's page-size limit");
+    public void mountOverlay(Path target, OverlayDirs dirs) throws IOException {
+        String options = dirs.options(dirs.lowers().stream().map(Path::toString).toList());
+        if (options.length() <= MAX_MOUNT_DATA) {
+            mount(target, options);
+            return;
         }
+        if (mountApi != null && mountApi.supported()) {
+            mountApi.mountOverlay(target, dirs);
+            return;
+        }
+        linkedLowerDirs.mountOverlay(target, dirs);
+    }
+
+    private void mount(Path target, String options) throws IOException {
         try {
             LibC.mount(c("overlay"), c(target.toString()), c("overlay"), 0, c(options));
         } catch (LastErrorException e) {

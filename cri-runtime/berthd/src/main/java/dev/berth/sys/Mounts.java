@@ -6,7 +6,8 @@ import java.nio.file.Path;
 /** The mounts berthd makes: {@link MountCalls} in berthd, fakes in tests that run without root. */
 public interface Mounts {
 
-    void mountOverlay(Path target, String options) throws IOException;
+    /** Mounts the overlay of {@code dirs} at {@code target}, however many layers it has. */
+    void mountOverlay(Path target, OverlayDirs dirs) throws IOException;
 
     /** A tmpfs like the one runc gives /dev/shm: nosuid, nodev, noexec, mode 1777. */
     void mountTmpfs(Path target, long sizeBytes) throws IOException;

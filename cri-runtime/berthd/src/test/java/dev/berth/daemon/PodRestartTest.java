@@ -15,6 +15,7 @@ import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.store.Directories;
 import dev.berth.testing.LeakCheck;
+import dev.berth.testing.ManyLayerImage;
 import dev.berth.testing.PodClient;
 import dev.berth.testing.PodNetworkFixture;
 import dev.berth.testkit.Privileges;
@@ -169,6 +170,41 @@ class PodRestartTest {
                         .setTimeout(10)
                         .build());
         assertThat(exec.getStdout().toStringUtf8().strip()).isEqualTo("survivor");
+    }
+
+    @Test
+    void containerOfA128LayerImageKeepsItsRootfsOverARestartAndLosesItOnRemoval() throws Exception {
+        startBerthd();
+        String manyLayers = new ImagePusher(registry)
+                .pushImage("restart/many-layers", "1", ManyLayerImage.of(128))
+                .reference();
+        berthd.images()
+                .pullImage(PullImageRequest.newBuilder()
+                        .setImage(ImageSpec.newBuilder().setImage(manyLayers))
+                        .build());
+        PodSandboxConfig pod = pods.pod("layers").build();
+        String podId = pods.run(pod);
+        String container = pods.createAndStart(
+                podId, pod, pods.container("sleep", manyLayers, "sleep", "1000").build());
+
+        berthd.kill();
+        startBerthd();
+
+        assertThat(pods.status(container).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+        assertThat(pods.execSync(container, "sh", "-c", "ls / | grep -c layer-"))
+                .isEqualTo("128\n");
+        assertThat(overlaysOf(container)).hasSize(1);
+        berthd.runtime()
+                .removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+        assertThat(overlaysOf(container)).isEmpty();
+    }
+
+    private static List<String> overlaysOf(String containerId) throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(line -> line.contains(containerId) && line.contains(" - overlay "))
+                .toList();
     }
 
     @Test

@@ -11,7 +11,7 @@ public final class FakeMounts implements Mounts {
     public final Set<Path> mounted = ConcurrentHashMap.newKeySet();
 
     @Override
-    public void mountOverlay(Path target, String options) {
+    public void mountOverlay(Path target, OverlayDirs dirs) {
         mounted.add(target);
     }
 

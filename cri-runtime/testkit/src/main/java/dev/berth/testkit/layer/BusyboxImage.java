@@ -76,6 +76,11 @@ public final class BusyboxImage {
 
     /** The whole tree as one uncompressed layer tar. */
     public byte[] layerTar() {
+        return layer().build();
+    }
+
+    /** The whole tree as a layer still open for more entries. */
+    public LayerTar layer() {
         LayerTar tar = LayerTar.create();
         DIRS.forEach(dir -> tar.dir(dir.name(), dir.mode()));
         tar.dir("home/app", 0755, APP_UID, APP_UID, LayerTar.DEFAULT_MTIME);
@@ -83,7 +88,7 @@ public final class BusyboxImage {
         applets.forEach(applet -> tar.symlink("bin/" + applet, "busybox"));
         tar.file("etc/passwd", PASSWD, 0644);
         tar.file("etc/group", GROUP, 0644);
-        return tar.build();
+        return tar;
     }
 
     /** An OCI image of that one gzip layer, running {@code cmd} (the image's CMD) when given. */
