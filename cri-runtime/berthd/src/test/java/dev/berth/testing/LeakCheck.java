@@ -48,7 +48,7 @@ public final class LeakCheck {
         List<String> cgroups = new ArrayList<>();
         for (Path hierarchy : HostCgroups.detect().roots()) {
             try (Stream<Path> children = Files.list(hierarchy)) {
-                children.filter(child -> child.getFileName().toString().startsWith(cgroupMarker))
+                children.filter(child -> child.getFileName().toString().startsWith(cgroupMarker + "-"))
                         .filter(Files::isDirectory)
                         .forEach(child -> cgroups.add(child.toString()));
             }
