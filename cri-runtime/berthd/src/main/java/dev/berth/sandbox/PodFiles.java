@@ -54,7 +54,7 @@ public final class PodFiles {
     public void write(String podId, String hostname, DNSConfig dns, boolean hostNetwork, boolean privateIpc)
             throws IOException {
         Path dir = dir(podId);
-        Files.createDirectories(dir);
+        Directories.createPrivate(dir);
         Files.writeString(hostname(podId), hostname + "\n", StandardCharsets.UTF_8);
         Path etcHosts = Path.of("/etc/hosts");
         if (hostNetwork && Files.isReadable(etcHosts)) {
@@ -71,7 +71,7 @@ public final class PodFiles {
         }
         writeResolvConf(podId, dns);
         if (privateIpc) {
-            Files.createDirectories(shm(podId));
+            Directories.createPrivate(shm(podId));
             mounts.mountTmpfs(shm(podId), SHM_BYTES);
         }
     }
