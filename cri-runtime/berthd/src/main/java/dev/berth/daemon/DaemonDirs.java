@@ -1,7 +1,9 @@
 package dev.berth.daemon;
 
 import dev.berth.container.ContainerPaths;
+import dev.berth.network.CniSettings;
 import dev.berth.process.CommandRunner;
+import dev.berth.store.AtomicFiles;
 import dev.berth.store.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,11 +33,13 @@ final class DaemonDirs {
     private final Path root;
     private final Path state;
     private final ContainerPaths paths;
+    private final CniSettings cni;
 
     DaemonDirs(Path root, Path state) {
         this.root = root;
         this.state = state;
         this.paths = new ContainerPaths(state, root);
+        this.cni = CniSettings.defaults(state);
     }
 
     /** Where {@link CommandRunner} keeps the output of running commands. */
@@ -87,7 +91,7 @@ final class DaemonDirs {
                 commandScratch(state),
                 state.resolve("ns"),
                 state.resolve("sandboxes"),
-                state.resolve("cni"),
+                cni.stateDir(),
                 state.resolve("runc"),
                 state.resolve("runtimes"));
         forEachChild(state.resolve("sandboxes"), pod -> Directories.restrict(pod, Directories.PRIVATE));
@@ -97,11 +101,16 @@ final class DaemonDirs {
     /**
      * Deletes the temporaries of commands and execs a killed berthd left behind; only while this daemon holds the
      * state dir's lock and before it runs anything. Content ingests and half-unpacked snapshots are swept by their
-     * stores, records' half-written temporaries by the record stores.
+     * stores, records' half-written temporaries by the record stores as they load.
      */
     void sweepTemporaries() throws IOException {
         Directories.deleteRecursively(commandScratch(state));
         Directories.deleteRecursively(paths.execScratch());
+        // atomic writes whose rename never came, where no store's own load sweeps them
+        forEachChild(root.resolve("content/blobs"), AtomicFiles::sweepTemporaries);
+        forEachChild(paths.bundles(), AtomicFiles::sweepTemporaries);
+        AtomicFiles.sweepTemporaries(cni.stateDir());
+        AtomicFiles.sweepTemporaries(cni.resultCacheDir());
     }
 
     private static void privateDirs(Path... dirs) throws IOException {

@@ -54,6 +54,7 @@ public final class PodFiles {
     public void write(String podId, String hostname, DNSConfig dns, boolean hostNetwork, boolean privateIpc)
             throws IOException {
         Path dir = dir(podId);
+        // private on the host; the files keep 0644, as a non-root container reads them through its bind mounts
         Directories.createPrivate(dir);
         Files.writeString(hostname(podId), hostname + "\n", StandardCharsets.UTF_8);
         Path etcHosts = Path.of("/etc/hosts");

@@ -1,9 +1,11 @@
 package dev.berth.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -12,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Crash-safe file replacement: a reader sees the old file or the new one, never a torn one, even if
@@ -23,7 +26,31 @@ public final class AtomicFiles {
     public static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
+    private static final String TEMP_MARK = ".tmp-";
+
     private AtomicFiles() {}
+
+    /**
+     * Deletes the temporaries that writes cut short by a crash left in {@code dir} (not below it); a missing dir is
+     * fine. Only while nothing writes there.
+     */
+    public static void sweepTemporaries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".")
+                        && name.contains(TEMP_MARK)
+                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
 
     public static void write(Path target, byte[] content) throws IOException {
         write(target, content, true);
@@ -42,7 +69,7 @@ public final class AtomicFiles {
     private static void write(Path target, byte[] content, boolean durable) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Directories.createPrivate(dir);
-        Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        Path temp = dir.resolve("." + target.getFileName() + TEMP_MARK + UUID.randomUUID());
         try {
             try (FileChannel channel =
                     FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE)) {

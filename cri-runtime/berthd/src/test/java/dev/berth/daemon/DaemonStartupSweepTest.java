@@ -30,7 +30,11 @@ class DaemonStartupSweepTest {
                 root.resolve("snapshots/.tmp-0123abcd-5f0e/fs/bin/sh"),
                 root.resolve("containers/.c1.json.tmp-5f0e"),
                 root.resolve("sandboxes/.p1.json.tmp-5f0e"),
-                root.resolve("images/.i1.json.tmp-5f0e"));
+                root.resolve("images/.i1.json.tmp-5f0e"),
+                root.resolve("content/blobs/sha256/.0123abcd.tmp-5f0e"),
+                state.resolve("containers/c1/.config.json.tmp-5f0e"),
+                state.resolve("cni/.pod-cidr.tmp-5f0e"),
+                state.resolve("cni/results/.p1-eth0.json.tmp-5f0e"));
         for (Path file : stale) {
             Files.createDirectories(file.getParent());
             Files.writeString(file, "left by a killed berthd\n");
