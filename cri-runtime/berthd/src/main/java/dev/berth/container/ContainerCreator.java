@@ -21,6 +21,7 @@ import dev.berth.sandbox.ReadyPod;
 import dev.berth.sandbox.ReadyPods;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.ConflictException;
+import dev.berth.store.Directories;
 import dev.berth.store.IdLocks;
 import dev.berth.store.NotFoundException;
 import dev.berth.store.RecordIds;
@@ -28,7 +29,6 @@ import dev.berth.store.RecordStore;
 import dev.berth.store.Timestamps;
 import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -157,10 +157,11 @@ public final class ContainerCreator {
             Path bundle = paths.bundle(id);
             // no fsync: the runtime reads it within this call, and the bundle is on tmpfs, gone with a reboot
             AtomicFiles.writeUnsynced(bundle.resolve("config.json"), spec.configJson());
-            Files.createDirectories(paths.persist(id));
-            Files.createDirectories(paths.exits());
-            Files.createDirectories(paths.sockets());
-            Files.createDirectories(Path.of(metadata.logPath()).toAbsolutePath().getParent());
+            Directories.createPrivate(paths.persist(id));
+            Directories.createPrivate(paths.exits());
+            Directories.createPrivate(paths.sockets());
+            Directories.createPrivate(
+                    Path.of(metadata.logPath()).toAbsolutePath().getParent());
             timer.lap("files");
             ConmonStarted started = conmon.create(
                     new ConmonLaunch(

@@ -25,8 +25,12 @@ public record ContainerPaths(Path stateDir, Path rootDir) {
         return bundle(id).resolve("persist");
     }
 
+    public Path writableLayers() {
+        return rootDir.resolve("containers-rw");
+    }
+
     public Path writable(String id) {
-        return rootDir.resolve("containers-rw").resolve(id);
+        return writableLayers().resolve(id);
     }
 
     public Path upper(String id) {

@@ -32,9 +32,11 @@ public final class ContainerRootfs {
         Path upper = paths.upper(containerId);
         Path work = paths.work(containerId);
         Path target = paths.rootfs(containerId);
+        // the writable layer and bundle are private; upper keeps 0755, it is the container's "/"
+        Directories.createPrivate(paths.writable(containerId));
+        Directories.createPrivate(target);
         Files.createDirectories(upper);
-        Files.createDirectories(work);
-        Files.createDirectories(target);
+        Directories.createPrivate(work);
         List<Path> lowers = new ArrayList<>();
         for (int i = chainIds.size() - 1; i >= 0; i--) {
             Digest chainId = Digest.parse(chainIds.get(i));
@@ -47,7 +49,7 @@ public final class ContainerRootfs {
         if (lowers.isEmpty()) {
             // overlay needs a lower dir; an image without layers gets an empty one
             Path empty = paths.writable(containerId).resolve("empty");
-            Files.createDirectories(empty);
+            Directories.createPrivate(empty);
             lowers.add(empty);
         }
         // the links, if the mounter needs them, live in the writable layer and go with it

@@ -1,9 +1,9 @@
 package dev.berth.container;
 
+import dev.berth.store.Directories;
 import dev.berth.store.RecordStore;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -30,7 +30,7 @@ public final class ExitWatcher implements AutoCloseable {
             throws IOException {
         this.store = store;
         this.observer = observer;
-        Files.createDirectories(exitDir);
+        Directories.createPrivate(exitDir);
         this.watcher = exitDir.getFileSystem().newWatchService();
         // conmon writes a temporary file and renames it into place; the rename is reported as a create
         exitDir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);

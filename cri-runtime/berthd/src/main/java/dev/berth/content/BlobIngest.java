@@ -2,6 +2,7 @@ package dev.berth.content;
 
 import dev.berth.image.Digest;
 import dev.berth.store.AtomicFiles;
+import dev.berth.store.Directories;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,7 +105,7 @@ public final class BlobIngest implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        Files.createDirectories(target.getParent());
+        Directories.createPrivate(target.getParent());
         AtomicFiles.moveDurably(temp, target);
         committed = true;
     }

@@ -6,6 +6,8 @@ import dev.berth.store.Directories;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,8 +30,8 @@ public final class ContentStore {
     public ContentStore(Path contentRoot) throws IOException {
         this.blobs = contentRoot.resolve("blobs");
         this.ingest = contentRoot.resolve("ingest");
-        Files.createDirectories(blobs.resolve("sha256"));
-        Files.createDirectories(ingest);
+        Directories.createPrivate(blobs.resolve("sha256"));
+        Directories.createPrivate(ingest);
     }
 
     public Path path(Digest digest) {
@@ -55,7 +57,6 @@ public final class ContentStore {
             throw new ContentDigestMismatchException(digest, actual);
         }
         if (!contains(digest)) {
-            Files.createDirectories(path(digest).getParent());
             AtomicFiles.write(path(digest), data);
         }
     }
@@ -63,7 +64,8 @@ public final class ContentStore {
     /** Opens a writer for a blob that arrives as a stream; see {@link BlobIngest}. */
     public BlobIngest ingest(Digest expected, long expectedSize) throws IOException {
         Path temp = ingest.resolve(expected.encoded() + "-" + UUID.randomUUID());
-        OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        OutputStream out = Channels.newOutputStream(FileChannel.open(
+                temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), AtomicFiles.PRIVATE));
         return new BlobIngest(expected, expectedSize, temp, out, path(expected));
     }
 

@@ -13,6 +13,7 @@ import dev.berth.imagestore.ImageStore;
 import dev.berth.imagestore.Leases;
 import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
+import dev.berth.store.AtomicFiles;
 import dev.berth.store.Json;
 import dev.berth.streaming.StreamBackends;
 import dev.berth.streaming.StreamTokens;
@@ -24,11 +25,11 @@ import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -53,15 +54,20 @@ public final class BerthDaemon implements AutoCloseable {
     private BerthDaemon(BerthConfig config) throws IOException {
         Path root = config.rootDir();
         Path state = config.stateDir();
-        Files.createDirectories(root);
-        Files.createDirectories(state);
-        lockChannel =
-                FileChannel.open(state.resolve("berthd.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        DaemonDirs dirs = new DaemonDirs(root, state);
+        dirs.create();
+        lockChannel = FileChannel.open(
+                state.resolve("berthd.lock"),
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                AtomicFiles.PRIVATE);
         lock = lockChannel.tryLock();
         if (lock == null) {
             lockChannel.close();
             throw new IOException("another berthd is running with state directory " + state);
         }
+        // under the lock: another daemon's running commands are never swept, nor its tree changed
+        dirs.tighten();
+        dirs.sweepTemporaries();
         Json json = new Json();
         ContentStore content = new ContentStore(root.resolve("content"));
         SnapshotStore snapshots = new SnapshotStore(root.resolve("snapshots"), json);

@@ -112,7 +112,7 @@ final class PodWiring implements AutoCloseable {
             throws IOException {
         Path root = config.rootDir();
         Path state = config.stateDir();
-        CommandRunner runner = new CommandRunner(state.resolve("tmp"));
+        CommandRunner runner = new CommandRunner(DaemonDirs.commandScratch(state));
         MountCalls mounts = new MountCalls();
         NamespaceCalls namespaceCalls = new NamespaceCalls();
         CgroupManager cgroups = CgroupManager.detect();

@@ -1,6 +1,7 @@
 package dev.berth.imagestore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.store.Directories;
 import dev.berth.store.Json;
 import dev.berth.store.RecordFormat;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class ImageStore {
     public ImageStore(Path imagesDir, Json json) throws IOException {
         this.dir = imagesDir;
         this.json = json;
-        Files.createDirectories(dir);
+        Directories.createPrivate(dir);
         load();
     }
 

@@ -61,7 +61,6 @@ public final class CniNetwork implements PodNetwork {
     @Override
     public void usePodCidr(String text) throws IOException {
         PodCidrs cidrs = PodCidrs.parse(text);
-        Files.createDirectories(podCidrFile.getParent());
         AtomicFiles.write(podCidrFile, String.join(",", cidrs.cidrs()).getBytes(StandardCharsets.UTF_8));
         loader.usePodCidrs(cidrs);
         log.info("default CNI network now allocates pod addresses from node pod CIDR {}", cidrs.cidrs());

@@ -1,5 +1,6 @@
 package dev.berth.process;
 
+import dev.berth.store.Directories;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,9 +32,8 @@ public final class CommandRunner {
     }
 
     public CommandResult run(Command command) throws IOException {
-        Files.createDirectories(scratchDir);
-        Path stdout = Files.createTempFile(scratchDir, "out-", ".log");
-        Path stderr = Files.createTempFile(scratchDir, "err-", ".log");
+        Path stdout = scratchFile("out-", ".log");
+        Path stderr = scratchFile("err-", ".log");
         try {
             ProcessBuilder builder =
                     builder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
@@ -58,6 +58,15 @@ public final class CommandRunner {
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
         }
+    }
+
+    /**
+     * A new 0600 file in the scratch dir for a caller's own short-lived file (a pid file); the caller deletes it,
+     * and berthd's start-up sweeps what a killed berthd left.
+     */
+    public Path scratchFile(String prefix, String suffix) throws IOException {
+        Directories.createPrivate(scratchDir);
+        return Files.createTempFile(scratchDir, prefix, suffix);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import dev.berth.process.CommandFailedException;
 import dev.berth.process.CommandRunner;
 import dev.berth.process.CommandRunner.Command;
+import dev.berth.store.Directories;
 import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -151,10 +152,10 @@ public final class Conmon implements Monitor {
 
     /** Stale markers from an earlier container of the same id would be mistaken for this one's. */
     private void prepare(ConmonLaunch launch) throws IOException {
-        Files.createDirectories(launch.logPath().getParent());
-        Files.createDirectories(launch.exitDir());
-        Files.createDirectories(launch.persistDir());
-        Files.createDirectories(launch.socketDir());
+        Directories.createPrivate(launch.logPath().getParent());
+        Directories.createPrivate(launch.exitDir());
+        Directories.createPrivate(launch.persistDir());
+        Directories.createPrivate(launch.socketDir());
         for (Path stale : List.of(
                 launch.exitDir().resolve(launch.containerId()),
                 launch.persistDir().resolve("exit"),

@@ -198,7 +198,7 @@ public final class OciRuntime implements ContainerRuntime {
         if (!state.isRunning()) {
             throw new OciRuntimeException("cannot exec in container " + id + ": it is " + state.status());
         }
-        Path pidFile = Files.createTempFile("berth-exec-", ".pid");
+        Path pidFile = runner.scratchFile("exec-", ".pid");
         try {
             List<String> args = new ArrayList<>(List.of("exec", "--pid-file", pidFile.toString(), id));
             args.addAll(argv);

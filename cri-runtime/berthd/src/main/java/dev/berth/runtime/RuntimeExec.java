@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import dev.berth.store.Directories;
 import dev.berth.sys.Terminals;
 import dev.berth.timing.PhaseTimer;
 import java.io.ByteArrayOutputStream;
@@ -58,12 +59,9 @@ public final class RuntimeExec {
     public int run(String id, List<String> argv, boolean tty, RemoteStreams streams)
             throws IOException, InterruptedException {
         PhaseTimer timer = new PhaseTimer();
-        Files.createDirectories(
-                scratchDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Directories.createPrivate(scratchDir);
         Path dir = Files.createTempDirectory(
-                scratchDir,
-                "exec-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                scratchDir, "exec-", PosixFilePermissions.asFileAttribute(Directories.PRIVATE));
         timer.lap("scratch");
         try {
             return tty

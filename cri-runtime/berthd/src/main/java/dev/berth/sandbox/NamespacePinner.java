@@ -30,7 +30,7 @@ public final class NamespacePinner implements PodNamespaces {
     @Override
     public PinnedNamespaces pin(String podId, String hostname, Set<PodNamespace> kinds) throws IOException {
         Path podDir = nsRoot.resolve(podId);
-        Files.createDirectories(podDir);
+        Directories.createPrivate(podDir);
         CompletableFuture<PinnedNamespaces> result = new CompletableFuture<>();
         Thread thread = Thread.ofPlatform().name("berth-ns-" + podId).unstarted(() -> {
             try {

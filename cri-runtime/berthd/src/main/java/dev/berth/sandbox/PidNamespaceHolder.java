@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.store.Directories;
 import dev.berth.sys.NamespaceCalls;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ public final class PidNamespaceHolder {
         int pid = (int) holder.pid();
         try {
             // beside the pin, before anything else: a crash before the record names this pid still finds it
-            Files.createDirectories(target.getParent());
+            Directories.createPrivate(target.getParent());
             Files.writeString(holderFile(target), Integer.toString(pid));
             waitForInit(holder);
             if (!Files.exists(target)) {

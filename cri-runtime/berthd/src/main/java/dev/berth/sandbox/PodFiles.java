@@ -54,7 +54,8 @@ public final class PodFiles {
     public void write(String podId, String hostname, DNSConfig dns, boolean hostNetwork, boolean privateIpc)
             throws IOException {
         Path dir = dir(podId);
-        Files.createDirectories(dir);
+        // private on the host; the files keep 0644, as a non-root container reads them through its bind mounts
+        Directories.createPrivate(dir);
         Files.writeString(hostname(podId), hostname + "\n", StandardCharsets.UTF_8);
         Path etcHosts = Path.of("/etc/hosts");
         if (hostNetwork && Files.isReadable(etcHosts)) {
@@ -71,7 +72,7 @@ public final class PodFiles {
         }
         writeResolvConf(podId, dns);
         if (privateIpc) {
-            Files.createDirectories(shm(podId));
+            Directories.createPrivate(shm(podId));
             mounts.mountTmpfs(shm(podId), SHM_BYTES);
         }
     }

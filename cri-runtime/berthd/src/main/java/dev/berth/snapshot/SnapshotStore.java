@@ -27,7 +27,7 @@ public final class SnapshotStore {
     public SnapshotStore(Path snapshotsRoot, Json json) throws IOException {
         this.root = snapshotsRoot;
         this.json = json;
-        Files.createDirectories(root);
+        Directories.createPrivate(root);
     }
 
     public boolean exists(Digest chainId) {
@@ -41,6 +41,8 @@ public final class SnapshotStore {
 
     public PreparedSnapshot prepare(Digest chainId) throws IOException {
         Path temp = root.resolve(TEMP_PREFIX + chainId.encoded() + "-" + UUID.randomUUID());
+        // the snapshot's own dir is private too; fs keeps the layer's mode, it is the container's "/"
+        Directories.createPrivate(temp);
         Files.createDirectories(temp.resolve("fs"));
         return new PreparedSnapshot(chainId, temp);
     }

@@ -37,7 +37,7 @@ public final class RecordStore<T> {
         this.dir = dir;
         this.json = json;
         this.idOf = idOf;
-        Files.createDirectories(dir);
+        Directories.createPrivate(dir);
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 if (file.getFileName().toString().startsWith(".")) {
