@@ -9,9 +9,4 @@ import dev.berth.sys.DeviceNumber;
  * @param type     {@code 'c'} or {@code 'b'}
  * @param fileMode the host node's permission bits, which runc gives the new node
  */
-record DeviceNode(String path, char type, DeviceNumber number, int fileMode, int uid, int gid) {
-
-    DeviceNode at(String containerPath) {
-        return new DeviceNode(containerPath, type, number, fileMode, uid, gid);
-    }
-}
+record DeviceNode(String path, char type, DeviceNumber number, int fileMode, int uid, int gid) {}

@@ -1,10 +1,12 @@
 package dev.berth.oci;
 
 import dev.berth.sys.DeviceNumber;
+import dev.berth.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,6 @@ import java.util.Set;
 final class HostDevices {
 
     private static final int S_IFMT = 0170000;
-    private static final int S_IFCHR = 0020000;
-    private static final int S_IFBLK = 0060000;
     private static final int S_IFDIR = 0040000;
 
     // the container gets its own of these (runc's devpts, /dev/shm, /proc/self/fd); .lxc/.udev hold no devices
@@ -35,8 +35,8 @@ final class HostDevices {
         Map<String, Object> stat = stat(hostPath);
         int mode = (Integer) stat.get("mode");
         char type = switch (mode & S_IFMT) {
-            case S_IFCHR -> 'c';
-            case S_IFBLK -> 'b';
+            case Syscalls.S_IFCHR -> 'c';
+            case Syscalls.S_IFBLK -> 'b';
             default -> 0;
         };
         DeviceNumber number = DeviceNumber.decode((Long) stat.get("rdev"));
@@ -75,7 +75,7 @@ final class HostDevices {
                 } else if (!name.equals("console")) { // runc sets up the container's own console
                     node(entry, containerPath).ifPresent(out::add);
                 }
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 // removed while we walked (a hot-unplugged device): nothing to add
             }
         }
