@@ -39,6 +39,7 @@ public final class OciSpecBuilder {
     private final ProcessSpec process;
     private final ResourcesSpec resources;
     private final NamespacesSpec namespaces;
+    private final DevicesSpec devices;
 
     /** For this host: reads berthd's capabilities and the cgroup layout once. */
     public OciSpecBuilder(SeccompProfiles seccomp, OomScoreAdjPolicy oomPolicy) {
@@ -53,6 +54,7 @@ public final class OciSpecBuilder {
         this.process = new ProcessSpec(mapper);
         this.resources = new ResourcesSpec(mapper, host);
         this.namespaces = new NamespacesSpec(mapper, host.cgroupUnified());
+        this.devices = new DevicesSpec(mapper, Path.of("/dev"));
     }
 
     public static OciSpecBuilder forHost(SeccompWhenUnset seccompWhenUnset) throws IOException {
@@ -121,11 +123,15 @@ public final class OciSpecBuilder {
             ContainerSpecRequest request, LinuxContainerSecurityContext sc, List<String> caps, String rootfsPropagation)
             throws InvalidContainerConfigException, IOException {
         ObjectNode linux = mapper.createObjectNode();
-        linux.set("resources", resources.forCreate(request.config().getLinux().getResources(), sc.getPrivileged()));
+        DevicesSpec.Built devices = this.devices.build(request.config(), sc.getPrivileged());
+        linux.set("resources", resources.forCreate(request.config().getLinux().getResources(), devices.cgroupRules()));
         if (request.cgroupsPath() != null && !request.cgroupsPath().isEmpty()) {
             linux.put("cgroupsPath", request.cgroupsPath());
         }
         linux.set("namespaces", namespaces.build(request));
+        if (!devices.devices().isEmpty()) {
+            linux.set("devices", devices.devices());
+        }
         Map<String, String> sysctls = SysctlPolicy.validate(
                 request.sandboxConfig().getLinux().getSysctlsMap(),
                 request.podNamespaces().containsKey("network"),

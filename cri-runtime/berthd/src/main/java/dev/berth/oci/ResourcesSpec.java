@@ -21,13 +21,10 @@ final class ResourcesSpec {
         this.host = host;
     }
 
-    /** The resources of a new container: limits plus the device cgroup's starting rule. */
-    ObjectNode forCreate(LinuxContainerResources resources, boolean privileged) {
+    /** The resources of a new container: limits plus the devices cgroup rules (see {@link DevicesSpec}). */
+    ObjectNode forCreate(LinuxContainerResources resources, ArrayNode deviceRules) {
         ObjectNode node = limits(resources);
-        // deny-all first: runc then allows its standard /dev nodes; privileged containers see every device
-        ArrayNode devices = mapper.createArrayNode();
-        devices.addObject().put("allow", privileged).put("access", "rwm");
-        node.set("devices", devices);
+        node.set("devices", deviceRules);
         return node;
     }
 
