@@ -39,6 +39,10 @@ class DaemonStartupSweepTest {
             Files.createDirectories(file.getParent());
             Files.writeString(file, "left by a killed berthd\n");
         }
+        // conmon's link to the attach socket of a container whose record is gone (releases before this one left them)
+        Path socketLink = state.resolve("sockets/0123abcd");
+        Files.createDirectories(socketLink.getParent());
+        Files.createSymbolicLink(socketLink, state.resolve("containers/0123abcd"));
         for (Path dir : List.of(root, state, root.resolve("content"), state.resolve("tmp"))) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -51,6 +55,9 @@ class DaemonStartupSweepTest {
             for (Path file : stale) {
                 assertThat(file).as("left over").doesNotExist();
             }
+            assertThat(Files.exists(socketLink, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .as("attach-socket link of a container without a record")
+                    .isFalse();
             assertThat(mode(root)).isEqualTo("rwx------");
             assertThat(mode(state)).isEqualTo("rwx--x--x");
             assertThat(mode(root.resolve("content"))).isEqualTo("rwx------");
