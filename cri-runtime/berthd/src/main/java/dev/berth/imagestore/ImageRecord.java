@@ -73,17 +73,7 @@ public record ImageRecord(
         if (!target.contains(reference)) {
             target.add(reference);
         }
-        return new ImageRecord(
-                id,
-                tags,
-                digests,
-                manifestDigest,
-                manifestMediaType,
-                configDigest,
-                layers,
-                size,
-                platform,
-                pulledAtNanos);
+        return withReferences(tags, digests);
     }
 
     public ImageRecord withoutReference(String reference) {
@@ -91,6 +81,10 @@ public record ImageRecord(
         List<String> digests = new ArrayList<>(repoDigests);
         tags.remove(reference);
         digests.remove(reference);
+        return withReferences(tags, digests);
+    }
+
+    private ImageRecord withReferences(List<String> tags, List<String> digests) {
         return new ImageRecord(
                 id,
                 tags,
