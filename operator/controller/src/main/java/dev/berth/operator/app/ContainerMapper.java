@@ -8,36 +8,79 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.List;
+import java.util.Map;
 
 /** The App's one container: image, process, environment, ports, resources, probes and mounts. */
 final class ContainerMapper {
     static final String CONTAINER_NAME = "app";
 
+    /**
+     * Every absent list is an empty one, never null: Fabric8 writes an empty list as no field at all, and
+     * JOSDK's SSA matcher (PodTemplateSpecSanitizer, 5.2.3) reads the desired container's env and resources
+     * without a null check, as every object Fabric8 builds or parses has them.
+     */
     Container container(AppSpec spec, String image) {
         ContainerBuilder container = new ContainerBuilder()
                 .withName(CONTAINER_NAME)
                 .withImage(image)
                 // A digest never changes, so the kubelet need not ask the registry again; a tag may move.
                 .withImagePullPolicy(image.contains("@") ? "IfNotPresent" : "Always")
-                .withCommand(emptyToNull(spec.getCommand()))
-                .withArgs(emptyToNull(spec.getArgs()))
-                .withEnv(emptyToNull(spec.getEnv()))
-                .withEnvFrom(emptyToNull(spec.getEnvFrom()))
-                .withPorts(emptyToNull(ports(spec.getPorts())))
-                .withResources(spec.getResources())
-                .withVolumeMounts(emptyToNull(mounts(spec.getVolumes())));
+                .withCommand(orEmpty(spec.getCommand()))
+                .withArgs(orEmpty(spec.getArgs()))
+                .withEnv(env(spec.getEnv()))
+                .withEnvFrom(orEmpty(spec.getEnvFrom()))
+                .withPorts(ports(spec.getPorts()))
+                .withResources(resources(spec.getResources()))
+                .withVolumeMounts(mounts(spec.getVolumes()));
         if (spec.getHealthCheck() != null) {
             container
                     .withReadinessProbe(probe(spec.getHealthCheck(), spec.getPorts()))
                     .withLivenessProbe(probe(spec.getHealthCheck(), spec.getPorts()));
         }
         return container.build();
+    }
+
+    /**
+     * A field reference is an atomic struct to server-side apply, so the matcher compares it whole with the
+     * stored one, which the API server gave {@code apiVersion: v1} (core/v1 SetDefaults_ObjectFieldSelector):
+     * the desired one says so too, or every reconcile would find it changed.
+     */
+    private static List<EnvVar> env(List<EnvVar> env) {
+        return orEmpty(env).stream()
+                .map(e -> e.getValueFrom() == null
+                                || e.getValueFrom().getFieldRef() == null
+                                || e.getValueFrom().getFieldRef().getApiVersion() != null
+                        ? e
+                        : new EnvVarBuilder(e)
+                                .editValueFrom()
+                                .editFieldRef()
+                                .withApiVersion("v1")
+                                .endFieldRef()
+                                .endValueFrom()
+                                .build())
+                .toList();
+    }
+
+    /** A copy whose maps are never null, for the same reason as the lists: the matcher reads them unchecked. */
+    private static ResourceRequirements resources(ResourceRequirements resources) {
+        if (resources == null) {
+            return null;
+        }
+        return new ResourceRequirementsBuilder()
+                .withLimits(resources.getLimits() == null ? Map.of() : resources.getLimits())
+                .withRequests(resources.getRequests() == null ? Map.of() : resources.getRequests())
+                .withClaims(orEmpty(resources.getClaims()))
+                .build();
     }
 
     private static List<ContainerPort> ports(List<AppPort> ports) {
@@ -86,7 +129,7 @@ final class ContainerMapper {
                 .build();
     }
 
-    private static <T> List<T> emptyToNull(List<T> list) {
-        return list == null || list.isEmpty() ? null : list;
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 }

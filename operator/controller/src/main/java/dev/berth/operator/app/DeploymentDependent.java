@@ -55,10 +55,7 @@ public class DeploymentDependent extends AppOwnedDependent<Deployment> {
                 .withNewSpec()
                 .withRuntimeClassName(desired.runtimeClassName())
                 .withContainers(containers.container(spec, desired.image()))
-                .withVolumes(
-                        spec.getVolumes() == null || spec.getVolumes().isEmpty()
-                                ? null
-                                : volumes.volumes(spec.getVolumes()))
+                .withVolumes(volumes.volumes(spec.getVolumes()))
                 .endSpec()
                 .endTemplate()
                 .endSpec()

@@ -88,9 +88,7 @@ public final class OperatorProcess implements AutoCloseable {
                 // The chart installs the CRDs; the check needs cluster-wide CRD read rights the operator should not
                 // have.
                 .checkingCRDAndValidateLocalModel(false);
-        if (!settings.serverSideApply()) {
-            o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false);
-        }
+        ServerSideApply.configure(o, settings.serverSideApply());
         if (mode == Mode.OPERATOR) {
             o.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())

@@ -8,6 +8,7 @@ import dev.berth.operator.model.AppSpec;
 import dev.berth.operator.model.Image;
 import dev.berth.operator.model.ImageSpec;
 import dev.berth.operator.model.ImageStatus;
+import dev.berth.operator.process.ServerSideApply;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -58,14 +59,13 @@ final class AppOperatorFixture implements AutoCloseable {
                         .createOr(c -> c.update());
             }
         }
-        operator = new Operator(o -> o.withKubernetesClient(client)
-                .withCloseClientOnStop(false)
-                // Fabric8's CRUD mock answers an apply patch with 415 (and 404 for a new object): it has no
-                // server-side apply. The operator process keeps JOSDK's SSA default; here dependents are created and
-                // updated, and the status merge-patched, which exercises the same desired state and status.
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withUseSSAToPatchPrimaryResource(false)
-                .checkingCRDAndValidateLocalModel(false));
+        // Fabric8's CRUD mock answers an apply patch with 415 (and 404 for a new object): it has no server-side
+        // apply. The operator process keeps JOSDK's SSA default; here dependents are created and updated, and the
+        // status merge-patched, which exercises the same desired state and status. AppServerSideApplyMatchTest
+        // covers the SSA matching production does.
+        operator = new Operator(o -> ServerSideApply.configure(
+                o.withKubernetesClient(client).withCloseClientOnStop(false).checkingCRDAndValidateLocalModel(false),
+                false));
         operator.register(
                 reconciler != null
                         ? reconciler

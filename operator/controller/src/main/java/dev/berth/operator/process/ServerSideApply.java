@@ -1,0 +1,20 @@
+package dev.berth.operator.process;
+
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+
+/**
+ * How the operator writes to the API server: server-side apply (JOSDK's default, and what a real API server
+ * needs for the SSA matcher to compare only the fields the operator owns), or, for an API server without it,
+ * create/update with JOSDK's generic matcher and merge-patched status. One place, so that the tests that
+ * check matching configure JOSDK exactly as the running operator does.
+ */
+public final class ServerSideApply {
+    private ServerSideApply() {}
+
+    public static ConfigurationServiceOverrider configure(ConfigurationServiceOverrider o, boolean enabled) {
+        if (!enabled) {
+            o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false);
+        }
+        return o;
+    }
+}
