@@ -96,8 +96,9 @@ public class AppReconciler implements Reconciler<App> {
         String id = app.getMetadata().getNamespace() + "/" + app.getMetadata().getName();
         Optional<Deployment> current = context.getSecondaryResource(Deployment.class);
         List<String> problems = validator.problems(app.getSpec());
+        Optional<Image> referenced = context.getSecondaryResource(Image.class);
         ImageChoice choice = problems.isEmpty()
-                ? images.choose(app, context.getSecondaryResource(Image.class), current)
+                ? images.choose(app, referenced, current)
                 : new ImageChoice.Blocked("InvalidSpec", "the App's spec is invalid: " + String.join("; ", problems));
 
         if (choice instanceof ImageChoice.Run run) {
@@ -116,7 +117,12 @@ public class AppReconciler implements Reconciler<App> {
         }
 
         List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
-        AppObservation seen = new AppObservation(choice, current.orElse(null), diagnosis.problems(pods));
+        String named = app.getSpec().getImage() != null
+                ? app.getSpec().getImage()
+                : referenced
+                        .map(i -> i.getSpec() == null ? null : i.getSpec().getImage())
+                        .orElse(null);
+        AppObservation seen = new AppObservation(choice, named, current.orElse(null), diagnosis.problems(pods));
         AppStatus status = statusWriter.status(app, seen, clock.instant());
         app.setStatus(status);
         UpdateControl<App> control = UpdateControl.patchStatus(app);

@@ -47,6 +47,8 @@ public final class AppStatusWriter {
         status.setObservedGeneration(app.getMetadata().getGeneration());
         status.setReadyReplicas(ready);
         status.setUrl(url(app));
+        // a deleted Image leaves the Deployment running what it ran, so the column keeps saying so
+        status.setImage(seen.image() != null ? seen.image() : previous.getImage());
         Conditions conditions =
                 new Conditions(previous.getConditions(), app.getMetadata().getGeneration(), now);
 

@@ -41,7 +41,7 @@ class AppStatusWriterTest {
 
     private static AppObservation blocked() {
         return new AppObservation(
-                new ImageChoice.Blocked("ImageNotFound", "Image 'x' does not exist"), null, List.of());
+                new ImageChoice.Blocked("ImageNotFound", "Image 'x' does not exist"), null, null, List.of());
     }
 
     private static App app() {

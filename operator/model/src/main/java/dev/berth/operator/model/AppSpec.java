@@ -18,8 +18,8 @@ import java.util.List;
         message = "exactly one of image and imageRef must be set")
 public class AppSpec {
     // an image reference; exactly one of image and imageRef
+    // kubectl's IMAGE column shows status.image, which imageRef Apps fill too
     @Size(min = 1)
-    @PrinterColumn(name = "IMAGE")
     private String image;
     // the name of an Image in the App's namespace, whose resolved digest the App runs
     @Size(min = 1)

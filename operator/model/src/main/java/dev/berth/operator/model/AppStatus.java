@@ -14,6 +14,9 @@ public class AppStatus {
 
     @PrinterColumn(name = "READY")
     private Integer readyReplicas;
+    // the image the App names: spec.image, or the spec.image of the Image that spec.imageRef names
+    @PrinterColumn(name = "IMAGE")
+    private String image;
     // the digest the Deployment is pinned to
     @PrinterColumn(name = "DIGEST")
     private String imageDigest;
@@ -29,6 +32,14 @@ public class AppStatus {
 
     public void setReadyReplicas(Integer readyReplicas) {
         this.readyReplicas = readyReplicas;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
     }
 
     public String getImageDigest() {

@@ -85,6 +85,8 @@ class CrdSchemaTest {
                 .contains("IMAGE", "READY", "DIGEST", "AGE");
         assertThat(column(v, "READY").getJsonPath()).isEqualTo(".status.readyReplicas");
         assertThat(column(v, "DIGEST").getJsonPath()).isEqualTo(".status.imageDigest");
+        // the reconciler fills status.image for imageRef Apps too; spec.image would leave their column empty
+        assertThat(column(v, "IMAGE").getJsonPath()).isEqualTo(".status.image");
     }
 
     @Test
