@@ -1,6 +1,7 @@
 package dev.berth.operator.app;
 
 import dev.berth.operator.model.AppVolume;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.List;
@@ -15,11 +16,15 @@ final class VolumeMapper {
         return volumes.stream().map(VolumeMapper::volume).toList();
     }
 
+    private static Quantity canonical(Quantity amount) {
+        return amount == null ? null : new Quantity(CanonicalQuantity.of(amount.toString()));
+    }
+
     private static Volume volume(AppVolume v) {
         VolumeBuilder volume = new VolumeBuilder().withName(v.getName());
         if (v.getEmptyDir() != null) {
             return volume.withNewEmptyDir()
-                    .withSizeLimit(v.getEmptyDir().getSizeLimit())
+                    .withSizeLimit(canonical(v.getEmptyDir().getSizeLimit()))
                     .endEmptyDir()
                     .build();
         }

@@ -84,6 +84,11 @@ final class AppSpecShapes {
         shapes.put(
                 "emptyDir without size limit",
                 spec(s -> s.setVolumes(List.of(volume("tmp", "/tmp", v -> v.setEmptyDir(new EmptyDirSource()))))));
+        shapes.put("emptyDir size limit in non-canonical units", spec(s -> {
+            EmptyDirSource limited = new EmptyDirSource();
+            limited.setSizeLimit(new Quantity("1024Mi"));
+            s.setVolumes(List.of(volume("cache", "/cache", v -> v.setEmptyDir(limited))));
+        }));
         shapes.put("autoscaling only", spec(s -> s.setAutoscaling(autoscaling(null, 5, null))));
         shapes.put("autoscaling with every field", spec(s -> s.setAutoscaling(autoscaling(2, 10, 65))));
         shapes.put("recreate strategy", spec(s -> s.setStrategy(strategy(StrategyType.Recreate, null, null))));

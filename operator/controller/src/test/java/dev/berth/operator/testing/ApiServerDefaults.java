@@ -1,5 +1,6 @@
 package dev.berth.operator.testing;
 
+import dev.berth.operator.app.CanonicalQuantity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
