@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.util.List;
 
 /** The example CRs from crds/examples/, as a platform team applies them, moved into the test's namespace. */
 public final class ExampleResources {
@@ -35,6 +36,23 @@ public final class ExampleResources {
         if (runtimeClassName != null) {
             app.getSpec().setRuntimeClassName(runtimeClassName);
         }
+        return app;
+    }
+
+    /**
+     * The example App stripped to what a minimal App needs: no env, ports, health check, resources, volumes or
+     * strategy, only a command that keeps running. The shape that never became Ready under server-side apply.
+     */
+    public App bareApp(String namespace, String runtimeClassName) throws IOException {
+        App app = app(namespace, runtimeClassName);
+        app.getMetadata().setName(app.getMetadata().getName() + "-bare");
+        app.getSpec().setCommand(List.of("sleep", "3600"));
+        app.getSpec().setEnv(null);
+        app.getSpec().setPorts(null);
+        app.getSpec().setHealthCheck(null);
+        app.getSpec().setResources(null);
+        app.getSpec().setVolumes(null);
+        app.getSpec().setStrategy(null);
         return app;
     }
 

@@ -20,7 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The platform team's story, through the API only: apply the example Image and App, wait for Ready, push a new
+ * The platform team's story, through the API only: apply the example Image and App (and a bare App with no env,
+ * ports, probe, resources or volumes), wait for Ready, push a new
  * image under the same tag, watch the App roll to the new digest, delete the App and see its objects go.
  *
  * @param client          a client of the cluster (real or mock) the operator watches
@@ -55,6 +56,7 @@ public record OperatorScenario(
         Image image =
                 client.resource(examples.image(namespace, v1.reference(), "1s")).create();
         App app = client.resource(examples.app(namespace, runtimeClass)).create();
+        App bare = client.resource(examples.bareApp(namespace, runtimeClass)).create();
         String appName = app.getMetadata().getName();
 
         awaitImageDigest(image.getMetadata().getName(), v1.manifestDigest());
@@ -66,6 +68,11 @@ public record OperatorScenario(
                 .sorted()
                 .toList();
         log("App %s/%s Ready on %s, owns %s", namespace, appName, v1.manifestDigest(), ownedKinds);
+        awaitAppReady(bare.getMetadata().getName(), v1.manifestDigest());
+        log(
+                "App %s/%s (no env, ports, probe, resources or volumes) Ready",
+                namespace, bare.getMetadata().getName());
+        client.resource(bare).delete();
 
         PushedImage v2 = pusher.pushImage(repository, "1", version(busybox, "2"));
         log("pushed %s again as %s", v2.reference(), v2.manifestDigest());
