@@ -83,7 +83,8 @@ public final class OperatorProcess implements AutoCloseable {
     private void configure(ConfigurationServiceOverrider o) {
         o.withKubernetesClient(client)
                 .withMetrics(metrics)
-                .withCloseClientOnStop(true)
+                // closed by close(), after the lease is released through it
+                .withCloseClientOnStop(false)
                 .withReconciliationTerminationTimeout(RECONCILE_GRACE)
                 // The chart installs the CRDs; the check needs cluster-wide CRD read rights the operator should not
                 // have.
@@ -138,15 +139,21 @@ public final class OperatorProcess implements AutoCloseable {
         }
         log.info("{} {} stopping", mode.command(), settings.identity());
         leadership.stopping();
+        boolean stopped = false;
         try {
             if (operator != null) {
                 operator.stop();
-            } else {
-                client.close();
             }
+            stopped = true;
         } catch (RuntimeException e) {
             log.warn("stopping the operator failed: {}", e.toString());
         } finally {
+            // Only once controllers and elector have stopped, so the next leader never overlaps this one; after a
+            // failed stop the lease runs out instead.
+            if (stopped && mode == Mode.OPERATOR) {
+                leadership.release(client, leaseNamespace(), settings.leaseName());
+            }
+            client.close();
             closeReconcilers();
             if (health != null) {
                 health.close();

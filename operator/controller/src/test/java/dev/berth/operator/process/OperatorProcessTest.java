@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -17,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +35,8 @@ class OperatorProcessTest {
     static KubernetesClient client;
 
     private static final String LEASE = OperatorSettings.DEFAULT_LEASE_NAME;
+    private static final Duration TAKEOVER = Duration.ofSeconds(6);
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<OperatorProcess> processes = new ArrayList<>();
@@ -121,8 +126,46 @@ class OperatorProcessTest {
         assertThat(get(second, "/metrics").body()).contains("berth_operator_leader 0");
 
         first.close();
-        awaitTrue("replica-b takes over the released lease", () -> second.isLeader() && "replica-b".equals(holder()));
+        assertThat(holder()).as("a graceful stop empties the lease's holder").isNull();
+        // The standby retries every 2 s plus up to 120 % jitter, so it takes a released lease within 4.4 s (the
+        // bound leaves room for a loaded machine); a lease left to run out would take its 15 s.
+        awaitTrue(
+                "replica-b takes over the released lease",
+                TAKEOVER,
+                () -> second.isLeader() && "replica-b".equals(holder()));
         assertThat(lostLeadership).as("a graceful stop is not a lost lease").hasValue(0);
+    }
+
+    @Test
+    void standbyWaitsForTheLeaseOfAVanishedLeaderToRunOutThenTakesIt() throws Exception {
+        // A leader killed without its graceful stop: its lease, last renewed 11 of 15 s ago, runs out in 4 s.
+        ZonedDateTime renewed = ZonedDateTime.now(ZoneOffset.UTC).minusSeconds(11);
+        ZonedDateTime expiry = renewed.plusSeconds(15);
+        client.leases()
+                .resource(new LeaseBuilder()
+                        .withNewMetadata()
+                        .withName(LEASE)
+                        .withNamespace(client.getNamespace())
+                        .endMetadata()
+                        .withNewSpec()
+                        .withHolderIdentity("replica-killed")
+                        .withLeaseDurationSeconds(15)
+                        .withAcquireTime(renewed)
+                        .withRenewTime(renewed)
+                        .endSpec()
+                        .build())
+                .create();
+
+        OperatorProcess standby = start("replica-b");
+
+        awaitTrue("replica-b takes the expired lease", () -> standby.isLeader() && "replica-b".equals(holder()));
+        Lease lease = client.leases()
+                .inNamespace(client.getNamespace())
+                .withName(LEASE)
+                .get();
+        assertThat(lease.getSpec().getAcquireTime()).as("not before it ran out").isAfterOrEqualTo(expiry);
+        assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
+        assertThat(lostLeadership).hasValue(0);
     }
 
     @Test
@@ -232,10 +275,15 @@ class OperatorProcessTest {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        awaitTrue(what, TIMEOUT, condition);
+    }
+
+    private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after 20 s waiting for: " + what);
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
             }
             Thread.sleep(50);
         }
