@@ -224,10 +224,7 @@ class RequestsTest {
     void aClientMistakeIsRefusedNamingTheFieldWithoutEchoingIt(String field, Validation validation) {
         assertThatThrownBy(validation::run).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
             assertThat(e.field()).startsWith(field);
-            assertThat(e.getMessage())
-                    .startsWith(field)
-                    .hasSizeLessThan(400)
-                    .doesNotContain("secret");
+            assertThat(e.getMessage()).startsWith(field).hasSizeLessThan(400).doesNotContain("secret");
         });
     }
 
