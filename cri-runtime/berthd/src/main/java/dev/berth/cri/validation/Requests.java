@@ -108,9 +108,6 @@ public final class Requests {
     public static void check(PullImageRequest request) throws InvalidRequestException {
         image("image", request.getImage(), true);
         credentials("auth", request.getAuth());
-        if (request.hasSandboxConfig()) {
-            PodConfigChecks.check("sandbox_config", request.getSandboxConfig());
-        }
     }
 
     /** Bounded, but never shown: a message about a credential must not carry any of it. */
