@@ -53,7 +53,7 @@ class ArchitectureTest {
             .layer("wiring")
             .definedBy("dev.berth.daemon..")
             .layer("grpc")
-            .definedBy("dev.berth.cri")
+            .definedBy("dev.berth.cri", "dev.berth.cri.validation..")
             .layer("features")
             .definedBy(
                     "dev.berth.sandbox..",

@@ -88,7 +88,7 @@ public final class CgroupV1Manager implements CgroupManager {
             throw new IllegalArgumentException("cgroup " + path + ": 'unified' resources "
                     + r.unified().keySet() + " need cgroup v2, but this node runs cgroup v1");
         }
-        HugepageSizes.validate(r.hugepageLimits());
+        ResourceNames.validateHugepages(r);
         applyCpu(path, r);
         if (!r.cpusetCpus().isEmpty()) {
             write(path, "cpuset", "cpuset.cpus", r.cpusetCpus());

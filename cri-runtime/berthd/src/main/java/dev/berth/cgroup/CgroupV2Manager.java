@@ -99,8 +99,8 @@ public final class CgroupV2Manager implements CgroupManager {
     @Override
     public void apply(String cgroupPath, CgroupResources r) throws IOException {
         CgroupPath path = CgroupPath.parse(cgroupPath);
-        HugepageSizes.validate(r.hugepageLimits());
-        r.unified().keySet().forEach(CgroupV2Values::validateUnifiedKey);
+        ResourceNames.validateHugepages(r);
+        ResourceNames.validateUnified(r.unified());
         Optional<String> swapMax = CgroupV2Values.swapMax(r.memorySwapLimitBytes(), r.memoryLimitBytes());
         Path dir = path.under(mount);
         if (r.cpuShares() != 0) {

@@ -47,12 +47,4 @@ final class CgroupV2Values {
         }
         return Optional.of(Long.toString(memorySwap - memory));
     }
-
-    /** A unified key must name a control file of this cgroup, nothing elsewhere. */
-    static void validateUnifiedKey(String key) {
-        if (key.isEmpty() || key.contains("/") || key.startsWith(".") || key.indexOf('\0') >= 0 || !key.contains(".")) {
-            throw new IllegalArgumentException(
-                    "invalid cgroup v2 'unified' key '" + key + "' (expected a control file name such as memory.high)");
-        }
-    }
 }

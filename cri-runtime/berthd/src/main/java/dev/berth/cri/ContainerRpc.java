@@ -21,6 +21,8 @@ import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopContainerResponse;
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.v1.UpdateContainerResourcesResponse;
+import dev.berth.cri.validation.Requests;
+import dev.berth.cri.validation.Shown;
 import dev.berth.runtime.ExecResult;
 import dev.berth.sandbox.SandboxService;
 import io.grpc.Status;
@@ -34,6 +36,8 @@ final class ContainerRpc {
     private static final Duration EXEC_SYNC_DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     /** Longer timeouts (up to Long.MAX_VALUE seconds, which no clock can count in millis) mean "a day". */
     private static final Duration EXEC_SYNC_MAX_TIMEOUT = Duration.ofDays(1);
+    /** A grace period past a year is no grace period anyone waits for; it also keeps the deadline countable. */
+    private static final Duration STOP_MAX_TIMEOUT = Duration.ofDays(365);
 
     private final SandboxService sandboxes;
     private final ContainerService containers;
@@ -47,10 +51,9 @@ final class ContainerRpc {
 
     void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> observer) {
         Rpc.unary("CreateContainer", observer, () -> {
+            Requests.check(request);
             // a unique prefix names the pod here as in every other call (crictl create <short id>)
-            String sandboxId = sandboxes
-                    .get(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()))
-                    .id();
+            String sandboxId = sandboxes.get(request.getPodSandboxId()).id();
             ContainerRecord container = containers.create(sandboxId, request.getConfig(), request.getSandboxConfig());
             return CreateContainerResponse.newBuilder()
                     .setContainerId(container.id())
@@ -67,7 +70,8 @@ final class ContainerRpc {
 
     void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> observer) {
         Rpc.unary("StopContainer", observer, () -> {
-            containers.stop(Rpc.requireId("container_id", request.getContainerId()), Math.max(0, request.getTimeout()));
+            Duration timeout = Requests.timeout(request.getTimeout(), Duration.ZERO, STOP_MAX_TIMEOUT);
+            containers.stop(Rpc.requireId("container_id", request.getContainerId()), timeout.toSeconds());
             return StopContainerResponse.getDefaultInstance();
         });
     }
@@ -81,6 +85,7 @@ final class ContainerRpc {
 
     void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
         Rpc.unary("ListContainers", observer, () -> {
+            Requests.check(request.getFilter());
             ListContainersResponse.Builder response = ListContainersResponse.newBuilder();
             for (ContainerRecord container : containers.list(ContainerProtos.filter(request.getFilter()))) {
                 response.addContainers(protos.container(container));
@@ -104,7 +109,8 @@ final class ContainerRpc {
     void updateContainerResources(
             UpdateContainerResourcesRequest request, StreamObserver<UpdateContainerResourcesResponse> observer) {
         Rpc.unary("UpdateContainerResources", observer, () -> {
-            containers.updateResources(Rpc.requireId("container_id", request.getContainerId()), request.getLinux());
+            Requests.check(request);
+            containers.updateResources(request.getContainerId(), request.getLinux());
             return UpdateContainerResourcesResponse.getDefaultInstance();
         });
     }
@@ -118,15 +124,13 @@ final class ContainerRpc {
 
     void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
         Rpc.unary("ExecSync", observer, () -> {
-            Duration timeout = request.getTimeout() <= 0
-                    ? EXEC_SYNC_DEFAULT_TIMEOUT
-                    : Duration.ofSeconds(Math.min(request.getTimeout(), EXEC_SYNC_MAX_TIMEOUT.toSeconds()));
-            ExecResult result = containers.execSync(
-                    Rpc.requireId("container_id", request.getContainerId()), request.getCmdList(), timeout);
+            Requests.check(request);
+            Duration timeout = Requests.timeout(request.getTimeout(), EXEC_SYNC_DEFAULT_TIMEOUT, EXEC_SYNC_MAX_TIMEOUT);
+            ExecResult result = containers.execSync(request.getContainerId(), request.getCmdList(), timeout);
             if (result.timedOut()) {
                 throw Status.DEADLINE_EXCEEDED
-                        .withDescription(
-                                "command " + request.getCmdList() + " timed out after " + timeout.toSeconds() + " s")
+                        .withDescription("command " + Shown.of(request.getCmd(0)) + " timed out after "
+                                + timeout.toSeconds() + " s")
                         .asRuntimeException();
             }
             return ExecSyncResponse.newBuilder()

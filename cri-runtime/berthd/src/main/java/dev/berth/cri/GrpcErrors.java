@@ -1,8 +1,10 @@
 package dev.berth.cri;
 
+import dev.berth.cri.validation.InvalidRequestException;
 import dev.berth.image.reference.InvalidReferenceException;
 import dev.berth.imagestore.PullException;
 import dev.berth.oci.InvalidContainerConfigException;
+import dev.berth.runtime.OciRuntimeException;
 import dev.berth.store.ConflictException;
 import dev.berth.store.NotFoundException;
 import dev.berth.streaming.TooManyStreamRequestsException;
@@ -11,7 +13,12 @@ import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one place where a feature's failure becomes a gRPC status. */
+/**
+ * The one place where a feature's failure becomes a gRPC status. A client's mistake (a field it got wrong, a
+ * pod or container that is not there, one in the wrong state, a program its container cannot run) is
+ * INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION and one log line without a stack trace; anything else is
+ * berthd's own failure: INTERNAL, logged with its stack trace.
+ */
 final class GrpcErrors {
 
     private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
@@ -35,6 +42,7 @@ final class GrpcErrors {
     static StatusRuntimeException toStatus(String call, Throwable failure) {
         Status status = switch (failure) {
             case StatusRuntimeException e -> e.getStatus();
+            case InvalidRequestException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case InvalidReferenceException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case PullException e -> pullStatus(e.kind()).withDescription(e.getMessage());
@@ -44,6 +52,9 @@ final class GrpcErrors {
                         .withDescription(e.getMessage());
             case InvalidContainerConfigException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case TooManyStreamRequestsException e -> Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage());
+            case OciRuntimeException e
+            when e.kind() == OciRuntimeException.Kind.CANNOT_EXECUTE ->
+                Status.FAILED_PRECONDITION.withDescription(e.getMessage());
             default -> Status.INTERNAL.withDescription(call + ": " + failure);
         };
         if (status.getCode() == Status.Code.INTERNAL) {

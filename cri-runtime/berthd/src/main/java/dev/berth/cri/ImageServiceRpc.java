@@ -13,10 +13,10 @@ import dev.berth.cri.v1.RemoveImageRequest;
 import dev.berth.cri.v1.RemoveImageResponse;
 import dev.berth.cri.v1.StreamImagesRequest;
 import dev.berth.cri.v1.StreamImagesResponse;
+import dev.berth.cri.validation.Requests;
 import dev.berth.imagestore.ImageRecord;
 import dev.berth.imagestore.ImageService;
 import io.grpc.Context;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 
@@ -34,7 +34,7 @@ public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase
     @Override
     public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> observer) {
         Rpc.unary("ListImages", observer, () -> {
-            String filter = request.hasFilter() ? request.getFilter().getImage().getImage() : "";
+            String filter = Requests.image("filter.image", request.getFilter().getImage(), false);
             ListImagesResponse.Builder response = ListImagesResponse.newBuilder();
             for (ImageRecord image : images.list(filter)) {
                 response.addImages(protos.image(image));
@@ -59,7 +59,7 @@ public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase
     @Override
     public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> observer) {
         Rpc.unary("ImageStatus", observer, () -> {
-            String name = requireImage(request.getImage().getImage());
+            String name = Requests.image("image", request.getImage(), true);
             Optional<ImageRecord> found = images.find(name);
             ImageStatusResponse.Builder response = ImageStatusResponse.newBuilder();
             if (found.isPresent()) {
@@ -75,7 +75,8 @@ public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase
     @Override
     public void pullImage(PullImageRequest request, StreamObserver<PullImageResponse> observer) {
         Rpc.unary("PullImage", observer, () -> {
-            String name = requireImage(request.getImage().getImage());
+            Requests.check(request);
+            String name = request.getImage().getImage();
             // a client that cancels or passes its deadline leaves the pull, which stops when nobody waits
             Context call = Context.current();
             ImageRecord pulled = images.pull(
@@ -89,7 +90,7 @@ public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase
     @Override
     public void removeImage(RemoveImageRequest request, StreamObserver<RemoveImageResponse> observer) {
         Rpc.unary("RemoveImage", observer, () -> {
-            images.remove(requireImage(request.getImage().getImage()));
+            images.remove(Requests.image("image", request.getImage(), true));
             return RemoveImageResponse.getDefaultInstance();
         });
     }
@@ -102,14 +103,5 @@ public final class ImageServiceRpc extends ImageServiceGrpc.ImageServiceImplBase
                 () -> ImageFsInfoResponse.newBuilder()
                         .addImageFilesystems(protos.filesystemUsage(images.usage()))
                         .build());
-    }
-
-    private static String requireImage(String image) {
-        if (image == null || image.isBlank()) {
-            throw Status.INVALID_ARGUMENT
-                    .withDescription("image spec has no image name or ID")
-                    .asRuntimeException();
-        }
-        return image;
     }
 }

@@ -15,6 +15,7 @@ import dev.berth.cri.v1.UpdateRuntimeConfigRequest;
 import dev.berth.cri.v1.UpdateRuntimeConfigResponse;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
+import dev.berth.cri.validation.Requests;
 import dev.berth.network.PodNetwork;
 import dev.berth.node.NodeReadiness;
 import dev.berth.runtime.RuntimeHandlers;
@@ -90,6 +91,7 @@ final class NodeRpc {
     void updateRuntimeConfig(UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> observer) {
         Rpc.unary("UpdateRuntimeConfig", observer, () -> {
             String podCidr = request.getRuntimeConfig().getNetworkConfig().getPodCidr();
+            Requests.podCidr("runtime_config.network_config.pod_cidr", podCidr);
             if (!podCidr.isBlank()) {
                 network.usePodCidr(podCidr);
             }

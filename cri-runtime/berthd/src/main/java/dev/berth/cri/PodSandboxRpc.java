@@ -12,6 +12,7 @@ import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.StopPodSandboxResponse;
 import dev.berth.cri.v1.UpdatePodSandboxResourcesRequest;
 import dev.berth.cri.v1.UpdatePodSandboxResourcesResponse;
+import dev.berth.cri.validation.Requests;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.store.Timestamps;
@@ -30,6 +31,7 @@ final class PodSandboxRpc {
 
     void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> observer) {
         Rpc.unary("RunPodSandbox", observer, () -> {
+            Requests.check(request);
             SandboxRecord sandbox = sandboxes.run(request.getConfig(), request.getRuntimeHandler());
             return RunPodSandboxResponse.newBuilder()
                     .setPodSandboxId(sandbox.id())
@@ -66,6 +68,7 @@ final class PodSandboxRpc {
 
     void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> observer) {
         Rpc.unary("ListPodSandbox", observer, () -> {
+            Requests.check(request.getFilter());
             ListPodSandboxResponse.Builder response = ListPodSandboxResponse.newBuilder();
             for (SandboxRecord sandbox : sandboxes.list(SandboxProtos.filter(request.getFilter()))) {
                 response.addItems(protos.sandbox(sandbox));
@@ -77,10 +80,8 @@ final class PodSandboxRpc {
     void updatePodSandboxResources(
             UpdatePodSandboxResourcesRequest request, StreamObserver<UpdatePodSandboxResourcesResponse> observer) {
         Rpc.unary("UpdatePodSandboxResources", observer, () -> {
-            sandboxes.updateResources(
-                    Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()),
-                    request.getOverhead(),
-                    request.getResources());
+            Requests.check(request);
+            sandboxes.updateResources(request.getPodSandboxId(), request.getOverhead(), request.getResources());
             return UpdatePodSandboxResourcesResponse.getDefaultInstance();
         });
     }

@@ -1,5 +1,7 @@
 package dev.berth.cri;
 
+import dev.berth.cri.validation.InvalidRequestException;
+import dev.berth.cri.validation.Requests;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -26,11 +28,8 @@ final class Rpc {
         observer.onCompleted();
     }
 
-    /** An ID field the caller must set (INVALID_ARGUMENT when blank, through {@link GrpcErrors}). */
-    static String requireId(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " is required");
-        }
-        return value;
+    /** An ID field the caller must set: INVALID_ARGUMENT when blank or past its bound, through {@link GrpcErrors}. */
+    static String requireId(String field, String value) throws InvalidRequestException {
+        return Requests.id(field, value);
     }
 }

@@ -11,6 +11,7 @@ import dev.berth.cri.v1.ListPodSandboxStatsRequest;
 import dev.berth.cri.v1.ListPodSandboxStatsResponse;
 import dev.berth.cri.v1.PodSandboxStatsRequest;
 import dev.berth.cri.v1.PodSandboxStatsResponse;
+import dev.berth.cri.validation.Requests;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxState;
@@ -44,6 +45,7 @@ final class StatsRpc {
     void listContainerStats(ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> observer) {
         Rpc.unary("ListContainerStats", observer, () -> {
             var filter = request.getFilter();
+            Requests.check(filter);
             ListContainerStatsResponse.Builder response = ListContainerStatsResponse.newBuilder();
             for (ContainerRecord container : containers.list(c -> c.isLive()
                     && ContainerProtos.filter(ContainerFilter.newBuilder()
@@ -70,6 +72,7 @@ final class StatsRpc {
     void listPodSandboxStats(ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> observer) {
         Rpc.unary("ListPodSandboxStats", observer, () -> {
             var filter = request.getFilter();
+            Requests.check(filter);
             ListPodSandboxStatsResponse.Builder response = ListPodSandboxStatsResponse.newBuilder();
             List<SandboxRecord> selected = sandboxes.list(s -> s.state() == SandboxState.READY
                     && (filter.getId().isEmpty() || s.id().startsWith(filter.getId()))

@@ -9,6 +9,8 @@ import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ExecResponse;
 import dev.berth.cri.v1.PortForwardRequest;
 import dev.berth.cri.v1.PortForwardResponse;
+import dev.berth.cri.validation.InvalidRequestException;
+import dev.berth.cri.validation.Requests;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxState;
@@ -60,26 +62,28 @@ final class StreamingRpc {
                         .build());
     }
 
-    private String execUrl(ExecRequest request) throws IOException, NotFoundException, TooManyStreamRequestsException {
+    private String execUrl(ExecRequest request)
+            throws IOException, NotFoundException, TooManyStreamRequestsException, InvalidRequestException {
         // the request's own faults first: INVALID_ARGUMENT whatever state the container is in
+        Requests.check(request);
         var channels = new StreamRequest.Channels(
                 request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
-        if (request.getCmdCount() == 0) {
-            throw new IllegalArgumentException("cmd is required");
-        }
         ContainerRecord container = runningContainer(request.getContainerId(), "exec in");
         return url(new StreamRequest.Exec(container.id(), request.getCmdList(), channels));
     }
 
     private String attachUrl(AttachRequest request)
-            throws IOException, NotFoundException, TooManyStreamRequestsException {
+            throws IOException, NotFoundException, TooManyStreamRequestsException, InvalidRequestException {
+        Requests.check(request);
         var channels = new StreamRequest.Channels(
                 request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
         ContainerRecord container = runningContainer(request.getContainerId(), "attach to");
         return url(new StreamRequest.Attach(container.id(), channels));
     }
 
-    private String portForwardUrl(PortForwardRequest request) throws NotFoundException, TooManyStreamRequestsException {
+    private String portForwardUrl(PortForwardRequest request)
+            throws NotFoundException, TooManyStreamRequestsException, InvalidRequestException {
+        Requests.check(request);
         List<Integer> ports = StreamRequest.PortForward.checkedPorts(request.getPortList());
         SandboxRecord sandbox = sandboxes.get(Rpc.requireId("pod_sandbox_id", request.getPodSandboxId()));
         if (sandbox.state() != SandboxState.READY) {
@@ -90,7 +94,8 @@ final class StreamingRpc {
         return url(new StreamRequest.PortForward(sandbox.id(), ports));
     }
 
-    private ContainerRecord runningContainer(String id, String verb) throws IOException, NotFoundException {
+    private ContainerRecord runningContainer(String id, String verb)
+            throws IOException, NotFoundException, InvalidRequestException {
         ContainerRecord container = containers.get(Rpc.requireId("container_id", id));
         if (container.state() != ContainerState.RUNNING) {
             throw Status.FAILED_PRECONDITION

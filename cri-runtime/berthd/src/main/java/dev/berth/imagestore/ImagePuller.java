@@ -143,6 +143,8 @@ public final class ImagePuller {
         } catch (ContentDigestMismatchException e) {
             throw new PullException(
                     PullException.Kind.DIGEST_MISMATCH, "pulling " + reference + ": " + e.getMessage(), e);
+        } catch (dev.berth.snapshot.UnsupportedLayerException e) {
+            throw new PullException(PullException.Kind.UNSUPPORTED, "pulling " + reference + ": " + e.getMessage(), e);
         } catch (dev.berth.snapshot.LayerRejectedException | CorruptLayerException e) {
             throw new PullException(
                     PullException.Kind.INVALID_IMAGE, "pulling " + reference + ": " + e.getMessage(), e);

@@ -138,8 +138,8 @@ public final class Conmon implements Monitor {
                         ? "conmon exited before the container was created and the runtime logged nothing"
                         : runtimeSays)
                 + (reason == null ? "" : " (" + reason + ")");
-        log.warn("container {}: {}", launch.containerId(), message);
-        return new OciRuntimeException(message);
+        // logged once, where the CRI call's failure is
+        return new OciRuntimeException(RuntimeMessages.kindOf(runtimeSays), message);
     }
 
     private String runtimeLog(ConmonLaunch launch) throws IOException {

@@ -5,11 +5,31 @@ import java.io.IOException;
 /** The OCI runtime (or conmon in front of it) refused or failed; the message carries the runtime's own words. */
 public final class OciRuntimeException extends IOException {
 
+    /** Whose fault the failure is, as far as the runtime's words tell. */
+    public enum Kind {
+        /** The runtime or the node: berthd cannot tell the client how to do better. */
+        RUNTIME,
+        /** The container's process cannot be executed (no such program, not executable): the request's fault. */
+        CANNOT_EXECUTE
+    }
+
+    private final Kind kind;
+
     public OciRuntimeException(String message) {
+        this(Kind.RUNTIME, message);
+    }
+
+    public OciRuntimeException(Kind kind, String message) {
         super(message);
+        this.kind = kind;
     }
 
     public OciRuntimeException(String message, Throwable cause) {
         super(message, cause);
+        this.kind = Kind.RUNTIME;
+    }
+
+    public Kind kind() {
+        return kind;
     }
 }

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  */
 final class RuntimeMessages {
 
+    /** runc's words when the container's process could not be exec'd: a missing or unusable program. */
+    private static final Pattern CANNOT_EXECUTE = Pattern.compile("unable to start container process: exec: \"");
+
     private static final Pattern TEXT_ENTRY = Pattern.compile("level=(error|fatal) msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private final ObjectMapper json = new ObjectMapper();
 
@@ -26,6 +29,13 @@ final class RuntimeMessages {
             }
         }
         return messages.isEmpty() ? output.strip() : String.join("; ", messages);
+    }
+
+    /** Whether the runtime's (readable) message says the container's program could not be executed. */
+    static OciRuntimeException.Kind kindOf(String message) {
+        return CANNOT_EXECUTE.matcher(message).find()
+                ? OciRuntimeException.Kind.CANNOT_EXECUTE
+                : OciRuntimeException.Kind.RUNTIME;
     }
 
     private String errorMessage(String line) {

@@ -41,7 +41,7 @@ public final class LayerDecompression {
             case ZSTD -> new ZstdInputStream(in, RecyclingBufferPool.INSTANCE);
             case NONE -> in;
             case BZIP2, XZ ->
-                throw new IOException("layer of media type " + mediaType + " is " + detected
+                throw new UnsupportedLayerException("layer of media type " + mediaType + " is " + detected
                         + "-compressed, which OCI layers may not be (gzip, zstd or none)");
         };
     }

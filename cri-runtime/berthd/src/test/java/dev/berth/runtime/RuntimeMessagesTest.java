@@ -31,4 +31,16 @@ class RuntimeMessagesTest {
     void plainTextIsKeptAsItIs() {
         assertThat(messages.readable("container not running\n")).isEqualTo("container not running");
     }
+
+    @Test
+    void aProgramThatCannotBeExecutedIsTheContainersFault() {
+        assertThat(RuntimeMessages.kindOf("runc create failed: unable to start container process: exec: \"nosuch\": "
+                        + "executable file not found in $PATH"))
+                .isEqualTo(OciRuntimeException.Kind.CANNOT_EXECUTE);
+        assertThat(RuntimeMessages.kindOf("runc create failed: unable to start container process: exec: \"/etc\": "
+                        + "permission denied"))
+                .isEqualTo(OciRuntimeException.Kind.CANNOT_EXECUTE);
+        assertThat(RuntimeMessages.kindOf("runc create failed: unable to apply cgroup configuration: EBUSY"))
+                .isEqualTo(OciRuntimeException.Kind.RUNTIME);
+    }
 }

@@ -53,9 +53,14 @@ class LayerDecompressionTest {
     void openRefusesCompressionsThatOciLayersDoNotUse() {
         byte[] bzip2 = "BZh91AY&SY rest of a bzip2 stream".getBytes(StandardCharsets.US_ASCII);
 
+        byte[] xz = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 0, 4, (byte) 0xe6, (byte) 0xd6};
+
         assertThatThrownBy(() -> read(bzip2, "application/x-tar"))
-                .isInstanceOf(IOException.class)
+                .isInstanceOf(UnsupportedLayerException.class)
                 .hasMessageContaining("BZIP2");
+        assertThatThrownBy(() -> read(xz, "application/vnd.oci.image.layer.v1.tar+xz"))
+                .isInstanceOf(UnsupportedLayerException.class)
+                .hasMessageContaining("XZ");
     }
 
     private static byte[] read(byte[] blob, String mediaType) throws IOException {
