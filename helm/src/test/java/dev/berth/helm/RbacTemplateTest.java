@@ -57,7 +57,15 @@ class RbacTemplateTest {
                 .containsExactlyInAnyOrderElementsOf(union(
                         permissions("berth.dev", "images", "get", "list", "watch"),
                         permissions(
-                                "berth.dev", "imagepulls", "get", "list", "watch", "create", "update", "patch", "delete"),
+                                "berth.dev",
+                                "imagepulls",
+                                "get",
+                                "list",
+                                "watch",
+                                "create",
+                                "update",
+                                "patch",
+                                "delete"),
                         permissions("berth.dev", "imagepulls/status", "get", "patch", "update"),
                         permissions("", "nodes", "get", "list", "watch"),
                         permissions("", "secrets", "get")));

@@ -88,7 +88,12 @@ public final class OperatorProcess implements AutoCloseable {
                 // have.
                 .checkingCRDAndValidateLocalModel(false);
         if (!settings.serverSideApply()) {
-            o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false);
+            // Without SSA a status write is a JSON Patch diffed from the cached Image: when the informer lags behind
+            // the operator's previous write, a list entry it removes by index may no longer be there. Comparing
+            // resourceVersions lets JOSDK keep its own newer write instead of a stale event.
+            o.withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withParseResourceVersions(true);
         }
         if (mode == Mode.OPERATOR) {
             o.withLeaderElectionConfiguration(
