@@ -26,7 +26,7 @@ class ChartCrdsTest {
     private final ChartUnderTest chart = new ChartUnderTest();
 
     @Test
-    void chartShipsTheImageAndAppCrds() throws IOException {
+    void chartShipsTheImageImagePullAndAppCrds() throws IOException {
         var yaml = new ObjectMapper(new YAMLFactory());
         var crds = new TreeMap<String, JsonNode>();
         for (var file : crdFiles(chart.chartDir().resolve("crds"))) {
@@ -35,7 +35,7 @@ class ChartCrdsTest {
             crds.put(crd.path("metadata").path("name").asText(), crd);
         }
 
-        assertThat(crds).containsOnlyKeys("images.berth.dev", "apps.berth.dev");
+        assertThat(crds).containsOnlyKeys("images.berth.dev", "imagepulls.berth.dev", "apps.berth.dev");
         crds.values().forEach(crd -> {
             assertThat(crd.path("spec").path("group").asText()).isEqualTo("berth.dev");
             assertThat(crd.path("spec").path("scope").asText()).isEqualTo("Namespaced");

@@ -23,6 +23,7 @@ class RbacTemplateTest {
                 .containsExactlyInAnyOrderElementsOf(union(
                         permissions("berth.dev", "images", "get", "list", "watch", "patch", "update"),
                         permissions("berth.dev", "apps", "get", "list", "watch", "patch", "update"),
+                        permissions("berth.dev", "imagepulls", "get", "list", "watch"),
                         permissions("berth.dev", "images/status", "get", "patch", "update"),
                         permissions("berth.dev", "apps/status", "get", "patch", "update"),
                         permissions("berth.dev", "images/finalizers", "update"),
@@ -49,14 +50,24 @@ class RbacTemplateTest {
     }
 
     @Test
-    void nodeAgentClusterRoleOnlyReadsImagesWritesTheirStatusAndReadsNodesAndPullSecrets() {
+    void nodeAgentClusterRoleReadsImagesWritesImagePullsAndReadsNodesAndPullSecrets() {
         var role = chart.render().named("ClusterRole", "berth-node-agent");
 
         assertThat(permissions(role))
                 .containsExactlyInAnyOrderElementsOf(union(
                         permissions("berth.dev", "images", "get", "list", "watch"),
-                        permissions("berth.dev", "images/status", "get", "patch", "update"),
-                        permissions("", "nodes", "get"),
+                        permissions(
+                                "berth.dev",
+                                "imagepulls",
+                                "get",
+                                "list",
+                                "watch",
+                                "create",
+                                "update",
+                                "patch",
+                                "delete"),
+                        permissions("berth.dev", "imagepulls/status", "get", "patch", "update"),
+                        permissions("", "nodes", "get", "list", "watch"),
                         permissions("", "secrets", "get")));
     }
 

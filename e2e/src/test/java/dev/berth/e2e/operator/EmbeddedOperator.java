@@ -1,17 +1,19 @@
 package dev.berth.e2e.operator;
 
-import dev.berth.operator.process.ControllerRegistry;
+import dev.berth.image.registry.RegistryConfig;
+import dev.berth.operator.process.BerthControllers;
 import dev.berth.operator.process.Mode;
 import dev.berth.operator.process.OperatorProcess;
 import dev.berth.operator.process.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The operator as OperatorMain runs it (same OperatorProcess, same built-in reconcilers from
- * ControllerRegistry.defaults()), inside the test JVM; elected through a Lease in the test's namespace.
+ * BerthControllers, no registry mirrors), inside the test JVM; elected through a Lease in the test's namespace.
  */
 public final class EmbeddedOperator implements AutoCloseable {
     private final OperatorProcess process;
@@ -36,7 +38,7 @@ public final class EmbeddedOperator implements AutoCloseable {
                 Mode.OPERATOR,
                 settings,
                 client,
-                ControllerRegistry.defaults(),
+                new BerthControllers(RegistryConfig.empty(), Clock.systemUTC()),
                 () -> holder[0].lostLeadership.incrementAndGet());
         EmbeddedOperator operator = new EmbeddedOperator(process);
         holder[0] = operator;

@@ -85,6 +85,33 @@ public final class MockCluster implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * The requests the server has answered since the last call, as "METHOD path user-agent" (query dropped), oldest
+     * first: what benchmarks count API writes with.
+     */
+    public java.util.List<String> takeRequests() throws InterruptedException {
+        java.util.List<String> taken = new java.util.ArrayList<>();
+        for (var r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+                r != null;
+                r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            String path = r.getPath();
+            int q = path.indexOf('?');
+            taken.add(r.getMethod() + " " + (q < 0 ? path : path.substring(0, q)) + " " + r.getHeader("User-Agent"));
+        }
+        return taken;
+    }
+
+    /** A client of this server that names itself {@code userAgent}, so its requests can be told apart. */
+    public KubernetesClient newClient(String userAgent) {
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(Config.empty())
+                        .withMasterUrl(url())
+                        .withNamespace("default")
+                        .withUserAgent(userAgent)
+                        .build())
+                .build();
+    }
+
     /** {@code http://127.0.0.1:PORT}. */
     public String url() {
         return "http://" + server.getHostName() + ":" + server.getPort();

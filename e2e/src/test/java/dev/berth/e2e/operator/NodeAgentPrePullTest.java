@@ -8,12 +8,14 @@ import dev.berth.cri.v1.ImageStatusRequest;
 import dev.berth.cri.v1.ImageStatusResponse;
 import dev.berth.cri.v1.ListImagesRequest;
 import dev.berth.e2e.bench.BenchBerthd;
+import dev.berth.image.registry.RegistryConfig;
 import dev.berth.operator.model.Image;
-import dev.berth.operator.model.ImageNodeStatus;
+import dev.berth.operator.model.ImagePull;
+import dev.berth.operator.model.ImagePullStatus;
 import dev.berth.operator.model.ImageStatus;
 import dev.berth.operator.model.PrePull;
 import dev.berth.operator.nodeagent.NodeImageReconciler;
-import dev.berth.operator.process.ControllerRegistry;
+import dev.berth.operator.process.BerthControllers;
 import dev.berth.operator.process.Mode;
 import dev.berth.operator.process.OperatorProcess;
 import dev.berth.operator.process.OperatorSettings;
@@ -27,6 +29,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The node agent pre-pulling through a real berthd: the operator resolves an Image's tag to a digest, the agent
- * of the selected node pulls that digest through berthd's CRI socket and reports it in {@code status.nodes}, the
- * operator turns the report into {@code Pulled}; an agent on a node the selector does not match stays out.
+ * of the selected node pulls that digest through berthd's CRI socket and reports it in its ImagePull, the operator
+ * turns the report into {@code Pulled}; an agent on a node the selector does not match writes nothing.
  */
 class NodeAgentPrePullTest {
     private static final String NAMESPACE = "berth-e2e";
@@ -85,11 +88,11 @@ class NodeAgentPrePullTest {
             try (EmbeddedOperator operator = EmbeddedOperator.start(cluster.newClient(), NAMESPACE, false);
                     OperatorProcess n1 = nodeAgent(cluster, "n1", berthd.socket());
                     OperatorProcess n2 = nodeAgent(cluster, "n2", berthd.socket())) {
-                client.resource(image(pushed.reference())).create();
+                client.resource(image("web", pushed.reference())).create();
 
                 Image pulled = awaitPulled(cluster, pushed.manifestDigest());
 
-                ImageNodeStatus entry = entry(pulled, "n1").orElseThrow();
+                ImagePullStatus entry = entry(cluster, "web", "n1").orElseThrow();
                 assertThat(entry.getDigest()).isEqualTo(pushed.manifestDigest());
                 assertThat(entry.getPulled()).isTrue();
                 assertThat(entry.getMessage()).isNull();
@@ -133,12 +136,46 @@ class NodeAgentPrePullTest {
                         .inNamespace(NAMESPACE)
                         .withName("web")
                         .get();
-                assertThat(after.getStatus().getNodes())
-                        .extracting(ImageNodeStatus::getNode)
+                assertThat(client.resources(ImagePull.class)
+                                .inNamespace(NAMESPACE)
+                                .list()
+                                .getItems())
+                        .extracting(p -> p.getSpec().getNode())
                         .containsExactly("n1");
+                assertThat(after.getStatus().getPrePull().getDesired()).isEqualTo(1);
                 assertThat(operator.lostLeadership()).isZero();
+
+                // berthd's own answers to a registry failure reach the ImagePull as such, not as a runtime that is down
+                int closed;
+                try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                    closed = s.getLocalPort();
+                }
+                client.resource(image("missing", registry.reference("e2e/prepull:no-such-tag")))
+                        .create();
+                client.resource(image("down", "127.0.0.1:" + closed + "/e2e/prepull:1"))
+                        .create();
+                assertThat(awaitFailure(cluster, "missing"))
+                        .startsWith("image not found: ")
+                        .contains("no-such-tag")
+                        .doesNotContain("CRI runtime");
+                assertThat(awaitFailure(cluster, "down"))
+                        .startsWith("the runtime could not reach the registry: ")
+                        .contains("127.0.0.1:" + closed)
+                        .doesNotContain("CRI runtime");
             }
         }
+    }
+
+    private static String awaitFailure(MockCluster cluster, String image) {
+        String[] message = new String[1];
+        Await.until("n1's failed pull of Image " + image, TIMEOUT, () -> {
+            message[0] = entry(cluster, image, "n1")
+                    .filter(e -> Boolean.FALSE.equals(e.getPulled()))
+                    .map(ImagePullStatus::getMessage)
+                    .orElse(null);
+            return message[0] == null ? "no failed report" : null;
+        });
+        return message[0];
     }
 
     /** A node agent as {@code node-agent --node-name NODE --cri-socket unix://SOCKET} runs it, in this JVM. */
@@ -157,7 +194,11 @@ class NodeAgentPrePullTest {
                         "false"),
                 Map.of());
         OperatorProcess agent = new OperatorProcess(
-                Mode.NODE_AGENT, settings, cluster.newClient(), ControllerRegistry.defaults(), () -> {});
+                Mode.NODE_AGENT,
+                settings,
+                cluster.newClient(),
+                new BerthControllers(RegistryConfig.empty(), Clock.systemUTC()),
+                () -> {});
         try {
             agent.start();
         } catch (Exception | AssertionError e) {
@@ -167,10 +208,10 @@ class NodeAgentPrePullTest {
         return agent;
     }
 
-    private static Image image(String reference) {
+    private static Image image(String name, String reference) {
         Image image = new Image();
         image.setMetadata(
-                new ObjectMetaBuilder().withName("web").withNamespace(NAMESPACE).build());
+                new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
         dev.berth.operator.model.ImageSpec spec = new dev.berth.operator.model.ImageSpec();
         spec.setImage(reference);
         PrePull prePull = new PrePull();
@@ -195,12 +236,14 @@ class NodeAgentPrePullTest {
             boolean pulled = condition(current, ImageStatus.PULLED)
                     .map(c -> "True".equals(c.getStatus()))
                     .orElse(false);
-            boolean reported =
-                    entry(current, "n1").map(e -> digest.equals(e.getDigest())).orElse(false);
+            boolean reported = entry(cluster, "web", "n1")
+                    .map(e -> digest.equals(e.getDigest()))
+                    .orElse(false);
             seen[0] = current;
             return pulled && reported
                     ? null
-                    : "digest " + status.getDigest() + ", nodes " + describe(status.getNodes())
+                    : "digest " + status.getDigest() + ", n1's ImagePull "
+                            + entry(cluster, "web", "n1").map(NodeAgentPrePullTest::describe)
                             + ", conditions "
                             + (status.getConditions() == null
                                     ? "none"
@@ -212,12 +255,13 @@ class NodeAgentPrePullTest {
         return seen[0];
     }
 
-    private static Optional<ImageNodeStatus> entry(Image image, String node) {
-        List<ImageNodeStatus> nodes =
-                image.getStatus() == null ? null : image.getStatus().getNodes();
-        return nodes == null
-                ? Optional.empty()
-                : nodes.stream().filter(e -> node.equals(e.getNode())).findFirst();
+    private static Optional<ImagePullStatus> entry(MockCluster cluster, String image, String node) {
+        return cluster.client().resources(ImagePull.class).inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(p -> image.equals(p.getSpec().getImage())
+                        && node.equals(p.getSpec().getNode())
+                        && p.getStatus() != null)
+                .map(ImagePull::getStatus)
+                .findFirst();
     }
 
     private static Optional<Condition> condition(Image image, String type) {
@@ -228,13 +272,7 @@ class NodeAgentPrePullTest {
                 : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
-    private static String describe(List<ImageNodeStatus> nodes) {
-        return nodes == null
-                ? "none"
-                : nodes.stream()
-                        .map(e -> e.getNode() + "=" + e.getDigest() + "/pulled " + e.getPulled()
-                                + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"))
-                        .toList()
-                        .toString();
+    private static String describe(ImagePullStatus e) {
+        return e.getDigest() + "/pulled " + e.getPulled() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
     }
 }

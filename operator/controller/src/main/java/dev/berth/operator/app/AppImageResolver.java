@@ -2,7 +2,7 @@ package dev.berth.operator.app;
 
 import dev.berth.image.reference.ImageReference;
 import dev.berth.image.reference.InvalidReferenceException;
-import dev.berth.image.registry.RegistryException;
+import dev.berth.operator.image.ResolveFailure;
 import dev.berth.operator.model.App;
 import dev.berth.operator.model.Image;
 import dev.berth.operator.model.ImageStatus;
@@ -90,9 +90,9 @@ public final class AppImageResolver {
             return new ImageChoice.Run(pinned, pinned.substring(pinned.indexOf('@') + 1), null);
         }
         try {
-            String digest = tags.digest(image);
+            String digest = tags.digest(ref, app.getMetadata().getNamespace());
             return new ImageChoice.Run(ImageChoice.pin(image, digest), digest, null);
-        } catch (RegistryException | InvalidReferenceException e) {
+        } catch (ResolveFailure e) {
             log.info(
                     "app {}/{}: running {} by tag, the registry look-up failed: {}",
                     app.getMetadata().getNamespace(),

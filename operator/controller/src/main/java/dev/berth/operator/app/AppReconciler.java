@@ -1,12 +1,9 @@
 package dev.berth.operator.app;
 
-import dev.berth.image.manifest.Platform;
-import dev.berth.image.registry.RegistryClient;
-import dev.berth.operator.image.RegistrySettings;
 import dev.berth.operator.model.App;
 import dev.berth.operator.model.AppStatus;
 import dev.berth.operator.model.Image;
-import dev.berth.operator.process.OperatorContext;
+import dev.berth.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,26 +56,11 @@ public class AppReconciler implements Reconciler<App> {
     private final AppStatusWriter statusWriter = new AppStatusWriter();
     private final Clock clock;
 
-    /** The operator's: its configured RuntimeClass, and a registry client of its own for tag look-ups. */
-    public AppReconciler(OperatorContext context) {
-        this(context, System.getenv());
-    }
-
     /**
-     * Tags are looked up with the registry mirrors and plain-HTTP hosts of {@value RegistrySettings#ENV}, as the
-     * Image reconciler's are: a tag only the mirror serves must pin the same way in both.
+     * @param defaultRuntimeClass the RuntimeClass of Apps that name none
+     * @param tags                tag look-ups through the operator's one image resolver, so a tag pins the same
+     *                            way here as in an Image
      */
-    public AppReconciler(OperatorContext context, Map<String, String> env) {
-        this(
-                context.settings().runtimeClassName(),
-                new TagDigests(
-                        new RegistryClient(RegistrySettings.fromEnvironment(env)),
-                        Platform.host(),
-                        TagDigests.DEFAULT_TTL,
-                        Clock.systemUTC()),
-                Clock.systemUTC());
-    }
-
     public AppReconciler(String defaultRuntimeClass, TagDigests tags, Clock clock) {
         this.defaultRuntimeClass = defaultRuntimeClass;
         this.images = new AppImageResolver(tags);

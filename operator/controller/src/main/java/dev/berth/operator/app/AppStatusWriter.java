@@ -8,6 +8,7 @@ import dev.berth.operator.model.App;
 import dev.berth.operator.model.AppPort;
 import dev.berth.operator.model.AppSpec;
 import dev.berth.operator.model.AppStatus;
+import dev.berth.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;

@@ -1,73 +1,71 @@
 package dev.berth.operator.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.image.manifest.Platform;
-import dev.berth.image.registry.RegistryClient;
+import dev.berth.image.reference.ImageReference;
+import dev.berth.image.reference.InvalidReferenceException;
 import dev.berth.operator.model.Image;
-import dev.berth.operator.model.ImageNodeStatus;
+import dev.berth.operator.model.ImagePull;
 import dev.berth.operator.model.ImageSpec;
 import dev.berth.operator.model.ImageStatus;
-import dev.berth.operator.process.OperatorContext;
-import io.fabric8.kubernetes.api.model.Condition;
+import dev.berth.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps an Image resolved: observes the registry (tag → digest, platforms, size) and the node agents' reports,
- * then writes the status once. Every status change triggers a reconciliation (node agents report there), so the
- * registry is asked only when the spec changed, {@code spec.updateInterval} elapsed, or a failure's backoff ran
- * out; the rest of the time the last answer is reused, and an unchanged status is not written.
+ * Keeps an Image resolved and its pre-pull summed up: observes the registry (tag → digest, platforms, size), the
+ * nodes the Image selects and the ImagePulls their agents wrote (both from informers), then writes the status once
+ * through JOSDK, and only when it changed. It is the status' one writer. The registry is asked only when the spec
+ * changed, {@code spec.updateInterval} elapsed, or a failure's backoff ran out; ImagePull and Node events reuse the
+ * last answer.
  */
-@ControllerConfiguration(name = ImageReconciler.NAME, generationAwareEventProcessing = false)
+@ControllerConfiguration(name = ImageReconciler.NAME)
 public final class ImageReconciler implements Reconciler<Image> {
     public static final String NAME = "image";
-    /** How often an incomplete pre-pull is looked at again, since node label changes do not trigger a reconcile. */
-    static final Duration PULL_RECHECK = Duration.ofMinutes(1);
 
     private static final Logger log = LoggerFactory.getLogger(ImageReconciler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final KubernetesClient client;
     private final ImageResolver resolver;
-    private final PullSecrets pullSecrets;
-    private final ImageStatusPatch statusPatch;
     private final ResolveSchedule schedule = new ResolveSchedule();
     private final Clock clock;
 
-    /** The operator's: registry settings from {@value RegistrySettings#ENV}, sizes for this host's platform. */
-    public ImageReconciler(OperatorContext context) {
-        this(
-                context.client(),
-                new ImageResolver(
-                        new RegistryClient(RegistrySettings.fromEnvironment(System.getenv())),
-                        Platform.host(),
-                        Clock.systemUTC()),
-                Clock.systemUTC());
-    }
-
-    public ImageReconciler(KubernetesClient client, ImageResolver resolver, Clock clock) {
-        this.client = client;
+    public ImageReconciler(ImageResolver resolver, Clock clock) {
         this.resolver = resolver;
-        this.pullSecrets = new PullSecrets(client);
-        this.statusPatch = new ImageStatusPatch(client);
         this.clock = clock;
     }
 
     @Override
+    public List<EventSource<?, Image>> prepareEventSources(EventSourceContext<Image> context) {
+        return new ImageEventSources().create(context);
+    }
+
+    @Override
     public UpdateControl<Image> reconcile(Image image, Context<Image> context) {
+        @SuppressWarnings("unchecked")
+        InformerEventSource<Node, Image> nodes = (InformerEventSource<Node, Image>)
+                context.eventSourceRetriever().getEventSourceFor(Node.class, ImageEventSources.NODES);
+        Collection<Node> allNodes =
+                image.getSpec().getPrePull() == null ? List.of() : nodes.list().collect(Collectors.toList());
+        return reconcile(image, context.getSecondaryResources(ImagePull.class), allNodes);
+    }
+
+    /** One reconciliation from what the informers hold: the Image's ImagePulls and every Node. */
+    public UpdateControl<Image> reconcile(Image image, Collection<ImagePull> pulls, Collection<Node> nodes) {
         Instant now = clock.instant();
         ImageSpec spec = image.getSpec();
         String uid = uid(image);
@@ -76,33 +74,19 @@ public final class ImageReconciler implements Reconciler<Image> {
                 schedule.current(uid, specKey, now).orElseGet(() -> lookUp(image, uid, specKey, now));
 
         ImageStatus old = image.getStatus() == null ? new ImageStatus() : image.getStatus();
-        ImageStatus desired = observed(image, old, entry, now);
-        List<ImageNodeStatus> oldNodes = sorted(old.getNodes());
-        PullProgress progress = null;
+        ImageStatus desired = observed(image, old, entry);
+        Conditions conditions =
+                new Conditions(old.getConditions(), image.getMetadata().getGeneration(), now);
+        resolvedCondition(image, entry, conditions);
         if (spec.getPrePull() != null) {
-            List<Node> nodes = client.nodes().list().getItems();
-            progress = PullProgress.of(image, desired.getDigest(), nodes);
-            desired.getConditions()
-                    .add(Conditions.of(
-                            ImageStatus.PULLED,
-                            progress.pulled(),
-                            progress.reason(),
-                            progress.message(),
-                            image.getMetadata().getGeneration(),
-                            old.getConditions(),
-                            now));
+            PullProgress progress = PullProgress.of(image, desired.getDigest(), nodes, pulls);
+            desired.setPrePull(progress.status());
+            conditions.set(ImageStatus.PULLED, progress.pulled(), progress.reason(), progress.message());
         }
-        List<ImageNodeStatus> keptNodes = progress == null ? List.of() : progress.entries();
-        boolean prune = !json(oldNodes).equals(json(keptNodes));
-        desired.setNodes(oldNodes.isEmpty() && keptNodes.isEmpty() ? old.getNodes() : keptNodes);
+        desired.setConditions(conditions.build());
 
-        if (!json(desired).equals(json(withSortedNodes(old)))) {
-            if (!prune) {
-                desired.setNodes(null);
-            }
-            // Only a rewrite of nodes[] races with node agents; it fails with a conflict and is retried, never
-            // clobbers.
-            statusPatch.apply(image, desired, prune ? image.getMetadata().getResourceVersion() : null);
+        UpdateControl<Image> control = UpdateControl.noUpdate();
+        if (!json(desired).equals(json(old))) {
             if (!Objects.equals(old.getDigest(), desired.getDigest())) {
                 log.info(
                         "image {}/{} {} resolved to {} (was {})",
@@ -112,24 +96,21 @@ public final class ImageReconciler implements Reconciler<Image> {
                         desired.getDigest(),
                         old.getDigest());
             }
+            image.setStatus(desired);
+            control = UpdateControl.patchStatus(image);
         }
-        return reschedule(entry, progress, now);
+        return reschedule(control, entry, now);
     }
 
     private ResolveSchedule.Entry lookUp(Image image, String uid, String specKey, Instant now) {
         String ns = image.getMetadata().getNamespace();
         ImageSpec spec = image.getSpec();
-        PullCredentials credentials = null;
         try {
             Duration interval = spec.getUpdateInterval() == null ? null : interval(spec.getUpdateInterval());
-            credentials =
-                    pullSecrets.forRegistry(ns, spec.getPullSecrets(), ImageResolver.registryHost(spec.getImage()));
-            ImageResolution resolution = resolver.resolve(spec.getImage(), credentials.credentials());
+            ImageResolution resolution = resolver.resolve(reference(spec.getImage()), ns, spec.getPullSecrets());
             return schedule.succeeded(uid, specKey, resolution, interval, now);
         } catch (ResolveFailure failure) {
-            String message = failure.getMessage() + (credentials == null ? "" : credentials.explanation());
-            ResolveFailure explained = new ResolveFailure(failure.reason(), message, failure);
-            ResolveSchedule.Entry e = schedule.failed(uid, specKey, explained, now);
+            ResolveSchedule.Entry e = schedule.failed(uid, specKey, failure, now);
             log.warn(
                     "image {}/{} {} did not resolve ({}), retrying in {}: {}",
                     ns,
@@ -137,8 +118,16 @@ public final class ImageReconciler implements Reconciler<Image> {
                     spec.getImage(),
                     failure.reason(),
                     Duration.between(now, e.next()),
-                    message);
+                    failure.getMessage());
             return e;
+        }
+    }
+
+    private static ImageReference reference(String image) throws ResolveFailure {
+        try {
+            return ImageReference.parse(image);
+        } catch (InvalidReferenceException e) {
+            throw new ResolveFailure(ResolveFailure.INVALID_REFERENCE, e.getMessage(), e);
         }
     }
 
@@ -151,50 +140,46 @@ public final class ImageReconciler implements Reconciler<Image> {
     }
 
     /** The registry part of the status: the new answer, or on failure the last known digest kept visible. */
-    private static ImageStatus observed(Image image, ImageStatus old, ResolveSchedule.Entry entry, Instant now) {
+    private static ImageStatus observed(Image image, ImageStatus old, ResolveSchedule.Entry entry) {
         ImageStatus s = new ImageStatus();
-        Long generation = image.getMetadata().getGeneration();
-        List<Condition> conditions = new ArrayList<>();
         ImageResolution r = entry.resolution();
         if (r != null) {
             s.setDigest(r.digest());
             s.setResolvedAt(Conditions.rfc3339(r.resolvedAt()));
             s.setSize(r.size());
             s.setPlatforms(r.platforms());
-            conditions.add(Conditions.of(
-                    ImageStatus.RESOLVED,
-                    true,
-                    "Resolved",
-                    image.getSpec().getImage() + " resolved to " + r.digest(),
-                    generation,
-                    old.getConditions(),
-                    now));
         } else {
             s.setDigest(old.getDigest());
             s.setResolvedAt(old.getResolvedAt());
             s.setSize(old.getSize());
             s.setPlatforms(old.getPlatforms());
-            conditions.add(Conditions.of(
-                    ImageStatus.RESOLVED,
-                    false,
-                    entry.failure().reason(),
-                    entry.failure().getMessage(),
-                    generation,
-                    old.getConditions(),
-                    now));
         }
-        s.setConditions(conditions);
-        s.setObservedGeneration(generation);
+        s.setObservedGeneration(image.getMetadata().getGeneration());
         return s;
     }
 
-    private static UpdateControl<Image> reschedule(ResolveSchedule.Entry entry, PullProgress progress, Instant now) {
-        Duration delay = entry.next() == null ? null : Duration.between(now, entry.next());
-        if (progress != null && !progress.pulled() && (delay == null || delay.compareTo(PULL_RECHECK) > 0)) {
-            delay = PULL_RECHECK;
+    private static void resolvedCondition(Image image, ResolveSchedule.Entry entry, Conditions conditions) {
+        ImageResolution r = entry.resolution();
+        if (r != null) {
+            conditions.set(
+                    ImageStatus.RESOLVED, true, "Resolved", image.getSpec().getImage() + " resolved to " + r.digest());
+        } else {
+            conditions.set(
+                    ImageStatus.RESOLVED,
+                    false,
+                    entry.failure().reason(),
+                    entry.failure().getMessage());
         }
-        UpdateControl<Image> control = UpdateControl.noUpdate();
-        return delay == null ? control : control.rescheduleAfter(delay.isNegative() ? Duration.ofSeconds(1) : delay);
+    }
+
+    /** Only the registry's schedule: pre-pull progress arrives as ImagePull and Node events, never by polling. */
+    private static UpdateControl<Image> reschedule(
+            UpdateControl<Image> control, ResolveSchedule.Entry entry, Instant now) {
+        if (entry.next() == null) {
+            return control;
+        }
+        Duration delay = Duration.between(now, entry.next());
+        return control.rescheduleAfter(delay.isNegative() ? Duration.ofSeconds(1) : delay);
     }
 
     private static String uid(Image image) {
@@ -202,23 +187,6 @@ public final class ImageReconciler implements Reconciler<Image> {
         return uid != null
                 ? uid
                 : image.getMetadata().getNamespace() + "/" + image.getMetadata().getName();
-    }
-
-    private static List<ImageNodeStatus> sorted(List<ImageNodeStatus> nodes) {
-        if (nodes == null) {
-            return List.of();
-        }
-        List<ImageNodeStatus> copy = new ArrayList<>(nodes);
-        copy.sort(Comparator.comparing(ImageNodeStatus::getNode, Comparator.nullsFirst(Comparator.naturalOrder())));
-        return copy;
-    }
-
-    private static ImageStatus withSortedNodes(ImageStatus old) {
-        ImageStatus copy = JSON.convertValue(old, ImageStatus.class);
-        if (copy.getNodes() != null) {
-            copy.setNodes(sorted(copy.getNodes()));
-        }
-        return copy;
     }
 
     private static String json(Object value) {

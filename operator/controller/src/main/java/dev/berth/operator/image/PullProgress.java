@@ -1,70 +1,112 @@
 package dev.berth.operator.image;
 
 import dev.berth.operator.model.Image;
-import dev.berth.operator.model.ImageNodeStatus;
+import dev.berth.operator.model.ImagePull;
+import dev.berth.operator.model.ImagePullStatus;
+import dev.berth.operator.model.PrePullNode;
+import dev.berth.operator.model.PrePullStatus;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
- * The {@code Pulled} verdict from what node agents reported in {@code status.nodes} and which nodes the Image
- * selects now; entries of nodes that are gone or no longer selected are dropped.
+ * The {@code Pulled} verdict and {@code status.prePull} from the nodes an Image selects now and the ImagePulls
+ * their agents wrote. Reports of nodes that are gone or no longer selected, and of an older Image of the same name,
+ * do not count.
  *
- * @param pulled  whether every selected node has pulled {@code digest}
- * @param reason  {@code Pulled}, {@code Pulling}, {@code PullFailed}, {@code NoMatchingNodes} or {@code NotResolved}
- * @param entries the entries to keep, sorted by node
+ * @param pulled whether every selected node has pulled {@code digest}
+ * @param reason {@code Pulled}, {@code Pulling}, {@code PullFailed}, {@code NoMatchingNodes} or {@code NotResolved}
  */
-public record PullProgress(boolean pulled, String reason, String message, List<ImageNodeStatus> entries) {
+public record PullProgress(boolean pulled, String reason, String message, PrePullStatus status) {
+    /** How many failed and waiting nodes the condition's message names; status.prePull.nodes lists more. */
+    private static final int NAMED_IN_MESSAGE = 5;
 
-    public static PullProgress of(Image image, String digest, List<Node> nodes) {
-        List<ImageNodeStatus> reported =
-                image.getStatus() == null || image.getStatus().getNodes() == null
-                        ? List.of()
-                        : image.getStatus().getNodes();
-        Set<String> selected = nodes.stream()
-                .filter(n -> PrePullSelector.selects(image, n.getMetadata().getLabels()))
-                .map(n -> n.getMetadata().getName())
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
-        List<ImageNodeStatus> kept = new ArrayList<>(reported.stream()
-                .filter(e -> e.getNode() != null && selected.contains(e.getNode()))
-                .collect(Collectors.toMap(ImageNodeStatus::getNode, Function.identity(), (a, b) -> a))
-                .values());
-        kept.sort(Comparator.comparing(ImageNodeStatus::getNode));
-        if (digest == null) {
-            return new PullProgress(false, "NotResolved", "the image has no digest yet", kept);
+    public static PullProgress of(Image image, String digest, Collection<Node> nodes, Collection<ImagePull> pulls) {
+        SortedSet<String> selected = new TreeSet<>();
+        for (Node n : nodes) {
+            if (PrePullSelector.selects(image, n.getMetadata().getLabels())) {
+                selected.add(n.getMetadata().getName());
+            }
         }
-        if (selected.isEmpty()) {
-            return new PullProgress(false, "NoMatchingNodes", "no node matches spec.prePull.nodeSelector", kept);
+        Map<String, ImagePullStatus> reports = new HashMap<>();
+        for (ImagePull pull : pulls) {
+            if (ownedBy(pull, image)
+                    && pull.getSpec() != null
+                    && selected.contains(pull.getSpec().getNode())) {
+                reports.put(pull.getSpec().getNode(), pull.getStatus());
+            }
         }
-        Map<String, ImageNodeStatus> byNode = kept.stream().collect(Collectors.toMap(ImageNodeStatus::getNode, e -> e));
-        List<String> failed = new ArrayList<>();
-        List<String> waiting = new ArrayList<>();
+        List<PrePullNode> failed = new ArrayList<>();
+        List<PrePullNode> pending = new ArrayList<>();
         for (String node : selected) {
-            ImageNodeStatus e = byNode.get(node);
-            boolean current = e != null && digest.equals(e.getDigest());
-            if (current && Boolean.TRUE.equals(e.getPulled())) {
+            ImagePullStatus report = reports.get(node);
+            boolean current = report != null && Objects.equals(digest, report.getDigest());
+            if (current && Boolean.TRUE.equals(report.getPulled())) {
                 continue;
             }
-            if (current && e.getMessage() != null) {
-                failed.add(node + ": " + e.getMessage());
+            if (current && report.getMessage() != null) {
+                failed.add(new PrePullNode(node, PrePullNode.FAILED, report.getMessage()));
             } else {
-                waiting.add(node);
+                pending.add(new PrePullNode(node, PrePullNode.PENDING, null));
             }
         }
-        int done = selected.size() - failed.size() - waiting.size();
-        if (failed.isEmpty() && waiting.isEmpty()) {
+        PrePullStatus status = new PrePullStatus();
+        status.setDesired(selected.size());
+        status.setPulled(selected.size() - failed.size() - pending.size());
+        status.setFailed(failed.size());
+        status.setPending(pending.size());
+        List<PrePullNode> listed = new ArrayList<>(failed);
+        listed.addAll(pending);
+        status.setNodes(
+                listed.isEmpty()
+                        ? null
+                        : List.copyOf(listed.subList(0, Math.min(listed.size(), PrePullStatus.NODES_LISTED))));
+
+        if (digest == null) {
+            return new PullProgress(false, "NotResolved", "the image has no digest yet", status);
+        }
+        if (selected.isEmpty()) {
+            return new PullProgress(false, "NoMatchingNodes", "no node matches spec.prePull.nodeSelector", status);
+        }
+        String progress = status.getPulled() + "/" + selected.size() + " selected node(s) pulled " + digest;
+        if (failed.isEmpty() && pending.isEmpty()) {
             return new PullProgress(
-                    true, "Pulled", "all " + selected.size() + " selected node(s) pulled " + digest, kept);
+                    true, "Pulled", "all " + selected.size() + " selected node(s) pulled " + digest, status);
         }
-        String progress = done + "/" + selected.size() + " selected node(s) pulled " + digest;
+        String waiting = pending.isEmpty()
+                ? ""
+                : "; waiting for "
+                        + named(pending.stream().map(PrePullNode::getNode).toList(), ", ");
         if (!failed.isEmpty()) {
-            return new PullProgress(false, "PullFailed", progress + "; failed on " + String.join("; ", failed), kept);
+            String failures = named(
+                    failed.stream()
+                            .map(n -> n.getNode() + ": " + n.getMessage())
+                            .toList(),
+                    "; ");
+            return new PullProgress(false, "PullFailed", progress + "; failed on " + failures + waiting, status);
         }
-        return new PullProgress(false, "Pulling", progress + "; waiting for " + String.join(", ", waiting), kept);
+        return new PullProgress(false, "Pulling", progress + waiting, status);
+    }
+
+    /** An ImagePull of an earlier Image of this name waits for the garbage collector; it says nothing of this one. */
+    private static boolean ownedBy(ImagePull pull, Image image) {
+        String uid = image.getMetadata().getUid();
+        List<OwnerReference> owners = pull.getMetadata().getOwnerReferences();
+        return uid == null || (owners != null && owners.stream().anyMatch(o -> uid.equals(o.getUid())));
+    }
+
+    private static String named(List<String> items, String separator) {
+        if (items.size() <= NAMED_IN_MESSAGE) {
+            return String.join(separator, items);
+        }
+        return String.join(separator, items.subList(0, NAMED_IN_MESSAGE)) + " and " + (items.size() - NAMED_IN_MESSAGE)
+                + " more";
     }
 }

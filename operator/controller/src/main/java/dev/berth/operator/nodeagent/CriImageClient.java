@@ -6,7 +6,9 @@ import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ImageStatusRequest;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.image.registry.RegistryCredentials;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -112,14 +114,29 @@ public final class CriImageClient implements AutoCloseable {
         return auth.build();
     }
 
+    /**
+     * The runtime's answer in words. UNAVAILABLE means two things: the runtime's own answer that the registry is
+     * unreachable (berthd, containerd), or gRPC's when the socket does not answer at all. Only the second is a runtime
+     * that is down: the status then carries the transport's exception, or the channel is not connected.
+     */
     private String describe(StatusRuntimeException e) {
         String description = e.getStatus().getDescription();
+        String words = description == null ? e.getStatus().getCode().toString() : description;
         return switch (e.getStatus().getCode()) {
             case UNAVAILABLE ->
-                "CRI runtime at " + endpoint + " unavailable: " + (description == null ? e.getMessage() : description);
+                runtimeDown(e.getStatus())
+                        ? "CRI runtime at " + endpoint + " unavailable: " + words
+                        : "the runtime could not reach the registry: " + words;
             case DEADLINE_EXCEEDED -> "pull did not finish within " + pullTimeout.toSeconds() + " s";
-            default -> description == null ? e.getStatus().getCode().toString() : description;
+            case NOT_FOUND -> "image not found: " + words;
+            case INVALID_ARGUMENT -> "invalid image reference: " + words;
+            case UNAUTHENTICATED, PERMISSION_DENIED -> "the registry refused the pull: " + words;
+            default -> words;
         };
+    }
+
+    private boolean runtimeDown(Status status) {
+        return status.getCause() != null || channel.isShutdown() || channel.getState(false) != ConnectivityState.READY;
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.berth.operator.process;
 
+import dev.berth.image.registry.RegistryConfig;
+import dev.berth.operator.image.RegistrySettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -42,10 +45,12 @@ public final class OperatorMain {
             return;
         }
         OperatorSettings settings;
+        RegistryConfig registries;
         try {
             // Before any dev.berth logger is created: slf4j-simple fixes a logger's level when creating it.
             LogLevel.apply(System.getenv());
             settings = OperatorSettings.parse(List.of(Arrays.copyOfRange(args, 1, args.length)), System.getenv());
+            registries = RegistrySettings.fromEnvironment(System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("berth-operator: " + e.getMessage());
             System.err.print(USAGE);
@@ -60,7 +65,7 @@ public final class OperatorMain {
                     mode.get(),
                     settings,
                     client,
-                    ControllerRegistry.defaults(),
+                    new BerthControllers(registries, Clock.systemUTC()),
                     () -> Thread.ofPlatform().start(() -> System.exit(1)));
         } catch (IllegalStateException e) {
             client.close();

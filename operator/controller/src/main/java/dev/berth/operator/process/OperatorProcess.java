@@ -43,20 +43,19 @@ public final class OperatorProcess implements AutoCloseable {
             Mode mode,
             OperatorSettings settings,
             KubernetesClient client,
-            ControllerRegistry registry,
+            Controllers controllers,
             Runnable onLostLeadership) {
         this.mode = mode;
         this.settings = settings;
         this.client = client;
         this.leadership = new Leadership(settings.identity(), onLostLeadership);
-        this.reconcilers = registry.instantiate(mode, new OperatorContext(client, settings));
-        if (reconcilers.isEmpty()) {
-            throw new IllegalStateException("no reconcilers are registered for '" + mode.command() + "': add them to "
-                    + ControllerRegistry.class.getName());
-        }
         if (mode == Mode.NODE_AGENT
                 && (settings.nodeName() == null || settings.nodeName().isBlank())) {
             throw new IllegalStateException("node-agent needs the node's name: set NODE_NAME or --node-name");
+        }
+        this.reconcilers = List.copyOf(controllers.create(mode, client, settings));
+        if (reconcilers.isEmpty()) {
+            throw new IllegalStateException("no reconcilers are registered for '" + mode.command() + "'");
         }
     }
 

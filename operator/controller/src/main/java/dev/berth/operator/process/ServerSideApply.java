@@ -13,7 +13,12 @@ public final class ServerSideApply {
 
     public static ConfigurationServiceOverrider configure(ConfigurationServiceOverrider o, boolean enabled) {
         if (!enabled) {
-            o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false);
+            // Without SSA a status write is a JSON Patch diffed from the cached primary: when the informer lags
+            // behind the operator's previous write, a list entry it removes by index may no longer be there.
+            // Comparing resourceVersions lets JOSDK keep its own newer write instead of a stale event.
+            o.withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withParseResourceVersions(true);
         }
         return o;
     }

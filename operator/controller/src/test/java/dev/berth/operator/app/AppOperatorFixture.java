@@ -3,6 +3,8 @@ package dev.berth.operator.app;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
+import dev.berth.operator.image.ImageResolver;
+import dev.berth.operator.image.PullSecrets;
 import dev.berth.operator.model.App;
 import dev.berth.operator.model.AppSpec;
 import dev.berth.operator.model.Image;
@@ -45,7 +47,8 @@ final class AppOperatorFixture implements AutoCloseable {
     /** @param reconciler the App reconciler to run, or null for one with the test's registry client */
     AppOperatorFixture(KubernetesClient client, AppReconciler reconciler) throws IOException {
         this.client = client;
-        for (String crd : new String[] {"apps.berth.dev-v1.yml", "images.berth.dev-v1.yml"}) {
+        for (String crd :
+                new String[] {"apps.berth.dev-v1.yml", "images.berth.dev-v1.yml", "imagepulls.berth.dev-v1.yml"}) {
             try (InputStream in = Files.newInputStream(CRDS.resolve(crd))) {
                 CustomResourceDefinition definition = client.apiextensions()
                         .v1()
@@ -71,7 +74,11 @@ final class AppOperatorFixture implements AutoCloseable {
                         ? reconciler
                         : new AppReconciler(
                                 "berth",
-                                new TagDigests(registry, Platform.host(), TagDigests.DEFAULT_TTL, Clock.systemUTC()),
+                                new TagDigests(
+                                        new ImageResolver(
+                                                registry, new PullSecrets(client), Platform.host(), Clock.systemUTC()),
+                                        TagDigests.DEFAULT_TTL,
+                                        Clock.systemUTC()),
                                 Clock.systemUTC()));
         operator.start();
     }

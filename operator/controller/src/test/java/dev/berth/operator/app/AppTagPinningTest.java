@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.image.manifest.Platform;
 import dev.berth.operator.image.RegistrySettings;
 import dev.berth.operator.model.AppSpec;
-import dev.berth.operator.process.OperatorContext;
+import dev.berth.operator.process.BerthControllers;
+import dev.berth.operator.process.Mode;
 import dev.berth.operator.process.OperatorSettings;
 import dev.berth.testkit.registry.ImagePusher;
 import dev.berth.testkit.registry.PushedImage;
@@ -18,7 +19,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,11 +105,13 @@ class AppTagPinningTest {
             mirrors: ["http://%s"]
             mirrorsOnly: true
         """.formatted(registry.hostPort()));
-        fixture = new AppOperatorFixture(
-                client,
-                new AppReconciler(
-                        new OperatorContext(client, OperatorSettings.defaults("app-test")),
-                        Map.of(RegistrySettings.ENV, settings.toString())));
+        AppReconciler wired = new BerthControllers(RegistrySettings.load(settings), java.time.Clock.systemUTC())
+                .create(Mode.OPERATOR, client, OperatorSettings.defaults("app-test")).stream()
+                        .filter(AppReconciler.class::isInstance)
+                        .map(AppReconciler.class::cast)
+                        .findFirst()
+                        .orElseThrow();
+        fixture = new AppOperatorFixture(client, wired);
         AppSpec spec = new AppSpec();
         spec.setImage("127.0.0.2:1/team/web:stable");
         fixture.apply("mirrored", spec);

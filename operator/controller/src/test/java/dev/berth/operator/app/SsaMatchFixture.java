@@ -3,6 +3,8 @@ package dev.berth.operator.app;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
+import dev.berth.operator.image.ImageResolver;
+import dev.berth.operator.image.PullSecrets;
 import dev.berth.operator.model.App;
 import dev.berth.operator.model.AppSpec;
 import dev.berth.operator.process.OperatorSettings;
@@ -54,7 +56,10 @@ final class SsaMatchFixture implements AutoCloseable {
                 settings.serverSideApply()));
         AppReconciler reconciler = new AppReconciler(
                 settings.runtimeClassName(),
-                new TagDigests(registry, Platform.host(), TagDigests.DEFAULT_TTL, Clock.systemUTC()),
+                new TagDigests(
+                        new ImageResolver(registry, new PullSecrets(client), Platform.host(), Clock.systemUTC()),
+                        TagDigests.DEFAULT_TTL,
+                        Clock.systemUTC()),
                 Clock.systemUTC());
         controller = (Controller<App>) operator.register(reconciler);
         ControllerConfiguration<App> config = controller.getConfiguration();

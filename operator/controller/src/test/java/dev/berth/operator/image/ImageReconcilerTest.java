@@ -6,8 +6,13 @@ import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.operator.model.Image;
-import dev.berth.operator.model.ImageNodeStatus;
+import dev.berth.operator.model.ImagePull;
+import dev.berth.operator.model.ImagePullStatus;
 import dev.berth.operator.model.ImageStatus;
+import dev.berth.operator.model.PrePullNode;
+import dev.berth.operator.model.PrePullStatus;
+import dev.berth.operator.nodeagent.ImagePullWriter;
+import dev.berth.operator.nodeagent.ImagePulls;
 import dev.berth.operator.testing.ImageCluster;
 import dev.berth.operator.testing.MutableClock;
 import dev.berth.testkit.registry.ImagePusher;
@@ -23,7 +28,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +75,8 @@ class ImageReconcilerTest {
 
     private ImageReconciler reconciler(RegistryClient registryClient) {
         return new ImageReconciler(
-                client, new ImageResolver(registryClient, new Platform("linux", "amd64", null), clock), clock);
+                new ImageResolver(registryClient, new PullSecrets(client), new Platform("linux", "amd64", null), clock),
+                clock);
     }
 
     @Test
@@ -289,7 +294,7 @@ class ImageReconcilerTest {
     }
 
     @Test
-    void pulledWhenEverySelectedNodeReportsTheDigestAndStaleEntriesGo() throws Exception {
+    void pulledWhenEverySelectedNodeReportsTheDigestAndOtherNodesDoNotCount() throws Exception {
         PushedImage pushed = pusher.pushImage("app/pre", "v1", image(13));
         cluster.node("a", Map.of("pool", "web"));
         cluster.node("b", Map.of("pool", "web"));
@@ -301,24 +306,31 @@ class ImageReconcilerTest {
         assertThat(pulled.getStatus()).isEqualTo("False");
         assertThat(pulled.getReason()).isEqualTo("Pulling");
         assertThat(pulled.getMessage()).contains("0/2").contains("a, b");
-        assertThat(control.getScheduleDelay()).hasValue(ImageReconciler.PULL_RECHECK.toMillis());
+        assertThat(control.getScheduleDelay())
+                .as("progress arrives as ImagePull and Node events: no polling")
+                .isEmpty();
 
-        report("pre", entry("a", pushed.manifestDigest(), true, null), entry("c", pushed.manifestDigest(), true, null));
+        report("pre", "a", pushed.manifestDigest(), true, null);
+        report("pre", "c", pushed.manifestDigest(), true, null);
         reconcile("pre");
         ImageStatus status = cluster.get("pre").getStatus();
         assertThat(condition(status, ImageStatus.PULLED).getMessage())
                 .contains("1/2")
                 .contains("waiting for b");
-        assertThat(status.getNodes())
-                .extracting(ImageNodeStatus::getNode)
-                .as("c is not selected")
-                .containsExactly("a");
+        assertThat(status.getPrePull()).satisfies(p -> {
+            assertThat(p.getDesired()).as("c is not selected").isEqualTo(2);
+            assertThat(p.getPulled()).isEqualTo(1);
+            assertThat(p.getPending()).isEqualTo(1);
+            assertThat(p.getFailed()).isZero();
+            assertThat(p.getNodes()).extracting(PrePullNode::getNode).containsExactly("b");
+        });
 
-        report("pre", entry("a", pushed.manifestDigest(), true, null), entry("b", pushed.manifestDigest(), true, null));
+        report("pre", "b", pushed.manifestDigest(), true, null);
         reconcile("pre");
         pulled = condition(cluster.get("pre").getStatus(), ImageStatus.PULLED);
         assertThat(pulled.getStatus()).isEqualTo("True");
         assertThat(pulled.getReason()).isEqualTo("Pulled");
+        assertThat(cluster.get("pre").getStatus().getPrePull().getNodes()).isNull();
     }
 
     @Test
@@ -328,36 +340,77 @@ class ImageReconcilerTest {
         cluster.create("prefail", pushed.reference(), Map.of());
         reconcile("prefail");
 
-        report("prefail", entry("a", pushed.manifestDigest(), false, "no space left on device"));
+        report("prefail", "a", pushed.manifestDigest(), false, "no space left on device");
         reconcile("prefail");
 
         Condition pulled = condition(cluster.get("prefail").getStatus(), ImageStatus.PULLED);
         assertThat(pulled.getReason()).isEqualTo("PullFailed");
         assertThat(pulled.getMessage()).contains("a: no space left on device");
-    }
-
-    private UpdateControl<Image> reconcile(String name) {
-        return reconciler.reconcile(cluster.get(name), null);
-    }
-
-    private void report(String name, ImageNodeStatus... entries) {
-        client.resources(Image.class)
-                .inNamespace(ImageCluster.NS)
-                .withName(name)
-                .editStatus(i -> {
-                    i.getStatus().setNodes(new ArrayList<>(List.of(entries)));
-                    return i;
+        assertThat(cluster.get("prefail").getStatus().getPrePull().getNodes())
+                .singleElement()
+                .satisfies(n -> {
+                    assertThat(n.getState()).isEqualTo(PrePullNode.FAILED);
+                    assertThat(n.getMessage()).isEqualTo("no space left on device");
                 });
     }
 
-    static ImageNodeStatus entry(String node, String digest, boolean pulled, String message) {
-        ImageNodeStatus e = new ImageNodeStatus();
-        e.setNode(node);
-        e.setDigest(digest);
-        e.setPulled(pulled);
-        e.setMessage(message);
-        e.setTime("2026-03-01T10:00:00Z");
-        return e;
+    @Test
+    void manyMissingNodesAreCountedButOnlyTheFirstFewNamedFailedFirst() throws Exception {
+        PushedImage pushed = pusher.pushImage("app/wide", "v1", image(15));
+        for (int i = 0; i < 30; i++) {
+            cluster.node(String.format("n%02d", i), Map.of());
+        }
+        cluster.create("wide", pushed.reference(), Map.of());
+        reconcile("wide");
+        report("wide", "n29", pushed.manifestDigest(), false, "disk full");
+        report("wide", "n00", pushed.manifestDigest(), true, null);
+
+        reconcile("wide");
+
+        ImageStatus status = cluster.get("wide").getStatus();
+        assertThat(status.getPrePull()).satisfies(p -> {
+            assertThat(p.getDesired()).isEqualTo(30);
+            assertThat(p.getPulled()).isEqualTo(1);
+            assertThat(p.getFailed()).isEqualTo(1);
+            assertThat(p.getPending()).isEqualTo(28);
+            assertThat(p.getNodes()).hasSize(PrePullStatus.NODES_LISTED);
+            assertThat(p.getNodes().getFirst().getNode()).isEqualTo("n29");
+        });
+        assertThat(condition(status, ImageStatus.PULLED).getMessage()).contains("and 23 more");
+    }
+
+    @Test
+    void aReportOfAnEarlierImageOfTheSameNameDoesNotCount() throws Exception {
+        PushedImage pushed = pusher.pushImage("app/again", "v1", image(16));
+        cluster.node("a", Map.of());
+        cluster.create("again", pushed.reference(), Map.of());
+        reconcile("again");
+        ImagePull stale = ImagePulls.of(cluster.get("again"), "a");
+        stale.getMetadata().getOwnerReferences().getFirst().setUid("uid-of-a-deleted-image");
+        ImagePullStatus report = new ImagePullStatus();
+        report.setDigest(pushed.manifestDigest());
+        report.setPulled(true);
+        new ImagePullWriter(client, "a").report(client.resource(stale).create(), report);
+
+        reconcile("again");
+
+        assertThat(cluster.get("again").getStatus().getPrePull().getPending()).isEqualTo(1);
+    }
+
+    private UpdateControl<Image> reconcile(String name) {
+        return cluster.reconcile(reconciler, name);
+    }
+
+    /** What a node's agent writes: its ImagePull of the Image, created on its first pull. */
+    private void report(String image, String node, String digest, boolean pulled, String message) {
+        ImagePullWriter writer = new ImagePullWriter(client, node);
+        ImagePull pull = cluster.pull(image, node).orElse(null);
+        ImagePullStatus status = new ImagePullStatus();
+        status.setDigest(digest);
+        status.setPulled(pulled);
+        status.setMessage(message);
+        status.setTime("2026-03-01T10:00:00Z");
+        writer.report(pull == null ? writer.create(cluster.get(image)) : pull, status);
     }
 
     static Condition condition(ImageStatus status, String type) {

@@ -8,8 +8,10 @@ import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.operator.image.ImageReconciler;
 import dev.berth.operator.image.ImageResolver;
+import dev.berth.operator.image.PullSecrets;
 import dev.berth.operator.model.Image;
-import dev.berth.operator.model.ImageNodeStatus;
+import dev.berth.operator.model.ImagePull;
+import dev.berth.operator.model.ImagePullStatus;
 import dev.berth.operator.model.ImageStatus;
 import dev.berth.operator.testing.ImageCluster;
 import dev.berth.operator.testing.MutableClock;
@@ -70,7 +72,8 @@ class NodeImageReconcilerTest {
         cluster = new ImageCluster(client);
         cluster.installCrd();
         runtime = new RecordingImageService();
-        operator = new ImageReconciler(client, new ImageResolver(registryClient, Platform.host(), clock), clock);
+        operator = new ImageReconciler(
+                new ImageResolver(registryClient, new PullSecrets(client), Platform.host(), clock), clock);
     }
 
     @AfterEach
@@ -81,19 +84,24 @@ class NodeImageReconcilerTest {
     }
 
     @Test
-    void selectedNodePullsTheResolvedDigestAndRecordsItsEntry() throws Exception {
+    void selectedNodePullsTheResolvedDigestAndRecordsItInItsImagePull() throws Exception {
         PushedImage pushed = pusher.pushImage("agent/one", "v1", image(1));
         cluster.node("node-a", Map.of("pool", "web"));
         cluster.create("one", pushed.reference(), Map.of("pool", "web"));
-        operator.reconcile(cluster.get("one"), null);
+        cluster.reconcile(operator, "one");
 
-        agent("node-a").reconcile(cluster.get("one"), null);
+        agent("node-a").reconcile("one");
 
         assertThat(runtime.pulls())
                 .extracting(RecordingImageService.Pull::image)
                 .containsExactly(registry.reference("agent/one@" + pushed.manifestDigest()));
-        ImageNodeStatus entry = cluster.get("one").getStatus().getNodes().getFirst();
-        assertThat(entry.getNode()).isEqualTo("node-a");
+        ImagePull pull = cluster.pull("one", "node-a").orElseThrow();
+        assertThat(pull.getSpec().getImage()).isEqualTo("one");
+        assertThat(pull.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("Image");
+            assertThat(o.getUid()).isEqualTo(cluster.get("one").getMetadata().getUid());
+        });
+        ImagePullStatus entry = pull.getStatus();
         assertThat(entry.getDigest()).isEqualTo(pushed.manifestDigest());
         assertThat(entry.getPulled()).isTrue();
         assertThat(entry.getMessage()).isNull();
@@ -105,15 +113,15 @@ class NodeImageReconcilerTest {
         PushedImage pushed = pusher.pushImage("agent/again", "v1", image(2));
         cluster.node("node-a", Map.of());
         cluster.create("again", pushed.reference(), Map.of());
-        operator.reconcile(cluster.get("again"), null);
-        NodeImageReconciler agent = agent("node-a");
-        agent.reconcile(cluster.get("again"), null);
+        cluster.reconcile(operator, "again");
+        Agent agent = agent("node-a");
+        agent.reconcile("again");
 
-        agent.reconcile(cluster.get("again"), null);
+        agent.reconcile("again");
         assertThat(runtime.pulls()).hasSize(1);
 
         runtime.forget(runtime.pulls().getFirst().image());
-        agent.reconcile(cluster.get("again"), null);
+        agent.reconcile("again");
         assertThat(runtime.pulls())
                 .as("image garbage-collected on the node: pulled again")
                 .hasSize(2);
@@ -124,13 +132,14 @@ class NodeImageReconcilerTest {
         PushedImage pushed = pusher.pushImage("agent/skip", "v1", image(3));
         cluster.node("node-db", Map.of("pool", "db"));
         cluster.create("skip", pushed.reference(), Map.of("pool", "web"));
-        operator.reconcile(cluster.get("skip"), null);
+        cluster.reconcile(operator, "skip");
         String version = cluster.get("skip").getMetadata().getResourceVersion();
 
-        agent("node-db").reconcile(cluster.get("skip"), null);
+        agent("node-db").reconcile("skip");
 
         assertThat(runtime.pulls()).isEmpty();
         assertThat(cluster.get("skip").getMetadata().getResourceVersion()).isEqualTo(version);
+        assertThat(cluster.pulls()).isEmpty();
     }
 
     @Test
@@ -139,23 +148,23 @@ class NodeImageReconcilerTest {
         cluster.node("node-a", Map.of());
         cluster.create("none", pushed.reference(), null);
 
-        agent("node-a").reconcile(cluster.get("none"), null);
+        agent("node-a").reconcile("none");
 
         assertThat(runtime.pulls()).isEmpty();
     }
 
     @Test
-    void twoAgentsRecordTheirEntriesWithoutClobberingAndPulledTurnsTrue() throws Exception {
+    void twoAgentsEachWriteOnlyTheirOwnImagePullAndPulledTurnsTrue() throws Exception {
         PushedImage pushed = pusher.pushImage("agent/two", "v1", image(5));
         cluster.node("node-a", Map.of("pool", "web"));
         cluster.node("node-b", Map.of("pool", "web"));
         cluster.create("two", pushed.reference(), Map.of("pool", "web"));
-        operator.reconcile(cluster.get("two"), null);
+        cluster.reconcile(operator, "two");
         assertThat(condition(cluster.get("two"), ImageStatus.PULLED).getStatus())
                 .isEqualTo("False");
         Image seenByBoth = cluster.get("two");
-        NodeImageReconciler a = agent("node-a");
-        NodeImageReconciler b = agent("node-b");
+        Agent a = agent("node-a");
+        Agent b = agent("node-b");
 
         CyclicBarrier together = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -163,11 +172,11 @@ class NodeImageReconcilerTest {
             List<Future<UpdateControl<Image>>> done = pool.invokeAll(List.<Callable<UpdateControl<Image>>>of(
                     () -> {
                         together.await();
-                        return a.reconcile(seenByBoth, null);
+                        return a.reconcile(seenByBoth);
                     },
                     () -> {
                         together.await();
-                        return b.reconcile(seenByBoth, null);
+                        return b.reconcile(seenByBoth);
                     }));
             for (Future<UpdateControl<Image>> f : done) {
                 f.get();
@@ -176,10 +185,14 @@ class NodeImageReconcilerTest {
             pool.shutdownNow();
         }
 
-        assertThat(cluster.get("two").getStatus().getNodes())
-                .extracting(ImageNodeStatus::getNode)
+        assertThat(cluster.pulls())
+                .as("each agent wrote its own ImagePull and no other object")
+                .extracting(p -> p.getSpec().getNode())
                 .containsExactlyInAnyOrder("node-a", "node-b");
-        operator.reconcile(cluster.get("two"), null);
+        assertThat(cluster.get("two").getMetadata().getResourceVersion())
+                .as("no agent wrote the Image")
+                .isEqualTo(seenByBoth.getMetadata().getResourceVersion());
+        cluster.reconcile(operator, "two");
         Condition pulled = condition(cluster.get("two"), ImageStatus.PULLED);
         assertThat(pulled.getStatus()).isEqualTo("True");
         assertThat(pulled.getMessage()).contains("all 2 selected node(s) pulled " + pushed.manifestDigest());
@@ -189,21 +202,25 @@ class NodeImageReconcilerTest {
     void failedPullIsRecordedWithTheRuntimesMessageAndBacksOff() throws Exception {
         cluster.node("node-a", Map.of());
         cluster.create("gone", registry.reference("agent/gone:v1"), Map.of());
-        NodeImageReconciler agent = agent("node-a");
+        Agent agent = agent("node-a");
 
-        UpdateControl<Image> first = agent.reconcile(cluster.get("gone"), null);
+        UpdateControl<Image> first = agent.reconcile("gone");
 
-        ImageNodeStatus entry = cluster.get("gone").getStatus().getNodes().getFirst();
+        ImagePullStatus entry = cluster.pull("gone", "node-a").orElseThrow().getStatus();
         assertThat(entry.getPulled()).isFalse();
-        assertThat(entry.getMessage()).contains("MANIFEST_UNKNOWN");
+        assertThat(entry.getMessage())
+                .as("berthd answers NOT_FOUND with the registry's words")
+                .startsWith("image not found: ")
+                .contains("MANIFEST_UNKNOWN")
+                .doesNotContain("CRI runtime");
         assertThat(first.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
 
-        UpdateControl<Image> early = agent.reconcile(cluster.get("gone"), null);
+        UpdateControl<Image> early = agent.reconcile("gone");
         assertThat(runtime.pulls()).as("no retry before the backoff ends").hasSize(1);
         assertThat(early.getScheduleDelay()).hasValue(Duration.ofSeconds(30).toMillis());
 
         clock.advance(Duration.ofSeconds(30));
-        agent.reconcile(cluster.get("gone"), null);
+        agent.reconcile("gone");
         assertThat(runtime.pulls()).hasSize(2);
     }
 
@@ -215,14 +232,14 @@ class NodeImageReconcilerTest {
             cluster.dockerConfigSecret("regcred", secured.hostPort(), "puller", "pull-pw");
             cluster.create("private", pushed.reference(), Map.of(), "regcred");
 
-            agent("node-a").reconcile(cluster.get("private"), null);
+            agent("node-a").reconcile("private");
 
             assertThat(runtime.pulls()).singleElement().satisfies(p -> {
                 assertThat(p.username()).isEqualTo("puller");
                 assertThat(p.password()).isEqualTo("pull-pw");
             });
-            ImageNodeStatus entry =
-                    cluster.get("private").getStatus().getNodes().getFirst();
+            ImagePullStatus entry =
+                    cluster.pull("private", "node-a").orElseThrow().getStatus();
             assertThat(entry.getPulled()).as(String.valueOf(entry.getMessage())).isTrue();
             assertThat(entry.getDigest())
                     .as("no digest resolved yet: pulled by tag")
@@ -231,18 +248,18 @@ class NodeImageReconcilerTest {
     }
 
     @Test
-    void nodeThatNoLongerMatchesRemovesItsEntry() throws Exception {
+    void nodeThatNoLongerMatchesRemovesItsImagePull() throws Exception {
         PushedImage pushed = pusher.pushImage("agent/moved", "v1", image(7));
         cluster.node("node-a", Map.of("pool", "web"));
         cluster.create("moved", pushed.reference(), Map.of("pool", "web"));
-        NodeImageReconciler agent = agent("node-a");
-        agent.reconcile(cluster.get("moved"), null);
-        assertThat(cluster.get("moved").getStatus().getNodes()).hasSize(1);
+        Agent agent = agent("node-a");
+        agent.reconcile("moved");
+        assertThat(cluster.pull("moved", "node-a")).isPresent();
 
         cluster.node("node-a", Map.of("pool", "db"));
-        agent.reconcile(cluster.get("moved"), null);
+        agent.reconcile("moved");
 
-        assertThat(cluster.get("moved").getStatus().getNodes()).isEmpty();
+        assertThat(cluster.pull("moved", "node-a")).isEmpty();
     }
 
     @Test
@@ -252,9 +269,9 @@ class NodeImageReconcilerTest {
         CriImageClient nowhere = new CriImageClient("unix:///nonexistent/berth.sock", Duration.ofSeconds(5));
         criClients.add(nowhere);
 
-        new NodeImageReconciler(client, "node-a", nowhere, clock).reconcile(cluster.get("nosock"), null);
+        new Agent(reconciler("node-a", nowhere), "node-a").reconcile("nosock");
 
-        ImageNodeStatus entry = cluster.get("nosock").getStatus().getNodes().getFirst();
+        ImagePullStatus entry = cluster.pull("nosock", "node-a").orElseThrow().getStatus();
         assertThat(entry.getPulled()).isFalse();
         assertThat(entry.getMessage())
                 .contains("unix:///nonexistent/berth.sock")
@@ -262,9 +279,29 @@ class NodeImageReconcilerTest {
     }
 
     @Test
+    void unreachableRegistryIsReportedAsTheRegistrysNotAsARuntimeThatIsDown() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        cluster.node("node-a", Map.of());
+        cluster.create("unreachable", "127.0.0.1:" + port + "/agent/x:v1", Map.of());
+
+        agent("node-a").reconcile("unreachable");
+
+        ImagePullStatus entry =
+                cluster.pull("unreachable", "node-a").orElseThrow().getStatus();
+        assertThat(entry.getPulled()).isFalse();
+        assertThat(entry.getMessage())
+                .startsWith("the runtime could not reach the registry: ")
+                .contains("127.0.0.1:" + port)
+                .doesNotContain("CRI runtime");
+    }
+
+    @Test
     void closeShutsTheChannelToTheRuntime() {
         CriImageClient cri = new CriImageClient(runtime.endpoint(), Duration.ofSeconds(30));
-        NodeImageReconciler agent = new NodeImageReconciler(client, "node-a", cri, clock);
+        NodeImageReconciler agent = reconciler("node-a", cri);
 
         agent.close();
 
@@ -273,10 +310,37 @@ class NodeImageReconcilerTest {
                 .hasMessageContaining("unavailable");
     }
 
-    private NodeImageReconciler agent(String node) {
+    private Agent agent(String node) {
         CriImageClient cri = new CriImageClient(runtime.endpoint(), Duration.ofSeconds(30));
         criClients.add(cri);
-        return new NodeImageReconciler(client, node, cri, clock);
+        return new Agent(reconciler(node, cri), node);
+    }
+
+    private NodeImageReconciler reconciler(String node, CriImageClient cri) {
+        return new NodeImageReconciler(node, cri, new PullSecrets(client), new ImagePullWriter(client, node), clock);
+    }
+
+    /** A node's agent reconciling with what its informers would hold: its Node and its ImagePull of the Image. */
+    private final class Agent {
+        private final NodeImageReconciler reconciler;
+        private final String node;
+
+        Agent(NodeImageReconciler reconciler, String node) {
+            this.reconciler = reconciler;
+            this.node = node;
+        }
+
+        UpdateControl<Image> reconcile(String image) {
+            return reconcile(cluster.get(image));
+        }
+
+        UpdateControl<Image> reconcile(Image image) {
+            return reconciler.reconcile(
+                    image,
+                    cluster.pull(image.getMetadata().getName(), node),
+                    client.nodes().withName(node).get(),
+                    (before, after) -> {});
+        }
     }
 
     private static Condition condition(Image image, String type) {

@@ -2,9 +2,10 @@ package dev.berth.operator.nodeagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.image.registry.RegistryConfig;
 import dev.berth.operator.model.Image;
 import dev.berth.operator.model.ImageStatus;
-import dev.berth.operator.process.ControllerRegistry;
+import dev.berth.operator.process.BerthControllers;
 import dev.berth.operator.process.Mode;
 import dev.berth.operator.process.OperatorProcess;
 import dev.berth.operator.process.OperatorSettings;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBu
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The registered reconcilers in running processes: the elected operator resolves, two node agents pull and
- * report, and the operator sees their reports (status changes trigger it) and turns {@code Pulled} true.
+ * The jar's reconcilers in running processes: the elected operator resolves, two node agents pull and each writes
+ * its ImagePull, and the operator sees them (their events trigger it) and turns {@code Pulled} true.
  */
 @EnableKubernetesMockClient(crud = true)
 class PrePullProcessTest {
@@ -87,7 +89,10 @@ class PrePullProcessTest {
         awaitTrue("Pulled True", () -> pulled(cluster.get("app")));
         Image image = cluster.get("app");
         assertThat(image.getStatus().getDigest()).isEqualTo(pushed.manifestDigest());
-        assertThat(image.getStatus().getNodes()).hasSize(2);
+        assertThat(image.getStatus().getPrePull().getPulled()).isEqualTo(2);
+        assertThat(cluster.pulls())
+                .extracting(p -> p.getSpec().getNode() + "=" + p.getStatus().getDigest())
+                .containsExactlyInAnyOrder("node-a=" + pushed.manifestDigest(), "node-b=" + pushed.manifestDigest());
         assertThat(runtime.pulls())
                 .extracting(RecordingImageService.Pull::image)
                 .contains(registry.reference("proc/app@" + pushed.manifestDigest()));
@@ -95,12 +100,13 @@ class PrePullProcessTest {
 
     private void start(Mode mode, List<String> args) throws Exception {
         List<String> all = new ArrayList<>(args);
-        all.addAll(List.of("--port", "0"));
+        // the mock server has no server-side apply
+        all.addAll(List.of("--port", "0", "--server-side-apply", "false"));
         OperatorProcess process = new OperatorProcess(
                 mode,
                 OperatorSettings.parse(all, Map.of()),
                 server.createClient(),
-                ControllerRegistry.defaults(),
+                new BerthControllers(RegistryConfig.empty(), Clock.systemUTC()),
                 () -> {});
         closing.add(process);
         process.start();

@@ -8,9 +8,11 @@ import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.PullImageResponse;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.reference.ImageReference;
+import dev.berth.image.reference.InvalidReferenceException;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryCredentials;
+import dev.berth.image.registry.RegistryException;
 import dev.berth.image.registry.ResolvedImage;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -29,9 +31,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A CRI ImageService peer on a unix socket that answers PullImage the way a runtime does: it resolves the image at
- * the real registry with the request's AuthConfig (so refusals and missing tags are the registry's own) and
- * remembers what it "has". It does not unpack layers: a real runtime under a test needs root, runc and minutes
+ * A CRI ImageService peer on a unix socket that answers PullImage the way berthd does: it resolves the image at
+ * the real registry with the request's AuthConfig (so refusals and missing tags are the registry's own), answers a
+ * failure with berthd's status code for it (NOT_FOUND, UNAVAILABLE for an unreachable registry, INVALID_ARGUMENT for
+ * a bad reference, ...) and remembers what it "has". It does not unpack layers: a real runtime under a test needs root, runc and minutes
  * of setup, and the agent only sees the CRI protocol anyway; the full path (berthd pulling) is berthd's own tests.
  */
 final class RecordingImageService extends ImageServiceGrpc.ImageServiceImplBase implements AutoCloseable {
@@ -76,6 +79,14 @@ final class RecordingImageService extends ImageServiceGrpc.ImageServiceImplBase 
         String image = request.getImage().getImage();
         pulls.add(new Pull(
                 image, request.getAuth().getUsername(), request.getAuth().getPassword()));
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(image);
+        } catch (InvalidReferenceException e) {
+            response.onError(
+                    Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+            return;
+        }
         try {
             RegistryCredentials credentials = request.hasAuth()
                     ? new RegistryCredentials(
@@ -85,18 +96,30 @@ final class RecordingImageService extends ImageServiceGrpc.ImageServiceImplBase 
                             null,
                             request.getAuth().getServerAddress())
                     : RegistryCredentials.NONE;
-            ResolvedImage resolved = registry.resolve(ImageReference.parse(image), credentials, Platform.host());
+            ResolvedImage resolved = registry.resolve(ref, credentials, Platform.host());
             present.add(image);
             response.onNext(PullImageResponse.newBuilder()
                     .setImageRef(resolved.manifest().config().digest().toString())
                     .build());
             response.onCompleted();
-        } catch (Exception e) {
-            // containerd and berthd answer a failed pull with UNKNOWN and the registry's words
-            response.onError(Status.UNKNOWN
-                    .withDescription("failed to pull " + image + ": " + e.getMessage())
+        } catch (RegistryException e) {
+            response.onError(status(e.reason())
+                    .withDescription("pulling " + ref + ": " + e.getMessage())
                     .asException());
         }
+    }
+
+    /** berthd's answer to a registry's refusal (PullException.from, then GrpcErrors): the code says who failed. */
+    private static Status status(RegistryException.Reason reason) {
+        return switch (reason) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case UNAUTHORIZED -> Status.UNAUTHENTICATED;
+            case DENIED -> Status.PERMISSION_DENIED;
+            case UNREACHABLE, SERVER_ERROR -> Status.UNAVAILABLE;
+            case UNSUPPORTED, INVALID -> Status.FAILED_PRECONDITION;
+            case DIGEST_MISMATCH -> Status.DATA_LOSS;
+            case TOO_MANY_REQUESTS -> Status.RESOURCE_EXHAUSTED;
+        };
     }
 
     @Override

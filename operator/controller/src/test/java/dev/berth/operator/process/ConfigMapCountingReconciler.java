@@ -1,6 +1,7 @@
 package dev.berth.operator.process;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -11,16 +12,16 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 public class ConfigMapCountingReconciler implements Reconciler<ConfigMap> {
     static final String NAME = "test-configmaps";
 
-    private final OperatorContext context;
+    private final KubernetesClient client;
 
-    public ConfigMapCountingReconciler(OperatorContext context) {
-        this.context = context;
+    public ConfigMapCountingReconciler(KubernetesClient client) {
+        this.client = client;
     }
 
     @Override
     public UpdateControl<ConfigMap> reconcile(ConfigMap resource, Context<ConfigMap> ctx) {
-        if (context.client() == null) {
-            throw new IllegalStateException("the registry handed over no client");
+        if (client == null) {
+            throw new IllegalStateException("the wiring handed over no client");
         }
         return UpdateControl.noUpdate();
     }

@@ -41,8 +41,10 @@ class OperatorProcessTest {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<OperatorProcess> processes = new ArrayList<>();
     private final AtomicInteger lostLeadership = new AtomicInteger();
-    private final ControllerRegistry registry =
-            new ControllerRegistry(List.of(ConfigMapCountingReconciler.class.getName()), List.of());
+    private final Controllers registry =
+            (mode, c, settings) -> mode == Mode.OPERATOR ? List.of(new ConfigMapCountingReconciler(c)) : List.of();
+    private final Controllers agents =
+            (mode, c, settings) -> mode == Mode.NODE_AGENT ? List.of(new ConfigMapCountingReconciler(c)) : List.of();
 
     @BeforeEach
     void allowLeases() {
@@ -194,26 +196,14 @@ class OperatorProcessTest {
                         Mode.OPERATOR,
                         OperatorSettings.defaults("x"),
                         client,
-                        new ControllerRegistry(List.of(), List.of()),
+                        (mode, c, settings) -> List.of(),
                         () -> {}))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no reconcilers are registered for 'operator'");
     }
 
     @Test
-    void missingReconcilerClassIsNamed() {
-        ControllerRegistry missing = new ControllerRegistry(List.of("dev.berth.nowhere.GoneReconciler"), List.of());
-
-        assertThatThrownBy(() ->
-                        missing.instantiate(Mode.OPERATOR, new OperatorContext(client, OperatorSettings.defaults("x"))))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("dev.berth.nowhere.GoneReconciler");
-    }
-
-    @Test
     void nodeAgentNeedsItsNodeName() {
-        ControllerRegistry agents =
-                new ControllerRegistry(List.of(), List.of(ConfigMapCountingReconciler.class.getName()));
 
         assertThatThrownBy(() ->
                         new OperatorProcess(Mode.NODE_AGENT, OperatorSettings.defaults("x"), client, agents, () -> {}))
@@ -222,8 +212,6 @@ class OperatorProcessTest {
 
     @Test
     void nodeAgentRunsWithoutElection() throws Exception {
-        ControllerRegistry agents =
-                new ControllerRegistry(List.of(), List.of(ConfigMapCountingReconciler.class.getName()));
         OperatorProcess agent = new OperatorProcess(
                 Mode.NODE_AGENT,
                 OperatorSettings.defaults("node-1").withNodeName("node-1"),

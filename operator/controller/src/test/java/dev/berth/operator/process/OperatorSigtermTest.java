@@ -66,7 +66,7 @@ class OperatorSigtermTest {
                 Mode.OPERATOR,
                 OperatorSettings.defaults("replica-b"),
                 server.createClient(),
-                new ControllerRegistry(List.of(ConfigMapCountingReconciler.class.getName()), List.of()),
+                (mode, c, settings) -> mode == Mode.OPERATOR ? List.of(new ConfigMapCountingReconciler(c)) : List.of(),
                 () -> {});
         standby.start();
 

@@ -1,22 +1,27 @@
 package dev.berth.operator.testing;
 
+import dev.berth.operator.image.ImageReconciler;
 import dev.berth.operator.model.Image;
+import dev.berth.operator.model.ImagePull;
 import dev.berth.operator.model.ImageSpec;
 import dev.berth.operator.model.PrePull;
+import dev.berth.operator.nodeagent.ImagePulls;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Images, Nodes and pull secrets in Fabric8's CRUD mock server, with the generated Image CRD installed. */
 public final class ImageCluster {
     public static final String NS = "default";
-    private static final Path CRD = Path.of("../../crds/images.berth.dev-v1.yml");
+    private static final Path CRDS = Path.of("../../crds");
 
     private final KubernetesClient client;
 
@@ -24,18 +29,22 @@ public final class ImageCluster {
         this.client = client;
     }
 
-    /** The CRD tells the mock server that Image has a status subresource. */
+    /** The CRDs tell the mock server that Image and ImagePull have a status subresource. */
     public void installCrd() throws Exception {
-        if (!Files.exists(CRD)) {
-            throw new IllegalStateException(CRD.toAbsolutePath() + " is missing: run ./berth crds");
-        }
-        try (var in = Files.newInputStream(CRD)) {
-            client.apiextensions().v1().customResourceDefinitions().load(in).createOr(r -> r.update());
+        for (String name : List.of("images.berth.dev-v1.yml", "imagepulls.berth.dev-v1.yml")) {
+            Path crd = CRDS.resolve(name);
+            if (!Files.exists(crd)) {
+                throw new IllegalStateException(crd.toAbsolutePath() + " is missing: run ./berth crds");
+            }
+            try (var in = Files.newInputStream(crd)) {
+                client.apiextensions().v1().customResourceDefinitions().load(in).createOr(r -> r.update());
+            }
         }
     }
 
     public void clear() {
         client.resources(Image.class).inAnyNamespace().delete();
+        client.resources(ImagePull.class).inAnyNamespace().delete();
         client.nodes().delete();
         client.secrets().inAnyNamespace().delete();
     }
@@ -68,6 +77,32 @@ public final class ImageCluster {
             change.accept(i.getSpec());
             return i;
         });
+    }
+
+    /** One reconciliation with what JOSDK's informers would hold, and its status write as JOSDK makes it. */
+    public UpdateControl<Image> reconcile(ImageReconciler reconciler, String name) {
+        UpdateControl<Image> control = reconciler.reconcile(
+                get(name),
+                client.resources(ImagePull.class).inNamespace(NS).list().getItems().stream()
+                        .filter(p -> name.equals(p.getSpec().getImage()))
+                        .toList(),
+                client.nodes().list().getItems());
+        if (control.isPatchStatus()) {
+            client.resource(control.getResource().orElseThrow()).updateStatus();
+        }
+        return control;
+    }
+
+    /** The node's ImagePull of the Image, if its agent wrote one. */
+    public Optional<ImagePull> pull(String image, String node) {
+        return Optional.ofNullable(client.resources(ImagePull.class)
+                .inNamespace(NS)
+                .withName(ImagePulls.name(image, node))
+                .get());
+    }
+
+    public List<ImagePull> pulls() {
+        return client.resources(ImagePull.class).inNamespace(NS).list().getItems();
     }
 
     public void node(String name, Map<String, String> labels) {

@@ -24,6 +24,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "RESOLVED",
         type = AdditionalPrinterColumn.Type.STRING,
         jsonPath = ".status.conditions[?(@.type==\"Resolved\")].status")
+// As a DaemonSet shows its pods: how many nodes should hold the image, how many do.
+@AdditionalPrinterColumn(
+        name = "DESIRED",
+        type = AdditionalPrinterColumn.Type.INTEGER,
+        jsonPath = ".status.prePull.desired")
+@AdditionalPrinterColumn(
+        name = "PULLED",
+        type = AdditionalPrinterColumn.Type.INTEGER,
+        jsonPath = ".status.prePull.pulled")
 @AdditionalPrinterColumn(
         name = "AGE",
         type = AdditionalPrinterColumn.Type.DATE,

@@ -5,7 +5,7 @@ import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
-/** What the registry and the node agents last reported about an {@link Image}. */
+/** What the registry said about an {@link Image}, and how far its pre-pull is (from the nodes' {@link ImagePull}s). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ImageStatus {
     public static final String RESOLVED = "Resolved";
@@ -20,7 +20,8 @@ public class ImageStatus {
     private Long size;
     // "os/arch[/variant]" of every manifest in an index, or the single image's
     private List<String> platforms;
-    private List<ImageNodeStatus> nodes;
+    // absent without spec.prePull
+    private PrePullStatus prePull;
     // types RESOLVED and PULLED
     private List<Condition> conditions;
     private Long observedGeneration;
@@ -57,12 +58,12 @@ public class ImageStatus {
         this.platforms = platforms;
     }
 
-    public List<ImageNodeStatus> getNodes() {
-        return nodes;
+    public PrePullStatus getPrePull() {
+        return prePull;
     }
 
-    public void setNodes(List<ImageNodeStatus> nodes) {
-        this.nodes = nodes;
+    public void setPrePull(PrePullStatus prePull) {
+        this.prePull = prePull;
     }
 
     public List<Condition> getConditions() {

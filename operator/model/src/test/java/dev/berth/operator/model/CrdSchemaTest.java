@@ -33,7 +33,8 @@ class CrdSchemaTest {
         assertThat(v.getSubresources().getStatus()).isNotNull();
         assertThat(v.getAdditionalPrinterColumns())
                 .extracting(CustomResourceColumnDefinition::getName)
-                .containsExactlyInAnyOrder("IMAGE", "DIGEST", "RESOLVED", "AGE");
+                .containsExactlyInAnyOrder("IMAGE", "DIGEST", "RESOLVED", "DESIRED", "PULLED", "AGE");
+        assertThat(column(v, "PULLED").getJsonPath()).isEqualTo(".status.prePull.pulled");
         assertThat(column(v, "RESOLVED").getJsonPath()).isEqualTo(".status.conditions[?(@.type==\"Resolved\")].status");
         assertThat(column(v, "AGE").getType()).isEqualTo("date");
     }
@@ -56,20 +57,41 @@ class CrdSchemaTest {
     }
 
     @Test
-    void imageStatusHasConditionsNodesAndSize() throws IOException {
+    void imageStatusHasConditionsPrePullCountsAndSize() throws IOException {
         JSONSchemaProps status = schema(crd("images.berth.dev-v1.yml"), "status");
 
         assertThat(status.getProperties())
-                .containsKeys("digest", "resolvedAt", "size", "platforms", "nodes", "conditions", "observedGeneration");
+                .containsKeys(
+                        "digest", "resolvedAt", "size", "platforms", "prePull", "conditions", "observedGeneration")
+                .doesNotContainKey("nodes");
         assertThat(status.getProperties().get("size").getType()).isEqualTo("integer");
-        assertThat(status.getProperties().get("nodes").getItems().getSchema().getProperties())
-                .containsKeys("node", "digest", "pulled", "message", "time");
+        JSONSchemaProps prePull = status.getProperties().get("prePull");
+        assertThat(prePull.getProperties()).containsKeys("desired", "pulled", "failed", "pending", "nodes");
+        assertThat(prePull.getProperties().get("nodes").getItems().getSchema().getProperties())
+                .containsOnlyKeys("node", "state", "message");
         assertThat(status.getProperties()
                         .get("conditions")
                         .getItems()
                         .getSchema()
                         .getProperties())
                 .containsKeys("type", "status", "reason", "message", "lastTransitionTime", "observedGeneration");
+    }
+
+    @Test
+    void imagePullCrdIsNamespacedWithStatusSubresourceAndColumns() throws IOException {
+        CustomResourceDefinition crd = crd("imagepulls.berth.dev-v1.yml");
+        CustomResourceDefinitionVersion v = version(crd);
+
+        assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+        assertThat(crd.getSpec().getNames().getKind()).isEqualTo("ImagePull");
+        assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("imgpull");
+        assertThat(v.getName()).isEqualTo("v1alpha1");
+        assertThat(v.getSubresources().getStatus()).isNotNull();
+        assertThat(v.getAdditionalPrinterColumns())
+                .extracting(CustomResourceColumnDefinition::getName)
+                .containsExactlyInAnyOrder("IMAGE", "NODE", "DIGEST", "PULLED", "AGE");
+        assertThat(schema(crd, "spec").getRequired()).containsExactlyInAnyOrder("image", "node");
+        assertThat(schema(crd, "status").getProperties()).containsOnlyKeys("digest", "pulled", "message", "time");
     }
 
     @Test

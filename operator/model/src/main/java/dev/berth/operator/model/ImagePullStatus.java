@@ -1,25 +1,20 @@
 package dev.berth.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
 
-/** One node's pre-pull of an {@link Image}, as its node agent reported it. */
+/** What the node's last pull of the Image did, as its agent reported it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ImageNodeStatus {
-    private String node;
+public class ImagePullStatus {
+    // the Image's status.digest the pull was of; absent when the Image had none yet and the tag was pulled
+    @PrinterColumn(name = "DIGEST")
     private String digest;
+
     private Boolean pulled;
     // the CRI runtime's error when the pull failed
     private String message;
     // RFC 3339
     private String time;
-
-    public String getNode() {
-        return node;
-    }
-
-    public void setNode(String node) {
-        this.node = node;
-    }
 
     public String getDigest() {
         return digest;
