@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The cgroupfs driver: creates pod and container cgroups, sets their limits, reads their usage and tears
- * them down. Paths are absolute-looking cgroup paths ("/kubepods/besteffort/pod&lt;uid&gt;/&lt;id&gt;"), the same
+ * them down. Paths are absolute-looking cgroup paths ("/kubepods/besteffort/pod&lt;uid&gt;/&lt;pod id&gt;/&lt;id&gt;"), the same
  * string the OCI spec hands runc as {@code linux.cgroupsPath}.
  */
 public interface CgroupManager {
@@ -52,9 +52,12 @@ public interface CgroupManager {
     /** True on cgroup v2. */
     boolean unified();
 
-    /** Rejects what {@link #create} would reject (relative paths, "." and ".."), before anything is made. */
-    static void requireValidPath(String cgroupPath) {
-        CgroupPath.parse(cgroupPath);
+    /**
+     * The path as "/a/b" (no repeated or trailing '/'), rejecting what {@link #create} would reject (relative
+     * paths, "." and ".."), before anything is made.
+     */
+    static String canonicalPath(String cgroupPath) {
+        return CgroupPath.parse(cgroupPath).toString();
     }
 
     /** mkdir -p in every hierarchy; idempotent. Rejects relative paths and ".." with IllegalArgumentException. */
@@ -68,6 +71,14 @@ public interface CgroupManager {
 
     /** rmdir in every hierarchy, children first; a missing cgroup is fine; one still busy after ~1 s is an IOException. */
     void remove(String cgroupPath) throws IOException;
+
+    /**
+     * rmdir of this one cgroup in every hierarchy, only if it is empty everywhere: no child cgroup and no process in
+     * any hierarchy. Never kills and never touches children: for a cgroup berthd made as a missing parent, which
+     * someone else may have started using meanwhile. False (nothing removed) when it is not empty; a missing cgroup
+     * is true.
+     */
+    boolean removeIfEmpty(String cgroupPath) throws IOException;
 
     boolean exists(String cgroupPath);
 

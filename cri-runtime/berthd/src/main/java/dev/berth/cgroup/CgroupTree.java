@@ -2,6 +2,7 @@ package dev.berth.cgroup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -49,6 +50,31 @@ final class CgroupTree {
             collect(child, result);
         }
         result.add(dir);
+    }
+
+    /** No child cgroup and no process; a missing directory is empty. */
+    static boolean isEmpty(Path dir) throws IOException {
+        return childrenFirst(dir).size() <= 1 && CgroupFiles.readProcs(dir).isEmpty();
+    }
+
+    /**
+     * rmdir of {@code dir} alone, no retry: false when the kernel refuses it (a child cgroup or a process
+     * appeared after {@link #isEmpty}); a missing directory is true.
+     */
+    static boolean removeAlone(Path dir) throws IOException {
+        try {
+            Files.delete(dir);
+            return true;
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (DirectoryNotEmptyException e) {
+            return false;
+        } catch (FileSystemException e) {
+            if ("Device or resource busy".equals(e.getReason())) {
+                return false;
+            }
+            throw new IOException("cannot remove cgroup " + dir + ": " + reason(e), e);
+        }
     }
 
     /** The processes in {@code top} and all its descendants. */

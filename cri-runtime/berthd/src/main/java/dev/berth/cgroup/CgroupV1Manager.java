@@ -255,6 +255,23 @@ public final class CgroupV1Manager implements CgroupManager {
     }
 
     @Override
+    public boolean removeIfEmpty(String cgroupPath) throws IOException {
+        CgroupPath path = CgroupPath.parseNonRoot(cgroupPath, "remove");
+        // checked in every hierarchy first: removing it from some while another still holds a process would
+        // split a cgroup someone else now uses
+        for (Path mount : hierarchies) {
+            if (!CgroupTree.isEmpty(path.under(mount))) {
+                return false;
+            }
+        }
+        boolean removed = true;
+        for (Path mount : hierarchies) {
+            removed &= CgroupTree.removeAlone(path.under(mount));
+        }
+        return removed;
+    }
+
+    @Override
     public boolean exists(String cgroupPath) {
         CgroupPath path = CgroupPath.parse(cgroupPath);
         return hierarchies.stream().anyMatch(mount -> Files.isDirectory(path.under(mount)));

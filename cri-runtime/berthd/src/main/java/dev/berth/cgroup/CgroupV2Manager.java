@@ -188,6 +188,12 @@ public final class CgroupV2Manager implements CgroupManager {
     }
 
     @Override
+    public boolean removeIfEmpty(String cgroupPath) throws IOException {
+        Path dir = CgroupPath.parseNonRoot(cgroupPath, "remove").under(mount);
+        return CgroupTree.isEmpty(dir) && CgroupTree.removeAlone(dir);
+    }
+
+    @Override
     public boolean exists(String cgroupPath) {
         return Files.isDirectory(CgroupPath.parse(cgroupPath).under(mount));
     }

@@ -58,6 +58,7 @@ public final class SandboxRecordFormat {
                 old.annotations(),
                 old.runtimeHandler(),
                 old.cgroupPath(),
+                List.of(),
                 SandboxConfigs.namespaceModes(config),
                 SandboxConfigs.portMappings(config),
                 old.createdAtNanos(),

@@ -38,6 +38,7 @@ public final class SandboxService {
     private final PodNamespaces pinner;
     private final PidNamespaceHolder pidHolder;
     private final CgroupManager cgroups;
+    private final PodCgroups podCgroups;
     private final PodNetwork network;
     private final PodFiles files;
     private final RuntimeHandlers runtimes;
@@ -67,6 +68,7 @@ public final class SandboxService {
         this.pinner = pinner;
         this.pidHolder = pidHolder;
         this.cgroups = cgroups;
+        this.podCgroups = new PodCgroups(cgroups);
         this.network = network;
         this.files = files;
         this.runtimes = runtimes;
@@ -94,11 +96,8 @@ public final class SandboxService {
         boolean hostIpc = options.getIpc() == NamespaceMode.NODE;
         boolean podPid = options.getPid() == NamespaceMode.POD;
         String cgroupParent = config.getLinux().getCgroupParent();
-        // the root (kubelet's parent with --cgroups-per-qos=false) is every process's: the pod gets its own below
-        boolean rootParent = cgroupParent.chars().allMatch(c -> c == '/');
-        String cgroupPath = rootParent ? "/berth/" + id : cgroupParent;
         // refused before anything is made: a pod whose cgroup step cannot even be undone could never be rolled back
-        CgroupManager.requireValidPath(cgroupPath);
+        String cgroupPath = PodCgroups.path(cgroupParent, id);
         SandboxRecord record = SandboxRecord.creating(new SandboxMetadata(
                 id,
                 config.getMetadata().getName(),
@@ -109,6 +108,7 @@ public final class SandboxService {
                 config.getAnnotationsMap(),
                 runtimeHandler,
                 cgroupPath,
+                podCgroups.missingParents(cgroupParent),
                 SandboxConfigs.namespaceModes(config),
                 SandboxConfigs.portMappings(config),
                 Timestamps.nowNanos(),
@@ -203,10 +203,8 @@ public final class SandboxService {
                 store.putTransient(record);
                 timer.lap("pid-holder");
             }
-            cgroups.create(record.cgroupPath());
             // pod-level resources (CRI's PodSandboxConfig.linux.resources); none set writes nothing
-            cgroups.apply(
-                    record.cgroupPath(), CriResources.toCgroup(config.getLinux().getResources()));
+            podCgroups.create(record, CriResources.toCgroup(config.getLinux().getResources()));
             timer.lap("cgroup");
             String hostname = config.getHostname().isEmpty() ? HostName.ofNode() : config.getHostname();
             files.write(id, hostname, config.getDnsConfig(), hostNetwork, !hostIpc);
@@ -287,20 +285,15 @@ public final class SandboxService {
     }
 
     private void removeRemains(SandboxRecord sandbox) throws IOException {
-        boolean shared = store.all().stream()
-                .anyMatch(other ->
-                        !other.id().equals(sandbox.id()) && other.cgroupPath().equals(sandbox.cgroupPath()));
-        if (!shared && cgroups.exists(sandbox.cgroupPath())) {
-            cgroups.killAll(sandbox.cgroupPath());
-            cgroups.remove(sandbox.cgroupPath());
-        }
+        podCgroups.remove(sandbox);
         files.remove(sandbox.id());
         store.remove(sandbox.id());
     }
 
     /**
-     * kubelet resized the pod (in-place vertical scaling): the pod cgroup gets the containers' sum plus the
-     * pod's overhead, as kubelet sizes it. Fields left unset keep the cgroup's current values.
+     * kubelet resized the pod (in-place vertical scaling): the pod's own cgroup (below kubelet's, holding every
+     * container's) gets the containers' sum plus the pod's overhead, as kubelet sizes its own. Fields left unset
+     * keep the cgroup's current values.
      */
     public void updateResources(String idOrPrefix, LinuxContainerResources overhead, LinuxContainerResources resources)
             throws IOException, NotFoundException {

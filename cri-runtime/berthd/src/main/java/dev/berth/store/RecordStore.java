@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +27,17 @@ public final class RecordStore<T> {
     private final Path dir;
     private final Json json;
     private final Function<T, String> idOf;
+    /**
+     * How long a removed ID stays refused: longer than any call that could still be updating its record (kubelet
+     * gives a CRI call 2 minutes, berthd's own steps have shorter timeouts).
+     */
+    static final Duration TOMBSTONE_RETENTION = Duration.ofMinutes(10);
+
     private final Map<String, T> byId = new ConcurrentHashMap<>();
-    private final java.util.Set<String> removed = ConcurrentHashMap.newKeySet();
+    /** Removed IDs with the {@link #nanoClock} time of their removal. */
+    private final Map<String, Long> removedAt = new ConcurrentHashMap<>();
+
+    private final LongSupplier nanoClock;
 
     /**
      * Loads every record of the directory; a record it cannot read stops the load ({@link UnreadableRecordException}
@@ -34,6 +45,12 @@ public final class RecordStore<T> {
      * (see {@link #putTransient}), and what that record described went with the machine.
      */
     public RecordStore(Path dir, Json json, RecordFormat<T> format, Function<T, String> idOf) throws IOException {
+        this(dir, json, format, idOf, System::nanoTime);
+    }
+
+    RecordStore(Path dir, Json json, RecordFormat<T> format, Function<T, String> idOf, LongSupplier nanoClock)
+            throws IOException {
+        this.nanoClock = nanoClock;
         this.dir = dir;
         this.json = json;
         this.idOf = idOf;
@@ -102,15 +119,17 @@ public final class RecordStore<T> {
     }
 
     /**
-     * File and map change together under the entry's lock, and a removed ID stays removed: an update that
-     * lost a race with a removal (a StartContainer finishing after RemoveContainer) must not bring the
-     * record back. IDs are random and never reused, so remembering removed ones costs a few bytes each.
+     * File and map change together under the entry's lock, and a removed ID stays removed while a racing call
+     * may still run: an update that lost a race with a removal (a StartContainer finishing after
+     * RemoveContainer) must not bring the record back. IDs are random and never reused; a removed one is
+     * remembered for {@link #TOMBSTONE_RETENTION} only, as a node that runs pods for months would otherwise keep
+     * every ID it ever removed.
      */
     private void write(T record, boolean durable) throws IOException {
         String id = idOf.apply(record);
         try {
             byId.compute(id, (key, old) -> {
-                if (removed.contains(key)) {
+                if (removedAt.containsKey(key)) {
                     return null;
                 }
                 try {
@@ -131,8 +150,10 @@ public final class RecordStore<T> {
 
     public void remove(String id) throws IOException {
         try {
+            long now = nanoClock.getAsLong();
+            removedAt.values().removeIf(at -> now - at > TOMBSTONE_RETENTION.toNanos());
             byId.compute(id, (key, old) -> {
-                removed.add(key);
+                removedAt.put(key, now);
                 try {
                     Files.deleteIfExists(file(key));
                 } catch (IOException e) {
@@ -143,6 +164,11 @@ public final class RecordStore<T> {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** How many removed IDs are remembered. */
+    int tombstones() {
+        return removedAt.size();
     }
 
     private Path file(String id) {

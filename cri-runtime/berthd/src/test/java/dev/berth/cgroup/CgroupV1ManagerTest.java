@@ -209,6 +209,37 @@ class CgroupV1ManagerTest {
     }
 
     @Test
+    void removeIfEmptyLeavesACgroupWithAChildOrAProcessInAnyHierarchyWhole() throws Exception {
+        String parent = cgroups.path("parent");
+        manager.create(parent + "/child");
+        assertThat(manager.removeIfEmpty(parent)).isFalse();
+        manager.remove(parent + "/child");
+        Process sleeper = cgroups.gatedShell("exec /bin/busybox sleep 60");
+        // in one hierarchy only: the check covers all of them before any rmdir
+        Files.writeString(dir("pids", parent).resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+
+        assertThat(manager.removeIfEmpty(parent)).isFalse();
+        for (Path mount : new LinkedHashSet<>(controllers.values())) {
+            assertThat(CgroupPath.parse(parent).under(mount)).isDirectory();
+        }
+        assertThat(sleeper.isAlive()).isTrue();
+
+        sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        awaitNoProcs(dir("pids", parent));
+        assertThat(manager.removeIfEmpty(parent)).isTrue();
+        assertThat(manager.exists(parent)).isFalse();
+        assertThat(manager.removeIfEmpty(parent)).as("missing is fine").isTrue();
+    }
+
+    private static void awaitNoProcs(Path dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!read(dir.resolve("cgroup.procs")).isEmpty()) {
+            assertThat(System.nanoTime()).as("%s still has processes", dir).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void killAllAndRemoveRefuseTheRootCgroup() {
         assertThatThrownBy(() -> manager.remove("/")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> manager.killAll("/")).isInstanceOf(IllegalArgumentException.class);

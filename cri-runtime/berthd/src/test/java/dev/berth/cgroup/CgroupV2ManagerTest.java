@@ -51,6 +51,28 @@ class CgroupV2ManagerTest {
     }
 
     @Test
+    void removeIfEmptyLeavesACgroupWithAChildOrAProcessAlone() throws Exception {
+        manager.create("/parent/child");
+        assertThat(manager.removeIfEmpty("/parent")).isFalse();
+        manager.remove("/parent/child");
+        Process sleeper = cgroups.gatedShell("exec /bin/busybox sleep 60");
+        manager.addProcess("/parent", sleeper.pid());
+
+        assertThat(manager.removeIfEmpty("/parent")).isFalse();
+        assertThat(root.resolve("parent")).isDirectory();
+        assertThat(sleeper.isAlive()).isTrue();
+
+        sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!manager.pids("/parent").isEmpty()) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThat(manager.removeIfEmpty("/parent")).isTrue();
+        assertThat(manager.exists("/parent")).isFalse();
+    }
+
+    @Test
     void createIsIdempotentAndRemoveDeletesTheSubtree() throws Exception {
         manager.create("/pod/ctr-a");
         manager.create("/pod/ctr-a");

@@ -48,6 +48,17 @@ public final class FakeCgroups implements CgroupManager {
         existing.remove(cgroupPath);
     }
 
+    /** Empty unless another existing cgroup lies below it (the fake has no processes). */
+    @Override
+    public synchronized boolean removeIfEmpty(String cgroupPath) throws IOException {
+        step("removeIfEmpty", cgroupPath);
+        if (existing.stream().anyMatch(other -> other.startsWith(cgroupPath + "/"))) {
+            return false;
+        }
+        existing.remove(cgroupPath);
+        return true;
+    }
+
     @Override
     public boolean exists(String cgroupPath) {
         return existing.contains(cgroupPath);

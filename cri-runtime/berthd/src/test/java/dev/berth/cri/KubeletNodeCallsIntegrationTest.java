@@ -288,7 +288,8 @@ class KubeletNodeCallsIntegrationTest {
                         .setOverhead(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(16 * MIB))
                         .build());
 
-        assertThat(memoryLimit(pod.getLinux().getCgroupParent())).isEqualTo(272 * MIB);
+        // the pod's own cgroup, below kubelet's parent
+        assertThat(memoryLimit(pod.getLinux().getCgroupParent() + "/" + podId)).isEqualTo(272 * MIB);
         assertThatThrownBy(() -> daemon.runtime()
                         .updatePodSandboxResources(UpdatePodSandboxResourcesRequest.newBuilder()
                                 .setPodSandboxId("0123456789abcdef")

@@ -579,9 +579,10 @@ class RuntimeServiceIntegrationTest {
         builder.getLinuxBuilder()
                 .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20));
         PodSandboxConfig pod = builder.build();
-        pods.run(pod);
+        String podId = pods.run(pod);
 
-        Path limit = HostCgroups.detect().memoryLimit(pod.getLinux().getCgroupParent());
+        // the pod's own cgroup, below kubelet's parent, which stays kubelet's to size
+        Path limit = HostCgroups.detect().memoryLimit(pod.getLinux().getCgroupParent() + "/" + podId);
         assertThat(Files.readString(limit).strip()).isEqualTo(Long.toString(96L << 20));
     }
 }

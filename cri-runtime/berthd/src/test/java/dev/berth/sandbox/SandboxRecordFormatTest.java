@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Sandbox records as releases wrote them. {@code records/unversioned/} holds files the last release before
  * versioning wrote (its serialisation run on that commit: flat fields, the PodSandboxConfig as protobuf bytes);
  * {@code records/v1/} the current format. Both must load with every field, through the store as berthd loads them.
+ * {@code v1/sandbox-ready} predates {@code cgroupParentsMade} (added within version 1, an optional field).
  */
 class SandboxRecordFormatTest {
 
@@ -49,6 +50,7 @@ class SandboxRecordFormatTest {
         assertThat(fixed.annotations()).containsExactly(Map.entry("kubernetes.io/config.source", "api"));
         assertThat(fixed.runtimeHandler()).isEqualTo("runc");
         assertThat(fixed.cgroupPath()).isEqualTo("/kubepods/pod-u1");
+        assertThat(fixed.cgroupParentsMade()).isEmpty();
         assertThat(fixed.createdAtNanos()).isEqualTo(1699999999000000000L);
         assertThat(fixed.namespaceModes()).isEqualTo(NamespaceModes.ALL_POD);
         assertThat(fixed.portMappings())

@@ -207,6 +207,25 @@ class SandboxServiceTest {
         assertThat(events).containsExactly("started " + pod.id(), "deleted " + pod.id());
     }
 
+    @Test
+    void thePodCgroupGoesBelowKubeletsParentAndOnlyItIsKilledAndRemoved() throws Exception {
+        cgroups.existing.add("/kubepods");
+        cgroups.existing.add("/kubepods/pod-u1");
+        PodSandboxConfig config = config("web").toBuilder()
+                .setLinux(config("web").getLinux().toBuilder().setCgroupParent("/kubepods/pod-u1/"))
+                .build();
+
+        SandboxRecord pod = sandboxes.run(config, "");
+        sandboxes.remove(pod.id());
+
+        assertThat(pod.cgroupPath()).isEqualTo("/kubepods/pod-u1/" + pod.id());
+        assertThat(pod.metadata().cgroupParentsMade()).isEmpty();
+        assertThat(cgroups.calls)
+                .contains("create /kubepods/pod-u1/" + pod.id(), "killAll /kubepods/pod-u1/" + pod.id())
+                .noneMatch(call -> call.endsWith(" /kubepods/pod-u1") || call.endsWith(" /kubepods"));
+        assertThat(cgroups.existing).containsExactlyInAnyOrder("/kubepods", "/kubepods/pod-u1");
+    }
+
     /** Pins nothing: records which pods asked, with a plain file standing in for each nsfs pin. */
     private final class FakeNamespaces implements PodNamespaces {
 

@@ -65,6 +65,23 @@ class RecordStoreTest {
         assertThat(store().all()).isEmpty();
     }
 
+    /** A node cycling pods for months must not remember every ID it ever removed. */
+    @Test
+    void removedIdsAreForgottenOnceNoRacingCallCanStillUpdateThem() throws Exception {
+        long[] now = {0};
+        RecordStore<Thing> store = new RecordStore<>(dir, new Json(), FORMAT, Thing::id, () -> now[0]);
+        store.put(thing("a", "CREATED"));
+        store.put(thing("b", "CREATED"));
+        store.remove("a");
+
+        now[0] += RecordStore.TOMBSTONE_RETENTION.toNanos() + 1;
+        store.remove("b");
+
+        assertThat(store.tombstones()).isEqualTo(1);
+        store.put(thing("b", "RUNNING"));
+        assertThat(store.get("b")).as("still refused within the retention").isEmpty();
+    }
+
     @Test
     void findTakesAFullIdOrAUniquePrefixOfTheMinimumLength() throws Exception {
         RecordStore<Thing> store = store();

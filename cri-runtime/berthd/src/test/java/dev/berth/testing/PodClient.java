@@ -37,7 +37,10 @@ public final class PodClient {
         this.cgroupMarker = cgroupMarker;
     }
 
-    /** Each pod gets its own single-level cgroup parent, so removing the pod removes all of it. */
+    /**
+     * Each pod gets its own single-level cgroup parent that does not exist yet: berthd makes it, so removing the pod
+     * removes all of it.
+     */
     public PodSandboxConfig.Builder pod(String name) {
         String uid = UUID.randomUUID().toString();
         return PodSandboxConfig.newBuilder()

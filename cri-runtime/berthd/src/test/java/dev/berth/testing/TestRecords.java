@@ -65,6 +65,7 @@ public final class TestRecords {
                         Map.of(),
                         "",
                         cgroupPath,
+                        List.of(),
                         NamespaceModes.ALL_POD,
                         List.of(),
                         1,
