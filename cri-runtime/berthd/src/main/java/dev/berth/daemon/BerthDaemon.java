@@ -28,6 +28,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class BerthDaemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BerthDaemon.class);
+    private static final Duration RECOVERY_HEAD_START = Duration.ofSeconds(2);
 
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -95,8 +97,13 @@ public final class BerthDaemon implements AutoCloseable {
 
         pods = PodWiring.wire(config, json, imageService, snapshots, leases);
         // containers lease their layers before garbage collection may look at them
-        pods.recover();
+        StartupRecovery.Running recovery = pods.recover();
         collector.collect();
+        // serving waits for recovery a little, so that a start with little to recover serves recovered state; a
+        // long one (many pods to roll back) goes on while the socket serves, every record already consistent
+        if (!recovery.awaitAtMost(RECOVERY_HEAD_START)) {
+            log.info("serving while recovery goes on");
+        }
 
         StreamingSettings streamingSettings = config.streamingSettings();
         StreamBackends backends =
