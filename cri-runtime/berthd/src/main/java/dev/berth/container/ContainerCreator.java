@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * CreateContainer: rootfs overlay, OCI spec, conmon running {@code runc create}. Each step is undone if a
- * later one fails, so a failed create leaves nothing behind; a crash half-way leaves a CREATING record
- * that {@link ContainerRecovery} rolls back.
+ * later one fails, so a failed create leaves nothing behind, or, where undoing fails too, an EXITED record
+ * saying so that RemoveContainer retries; a crash half-way leaves a CREATING record that
+ * {@link ContainerRecovery} rolls back.
  */
 public final class ContainerCreator {
 
@@ -192,7 +193,7 @@ public final class ContainerCreator {
             return created;
         } catch (IOException | InvalidContainerConfigException | RuntimeException e) {
             try {
-                teardown.remove(record);
+                teardown.remove(record, "CreateContainer failed (" + e.getMessage() + ") and rolling it back failed");
             } catch (IOException | RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }

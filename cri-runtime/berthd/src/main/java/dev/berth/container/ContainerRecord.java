@@ -39,6 +39,16 @@ public record ContainerRecord(int version, ContainerMetadata metadata, Container
         return withStatus(status.exited(atNanos, code, why, detail));
     }
 
+    /** Kept EXITED: a removal failed with {@code error} and is owed (see {@link ContainerStatus}). */
+    public ContainerRecord teardownFailed(long atNanos, String error) {
+        return withStatus(status.teardownFailed(atNanos, error));
+    }
+
+    /** Whether a removal failed and is owed: RemoveContainer and the next start retry it. */
+    public boolean owesTeardown() {
+        return status.teardownError() != null;
+    }
+
     public ContainerRecord withResources(ContainerResources resources) {
         return withStatus(status.withResources(resources));
     }

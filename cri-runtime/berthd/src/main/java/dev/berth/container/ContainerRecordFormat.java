@@ -95,7 +95,8 @@ public final class ContainerRecordFormat {
                 old.conmonPid(),
                 old.pid(),
                 old.user(),
-                ContainerConfigs.resources(resources));
+                ContainerConfigs.resources(resources),
+                null);
         return new ContainerRecord(ContainerRecord.FORMAT_VERSION, metadata, status);
     }
 }

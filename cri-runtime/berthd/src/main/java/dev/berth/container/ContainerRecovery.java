@@ -10,15 +10,17 @@ import dev.berth.store.Timestamps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After a restart (berthd killed at any point): containers that were half-created are rolled back,
- * the rest are reconciled with what conmon and runc say now, and their image layers leased again before
- * anything may collect garbage.
+ * After a restart (berthd killed at any point): containers that were half-created, or whose removal failed
+ * earlier, are removed; the rest are reconciled with what conmon and runc say now; and every container's image
+ * layers are leased again before anything may collect garbage.
  */
 public final class ContainerRecovery {
 
@@ -52,22 +54,52 @@ public final class ContainerRecovery {
         this.conmon = conmon;
     }
 
-    public void recover() throws IOException {
+    /**
+     * The part of recovery that must be done before anyone may look: every container's image layers leased again
+     * (before garbage collection runs), and each container whose creation was cut short shown EXITED, owing its
+     * removal, until {@link #recover} has rolled it back. Nothing here runs a program. Returns the records to recover.
+     */
+    public List<ContainerRecord> prepare() {
+        List<ContainerRecord> records = new ArrayList<>();
         for (ContainerRecord record : store.all()) {
-            try {
-                recover(record);
-            } catch (IOException | RuntimeException e) {
-                log.warn("container {} of pod {}: recovery failed: {}", record.id(), record.sandboxId(), e.toString());
+            leases.hold(record.id(), record.metadata().snapshots());
+            if (record.state() == ContainerState.CREATING) {
+                ContainerRecord owing = record.teardownFailed(
+                        Timestamps.nowNanos(), "CreateContainer was cut short by a restart of berthd; rolling it back");
+                try {
+                    // unsynced: lost with the page cache, the CREATING record it replaces is rolled back all the same
+                    store.putTransient(owing);
+                    record = owing;
+                } catch (IOException e) {
+                    log.warn("container {} of pod {}: {}", record.id(), record.sandboxId(), e.toString());
+                }
             }
+            records.add(record);
         }
-        removeOrphans();
+        return records;
+    }
+
+    /**
+     * Rolls back or reconciles one container; a failure is logged and the record kept (EXITED, owing its
+     * removal, which RemoveContainer and the next start retry).
+     */
+    public void recover(ContainerRecord record) {
+        try {
+            reconcile(store.get(record.id()).orElse(null));
+        } catch (IOException | RuntimeException e) {
+            log.warn(
+                    "container {} of pod {}: recovery failed (its record stays; the next start tries again): {}",
+                    record.id(),
+                    record.sandboxId(),
+                    e.toString());
+        }
     }
 
     /**
      * Runtime containers and bundles no record knows: what a crash between making them and writing the
      * record leaves. Nobody can ask for them any more, so they go.
      */
-    private void removeOrphans() throws IOException {
+    public void removeOrphans() throws IOException {
         for (ContainerRuntime runtime : runtimes.runtimes()) {
             for (RuntimeState state : runtime.list()) {
                 if (store.get(state.id()).isEmpty()) {
@@ -103,14 +135,19 @@ public final class ContainerRecovery {
         }
     }
 
-    private void recover(ContainerRecord record) throws IOException {
-        if (record.state() == ContainerState.CREATING) {
-            log.info(
-                    "rolling back container {} of pod {}: its creation was cut short", record.id(), record.sandboxId());
-            teardown.remove(record);
+    private void reconcile(ContainerRecord record) throws IOException {
+        if (record == null) {
             return;
         }
-        leases.hold(record.id(), record.metadata().snapshots());
+        if (record.owesTeardown() || record.state() == ContainerState.CREATING) {
+            log.info(
+                    "container {} of pod {}: retrying its removal: {}",
+                    record.id(),
+                    record.sandboxId(),
+                    record.status().teardownError());
+            teardown.remove(record, "removing the container failed again at start-up");
+            return;
+        }
         ContainerRecord current = observer.observe(record);
         if (!current.isLive()) {
             return;

@@ -4,8 +4,10 @@ import dev.berth.cgroup.CgroupManager;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.Monitor;
 import dev.berth.runtime.RuntimeHandlers;
+import dev.berth.store.CleanupSteps;
 import dev.berth.store.Directories;
 import dev.berth.store.RecordStore;
+import dev.berth.store.Timestamps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
@@ -47,25 +49,57 @@ public final class ContainerTeardown {
     }
 
     public void remove(ContainerRecord record) throws IOException {
+        remove(record, "removing the container failed");
+    }
+
+    /**
+     * Every step runs even when one fails; the record and the image lease go only once all succeeded. Until then
+     * the record stays, EXITED with {@code context} and the failure, for RemoveContainer or the next start to retry.
+     */
+    public void remove(ContainerRecord record, String context) throws IOException {
         String id = record.id();
+        CleanupSteps steps = new CleanupSteps();
         Optional<ContainerRuntime> runtime = runtimes.find(record.runtimeHandler());
         // a stopped container's conmon is already gone; one still there (a create cut short, a container never
         // started) goes with everything it runs before the runtime forgets the container
-        conmon.killMonitor(paths.persist(id));
+        boolean monitorGone = steps.run("conmon", () -> conmon.killMonitor(paths.persist(id)));
         if (runtime.isPresent()) {
-            runtime.get().delete(id, true);
+            steps.run("runtime delete", () -> runtime.get().delete(id, true));
         }
-        if (record.cgroupPath() != null && cgroups.exists(record.cgroupPath())) {
-            cgroups.killAll(record.cgroupPath());
-            cgroups.remove(record.cgroupPath());
+        steps.run("container cgroup", () -> {
+            if (record.cgroupPath() != null && cgroups.exists(record.cgroupPath())) {
+                cgroups.killAll(record.cgroupPath());
+                cgroups.remove(record.cgroupPath());
+            }
+        });
+        boolean unmounted = steps.run("rootfs", () -> rootfs.remove(id));
+        // the bundle holds the rootfs mount point and conmon's pid file: a retry needs both while either is stuck
+        if (monitorGone && unmounted) {
+            steps.run("bundle", () -> Directories.deleteRecursively(paths.bundle(id)));
         }
-        rootfs.remove(id);
-        Directories.deleteRecursively(paths.bundle(id));
         // conmon's link to the bundle's attach socket, which conmon never removes itself
-        Files.deleteIfExists(paths.sockets().resolve(id));
-        Files.deleteIfExists(paths.exits().resolve(id));
+        steps.run(
+                "attach socket link", () -> Files.deleteIfExists(paths.sockets().resolve(id)));
+        steps.run("exit file", () -> Files.deleteIfExists(paths.exits().resolve(id)));
+        try {
+            steps.finish();
+        } catch (IOException e) {
+            keepForRetry(record, context + ": " + CleanupSteps.describe(e));
+            throw e;
+        }
         store.remove(id);
         leases.release(id);
         log.info("removed container {} of pod {}", id, record.sandboxId());
+    }
+
+    /** The record as it is now, with the error: a record already forgotten is not brought back. */
+    private void keepForRetry(ContainerRecord record, String error) {
+        ContainerRecord current = store.get(record.id()).orElse(record);
+        log.warn("container {} of pod {} kept until its removal succeeds: {}", record.id(), record.sandboxId(), error);
+        try {
+            store.put(current.teardownFailed(Timestamps.nowNanos(), error));
+        } catch (IOException e) {
+            log.warn("container {}: recording its failed removal failed too: {}", record.id(), e.toString());
+        }
     }
 }

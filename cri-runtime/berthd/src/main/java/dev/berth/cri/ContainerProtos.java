@@ -93,12 +93,22 @@ final class ContainerProtos {
                 .setImageRef(fixed.imageRef())
                 .setImageId(fixed.imageId())
                 .setReason(current.reason())
-                .setMessage(current.message())
+                .setMessage(message(current))
                 .putAllLabels(fixed.labels())
                 .putAllAnnotations(fixed.annotations())
                 .setLogPath(fixed.logPath())
                 .setResources(ContainerResources.newBuilder().setLinux(resources(current.resources())))
                 .build();
+    }
+
+    /** A removal that failed and is owed is said after the exit's own message. */
+    private static String message(dev.berth.container.ContainerStatus current) {
+        if (current.teardownError() == null) {
+            return current.message();
+        }
+        String owed = "berthd could not remove all of the container and retries on RemoveContainer: "
+                + current.teardownError();
+        return current.message().isEmpty() ? owed : current.message() + "; " + owed;
     }
 
     private static Mount mount(ContainerMount mount) {

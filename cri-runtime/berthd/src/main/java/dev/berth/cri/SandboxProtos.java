@@ -107,6 +107,10 @@ final class SandboxProtos {
         namespaces.put("ipc", record.status().ipcnsPath());
         namespaces.put("uts", record.status().utsnsPath());
         namespaces.put("pid", record.status().pidnsPath());
+        if (record.owesTeardown()) {
+            // why a pod stays NOTREADY: a removal failed, RemovePodSandbox (or the next start) retries it
+            info.put("teardownError", record.status().teardownError());
+        }
         if (record.status().pidNamespaceHolder() > 0) {
             info.put("pidNamespaceHolderPid", record.status().pidNamespaceHolder());
         }

@@ -28,6 +28,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class BerthDaemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BerthDaemon.class);
+    private static final Duration RECOVERY_HEAD_START = Duration.ofSeconds(2);
 
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -50,6 +52,8 @@ public final class BerthDaemon implements AutoCloseable {
     private final StreamingServer streaming;
     private final PodWiring pods;
     private final CriServer server;
+    private final StartupRecovery.Running recovery;
+    private final long recoveryStarted;
 
     private BerthDaemon(BerthConfig config) throws IOException {
         Path root = config.rootDir();
@@ -95,7 +99,8 @@ public final class BerthDaemon implements AutoCloseable {
 
         pods = PodWiring.wire(config, json, imageService, snapshots, leases);
         // containers lease their layers before garbage collection may look at them
-        pods.recover();
+        recovery = pods.recover();
+        recoveryStarted = System.nanoTime();
         collector.collect();
 
         StreamingSettings streamingSettings = config.streamingSettings();
@@ -118,6 +123,7 @@ public final class BerthDaemon implements AutoCloseable {
         BerthDaemon daemon = new BerthDaemon(config);
         try {
             daemon.streaming.start();
+            daemon.awaitRecoveryHeadStart();
             daemon.server.start();
         } catch (IOException | RuntimeException e) {
             daemon.close();
@@ -130,6 +136,17 @@ public final class BerthDaemon implements AutoCloseable {
                 config.stateDir(),
                 daemon.streaming.base());
         return daemon;
+    }
+
+    /**
+     * The socket waits for recovery a little, so that a start with little to recover serves recovered state; a long
+     * one (many pods to roll back) goes on while the socket serves, every record already reading consistently.
+     */
+    private void awaitRecoveryHeadStart() {
+        Duration left = RECOVERY_HEAD_START.minusNanos(System.nanoTime() - recoveryStarted);
+        if (!recovery.awaitAtMost(left.isNegative() ? Duration.ZERO : left)) {
+            log.info("serving while recovery goes on");
+        }
     }
 
     public void awaitTermination() throws InterruptedException {

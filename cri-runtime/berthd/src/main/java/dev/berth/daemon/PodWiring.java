@@ -64,11 +64,13 @@ final class PodWiring implements AutoCloseable {
 
     /** Events one GetContainerEvents client may fall behind by before it is dropped (kubelet relists then). */
     private static final int EVENTS_PER_SUBSCRIBER = 1000;
+    /** Pods recovered at once after a start: each mostly waits for CNI plugins and runc, not for a core. */
+    private static final int RECOVERY_PARALLELISM = 8;
 
     private final SandboxService sandboxes;
     private final ContainerService containers;
-    private final SandboxRecovery sandboxRecovery;
-    private final ContainerRecovery containerRecovery;
+    private final StartupRecovery recovery;
+    private StartupRecovery.Running running;
     private final ContainerPaths paths;
     private final StatsService stats;
     private final NodeReadiness readiness;
@@ -82,8 +84,7 @@ final class PodWiring implements AutoCloseable {
     private PodWiring(
             SandboxService sandboxes,
             ContainerService containers,
-            SandboxRecovery sandboxRecovery,
-            ContainerRecovery containerRecovery,
+            StartupRecovery recovery,
             ContainerPaths paths,
             StatsService stats,
             NodeReadiness readiness,
@@ -95,8 +96,7 @@ final class PodWiring implements AutoCloseable {
             PodPorts podPorts) {
         this.sandboxes = sandboxes;
         this.containers = containers;
-        this.sandboxRecovery = sandboxRecovery;
-        this.containerRecovery = containerRecovery;
+        this.recovery = recovery;
         this.paths = paths;
         this.stats = stats;
         this.readiness = readiness;
@@ -188,9 +188,19 @@ final class PodWiring implements AutoCloseable {
         return new PodWiring(
                 sandboxes,
                 containers,
-                new SandboxRecovery(sandboxStore, sandboxes),
-                new ContainerRecovery(
-                        containerStore, observer, containerTeardown, runtimes, containerLeases, paths, rootfs, conmon),
+                new StartupRecovery(
+                        new ContainerRecovery(
+                                containerStore,
+                                observer,
+                                containerTeardown,
+                                runtimes,
+                                containerLeases,
+                                paths,
+                                rootfs,
+                                conmon),
+                        new SandboxRecovery(sandboxStore, sandboxes),
+                        podLocks,
+                        RECOVERY_PARALLELISM),
                 paths,
                 stats,
                 readiness(conmonBinary, runtimes, network),
@@ -227,11 +237,15 @@ final class PodWiring implements AutoCloseable {
         return new RuntimeHandlers(handlers);
     }
 
-    /** Reconciles the records with the node, then watches for containers exiting by themselves. */
-    void recover() throws IOException {
-        containerRecovery.recover();
-        sandboxRecovery.recover();
+    /**
+     * Reconciles the records with the node: on return every record reads consistently and every container's
+     * layers are leased; the removals owed run on (see {@link StartupRecovery}). Containers exiting by themselves
+     * are watched from here on.
+     */
+    StartupRecovery.Running recover() throws IOException {
+        running = recovery.start();
         exitWatcher.start();
+        return running;
     }
 
     /** Exec and attach, for the streaming server's {@code StreamBackends}. */
@@ -251,6 +265,9 @@ final class PodWiring implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (running != null) {
+            running.close();
+        }
         exitWatcher.close();
     }
 }

@@ -39,6 +39,16 @@ public record SandboxRecord(int version, SandboxMetadata metadata, SandboxStatus
         return withStatus(status.withNetwork(podIp, moreIps));
     }
 
+    /** Kept NOTREADY: a removal failed with {@code error} and is owed (see {@link SandboxStatus}). */
+    public SandboxRecord teardownFailed(String error) {
+        return withStatus(status.teardownFailed(error));
+    }
+
+    /** Whether a removal failed and is owed: RemovePodSandbox and the next start retry it. */
+    public boolean owesTeardown() {
+        return status.teardownError() != null;
+    }
+
     private SandboxRecord withStatus(SandboxStatus newStatus) {
         return new SandboxRecord(FORMAT_VERSION, metadata, newStatus);
     }

@@ -71,7 +71,8 @@ public final class SandboxRecordFormat {
                 old.pidnsPath(),
                 old.pidNamespaceHolder(),
                 old.ip(),
-                old.additionalIps());
+                old.additionalIps(),
+                null);
         return new SandboxRecord(SandboxRecord.FORMAT_VERSION, metadata, status);
     }
 }

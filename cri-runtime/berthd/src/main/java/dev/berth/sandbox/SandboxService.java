@@ -8,6 +8,7 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkStatus;
 import dev.berth.runtime.RuntimeHandlers;
+import dev.berth.store.CleanupSteps;
 import dev.berth.store.ConflictException;
 import dev.berth.store.IdLocks;
 import dev.berth.store.NotFoundException;
@@ -150,9 +151,13 @@ public final class SandboxService {
                     record.name(),
                     e.toString());
             try {
-                rollBack(store.get(id).orElse(record));
-            } catch (IOException | RuntimeException cleanup) {
+                removeRemains(store.get(id).orElse(record), true);
+            } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
+                keepForRetry(
+                        id,
+                        "RunPodSandbox failed (" + e.getMessage() + ") and rolling it back failed: "
+                                + CleanupSteps.describe(cleanup));
             }
             throw e;
         }
@@ -257,37 +262,104 @@ public final class SandboxService {
         }
     }
 
+    /** NOTREADY even when releasing fails: whatever is left, the pod can no longer be relied on. */
     private void stopLocked(SandboxRecord sandbox) throws IOException {
         containers.stopAll(sandbox.id());
-        teardown.release(sandbox);
+        IOException released = null;
+        try {
+            teardown.release(sandbox);
+        } catch (IOException e) {
+            released = e;
+        }
         if (sandbox.state() != SandboxState.NOTREADY) {
             store.put(sandbox.withState(SandboxState.NOTREADY));
             events.stopped(sandbox.id(), sandbox.id());
             log.info("pod {} ({}/{}) stopped", sandbox.id(), sandbox.namespace(), sandbox.name());
         }
+        if (released != null) {
+            throw released;
+        }
     }
 
-    /** Stops the pod if needed and removes it with all its containers; an unknown ID succeeds. */
+    /**
+     * Stops the pod if needed and removes it with all its containers; an unknown ID succeeds. If some of it
+     * cannot be removed the pod stays, NOTREADY with why, and a later call (or berthd's next start) retries.
+     */
     public void remove(String idOrPrefix) throws IOException {
-        underPodLock(idOrPrefix, sandbox -> {
+        underPodLock(idOrPrefix, this::removeLocked);
+    }
+
+    /**
+     * At start-up: retries the removal a pod owes (a failed RemovePodSandbox, a RunPodSandbox that failed or was
+     * cut short and could not be rolled back), under the pod's lock so no CRI call on it runs meanwhile.
+     */
+    public void retryTeardown(String id) throws IOException {
+        try (IdLocks.Held held = podLocks.lock(id)) {
+            SandboxRecord sandbox = store.get(id).orElse(null);
+            if (sandbox != null && (sandbox.owesTeardown() || sandbox.state() == SandboxState.CREATING)) {
+                log.info(
+                        "pod {} ({}/{}): retrying its removal: {}",
+                        id,
+                        sandbox.namespace(),
+                        sandbox.name(),
+                        sandbox.status().teardownError());
+                removeLocked(sandbox);
+            }
+        }
+    }
+
+    private void removeLocked(SandboxRecord sandbox) throws IOException {
+        SandboxRecord stopped;
+        try {
             stopLocked(sandbox);
             containers.removeAll(sandbox.id());
-            SandboxRecord stopped = store.get(sandbox.id()).orElse(sandbox);
-            removeRemains(sandbox);
-            events.podDeleted(stopped);
-            log.info("pod {} ({}/{}) removed", sandbox.id(), sandbox.namespace(), sandbox.name());
-        });
+            stopped = store.get(sandbox.id()).orElse(sandbox);
+            removeRemains(stopped, false);
+        } catch (IOException | RuntimeException e) {
+            keepForRetry(sandbox.id(), "removing the pod failed: " + CleanupSteps.describe(e));
+            throw e;
+        }
+        events.podDeleted(stopped);
+        log.info("pod {} ({}/{}) removed", sandbox.id(), sandbox.namespace(), sandbox.name());
     }
 
-    void rollBack(SandboxRecord sandbox) throws IOException {
-        teardown.release(sandbox);
-        removeRemains(sandbox);
+    /**
+     * The record stays, NOTREADY with the error, so that what is left is visible and RemovePodSandbox (or the next
+     * start) can finish the job; forgetting it would leave a netns, a cgroup or an IP that nothing ever frees.
+     */
+    private void keepForRetry(String id, String error) {
+        SandboxRecord current = store.get(id).orElse(null);
+        if (current == null) {
+            return;
+        }
+        log.warn(
+                "pod {} ({}/{}) kept NOTREADY until its removal succeeds: {}",
+                id,
+                current.namespace(),
+                current.name(),
+                error);
+        try {
+            store.put(current.teardownFailed(error));
+        } catch (IOException e) {
+            log.warn("pod {}: recording its failed removal failed too: {}", id, e.toString());
+        }
     }
 
-    private void removeRemains(SandboxRecord sandbox) throws IOException {
-        podCgroups.remove(sandbox);
-        files.remove(sandbox.id());
-        store.remove(sandbox.id());
+    /**
+     * The pod's cgroup and files, then its record once nothing failed; with {@code release} first what the pod
+     * holds on the node (a rollback, which no stop preceded).
+     */
+    private void removeRemains(SandboxRecord sandbox, boolean release) throws IOException {
+        CleanupSteps steps = new CleanupSteps();
+        if (release) {
+            steps.run("release", () -> teardown.release(sandbox));
+        }
+        steps.run("pod cgroup " + sandbox.cgroupPath(), () -> podCgroups.remove(sandbox));
+        steps.run("pod files", () -> files.remove(sandbox.id()));
+        if (!steps.failed()) {
+            store.remove(sandbox.id());
+        }
+        steps.finish();
     }
 
     /**

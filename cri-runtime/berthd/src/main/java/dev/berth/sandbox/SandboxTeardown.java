@@ -2,6 +2,7 @@ package dev.berth.sandbox;
 
 import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkRequest;
+import dev.berth.store.CleanupSteps;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -28,23 +29,28 @@ public final class SandboxTeardown {
         this.files = files;
     }
 
+    /**
+     * Every step runs even when one fails. The one exception is the pinned namespaces after a failed CNI DEL:
+     * they stay, so the retry runs DEL against the same netns (without it the bridge plugin cannot find the
+     * pod's addresses and leaves its rules behind).
+     */
     public void release(SandboxRecord sandbox) throws IOException {
         SandboxStatus status = sandbox.status();
-        IOException failure = null;
-        if (status.netnsPath() != null) {
-            try {
-                network.tearDown(networkRequest(sandbox, Path.of(status.netnsPath())));
-            } catch (IOException e) {
-                failure = e;
-            }
+        CleanupSteps steps = new CleanupSteps();
+        boolean detached = status.netnsPath() == null
+                || steps.run("CNI DEL", () -> network.tearDown(networkRequest(sandbox, Path.of(status.netnsPath()))));
+        steps.run(
+                "pod PID namespace",
+                () -> pidHolder.release(
+                        status.pidNamespaceHolder(), status.pidnsPath() == null ? null : Path.of(status.pidnsPath())));
+        if (detached) {
+            steps.run("pinned namespaces", () -> pinner.release(sandbox.id()));
         }
-        pidHolder.release(status.pidNamespaceHolder(), status.pidnsPath() == null ? null : Path.of(status.pidnsPath()));
-        pinner.release(sandbox.id());
-        files.unmountShm(sandbox.id());
-        if (failure != null) {
-            log.warn("pod {}: network teardown failed: {}", sandbox.id(), failure.getMessage());
-            throw failure;
+        steps.run("shm", () -> files.unmountShm(sandbox.id()));
+        if (steps.failed()) {
+            log.warn("pod {}: releasing what it holds failed{}", sandbox.id(), detached ? "" : "; its netns stays");
         }
+        steps.finish();
     }
 
     static PodNetworkRequest networkRequest(SandboxRecord sandbox, Path netns) {

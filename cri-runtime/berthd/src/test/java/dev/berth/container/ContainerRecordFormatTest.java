@@ -104,7 +104,8 @@ class ContainerRecordFormatTest {
                                 "",
                                 Map.of("2MB", 0L),
                                 Map.of("memory.high", "50000000"),
-                                128L << 20)));
+                                128L << 20),
+                        null));
     }
 
     @ParameterizedTest

@@ -89,7 +89,8 @@ class ContainerRecordTest {
                         10,
                         11,
                         new ResolvedUser(1000, 1000, List.of(1000L, 50L)),
-                        limits));
+                        limits,
+                        null));
         assertThat(record.isLive()).isFalse();
     }
 

@@ -67,7 +67,8 @@ class SandboxRecordFormatTest {
                         "/run/berth/ns/feed0001/pid",
                         4100,
                         "10.88.0.5",
-                        List.of("fd00::5")));
+                        List.of("fd00::5"),
+                        null));
     }
 
     @ParameterizedTest
@@ -83,7 +84,7 @@ class SandboxRecordFormatTest {
         assertThat(record.metadata().portMappings()).containsExactly(new PortMapping("sctp", 9000, 9000, ""));
         assertThat(record.metadata().runtimeHandler()).isEmpty();
         assertThat(record.status())
-                .isEqualTo(new SandboxStatus(SandboxState.NOTREADY, null, null, null, null, 0, "", List.of()));
+                .isEqualTo(new SandboxStatus(SandboxState.NOTREADY, null, null, null, null, 0, "", List.of(), null));
     }
 
     @Test

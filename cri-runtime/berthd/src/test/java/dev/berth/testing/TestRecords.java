@@ -49,7 +49,7 @@ public final class TestRecords {
                         List.of(),
                         1,
                         null),
-                new ContainerStatus(state, 0, 0, 0, "", "", 0, pid, null, ContainerResources.NONE));
+                new ContainerStatus(state, 0, 0, 0, "", "", 0, pid, null, ContainerResources.NONE, null));
     }
 
     public static SandboxRecord pod(String id, String name, SandboxState state, String cgroupPath) {
@@ -70,6 +70,6 @@ public final class TestRecords {
                         List.of(),
                         1,
                         new byte[0]),
-                new SandboxStatus(state, null, null, null, null, 0, "", List.of()));
+                new SandboxStatus(state, null, null, null, null, 0, "", List.of(), null));
     }
 }

@@ -61,21 +61,43 @@ public final class BenchBerthd implements AutoCloseable {
                   confDir: %s
                   pluginDirs: [%s]
                 """.formatted(network.confDir(), network.binDir()));
+        try {
+            return new BenchBerthd(dir, stateDir, launch(dir, stateDir));
+        } catch (IOException | RuntimeException e) {
+            dev.berth.store.Directories.deleteRecursively(stateDir);
+            throw e;
+        }
+    }
+
+    private static BerthdProcess launch(Path dir, Path stateDir) throws IOException, InterruptedException {
         // -Dberth.bench.berthdJvm="-XX:... ..." replaces the flags, to measure what each one is worth
         String flags = System.getProperty("berth.bench.berthdJvm");
         List<String> jvm =
                 new ArrayList<>(flags == null ? JVM_FLAGS : List.of(flags.trim().split("\\s+")));
         TIMED.forEach(logger -> jvm.add("-Dorg.slf4j.simpleLogger.log." + logger + "=debug"));
-        try {
-            return new BenchBerthd(
-                    dir,
-                    stateDir,
-                    BerthdProcess.start(
-                            jvm, dir.resolve("berth.yaml"), dir.resolve("root"), stateDir, dir.resolve("berthd.log")));
-        } catch (IOException | RuntimeException e) {
-            dev.berth.store.Directories.deleteRecursively(stateDir);
-            throw e;
-        }
+        return BerthdProcess.start(
+                jvm, dir.resolve("berth.yaml"), dir.resolve("root"), stateDir, dir.resolve("berthd.log"));
+    }
+
+    /** SIGKILL, as a crash; the directories stay, for {@link #startAgain}. */
+    void kill() throws InterruptedException {
+        process.kill();
+    }
+
+    /**
+     * berthd again on this one's root and state, once it was {@link #kill}ed; returns when its socket exists. The
+     * new one owns the directories from then on (close it, not this one).
+     */
+    BenchBerthd startAgain() throws IOException, InterruptedException {
+        return new BenchBerthd(dir, stateDir, launch(dir, stateDir));
+    }
+
+    dev.berth.cri.v1.RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
+        return process.runtime();
+    }
+
+    String log() {
+        return process.log();
     }
 
     /** The DEBUG lines with phase timings that berthd logged so far. */
