@@ -458,6 +458,10 @@ final class FuzzNode implements AutoCloseable {
             berthd.close();
         } finally {
             try {
+                // kept for the stack traces behind INTERNAL and UNKNOWN answers (the report shows only their message)
+                Path kept = Path.of("target", "fuzz-" + marker + "-berthd.log");
+                Files.createDirectories(kept.getParent());
+                Files.copy(base.resolve("berthd.log"), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 LeakCheck.unmountEverythingUnder(base);
                 registry.close();
                 network.deleteBridge();
