@@ -139,13 +139,15 @@ public final class ContainerService implements PodContainers {
     }
 
     private boolean awaitExit(ContainerRecord record, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // kubelet's timeout is any int64 of seconds: past ~292 years of nanoseconds it means "wait", not overflow
+        long limit = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
+        long started = System.nanoTime();
         long pause = 1;
         while (true) {
             if (!observer.observe(record).isLive()) {
                 return true;
             }
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() - started > limit) {
                 return false;
             }
             try {

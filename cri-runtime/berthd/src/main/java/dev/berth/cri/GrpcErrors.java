@@ -39,6 +39,24 @@ final class GrpcErrors {
         };
     }
 
+    /**
+     * Descriptions echo what the caller sent (an ID, a path): cut long ones, as gRPC clients refuse trailers over
+     * 8 KiB (grpc-java's default) and the call then fails with a transport error instead of its code. 512
+     * characters stay under that even when each one is percent-encoded from three or four UTF-8 bytes.
+     */
+    static final int MAX_DESCRIPTION = 512;
+
+    private static String bounded(String description) {
+        if (description == null || description.length() <= MAX_DESCRIPTION) {
+            return description;
+        }
+        int end = MAX_DESCRIPTION;
+        if (Character.isHighSurrogate(description.charAt(end - 1))) {
+            end--;
+        }
+        return description.substring(0, end) + "… (" + description.length() + " characters)";
+    }
+
     static StatusRuntimeException toStatus(String call, Throwable failure) {
         Status status = switch (failure) {
             case StatusRuntimeException e -> e.getStatus();
@@ -57,6 +75,7 @@ final class GrpcErrors {
                 Status.FAILED_PRECONDITION.withDescription(e.getMessage());
             default -> Status.INTERNAL.withDescription(call + ": " + failure);
         };
+        status = status.withDescription(bounded(status.getDescription()));
         if (status.getCode() == Status.Code.INTERNAL) {
             log.error("{} failed", call, failure);
         } else {

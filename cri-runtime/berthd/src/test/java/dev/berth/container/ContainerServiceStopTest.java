@@ -66,6 +66,18 @@ class ContainerServiceStopTest {
                 .isEqualTo(128 + SIGQUIT);
     }
 
+    /** Found by the fuzz: a timeout of Long.MAX_VALUE seconds overflowed into an ArithmeticException (INTERNAL). */
+    @Test
+    void theLongestTimeoutWaitsForTheStopSignalWithoutOverflowing() throws IOException {
+        bed.runtime.fatalSignals.add(SIGQUIT);
+
+        bed.service.stop(running.id(), Long.MAX_VALUE);
+
+        assertThat(bed.runtime.kills).extracting(FakeRuntime.Kill::signal).containsExactly(SIGQUIT);
+        assertThat(bed.store.get(running.id()).orElseThrow().status().exitCode())
+                .isEqualTo(128 + SIGQUIT);
+    }
+
     @Test
     void aZeroTimeoutKillsAtOnce() throws IOException {
         bed.service.stop(running.id(), 0);
