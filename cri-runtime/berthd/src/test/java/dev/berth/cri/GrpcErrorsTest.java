@@ -45,7 +45,8 @@ class GrpcErrorsTest {
 
     @Test
     void longDescriptionIsCutWithItsLength() {
-        String description = status(new IllegalArgumentException("a".repeat(1 << 20))).getDescription();
+        String description =
+                status(new IllegalArgumentException("a".repeat(1 << 20))).getDescription();
 
         assertThat(description)
                 .hasSizeLessThan(GrpcErrors.MAX_DESCRIPTION + 40)

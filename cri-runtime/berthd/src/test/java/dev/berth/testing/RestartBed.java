@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,17 +20,6 @@ import java.util.Map;
  * handlers that are scripts of the test's, and the image it pulls on every start (a no-op after the first).
  */
 public final class RestartBed implements AutoCloseable {
-
-    /** The JVM flags of {@code ./berth daemon} (C1 only, serial GC): a restart costs a node less CPU, and tests too. */
-    private static final List<String> JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC",
-            "-Xss512k",
-            "-Xms16m",
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=32m",
-            "-XX:MaxMetaspaceSize=96m",
-            "--enable-native-access=ALL-UNNAMED");
 
     private final Path base;
     private final PodNetworkFixture network;
@@ -98,7 +86,11 @@ public final class RestartBed implements AutoCloseable {
                 """.formatted(network.confDir(), pluginDir(), network.bridge(), network.subnet())
                         + (handlers.isEmpty() ? "" : "runtimes:\n" + runtimes));
         berthd = BerthdProcess.start(
-                JVM_FLAGS, config, base.resolve("root"), base.resolve("state"), base.resolve("berthd.log"));
+                BerthdProcess.LAUNCHER_JVM_FLAGS,
+                config,
+                base.resolve("root"),
+                base.resolve("state"),
+                base.resolve("berthd.log"));
         try {
             berthd.images()
                     .pullImage(PullImageRequest.newBuilder()

@@ -16,17 +16,6 @@ import java.util.List;
  * failed run left on the host.
  */
 public final class BenchBerthd implements AutoCloseable {
-
-    /** The JVM flags of {@code ./berth daemon}; keep the two in step. */
-    static final List<String> JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC",
-            "-Xss512k",
-            "-Xms16m",
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=32m",
-            "-XX:MaxMetaspaceSize=96m",
-            "--enable-native-access=ALL-UNNAMED");
     /** The classes that log a DEBUG line of phase timings per pod start step. */
     private static final List<String> TIMED = List.of(
             "dev.berth.sandbox.SandboxService",
@@ -72,8 +61,10 @@ public final class BenchBerthd implements AutoCloseable {
     private static BerthdProcess launch(Path dir, Path stateDir) throws IOException, InterruptedException {
         // -Dberth.bench.berthdJvm="-XX:... ..." replaces the flags, to measure what each one is worth
         String flags = System.getProperty("berth.bench.berthdJvm");
-        List<String> jvm =
-                new ArrayList<>(flags == null ? JVM_FLAGS : List.of(flags.trim().split("\\s+")));
+        List<String> jvm = new ArrayList<>(
+                flags == null
+                        ? BerthdProcess.LAUNCHER_JVM_FLAGS
+                        : List.of(flags.trim().split("\\s+")));
         TIMED.forEach(logger -> jvm.add("-Dorg.slf4j.simpleLogger.log." + logger + "=debug"));
         return BerthdProcess.start(
                 jvm, dir.resolve("berth.yaml"), dir.resolve("root"), stateDir, dir.resolve("berthd.log"));

@@ -20,6 +20,21 @@ public final class BerthdProcess implements AutoCloseable {
     /** berthd's entrypoint; the class path of the tests that start it must hold it. */
     public static final String MAIN_CLASS = "dev.berth.daemon.Berthd";
 
+    /**
+     * The JVM flags {@code ./berth daemon} runs berthd with (C1 only, serial GC, a small initial heap): tests that
+     * restart or measure berthd use them so that what they see is what a node runs. LauncherFlagsTest keeps the
+     * launcher script and this list in step.
+     */
+    public static final List<String> LAUNCHER_JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC",
+            "-Xss512k",
+            "-Xms16m",
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:ReservedCodeCacheSize=32m",
+            "-XX:MaxMetaspaceSize=96m",
+            "--enable-native-access=ALL-UNNAMED");
+
     private static final long START_TIMEOUT_MILLIS = 30_000;
 
     private final Path log;
