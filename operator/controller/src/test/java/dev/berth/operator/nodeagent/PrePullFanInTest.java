@@ -13,12 +13,11 @@ import dev.berth.operator.process.Mode;
 import dev.berth.operator.process.OperatorProcess;
 import dev.berth.operator.process.OperatorSettings;
 import dev.berth.operator.testing.ImageCluster;
+import dev.berth.operator.testing.MockLeases;
 import dev.berth.testkit.registry.ImagePusher;
 import dev.berth.testkit.registry.PushedImage;
 import dev.berth.testkit.registry.RegistryFixture;
 import dev.berth.testkit.registry.TestImage;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -58,22 +57,7 @@ class PrePullFanInTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        server.expect()
-                .post()
-                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-                .andReturn(
-                        201,
-                        new SelfSubjectRulesReviewBuilder()
-                                .withNewStatus()
-                                .withIncomplete(false)
-                                .withResourceRules(new ResourceRuleBuilder()
-                                        .withApiGroups("coordination.k8s.io")
-                                        .withResources("leases")
-                                        .withVerbs("get", "create", "update")
-                                        .build())
-                                .endStatus()
-                                .build())
-                .always();
+        MockLeases.allow(server);
         cluster = new ImageCluster(client);
         cluster.installCrd();
     }

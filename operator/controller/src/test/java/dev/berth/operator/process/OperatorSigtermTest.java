@@ -2,8 +2,7 @@ package dev.berth.operator.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import dev.berth.operator.testing.MockLeases;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -112,23 +111,7 @@ class OperatorSigtermTest {
     }
 
     private static void allowLeases() {
-        // JOSDK asks the API server whether it may use leases before electing; the CRUD mock cannot answer that.
-        server.expect()
-                .post()
-                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-                .andReturn(
-                        201,
-                        new SelfSubjectRulesReviewBuilder()
-                                .withNewStatus()
-                                .withIncomplete(false)
-                                .withResourceRules(new ResourceRuleBuilder()
-                                        .withApiGroups("coordination.k8s.io")
-                                        .withResources("leases")
-                                        .withVerbs("get", "create", "update")
-                                        .build())
-                                .endStatus()
-                                .build())
-                .always();
+        MockLeases.allow(server);
     }
 
     private String holder() {
