@@ -7,9 +7,6 @@ import dev.berth.cri.fuzz.CriCalls.Answer;
 import dev.berth.cri.fuzz.Mutations.Mutation;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Tuple;
 
 /**
  * One fuzz test class's run: its node, the valid requests, the mutations and the ledger; sends a mutated request,
@@ -73,11 +70,11 @@ final class FuzzRun implements AutoCloseable {
     }
 
     /** A request of one of {@code rpcs}, with zero to three mutations. */
-    Arbitrary<Fuzzed> of(List<String> rpcs) {
-        return Arbitraries.of(rpcs)
-                .flatMap(rpc -> Arbitraries.frequencyOf(
-                                Tuple.of(1, Arbitraries.just(List.<Mutation>of())),
-                                Tuple.of(9, mutations.of(requests.of(rpc).getDescriptorForType())))
+    Gen<Fuzzed> of(List<String> rpcs) {
+        return Gen.of(rpcs)
+                .flatMap(rpc -> Gen.<List<Mutation>>frequency(
+                                Gen.weight(1, Gen.just(List.<Mutation>of())),
+                                Gen.weight(9, mutations.of(requests.of(rpc).getDescriptorForType())))
                         .map(m -> new Fuzzed(rpc, m)));
     }
 
