@@ -40,7 +40,7 @@ public final class CriServer implements AutoCloseable {
                 .workerEventLoopGroup(workers)
                 .executor(executor)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
-        services.forEach(builder::addService);
+        services.forEach(service -> builder.addService(StrictRequests.of(service.bindService())));
         this.server = builder.build();
     }
 

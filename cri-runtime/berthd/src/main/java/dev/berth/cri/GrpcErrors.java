@@ -73,6 +73,9 @@ final class GrpcErrors {
             case OciRuntimeException e
             when e.kind() == OciRuntimeException.Kind.CANNOT_EXECUTE ->
                 Status.FAILED_PRECONDITION.withDescription(e.getMessage());
+            case OciRuntimeException e
+            when e.kind() == OciRuntimeException.Kind.RESOURCES_REFUSED ->
+                Status.FAILED_PRECONDITION.withDescription(e.getMessage());
             default -> Status.INTERNAL.withDescription(call + ": " + failure);
         };
         status = status.withDescription(bounded(status.getDescription()));

@@ -20,7 +20,11 @@ final class Rpc {
         T response;
         try {
             response = call.run();
-        } catch (Exception | LinkageError e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError fatal) {
+            // the JVM itself is failing: its handler and the process's supervisor must see it, not a client
+            throw fatal;
+        } catch (Throwable e) {
+            // a StackOverflowError or an assertion is a bug of one call: INTERNAL for it, logged, not gRPC's UNKNOWN
             observer.onError(GrpcErrors.toStatus(name, e));
             return;
         }

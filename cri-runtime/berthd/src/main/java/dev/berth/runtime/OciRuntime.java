@@ -160,7 +160,8 @@ public final class OciRuntime implements ContainerRuntime {
         CommandResult result =
                 runner.run(command("update", "--resources", "-", id).withStdin(resourcesJson));
         if (result.exitCode() != 0) {
-            throw failure("update", id, result);
+            OciRuntimeException failure = failure("update", id, result);
+            throw new OciRuntimeException(RuntimeMessages.kindOfUpdate(failure.getMessage()), failure.getMessage());
         }
         log.debug("container {}: resources updated", id);
     }

@@ -10,7 +10,12 @@ public final class OciRuntimeException extends IOException {
         /** The runtime or the node: berthd cannot tell the client how to do better. */
         RUNTIME,
         /** The container's process cannot be executed (no such program, not executable): the request's fault. */
-        CANNOT_EXECUTE
+        CANNOT_EXECUTE,
+        /**
+         * The kernel refused a resource value of an update that is in range on its own but not for this container
+         * now: a CPU quota past its pod's, a memory limit below what it uses. The request's fault, given the state.
+         */
+        RESOURCES_REFUSED
     }
 
     private final Kind kind;

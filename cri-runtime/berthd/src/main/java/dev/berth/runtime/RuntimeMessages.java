@@ -17,6 +17,13 @@ final class RuntimeMessages {
     /** runc's words when the container's process could not be exec'd: a missing or unusable program. */
     private static final Pattern CANNOT_EXECUTE = Pattern.compile("unable to start container process: exec: \"");
 
+    /**
+     * runc's words when a cgroup file refused a value: EINVAL (a CPU quota its parent's does not allow) or EBUSY (a
+     * memory limit below the usage the kernel cannot reclaim).
+     */
+    private static final Pattern CGROUP_REFUSED = Pattern.compile(
+            "failed to write \"[^\"]*\": write /sys/fs/cgroup/\\S+: (invalid argument|device or resource busy)");
+
     private static final Pattern TEXT_ENTRY = Pattern.compile("level=(error|fatal) msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private final ObjectMapper json = new ObjectMapper();
 
@@ -35,6 +42,13 @@ final class RuntimeMessages {
     static OciRuntimeException.Kind kindOf(String message) {
         return CANNOT_EXECUTE.matcher(message).find()
                 ? OciRuntimeException.Kind.CANNOT_EXECUTE
+                : OciRuntimeException.Kind.RUNTIME;
+    }
+
+    /** The kind of a failed {@code runc update}: a cgroup's refusal of a value, or the runtime's own failure. */
+    static OciRuntimeException.Kind kindOfUpdate(String message) {
+        return CGROUP_REFUSED.matcher(message).find()
+                ? OciRuntimeException.Kind.RESOURCES_REFUSED
                 : OciRuntimeException.Kind.RUNTIME;
     }
 

@@ -29,6 +29,11 @@ class GrpcErrorsTest {
                                 OciRuntimeException.Kind.CANNOT_EXECUTE, "exec: \"x\": executable file not found"))
                         .getCode())
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(status(new OciRuntimeException(
+                                OciRuntimeException.Kind.RESOURCES_REFUSED,
+                                "failed to write \"1\": write /sys/fs/cgroup/cpu/x/cpu.cfs_quota_us: invalid argument"))
+                        .getCode())
+                .isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(status(new NotFoundException("container", "abc")).getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status(new OciRuntimeException("runc delete failed")).getCode())
                 .isEqualTo(Status.Code.INTERNAL);

@@ -338,6 +338,96 @@ class RequestValidationIntegrationTest {
                 .getItemsCount();
     }
 
+    /**
+     * A proto3 string that is not UTF-8 (which a Go client cannot send, a raw one can) fails protobuf's parse
+     * before berthd's code runs; it is the client's mistake, not gRPC's INTERNAL.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requestsWithAStringField")
+    void aStringFieldThatIsNotUtf8IsAnInvalidArgument(
+            String method, byte[] valid, String type, Status.Code validAnswer) {
+        byte[] patched = valid.clone();
+        int at = indexOf(patched, "abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        patched[at] = (byte) 0xFF;
+        io.grpc.MethodDescriptor<byte[], byte[]> raw = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(method)
+                .setRequestMarshaller(RawBytes.INSTANCE)
+                .setResponseMarshaller(RawBytes.INSTANCE)
+                .build();
+
+        assertThatThrownBy(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(
+                        daemon.channel(),
+                        raw,
+                        io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS),
+                        patched))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("request is not a valid " + type + ":");
+                });
+        // the same bytes with the string intact are served: the wrapped marshaller parses as before
+        Status.Code answer;
+        try {
+            io.grpc.stub.ClientCalls.blockingUnaryCall(
+                    daemon.channel(),
+                    raw,
+                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS),
+                    valid);
+            answer = Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            answer = e.getStatus().getCode();
+        }
+        assertThat(answer).isEqualTo(validAnswer);
+    }
+
+    static Stream<Arguments> requestsWithAStringField() {
+        return Stream.of(
+                Arguments.of(
+                        dev.berth.cri.v1.RuntimeServiceGrpc.getContainerStatusMethod()
+                                .getFullMethodName(),
+                        ContainerStatusRequest.newBuilder()
+                                .setContainerId("abcdef")
+                                .build()
+                                .toByteArray(),
+                        "ContainerStatusRequest",
+                        Status.Code.NOT_FOUND),
+                Arguments.of(
+                        dev.berth.cri.v1.ImageServiceGrpc.getImageStatusMethod().getFullMethodName(),
+                        dev.berth.cri.v1.ImageStatusRequest.newBuilder()
+                                .setImage(ImageSpec.newBuilder().setImage("abcdef"))
+                                .build()
+                                .toByteArray(),
+                        "ImageStatusRequest",
+                        Status.Code.OK));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not found");
+    }
+
+    private enum RawBytes implements io.grpc.MethodDescriptor.Marshaller<byte[]> {
+        INSTANCE;
+
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     @Test
     void aMissingExecutableIsAFailedPreconditionWithRuncsWords() {
         PodSandboxConfig config = pods.pod("noexec").build();

@@ -33,6 +33,20 @@ class RuntimeMessagesTest {
     }
 
     @Test
+    void aCgroupThatRefusesAnUpdatedValueIsTheRequestsFault() {
+        String prefix = "runc update abc failed (exit 1): failed to write \"65535\": write /sys/fs/cgroup/";
+        assertThat(RuntimeMessages.kindOfUpdate(prefix + "cpu/pod/abc/cpu.cfs_quota_us: invalid argument"))
+                .isEqualTo(OciRuntimeException.Kind.RESOURCES_REFUSED);
+        assertThat(RuntimeMessages.kindOfUpdate(
+                        prefix + "memory/pod/abc/memory.limit_in_bytes: device or resource busy"))
+                .isEqualTo(OciRuntimeException.Kind.RESOURCES_REFUSED);
+        assertThat(RuntimeMessages.kindOfUpdate(prefix + "cpu/pod/abc/cpu.shares: no such file or directory"))
+                .isEqualTo(OciRuntimeException.Kind.RUNTIME);
+        assertThat(RuntimeMessages.kindOfUpdate("runc update abc failed (exit 1): container does not exist"))
+                .isEqualTo(OciRuntimeException.Kind.RUNTIME);
+    }
+
+    @Test
     void aProgramThatCannotBeExecutedIsTheContainersFault() {
         assertThat(RuntimeMessages.kindOf("runc create failed: unable to start container process: exec: \"nosuch\": "
                         + "executable file not found in $PATH"))

@@ -104,6 +104,11 @@ public final class DaemonFixture implements AutoCloseable {
         return ImageServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(120, TimeUnit.SECONDS);
     }
 
+    /** The socket's channel, for a client that sends what the generated stubs cannot (raw bytes). */
+    public io.grpc.Channel channel() {
+        return channel.channel();
+    }
+
     public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
         return RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
     }

@@ -25,11 +25,11 @@ final class ExecChecks {
         }
         Check.count(field, cmd.size(), RequestLimits.MAX_ARGV);
         long total = arguments(field, cmd);
-        if (total > RequestLimits.MAX_EXEC_TOTAL_BYTES) {
+        if (total > RequestLimits.MAX_EXEC_CMD_BYTES) {
             throw new InvalidRequestException(
                     field,
-                    "is " + total + " bytes together, more than " + RequestLimits.MAX_EXEC_TOTAL_BYTES
-                            + " (the kernel's ARG_MAX)");
+                    "is " + total + " bytes together, more than " + RequestLimits.MAX_EXEC_CMD_BYTES
+                            + " (half the kernel's ARG_MAX, which the container's env shares)");
         }
     }
 }

@@ -45,6 +45,11 @@ public final class RequestLimits {
     public static final int MAX_ARG_BYTES = 128 * 1024;
     /** argv and env together: the kernel's default ARG_MAX (a quarter of the 8 MiB default stack). */
     public static final int MAX_EXEC_TOTAL_BYTES = 2 * 1024 * 1024;
+    /**
+     * An exec's cmd together: half of ARG_MAX, as the process it starts also carries the container's env and runc
+     * passes the cmd through its own argv on the way.
+     */
+    public static final int MAX_EXEC_CMD_BYTES = 1024 * 1024;
 
     public static final int MAX_MOUNTS = 1024;
     public static final int MAX_DEVICES = 1024;

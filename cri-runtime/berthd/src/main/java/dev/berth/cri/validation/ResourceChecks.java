@@ -30,8 +30,11 @@ final class ResourceChecks {
 
     static final long MIN_OOM_SCORE_ADJ = -1000;
     static final long MAX_OOM_SCORE_ADJ = 1000;
-    /** CPU and memory node numbers, as Linux's cpulist format writes them: "0-3,8,10-11". */
-    private static final Pattern CPU_LIST = Pattern.compile("\\d{1,5}(-\\d{1,5})?(,\\d{1,5}(-\\d{1,5})?)*");
+    /**
+     * CPU and memory node numbers, as Linux's cpulist format writes them ("0-3,8,10-11"): each part alone, as a
+     * regex over the whole list recurses once per repetition and a few KiB of it overflow a thread's stack.
+     */
+    private static final Pattern CPU_LIST_PART = Pattern.compile("\\d{1,5}(-\\d{1,5})?");
 
     private static final int MAX_CPUSET_BYTES = 4096;
 
@@ -119,10 +122,10 @@ final class ResourceChecks {
             return;
         }
         Check.text(field, list, MAX_CPUSET_BYTES);
-        if (!CPU_LIST.matcher(list).matches()) {
-            throw new InvalidRequestException(field, Shown.of(list) + " is not a list such as 0-3,8");
-        }
-        for (String part : list.split(",")) {
+        for (String part : list.split(",", -1)) {
+            if (!CPU_LIST_PART.matcher(part).matches()) {
+                throw new InvalidRequestException(field, Shown.of(list) + " is not a list such as 0-3,8");
+            }
             int dash = part.indexOf('-');
             if (dash > 0 && Integer.parseInt(part.substring(0, dash)) > Integer.parseInt(part.substring(dash + 1))) {
                 throw new InvalidRequestException(field, "range " + part + " runs backwards");

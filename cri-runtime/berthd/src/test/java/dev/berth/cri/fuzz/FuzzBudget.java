@@ -1,54 +1,84 @@
 package dev.berth.cri.fuzz;
 
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
-import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Example;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AroundPropertyHook;
-import net.jqwik.api.lifecycle.PropagationMode;
-import net.jqwik.api.lifecycle.PropertyExecutionResult;
-import net.jqwik.api.lifecycle.PropertyExecutor;
-import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import java.util.SplittableRandom;
 
 /**
- * The fuzz's budget, for CI: each property runs {@code berth.fuzz.tries} (default {@value #DEFAULT_TRIES}) times
- * its {@link Share} in percent; {@code berth.fuzz.seed} repeats a run whose seed jqwik logged. Shrinking is off:
- * a property does not stop at its first imprecise answer but collects them all (see {@link Ledger}).
+ * The fuzz's budget and seed, for CI and for repeating a run: each property runs {@code berth.fuzz.tries} (default
+ * {@value #DEFAULT_TRIES}) times its share in percent, every choice drawn from a {@link SplittableRandom} seeded
+ * from {@code berth.fuzz.seed} (default a fresh seed, printed at the start and in every failure). A property does
+ * not stop at its first imprecise answer but collects them all (see {@link Ledger}) and fails once at its end.
  */
-final class FuzzBudget implements AroundPropertyHook {
+final class FuzzBudget {
 
     static final int DEFAULT_TRIES = 400;
 
-    /** This property's tries in percent of {@code berth.fuzz.tries}: calls that start pods cost 100× a status. */
-    @Retention(RetentionPolicy.RUNTIME)
-    @Target(ElementType.METHOD)
-    @interface Share {
-        int value();
+    /** One try of a property: its choices come from {@code random}. */
+    @FunctionalInterface
+    interface Try {
+        void run(SplittableRandom random) throws Exception;
     }
 
-    /** Registered on a test class, it applies to each of the class's properties. */
-    @Override
-    public PropagationMode propagateTo() {
-        return PropagationMode.ALL_DESCENDANTS;
+    /** What a property checks once its tries are done. */
+    @FunctionalInterface
+    interface Check {
+        void run() throws Exception;
     }
 
-    @Override
-    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-        if (context.findAnnotation(Example.class).isPresent()) {
-            return property.execute();
-        }
+    private final long seed;
+    private final int tries;
+
+    FuzzBudget(long seed, int tries) {
+        this.seed = seed;
+        this.tries = tries;
+    }
+
+    /** From {@code -Dberth.fuzz.seed} and {@code -Dberth.fuzz.tries}; prints the seed, so any run can be repeated. */
+    static FuzzBudget fromSystemProperties(String suite) {
+        String given = System.getProperty("berth.fuzz.seed", "").strip();
+        long seed = given.isEmpty() ? new SplittableRandom().nextLong() : Long.parseLong(given);
         int tries = Integer.getInteger("berth.fuzz.tries", DEFAULT_TRIES);
-        int share = context.findAnnotation(Share.class).map(Share::value).orElse(100);
-        context.attributes().setTries(Math.max(1, tries * share / 100));
-        context.attributes().setShrinking(ShrinkingMode.OFF);
-        context.attributes().setAfterFailure(AfterFailureMode.RANDOM_SEED);
-        String seed = System.getProperty("berth.fuzz.seed");
-        if (seed != null && !seed.isBlank()) {
-            context.attributes().setSeed(seed);
+        System.out.printf("fuzz: %s seed %d, tries %d (repeat with -Dberth.fuzz.seed=%d)%n", suite, seed, tries, seed);
+        return new FuzzBudget(seed, tries);
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    /**
+     * Runs {@code property} {@code share} percent of the tries, then {@code atEnd} (also when a try failed); a
+     * failure names the property, the try and the seed. Each property draws from its own stream, derived from the
+     * seed and its name, so that one property's choices do not depend on which others ran before it.
+     */
+    void check(String property, int share, Try each, Check atEnd) {
+        SplittableRandom random = new SplittableRandom(seed ^ (property.hashCode() * 0x9E3779B97F4A7C15L));
+        int count = Math.max(1, tries * share / 100);
+        AssertionError failure = null;
+        int i = 0;
+        try {
+            for (; i < count; i++) {
+                each.run(random.split());
+            }
+        } catch (Throwable t) {
+            failure = failed("%s: try %d of %d".formatted(property, i + 1, count), t);
         }
-        return property.execute();
+        try {
+            atEnd.run();
+        } catch (Throwable t) {
+            AssertionError end = failed("%s after %d tries".formatted(property, i), t);
+            if (failure == null) {
+                failure = end;
+            } else {
+                failure.addSuppressed(end);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private AssertionError failed(String where, Throwable cause) {
+        return new AssertionError(
+                "%s failed; repeat with -Dberth.fuzz.seed=%d: %s".formatted(where, seed, cause.getMessage()), cause);
     }
 }

@@ -4,9 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Tuple;
 
 /**
  * The values a mutated field gets: strings from 1 KiB to 1 MiB, NUL bytes, unicode (combining marks, right-to-left,
@@ -25,20 +22,20 @@ final class Hostile {
         this.ids = ids;
     }
 
-    Arbitrary<String> strings() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, short_()),
-                Tuple.of(2, longStrings()),
-                Tuple.of(2, nulBytes()),
-                Tuple.of(2, unicode()),
-                Tuple.of(2, paths()),
-                Tuple.of(1, randomBytes()),
-                Tuple.of(2, ids()));
+    Gen<String> strings() {
+        return Gen.frequency(
+                Gen.weight(4, short_()),
+                Gen.weight(2, longStrings()),
+                Gen.weight(2, nulBytes()),
+                Gen.weight(2, unicode()),
+                Gen.weight(2, paths()),
+                Gen.weight(1, randomBytes()),
+                Gen.weight(2, ids()));
     }
 
-    private static Arbitrary<String> short_() {
-        return Arbitraries.oneOf(
-                Arbitraries.of(
+    private static Gen<String> short_() {
+        return Gen.oneOf(
+                Gen.of(
                         "",
                         " ",
                         "\t",
@@ -76,31 +73,27 @@ final class Hostile {
                         "_",
                         "A",
                         "äöü"),
-                Arbitraries.strings().ofMaxLength(64),
-                Arbitraries.strings().ascii().ofMaxLength(300));
+                Gen.strings(0, 64, Gen.bmpChar()),
+                Gen.strings(0, 300, Gen.asciiChar()));
     }
 
-    private static Arbitrary<String> longStrings() {
-        return Arbitraries.oneOf(
-                Arbitraries.integers().between(1024, MAX_STRING).map("a"::repeat),
-                Arbitraries.of(1024, 4096, 65_536, MAX_STRING)
-                        .map("/x"::repeat)
-                        .map(s -> s.substring(0, s.length() / 2)),
-                Arbitraries.strings().alpha().numeric().ofMinLength(1024).ofMaxLength(16_384));
+    private static Gen<String> longStrings() {
+        return Gen.oneOf(
+                Gen.between(1024, MAX_STRING).map("a"::repeat),
+                Gen.of(1024, 4096, 65_536, MAX_STRING).map("/x"::repeat).map(s -> s.substring(0, s.length() / 2)),
+                Gen.strings(
+                        1024, 16_384, Gen.charsOf("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")));
     }
 
-    private static Arbitrary<String> nulBytes() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("\0", "a\0b", "\0\0\0", "/tmp/\0x", "sh\0-c", "k\0=v"),
-                Arbitraries.strings()
-                        .withChars('a', '/', '\0', '=', '.')
-                        .ofMinLength(1)
-                        .ofMaxLength(100));
+    private static Gen<String> nulBytes() {
+        return Gen.oneOf(
+                Gen.of("\0", "a\0b", "\0\0\0", "/tmp/\0x", "sh\0-c", "k\0=v"),
+                Gen.strings(1, 100, Gen.charsOf("a/\0=.")));
     }
 
-    private static Arbitrary<String> unicode() {
-        return Arbitraries.oneOf(
-                Arbitraries.of(
+    private static Gen<String> unicode() {
+        return Gen.oneOf(
+                Gen.of(
                         "\u202Eevil\u202C",
                         "e\u0301\u0301\u0301\u0301",
                         "\uD83D\uDE00\uD83D\uDE00",
@@ -112,13 +105,13 @@ final class Hostile {
                         "\u2028\u2029",
                         "ｆｕｌｌｗｉｄｔｈ",
                         "\u0130\u0131"),
-                Arbitraries.strings().all().ofMinLength(1).ofMaxLength(200),
-                Arbitraries.integers().between(1, 20_000).map("\uD83D\uDCA5"::repeat));
+                Gen.strings(1, 200, Gen.anyChar()),
+                Gen.between(1, 20_000).map("\uD83D\uDCA5"::repeat));
     }
 
-    private static Arbitrary<String> paths() {
-        return Arbitraries.oneOf(
-                Arbitraries.of(
+    private static Gen<String> paths() {
+        return Gen.oneOf(
+                Gen.of(
                         "..",
                         ".",
                         "../..",
@@ -137,22 +130,18 @@ final class Hostile {
                         "C:\\Windows",
                         "/does/not/exist",
                         "file:///etc/passwd"),
-                Arbitraries.integers().between(2, 200).map("../"::repeat),
-                Arbitraries.integers().between(256, 8192).map(n -> "/" + "d".repeat(n)));
+                Gen.between(2, 200).map("../"::repeat),
+                Gen.between(256, 8192).map(n -> "/" + "d".repeat(n)));
     }
 
     /** Random bytes decoded as UTF-8: malformed sequences become U+FFFD, the rest arbitrary code points. */
-    private static Arbitrary<String> randomBytes() {
-        return Arbitraries.bytes()
-                .array(byte[].class)
-                .ofMinSize(1)
-                .ofMaxSize(4096)
-                .map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+    private static Gen<String> randomBytes() {
+        return Gen.bytes(1, 4096).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
     }
 
     /** Real IDs (read when generated, so they are current) as they are, cut short, doubled, suffixed, upper-cased. */
-    Arbitrary<String> ids() {
-        return Arbitraries.randomValue(random -> {
+    Gen<String> ids() {
+        return random -> {
             List<String> now = ids.get();
             if (now.isEmpty()) {
                 return "0".repeat(64);
@@ -167,13 +156,13 @@ final class Hostile {
                 case 5 -> " " + id;
                 default -> id;
             };
-        });
+        };
     }
 
     /** Integers at and past each boundary a parser or a kernel interface has. */
-    static Arbitrary<Long> numbers() {
-        return Arbitraries.oneOf(
-                Arbitraries.of(
+    static Gen<Long> numbers() {
+        return Gen.oneOf(
+                Gen.of(
                         0L,
                         -1L,
                         1L,
@@ -192,6 +181,6 @@ final class Hostile {
                         -65_536L,
                         1000L,
                         1_000_000_000L),
-                Arbitraries.longs());
+                Gen.longs());
     }
 }

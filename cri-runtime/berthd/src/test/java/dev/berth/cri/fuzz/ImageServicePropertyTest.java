@@ -3,7 +3,6 @@ package dev.berth.cri.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.cri.fuzz.CriCalls.Answer;
-import dev.berth.cri.fuzz.FuzzBudget.Share;
 import dev.berth.cri.fuzz.FuzzRun.Fuzzed;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.PullImageRequest;
@@ -11,23 +10,14 @@ import dev.berth.testkit.registry.ImagePusher;
 import dev.berth.testkit.registry.RegistryFixture;
 import dev.berth.testkit.registry.TestImage;
 import dev.berth.testkit.registry.TestLayer;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Generated and mutated requests at every ImageService RPC over berthd's real socket: pulls of bad references,
@@ -35,20 +25,21 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * where a listener never answers; image status, list filters, removal and file system info. Each answer is OK or
  * a precise code; berthd stays up and within its memory. References only ever name 127.0.0.1 or localhost.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class ImageServicePropertyTest {
 
     private static final List<String> QUERIES =
             List.of("ListImages", "StreamImages", "ImageStatus", "RemoveImage", "ImageFsInfo");
 
     private static FuzzRun run;
+    private static FuzzBudget budget;
     private static RegistryFixture locked;
     private static String lockedImage;
     private static int closedPort;
     private static ServerSocket silent;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
+        budget = FuzzBudget.fromSystemProperties("ImageService");
         run = new FuzzRun(FuzzNode.start("berthfuzzimg"));
         locked = RegistryFixture.startWithBasicAuth("fuzz", "s3cret");
         lockedImage = new ImagePusher(locked)
@@ -67,7 +58,7 @@ class ImageServicePropertyTest {
         run.takeBaseline();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws Exception {
         try {
             if (silent != null) {
@@ -83,43 +74,27 @@ class ImageServicePropertyTest {
         }
     }
 
-    @AfterProperty
-    void everyAnswerWasPrecise() {
-        run.assertPrecise();
-    }
-
-    @Example
+    @Test
     void everyImageServiceRpcIsFuzzed() {
         Set<String> fuzzed = new HashSet<>(QUERIES);
         fuzzed.add("PullImage");
         assertThat(fuzzed).containsExactlyInAnyOrderElementsOf(CriCalls.imageRpcs());
     }
 
-    @Provide
-    Arbitrary<Fuzzed> queries() {
-        return run.of(QUERIES);
-    }
-
-    @Provide
-    Arbitrary<Fuzzed> pulls() {
-        return run.of(List.of("PullImage"));
-    }
-
     /**
      * References that name only loopback: the fuzz registry with bad names, tags and digests; the Basic-auth
      * registry; a port where nothing listens, one that never answers, and ports that are no ports.
      */
-    @Provide
-    Arbitrary<String> references() {
+    private static Gen<String> references() {
         Hostile hostile = new Hostile(run.requests()::ids);
         String registry = run.node().registryHostPort();
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, hostile.strings().map(s -> registry + "/" + s)),
-                Tuple.of(2, hostile.strings().map(s -> registry + "/fuzz/busybox:" + s)),
-                Tuple.of(2, hostile.strings().map(s -> registry + "/fuzz/busybox@" + s)),
-                Tuple.of(
+        return Gen.frequency(
+                Gen.weight(3, hostile.strings().map(s -> registry + "/" + s)),
+                Gen.weight(2, hostile.strings().map(s -> registry + "/fuzz/busybox:" + s)),
+                Gen.weight(2, hostile.strings().map(s -> registry + "/fuzz/busybox@" + s)),
+                Gen.weight(
                         2,
-                        Arbitraries.of(
+                        Gen.of(
                                 registry + "/fuzz/busybox@sha256:" + "0".repeat(64),
                                 registry + "/fuzz/busybox@sha256:" + "0".repeat(63),
                                 registry + "/fuzz/busybox@sha512:" + "0".repeat(128),
@@ -141,44 +116,68 @@ class ImageServicePropertyTest {
                                 "127.0.0.1:/a:1",
                                 "127.0.0.1:abc/a:1",
                                 "[::1]:" + closedPort + "/a:1")),
-                Tuple.of(1, hostile.strings().map(s -> "127.0.0.1:" + closedPort + "/" + s)));
+                Gen.weight(1, hostile.strings().map(s -> "127.0.0.1:" + closedPort + "/" + s)));
     }
 
-    @Property
-    @Share(150)
-    void imageQueriesAnswerPrecisely(@ForAll("queries") Fuzzed fuzzed) {
-        Answer answer = run.send(fuzzed, run.request(fuzzed));
-        if (fuzzed.rpc().equals("RemoveImage") && answer.ok()) {
-            run.node().pullBusybox();
-        }
+    @Test
+    void imageQueriesAnswerPrecisely() {
+        Gen<Fuzzed> queries = run.of(QUERIES);
+        budget.check(
+                "imageQueriesAnswerPrecisely",
+                150,
+                random -> {
+                    Fuzzed fuzzed = queries.next(random);
+                    Answer answer = run.send(fuzzed, run.request(fuzzed));
+                    if (fuzzed.rpc().equals("RemoveImage") && answer.ok()) {
+                        run.node().pullBusybox();
+                    }
+                },
+                run::assertPrecise);
     }
 
     /** Pulls with mutated auth, sandbox config and annotations, of a generated loopback reference. */
-    @Property
-    @Share(40)
-    void pullsAnswerPrecisely(@ForAll("pulls") Fuzzed fuzzed, @ForAll("references") String reference) {
-        PullImageRequest request = ((PullImageRequest) run.request(fuzzed))
-                .toBuilder()
-                        .setImage(ImageSpec.newBuilder().setImage(reference))
-                        .build();
-        run.send(
-                "PullImage",
-                "image=" + Show.value(reference) + " " + fuzzed.input(),
-                request,
-                FuzzNode.CALL_DEADLINE_MILLIS);
+    @Test
+    void pullsAnswerPrecisely() {
+        Gen<Fuzzed> pulls = run.of(List.of("PullImage"));
+        Gen<String> references = references();
+        budget.check(
+                "pullsAnswerPrecisely",
+                40,
+                random -> {
+                    Fuzzed fuzzed = pulls.next(random);
+                    String reference = references.next(random);
+                    PullImageRequest request = ((PullImageRequest) run.request(fuzzed))
+                            .toBuilder()
+                                    .setImage(ImageSpec.newBuilder().setImage(reference))
+                                    .build();
+                    run.send(
+                            "PullImage",
+                            "image=" + Show.value(reference) + " " + fuzzed.input(),
+                            request,
+                            FuzzNode.CALL_DEADLINE_MILLIS);
+                },
+                run::assertPrecise);
     }
 
     /** The Basic-auth registry answers a pull without or with wrong credentials UNAUTHENTICATED, and berthd says so. */
-    @Property
-    @Share(5)
-    void pullsWithBadCredentialsAreUnauthenticated(@ForAll("pulls") Fuzzed fuzzed) throws IOException {
-        PullImageRequest request = ((PullImageRequest) run.request(fuzzed))
-                .toBuilder()
-                        .setImage(ImageSpec.newBuilder().setImage(lockedImage))
-                        .build();
-        Answer answer = run.send("PullImage", "image=locked " + fuzzed.input(), request, FuzzNode.CALL_DEADLINE_MILLIS);
-        if (!request.getAuth().getPassword().equals("s3cret")) {
-            assertThat(answer.code()).isNotEqualTo(io.grpc.Status.Code.OK);
-        }
+    @Test
+    void pullsWithBadCredentialsAreUnauthenticated() {
+        Gen<Fuzzed> pulls = run.of(List.of("PullImage"));
+        budget.check(
+                "pullsWithBadCredentialsAreUnauthenticated",
+                5,
+                random -> {
+                    Fuzzed fuzzed = pulls.next(random);
+                    PullImageRequest request = ((PullImageRequest) run.request(fuzzed))
+                            .toBuilder()
+                                    .setImage(ImageSpec.newBuilder().setImage(lockedImage))
+                                    .build();
+                    Answer answer = run.send(
+                            "PullImage", "image=locked " + fuzzed.input(), request, FuzzNode.CALL_DEADLINE_MILLIS);
+                    if (!request.getAuth().getPassword().equals("s3cret")) {
+                        assertThat(answer.code()).as(fuzzed.input()).isNotEqualTo(io.grpc.Status.Code.OK);
+                    }
+                },
+                run::assertPrecise);
     }
 }

@@ -4,14 +4,12 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnknownFieldSet;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /**
  * Mutations of any CRI request, by reflection over its descriptor: a field anywhere in the message (up to five
@@ -30,7 +28,9 @@ final class Mutations {
         SET,
         CLEAR,
         REPEAT,
-        PUT
+        PUT,
+        /** The string field's bytes on the wire are not UTF-8 (sent as an unknown field of the same number). */
+        INVALID_UTF8
     }
 
     /** One change: the field path from the request's root, what is done, the value and (REPEAT/PUT) how often. */
@@ -57,12 +57,12 @@ final class Mutations {
     }
 
     /** One to three mutations of {@code base}; {@link #apply} makes the request. */
-    Arbitrary<List<Mutation>> of(Descriptor type) {
+    Gen<List<Mutation>> of(Descriptor type) {
         List<List<FieldDescriptor>> paths = paths(type, new ArrayList<>(), 0);
         if (paths.isEmpty()) {
-            return Arbitraries.just(List.of());
+            return Gen.just(List.of());
         }
-        return Arbitraries.of(paths).flatMap(this::mutation).list().ofMinSize(1).ofMaxSize(3);
+        return Gen.of(paths).flatMap(this::mutation).list(1, 3);
     }
 
     private static List<List<FieldDescriptor>> paths(Descriptor type, List<FieldDescriptor> prefix, int depth) {
@@ -78,54 +78,77 @@ final class Mutations {
         return paths;
     }
 
-    private Arbitrary<Mutation> mutation(List<FieldDescriptor> path) {
+    private Gen<Mutation> mutation(List<FieldDescriptor> path) {
         FieldDescriptor leaf = path.getLast();
         if (leaf.isMapField()) {
             FieldDescriptor valueField = leaf.getMessageType().findFieldByName("value");
-            return Combinators.combine(hostile.strings(), value(valueField), counts())
-                    .as((key, value, times) -> new Mutation(path, Kind.PUT, new Object[] {key, value}, times));
+            Gen<String> keys = hostile.strings();
+            Gen<Object> values = value(valueField);
+            Gen<Integer> counts = counts();
+            return random -> new Mutation(
+                    path, Kind.PUT, new Object[] {keys.next(random), values.next(random)}, counts.next(random));
         }
         if (leaf.isRepeated()) {
-            return Arbitraries.oneOf(
-                    Arbitraries.just(new Mutation(path, Kind.CLEAR, null, 1)),
-                    Combinators.combine(value(leaf), counts())
-                            .as((value, times) -> new Mutation(path, Kind.REPEAT, value, times)));
+            Gen<Object> values = value(leaf);
+            Gen<Integer> counts = counts();
+            return Gen.oneOf(
+                    Gen.just(new Mutation(path, Kind.CLEAR, null, 1)),
+                    random -> new Mutation(path, Kind.REPEAT, values.next(random), counts.next(random)));
         }
         if (leaf.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-            return Arbitraries.of(
+            return Gen.of(
                     new Mutation(path, Kind.CLEAR, null, 1),
                     new Mutation(path, Kind.SET, leaf.getMessageType().toProto().getName(), 1));
         }
-        return Arbitraries.oneOf(
-                Arbitraries.just(new Mutation(path, Kind.CLEAR, null, 1)),
+        if (leaf.getJavaType() == FieldDescriptor.JavaType.STRING) {
+            return Gen.frequency(
+                    Gen.weight(2, Gen.just(new Mutation(path, Kind.CLEAR, null, 1))),
+                    Gen.weight(1, invalidUtf8().map(bytes -> new Mutation(path, Kind.INVALID_UTF8, bytes, 1))),
+                    Gen.weight(2, value(leaf).map(value -> new Mutation(path, Kind.SET, value, 1))));
+        }
+        return Gen.oneOf(
+                Gen.just(new Mutation(path, Kind.CLEAR, null, 1)),
                 value(leaf).map(value -> new Mutation(path, Kind.SET, value, 1)));
     }
 
-    /** How often a repeated value is added: mostly a few, sometimes up to 100,000 (the request size permitting). */
-    private static Arbitrary<Integer> counts() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.integers().between(1, 3)),
-                Tuple.of(2, Arbitraries.integers().between(100, 5_000)),
-                Tuple.of(1, Arbitraries.integers().between(50_000, 100_000)));
+    /**
+     * Bytes that are not UTF-8 (a lone continuation byte, 0xFF, a truncated or overlong sequence, an encoded
+     * surrogate), which a raw client can send in a proto3 string field though protobuf-java and Go cannot.
+     */
+    private static Gen<ByteString> invalidUtf8() {
+        Gen<byte[]> bad = Gen.of(
+                new byte[] {(byte) 0xFF},
+                new byte[] {(byte) 0x80},
+                new byte[] {'a', (byte) 0xC3},
+                new byte[] {(byte) 0xC0, (byte) 0xAF},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80});
+        return random -> {
+            byte[] prefix = Gen.strings(0, 16, Gen.asciiChar()).next(random).getBytes(StandardCharsets.UTF_8);
+            return ByteString.copyFrom(prefix).concat(ByteString.copyFrom(bad.next(random)));
+        };
     }
 
-    private Arbitrary<Object> value(FieldDescriptor field) {
+    /** How often a repeated value is added: mostly a few, sometimes up to 100,000 (the request size permitting). */
+    private static Gen<Integer> counts() {
+        return Gen.frequency(
+                Gen.weight(6, Gen.between(1, 3)),
+                Gen.weight(2, Gen.between(100, 5_000)),
+                Gen.weight(1, Gen.between(50_000, 100_000)));
+    }
+
+    private Gen<Object> value(FieldDescriptor field) {
         return switch (field.getJavaType()) {
             case STRING -> hostile.strings().map(s -> (Object) s);
-            case BYTE_STRING ->
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(65_536).map(bytes ->
-                        (Object) ByteString.copyFrom(bytes));
+            case BYTE_STRING -> Gen.bytes(0, 65_536).map(bytes -> (Object) ByteString.copyFrom(bytes));
             case INT, LONG -> Hostile.numbers().map(n -> (Object) n);
-            case BOOLEAN -> Arbitraries.of(true, false).map(b -> (Object) b);
+            case BOOLEAN -> Gen.of(true, false).map(b -> (Object) b);
             case FLOAT, DOUBLE ->
-                Arbitraries.of(Double.NaN, -1.0, Double.MAX_VALUE, Double.NEGATIVE_INFINITY)
+                Gen.of(Double.NaN, -1.0, Double.MAX_VALUE, Double.NEGATIVE_INFINITY)
                         .map(d -> (Object) d);
             case ENUM ->
-                Arbitraries.integers()
-                        .between(-2, field.getEnumType().getValues().size() + 3)
-                        .map(n -> (Object) n);
-            case MESSAGE ->
-                Arbitraries.just((Object) field.getMessageType().toProto().getName());
+                Gen.between(-2, field.getEnumType().getValues().size() + 3).map(n -> (Object) n);
+            case MESSAGE -> Gen.just((Object) field.getMessageType().toProto().getName());
         };
     }
 
@@ -156,6 +179,18 @@ final class Mutations {
     private void set(Message.Builder builder, FieldDescriptor leaf, Mutation mutation, int sizeSoFar) {
         switch (mutation.kind()) {
             case CLEAR -> builder.clearField(leaf);
+            case INVALID_UTF8 -> {
+                // protobuf-java refuses to set such a string; an unknown field with the string's number is
+                // written after the known ones, so the receiver parses it as the field's (last) value
+                builder.clearField(leaf);
+                builder.mergeUnknownFields(UnknownFieldSet.newBuilder()
+                        .addField(
+                                leaf.getNumber(),
+                                UnknownFieldSet.Field.newBuilder()
+                                        .addLengthDelimited((ByteString) mutation.value())
+                                        .build())
+                        .build());
+            }
             case SET -> {
                 if (leaf.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
                     builder.setField(leaf, builder.newBuilderForField(leaf).build());

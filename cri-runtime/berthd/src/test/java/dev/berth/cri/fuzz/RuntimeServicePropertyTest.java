@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
 import dev.berth.cri.fuzz.CriCalls.Answer;
-import dev.berth.cri.fuzz.FuzzBudget.Share;
 import dev.berth.cri.fuzz.FuzzRun.Fuzzed;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.CreateContainerResponse;
@@ -18,24 +17,16 @@ import dev.berth.cri.v1.StopContainerRequest;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.lifecycle.BeforeTry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Thousands of generated and mutated requests at every RuntimeService RPC over berthd's real socket (berthd as
  * its own process): each answer is OK or a precise code, never INTERNAL or UNKNOWN and never a hang; berthd stays
- * up and within its memory; nothing is left at the end. Tries: {@code -Dberth.fuzz.tries} (see {@link FuzzBudget}),
- * the seed is in jqwik's report of each property.
+ * up and within its memory; nothing is left at the end. Tries and seed: {@code -Dberth.fuzz.tries} and {@code
+ * -Dberth.fuzz.seed} (see {@link FuzzBudget}); the seed is printed at the start and in each failure.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class RuntimeServicePropertyTest {
 
     /** Calls that read, or change only the target: cheap, so they get most of the tries. */
@@ -76,9 +67,11 @@ class RuntimeServicePropertyTest {
     private static final long EVENTS_MILLIS = 300;
 
     private static FuzzRun run;
+    private static FuzzBudget budget;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
+        budget = FuzzBudget.fromSystemProperties("RuntimeService");
         run = new FuzzRun(FuzzNode.start("berthfuzzrt"));
         warmUp();
         run.takeBaseline();
@@ -102,24 +95,35 @@ class RuntimeServicePropertyTest {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws Exception {
         if (run != null) {
             run.close();
         }
     }
 
-    @BeforeTry
-    void targetsExist() {
-        run.node().ensureTargets();
+    /**
+     * Runs {@code each} on a fuzzed request of {@code rpcs} for the property's share of the tries, the targets
+     * made again before each try; every answer must have been precise.
+     */
+    private static void property(String name, int share, List<String> rpcs, Property each) {
+        Gen<Fuzzed> requests = run.of(rpcs);
+        budget.check(
+                name,
+                share,
+                random -> {
+                    run.node().ensureTargets();
+                    each.run(requests.next(random));
+                },
+                run::assertPrecise);
     }
 
-    @AfterProperty
-    void everyAnswerWasPrecise() {
-        run.assertPrecise();
+    @FunctionalInterface
+    private interface Property {
+        void run(Fuzzed fuzzed) throws Exception;
     }
 
-    @Example
+    @Test
     void everyRuntimeServiceRpcIsFuzzed() {
         Set<String> fuzzed = new HashSet<>(QUERIES);
         fuzzed.addAll(CONTAINER_LIFECYCLE);
@@ -129,144 +133,113 @@ class RuntimeServicePropertyTest {
         assertThat(CriCalls.runtimeRpcs()).allMatch(run.requests()::covers);
     }
 
-    @Provide
-    Arbitrary<Fuzzed> queries() {
-        return run.of(QUERIES);
-    }
-
-    @Provide
-    Arbitrary<Fuzzed> containerLifecycle() {
-        return run.of(CONTAINER_LIFECYCLE);
-    }
-
-    @Provide
-    Arbitrary<Fuzzed> podLifecycle() {
-        return run.of(POD_LIFECYCLE);
-    }
-
-    @Provide
-    Arbitrary<Fuzzed> runPodSandbox() {
-        return run.of(List.of("RunPodSandbox"));
-    }
-
-    @Provide
-    Arbitrary<Fuzzed> createContainer() {
-        return run.of(List.of("CreateContainer"));
-    }
-
-    @Provide
-    Arbitrary<Fuzzed> execSync() {
-        return run.of(List.of("ExecSync"));
-    }
-
-    @Provide
-    Arbitrary<Fuzzed> updateRuntimeConfig() {
-        return run.of(List.of("UpdateRuntimeConfig"));
-    }
-
-    @Provide
-    Arbitrary<Fuzzed> containerEvents() {
-        return run.of(List.of("GetContainerEvents"));
-    }
-
-    @Property
-    @Share(500)
-    void queriesAnswerPrecisely(@ForAll("queries") Fuzzed fuzzed) {
-        run.send(fuzzed, run.request(fuzzed));
+    @Test
+    void queriesAnswerPrecisely() {
+        property("queriesAnswerPrecisely", 500, QUERIES, fuzzed -> {
+            run.send(fuzzed, run.request(fuzzed));
+        });
     }
 
     /** Each try takes a container of its own, so the target stays for the other tries. */
-    @Property
-    @Share(25)
-    void containerLifecycleAnswersPrecisely(@ForAll("containerLifecycle") Fuzzed fuzzed) {
-        run.node().newVictimContainer();
-        try {
-            run.send(fuzzed, run.request(fuzzed));
-        } finally {
-            run.node().removeVictims();
-        }
+    @Test
+    void containerLifecycleAnswersPrecisely() {
+        property("containerLifecycleAnswersPrecisely", 25, CONTAINER_LIFECYCLE, fuzzed -> {
+            run.node().newVictimContainer();
+            try {
+                run.send(fuzzed, run.request(fuzzed));
+            } finally {
+                run.node().removeVictims();
+            }
+        });
     }
 
-    @Property
-    @Share(10)
-    void podLifecycleAnswersPrecisely(@ForAll("podLifecycle") Fuzzed fuzzed) {
-        run.node().newVictimPod();
-        try {
-            run.send(fuzzed, run.request(fuzzed));
-        } finally {
-            run.node().removeVictims();
-        }
+    @Test
+    void podLifecycleAnswersPrecisely() {
+        property("podLifecycleAnswersPrecisely", 10, POD_LIFECYCLE, fuzzed -> {
+            run.node().newVictimPod();
+            try {
+                run.send(fuzzed, run.request(fuzzed));
+            } finally {
+                run.node().removeVictims();
+            }
+        });
     }
 
     /** A pod a mutated request started is removed at once; its cgroup must go with it. */
-    @Property
-    @Share(25)
-    void runPodSandboxAnswersPrecisely(@ForAll("runPodSandbox") Fuzzed fuzzed) {
-        RunPodSandboxRequest request = (RunPodSandboxRequest) run.request(fuzzed);
-        Answer answer = run.send(fuzzed, request);
-        if (answer.ok()) {
-            String id = ((RunPodSandboxResponse) answer.response()).getPodSandboxId();
-            String parent = request.getConfig().getLinux().getCgroupParent();
-            run.node().podCgroupMade(parent.chars().allMatch(c -> c == '/') ? "/berth/" + id : parent);
-            run.node().removePod(id);
-        }
+    @Test
+    void runPodSandboxAnswersPrecisely() {
+        property("runPodSandboxAnswersPrecisely", 25, List.of("RunPodSandbox"), fuzzed -> {
+            RunPodSandboxRequest request = (RunPodSandboxRequest) run.request(fuzzed);
+            Answer answer = run.send(fuzzed, request);
+            if (answer.ok()) {
+                String id = ((RunPodSandboxResponse) answer.response()).getPodSandboxId();
+                String parent = request.getConfig().getLinux().getCgroupParent();
+                run.node().podCgroupMade(parent.chars().allMatch(c -> c == '/') ? "/berth/" + id : parent);
+                run.node().removePod(id);
+            }
+        });
     }
 
     /** A container a mutated request created is started (its answer must be precise too), then removed. */
-    @Property
-    @Share(30)
-    void createContainerAnswersPrecisely(@ForAll("createContainer") Fuzzed fuzzed) {
-        Message request = run.request(fuzzed);
-        Answer answer = run.send(fuzzed, request);
-        if (answer.ok()) {
-            String id = ((CreateContainerResponse) answer.response()).getContainerId();
-            run.send(
-                    "StartContainer",
-                    "(start of) " + fuzzed.input(),
-                    StartContainerRequest.newBuilder().setContainerId(id).build(),
-                    FuzzNode.CALL_DEADLINE_MILLIS);
-            run.send(
-                    "StopContainer",
-                    "(stop of) " + fuzzed.input(),
-                    StopContainerRequest.newBuilder()
-                            .setContainerId(id)
-                            .setTimeout(0)
-                            .build(),
-                    FuzzNode.CALL_DEADLINE_MILLIS);
-            run.node().removeContainer(id);
-        }
+    @Test
+    void createContainerAnswersPrecisely() {
+        property("createContainerAnswersPrecisely", 30, List.of("CreateContainer"), fuzzed -> {
+            Message request = run.request(fuzzed);
+            Answer answer = run.send(fuzzed, request);
+            if (answer.ok()) {
+                String id = ((CreateContainerResponse) answer.response()).getContainerId();
+                run.send(
+                        "StartContainer",
+                        "(start of) " + fuzzed.input(),
+                        StartContainerRequest.newBuilder().setContainerId(id).build(),
+                        FuzzNode.CALL_DEADLINE_MILLIS);
+                run.send(
+                        "StopContainer",
+                        "(stop of) " + fuzzed.input(),
+                        StopContainerRequest.newBuilder()
+                                .setContainerId(id)
+                                .setTimeout(0)
+                                .build(),
+                        FuzzNode.CALL_DEADLINE_MILLIS);
+                run.node().removeContainer(id);
+            }
+        });
     }
 
-    @Property
-    @Share(30)
-    void execSyncAnswersPrecisely(@ForAll("execSync") Fuzzed fuzzed) {
-        run.send(fuzzed, run.request(fuzzed));
+    @Test
+    void execSyncAnswersPrecisely() {
+        property("execSyncAnswersPrecisely", 30, List.of("ExecSync"), fuzzed -> {
+            run.send(fuzzed, run.request(fuzzed));
+        });
     }
 
     /** An accepted pod CIDR is the node's own subnet cut smaller (see the confinement); it is set back each time. */
-    @Property
-    @Share(20)
-    void updateRuntimeConfigAnswersPrecisely(@ForAll("updateRuntimeConfig") Fuzzed fuzzed) {
-        Answer answer = run.send(fuzzed, run.request(fuzzed));
-        if (answer.ok()) {
-            run.send(
-                    "UpdateRuntimeConfig",
-                    "(restore)",
-                    run.requests().of("UpdateRuntimeConfig"),
-                    FuzzNode.CALL_DEADLINE_MILLIS);
-        }
+    @Test
+    void updateRuntimeConfigAnswersPrecisely() {
+        property("updateRuntimeConfigAnswersPrecisely", 20, List.of("UpdateRuntimeConfig"), fuzzed -> {
+            Answer answer = run.send(fuzzed, run.request(fuzzed));
+            if (answer.ok()) {
+                run.send(
+                        "UpdateRuntimeConfig",
+                        "(restore)",
+                        run.requests().of("UpdateRuntimeConfig"),
+                        FuzzNode.CALL_DEADLINE_MILLIS);
+            }
+        });
     }
 
     /** The stream is read briefly: it ends at the client's deadline, as kubelet's ends when it stops. */
-    @Property
-    @Share(5)
-    void containerEventsAnswerPrecisely(@ForAll("containerEvents") Fuzzed fuzzed) {
-        run.send(fuzzed.rpc(), fuzzed.input(), run.request(fuzzed), EVENTS_MILLIS);
+    @Test
+    void containerEventsAnswerPrecisely() {
+        property("containerEventsAnswerPrecisely", 5, List.of("GetContainerEvents"), fuzzed -> {
+            run.send(fuzzed.rpc(), fuzzed.input(), run.request(fuzzed), EVENTS_MILLIS);
+        });
     }
 
     /** A request of 100k env entries (just under 16 MiB) is refused or served like any other. */
-    @Example
+    @Test
     void hugeEnvListAnswersPrecisely() {
+        run.node().ensureTargets();
         CreateContainerRequest.Builder request =
                 ((CreateContainerRequest) run.requests().of("CreateContainer")).toBuilder();
         for (int i = 0; i < 100_000; i++) {
@@ -278,5 +251,6 @@ class RuntimeServicePropertyTest {
         if (answer.ok()) {
             run.node().removeContainer(((CreateContainerResponse) answer.response()).getContainerId());
         }
+        run.assertPrecise();
     }
 }

@@ -208,6 +208,15 @@ class RequestsTest {
                         .setContainerId("abc")
                         .addCmd("s\0h")
                         .build())),
+                Arguments.of("cmd", (Validation) () -> Requests.check(ExecSyncRequest.newBuilder()
+                        .setContainerId("abc")
+                        .addAllCmd(java.util.Collections.nCopies(10, "a".repeat(120 * 1024)))
+                        .build())),
+                Arguments.of("linux.cpuset_mems", (Validation) () ->
+                        Requests.check(dev.berth.cri.v1.UpdateContainerResourcesRequest.newBuilder()
+                                .setContainerId("abc")
+                                .setLinux(LinuxContainerResources.newBuilder().setCpusetMems("0,".repeat(2040) + "x"))
+                                .build())),
                 Arguments.of("filter.id", (Validation) () ->
                         Requests.check(ContainerFilter.newBuilder().setId(LONG).build())),
                 Arguments.of("filter.label_selector", (Validation) () -> Requests.check(ContainerFilter.newBuilder()
@@ -264,6 +273,32 @@ class RequestsTest {
                             .build());
                 })
                 .doesNotThrowAnyException();
+    }
+
+    /** A 4 KiB cpu list once overflowed the stack of the regex that matched it whole (gRPC's UNKNOWN). */
+    @Test
+    void aLongCpuListIsCheckedOnASmallStack() throws Exception {
+        String list = "0,".repeat(2047) + "0";
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread small = new Thread(
+                null,
+                () -> {
+                    try {
+                        ResourceChecks.cpuList("cpuset_cpus", list);
+                        assertThatThrownBy(() -> ResourceChecks.cpuList("cpuset_cpus", list + ",9-x"))
+                                .isInstanceOf(InvalidRequestException.class);
+                        assertThatThrownBy(() -> ResourceChecks.cpuList("cpuset_cpus", list + ","))
+                                .isInstanceOf(InvalidRequestException.class);
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                },
+                "small-stack",
+                64 * 1024);
+        small.start();
+        small.join();
+        assertThat(failure.get()).isNull();
     }
 
     @Test
