@@ -52,17 +52,6 @@ import java.util.stream.Stream;
  */
 final class FuzzNode implements AutoCloseable {
 
-    /** The JVM flags of {@code ./berth daemon} (and e2e's BenchBerthd): keep in step. */
-    private static final List<String> JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC",
-            "-Xss512k",
-            "-Xms16m",
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=32m",
-            "-XX:MaxMetaspaceSize=96m",
-            "--enable-native-access=ALL-UNNAMED");
-
     /** Every call gets this long; an answer that takes longer is a hang, not a DEADLINE_EXCEEDED of berthd's. */
     static final long CALL_DEADLINE_MILLIS = 15_000;
 
@@ -120,7 +109,11 @@ final class FuzzNode implements AutoCloseable {
         BerthdProcess berthd = null;
         try {
             berthd = BerthdProcess.start(
-                    JVM_FLAGS, config, base.resolve("root"), base.resolve("state"), base.resolve("berthd.log"));
+                    BerthdProcess.LAUNCHER_JVM_FLAGS,
+                    config,
+                    base.resolve("root"),
+                    base.resolve("state"),
+                    base.resolve("berthd.log"));
             return new FuzzNode(marker, base, network, registry, berthd);
         } catch (Exception | Error e) {
             if (berthd != null) {
