@@ -30,17 +30,19 @@ public final class Lifecycle {
         this.cri = cri;
     }
 
-    /** Creates the container in its pod; returns its ID. */
+    /** Creates the container in its pod; returns its ID. A command that cannot run fails with 126 or 127. */
     public String create(String podId, ContainerConfig config, PodSandboxConfig podConfig) {
-        return cri.call(
-                        "create container",
-                        () -> cri.runtime()
-                                .createContainer(CreateContainerRequest.newBuilder()
-                                        .setPodSandboxId(podId)
-                                        .setConfig(config)
-                                        .setSandboxConfig(podConfig)
-                                        .build()))
-                .getContainerId();
+        try {
+            return cri.runtime()
+                    .createContainer(CreateContainerRequest.newBuilder()
+                            .setPodSandboxId(podId)
+                            .setConfig(config)
+                            .setSandboxConfig(podConfig)
+                            .build())
+                    .getContainerId();
+        } catch (StatusRuntimeException e) {
+            throw commandFailure(cri.failure("create container", e));
+        }
     }
 
     /** Starts a created container; a command that cannot run fails with docker's 126 or 127. */
@@ -51,16 +53,28 @@ public final class Lifecycle {
                             .setContainerId(containerId)
                             .build());
         } catch (StatusRuntimeException e) {
-            CliException failure = cri.failure("start container", e);
-            String message = failure.getMessage();
-            if (message.contains("executable file not found") || message.contains("no such file or directory")) {
-                throw CliException.withCode(127, message);
-            }
-            if (message.contains("permission denied")) {
-                throw CliException.withCode(126, message);
-            }
-            throw failure;
+            throw commandFailure(cri.failure("start container", e));
         }
+    }
+
+    /**
+     * runc names a command it cannot run in words (it fails the create, or the start): docker's 127 for one
+     * that is not there, 126 for one that may not run, with runc's own sentence rather than the runtime's wrapping.
+     */
+    private static CliException commandFailure(CliException failure) {
+        String message = failure.getMessage();
+        int exec = message.indexOf("exec: ");
+        if (exec < 0) {
+            return failure;
+        }
+        String reason = "cannot run the container's command: " + message.substring(exec);
+        if (message.contains("executable file not found") || message.contains("no such file or directory")) {
+            return CliException.withCode(127, reason);
+        }
+        if (message.contains("permission denied")) {
+            return CliException.withCode(126, reason);
+        }
+        return failure;
     }
 
     public void stop(CliContainer container, long timeoutSeconds) {
@@ -176,7 +190,8 @@ public final class Lifecycle {
     }
 
     private static void deleteTree(Path dir) {
-        if (!dir.startsWith("/var/log/pods/" + CliLabels.NAMESPACE + "_") || !Files.isDirectory(dir)) {
+        // only a directory the CLI named: kubelet's pods keep theirs
+        if (!dir.toString().startsWith("/var/log/pods/" + CliLabels.NAMESPACE + "_") || !Files.isDirectory(dir)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {

@@ -71,6 +71,18 @@ public final class CliTestBed implements AutoCloseable {
         }
     }
 
+    /** Pushes a busybox image of its own (its CMD is {@code cmd}), for a test that removes it; its reference. */
+    public String pushBusybox(String repository, String tag, String... cmd) throws IOException {
+        return new ImagePusher(registry)
+                .pushImage(repository, tag, BusyboxImage.fromHost().image(cmd))
+                .reference();
+    }
+
+    /** The registry's {@code host:port}. */
+    public String registry() {
+        return registry.hostPort();
+    }
+
     /** The busybox image in the local registry, {@code 127.0.0.1:PORT/cli/busybox:1}; its CMD is sh. */
     public String busybox() {
         return busybox;
@@ -88,16 +100,24 @@ public final class CliTestBed implements AutoCloseable {
         return berthWithEnv(List.of("BERTH_ENDPOINT=" + endpoint()), args);
     }
 
-    /** berth with {@code env} (K=V) set on top of this process's environment (BERTH_ENDPOINT removed). */
-    public CliResult berthWithEnv(List<String> env, String... args) throws IOException, InterruptedException {
+    /** The JVM command line that runs berth, for a test that runs it another way (under a pty). */
+    public List<String> javaCommand() {
         List<String> argv = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.berth.cli.Berth"));
+                "--enable-native-access=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 23) {
+            // as the launcher: no JDK warning about Netty's, protobuf's and Guava's Unsafe on the container's stderr
+            argv.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.berth.cli.Berth"));
+        return argv;
+    }
+
+    /** berth with {@code env} (K=V) set on top of this process's environment (BERTH_ENDPOINT removed). */
+    public CliResult berthWithEnv(List<String> env, String... args) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(javaCommand());
         argv.addAll(List.of(args));
         ProcessBuilder builder =
                 new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -122,6 +142,17 @@ public final class CliTestBed implements AutoCloseable {
         Files.delete(out);
         Files.delete(err);
         return result;
+    }
+
+    /** berth started and left running (its output goes to a pipe the caller reads), for {@code logs -f}. */
+    public Process startBerth(String... args) throws IOException {
+        List<String> argv = new ArrayList<>(javaCommand());
+        argv.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("BERTH_ENDPOINT", endpoint());
+        return builder.start();
     }
 
     /** Every pod berthd holds (the CLI's and any other). */
