@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.cli.command.AttachCommand;
+import dev.berth.cli.command.CpCommand;
 import dev.berth.cli.command.ExecCommand;
 import dev.berth.cli.command.ImagesCommand;
 import dev.berth.cli.command.InfoCommand;
@@ -14,7 +15,9 @@ import dev.berth.cli.command.RmCommand;
 import dev.berth.cli.command.RmiCommand;
 import dev.berth.cli.command.RunCommand;
 import dev.berth.cli.command.StartCommand;
+import dev.berth.cli.command.StatsCommand;
 import dev.berth.cli.command.StopCommand;
+import dev.berth.cli.command.TopCommand;
 import dev.berth.cli.command.VersionCommand;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cli.cri.Endpoint;
@@ -40,6 +43,9 @@ import picocli.CommandLine.ScopeType;
             LogsCommand.class,
             ExecCommand.class,
             AttachCommand.class,
+            CpCommand.class,
+            StatsCommand.class,
+            TopCommand.class,
             StopCommand.class,
             StartCommand.class,
             RestartCommand.class,

@@ -30,6 +30,19 @@ public final class Units {
         return text;
     }
 
+    private static final String[] BINARY_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+
+    /** {@code 1.52MiB}: go-units BytesSize, as docker stats shows memory. */
+    public static String binarySize(long bytes) {
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < BINARY_UNITS.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return significant(value) + BINARY_UNITS[unit];
+    }
+
     /** {@code 3 minutes}, {@code About an hour}, {@code Less than a second}: go-units HumanDuration. */
     public static String duration(Duration duration) {
         long seconds = duration.toSeconds();

@@ -259,6 +259,58 @@ class BerthCommandTest {
     }
 
     @Test
+    void cpCopiesFilesAndTreesBothWays(@org.junit.jupiter.api.io.TempDir java.nio.file.Path host) throws Exception {
+        assertThat(bed.berth("run", "-d", "--name", "box", bed.busybox(), "sleep", "300")
+                        .exitCode())
+                .isZero();
+        java.nio.file.Path tree = java.nio.file.Files.createDirectories(host.resolve("tree/sub"));
+        java.nio.file.Files.writeString(host.resolve("tree/a.txt"), "alpha\n");
+        java.nio.file.Files.writeString(tree.resolve("b.txt"), "beta\n");
+
+        CliResult in = bed.berth("cp", host.resolve("tree").toString(), "box:/tmp");
+        assertThat(in.exitCode()).as(in.toString()).isZero();
+        assertThat(bed.berth("exec", "box", "cat", "/tmp/tree/a.txt", "/tmp/tree/sub/b.txt")
+                        .stdout())
+                .isEqualTo("alpha\nbeta\n");
+        CliResult renamed = bed.berth("cp", host.resolve("tree/a.txt").toString(), "box:/tmp/renamed.txt");
+        assertThat(renamed.exitCode()).as(renamed.toString()).isZero();
+        assertThat(bed.berth("exec", "box", "cat", "/tmp/renamed.txt").stdout()).isEqualTo("alpha\n");
+
+        CliResult file =
+                bed.berth("cp", "box:/etc/passwd", host.resolve("passwd-copy").toString());
+        assertThat(file.exitCode()).as(file.toString()).isZero();
+        assertThat(java.nio.file.Files.readString(host.resolve("passwd-copy"))).startsWith("root:x:0:0:");
+        CliResult back = bed.berth("cp", "box:/tmp/tree", host.resolve("back").toString());
+        assertThat(back.exitCode()).as(back.toString()).isZero();
+        assertThat(java.nio.file.Files.readString(host.resolve("back/sub/b.txt")))
+                .isEqualTo("beta\n");
+
+        CliResult missing = bed.berth("cp", "box:/no/such/file", host.toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.stderr()).contains("tar in the container failed");
+        assertThat(bed.berth("rm", "-f", "box").exitCode()).isZero();
+    }
+
+    @Test
+    void statsAndTopDescribeARunningContainer() throws Exception {
+        assertThat(bed.berth("run", "-d", "--name", "busy", "--memory", "64m", bed.busybox(), "sleep", "300")
+                        .exitCode())
+                .isZero();
+        CliResult stats = bed.berth("stats", "--no-stream");
+        assertThat(stats.exitCode()).as(stats.toString()).isZero();
+        assertThat(stats.lines().getFirst())
+                .matches("CONTAINER ID +NAME +CPU % +MEM USAGE / LIMIT +MEM % +NET I/O +BLOCK I/O +PIDS");
+        assertThat(stats.lines())
+                .anySatisfy(line -> assertThat(line)
+                        .matches("[0-9a-f]{12} +busy +\\d+\\.\\d\\d% +[0-9.]+[KMG]?i?B / 64MiB +.* +1$"));
+        CliResult top = bed.berth("top", "busy");
+        assertThat(top.exitCode()).as(top.toString()).isZero();
+        assertThat(top.lines().getFirst()).matches("UID +PID +PPID +STIME +CMD");
+        assertThat(top.lines()).anySatisfy(line -> assertThat(line).matches("0 +\\d+ +\\d+ +\\d\\d:\\d\\d +sleep 300"));
+        assertThat(bed.berth("rm", "-f", "busy").exitCode()).isZero();
+    }
+
+    @Test
     void execWithATerminalFollowsTheTerminalsSize() throws Exception {
         Privileges.require(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/script")), "script(1)");
         assertThat(bed.berth("run", "-d", "--name", "tty", bed.busybox(), "sleep", "300")
