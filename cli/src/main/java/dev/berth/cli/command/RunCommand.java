@@ -36,6 +36,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "run", description = "Run a command in a new container (one pod sandbox holding one container)")
 public final class RunCommand implements Callable<Integer> {
 
+    private static final long INTERRUPT_GRACE_SECONDS = 3;
+
     @ParentCommand
     private Berth berth;
 
@@ -114,7 +116,26 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println(podId);
             return 0;
         }
-        int code = foreground(cri, containers, container);
+        // Ctrl-C on a foreground run: docker passes the signal to the container, which CRI cannot; the container
+        // is stopped instead (a short grace: someone is waiting), and removed with --rm.
+        CliContainer started = container;
+        Thread interrupted = Thread.ofPlatform().unstarted(() -> {
+            try {
+                lifecycle.stop(started, INTERRUPT_GRACE_SECONDS);
+                if (autoRemove) {
+                    lifecycle.removePod(started);
+                }
+            } catch (RuntimeException e) {
+                // the JVM is going; what remains is visible in ps -a
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        int code;
+        try {
+            code = foreground(cri, containers, container);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(interrupted);
+        }
         if (code < 0) {
             return 0; // detached
         }

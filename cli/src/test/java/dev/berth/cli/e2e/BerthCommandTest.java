@@ -111,6 +111,55 @@ class BerthCommandTest {
     }
 
     @Test
+    void runFlagsShapeTheContainer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path host) throws Exception {
+        java.nio.file.Path data = java.nio.file.Files.createDirectories(host.resolve("data"));
+        java.nio.file.Files.writeString(data.resolve("x"), "from the host\n");
+        java.nio.file.Path envFile = java.nio.file.Files.writeString(
+                host.resolve("env"), "# a comment\nFROMFILE=file value\n\nOVERRIDDEN=file\n");
+        CliResult run = bed.berth(
+                "run",
+                "--rm",
+                "-v",
+                data + ":/data:ro",
+                "-w",
+                "/data",
+                "-u",
+                "1000:1000",
+                "--hostname",
+                "hh",
+                "--env-file",
+                envFile.toString(),
+                "-e",
+                "OVERRIDDEN=flag",
+                "--memory",
+                "64m",
+                "--cpus",
+                "0.5",
+                "--entrypoint",
+                "sh",
+                bed.busybox(),
+                "-c",
+                "pwd; id -u; id -g; hostname; cat x; echo $FROMFILE $OVERRIDDEN;"
+                        + " touch y 2>/dev/null || echo read-only; cat /sys/fs/cgroup/memory/memory.limit_in_bytes"
+                        + " /sys/fs/cgroup/memory.max 2>/dev/null; true");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.lines())
+                .startsWith("/data", "1000", "1000", "hh", "from the host", "file value flag", "read-only")
+                .contains(Long.toString(64L << 20));
+    }
+
+    @Test
+    void interactiveRunReadsStdinAndHostNetworkSharesTheHostsInterfaces() throws Exception {
+        CliResult run = bed.berthWithInput("echo from stdin; exit 4\n", "run", "-i", "--rm", bed.busybox(), "sh");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
+        assertThat(run.stdout()).isEqualTo("from stdin\n");
+        CliResult host = bed.berth("run", "--rm", "--net", "host", bed.busybox(), "cat", "/proc/net/dev");
+        assertThat(host.exitCode()).as(host.toString()).isZero();
+        assertThat(interfaces(host.stdout()))
+                .isEqualTo(interfaces(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/net/dev"))));
+    }
+
+    @Test
     void psShowsRunningAndExitedContainersInEveryFormat() throws Exception {
         assertThat(bed.berth("run", "-d", "--name", "sleeper", "-l", "team=a", bed.busybox(), "sleep", "300")
                         .exitCode())
@@ -460,6 +509,15 @@ class BerthCommandTest {
             Thread.sleep(100);
         }
         throw new AssertionError(name + " did not exit");
+    }
+
+    /** The interface names of a /proc/net/dev. */
+    private static java.util.Set<String> interfaces(String procNetDev) {
+        return procNetDev
+                .lines()
+                .filter(line -> line.contains(":"))
+                .map(line -> line.substring(0, line.indexOf(':')).strip())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     private static String fetch(int port) throws Exception {

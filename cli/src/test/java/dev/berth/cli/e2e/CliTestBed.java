@@ -100,6 +100,16 @@ public final class CliTestBed implements AutoCloseable {
         return berthWithEnv(List.of("BERTH_ENDPOINT=" + endpoint()), args);
     }
 
+    /** berth with {@code input} on its stdin. */
+    public CliResult berthWithInput(String input, String... args) throws IOException, InterruptedException {
+        Path in = Files.writeString(Files.createTempFile(base, "in-", ".txt"), input);
+        try {
+            return run(List.of("BERTH_ENDPOINT=" + endpoint()), in, args);
+        } finally {
+            Files.delete(in);
+        }
+    }
+
     /** The JVM command line that runs berth, for a test that runs it another way (under a pty). */
     public List<String> javaCommand() {
         List<String> argv = new ArrayList<>(List.of(
@@ -117,10 +127,13 @@ public final class CliTestBed implements AutoCloseable {
 
     /** berth with {@code env} (K=V) set on top of this process's environment (BERTH_ENDPOINT removed). */
     public CliResult berthWithEnv(List<String> env, String... args) throws IOException, InterruptedException {
+        return run(env, Path.of("/dev/null"), args);
+    }
+
+    private CliResult run(List<String> env, Path stdin, String... args) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(javaCommand());
         argv.addAll(List.of(args));
-        ProcessBuilder builder =
-                new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
         builder.environment().remove("BERTH_ENDPOINT");
         for (String pair : env) {
             int eq = pair.indexOf('=');
