@@ -22,8 +22,12 @@ public record LogEntry(String timestamp, boolean stderr, boolean partial, byte[]
         String timestamp = new String(line, from, first - from, StandardCharsets.US_ASCII);
         String stream = new String(line, first + 1, second - first - 1, StandardCharsets.US_ASCII);
         String tags = new String(line, second + 1, (third < 0 ? to : third) - second - 1, StandardCharsets.US_ASCII);
-        byte[] content = third < 0 ? new byte[0] : java.util.Arrays.copyOfRange(line, third + 1, to);
         boolean partial = tags.equals("P") || tags.startsWith("P:");
+        boolean full = tags.equals("F") || tags.startsWith("F:");
+        if (!(stream.equals("stdout") || stream.equals("stderr")) || !(partial || full)) {
+            return Optional.empty();
+        }
+        byte[] content = third < 0 ? new byte[0] : java.util.Arrays.copyOfRange(line, third + 1, to);
         return Optional.of(new LogEntry(timestamp, stream.equals("stderr"), partial, content));
     }
 
