@@ -29,7 +29,8 @@ public final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         try (Cri cri = berth.connect()) {
-            CliContainer container = new Containers(cri).find(ref);
+            Containers containers = new Containers(cri);
+            CliContainer container = containers.find(ref);
             if (container.state() != State.RUNNING || container.containerId().isEmpty()) {
                 throw new CliException("container " + ref + " is not running");
             }
@@ -46,7 +47,16 @@ public final class AttachCommand implements Callable<Integer> {
                     .path("config");
             boolean stdin = !noStdin && config.path("stdin").asBoolean(false);
             int code = attach(cri, id, stdin, config.path("tty").asBoolean(false));
-            return Math.max(code, 0);
+            if (code < 0) {
+                return 0; // detached
+            }
+            // the stream ends with the container; its exit code is docker attach's
+            return containers
+                    .lookup(container.id())
+                    .filter(c -> c.state() == State.EXITED)
+                    .flatMap(CliContainer::status)
+                    .map(s -> s.getExitCode())
+                    .orElse(code);
         }
     }
 

@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
                         + clash.get().getId() + "\". You have to remove (or rename) that container to be able to"
                         + " reuse that name.");
             }
-            RunSpecBuilder builder = new RunSpecBuilder(options, autoRemove);
+            RunSpecBuilder builder = new RunSpecBuilder(options, autoRemove, detach);
             List<CliContainer> publishing = containers.list(true).stream()
                     .filter(c -> c.pod().getState() == PodSandboxState.SANDBOX_READY)
                     .toList();

@@ -41,10 +41,12 @@ public final class RunSpecBuilder {
 
     private final RunOptions options;
     private final boolean autoRemove;
+    private final boolean detach;
 
-    public RunSpecBuilder(RunOptions options, boolean autoRemove) {
+    public RunSpecBuilder(RunOptions options, boolean autoRemove, boolean detach) {
         this.options = options;
         this.autoRemove = autoRemove;
+        this.detach = detach;
     }
 
     /** The published ports as given; a port without a host port still has 0 there. */
@@ -109,7 +111,8 @@ public final class RunSpecBuilder {
                 .setLogPath(metadataName + "/0.log")
                 .putAllLabels(labels)
                 .setStdin(options.interactive)
-                .setStdinOnce(options.interactive)
+                // as docker: stdin closes when a foreground run's session ends; a detached one can be attached again
+                .setStdinOnce(options.interactive && !detach)
                 .setTty(options.tty);
         if (options.entrypoint != null) {
             container.addCommand(options.entrypoint);
