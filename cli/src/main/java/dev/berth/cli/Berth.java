@@ -1,0 +1,119 @@
+package dev.berth.cli;
+
+import dev.berth.cli.command.AttachCommand;
+import dev.berth.cli.command.CpCommand;
+import dev.berth.cli.command.ExecCommand;
+import dev.berth.cli.command.ImagesCommand;
+import dev.berth.cli.command.InfoCommand;
+import dev.berth.cli.command.InspectCommand;
+import dev.berth.cli.command.LogsCommand;
+import dev.berth.cli.command.PortCommand;
+import dev.berth.cli.command.PsCommand;
+import dev.berth.cli.command.PullCommand;
+import dev.berth.cli.command.RestartCommand;
+import dev.berth.cli.command.RmCommand;
+import dev.berth.cli.command.RmiCommand;
+import dev.berth.cli.command.RunCommand;
+import dev.berth.cli.command.StartCommand;
+import dev.berth.cli.command.StatsCommand;
+import dev.berth.cli.command.StopCommand;
+import dev.berth.cli.command.TopCommand;
+import dev.berth.cli.command.VersionCommand;
+import dev.berth.cli.cri.Cri;
+import dev.berth.cli.cri.Endpoint;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code berth}: docker's everyday commands over CRI, against berthd or any CRI runtime's socket. */
+@Command(
+        name = "berth",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Run and manage containers on a CRI runtime (berthd by default), with docker's commands.",
+        subcommands = {
+            PullCommand.class,
+            ImagesCommand.class,
+            RmiCommand.class,
+            InspectCommand.class,
+            RunCommand.class,
+            PsCommand.class,
+            LogsCommand.class,
+            ExecCommand.class,
+            AttachCommand.class,
+            CpCommand.class,
+            StatsCommand.class,
+            TopCommand.class,
+            StopCommand.class,
+            StartCommand.class,
+            RestartCommand.class,
+            RmCommand.class,
+            PortCommand.class,
+            VersionCommand.class,
+            InfoCommand.class
+        })
+public final class Berth implements Runnable {
+
+    /** docker's code for a failure of its own, where the container's code is otherwise passed on. */
+    public static final int OWN_FAILURE = 125;
+    /** The commands whose own failures exit 125, as docker's run, exec and start do. */
+    private static final Set<String> CONTAINER_RUNNING = Set.of("run", "exec", "start", "restart", "attach");
+
+    @Option(
+            names = "--endpoint",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URI",
+            description = "CRI socket (default: $BERTH_ENDPOINT, else " + Endpoint.DEFAULT + ")")
+    private String endpoint;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** A connection to the endpoint the flags name; the caller closes it. */
+    public Cri connect() {
+        return Cri.connect(Endpoint.resolve(endpoint));
+    }
+
+    public Endpoint endpoint() {
+        return Endpoint.resolve(endpoint);
+    }
+
+    public static void main(String[] args) {
+        // gRPC and Netty log through java.util.logging; their warnings are not the user's business.
+        java.util.logging.LogManager.getLogManager().reset();
+        System.exit(execute(args));
+    }
+
+    public static int execute(String[] args) {
+        CommandLine line = new CommandLine(new Berth());
+        line.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
+            int own = CONTAINER_RUNNING.contains(commandLine.getCommandName()) ? OWN_FAILURE : 1;
+            if (failure instanceof CliException e) {
+                commandLine.getErr().println("berth: " + e.getMessage());
+                return e.exitCode() != 0 ? e.exitCode() : own;
+            }
+            if (failure instanceof InterruptedException) {
+                return 130;
+            }
+            commandLine.getErr().println("berth: unexpected failure: " + failure);
+            return own;
+        });
+        line.setParameterExceptionHandler((failure, args1) -> {
+            CommandLine commandLine = failure.getCommandLine();
+            commandLine.getErr().println("berth: " + failure.getMessage());
+            commandLine.usage(commandLine.getErr());
+            return OWN_FAILURE;
+        });
+        // `run IMAGE sh -c …` and `exec NAME ls -l`: what follows the image or name is the container's command.
+        line.getSubcommands().get("run").setStopAtPositional(true);
+        line.getSubcommands().get("exec").setStopAtPositional(true);
+        return line.execute(args);
+    }
+}

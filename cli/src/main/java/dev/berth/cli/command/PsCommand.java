@@ -1,0 +1,99 @@
+package dev.berth.cli.command;
+
+import dev.berth.cli.Berth;
+import dev.berth.cli.CliException;
+import dev.berth.cli.container.CliContainer;
+import dev.berth.cli.container.Containers;
+import dev.berth.cli.cri.Cri;
+import dev.berth.cli.format.Table;
+import dev.berth.cli.format.Template;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "ps", description = "List containers (the ones berth run made)")
+public final class PsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Berth berth;
+
+    @Option(
+            names = {"-a", "--all"},
+            description = "Show all containers (default: only running ones)")
+    private boolean all;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Only show container IDs")
+    private boolean quiet;
+
+    @Option(names = "--no-trunc", description = "Do not truncate IDs and commands")
+    private boolean noTrunc;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "json, or a template: '{{.Names}} {{.Status}}'")
+    private String format;
+
+    @Option(
+            names = {"-f", "--filter"},
+            paramLabel = "KEY=VALUE",
+            description = "name=PART, id=PREFIX, status=created|running|exited, label=K[=V]; all must match")
+    private List<String> filters = List.of();
+
+    /** docker's ps filters, the common ones. */
+    private static boolean matches(CliContainer container, String filter) {
+        int eq = filter.indexOf('=');
+        if (eq <= 0) {
+            throw new CliException("bad filter " + filter + ": KEY=VALUE");
+        }
+        String value = filter.substring(eq + 1);
+        return switch (filter.substring(0, eq)) {
+            case "name" -> container.name().contains(value);
+            case "id" -> container.id().startsWith(value);
+            case "status" -> container.state().word().equals(value);
+            case "label" -> {
+                int labelEq = value.indexOf('=');
+                yield labelEq < 0
+                        ? container.labels().containsKey(value)
+                        : value.substring(labelEq + 1).equals(container.labels().get(value.substring(0, labelEq)));
+            }
+            default ->
+                throw new CliException("unknown filter " + filter.substring(0, eq) + ": name, id, status or label");
+        };
+    }
+
+    @Override
+    public Integer call() {
+        try (Cri cri = berth.connect()) {
+            List<CliContainer> containers = new Containers(cri)
+                    .list(all || filters.stream().anyMatch(f -> f.startsWith("status="))).stream()
+                            .filter(c -> filters.stream().allMatch(f -> matches(c, f)))
+                            .toList();
+            long now = System.currentTimeMillis();
+            if (quiet) {
+                containers.forEach(c -> System.out.println(noTrunc ? c.id() : c.shortId()));
+                return 0;
+            }
+            List<Map<String, String>> rows = containers.stream()
+                    .map(c -> ContainerRows.row(c, now, noTrunc))
+                    .toList();
+            if (format != null) {
+                Template.parse(format).print(System.out, ContainerRows.FIELDS, rows);
+                return 0;
+            }
+            Table table = new Table("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
+            rows.forEach(row -> table.row(
+                    row.get("ID"),
+                    row.get("Image"),
+                    row.get("Command"),
+                    row.get("RunningFor"),
+                    row.get("Status"),
+                    row.get("Ports"),
+                    row.get("Names")));
+            table.print(System.out);
+            return 0;
+        }
+    }
+}

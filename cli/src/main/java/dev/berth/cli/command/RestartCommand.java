@@ -1,0 +1,49 @@
+package dev.berth.cli.command;
+
+import dev.berth.cli.Berth;
+import dev.berth.cli.CliException;
+import dev.berth.cli.container.Containers;
+import dev.berth.cli.container.Lifecycle;
+import dev.berth.cli.cri.Cri;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "restart", description = "Restart containers")
+public final class RestartCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Berth berth;
+
+    @Option(
+            names = {"-t", "--time"},
+            paramLabel = "SECONDS",
+            description = "Seconds to wait before killing (default: 10)")
+    private long seconds = 10;
+
+    @Parameters(paramLabel = "CONTAINER", arity = "1..*")
+    private List<String> refs;
+
+    @Override
+    public Integer call() {
+        int code = 0;
+        try (Cri cri = berth.connect()) {
+            Containers containers = new Containers(cri);
+            Lifecycle lifecycle = new Lifecycle(cri);
+            for (String ref : refs) {
+                try {
+                    lifecycle.stop(containers.find(ref), seconds);
+                    StartCommand.start(containers.find(ref), lifecycle);
+                    System.out.println(ref);
+                } catch (CliException e) {
+                    System.err.println("berth: " + e.getMessage());
+                    code = e.exitCode() != 0 ? e.exitCode() : 1;
+                }
+            }
+        }
+        return code;
+    }
+}

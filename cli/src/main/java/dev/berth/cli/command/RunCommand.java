@@ -1,0 +1,176 @@
+package dev.berth.cli.command;
+
+import dev.berth.cli.Berth;
+import dev.berth.cli.CliException;
+import dev.berth.cli.container.CliContainer;
+import dev.berth.cli.container.Containers;
+import dev.berth.cli.container.Lifecycle;
+import dev.berth.cli.container.PortSpec;
+import dev.berth.cli.container.State;
+import dev.berth.cli.cri.Cri;
+import dev.berth.cli.image.ImageInfo;
+import dev.berth.cli.image.Puller;
+import dev.berth.cli.logs.LogFile;
+import dev.berth.cli.logs.LogPrinter;
+import dev.berth.cli.run.Names;
+import dev.berth.cli.run.PortCheck;
+import dev.berth.cli.run.RunOptions;
+import dev.berth.cli.run.RunSpec;
+import dev.berth.cli.run.RunSpecBuilder;
+import dev.berth.cri.v1.PodSandbox;
+import dev.berth.cri.v1.PodSandboxState;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "run", description = "Run a command in a new container (one pod sandbox holding one container)")
+public final class RunCommand implements Callable<Integer> {
+
+    private static final long INTERRUPT_GRACE_SECONDS = 3;
+
+    @ParentCommand
+    private Berth berth;
+
+    @Mixin
+    private RunOptions options;
+
+    @Option(
+            names = {"-d", "--detach"},
+            description = "Run in the background and print the container's ID")
+    private boolean detach;
+
+    @Option(names = "--rm", description = "Remove the container when it exits")
+    private boolean autoRemove;
+
+    @Parameters(index = "0", paramLabel = "IMAGE")
+    private String image;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "COMMAND")
+    private List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (detach && autoRemove) {
+            throw new CliException("--rm with -d is not supported yet: nothing would remove the container when it"
+                    + " exits (CRI has no auto-remove); run it in the foreground or rm it yourself");
+        }
+        try (Cri cri = berth.connect()) {
+            Containers containers = new Containers(cri);
+            String name = options.name() == null ? Names.generate() : Names.validate(options.name());
+            Optional<PodSandbox> clash = containers.podNamed(name);
+            if (clash.isPresent()) {
+                throw new CliException("Conflict. The container name \"" + name + "\" is already in use by container \""
+                        + clash.get().getId() + "\". You have to remove (or rename) that container to be able to"
+                        + " reuse that name.");
+            }
+            RunSpecBuilder builder = new RunSpecBuilder(options, autoRemove, detach);
+            List<CliContainer> publishing = containers.list(true).stream()
+                    .filter(c -> c.pod().getState() == PodSandboxState.SANDBOX_READY)
+                    .toList();
+            List<PortSpec> ports = PortCheck.allocate(builder.ports(), publishing);
+            ImageInfo info = ImageInfo.find(cri, image).orElseGet(() -> {
+                System.err.println("Unable to find image '" + image + "' locally");
+                return new Puller(cri, System.err).pull(image);
+            });
+            RunSpec spec = builder.build(name, image, info, args, ports);
+            return run(cri, containers, spec);
+        }
+    }
+
+    private int run(Cri cri, Containers containers, RunSpec spec) throws IOException, InterruptedException {
+        Lifecycle lifecycle = new Lifecycle(cri);
+        String podId = cri.call(
+                        "run pod",
+                        () -> cri.runtime()
+                                .runPodSandbox(RunPodSandboxRequest.newBuilder()
+                                        .setConfig(spec.pod())
+                                        .build()))
+                .getPodSandboxId();
+        CliContainer container;
+        try {
+            String containerId = lifecycle.create(podId, spec.container(), spec.pod());
+            container = containers.find(podId);
+            try {
+                lifecycle.start(containerId);
+            } catch (CliException e) {
+                if (autoRemove) {
+                    lifecycle.removePod(container);
+                }
+                throw e;
+            }
+        } catch (CliException e) {
+            containers.lookup(podId).filter(c -> c.containerId().isEmpty()).ifPresent(lifecycle::removePod);
+            throw e;
+        }
+        if (detach) {
+            System.out.println(podId);
+            return 0;
+        }
+        // Ctrl-C on a foreground run: docker passes the signal to the container, which CRI cannot; the container
+        // is stopped instead (a short grace: someone is waiting), and removed with --rm.
+        CliContainer started = container;
+        Thread interrupted = Thread.ofPlatform().unstarted(() -> {
+            try {
+                lifecycle.stop(started, INTERRUPT_GRACE_SECONDS);
+                if (autoRemove) {
+                    lifecycle.removePod(started);
+                }
+            } catch (RuntimeException e) {
+                // the JVM is going; what remains is visible in ps -a
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        int code;
+        try {
+            code = foreground(cri, containers, container);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(interrupted);
+        }
+        if (code < 0) {
+            return 0; // detached
+        }
+        if (autoRemove) {
+            lifecycle.removePod(containers.refresh(container));
+        }
+        return code;
+    }
+
+    /** Shows the container's output until it exits; its exit code (-1 when the user detached). */
+    private int foreground(Cri cri, Containers containers, CliContainer container)
+            throws IOException, InterruptedException {
+        if (options.interactive() || options.tty()) {
+            int code = AttachCommand.attach(
+                    cri, container.containerId().orElseThrow(), options.interactive(), options.tty());
+            if (code < 0) {
+                return code;
+            }
+        } else {
+            LogPrinter printer = new LogPrinter(
+                    new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err), false, null);
+            new LogFile(ContainerLogs.path(container))
+                    .follow(printer, -1, () -> ContainerLogs.running(containers, container));
+        }
+        CliContainer exited = awaitExit(containers, container);
+        return exited.status().map(s -> s.getExitCode()).orElse(0);
+    }
+
+    private static CliContainer awaitExit(Containers containers, CliContainer container) throws InterruptedException {
+        while (true) {
+            CliContainer now = containers.refresh(container);
+            if (now.state() != State.RUNNING && now.state() != State.CREATED) {
+                return now;
+            }
+            Thread.sleep(50);
+        }
+    }
+}

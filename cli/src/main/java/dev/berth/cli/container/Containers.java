@@ -1,0 +1,166 @@
+package dev.berth.cli.container;
+
+import dev.berth.cli.CliException;
+import dev.berth.cli.cri.Cri;
+import dev.berth.cri.v1.Container;
+import dev.berth.cri.v1.ContainerStatus;
+import dev.berth.cri.v1.ContainerStatusRequest;
+import dev.berth.cri.v1.ListContainersRequest;
+import dev.berth.cri.v1.ListPodSandboxRequest;
+import dev.berth.cri.v1.PodSandbox;
+import dev.berth.cri.v1.PodSandboxFilter;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Finds containers as people name them: the CLI's by name or ID prefix, anyone else's by container or pod ID. */
+public final class Containers {
+
+    private final Cri cri;
+
+    public Containers(Cri cri) {
+        this.cri = cri;
+    }
+
+    /** The CLI's containers, newest first; with {@code all}, the ones that are not running too. */
+    public List<CliContainer> list(boolean all) {
+        List<PodSandbox> pods = cri
+                .call("list pods", () -> cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()))
+                .getItemsList()
+                .stream()
+                .filter(pod -> pod.containsLabels(CliLabels.NAME))
+                .toList();
+        Map<String, Container> latest = latestContainers();
+        List<CliContainer> containers = new ArrayList<>();
+        for (PodSandbox pod : pods) {
+            CliContainer container = new CliContainer(pod, status(latest.get(pod.getId())), true);
+            if (all || container.state() == State.RUNNING) {
+                containers.add(container);
+            }
+        }
+        containers.sort(Comparator.comparingLong(CliContainer::createdNanos).reversed());
+        return containers;
+    }
+
+    /**
+     * The container {@code ref} names: a CLI container's name, then a prefix of a CLI container's ID, then a
+     * prefix of any container's ID, then of any pod's ID (kubelet's too: rm and inspect take those by ID only).
+     */
+    public CliContainer find(String ref) {
+        return lookup(ref).orElseThrow(() -> new CliException("No such container: " + ref));
+    }
+
+    public Optional<CliContainer> lookup(String ref) {
+        if (ref.isEmpty()) {
+            return Optional.empty();
+        }
+        List<PodSandbox> pods = cri.call(
+                        "list pods", () -> cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()))
+                .getItemsList();
+        Optional<PodSandbox> named = pods.stream()
+                .filter(pod -> ref.equals(pod.getLabelsOrDefault(CliLabels.NAME, null)))
+                .findFirst();
+        if (named.isPresent()) {
+            return Optional.of(managed(named.get()));
+        }
+        List<PodSandbox> ours = pods.stream()
+                .filter(pod -> pod.containsLabels(CliLabels.NAME) && pod.getId().startsWith(ref))
+                .toList();
+        if (!ours.isEmpty()) {
+            return Optional.of(managed(unique(ours, ref, PodSandbox::getId)));
+        }
+        List<Container> containers = cri
+                .call("list containers", () -> cri.runtime().listContainers(ListContainersRequest.getDefaultInstance()))
+                .getContainersList()
+                .stream()
+                .filter(c -> c.getId().startsWith(ref))
+                .toList();
+        if (!containers.isEmpty()) {
+            Container container = unique(containers, ref, Container::getId);
+            PodSandbox pod = pods.stream()
+                    .filter(p -> p.getId().equals(container.getPodSandboxId()))
+                    .findFirst()
+                    .orElseThrow(() -> new CliException("No such container: " + ref));
+            boolean cli = pod.containsLabels(CliLabels.NAME);
+            return Optional.of(new CliContainer(pod, status(container), cli));
+        }
+        List<PodSandbox> foreign =
+                pods.stream().filter(pod -> pod.getId().startsWith(ref)).toList();
+        if (!foreign.isEmpty()) {
+            return Optional.of(new CliContainer(unique(foreign, ref, PodSandbox::getId), Optional.empty(), false));
+        }
+        return Optional.empty();
+    }
+
+    /** The pod of a CLI container by name, if one holds that name. */
+    public Optional<PodSandbox> podNamed(String name) {
+        return cri
+                .call(
+                        "list pods",
+                        () -> cri.runtime()
+                                .listPodSandbox(ListPodSandboxRequest.newBuilder()
+                                        .setFilter(PodSandboxFilter.newBuilder().putLabelSelector(CliLabels.NAME, name))
+                                        .build()))
+                .getItemsList()
+                .stream()
+                .findFirst();
+    }
+
+    /** A CLI container again, as it is now. */
+    public CliContainer refresh(CliContainer container) {
+        return find(container.id());
+    }
+
+    private CliContainer managed(PodSandbox pod) {
+        List<Container> inPod = cri.call(
+                        "list containers",
+                        () -> cri.runtime()
+                                .listContainers(ListContainersRequest.newBuilder()
+                                        .setFilter(dev.berth.cri.v1.ContainerFilter.newBuilder()
+                                                .setPodSandboxId(pod.getId()))
+                                        .build()))
+                .getContainersList();
+        Optional<Container> latest = inPod.stream().max(Comparator.comparingLong(Container::getCreatedAt));
+        return new CliContainer(pod, latest.flatMap(this::status), true);
+    }
+
+    private Map<String, Container> latestContainers() {
+        return cri
+                .call("list containers", () -> cri.runtime().listContainers(ListContainersRequest.getDefaultInstance()))
+                .getContainersList()
+                .stream()
+                .collect(Collectors.toMap(
+                        Container::getPodSandboxId, c -> c, (a, b) -> a.getCreatedAt() >= b.getCreatedAt() ? a : b));
+    }
+
+    private Optional<ContainerStatus> status(Container container) {
+        if (container == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(cri.runtime()
+                    .containerStatus(ContainerStatusRequest.newBuilder()
+                            .setContainerId(container.getId())
+                            .build())
+                    .getStatus());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw cri.failure("status of container " + container.getId(), e);
+        }
+    }
+
+    private static <T> T unique(List<T> matches, String ref, java.util.function.Function<T, String> id) {
+        if (matches.size() > 1) {
+            throw new CliException("multiple containers match the ID prefix " + ref + ": "
+                    + String.join(", ", matches.stream().map(id).toList()));
+        }
+        return matches.getFirst();
+    }
+}

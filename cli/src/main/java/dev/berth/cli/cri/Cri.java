@@ -1,0 +1,95 @@
+package dev.berth.cli.cri;
+
+import dev.berth.cli.CliException;
+import dev.berth.cri.v1.ImageServiceGrpc;
+import dev.berth.cri.v1.RuntimeServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The CLI's one connection to a CRI runtime: kubelet's channel (Netty epoll on the unix socket, plaintext,
+ * 16 MiB messages) and the two services. Every call goes through {@link #call}, which turns a gRPC failure
+ * into words.
+ */
+public final class Cri implements AutoCloseable {
+
+    private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    private static final long CALL_SECONDS = 120;
+    /** A pull of a large image over a slow link takes long; PullImage is one unary call. */
+    private static final long PULL_SECONDS = 3600;
+
+    private final Endpoint endpoint;
+    private final EpollEventLoopGroup loop;
+    private final ManagedChannel channel;
+
+    private Cri(Endpoint endpoint) {
+        this.endpoint = endpoint;
+        this.loop = new EpollEventLoopGroup(1, Thread.ofVirtual().factory());
+        this.channel = NettyChannelBuilder.forAddress(
+                        new DomainSocketAddress(endpoint.socket().toString()))
+                .channelType(EpollDomainSocketChannel.class)
+                .eventLoopGroup(loop)
+                .usePlaintext()
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .build();
+    }
+
+    public static Cri connect(Endpoint endpoint) {
+        endpoint.checkReachable();
+        return new Cri(endpoint);
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
+        return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public ImageServiceGrpc.ImageServiceBlockingStub images() {
+        return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public ImageServiceGrpc.ImageServiceBlockingStub pulls() {
+        return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(PULL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Runs one call; a failure becomes a {@link CliException} naming {@code what} and the runtime's reason. */
+    public <T> T call(String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /** The words for a failed call: the daemon's absence apart, the runtime's own description. */
+    public CliException failure(String what, StatusRuntimeException e) {
+        Status status = e.getStatus();
+        // The runtime itself answers UNAVAILABLE too (an unreachable registry); only a transport failure has a cause.
+        if (status.getCode() == Status.Code.UNAVAILABLE && e.getCause() != null) {
+            return new CliException(endpoint.notRunning());
+        }
+        String reason = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
+        return new CliException(what + ": " + reason);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+}
