@@ -23,7 +23,7 @@ class RbacTemplateTest {
                 .containsExactlyInAnyOrderElementsOf(union(
                         permissions("berth.dev", "images", "get", "list", "watch", "patch", "update"),
                         permissions("berth.dev", "apps", "get", "list", "watch", "patch", "update"),
-                        permissions("berth.dev", "imagepulls", "get", "list", "watch"),
+                        permissions("berth.dev", "imagepulls", "get", "list", "watch", "delete"),
                         permissions("berth.dev", "images/status", "get", "patch", "update"),
                         permissions("berth.dev", "apps/status", "get", "patch", "update"),
                         permissions("berth.dev", "images/finalizers", "update"),

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +60,36 @@ public final class ImageReconciler implements Reconciler<Image> {
         @SuppressWarnings("unchecked")
         InformerEventSource<Node, Image> nodes = (InformerEventSource<Node, Image>)
                 context.eventSourceRetriever().getEventSourceFor(Node.class, ImageEventSources.NODES);
-        Collection<Node> allNodes =
-                image.getSpec().getPrePull() == null ? List.of() : nodes.list().collect(Collectors.toList());
-        return reconcile(image, context.getSecondaryResources(ImagePull.class), allNodes);
+        List<Node> allNodes = nodes.list().collect(Collectors.toList());
+        Collection<ImagePull> pulls = context.getSecondaryResources(ImagePull.class);
+        List<ImagePull> orphaned = orphaned(pulls, allNodes);
+        for (ImagePull pull : orphaned) {
+            log.info(
+                    "image {}/{}: deleting ImagePull {} of node {}, which is gone",
+                    image.getMetadata().getNamespace(),
+                    image.getMetadata().getName(),
+                    pull.getMetadata().getName(),
+                    pull.getSpec().getNode());
+            context.getClient().resource(pull).delete();
+        }
+        List<ImagePull> live = pulls.stream().filter(p -> !orphaned.contains(p)).toList();
+        return reconcile(image, live, image.getSpec().getPrePull() == null ? List.of() : allNodes);
+    }
+
+    /**
+     * ImagePulls whose node no longer exists: its agent went with it, so nothing else would ever delete them (as
+     * the pod garbage collector deletes the pods of vanished nodes). An empty Node cache deletes nothing: a cluster
+     * without nodes is far likelier a cache that is not filled than a real one.
+     */
+    static List<ImagePull> orphaned(Collection<ImagePull> pulls, Collection<Node> nodes) {
+        if (nodes.isEmpty()) {
+            return List.of();
+        }
+        Set<String> names = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        return pulls.stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getNode() != null)
+                .filter(p -> !names.contains(p.getSpec().getNode()))
+                .toList();
     }
 
     /** One reconciliation from what the informers hold: the Image's ImagePulls and every Node. */

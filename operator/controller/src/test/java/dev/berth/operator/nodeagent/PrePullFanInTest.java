@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -121,6 +122,43 @@ class PrePullFanInTest {
         assertThat(done.getStatus().getPrePull().getDesired()).isEqualTo(nodes);
         assertThat(done.getStatus().getPrePull().getPulled()).isEqualTo(nodes);
         assertThat(done.getStatus().getPrePull().getNodes()).isNull();
+    }
+
+    @Test
+    void imagePullOfANodeThatIsGoneIsDeletedAndNoLongerCounted() throws Exception {
+        RegistryFixture registry = RegistryFixture.start();
+        closing.add(registry);
+        PushedImage pushed = new ImagePusher(registry)
+                .pushImage("fan/gone", "v1", TestImage.builder().build());
+        cluster.node(node(0), Map.of("pool", "web"));
+        cluster.node(node(1), Map.of("pool", "web"));
+        operator();
+        cluster.create("web", pushed.reference(), Map.of("pool", "web"));
+        awaitTrue("resolved", () -> pushed.manifestDigest().equals(digest()));
+        Image seen = cluster.get("web");
+        KubernetesClient agents = agentsClient();
+        for (int i = 0; i < 2; i++) {
+            ImagePullWriter writer = new ImagePullWriter(agents, node(i));
+            writer.report(writer.create(seen), pulled(pushed.manifestDigest()));
+        }
+        awaitTrue("Pulled on both nodes", () -> condition("Pulled"));
+
+        client.nodes().withName(node(1)).delete();
+
+        awaitTrue(
+                "the ImagePull of the vanished node deleted", () -> pullNodes().equals(List.of(node(0))));
+        awaitTrue(
+                "one node desired",
+                () -> cluster.get("web").getStatus().getPrePull().getDesired() == 1);
+        assertThat(cluster.get("web").getStatus().getPrePull().getPulled()).isEqualTo(1);
+        assertThat(condition("Pulled")).isTrue();
+    }
+
+    private List<String> pullNodes() {
+        return client.resources(ImagePull.class).inNamespace("default").list().getItems().stream()
+                .map(p -> p.getSpec().getNode())
+                .sorted()
+                .toList();
     }
 
     private OperatorProcess operator() throws Exception {
