@@ -9,7 +9,7 @@ import dev.berth.cri.v1.LinuxContainerResources;
 /**
  * linux.resources from the CRI's LinuxContainerResources, with containerd's rules: zero means "not set"; a memory
  * limit without a swap limit also caps swap at the same value (no swapping by default) where swap is accounted;
- * hugepage limits only where the hugetlb controller exists; the "unified" map only on cgroup v2.
+ * hugepage limits only where the hugetlb controller exists; the "unified" map only on cgroup v2 (refused on v1).
  */
 final class ResourcesSpec {
 
@@ -69,7 +69,12 @@ final class ResourcesSpec {
                 pages.addObject().put("pageSize", limit.getPageSize()).put("limit", limit.getLimit());
             }
         }
-        if (host.cgroupUnified() && r.getUnifiedCount() > 0) {
+        if (!host.cgroupUnified() && r.getUnifiedCount() > 0) {
+            // as at pod level: silently dropping them would run the container without the limits it asked for
+            throw new IllegalArgumentException("config.linux.resources.unified: "
+                    + r.getUnifiedMap().size() + " cgroup v2 key(s) need cgroup v2, but this node runs cgroup v1");
+        }
+        if (r.getUnifiedCount() > 0) {
             ObjectNode unified = node.putObject("unified");
             r.getUnifiedMap().entrySet().stream()
                     .sorted(java.util.Map.Entry.comparingByKey())

@@ -290,6 +290,20 @@ class OciSpecBuilderTest {
     }
 
     @Test
+    void unifiedResourcesOnACgroupV1HostAreRefusedNotDropped() {
+        var resources = LinuxContainerResources.newBuilder()
+                .putUnified("memory.high", "1")
+                .build();
+
+        assertThatThrownBy(() -> build(container("/x")
+                        .setLinux(LinuxContainerConfig.newBuilder().setResources(resources))
+                        .build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("config.linux.resources.unified")
+                .hasMessageContaining("cgroup v1");
+    }
+
+    @Test
     void resourcesFollowContainerdAndRuncUpdateGetsLimitsOnly() throws Exception {
         var resources = LinuxContainerResources.newBuilder()
                 .setCpuShares(512)
@@ -297,7 +311,6 @@ class OciSpecBuilderTest {
                 .setCpuPeriod(100000)
                 .setCpusetCpus("0")
                 .setMemoryLimitInBytes(64 << 20)
-                .putUnified("memory.high", "1")
                 .build();
         JsonNode spec = build(container("/x")
                 .setLinux(LinuxContainerConfig.newBuilder().setResources(resources))
@@ -305,9 +318,6 @@ class OciSpecBuilderTest {
         assertThat(spec.at("/linux/resources/cpu").toString())
                 .isEqualTo("{\"shares\":512,\"quota\":50000,\"period\":100000,\"cpus\":\"0\"}");
         assertThat(spec.at("/linux/resources/memory").toString()).isEqualTo("{\"limit\":67108864,\"swap\":67108864}");
-        assertThat(spec.at("/linux/resources").has("unified"))
-                .as("cgroup v1 host")
-                .isFalse();
         assertThat(spec.at("/linux/resources/devices").toString()).isEqualTo("[{\"allow\":false,\"access\":\"rwm\"}]");
 
         JsonNode update = mapper.readTree(builder()
