@@ -3,10 +3,8 @@ package dev.berth.cli.command;
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
 import dev.berth.cli.container.CliContainer;
-import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.Lifecycle;
 import dev.berth.cli.container.State;
-import dev.berth.cli.cri.Cri;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,21 +22,7 @@ public final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int code = 0;
-        try (Cri cri = berth.connect()) {
-            Containers containers = new Containers(cri);
-            Lifecycle lifecycle = new Lifecycle(cri);
-            for (String ref : refs) {
-                try {
-                    start(containers.find(ref), lifecycle);
-                    System.out.println(ref);
-                } catch (CliException e) {
-                    System.err.println("berth: " + e.getMessage());
-                    code = e.exitCode() != 0 ? e.exitCode() : 1;
-                }
-            }
-        }
-        return code;
+        return EachContainer.run(berth, refs, (ref, containers, lifecycle) -> start(containers.find(ref), lifecycle));
     }
 
     /** A created container starts; an exited one of the CLI's is made again in its pod and started. */

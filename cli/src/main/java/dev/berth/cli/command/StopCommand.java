@@ -1,10 +1,6 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
-import dev.berth.cli.CliException;
-import dev.berth.cli.container.Containers;
-import dev.berth.cli.container.Lifecycle;
-import dev.berth.cli.cri.Cri;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,20 +25,7 @@ public final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int code = 0;
-        try (Cri cri = berth.connect()) {
-            Containers containers = new Containers(cri);
-            Lifecycle lifecycle = new Lifecycle(cri);
-            for (String ref : refs) {
-                try {
-                    lifecycle.stop(containers.find(ref), seconds);
-                    System.out.println(ref);
-                } catch (CliException e) {
-                    System.err.println("berth: " + e.getMessage());
-                    code = 1;
-                }
-            }
-        }
-        return code;
+        return EachContainer.run(
+                berth, refs, (ref, containers, lifecycle) -> lifecycle.stop(containers.find(ref), seconds));
     }
 }
