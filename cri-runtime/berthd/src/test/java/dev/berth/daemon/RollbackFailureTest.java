@@ -141,38 +141,8 @@ class RollbackFailureTest {
 
     @Test
     void containerWhoseRollbackFailsStaysExitedWithWhyUntilRemoveContainerSucceeds() throws Exception {
-        Path createStarted = bed.base().resolve("create-started");
-        Path failCreate = bed.base().resolve("fail-create");
-        bed.handler("failing", """
-                #!/bin/sh
-                case " $* " in *" create "*)
-                  touch %s
-                  while [ ! -e %s ]; do sleep 0.05; done
-                  echo "failing runtime refuses create" >&2; exit 1;;
-                esac
-                exec runc "$@"
-                """.formatted(createStarted, failCreate));
-        bed.start();
-        PodSandboxConfig pod = bed.pods().pod("mounts").build();
-        String podId = bed.runtime()
-                .runPodSandbox(RunPodSandboxRequest.newBuilder()
-                        .setConfig(pod)
-                        .setRuntimeHandler("failing")
-                        .build())
-                .getPodSandboxId();
-        CompletableFuture<String> create = CompletableFuture.supplyAsync(() -> bed.pods()
-                .create(
-                        podId,
-                        pod,
-                        bed.pods().container("never", busybox, "true").build()));
-        awaitFile(createStarted);
-        // something mounts into the container's writable layer (a Bidirectional mount, a CSI plugin): berthd
-        // cannot delete the layer while it is there
-        Path writable = onlyEntry(bed.base().resolve("root/containers-rw"));
-        Path held = Files.createDirectories(writable.resolve("held"));
-        Processes.run(List.of("mount", "-t", "tmpfs", "-o", "ro,size=1m", "held", held.toString()), 10);
-        Files.createFile(failCreate);
-        assertThat(create).failsWithin(30, TimeUnit.SECONDS);
+        HeldLayer held = createWhileAMountHoldsTheWritableLayer("mounts");
+        Path writable = held.writable();
 
         var containers = bed.runtime()
                 .listContainers(ListContainersRequest.getDefaultInstance())
@@ -186,7 +156,7 @@ class RollbackFailureTest {
         assertThat(status.getMessage())
                 .contains("CreateContainer failed")
                 .contains("rolling it back failed")
-                .contains(held.toString());
+                .contains(held.mount().toString());
 
         assertThatThrownBy(() -> bed.runtime()
                         .removeContainer(RemoveContainerRequest.newBuilder()
@@ -195,7 +165,7 @@ class RollbackFailureTest {
                 .isInstanceOf(StatusRuntimeException.class);
         assertThat(bed.pods().status(id).getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
 
-        Processes.run(List.of("umount", held.toString()), 10);
+        Processes.run(List.of("umount", held.mount().toString()), 10);
         bed.runtime()
                 .removeContainer(
                         RemoveContainerRequest.newBuilder().setContainerId(id).build());
@@ -208,41 +178,13 @@ class RollbackFailureTest {
 
     @Test
     void containerWhoseRollbackFailedIsRemovedByTheNextStart() throws Exception {
-        Path createStarted = bed.base().resolve("create-started");
-        Path failCreate = bed.base().resolve("fail-create");
-        bed.handler("failing", """
-                #!/bin/sh
-                case " $* " in *" create "*)
-                  touch %s
-                  while [ ! -e %s ]; do sleep 0.05; done
-                  echo "failing runtime refuses create" >&2; exit 1;;
-                esac
-                exec runc "$@"
-                """.formatted(createStarted, failCreate));
-        bed.start();
-        PodSandboxConfig pod = bed.pods().pod("restart").build();
-        String podId = bed.runtime()
-                .runPodSandbox(RunPodSandboxRequest.newBuilder()
-                        .setConfig(pod)
-                        .setRuntimeHandler("failing")
-                        .build())
-                .getPodSandboxId();
-        CompletableFuture<String> create = CompletableFuture.supplyAsync(() -> bed.pods()
-                .create(
-                        podId,
-                        pod,
-                        bed.pods().container("never", busybox, "true").build()));
-        awaitFile(createStarted);
-        Path writable = onlyEntry(bed.base().resolve("root/containers-rw"));
-        Path held = Files.createDirectories(writable.resolve("held"));
-        Processes.run(List.of("mount", "-t", "tmpfs", "-o", "ro,size=1m", "held", held.toString()), 10);
-        Files.createFile(failCreate);
-        assertThat(create).failsWithin(30, TimeUnit.SECONDS);
+        HeldLayer held = createWhileAMountHoldsTheWritableLayer("restart");
+        Path writable = held.writable();
         String id = writable.getFileName().toString();
         assertThat(bed.pods().status(id).getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
 
         bed.kill();
-        Processes.run(List.of("umount", held.toString()), 10);
+        Processes.run(List.of("umount", held.mount().toString()), 10);
         bed.start();
 
         awaitLog("removed container " + id);
@@ -319,5 +261,46 @@ class RollbackFailureTest {
             assertThat(all).hasSize(1);
             return all.getFirst();
         }
+    }
+
+    /** The container's writable layer, and what is mounted inside it. */
+    private record HeldLayer(Path writable, Path mount) {}
+
+    /**
+     * CreateContainer through a runtime that fails create, after something (a Bidirectional mount, a CSI plugin)
+     * mounted into the container's writable layer, so that berthd cannot delete the layer in its rollback.
+     */
+    private HeldLayer createWhileAMountHoldsTheWritableLayer(String podName) throws Exception {
+        Path createStarted = bed.base().resolve("create-started");
+        Path failCreate = bed.base().resolve("fail-create");
+        bed.handler("failing", """
+                #!/bin/sh
+                case " $* " in *" create "*)
+                  touch %s
+                  while [ ! -e %s ]; do sleep 0.05; done
+                  echo "failing runtime refuses create" >&2; exit 1;;
+                esac
+                exec runc "$@"
+                """.formatted(createStarted, failCreate));
+        bed.start();
+        PodSandboxConfig pod = bed.pods().pod(podName).build();
+        String podId = bed.runtime()
+                .runPodSandbox(RunPodSandboxRequest.newBuilder()
+                        .setConfig(pod)
+                        .setRuntimeHandler("failing")
+                        .build())
+                .getPodSandboxId();
+        CompletableFuture<String> create = CompletableFuture.supplyAsync(() -> bed.pods()
+                .create(
+                        podId,
+                        pod,
+                        bed.pods().container("never", busybox, "true").build()));
+        awaitFile(createStarted);
+        Path writable = onlyEntry(bed.base().resolve("root/containers-rw"));
+        Path held = Files.createDirectories(writable.resolve("held"));
+        Processes.run(List.of("mount", "-t", "tmpfs", "-o", "ro,size=1m", "held", held.toString()), 10);
+        Files.createFile(failCreate);
+        assertThat(create).failsWithin(30, TimeUnit.SECONDS);
+        return new HeldLayer(writable, held);
     }
 }
