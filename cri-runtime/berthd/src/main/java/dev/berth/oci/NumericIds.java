@@ -2,10 +2,13 @@ package dev.berth.oci;
 
 import java.util.Optional;
 
-/** Numeric uids and gids as Linux accepts them: 0 to 2^32-2 ((uid_t) -1 means "no change" to the kernel). */
+/**
+ * Numeric uids and gids a container can run as: 0 to 2^31-1, runc's bound (Linux itself takes up to 2^32-2, but
+ * runc refuses "uids and gids" above its int range at create).
+ */
 final class NumericIds {
 
-    static final long MAX_ID = 0xFFFF_FFFEL;
+    static final long MAX_ID = Integer.MAX_VALUE;
 
     private NumericIds() {}
 

@@ -11,8 +11,11 @@ import java.util.List;
 /** The security contexts of pods and containers: ids, namespaces, profiles, capabilities, masked paths. */
 final class SecurityChecks {
 
-    /** Linux's uid_t and gid_t; (uid_t) -1 means "no change" to the kernel, so it is no one's id. */
-    static final long MAX_NUMERIC_ID = 0xFFFF_FFFEL;
+    /**
+     * runc's bound, below Linux's uid_t (2^32-2): runc refuses uids and gids above 2^31-1 ("uids and gids must be in
+     * range 0-2147483647"), so a larger one would only fail later, inside runc create, as berthd's error.
+     */
+    static final long MAX_NUMERIC_ID = Integer.MAX_VALUE;
 
     private SecurityChecks() {}
 

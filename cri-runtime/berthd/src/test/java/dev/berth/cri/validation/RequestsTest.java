@@ -276,6 +276,16 @@ class RequestsTest {
     }
 
     /** A 4 KiB cpu list once overflowed the stack of the regex that matched it whole (gRPC's UNKNOWN). */
+    /** Found by the fuzz: runc refuses such a uid inside create ("uids and gids must be in range 0-2147483647"). */
+    @Test
+    void idsAboveRuncsRangeAreRefusedBeforeRuncSeesThem() {
+        assertThatCode(() -> SecurityChecks.numericId("run_as_user", 2147483647L))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> SecurityChecks.numericId("run_as_user", 2147483648L))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("run_as_user");
+    }
+
     @Test
     void aLongCpuListIsCheckedOnASmallStack() throws Exception {
         String list = "0,".repeat(2047) + "0";
