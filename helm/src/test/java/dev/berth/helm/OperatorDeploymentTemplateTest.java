@@ -18,7 +18,7 @@ class OperatorDeploymentTemplateTest {
         var deployment = chart.render().single("Deployment");
 
         var container = container(deployment);
-        assertThat(container.path("image").asText()).isEqualTo("ghcr.io/berth-dev/berth-operator:0.1.0");
+        assertThat(container.path("image").asText()).isEqualTo("ghcr.io/berth-dev/berth-operator:0.2.0");
         assertThat(container.path("imagePullPolicy").asText()).isEqualTo("IfNotPresent");
         assertThat(container.path("args")).containsExactly(text("operator"));
         assertThat(podSpec(deployment).path("serviceAccountName").asText()).isEqualTo("berth-operator");
