@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.version.BerthVersion;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -19,6 +20,10 @@ public final class Berthd {
             options = DaemonOptions.parse(List.of(args));
             if (options.help()) {
                 System.out.print(DaemonOptions.USAGE);
+                return;
+            }
+            if (options.version()) {
+                System.out.println("berthd " + BerthVersion.current());
                 return;
             }
             config = new ConfigLoader()
