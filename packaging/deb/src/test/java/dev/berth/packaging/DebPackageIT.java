@@ -2,7 +2,14 @@ package dev.berth.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.cri.v1.ImageServiceGrpc;
+import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PullImageRequest;
+import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
+import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
 import dev.berth.process.CommandRunner;
@@ -10,8 +17,13 @@ import dev.berth.process.CommandRunner.Command;
 import dev.berth.process.CommandRunner.CommandResult;
 import dev.berth.store.Directories;
 import dev.berth.sys.NotifySocketListener;
+import dev.berth.testing.LeakCheck;
+import dev.berth.testing.PodClient;
 import dev.berth.testkit.Privileges;
 import dev.berth.testkit.cri.CriChannel;
+import dev.berth.testkit.layer.BusyboxImage;
+import dev.berth.testkit.registry.ImagePusher;
+import dev.berth.testkit.registry.RegistryFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +39,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The .deb the build made, as a node gets it: dpkg -i, berthd started as berthd.service starts it (its ExecStart
- * and Environment, NOTIFY_SOCKET, systemd's PATH), READY=1 once CRI serves, then dpkg --purge leaves nothing.
+ * and Environment, NOTIFY_SOCKET, systemd's PATH), READY=1 once CRI serves, a container runs, then dpkg --purge
+ * leaves nothing.
  * berthd runs on its own directories, so it never meets a berthd on /run/berth.
  */
 class DebPackageIT {
@@ -38,6 +51,8 @@ class DebPackageIT {
     private static final List<String> RUNTIME_DEPENDS =
             List.of("runc", "conmon", "containernetworking-plugins", "catatonit", "iptables");
     /** PATH as systemd gives a system service. */
+    private static final String CGROUP_MARKER = "berth-deb-it";
+
     private static final String SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final String version = System.getProperty("berth.project.version");
@@ -51,6 +66,8 @@ class DebPackageIT {
     void setUp() throws Exception {
         Privileges.requireRoot();
         Privileges.require(Files.isExecutable(Path.of("/usr/bin/dpkg")), "this test needs dpkg (Debian or Ubuntu)");
+        Privileges.require(
+                RegistryFixture.available(), "docker-registry is not installed (apt-get install docker-registry)");
         assertThat(deb).as("the build's package (./mvnw package)").isRegularFile();
         base = Files.createTempDirectory("berth-deb-");
         runner = new CommandRunner(base.resolve("scratch"));
@@ -68,6 +85,7 @@ class DebPackageIT {
             dpkg(List.of("dpkg", "--purge", PACKAGE));
         }
         if (base != null) {
+            LeakCheck.unmountEverythingUnder(base);
             Directories.deleteRecursively(base);
         }
     }
@@ -129,6 +147,7 @@ class DebPackageIT {
                         .version(VersionRequest.getDefaultInstance());
                 assertThat(runtime.getRuntimeName()).isEqualTo("berth");
                 assertThat(runtime.getRuntimeVersion()).isEqualTo(version);
+                containerStartsUntouchedByTheNotifySocket(channel);
             }
 
             berthd.destroy();
@@ -147,6 +166,53 @@ class DebPackageIT {
         for (String path :
                 List.of("/usr/lib/berth", "/usr/bin/berthd", "/usr/bin/berth", UNIT.toString(), "/etc/berth")) {
             assertThat(Path.of(path)).as(path).doesNotExist();
+        }
+    }
+
+    /**
+     * runc given NOTIFY_SOCKET would hand it to the container and make {@code runc start} wait for the
+     * container's own READY=1: a container of berthd's must start and run without it.
+     */
+    private void containerStartsUntouchedByTheNotifySocket(CriChannel channel) throws Exception {
+        try (RegistryFixture registry = RegistryFixture.start()) {
+            String busybox = new ImagePusher(registry)
+                    .pushImage("deb/busybox", "1", BusyboxImage.fromHost().image())
+                    .reference();
+            ImageServiceGrpc.newBlockingStub(channel.channel())
+                    .withDeadlineAfter(2, TimeUnit.MINUTES)
+                    .pullImage(PullImageRequest.newBuilder()
+                            .setImage(ImageSpec.newBuilder().setImage(busybox))
+                            .build());
+            PodClient pods = new PodClient(
+                    () -> RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(2, TimeUnit.MINUTES),
+                    base.resolve("logs"),
+                    CGROUP_MARKER);
+            PodSandboxConfig.Builder pod = pods.pod("deb");
+            // the node's network: no CNI bridge to share with other tests
+            pod.getLinuxBuilder()
+                    .getSecurityContextBuilder()
+                    .getNamespaceOptionsBuilder()
+                    .setNetwork(NamespaceMode.NODE);
+            PodSandboxConfig config = pod.build();
+            String podId = pods.run(config);
+            try {
+                String container = pods.createAndStart(
+                        podId,
+                        config,
+                        pods.container("check", busybox, "sh", "-c", "test -z \"$NOTIFY_SOCKET\"")
+                                .build());
+
+                assertThat(pods.awaitExit(container, 60).getExitCode()).isZero();
+            } finally {
+                var runtime =
+                        RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(1, TimeUnit.MINUTES);
+                runtime.stopPodSandbox(StopPodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+                runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+            }
         }
     }
 
