@@ -1,5 +1,8 @@
 package dev.berth.daemon;
 
+import dev.berth.sys.SystemdNotifier;
+import dev.berth.version.BerthVersion;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -21,6 +24,10 @@ public final class Berthd {
                 System.out.print(DaemonOptions.USAGE);
                 return;
             }
+            if (options.version()) {
+                System.out.println("berthd " + BerthVersion.current());
+                return;
+            }
             config = new ConfigLoader()
                     .load(options.config(), options.configGiven())
                     .withPaths(options.root(), options.state(), options.socket());
@@ -37,11 +44,14 @@ public final class Berthd {
             System.exit(1);
             return;
         }
+        SystemdNotifier systemd = new SystemdNotifier(System.getenv());
+        notify(systemd, "READY=1\nSTATUS=serving CRI on " + config.socketPath());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             log.info("berthd stopping");
+                            notify(systemd, "STOPPING=1");
                             try {
                                 daemon.close();
                             } catch (Exception e) {
@@ -52,5 +62,14 @@ public final class Berthd {
                         "berthd-shutdown"));
         daemon.awaitTermination();
         stopped.await();
+    }
+
+    /** A unit whose manager cannot be told times berthd out and says so: a warning is enough here. */
+    private static void notify(SystemdNotifier systemd, String state) {
+        try {
+            systemd.notify(state);
+        } catch (IOException e) {
+            log.warn("could not notify the service manager: {}", e.getMessage());
+        }
     }
 }
