@@ -11,6 +11,8 @@ import dev.berth.imagestore.ImagePuller;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.ImageStore;
 import dev.berth.imagestore.Leases;
+import dev.berth.metrics.BerthMetrics;
+import dev.berth.metrics.MetricsServer;
 import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.AtomicFiles;
@@ -30,6 +32,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +57,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final StreamingServer streaming;
     private final PodWiring pods;
     private final CriServer server;
+    private final Optional<MetricsServer> metricsServer;
     private final StartupRecovery.Running recovery;
     private final long recoveryStarted;
 
@@ -80,6 +86,10 @@ public final class BerthDaemon implements AutoCloseable {
         snapshots.sweepTemporaries();
         Leases leases = new Leases();
         ImageGarbageCollector collector = new ImageGarbageCollector(images, content, snapshots, leases);
+        String version = version();
+        BerthMetrics metrics = new BerthMetrics(version);
+        metricsServer = config.metricsAddress()
+                .map(address -> new MetricsServer(address, !config.metricsAddressGiven(), metrics.registry()));
 
         BerthConfig.Images imageSettings = config.imagesOrDefault();
         registry = new RegistryClient(config.registryConfig(), imageSettings.pullProgressTimeoutOrDefault());
@@ -93,11 +103,12 @@ public final class BerthDaemon implements AutoCloseable {
                 leases,
                 platform,
                 imageSettings.maxConcurrentDownloadsOrDefault(),
-                executor);
+                executor,
+                metrics.pulls());
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
 
-        pods = PodWiring.wire(config, json, imageService, snapshots, leases);
+        pods = PodWiring.wire(config, json, imageService, snapshots, leases, metrics);
         // containers lease their layers before garbage collection may look at them
         recovery = pods.recover();
         recoveryStarted = System.nanoTime();
@@ -111,17 +122,24 @@ public final class BerthDaemon implements AutoCloseable {
                 streamingSettings,
                 new StreamTokens(Clock.systemUTC()),
                 List.of(new SpdyProtocol(backends), new WebSocketProtocol(backends)));
-        String version = java.util.Objects.requireNonNullElse(
-                BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
         server = new CriServer(
                 config.socketPath(),
                 List.of(new ImageServiceRpc(imageService, protos), pods.rpc(version, json, streaming)),
+                metrics.rpcs(),
                 executor);
+    }
+
+    /** The version the build stamped into the jar's manifest; {@code unknown} when run from classes (tests). */
+    private static String version() {
+        return Objects.requireNonNullElse(BerthDaemon.class.getPackage().getImplementationVersion(), "unknown");
     }
 
     public static BerthDaemon start(BerthConfig config) throws IOException {
         BerthDaemon daemon = new BerthDaemon(config);
         try {
+            if (daemon.metricsServer.isPresent()) {
+                daemon.metricsServer.get().start();
+            }
             daemon.streaming.start();
             daemon.awaitRecoveryHeadStart();
             daemon.server.start();
@@ -149,6 +167,11 @@ public final class BerthDaemon implements AutoCloseable {
         }
     }
 
+    /** The port {@code /metrics} is served on (the one picked for port 0); empty when metrics are off. */
+    public OptionalInt metricsPort() {
+        return metricsServer.map(MetricsServer::port).orElse(OptionalInt.empty());
+    }
+
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
     }
@@ -159,6 +182,7 @@ public final class BerthDaemon implements AutoCloseable {
             server.close();
         } finally {
             streaming.close();
+            metricsServer.ifPresent(MetricsServer::close);
             pods.close();
             executor.shutdownNow();
             registry.close();

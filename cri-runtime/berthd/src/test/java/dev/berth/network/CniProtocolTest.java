@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.store.Json;
 import java.io.IOException;
@@ -52,7 +53,8 @@ class CniProtocolTest {
         network = new CniNetwork(
                 new CniSettings(
                         confDir, List.of(temp.resolve("none"), bin), temp.resolve("state"), "unused0", "10.231.7.0/24"),
-                new CommandRunner(temp.resolve("scratch")));
+                new CommandRunner(temp.resolve("scratch")),
+                CallDurations.NONE);
     }
 
     /** A plugin that logs env and stdin to log/<n>-<type>-<command> and prints a result on ADD. */
