@@ -85,6 +85,18 @@ public final class DaemonFixture implements AutoCloseable {
                 network);
     }
 
+    /** A daemon with berth.yaml's {@code metrics} as given. */
+    public static DaemonFixture startWithMetrics(BerthConfig.Metrics metrics) throws IOException {
+        Path base = Files.createTempDirectory("berthd-test-");
+        PodNetworkFixture network = PodNetworkFixture.random(base);
+        BerthConfig plain = config(base, Map.of(), network);
+        return new DaemonFixture(
+                base,
+                new BerthConfig(
+                        plain.root(), plain.state(), null, null, Map.of(), null, plain.network(), null, null, metrics),
+                network);
+    }
+
     /** A daemon with extra RuntimeClass handlers, each built by {@code handlers} from the daemon's base dir. */
     public static DaemonFixture startWithRuntimes(
             java.util.function.Function<Path, Map<String, BerthConfig.Runtime>> handlers) throws IOException {
