@@ -137,12 +137,13 @@ public final class BerthDaemon implements AutoCloseable {
     public static BerthDaemon start(BerthConfig config) throws IOException {
         BerthDaemon daemon = new BerthDaemon(config);
         try {
-            if (daemon.metricsServer.isPresent()) {
-                daemon.metricsServer.get().start();
-            }
             daemon.streaming.start();
             daemon.awaitRecoveryHeadStart();
             daemon.server.start();
+            // after the socket, which kubelet waits for; a configured address that cannot be served still stops berthd
+            if (daemon.metricsServer.isPresent()) {
+                daemon.metricsServer.get().start();
+            }
         } catch (IOException | RuntimeException e) {
             daemon.close();
             throw e;

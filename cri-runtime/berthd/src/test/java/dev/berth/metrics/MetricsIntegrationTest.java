@@ -165,7 +165,10 @@ class MetricsIntegrationTest {
         });
         assertThat(scraped.value("jvm_memory_used_bytes", "area", "heap"))
                 .hasValueSatisfying(bytes -> assertThat(bytes).isPositive());
-        assertThat(scraped.types()).containsKey("jvm_gc_collection_seconds").containsKey("jvm_threads_current");
+        assertThat(scraped.types())
+                .containsKey("jvm_gc_collection_seconds")
+                .containsKey("jvm_threads_current")
+                .containsKey("process_cpu_seconds_total");
 
         daemon.runtime()
                 .stopPodSandbox(StopPodSandboxRequest.newBuilder()
