@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * berthd's metrics, all in one registry of its own (never the client library's static default, so two daemons in
  * one JVM, as in tests, keep theirs apart). Made once by the daemon's wiring and handed to the components that
- * record into it. Recording is the client library's lock-free counters; nothing here takes a lock.
+ * record into it. Recording is the client library's lock-free counters; nothing here takes a lock. Exemplars are
+ * off: berthd has no tracing to link them to, and sampling them costs every observation.
  */
 public final class BerthMetrics {
 
@@ -58,6 +59,7 @@ public final class BerthMetrics {
                         .name("berth_cri_requests_total")
                         .help("gRPC calls served (CRI and berth.v1), by service, method and status code")
                         .labelNames("service", "method", "code")
+                        .withoutExemplars()
                         .register(registry),
                 histogram(
                         "berth_cri_request_duration_seconds",
@@ -143,6 +145,7 @@ public final class BerthMetrics {
                 .name("berth_image_pull_bytes_total")
                 .help("Blob bytes (manifests, configs, layers) downloaded by image pulls, by registry")
                 .labelNames("registry")
+                .withoutExemplars()
                 .register(registry);
         Histogram seconds = histogram(
                 "berth_image_pull_duration_seconds", "Time of one successful image pull", PULL_SECONDS, "registry");
@@ -150,6 +153,7 @@ public final class BerthMetrics {
                 .name("berth_image_pull_failures_total")
                 .help("Image pulls that failed, by registry and reason")
                 .labelNames("registry", "reason")
+                .withoutExemplars()
                 .register(registry);
         return new PullMetrics() {
             @Override
@@ -176,6 +180,7 @@ public final class BerthMetrics {
                 .labelNames(labels)
                 .classicOnly()
                 .classicUpperBounds(bounds)
+                .withoutExemplars()
                 .register(registry);
     }
 
