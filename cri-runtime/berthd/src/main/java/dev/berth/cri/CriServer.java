@@ -2,6 +2,7 @@ package dev.berth.cri;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -31,7 +32,9 @@ public final class CriServer implements AutoCloseable {
     private final EventLoopGroup workers = new EpollEventLoopGroup(2);
     private final Server server;
 
-    public CriServer(Path socket, List<BindableService> services, ExecutorService executor) {
+    /** @param observer sees every call of every service (the metrics), outside the services' own checks */
+    public CriServer(
+            Path socket, List<BindableService> services, ServerInterceptor observer, ExecutorService executor) {
         this.socket = socket;
         this.bindPath = socket.resolveSibling("." + socket.getFileName() + ".binding");
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(bindPath.toString()))
@@ -39,7 +42,8 @@ public final class CriServer implements AutoCloseable {
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(executor)
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .intercept(observer);
         services.forEach(service -> builder.addService(StrictRequests.of(service.bindService())));
         this.server = builder.build();
     }

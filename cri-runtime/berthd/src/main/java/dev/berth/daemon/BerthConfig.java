@@ -5,6 +5,7 @@ import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryHost;
+import dev.berth.metrics.MetricsAddress;
 import dev.berth.oci.SeccompWhenUnset;
 import dev.berth.streaming.StreamingSettings;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code /etc/berth/berth.yaml}. Every key is optional: an absent file or key means the embedded
@@ -28,13 +30,14 @@ public record BerthConfig(
         Map<String, Runtime> runtimes,
         Network network,
         Streaming streaming,
-        Security security) {
+        Security security,
+        Metrics metrics) {
 
     public static final String DEFAULT_ROOT = "/var/lib/berth";
     public static final String DEFAULT_STATE = "/run/berth";
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     public Path rootDir() {
@@ -71,7 +74,8 @@ public record BerthConfig(
                 runtimes,
                 network,
                 streaming,
-                security);
+                security,
+                metrics);
     }
 
     public Network networkOrDefault() {
@@ -84,6 +88,17 @@ public record BerthConfig(
 
     public Security securityOrDefault() {
         return security == null ? new Security(null) : security;
+    }
+
+    /** Where {@code /metrics} is served; empty when {@code metrics.address} is {@code ""}. */
+    public Optional<MetricsAddress> metricsAddress() {
+        String address = metricsAddressGiven() ? metrics.address() : Metrics.DEFAULT_ADDRESS;
+        return address.isBlank() ? Optional.empty() : Optional.of(MetricsAddress.parse("metrics.address", address));
+    }
+
+    /** Whether berth.yaml names the metrics address (else the default, which gives way to a port in use). */
+    public boolean metricsAddressGiven() {
+        return metrics != null && metrics.address() != null;
     }
 
     /** RuntimeClass handlers besides the built-in runc ({@code ""} and {@code "runc"}): name → binary. */
@@ -127,6 +142,14 @@ public record BerthConfig(
                             ? defaults.streamCreationTimeout()
                             : GoDurations.parse("streaming.streamCreationTimeout", streamCreationTimeout));
         }
+    }
+
+    /**
+     * The Prometheus endpoint, {@code host:port}: loopback by default, any address the operator writes is served as
+     * written; {@code ""} turns it off.
+     */
+    public record Metrics(String address) {
+        public static final String DEFAULT_ADDRESS = "127.0.0.1:1338";
     }
 
     /** Container security defaults the CRI request leaves open. */

@@ -11,6 +11,8 @@ import dev.berth.imagestore.ImagePuller;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.ImageStore;
 import dev.berth.imagestore.Leases;
+import dev.berth.metrics.BerthMetrics;
+import dev.berth.metrics.MetricsServer;
 import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.AtomicFiles;
@@ -31,6 +33,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +57,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final StreamingServer streaming;
     private final PodWiring pods;
     private final CriServer server;
+    private final Optional<MetricsServer> metricsServer;
     private final StartupRecovery.Running recovery;
     private final long recoveryStarted;
 
@@ -81,6 +86,10 @@ public final class BerthDaemon implements AutoCloseable {
         snapshots.sweepTemporaries();
         Leases leases = new Leases();
         ImageGarbageCollector collector = new ImageGarbageCollector(images, content, snapshots, leases);
+        String version = BerthVersion.current();
+        BerthMetrics metrics = new BerthMetrics(version);
+        metricsServer = config.metricsAddress()
+                .map(address -> new MetricsServer(address, !config.metricsAddressGiven(), metrics.registry()));
 
         BerthConfig.Images imageSettings = config.imagesOrDefault();
         registry = new RegistryClient(config.registryConfig(), imageSettings.pullProgressTimeoutOrDefault());
@@ -94,11 +103,12 @@ public final class BerthDaemon implements AutoCloseable {
                 leases,
                 platform,
                 imageSettings.maxConcurrentDownloadsOrDefault(),
-                executor);
+                executor,
+                metrics.pulls());
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
 
-        pods = PodWiring.wire(config, json, imageService, snapshots, leases);
+        pods = PodWiring.wire(config, json, imageService, snapshots, leases, metrics);
         // containers lease their layers before garbage collection may look at them
         recovery = pods.recover();
         recoveryStarted = System.nanoTime();
@@ -112,10 +122,10 @@ public final class BerthDaemon implements AutoCloseable {
                 streamingSettings,
                 new StreamTokens(Clock.systemUTC()),
                 List.of(new SpdyProtocol(backends), new WebSocketProtocol(backends)));
-        String version = BerthVersion.current();
         server = new CriServer(
                 config.socketPath(),
                 List.of(new ImageServiceRpc(imageService, protos), pods.rpc(version, json, streaming)),
+                metrics.rpcs(),
                 executor);
     }
 
@@ -125,6 +135,10 @@ public final class BerthDaemon implements AutoCloseable {
             daemon.streaming.start();
             daemon.awaitRecoveryHeadStart();
             daemon.server.start();
+            // after the socket, which kubelet waits for; a configured address that cannot be served still stops berthd
+            if (daemon.metricsServer.isPresent()) {
+                daemon.metricsServer.get().start();
+            }
         } catch (IOException | RuntimeException e) {
             daemon.close();
             throw e;
@@ -150,6 +164,11 @@ public final class BerthDaemon implements AutoCloseable {
         }
     }
 
+    /** The port {@code /metrics} is served on (the one picked for port 0); empty when metrics are off. */
+    public OptionalInt metricsPort() {
+        return metricsServer.map(MetricsServer::port).orElse(OptionalInt.empty());
+    }
+
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
     }
@@ -160,6 +179,7 @@ public final class BerthDaemon implements AutoCloseable {
             server.close();
         } finally {
             streaming.close();
+            metricsServer.ifPresent(MetricsServer::close);
             pods.close();
             executor.shutdownNow();
             registry.close();

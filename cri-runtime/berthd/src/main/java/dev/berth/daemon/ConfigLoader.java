@@ -28,6 +28,7 @@ public final class ConfigLoader {
             loaded.imagesOrDefault().platformOrHost();
             loaded.imagesOrDefault().pullProgressTimeoutOrDefault();
             loaded.streamingSettings();
+            loaded.metricsAddress();
             return loaded;
         } catch (NoSuchFileException e) {
             if (mustExist) {

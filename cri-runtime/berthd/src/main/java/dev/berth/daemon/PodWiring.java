@@ -10,6 +10,7 @@ import dev.berth.container.ContainerRecordFormat;
 import dev.berth.container.ContainerRecovery;
 import dev.berth.container.ContainerRootfs;
 import dev.berth.container.ContainerService;
+import dev.berth.container.ContainerState;
 import dev.berth.container.ContainerStreaming;
 import dev.berth.container.ContainerTeardown;
 import dev.berth.container.ExitWatcher;
@@ -17,6 +18,7 @@ import dev.berth.cri.RuntimeServiceRpc;
 import dev.berth.events.ContainerEvents;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.Leases;
+import dev.berth.metrics.BerthMetrics;
 import dev.berth.network.CniNetwork;
 import dev.berth.network.CniSettings;
 import dev.berth.node.NodeReadiness;
@@ -38,6 +40,7 @@ import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxRecordFormat;
 import dev.berth.sandbox.SandboxRecovery;
 import dev.berth.sandbox.SandboxService;
+import dev.berth.sandbox.SandboxState;
 import dev.berth.sandbox.SandboxTeardown;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.stats.NetworkCounters;
@@ -108,7 +111,13 @@ final class PodWiring implements AutoCloseable {
         this.podPorts = podPorts;
     }
 
-    static PodWiring wire(BerthConfig config, Json json, ImageService images, SnapshotStore snapshots, Leases leases)
+    static PodWiring wire(
+            BerthConfig config,
+            Json json,
+            ImageService images,
+            SnapshotStore snapshots,
+            Leases leases,
+            BerthMetrics metrics)
             throws IOException {
         Path root = config.rootDir();
         Path state = config.stateDir();
@@ -116,7 +125,7 @@ final class PodWiring implements AutoCloseable {
         MountCalls mounts = new MountCalls();
         NamespaceCalls namespaceCalls = new NamespaceCalls();
         CgroupManager cgroups = CgroupManager.detect();
-        RuntimeHandlers runtimes = runtimeHandlers(config, state, runner);
+        RuntimeHandlers runtimes = runtimeHandlers(config, state, runner, metrics);
         RecordIds ids = new RecordIds();
         IdLocks podLocks = new IdLocks();
 
@@ -126,9 +135,19 @@ final class PodWiring implements AutoCloseable {
         RecordStore<SandboxRecord> sandboxStore =
                 new RecordStore<>(root.resolve("sandboxes"), json, SandboxRecordFormat.format(), SandboxRecord::id);
         ContainerLeases containerLeases = new ContainerLeases(leases);
+        metrics.countByState(
+                "berth_pods",
+                "Pod sandboxes by state",
+                SandboxState.class,
+                () -> sandboxStore.all().stream().map(SandboxRecord::state));
+        metrics.countByState(
+                "berth_containers",
+                "Containers by state, as last observed",
+                ContainerState.class,
+                () -> containerStore.all().stream().map(ContainerRecord::state));
         ContainerRootfs rootfs = new ContainerRootfs(paths, snapshots, mounts);
         Path conmonBinary = Binaries.find("conmon");
-        Conmon conmon = new Conmon(conmonBinary, runner);
+        Conmon conmon = new Conmon(conmonBinary, runner, metrics.ociRuntime());
         ContainerTeardown containerTeardown =
                 new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths, containerLeases, conmon);
         ContainerEvents events = new ContainerEvents(sandboxStore, containerStore, EVENTS_PER_SUBSCRIBER);
@@ -165,7 +184,8 @@ final class PodWiring implements AutoCloseable {
                         defaults.stateDir(),
                         net.bridge() == null ? defaults.defaultBridge() : net.bridge(),
                         net.subnet() == null ? defaults.defaultSubnet() : net.subnet()),
-                runner);
+                runner,
+                metrics.cni());
         Path nsRoot = state.resolve("ns");
         NamespacePinner pinner = new NamespacePinner(namespaceCalls, nsRoot);
         PidNamespaceHolder pidHolder =
@@ -221,9 +241,10 @@ final class PodWiring implements AutoCloseable {
         return new NodeReadiness(programs, network::notReadyReason);
     }
 
-    private static RuntimeHandlers runtimeHandlers(BerthConfig config, Path state, CommandRunner runner) {
+    private static RuntimeHandlers runtimeHandlers(
+            BerthConfig config, Path state, CommandRunner runner, BerthMetrics metrics) {
         Map<String, ContainerRuntime> handlers = new LinkedHashMap<>();
-        OciRuntime runc = new OciRuntime(Binaries.find("runc"), state.resolve("runc"), runner);
+        OciRuntime runc = new OciRuntime(Binaries.find("runc"), state.resolve("runc"), runner, metrics.ociRuntime());
         handlers.put("", runc);
         handlers.put("runc", runc);
         config.runtimesOrDefault().forEach((name, runtime) -> {
@@ -232,7 +253,7 @@ final class PodWiring implements AutoCloseable {
             }
             Path runtimeRoot =
                     runtime.root() == null ? state.resolve("runtimes").resolve(name) : Path.of(runtime.root());
-            handlers.put(name, new OciRuntime(Path.of(runtime.path()), runtimeRoot, runner));
+            handlers.put(name, new OciRuntime(Path.of(runtime.path()), runtimeRoot, runner, metrics.ociRuntime()));
         });
         return new RuntimeHandlers(handlers);
     }

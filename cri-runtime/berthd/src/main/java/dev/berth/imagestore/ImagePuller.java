@@ -13,11 +13,13 @@ import dev.berth.image.registry.RegistryCredentials;
 import dev.berth.image.registry.RegistryException;
 import dev.berth.image.registry.ResolvedImage;
 import dev.berth.image.registry.StalledReadException;
+import dev.berth.metrics.PullMetrics;
 import dev.berth.snapshot.ChainIds;
 import dev.berth.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +48,7 @@ public final class ImagePuller {
     private final Semaphore downloadSlots;
     private final SharedWork<String, Pulled> pullsInFlight;
     private final SharedWork<Digest, Void> layersInFlight;
+    private final PullMetrics metrics;
 
     public ImagePuller(
             RegistryClient registry,
@@ -56,7 +59,8 @@ public final class ImagePuller {
             Leases leases,
             Platform platform,
             int maxConcurrentDownloads,
-            ExecutorService executor) {
+            ExecutorService executor,
+            PullMetrics metrics) {
         this.registry = registry;
         this.content = content;
         this.snapshots = snapshots;
@@ -67,6 +71,7 @@ public final class ImagePuller {
         this.pullsInFlight = new SharedWork<>(executor);
         this.layersInFlight = new SharedWork<>(executor);
         this.downloadSlots = new Semaphore(maxConcurrentDownloads);
+        this.metrics = metrics;
     }
 
     /** A pull's result, whose orphans go to exactly one of the callers that shared it. */
@@ -79,7 +84,7 @@ public final class ImagePuller {
     public PullResult pull(ImageReference reference, RegistryCredentials credentials, Caller caller)
             throws PullException {
         SharedWork<String, Pulled>.Share share = pullsInFlight.join(
-                reference.toString(), () -> new Pulled(doPull(reference, credentials), new AtomicBoolean()));
+                reference.toString(), () -> new Pulled(measuredPull(reference, credentials), new AtomicBoolean()));
         caller.whenGone(share::leave);
         try {
             Pulled pulled = share.await();
@@ -101,10 +106,29 @@ public final class ImagePuller {
         }
     }
 
+    /** One pull however many callers share it: its time when it lands, its reason when it fails. */
+    private PullResult measuredPull(ImageReference reference, RegistryCredentials credentials) throws PullException {
+        long started = System.nanoTime();
+        try {
+            PullResult result = doPull(reference, credentials);
+            metrics.pulled(reference.registry(), System.nanoTime() - started);
+            return result;
+        } catch (PullException e) {
+            // a pull whose callers have all gone is interrupted, whatever the failure it surfaced as
+            PullException.Kind kind = Thread.currentThread().isInterrupted() ? PullException.Kind.CANCELLED : e.kind();
+            metrics.failed(reference.registry(), kind.name().toLowerCase(Locale.ROOT));
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.failed(reference.registry(), "internal");
+            throw e;
+        }
+    }
+
     private PullResult doPull(ImageReference reference, RegistryCredentials credentials) throws PullException {
         long started = System.nanoTime();
         try {
             ResolvedImage resolved = registry.resolve(reference, credentials, platform);
+            metrics.downloaded(reference.registry(), resolved.manifestBytes().length);
             ImageManifest manifest = resolved.manifest();
             List<String> leased = new ArrayList<>();
             leased.add(resolved.manifestDigest().toString());
@@ -177,6 +201,7 @@ public final class ImagePuller {
         byte[] bytes = content.read(descriptor.digest()).orElse(null);
         if (bytes == null) {
             bytes = registry.fetchBlob(resolved, descriptor, credentials);
+            metrics.downloaded(resolved.reference().registry(), bytes.length);
             content.write(descriptor.digest(), bytes);
         }
         return ImageConfig.parse(bytes);
@@ -224,7 +249,8 @@ public final class ImagePuller {
         downloadSlots.acquire();
         try {
             if (!snapshots.exists(chainId)) {
-                layers.fetch(resolved, layer, diffId, chainId, credentials);
+                metrics.downloaded(
+                        resolved.reference().registry(), layers.fetch(resolved, layer, diffId, chainId, credentials));
             }
         } finally {
             downloadSlots.release();

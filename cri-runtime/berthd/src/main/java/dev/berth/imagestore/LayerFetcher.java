@@ -44,7 +44,8 @@ final class LayerFetcher {
         this.unpacker = unpacker;
     }
 
-    void fetch(ResolvedImage image, Descriptor layer, Digest diffId, Digest chainId, RegistryCredentials credentials)
+    /** @return the bytes read from the registry: 0 when the blob was in the content store already */
+    long fetch(ResolvedImage image, Descriptor layer, Digest diffId, Digest chainId, RegistryCredentials credentials)
             throws IOException, RegistryException, ContentDigestMismatchException {
         long started = System.nanoTime();
         boolean blobStored = content.contains(layer.digest());
@@ -87,6 +88,7 @@ final class LayerFetcher {
                     chainId,
                     (System.nanoTime() - started) / 1_000_000);
         }
+        return blobStored ? 0 : layer.size();
     }
 
     /**

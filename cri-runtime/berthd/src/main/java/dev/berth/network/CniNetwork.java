@@ -3,6 +3,7 @@ package dev.berth.network;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.Json;
@@ -39,11 +40,12 @@ public final class CniNetwork implements PodNetwork {
     private final ObjectMapper mapper;
     private final Path podCidrFile;
 
-    public CniNetwork(CniSettings settings, CommandRunner runner) {
+    /** @param durations of each plugin call, by plugin type and CNI command */
+    public CniNetwork(CniSettings settings, CommandRunner runner, CallDurations durations) {
         this.mapper = new Json().mapper();
         this.loader = new NetworkConfigLoader(settings, mapper);
         this.locator = new PluginLocator(settings.pluginDirs());
-        this.plugins = new CniPluginRunner(runner, locator, mapper);
+        this.plugins = new CniPluginRunner(runner, locator, mapper, durations);
         this.configs = new PluginConfigBuilder(mapper);
         this.cache = new ResultCache(settings.resultCacheDir(), mapper);
         this.podCidrFile = settings.stateDir().resolve("pod-cidr");

@@ -2,6 +2,7 @@ package dev.berth.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.process.CommandRunner.Command;
 import dev.berth.process.CommandRunner.CommandResult;
@@ -22,11 +23,13 @@ final class CniPluginRunner {
     private final CommandRunner runner;
     private final PluginLocator locator;
     private final ObjectMapper mapper;
+    private final CallDurations durations;
 
-    CniPluginRunner(CommandRunner runner, PluginLocator locator, ObjectMapper mapper) {
+    CniPluginRunner(CommandRunner runner, PluginLocator locator, ObjectMapper mapper, CallDurations durations) {
         this.runner = runner;
         this.locator = locator;
         this.mapper = mapper;
+        this.durations = durations;
     }
 
     /** @return the plugin's result (ADD), or empty when it printed nothing (DEL) */
@@ -45,7 +48,13 @@ final class CniPluginRunner {
         Command command = Command.of(TIMEOUT, List.of(binary.toString()))
                 .withStdin(config)
                 .withOnlyEnvironment(env);
-        CommandResult result = runner.run(command);
+        long started = System.nanoTime();
+        CommandResult result;
+        try {
+            result = runner.run(command);
+        } finally {
+            durations.since(started, type, cniCommand);
+        }
         if (result.exitCode() != 0) {
             throw failure(cniCommand, type, call, result);
         }

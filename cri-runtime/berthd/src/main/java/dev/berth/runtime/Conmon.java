@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandFailedException;
 import dev.berth.process.CommandRunner;
 import dev.berth.process.CommandRunner.Command;
@@ -38,10 +39,13 @@ public final class Conmon implements Monitor {
     private final CommandRunner runner;
     private final HostProcesses processes = new HostProcesses();
     private final RuntimeMessages messages = new RuntimeMessages();
+    private final CallDurations durations;
 
-    public Conmon(Path conmonBinary, CommandRunner runner) {
+    /** @param durations of each create (conmon and the runtime's create), as the OCI runtime's {@code create} */
+    public Conmon(Path conmonBinary, CommandRunner runner, CallDurations durations) {
         this.commandLine = new ConmonCommandLine(conmonBinary);
         this.runner = runner;
+        this.durations = durations;
     }
 
     /**
@@ -61,6 +65,17 @@ public final class Conmon implements Monitor {
         PhaseTimer timer = new PhaseTimer();
         prepare(launch);
         timer.lap("prepare");
+        long spawned = System.nanoTime();
+        try {
+            return spawnAndAwait(launch, runtime, deadline, timer);
+        } finally {
+            durations.since(spawned, "create");
+        }
+    }
+
+    private ConmonStarted spawnAndAwait(ConmonLaunch launch, ContainerRuntime runtime, long deadline, PhaseTimer timer)
+            throws IOException {
+        String id = launch.containerId();
         // conmon's working directory is where it drops its second "oom" marker; keep it in the bundle as CRI-O does
         Command command = new Command(
                 commandLine.create(launch, runtime), launch.timeout(), null, Map.of(), false, launch.bundle());

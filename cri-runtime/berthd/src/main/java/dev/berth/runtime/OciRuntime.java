@@ -2,6 +2,7 @@ package dev.berth.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.process.CommandRunner.CapturedResult;
 import dev.berth.process.CommandRunner.Command;
@@ -33,17 +34,22 @@ public final class OciRuntime implements ContainerRuntime {
     private final Path binary;
     private final Path root;
     private final CommandRunner runner;
+    private final CallDurations durations;
     private final ObjectMapper json = new ObjectMapper();
     private final HostProcesses processes = new HostProcesses();
     private final RuntimeMessages messages = new RuntimeMessages();
     /** Probed on first use: the runtime binary does not change under a running berthd. */
     private volatile OciFeatures features;
 
-    /** @param root the runtime's {@code --root} state directory (berthd uses /run/berth/runc) */
-    public OciRuntime(Path binary, Path root, CommandRunner runner) {
+    /**
+     * @param root the runtime's {@code --root} state directory (berthd uses /run/berth/runc)
+     * @param durations of each call, by its subcommand
+     */
+    public OciRuntime(Path binary, Path root, CommandRunner runner, CallDurations durations) {
         this.binary = binary;
         this.root = root;
         this.runner = runner;
+        this.durations = durations;
     }
 
     @Override
@@ -72,7 +78,7 @@ public final class OciRuntime implements ContainerRuntime {
 
     private OciFeatures probeFeatures() {
         try {
-            CommandResult result = runner.run(Command.of(CALL_TIMEOUT, List.of(binary.toString(), "features")));
+            CommandResult result = run("features", Command.of(CALL_TIMEOUT, List.of(binary.toString(), "features")));
             JsonNode options =
                     result.exitCode() == 0 ? json.readTree(result.stdout()).path("mountOptions") : null;
             if (options == null || !options.isArray()) {
@@ -91,7 +97,7 @@ public final class OciRuntime implements ContainerRuntime {
     /** Empty when the runtime does not know the container (never created, or deleted). */
     @Override
     public Optional<RuntimeState> state(String id) throws IOException {
-        CommandResult result = runner.run(command("state", id));
+        CommandResult result = run("state", command("state", id));
         if (result.exitCode() != 0) {
             if (unknown(id, result)) {
                 return Optional.empty();
@@ -103,7 +109,7 @@ public final class OciRuntime implements ContainerRuntime {
 
     @Override
     public void start(String id) throws IOException {
-        CommandResult result = runner.run(command("start", id));
+        CommandResult result = run("start", command("start", id));
         if (result.exitCode() != 0) {
             throw failure("start", id, result);
         }
@@ -119,7 +125,7 @@ public final class OciRuntime implements ContainerRuntime {
         }
         args.add(id);
         args.add(Integer.toString(signal));
-        CommandResult result = runner.run(command(args));
+        CommandResult result = run("kill", command(args));
         if (result.exitCode() != 0) {
             // runc refuses to signal a stopped container; for the caller that is a container already down
             Optional<RuntimeState> state = state(id);
@@ -144,7 +150,7 @@ public final class OciRuntime implements ContainerRuntime {
             args.add("--force");
         }
         args.add(id);
-        CommandResult result = runner.run(command(args));
+        CommandResult result = run("delete", command(args));
         if (result.exitCode() != 0) {
             if (unknown(id, result) || state(id).isEmpty()) {
                 return;
@@ -158,7 +164,7 @@ public final class OciRuntime implements ContainerRuntime {
     @Override
     public void update(String id, byte[] resourcesJson) throws IOException {
         CommandResult result =
-                runner.run(command("update", "--resources", "-", id).withStdin(resourcesJson));
+                run("update", command("update", "--resources", "-", id).withStdin(resourcesJson));
         if (result.exitCode() != 0) {
             OciRuntimeException failure = failure("update", id, result);
             throw new OciRuntimeException(RuntimeMessages.kindOfUpdate(failure.getMessage()), failure.getMessage());
@@ -171,7 +177,7 @@ public final class OciRuntime implements ContainerRuntime {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
-        CommandResult result = runner.run(command("list", "--format", "json"));
+        CommandResult result = run("list", command("list", "--format", "json"));
         if (result.exitCode() != 0) {
             throw failure("list", "*", result);
         }
@@ -203,8 +209,14 @@ public final class OciRuntime implements ContainerRuntime {
         try {
             List<String> args = new ArrayList<>(List.of("exec", "--pid-file", pidFile.toString(), id));
             args.addAll(argv);
-            CapturedResult result = runner.runCapturing(
-                    Command.of(timeout, argv(this, args)), outputLimit, runcPid -> killExecProcess(id, pidFile));
+            long started = System.nanoTime();
+            CapturedResult result;
+            try {
+                result = runner.runCapturing(
+                        Command.of(timeout, argv(this, args)), outputLimit, runcPid -> killExecProcess(id, pidFile));
+            } finally {
+                durations.since(started, "exec");
+            }
             if (result.timedOut()) {
                 log.info("container {}: exec {} timed out after {} ms", id, argv.getFirst(), timeout.toMillis());
                 return new ExecResult(-1, result.stdout(), result.stderr(), true);
@@ -259,6 +271,15 @@ public final class OciRuntime implements ContainerRuntime {
         String text = result.stderr().isBlank() ? result.stdout() : result.stderr();
         return new OciRuntimeException(binary.getFileName() + " " + verb + " " + id + " failed (exit "
                 + result.exitCode() + "): " + messages.readable(text));
+    }
+
+    private CommandResult run(String verb, Command command) throws IOException {
+        long started = System.nanoTime();
+        try {
+            return runner.run(command);
+        } finally {
+            durations.since(started, verb);
+        }
     }
 
     private Command command(String... args) {

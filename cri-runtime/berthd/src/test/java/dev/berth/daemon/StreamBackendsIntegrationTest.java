@@ -7,6 +7,7 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.imagestore.Leases;
+import dev.berth.metrics.BerthMetrics;
 import dev.berth.runtime.RemoteStreams;
 import dev.berth.runtime.TerminalSize;
 import dev.berth.snapshot.SnapshotStore;
@@ -65,7 +66,12 @@ class StreamBackendsIntegrationTest {
         Json json = new Json();
         Path root = daemon.config().rootDir();
         return PodWiring.wire(
-                daemon.config(), json, null, new SnapshotStore(root.resolve("snapshots"), json), new Leases());
+                daemon.config(),
+                json,
+                null,
+                new SnapshotStore(root.resolve("snapshots"), json),
+                new Leases(),
+                new BerthMetrics("test"));
     }
 
     private String sleeper(String podName) {

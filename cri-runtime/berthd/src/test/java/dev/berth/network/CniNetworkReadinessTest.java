@@ -3,6 +3,7 @@ package dev.berth.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.testkit.Privileges;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ class CniNetworkReadinessTest {
     private CniNetwork network(Path confDir, Path... pluginDirs) {
         return new CniNetwork(
                 new CniSettings(confDir, List.of(pluginDirs), temp.resolve("state"), "berthtest6", "10.231.6.0/24"),
-                new CommandRunner(temp.resolve("scratch")));
+                new CommandRunner(temp.resolve("scratch")),
+                CallDurations.NONE);
     }
 
     private PodNetworkRequest pod() {

@@ -3,6 +3,7 @@ package dev.berth.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.testkit.Privileges;
 import java.io.IOException;
@@ -61,7 +62,7 @@ class CniNetworkTest {
                 temp.resolve("state/cni"),
                 BRIDGE,
                 SUBNET);
-        network = new CniNetwork(settings, new CommandRunner(temp.resolve("scratch")));
+        network = new CniNetwork(settings, new CommandRunner(temp.resolve("scratch")), CallDurations.NONE);
     }
 
     @AfterEach

@@ -35,6 +35,7 @@ class CniProtocolTest {
     private Path log;
     private Path netns;
     private CniNetwork network;
+    private final List<String> timed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -52,7 +53,8 @@ class CniProtocolTest {
         network = new CniNetwork(
                 new CniSettings(
                         confDir, List.of(temp.resolve("none"), bin), temp.resolve("state"), "unused0", "10.231.7.0/24"),
-                new CommandRunner(temp.resolve("scratch")));
+                new CommandRunner(temp.resolve("scratch")),
+                (nanos, labels) -> timed.add(String.join("-", labels) + (nanos > 0 ? "" : " (no time)")));
     }
 
     /** A plugin that logs env and stdin to log/<n>-<type>-<command> and prints a result on ADD. */
@@ -121,6 +123,14 @@ class CniProtocolTest {
                         new PortMapping("tcp", 80, 8080, ""),
                         new PortMapping("udp", 53, 0, ""),
                         new PortMapping("sctp", 9, 9009, "127.0.0.1")));
+    }
+
+    @Test
+    void everyPluginCallIsTimedByItsTypeAndCommand() throws Exception {
+        network.setUp(pod());
+        network.tearDown(pod());
+
+        assertThat(timed).containsExactlyElementsOf(calls());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.metrics.CallDurations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,8 +101,9 @@ class ConmonTest {
         // a short-lived platform thread and throwaway objects stand in for a berthd that goes away
         Thread creator = Thread.ofPlatform().start(() -> {
             try {
-                OciRuntime runtime = new OciRuntime(RuntimeFixture.RUNC, fixture.runtime.root(), fixture.runner);
-                ConmonStarted started = new Conmon(RuntimeFixture.CONMON, fixture.runner)
+                OciRuntime runtime =
+                        new OciRuntime(RuntimeFixture.RUNC, fixture.runtime.root(), fixture.runner, CallDurations.NONE);
+                ConmonStarted started = new Conmon(RuntimeFixture.CONMON, fixture.runner, CallDurations.NONE)
                         .create(fixture.launch("survivor", bundle, false), runtime);
                 runtime.start("survivor");
                 outcome.set(started);
@@ -126,7 +128,8 @@ class ConmonTest {
         assertThat(ProcessHandle.current().children().map(ProcessHandle::pid))
                 .doesNotContain((long) started.conmonPid());
 
-        OciRuntime restarted = new OciRuntime(RuntimeFixture.RUNC, fixture.runtime.root(), fixture.runner);
+        OciRuntime restarted =
+                new OciRuntime(RuntimeFixture.RUNC, fixture.runtime.root(), fixture.runner, CallDurations.NONE);
         ExitFiles exits = new ExitFiles(fixture.exitDir());
         assertThat(restarted.state("survivor").orElseThrow().status()).isEqualTo("running");
         assertThat(exits.exitCode("survivor")).isEmpty();
@@ -160,7 +163,8 @@ class ConmonTest {
     @Test
     void aMissingRuntimeBinaryIsReportedByConmonItself() throws Exception {
         Path bundle = fixture.bundle("noruntime", List.of("true"), false);
-        OciRuntime missing = new OciRuntime(Path.of("/nonexistent/runc"), fixture.runtime.root(), fixture.runner);
+        OciRuntime missing = new OciRuntime(
+                Path.of("/nonexistent/runc"), fixture.runtime.root(), fixture.runner, CallDurations.NONE);
 
         assertThatThrownBy(() -> fixture.conmon.create(fixture.launch("noruntime", bundle, false), missing))
                 .isInstanceOf(OciRuntimeException.class)

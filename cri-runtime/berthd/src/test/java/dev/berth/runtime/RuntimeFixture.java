@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.process.CommandRunner.Command;
 import dev.berth.testing.HostCgroups;
@@ -51,8 +52,8 @@ final class RuntimeFixture implements AutoCloseable {
         base = Files.createTempDirectory("berth-rt-");
         cgroupParent = "/berth-test-" + UUID.randomUUID().toString().substring(0, 8);
         runner = new CommandRunner(base.resolve("scratch"));
-        runtime = new OciRuntime(RUNC, base.resolve("runc"), runner);
-        conmon = new Conmon(CONMON, runner);
+        runtime = new OciRuntime(RUNC, base.resolve("runc"), runner, CallDurations.NONE);
+        conmon = new Conmon(CONMON, runner, CallDurations.NONE);
         exitFiles = new ExitFiles(exitDir());
     }
 

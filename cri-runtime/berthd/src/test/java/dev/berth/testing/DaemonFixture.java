@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DaemonFixture implements AutoCloseable {
 
+    /** Every daemon serves metrics, each on a port of its own: tests run beside each other and beside a node's. */
+    public static final BerthConfig.Metrics METRICS_ON_FREE_PORT = new BerthConfig.Metrics("127.0.0.1:0");
+
     private final Path base;
     private final BerthConfig config;
     private final PodNetworkFixture network;
@@ -57,7 +60,8 @@ public final class DaemonFixture implements AutoCloseable {
                 null,
                 network.config(),
                 null,
-                null);
+                null,
+                METRICS_ON_FREE_PORT);
     }
 
     /** A daemon with its own pull settings (berth.yaml's {@code images}). */
@@ -67,7 +71,29 @@ public final class DaemonFixture implements AutoCloseable {
         BerthConfig plain = config(base, Map.of(), network);
         return new DaemonFixture(
                 base,
-                new BerthConfig(plain.root(), plain.state(), null, images, Map.of(), null, plain.network(), null, null),
+                new BerthConfig(
+                        plain.root(),
+                        plain.state(),
+                        null,
+                        images,
+                        Map.of(),
+                        null,
+                        plain.network(),
+                        null,
+                        null,
+                        plain.metrics()),
+                network);
+    }
+
+    /** A daemon with berth.yaml's {@code metrics} as given. */
+    public static DaemonFixture startWithMetrics(BerthConfig.Metrics metrics) throws IOException {
+        Path base = Files.createTempDirectory("berthd-test-");
+        PodNetworkFixture network = PodNetworkFixture.random(base);
+        BerthConfig plain = config(base, Map.of(), network);
+        return new DaemonFixture(
+                base,
+                new BerthConfig(
+                        plain.root(), plain.state(), null, null, Map.of(), null, plain.network(), null, null, metrics),
                 network);
     }
 
@@ -88,7 +114,8 @@ public final class DaemonFixture implements AutoCloseable {
                         handlers.apply(base),
                         plain.network(),
                         null,
-                        null),
+                        null,
+                        plain.metrics()),
                 network);
     }
 
@@ -111,6 +138,11 @@ public final class DaemonFixture implements AutoCloseable {
 
     public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
         return RuntimeServiceGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** The daemon, for what no client sees (the metrics port). */
+    public BerthDaemon daemon() {
+        return daemon;
     }
 
     public Path root() {
