@@ -55,6 +55,16 @@ public final class Cri implements AutoCloseable {
         return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
     }
 
+    /**
+     * For calls that go out together (ps asks every container's status at once). Their answers complete on the
+     * event loop: nothing waits there, and no thread pool starts for them.
+     */
+    public RuntimeServiceGrpc.RuntimeServiceFutureStub runtimeFutures() {
+        return RuntimeServiceGrpc.newFutureStub(channel)
+                .withExecutor(Runnable::run)
+                .withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
+    }
+
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
         return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
     }
