@@ -22,10 +22,12 @@ final class Podman implements AutoCloseable {
 
     private final CommandRunner commands;
     private final Path dir;
+    private final Path runroot;
 
-    private Podman(CommandRunner commands, Path dir) {
+    private Podman(CommandRunner commands, Path dir, Path runroot) {
         this.commands = commands;
         this.dir = dir;
+        this.runroot = runroot;
     }
 
     static boolean available() {
@@ -36,7 +38,8 @@ final class Podman implements AutoCloseable {
         Path dir = Files.createDirectories(parent.resolve("podman"));
         Files.createDirectories(dir.resolve("tmp"));
         Files.createDirectories(dir.resolve("networks"));
-        return new Podman(commands, dir);
+        // podman refuses a runroot over 50 characters; its state belongs on tmpfs anyway, as /run/containers
+        return new Podman(commands, dir, Files.createTempDirectory(Path.of("/run"), "berth-podman-"));
     }
 
     String run(String... args) throws IOException {
@@ -45,7 +48,7 @@ final class Podman implements AutoCloseable {
                 "--root",
                 dir.resolve("root").toString(),
                 "--runroot",
-                dir.resolve("runroot").toString(),
+                runroot.toString(),
                 "--tmpdir",
                 dir.resolve("tmp").toString(),
                 "--network-config-dir",
@@ -79,8 +82,11 @@ final class Podman implements AutoCloseable {
             run("rmi", "--all", "--force");
         } finally {
             HostCleanup cleanup = new HostCleanup(commands);
-            cleanup.killProcessesMentioning(dir.toString());
-            cleanup.unmountBelow(dir);
+            for (Path tree : List.of(runroot, dir)) {
+                cleanup.killProcessesMentioning(tree.toString());
+                cleanup.unmountBelow(tree);
+            }
+            dev.berth.store.Directories.deleteRecursively(runroot);
         }
     }
 }
