@@ -19,15 +19,19 @@ final class Podman implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final Path BINARY = Path.of("/usr/bin/podman");
+    /** netavark's run dir, which podman makes whatever its other dirs are. */
+    private static final Path NETAVARK_RUN = Path.of("/run/containers");
 
     private final CommandRunner commands;
     private final Path dir;
     private final Path runroot;
+    private final boolean madeNetavarkRun;
 
     private Podman(CommandRunner commands, Path dir, Path runroot) {
         this.commands = commands;
         this.dir = dir;
         this.runroot = runroot;
+        this.madeNetavarkRun = !Files.exists(NETAVARK_RUN);
     }
 
     static boolean available() {
@@ -87,6 +91,9 @@ final class Podman implements AutoCloseable {
                 cleanup.unmountBelow(tree);
             }
             dev.berth.store.Directories.deleteRecursively(runroot);
+            if (madeNetavarkRun) {
+                dev.berth.store.Directories.deleteRecursively(NETAVARK_RUN);
+            }
         }
     }
 }
