@@ -45,7 +45,8 @@ public final class Berth implements Runnable {
 
     /**
      * The commands, in the order help lists them. Only the one the arguments name is built: picocli reads each
-     * command's annotations by reflection, and reading all of them costs more than a whole {@code ps} call.
+     * command's annotations by reflection, and building all nineteen cost ~0.12 s of CPU at every start (measured
+     * as {@code --help} against {@code ps --help}).
      */
     static final Map<String, Class<?>> COMMANDS = commands();
 
