@@ -29,8 +29,9 @@ public final class PullCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Cri cri = berth.connect()) {
-            PrintStream out = quiet ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
-            ImageInfo info = new Puller(cri, out).pull(image);
+            Puller puller =
+                    quiet ? Puller.quiet(cri, new PrintStream(OutputStream.nullOutputStream())) : Puller.onStdout(cri);
+            ImageInfo info = puller.pull(image);
             System.out.println(
                     info.image().getRepoTagsCount() > 0
                             ? info.image().getRepoTags(0)

@@ -80,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
             List<PortSpec> ports = PortCheck.allocate(builder.ports(), publishing);
             ImageInfo info = ImageInfo.find(cri, image).orElseGet(() -> {
                 System.err.println("Unable to find image '" + image + "' locally");
-                return new Puller(cri, System.err).pull(image);
+                return Puller.onStderr(cri).pull(image);
             });
             RunSpec spec = builder.build(name, image, info, args, ports);
             return run(cri, containers, spec);

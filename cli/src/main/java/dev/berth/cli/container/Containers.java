@@ -3,8 +3,10 @@ package dev.berth.cli.container;
 import dev.berth.cli.CliException;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cri.v1.Container;
+import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatus;
 import dev.berth.cri.v1.ContainerStatusRequest;
+import dev.berth.cri.v1.ContainerStatusResponse;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.PodSandbox;
@@ -13,9 +15,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /** Finds containers as people name them: the CLI's by name or ID prefix, anyone else's by container or pod ID. */
@@ -27,7 +33,10 @@ public final class Containers {
         this.cri = cri;
     }
 
-    /** The CLI's containers, newest first; with {@code all}, the ones that are not running too. */
+    /**
+     * The CLI's containers, newest first; with {@code all}, the ones that are not running too. Two list calls, then
+     * the statuses (which alone carry start and exit times) of the containers shown, all asked at once.
+     */
     public List<CliContainer> list(boolean all) {
         List<PodSandbox> pods = cri
                 .call("list pods", () -> cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()))
@@ -36,15 +45,62 @@ public final class Containers {
                 .filter(pod -> pod.containsLabels(CliLabels.NAME))
                 .toList();
         Map<String, Container> latest = latestContainers();
+        List<Container> shown = pods.stream()
+                .map(pod -> latest.get(pod.getId()))
+                .filter(c -> c != null && (all || c.getState() == ContainerState.CONTAINER_RUNNING))
+                .toList();
+        Map<String, Optional<ContainerStatus>> statuses = statuses(shown);
         List<CliContainer> containers = new ArrayList<>();
         for (PodSandbox pod : pods) {
-            CliContainer container = new CliContainer(pod, status(latest.get(pod.getId())), true);
+            Container latestOne = latest.get(pod.getId());
+            Optional<ContainerStatus> status =
+                    latestOne == null ? Optional.empty() : statuses.getOrDefault(latestOne.getId(), Optional.empty());
+            CliContainer container = new CliContainer(pod, status, true);
             if (all || container.state() == State.RUNNING) {
                 containers.add(container);
             }
         }
         containers.sort(Comparator.comparingLong(CliContainer::createdNanos).reversed());
         return containers;
+    }
+
+    /** Each container's status by its ID, the calls in flight together; empty for one that has gone meanwhile. */
+    private Map<String, Optional<ContainerStatus>> statuses(List<Container> containers) {
+        Map<String, Future<ContainerStatusResponse>> asked = new LinkedHashMap<>();
+        for (Container container : containers) {
+            asked.put(
+                    container.getId(),
+                    cri.runtimeFutures()
+                            .containerStatus(ContainerStatusRequest.newBuilder()
+                                    .setContainerId(container.getId())
+                                    .build()));
+        }
+        Map<String, Optional<ContainerStatus>> statuses = new HashMap<>();
+        try {
+            for (Map.Entry<String, Future<ContainerStatusResponse>> answer : asked.entrySet()) {
+                statuses.put(answer.getKey(), answered(answer.getKey(), answer.getValue()));
+            }
+        } finally {
+            asked.values().forEach(future -> future.cancel(true));
+        }
+        return statuses;
+    }
+
+    private Optional<ContainerStatus> answered(String id, Future<ContainerStatusResponse> answer) {
+        try {
+            return Optional.of(answer.get().getStatus());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while asking for the status of container " + id);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException failure) {
+                if (failure.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw cri.failure("status of container " + id, failure);
+            }
+            throw new CliException("status of container " + id + ": " + e.getCause());
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.berth.cli.cri;
 
+import dev.berth.api.v1.PullServiceGrpc;
 import dev.berth.cli.CliException;
 import dev.berth.cri.v1.ImageServiceGrpc;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
@@ -54,8 +55,23 @@ public final class Cri implements AutoCloseable {
         return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
     }
 
+    /**
+     * For calls that go out together (ps asks every container's status at once). Their answers complete on the
+     * event loop: nothing waits there, and no thread pool starts for them.
+     */
+    public RuntimeServiceGrpc.RuntimeServiceFutureStub runtimeFutures() {
+        return RuntimeServiceGrpc.newFutureStub(channel)
+                .withExecutor(Runnable::run)
+                .withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
+    }
+
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
         return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** berthd's berth.v1 pull with per-layer progress; another runtime answers UNIMPLEMENTED. */
+    public PullServiceGrpc.PullServiceBlockingStub pullStream() {
+        return PullServiceGrpc.newBlockingStub(channel).withDeadlineAfter(PULL_SECONDS, TimeUnit.SECONDS);
     }
 
     public ImageServiceGrpc.ImageServiceBlockingStub pulls() {

@@ -4,6 +4,7 @@ import dev.berth.content.ContentStore;
 import dev.berth.cri.CriServer;
 import dev.berth.cri.ImageProtos;
 import dev.berth.cri.ImageServiceRpc;
+import dev.berth.cri.PullServiceRpc;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.imagestore.ImageGarbageCollector;
@@ -124,7 +125,10 @@ public final class BerthDaemon implements AutoCloseable {
                 List.of(new SpdyProtocol(backends), new WebSocketProtocol(backends)));
         server = new CriServer(
                 config.socketPath(),
-                List.of(new ImageServiceRpc(imageService, protos), pods.rpc(version, json, streaming)),
+                List.of(
+                        new ImageServiceRpc(imageService, protos),
+                        pods.rpc(version, json, streaming),
+                        new PullServiceRpc(imageService, protos)),
                 metrics.rpcs(),
                 executor);
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +47,8 @@ public final class ImagePuller {
     private final Leases leases;
     private final Platform platform;
     private final Semaphore downloadSlots;
-    private final SharedWork<String, Pulled> pullsInFlight;
-    private final SharedWork<Digest, Void> layersInFlight;
+    private final SharedWork<String, PullWatch, Pulled> pullsInFlight;
+    private final SharedWork<Digest, LayerProgress, Void> layersInFlight;
     private final PullMetrics metrics;
 
     public ImagePuller(
@@ -79,12 +80,17 @@ public final class ImagePuller {
 
     /**
      * @param caller tells when this caller has gone; the pull is cancelled once every caller sharing it has
+     * @param watcher is handed the pull's progress before this call waits for it (the running pull's, if any)
      * @return the image record as stored, and the images that lost their last name to it (to be deleted)
      */
-    public PullResult pull(ImageReference reference, RegistryCredentials credentials, Caller caller)
+    public PullResult pull(
+            ImageReference reference, RegistryCredentials credentials, Caller caller, Consumer<PullWatch> watcher)
             throws PullException {
-        SharedWork<String, Pulled>.Share share = pullsInFlight.join(
-                reference.toString(), () -> new Pulled(measuredPull(reference, credentials), new AtomicBoolean()));
+        SharedWork<String, PullWatch, Pulled>.Share share = pullsInFlight.join(
+                reference.toString(),
+                PullWatch::new,
+                watch -> () -> new Pulled(measuredPull(reference, credentials, watch), new AtomicBoolean()));
+        watcher.accept(share.companion());
         caller.whenGone(share::leave);
         try {
             Pulled pulled = share.await();
@@ -107,10 +113,11 @@ public final class ImagePuller {
     }
 
     /** One pull however many callers share it: its time when it lands, its reason when it fails. */
-    private PullResult measuredPull(ImageReference reference, RegistryCredentials credentials) throws PullException {
+    private PullResult measuredPull(ImageReference reference, RegistryCredentials credentials, PullWatch watch)
+            throws PullException {
         long started = System.nanoTime();
         try {
-            PullResult result = doPull(reference, credentials);
+            PullResult result = doPull(reference, credentials, watch);
             metrics.pulled(reference.registry(), System.nanoTime() - started);
             return result;
         } catch (PullException e) {
@@ -124,7 +131,8 @@ public final class ImagePuller {
         }
     }
 
-    private PullResult doPull(ImageReference reference, RegistryCredentials credentials) throws PullException {
+    private PullResult doPull(ImageReference reference, RegistryCredentials credentials, PullWatch watch)
+            throws PullException {
         long started = System.nanoTime();
         try {
             ResolvedImage resolved = registry.resolve(reference, credentials, platform);
@@ -145,7 +153,7 @@ public final class ImagePuller {
                 List<Digest> chainIds = ChainIds.of(config.diffIds());
                 try (Leases.Lease snapshotLease =
                         leases.acquire(chainIds.stream().map(Digest::toString).toList())) {
-                    fetchLayers(resolved, config.diffIds(), chainIds, credentials);
+                    fetchLayers(resolved, config.diffIds(), chainIds, credentials, watch);
                     content.write(resolved.manifestDigest(), resolved.manifestBytes());
                     ImageRecord record = record(resolved, config, chainIds);
                     List<String> digests = List.of(reference.name() + "@" + resolved.digest());
@@ -208,25 +216,38 @@ public final class ImagePuller {
     }
 
     private void fetchLayers(
-            ResolvedImage resolved, List<Digest> diffIds, List<Digest> chainIds, RegistryCredentials credentials)
+            ResolvedImage resolved,
+            List<Digest> diffIds,
+            List<Digest> chainIds,
+            RegistryCredentials credentials,
+            PullWatch watch)
             throws IOException, RegistryException, ContentDigestMismatchException {
-        List<SharedWork<Digest, Void>.Share> pending = new ArrayList<>();
+        List<SharedWork<Digest, LayerProgress, Void>.Share> pending = new ArrayList<>();
+        List<LayerProgress> progress = new ArrayList<>();
         List<Descriptor> descriptors = resolved.manifest().layers();
         for (int i = 0; i < descriptors.size(); i++) {
             Digest chainId = chainIds.get(i);
+            Descriptor layer = descriptors.get(i);
             if (snapshots.exists(chainId)) {
+                progress.add(LayerProgress.alreadyThere(layer.digest().toString(), layer.size()));
                 continue;
             }
-            Descriptor layer = descriptors.get(i);
             Digest diffId = diffIds.get(i);
-            pending.add(layersInFlight.join(chainId, () -> {
-                fetchBounded(resolved, layer, diffId, chainId, credentials);
-                return null;
-            }));
+            // another image's pull may be bringing this layer in already: then its progress is this pull's too
+            SharedWork<Digest, LayerProgress, Void>.Share share = layersInFlight.join(
+                    chainId,
+                    () -> new LayerProgress(layer.digest().toString(), layer.size(), LayerState.WAITING),
+                    layerProgress -> () -> {
+                        fetchBounded(resolved, layer, diffId, chainId, credentials, layerProgress);
+                        return null;
+                    });
+            pending.add(share);
+            progress.add(share.companion());
         }
+        watch.layers(progress);
         Throwable first = null;
         try {
-            for (SharedWork<Digest, Void>.Share layer : pending) {
+            for (SharedWork<Digest, LayerProgress, Void>.Share layer : pending) {
                 try {
                     layer.await();
                 } catch (ExecutionException e) {
@@ -244,13 +265,21 @@ public final class ImagePuller {
     }
 
     private void fetchBounded(
-            ResolvedImage resolved, Descriptor layer, Digest diffId, Digest chainId, RegistryCredentials credentials)
+            ResolvedImage resolved,
+            Descriptor layer,
+            Digest diffId,
+            Digest chainId,
+            RegistryCredentials credentials,
+            LayerProgress progress)
             throws Exception {
         downloadSlots.acquire();
         try {
-            if (!snapshots.exists(chainId)) {
+            if (snapshots.exists(chainId)) {
+                progress.complete();
+            } else {
                 metrics.downloaded(
-                        resolved.reference().registry(), layers.fetch(resolved, layer, diffId, chainId, credentials));
+                        resolved.reference().registry(),
+                        layers.fetch(resolved, layer, diffId, chainId, credentials, progress));
             }
         } finally {
             downloadSlots.release();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,14 @@ public final class ImageService implements ImageLookup {
     /** {@code caller} tells when the client has gone; a pull every client has left is cancelled. */
     public ImageRecord pull(String image, RegistryCredentials credentials, Caller caller)
             throws InvalidReferenceException, PullException, IOException {
+        return pull(image, credentials, caller, watch -> {});
+    }
+
+    /** As {@link #pull(String, RegistryCredentials, Caller)}; {@code watcher} is handed the pull's progress first. */
+    public ImageRecord pull(String image, RegistryCredentials credentials, Caller caller, Consumer<PullWatch> watcher)
+            throws InvalidReferenceException, PullException, IOException {
         ImageReference reference = ImageReference.parse(image);
-        ImagePuller.PullResult result = puller.pull(reference, credentials, caller);
+        ImagePuller.PullResult result = puller.pull(reference, credentials, caller, watcher);
         if (!result.orphaned().isEmpty()) {
             for (ImageRecord orphan : result.orphaned()) {
                 images.delete(orphan.id());

@@ -44,14 +44,27 @@ final class LayerFetcher {
         this.unpacker = unpacker;
     }
 
-    /** @return the bytes read from the registry: 0 when the blob was in the content store already */
-    long fetch(ResolvedImage image, Descriptor layer, Digest diffId, Digest chainId, RegistryCredentials credentials)
+    /**
+     * {@code progress} hears of every compressed byte read and of each step.
+     *
+     * @return the bytes read from the registry: 0 when the blob was in the content store already
+     */
+    long fetch(
+            ResolvedImage image,
+            Descriptor layer,
+            Digest diffId,
+            Digest chainId,
+            RegistryCredentials credentials,
+            LayerProgress progress)
             throws IOException, RegistryException, ContentDigestMismatchException {
         long started = System.nanoTime();
         boolean blobStored = content.contains(layer.digest());
-        try (InputStream body = blobStored
-                        ? Files.newInputStream(content.path(layer.digest()))
-                        : registry.openBlob(image, layer, credentials);
+        progress.moveTo(blobStored ? LayerState.EXTRACTING : LayerState.DOWNLOADING);
+        try (InputStream body = new CountingInputStream(
+                        blobStored
+                                ? Files.newInputStream(content.path(layer.digest()))
+                                : registry.openBlob(image, layer, credentials),
+                        progress::read);
                 BlobIngest ingest = blobStored ? null : content.ingest(layer.digest(), layer.size());
                 SnapshotStore.PreparedSnapshot snapshot = snapshots.prepare(chainId)) {
             InputStream compressed = ingest == null ? body : ingest.tee(body);
@@ -65,6 +78,7 @@ final class LayerFetcher {
                     throw explainUnpackFailure(layer, ingest, compressed, e);
                 }
                 drain(compressed);
+                progress.moveTo(LayerState.VERIFYING);
                 Digest actualDiffId = Digest.sha256OfHex(
                         HexFormat.of().formatHex(uncompressed.getMessageDigest().digest()));
                 if (ingest != null) {
@@ -80,6 +94,7 @@ final class LayerFetcher {
                     ingest.commit();
                 }
                 snapshot.commit(new SnapshotUsage(stats.bytes(), stats.entries()));
+                progress.complete();
             }
             log.debug(
                     "layer {} ({} bytes) unpacked as {} in {} ms",

@@ -7,13 +7,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Work done once per key however many callers ask for it at the same time, and only as long as one of them
  * still waits: each caller holds a {@link Share}; when the last one leaves before the work is done, the work is
- * interrupted and forgotten, so whoever asks next starts it afresh instead of joining what was abandoned.
+ * interrupted and forgotten, so whoever asks next starts it afresh instead of joining what was abandoned. Each run
+ * has a companion (its progress, say) made with it and handed to every caller that joins it.
  */
-final class SharedWork<K, V> {
+final class SharedWork<K, C, V> {
 
     interface Work<V> {
         V call() throws Exception;
@@ -26,12 +29,15 @@ final class SharedWork<K, V> {
         this.executor = executor;
     }
 
-    /** Joins the work running for {@code key}, or starts {@code work} for it. */
-    synchronized Share join(K key, Work<V> work) {
+    /**
+     * Joins the work running for {@code key}, or starts the work {@code work} makes of a fresh {@code companion}.
+     */
+    synchronized Share join(K key, Supplier<C> companion, Function<C, Work<V>> work) {
         Running current = running.get(key);
         if (current == null) {
-            Running started = new Running();
-            started.task = executor.submit(() -> run(key, started, work));
+            Running started = new Running(companion.get());
+            Work<V> mine = work.apply(started.companion);
+            started.task = executor.submit(() -> run(key, started, mine));
             running.put(key, started);
             current = started;
         }
@@ -61,9 +67,14 @@ final class SharedWork<K, V> {
     }
 
     private final class Running {
+        private final C companion;
         private final CompletableFuture<V> result = new CompletableFuture<>();
         private Future<?> task;
         private int callers;
+
+        private Running(C companion) {
+            this.companion = companion;
+        }
     }
 
     /** One caller's hold on the work; leaving wakes only this caller's {@link #await()}. */
@@ -81,6 +92,11 @@ final class SharedWork<K, V> {
                     mine.completeExceptionally(failure);
                 }
             });
+        }
+
+        /** The companion of the run this caller joined. */
+        C companion() {
+            return work.companion;
         }
 
         /** @throws CancellationException when this caller left (or every caller did) */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SharedWorkTest {
 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final SharedWork<String, String> work = new SharedWork<>(executor);
+    private final SharedWork<String, Void, String> work = new SharedWork<>(executor);
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch interrupted = new CountDownLatch(1);
     private final AtomicInteger runs = new AtomicInteger();
@@ -39,8 +39,8 @@ class SharedWorkTest {
 
     @Test
     void concurrentCallersShareOneRunAndOneLeavingKeepsItForTheOther() throws Exception {
-        SharedWork<String, String>.Share first = work.join("k", this::blockUntilReleased);
-        SharedWork<String, String>.Share second = work.join("k", this::blockUntilReleased);
+        SharedWork<String, Void, String>.Share first = work.join("k", () -> null, none -> this::blockUntilReleased);
+        SharedWork<String, Void, String>.Share second = work.join("k", () -> null, none -> this::blockUntilReleased);
 
         first.leave();
         assertThatThrownBy(first::await).isInstanceOf(CancellationException.class);
@@ -53,7 +53,7 @@ class SharedWorkTest {
 
     @Test
     void lastCallerLeavingInterruptsTheWorkAndTheNextCallerStartsAfresh() throws Exception {
-        SharedWork<String, String>.Share gone = work.join("k", this::blockUntilReleased);
+        SharedWork<String, Void, String>.Share gone = work.join("k", () -> null, none -> this::blockUntilReleased);
         while (runs.get() == 0) {
             Thread.sleep(5);
         }
@@ -61,17 +61,31 @@ class SharedWorkTest {
         gone.leave();
 
         assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
-        SharedWork<String, String>.Share fresh = work.join("k", () -> "again");
+        SharedWork<String, Void, String>.Share fresh = work.join("k", () -> null, none -> () -> "again");
         assertThat(fresh.await()).isEqualTo("again");
     }
 
     @Test
     void leavingAfterTheWorkIsDoneChangesNothing() throws Exception {
-        SharedWork<String, String>.Share share = work.join("k", () -> "done");
+        SharedWork<String, Void, String>.Share share = work.join("k", () -> null, none -> () -> "done");
         assertThat(share.await()).isEqualTo("done");
 
         share.leave();
 
         assertThat(share.await()).isEqualTo("done");
+    }
+
+    @Test
+    void callersJoiningARunShareItsCompanionAndAFreshRunMakesANewOne() throws Exception {
+        SharedWork<String, Object, String> tracked = new SharedWork<>(executor);
+        SharedWork<String, Object, String>.Share first = tracked.join("k", Object::new, c -> this::blockUntilReleased);
+        SharedWork<String, Object, String>.Share second = tracked.join("k", Object::new, c -> this::blockUntilReleased);
+
+        assertThat(second.companion()).isSameAs(first.companion());
+        release.countDown();
+        assertThat(first.await()).isEqualTo("done");
+        while (tracked.join("k", Object::new, c -> () -> "again").companion() == first.companion()) {
+            Thread.sleep(5); // the finished run is forgotten just after its result is out
+        }
     }
 }

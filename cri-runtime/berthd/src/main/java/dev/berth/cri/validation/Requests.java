@@ -110,6 +110,12 @@ public final class Requests {
         credentials("auth", request.getAuth());
     }
 
+    /** berth.v1's Pull: the same fields as CRI's PullImage, the same checks. */
+    public static void check(dev.berth.api.v1.PullRequest request) throws InvalidRequestException {
+        image("image", request.getImage(), true);
+        credentials("auth", request.getAuth());
+    }
+
     /** Bounded, but never shown: a message about a credential must not carry any of it. */
     private static void credentials(String field, AuthConfig auth) throws InvalidRequestException {
         Check.text(field + ".username", auth.getUsername(), RequestLimits.MAX_TOKEN_BYTES);

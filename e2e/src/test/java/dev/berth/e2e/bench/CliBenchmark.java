@@ -1,0 +1,118 @@
+package dev.berth.e2e.bench;
+
+import dev.berth.e2e.operator.RepoPaths;
+import dev.berth.process.CommandRunner;
+import dev.berth.testkit.layer.BusyboxImage;
+import dev.berth.testkit.registry.ImagePusher;
+import dev.berth.testkit.registry.RegistryFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The berth command as a user meets it, through the launcher at the repository root (its JVM flags and AOT cache):
+ * {@code berth ps} with 50 containers, and {@code berth run --rm IMAGE true} beside {@code podman run --rm} of the
+ * same image from the same local registry (podman on its own --root/--runroot under a temporary directory, runc,
+ * cgroupfs), interleaved. Prints medians; goals: ps ≤ 250 ms, run ≤ podman.
+ */
+public final class CliBenchmark {
+
+    static final int CONTAINERS = 50;
+    private static final int PS_RUNS = 15;
+    private static final int RUN_RUNS = 7;
+    static final double PS_GOAL_MILLIS = 250;
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    public record Result(List<Double> psMillis, List<Double> berthRunMillis, List<Double> podmanRunMillis) {}
+
+    public static void main(String[] args) throws Exception {
+        run();
+    }
+
+    public static Result run() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("/var/tmp"), "berth-cli-bench-");
+        CommandRunner commands = new CommandRunner(work);
+        try (RegistryFixture registry = RegistryFixture.start();
+                BenchBerthd daemon = BenchBerthd.start(work)) {
+            String image = new ImagePusher(registry)
+                    .pushImage("bench/busybox", "1", BusyboxImage.fromHost().image("sh"))
+                    .reference();
+            Launcher berth = new Launcher(commands, RepoPaths.locate().root().resolve("berth"), daemon.socket());
+            berth.run("pull", image);
+            List<Double> run = new ArrayList<>();
+            List<Double> podmanRun = new ArrayList<>();
+            try (Podman podman = Podman.available() ? Podman.start(commands, work) : null) {
+                if (podman == null) {
+                    System.out.println("podman column skipped: podman not installed (apt-get install podman)");
+                } else {
+                    podman.run("pull", "--tls-verify=false", image);
+                }
+                for (int i = 0; i <= RUN_RUNS; i++) {
+                    double b = berth.timed("run", "--rm", image, "true");
+                    double p = podman == null ? Double.NaN : podman.timedRun(image, "true");
+                    if (i > 0) { // the first of each warms the page cache (and makes the launcher's AOT cache)
+                        run.add(b);
+                        podmanRun.add(p);
+                    }
+                }
+            }
+            for (int i = 0; i < CONTAINERS; i++) {
+                berth.run("run", "-d", "--name", "bench-" + i, image, "sleep", "3600");
+            }
+            List<Double> ps = new ArrayList<>();
+            berth.timed("ps");
+            for (int i = 0; i < PS_RUNS; i++) {
+                ps.add(berth.timed("ps"));
+            }
+            String listed = berth.run("ps", "-q");
+            if (listed.lines().count() != CONTAINERS) {
+                throw new IllegalStateException("berth ps listed "
+                        + listed.lines().count() + " containers, not " + CONTAINERS + ":\n" + listed);
+            }
+            Result result = new Result(ps, run, podmanRun);
+            print(result);
+            return result;
+        } finally {
+            dev.berth.store.Directories.deleteRecursively(work);
+        }
+    }
+
+    private static void print(Result result) {
+        Percentiles ps = Percentiles.of(result.psMillis());
+        Percentiles run = Percentiles.of(result.berthRunMillis());
+        System.out.printf(
+                "berth ps, %d containers: median %.0f ms (p95 %.0f, min %.0f, %d runs)%n",
+                CONTAINERS, ps.median(), ps.p95(), ps.min(), ps.count());
+        System.out.printf("%-34s %10s %10s%n", "run --rm busybox true", "berth", "podman");
+        boolean podman = result.podmanRunMillis().stream().noneMatch(ms -> ms.isNaN());
+        double podmanMedian = podman ? Percentiles.of(result.podmanRunMillis()).median() : Double.NaN;
+        System.out.printf("%-34s %7.0f ms %7.0f ms%n", "median of " + run.count(), run.median(), podmanMedian);
+        System.out.printf(
+                "goal ps <= %.0f ms: %s; goal run <= podman: %s%n",
+                PS_GOAL_MILLIS,
+                ps.median() <= PS_GOAL_MILLIS ? "met" : "MISSED",
+                podman ? (run.median() <= podmanMedian ? "met" : "MISSED") : "not measured");
+    }
+
+    /** The repository's {@code ./berth} launcher, pointed at the bench's berthd. */
+    private record Launcher(CommandRunner commands, Path script, Path socket) {
+
+        String run(String... args) throws IOException {
+            List<String> argv = new ArrayList<>(List.of(script.toString()));
+            argv.addAll(List.of(args));
+            return commands.runChecked(CommandRunner.Command.of(TIMEOUT, argv)
+                            .withEnvironment(Map.of("BERTH_ENDPOINT", "unix://" + socket)))
+                    .stdout();
+        }
+
+        double timed(String... args) throws IOException {
+            long started = System.nanoTime();
+            run(args);
+            return (System.nanoTime() - started) / 1e6;
+        }
+    }
+}
