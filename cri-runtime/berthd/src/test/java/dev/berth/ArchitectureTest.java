@@ -73,7 +73,12 @@ class ArchitectureTest {
                     "dev.berth.content..",
                     "dev.berth.image..")
             .layer("base")
-            .definedBy("dev.berth.sys..", "dev.berth.store..", "dev.berth.process..", "dev.berth.timing..")
+            .definedBy(
+                    "dev.berth.sys..",
+                    "dev.berth.store..",
+                    "dev.berth.process..",
+                    "dev.berth.timing..",
+                    "dev.berth.logging..")
             .whereLayer("wiring")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("grpc")

@@ -39,7 +39,8 @@ public final class CriServer implements AutoCloseable {
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(executor)
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .intercept(new LogContextInterceptor());
         services.forEach(service -> builder.addService(StrictRequests.of(service.bindService())));
         this.server = builder.build();
     }

@@ -5,6 +5,9 @@ import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryHost;
+import dev.berth.logging.LogFormat;
+import dev.berth.logging.LogSettings;
+import dev.berth.network.CniSettings;
 import dev.berth.oci.SeccompWhenUnset;
 import dev.berth.streaming.StreamingSettings;
 import java.net.URI;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.event.Level;
 
 /**
  * {@code /etc/berth/berth.yaml}. Every key is optional: an absent file or key means the embedded
@@ -28,13 +32,14 @@ public record BerthConfig(
         Map<String, Runtime> runtimes,
         Network network,
         Streaming streaming,
-        Security security) {
+        Security security,
+        Log log) {
 
     public static final String DEFAULT_ROOT = "/var/lib/berth";
     public static final String DEFAULT_STATE = "/run/berth";
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     public Path rootDir() {
@@ -71,11 +76,26 @@ public record BerthConfig(
                 runtimes,
                 network,
                 streaming,
-                security);
+                security,
+                log);
     }
 
     public Network networkOrDefault() {
         return network == null ? new Network(null, null, null, null) : network;
+    }
+
+    /** CNI's settings: berth.yaml's {@code network} over the defaults, state under the state dir. */
+    public CniSettings cniSettings() {
+        Network net = networkOrDefault();
+        CniSettings defaults = CniSettings.defaults(stateDir());
+        return new CniSettings(
+                net.confDir() == null ? defaults.confDir() : Path.of(net.confDir()),
+                net.pluginDirs() == null
+                        ? defaults.pluginDirs()
+                        : net.pluginDirs().stream().map(Path::of).toList(),
+                defaults.stateDir(),
+                net.bridge() == null ? defaults.defaultBridge() : net.bridge(),
+                net.subnet() == null ? defaults.defaultSubnet() : net.subnet());
     }
 
     public StreamingSettings streamingSettings() {
@@ -84,6 +104,11 @@ public record BerthConfig(
 
     public Security securityOrDefault() {
         return security == null ? new Security(null) : security;
+    }
+
+    /** berthd's own log: {@code log.format}, {@code log.level}, levels of single loggers ({@code log.loggers}). */
+    public LogSettings logSettings() {
+        return log == null ? LogSettings.defaults() : log.toSettings();
     }
 
     /** RuntimeClass handlers besides the built-in runc ({@code ""} and {@code "runc"}): name → binary. */
@@ -126,6 +151,25 @@ public record BerthConfig(
                     streamCreationTimeout == null
                             ? defaults.streamCreationTimeout()
                             : GoDurations.parse("streaming.streamCreationTimeout", streamCreationTimeout));
+        }
+    }
+
+    /**
+     * {@code format}: text (default) or json, one object a line; {@code level}: error, warn, info (default), debug
+     * or trace; {@code loggers}: a level for a logger or package, e.g. {@code dev.berth.sandbox: debug}.
+     */
+    public record Log(String format, String level, Map<String, String> loggers) {
+
+        LogSettings toSettings() {
+            Map<String, Level> levels = new LinkedHashMap<>();
+            if (loggers != null) {
+                loggers.forEach((name, value) ->
+                        levels.put(name, LogSettings.parseLevel("log.loggers." + name, String.valueOf(value))));
+            }
+            return LogSettings.of(
+                    format == null ? LogFormat.TEXT : LogFormat.parse("log.format", format),
+                    level == null ? Level.INFO : LogSettings.parseLevel("log.level", level),
+                    levels);
         }
     }
 

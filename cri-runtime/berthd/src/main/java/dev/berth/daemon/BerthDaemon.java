@@ -6,11 +6,13 @@ import dev.berth.cri.ImageProtos;
 import dev.berth.cri.ImageServiceRpc;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
+import dev.berth.image.registry.RegistryConfig;
 import dev.berth.imagestore.ImageGarbageCollector;
 import dev.berth.imagestore.ImagePuller;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.ImageStore;
 import dev.berth.imagestore.Leases;
+import dev.berth.logging.BerthLoggerFactory;
 import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.AtomicFiles;
@@ -48,6 +50,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Reloadable<RegistryConfig> registrySettings;
     private final RegistryClient registry;
     private final StreamingServer streaming;
     private final PodWiring pods;
@@ -82,7 +85,8 @@ public final class BerthDaemon implements AutoCloseable {
         ImageGarbageCollector collector = new ImageGarbageCollector(images, content, snapshots, leases);
 
         BerthConfig.Images imageSettings = config.imagesOrDefault();
-        registry = new RegistryClient(config.registryConfig(), imageSettings.pullProgressTimeoutOrDefault());
+        registrySettings = new Reloadable<>(config.registryConfig());
+        registry = new RegistryClient(registrySettings, imageSettings.pullProgressTimeoutOrDefault());
         Platform platform = imageSettings.platformOrHost();
         ImagePuller puller = new ImagePuller(
                 registry,
@@ -147,6 +151,15 @@ public final class BerthDaemon implements AutoCloseable {
         if (!recovery.awaitAtMost(left.isNegative() ? Duration.ZERO : left)) {
             log.info("serving while recovery goes on");
         }
+    }
+
+    /**
+     * Takes what a reloaded berth.yaml may change while pods run: the registry settings (pulls going on keep theirs)
+     * and the log settings. Everything else (paths, network, runtimes, streaming) needs a restart.
+     */
+    public void reload(BerthConfig fresh) {
+        registrySettings.set(fresh.registryConfig());
+        BerthLoggerFactory.applyIfBound(fresh.logSettings());
     }
 
     public void awaitTermination() throws InterruptedException {

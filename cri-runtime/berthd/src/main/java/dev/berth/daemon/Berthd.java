@@ -1,11 +1,12 @@
 package dev.berth.daemon;
 
+import dev.berth.logging.BerthLoggerFactory;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** berthd's entry point: flags over berth.yaml over embedded defaults; SIGTERM/SIGINT stop it cleanly. */
+/** berthd's entry point: flags over berth.yaml over embedded defaults; SIGTERM/SIGINT stop it cleanly, SIGHUP re-reads the registry and log settings. */
 public final class Berthd {
 
     private static final Logger log = LoggerFactory.getLogger(Berthd.class);
@@ -13,6 +14,10 @@ public final class Berthd {
     private Berthd() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(CheckConfig.COMMAND)) {
+            System.exit(new CheckConfig(System.out).run(List.of(args).subList(1, args.length)));
+            return;
+        }
         DaemonOptions options;
         BerthConfig config;
         try {
@@ -29,6 +34,7 @@ public final class Berthd {
             System.exit(2);
             return;
         }
+        BerthLoggerFactory.applyIfBound(config.logSettings());
         BerthDaemon daemon;
         try {
             daemon = BerthDaemon.start(config);
@@ -50,6 +56,8 @@ public final class Berthd {
                             stopped.countDown();
                         },
                         "berthd-shutdown"));
+        HangupSignal.onHangup(
+                new ConfigReload(new ConfigLoader(), options.config(), options.configGiven(), daemon::reload));
         daemon.awaitTermination();
         stopped.await();
     }

@@ -57,6 +57,7 @@ public final class DaemonFixture implements AutoCloseable {
                 null,
                 network.config(),
                 null,
+                null,
                 null);
     }
 
@@ -67,7 +68,8 @@ public final class DaemonFixture implements AutoCloseable {
         BerthConfig plain = config(base, Map.of(), network);
         return new DaemonFixture(
                 base,
-                new BerthConfig(plain.root(), plain.state(), null, images, Map.of(), null, plain.network(), null, null),
+                new BerthConfig(
+                        plain.root(), plain.state(), null, images, Map.of(), null, plain.network(), null, null, null),
                 network);
     }
 
@@ -87,6 +89,7 @@ public final class DaemonFixture implements AutoCloseable {
                         Map.of(),
                         handlers.apply(base),
                         plain.network(),
+                        null,
                         null,
                         null),
                 network);
