@@ -1,29 +1,23 @@
 package dev.berth.daemon;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * Reads berth.yaml; a missing file at the default path means "all defaults", a broken one is an error. Every
- * problem is collected (unknown keys, wrong types, bad values), not only the first, so one edit fixes them all.
+ * problem is collected (unknown keys, wrong types: {@link ConfigSchema}; bad values: {@link ConfigChecks}), not only
+ * the first, so one edit fixes them all.
  */
 public final class ConfigLoader {
 
@@ -47,11 +41,17 @@ public final class ConfigLoader {
                 .allMatch(line -> line.isBlank() || line.strip().startsWith("#"))) {
             return BerthConfig.defaults();
         }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         List<ConfigProblem> problems = new ArrayList<>();
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).addHandler(new Collecting(problems));
         BerthConfig config;
         try {
-            config = yaml.readValue(bytes, BerthConfig.class);
+            JsonNode tree = yaml.readTree(bytes);
+            if (!(tree instanceof ObjectNode object)) {
+                throw new InvalidConfigException(
+                        path, List.of(new ConfigProblem(path.getFileName().toString(), "not a YAML mapping")));
+            }
+            problems.addAll(ConfigSchema.prune(object));
+            config = yaml.treeToValue(object, BerthConfig.class);
         } catch (JsonProcessingException e) {
             problems.add(new ConfigProblem(path.getFileName().toString(), e.getOriginalMessage()));
             throw new InvalidConfigException(path, problems);
@@ -65,106 +65,6 @@ public final class ConfigLoader {
             throw new InvalidConfigException(path, problems);
         }
         return loaded;
-    }
-
-    /** The key of the value the parser is at: {@code registries.docker.io.mirrors[0]}. */
-    static String keyAt(JsonStreamContext context) {
-        Deque<String> parts = new ArrayDeque<>();
-        for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
-            if (at.inArray()) {
-                parts.push("[" + Math.max(at.getCurrentIndex(), 0) + "]");
-            } else if (at.getCurrentName() != null) {
-                parts.push("." + at.getCurrentName());
-            }
-        }
-        String key = String.join("", parts);
-        return key.startsWith(".") ? key.substring(1) : key;
-    }
-
-    /** Records what Jackson would stop at and goes on with the key left unset. */
-    private static final class Collecting extends DeserializationProblemHandler {
-
-        private final List<ConfigProblem> problems;
-
-        Collecting(List<ConfigProblem> problems) {
-            this.problems = problems;
-        }
-
-        @Override
-        public boolean handleUnknownProperty(
-                DeserializationContext ctxt,
-                JsonParser p,
-                JsonDeserializer<?> deserializer,
-                Object beanOrClass,
-                String propertyName)
-                throws IOException {
-            problems.add(new ConfigProblem(keyAt(p.getParsingContext()), "unknown key"));
-            p.skipChildren();
-            return true;
-        }
-
-        @Override
-        public Object handleWeirdStringValue(
-                DeserializationContext ctxt, Class<?> targetType, String valueToConvert, String failureMsg) {
-            problems.add(new ConfigProblem(
-                    keyAt(ctxt.getParser().getParsingContext()),
-                    "not " + describe(targetType) + ": " + valueToConvert));
-            return null;
-        }
-
-        @Override
-        public Object handleWeirdNumberValue(
-                DeserializationContext ctxt, Class<?> targetType, Number valueToConvert, String failureMsg) {
-            problems.add(new ConfigProblem(
-                    keyAt(ctxt.getParser().getParsingContext()),
-                    "not " + describe(targetType) + ": " + valueToConvert));
-            return null;
-        }
-
-        @Override
-        public Object handleUnexpectedToken(
-                DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p, String failureMsg)
-                throws IOException {
-            String key = keyAt(p.getParsingContext());
-            problems.add(new ConfigProblem(
-                    key.isEmpty() ? "berth.yaml" : key,
-                    "expected " + describe(targetType.getRawClass()) + ", found " + found(t)));
-            p.skipChildren();
-            return null;
-        }
-
-        private static String found(JsonToken token) {
-            return switch (token) {
-                case START_OBJECT -> "a mapping";
-                case START_ARRAY -> "a list";
-                case VALUE_STRING -> "a string";
-                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-                case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-                default -> token.asString() == null ? token.name() : token.asString();
-            };
-        }
-
-        private static String describe(Class<?> type) {
-            if (type == Integer.class || type == int.class || type == Long.class) {
-                return "an integer";
-            }
-            if (type == Boolean.class || type == boolean.class) {
-                return "true or false";
-            }
-            if (type == String.class) {
-                return "a string";
-            }
-            if (type.isEnum()) {
-                return "one of "
-                        + java.util.Arrays.stream(type.getEnumConstants())
-                                .map(Object::toString)
-                                .collect(Collectors.joining(", "));
-            }
-            if (List.class.isAssignableFrom(type)) {
-                return "a list";
-            }
-            return "a mapping";
-        }
     }
 
     public static final class InvalidConfigException extends Exception {
