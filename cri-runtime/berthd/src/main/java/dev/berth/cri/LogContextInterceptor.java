@@ -13,8 +13,9 @@ import java.util.Map;
 import org.slf4j.MDC;
 
 /**
- * Puts the pod and container a CRI call names into the MDC ({@link LogIds}) while the call runs, so that every line logged for it carries them as fields (log.format json) whatever its message says. The
- * thread's MDC is put back as it was after each step of the call.
+ * Puts the pod and container a CRI call names into the MDC ({@link LogIds}) while the call runs, so that every line
+ * logged for it carries them as fields (log.format json) whatever its message says. The thread's MDC is put back as
+ * it was after each step of the call.
  */
 final class LogContextInterceptor implements ServerInterceptor {
 

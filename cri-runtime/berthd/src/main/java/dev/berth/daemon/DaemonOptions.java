@@ -8,6 +8,7 @@ public record DaemonOptions(Path config, boolean configGiven, String root, Strin
 
     public static final String USAGE = """
             usage: berthd [--config FILE] [--root DIR] [--state DIR] [--socket PATH]
+                   berthd check-config [--config FILE]
               --config FILE   configuration (default /etc/berth/berth.yaml; optional)
               --root DIR      persistent state: images, layers, records (default /var/lib/berth)
               --state DIR     runtime state: socket, namespaces (default /run/berth)

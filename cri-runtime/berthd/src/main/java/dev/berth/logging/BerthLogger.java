@@ -50,6 +50,12 @@ final class BerthLogger extends LegacyAbstractLogger {
         return null;
     }
 
+    /** Virtual threads (every gRPC call, every pull) have no name: their ID tells one from another. */
+    private static String threadName() {
+        Thread thread = Thread.currentThread();
+        return thread.getName().isEmpty() ? "virtual-" + thread.threadId() : thread.getName();
+    }
+
     @Override
     protected void handleNormalizedLoggingCall(
             Level level, Marker marker, String messagePattern, Object[] arguments, Throwable throwable) {
@@ -58,7 +64,7 @@ final class BerthLogger extends LegacyAbstractLogger {
                 Instant.now(),
                 level,
                 name,
-                Thread.currentThread().getName(),
+                threadName(),
                 message == null ? "" : message,
                 throwable,
                 factory.mdc().view()));
