@@ -5,6 +5,7 @@ import dev.berth.cli.CliException;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
+import dev.berth.version.BerthVersion;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,10 +17,9 @@ public final class VersionCommand implements Callable<Integer> {
     @ParentCommand
     private Berth berth;
 
-    /** The jar's Implementation-Version, which the build writes into the manifest. */
+    /** The version the build stamped into the jar (cri-api's {@code dev/berth/version.properties}). */
     static String clientVersion() {
-        String version = Berth.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return BerthVersion.current();
     }
 
     @Override

@@ -104,6 +104,7 @@ public final class ContainerRecovery {
             for (RuntimeState state : runtime.list()) {
                 if (store.get(state.id()).isEmpty()) {
                     log.warn("removing orphaned {} container {} with no berthd record", runtime.binary(), state.id());
+                    conmon.killStrays(state.id());
                     runtime.delete(state.id(), true);
                 }
             }
@@ -116,6 +117,7 @@ public final class ContainerRecovery {
                     if (store.get(id).isEmpty()) {
                         log.warn("removing orphaned container bundle {}", dir);
                         conmon.killMonitor(paths.persist(id));
+                        conmon.killStrays(id);
                         rootfs.remove(id);
                         Directories.deleteRecursively(dir);
                     }
@@ -145,6 +147,8 @@ public final class ContainerRecovery {
                     record.id(),
                     record.sandboxId(),
                     record.status().teardownError());
+            // a create cut short may still have its conmon or runc running, which would remake the cgroup later
+            conmon.killStrays(record.id());
             teardown.remove(record, "removing the container failed again at start-up");
             return;
         }

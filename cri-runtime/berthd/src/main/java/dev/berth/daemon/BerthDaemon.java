@@ -24,6 +24,7 @@ import dev.berth.streaming.StreamingSettings;
 import dev.berth.streaming.spdy.SpdyProtocol;
 import dev.berth.streaming.websocket.WebSocketProtocol;
 import dev.berth.sys.Syscalls;
+import dev.berth.version.BerthVersion;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -115,8 +116,7 @@ public final class BerthDaemon implements AutoCloseable {
                 streamingSettings,
                 new StreamTokens(Clock.systemUTC()),
                 List.of(new SpdyProtocol(backends), new WebSocketProtocol(backends)));
-        String version = java.util.Objects.requireNonNullElse(
-                BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
+        String version = BerthVersion.current();
         server = new CriServer(
                 config.socketPath(),
                 List.of(new ImageServiceRpc(imageService, protos), pods.rpc(version, json, streaming)),
@@ -134,7 +134,8 @@ public final class BerthDaemon implements AutoCloseable {
             throw e;
         }
         log.info(
-                "berthd serving CRI v1 on unix://{} (root {}, state {}), streaming on {}",
+                "berthd {} serving CRI v1 on unix://{} (root {}, state {}), streaming on {}",
+                BerthVersion.current(),
                 config.socketPath(),
                 config.rootDir(),
                 config.stateDir(),

@@ -1,12 +1,18 @@
 package dev.berth.daemon;
 
 import dev.berth.logging.BerthLoggerFactory;
+import dev.berth.sys.SystemdNotifier;
+import dev.berth.version.BerthVersion;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** berthd's entry point: flags over berth.yaml over embedded defaults; SIGTERM/SIGINT stop it cleanly, SIGHUP re-reads the registry and log settings. */
+/**
+ * berthd's entry point: flags over berth.yaml over embedded defaults; SIGTERM/SIGINT stop it cleanly, SIGHUP
+ * re-reads the registry and log settings. {@code berthd check-config} checks a berth.yaml and exits.
+ */
 public final class Berthd {
 
     private static final Logger log = LoggerFactory.getLogger(Berthd.class);
@@ -26,6 +32,10 @@ public final class Berthd {
                 System.out.print(DaemonOptions.USAGE);
                 return;
             }
+            if (options.version()) {
+                System.out.println("berthd " + BerthVersion.current());
+                return;
+            }
             config = new ConfigLoader()
                     .load(options.config(), options.configGiven())
                     .withPaths(options.root(), options.state(), options.socket());
@@ -43,11 +53,14 @@ public final class Berthd {
             System.exit(1);
             return;
         }
+        SystemdNotifier systemd = new SystemdNotifier(System.getenv());
+        notify(systemd, "READY=1\nSTATUS=serving CRI on " + config.socketPath());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             log.info("berthd stopping");
+                            notify(systemd, "STOPPING=1");
                             try {
                                 daemon.close();
                             } catch (Exception e) {
@@ -60,5 +73,14 @@ public final class Berthd {
                 new ConfigReload(new ConfigLoader(), options.config(), options.configGiven(), daemon::reload));
         daemon.awaitTermination();
         stopped.await();
+    }
+
+    /** A unit whose manager cannot be told times berthd out and says so: a warning is enough here. */
+    private static void notify(SystemdNotifier systemd, String state) {
+        try {
+            systemd.notify(state);
+        } catch (IOException e) {
+            log.warn("could not notify the service manager: {}", e.getMessage());
+        }
     }
 }

@@ -125,6 +125,9 @@ public final class CommandRunner {
         if (command.clearEnvironment()) {
             builder.environment().clear();
         }
+        // systemd's socket is berthd's alone: runc given one bind-mounts it into the container and makes
+        // `runc start` wait for the container's own READY=1, which an ordinary container never sends
+        builder.environment().remove("NOTIFY_SOCKET");
         builder.environment().putAll(command.environment());
         return builder;
     }

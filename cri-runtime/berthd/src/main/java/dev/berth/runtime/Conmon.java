@@ -209,13 +209,29 @@ public final class Conmon implements Monitor {
         }
     }
 
-    /** conmon first, so it cannot start anything new, then what it had started. */
+    /**
+     * conmon and everything it started, waited for: a runtime process that outlived the kill could still make the
+     * container's cgroup after its removal.
+     */
     private boolean killTree(int pid) throws IOException {
-        List<ProcessHandle> children =
-                ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
-        boolean dead = processes.killAndWait(pid, KILL_WAIT);
-        children.forEach(ProcessHandle::destroyForcibly);
-        return dead;
+        return processes.killTreeAndWait(pid, KILL_WAIT);
+    }
+
+    @Override
+    public void killStrays(String containerId) throws IOException {
+        for (int pid : processes.withArgument(containerId)) {
+            boolean ours = processes
+                    .executable(pid)
+                    .map(exe -> exe.getFileName().toString())
+                    .map(name -> name.startsWith("conmon") || name.startsWith("runc") || name.startsWith("crun"))
+                    .orElse(false);
+            if (ours && ProcessHandle.current().pid() != pid) {
+                log.warn("container {}: killing stray process {} a killed berthd left", containerId, pid);
+                if (!processes.killTreeAndWait(pid, KILL_WAIT)) {
+                    log.warn("container {}: process {} survived SIGKILL", containerId, pid);
+                }
+            }
+        }
     }
 
     /** Guards against signalling an unrelated process that reused a dead conmon's pid. */

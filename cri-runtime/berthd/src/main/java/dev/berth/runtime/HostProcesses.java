@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,46 @@ public final class HostProcesses {
             }
         }
         return true;
+    }
+
+    /**
+     * The processes one of whose arguments is exactly {@code argument}, by their {@code /proc/<pid>/cmdline}; a
+     * process that exits while it is read is left out.
+     */
+    public List<Integer> withArgument(String argument) throws IOException {
+        byte[] wanted = argument.getBytes(StandardCharsets.UTF_8);
+        List<Integer> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(proc)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                byte[] cmdline;
+                try {
+                    cmdline = Files.readAllBytes(entry.resolve("cmdline"));
+                } catch (IOException e) {
+                    continue;
+                }
+                if (hasArgument(cmdline, wanted)) {
+                    found.add(Integer.parseInt(name));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean hasArgument(byte[] cmdline, byte[] wanted) {
+        int start = 0;
+        for (int i = 0; i <= cmdline.length; i++) {
+            if (i == cmdline.length || cmdline[i] == 0) {
+                if (i - start == wanted.length && Arrays.equals(cmdline, start, i, wanted, 0, wanted.length)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
     }
 
     private List<Integer> descendants(int root) throws IOException {

@@ -17,4 +17,10 @@ public interface Monitor {
 
     /** Kills a container's monitor and whatever it still runs, found through {@code persistDir}. */
     void killMonitor(Path persistDir) throws IOException;
+
+    /**
+     * Kills what a killed berthd started for a container that its pid files do not lead to: a monitor started
+     * before berthd died, or a runtime process whose monitor died first. Only recovery needs it; it reads /proc.
+     */
+    void killStrays(String containerId) throws IOException;
 }

@@ -76,6 +76,9 @@ final class LibC {
 
     static native int shutdown(int fd, int how) throws LastErrorException;
 
+    static native long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
+            throws LastErrorException;
+
     static native int geteuid();
 
     static native int getegid();

@@ -112,6 +112,7 @@ class PodStartFaultTest {
             assertThat(warmup).allMatch(a -> a.started);
             checkWholeOrGone(warmup);
             removeAll(clients);
+            checkCgroupsGone(warmup, "warm-up");
 
             for (int round = 0; round < rounds; round++) {
                 // anywhere in the starts; the warm-up's own time includes its first-call costs, so a little less
@@ -132,6 +133,7 @@ class PodStartFaultTest {
                 }
                 long checked = System.nanoTime();
                 removeAll(clients);
+                checkCgroupsGone(attempts, context);
                 System.out.printf(
                         "%s: %d of %d pods started whole; starts %d ms, restart %d ms, recovery %d ms, checks %d ms,"
                                 + " removal %d ms%n",
@@ -308,6 +310,40 @@ class PodStartFaultTest {
         }
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    /**
+     * Once RemovePodSandbox returned, nothing may bring a pod's cgroups back: a runtime process the killed berthd
+     * started and recovery missed would (runc makes {@code <parent>/<pod>/<container>} when it creates).
+     */
+    private void checkCgroupsGone(List<Attempt> attempts, String context) throws Exception {
+        Thread.sleep(200);
+        HostCgroups cgroups = HostCgroups.detect();
+        for (Attempt attempt : attempts) {
+            List<Path> left = cgroups.everywhere(attempt.config.getLinux().getCgroupParent()).stream()
+                    .filter(Files::isDirectory)
+                    .toList();
+            if (!left.isEmpty()) {
+                String processes = Processes.run(List.of("ps", "-eo", "pid,ppid,etimes,args"), 10)
+                        .lines()
+                        .filter(line -> line.contains(bed.base().toString()))
+                        .collect(Collectors.joining("\n"));
+                throw new AssertionError(
+                        "%s: pod %s was removed, its cgroups are back or left: %s\nprocesses:\n%s\nberthd log:\n%s"
+                                .formatted(
+                                        context,
+                                        attempt.config.getMetadata().getName(),
+                                        subtree(left.getFirst()),
+                                        processes,
+                                        bed.log()));
+            }
+        }
+    }
+
+    private static List<String> subtree(Path dir) throws Exception {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isDirectory).map(Path::toString).toList();
         }
     }
 

@@ -10,6 +10,7 @@ public final class FakeMonitor implements Monitor {
 
     public final List<ConmonLaunch> launches = new CopyOnWriteArrayList<>();
     public final List<Path> killed = new CopyOnWriteArrayList<>();
+    public final List<String> strays = new CopyOnWriteArrayList<>();
     /** When set, create fails with this runtime message. */
     public volatile String failCreate;
 
@@ -25,5 +26,10 @@ public final class FakeMonitor implements Monitor {
     @Override
     public void killMonitor(Path persistDir) {
         killed.add(persistDir);
+    }
+
+    @Override
+    public void killStrays(String containerId) {
+        strays.add(containerId);
     }
 }

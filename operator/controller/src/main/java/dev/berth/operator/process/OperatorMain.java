@@ -2,6 +2,7 @@ package dev.berth.operator.process;
 
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.operator.image.RegistrySettings;
+import dev.berth.version.BerthVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class OperatorMain {
     static final String USAGE = """
       usage: berth-operator operator|node-agent [flags]
+             berth-operator --version
         operator     reconcile Image and App resources; replicas elect one leader through a Lease
         node-agent   pre-pull Images on this node through its CRI socket (one per node)
       flags:
@@ -38,6 +40,10 @@ public final class OperatorMain {
             System.out.print(USAGE);
             return;
         }
+        if (args.length > 0 && args[0].equals("--version")) {
+            System.out.println("berth-operator " + BerthVersion.current());
+            return;
+        }
         Optional<Mode> mode = args.length == 0 ? Optional.empty() : Mode.ofCommand(args[0]);
         if (mode.isEmpty()) {
             System.err.print(USAGE);
@@ -57,6 +63,11 @@ public final class OperatorMain {
             System.exit(2);
             return;
         }
+        LoggerFactory.getLogger(OperatorMain.class)
+                .info(
+                        "berth-operator {} starting {}",
+                        BerthVersion.current(),
+                        mode.get().command());
         KubernetesClient client = new KubernetesClientBuilder().build();
         OperatorProcess process;
         try {
