@@ -78,7 +78,8 @@ class ArchitectureTest {
                     "dev.berth.store..",
                     "dev.berth.process..",
                     "dev.berth.timing..",
-                    "dev.berth.metrics..")
+                    "dev.berth.metrics..",
+                    "dev.berth.logging..")
             .whereLayer("wiring")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("grpc")

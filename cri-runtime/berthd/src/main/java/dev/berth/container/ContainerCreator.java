@@ -8,6 +8,7 @@ import dev.berth.image.manifest.ImageConfig;
 import dev.berth.imagestore.ImageLookup;
 import dev.berth.imagestore.ImageRecord;
 import dev.berth.imagestore.LayerRecord;
+import dev.berth.logging.LogIds;
 import dev.berth.oci.BuiltSpec;
 import dev.berth.oci.ContainerSpecRequest;
 import dev.berth.oci.InvalidContainerConfigException;
@@ -120,6 +121,7 @@ public final class ContainerCreator {
         List<String> chainIds =
                 image.layers().stream().map(LayerRecord::chainId).toList();
         String id = ids.next();
+        LogIds.container(id);
         String name = config.getMetadata().getName();
         ContainerMetadata metadata = new ContainerMetadata(
                 id,

@@ -43,7 +43,8 @@ public final class CriServer implements AutoCloseable {
                 .workerEventLoopGroup(workers)
                 .executor(executor)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .intercept(observer);
+                .intercept(observer)
+                .intercept(new LogContextInterceptor());
         services.forEach(service -> builder.addService(StrictRequests.of(service.bindService())));
         this.server = builder.build();
     }

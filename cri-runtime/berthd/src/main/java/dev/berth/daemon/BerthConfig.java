@@ -6,6 +6,9 @@ import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryHost;
 import dev.berth.metrics.MetricsAddress;
+import dev.berth.logging.LogFormat;
+import dev.berth.logging.LogSettings;
+import dev.berth.network.CniSettings;
 import dev.berth.oci.SeccompWhenUnset;
 import dev.berth.streaming.StreamingSettings;
 import java.net.URI;
@@ -15,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.event.Level;
 
 /**
  * {@code /etc/berth/berth.yaml}. Every key is optional: an absent file or key means the embedded
@@ -31,13 +35,14 @@ public record BerthConfig(
         Network network,
         Streaming streaming,
         Security security,
-        Metrics metrics) {
+        Metrics metrics,
+        Log log) {
 
     public static final String DEFAULT_ROOT = "/var/lib/berth";
     public static final String DEFAULT_STATE = "/run/berth";
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Path rootDir() {
@@ -75,11 +80,26 @@ public record BerthConfig(
                 network,
                 streaming,
                 security,
-                metrics);
+                metrics,
+                log);
     }
 
     public Network networkOrDefault() {
         return network == null ? new Network(null, null, null, null) : network;
+    }
+
+    /** CNI's settings: berth.yaml's {@code network} over the defaults, state under the state dir. */
+    public CniSettings cniSettings() {
+        Network net = networkOrDefault();
+        CniSettings defaults = CniSettings.defaults(stateDir());
+        return new CniSettings(
+                net.confDir() == null ? defaults.confDir() : Path.of(net.confDir()),
+                net.pluginDirs() == null
+                        ? defaults.pluginDirs()
+                        : net.pluginDirs().stream().map(Path::of).toList(),
+                defaults.stateDir(),
+                net.bridge() == null ? defaults.defaultBridge() : net.bridge(),
+                net.subnet() == null ? defaults.defaultSubnet() : net.subnet());
     }
 
     public StreamingSettings streamingSettings() {
@@ -99,6 +119,11 @@ public record BerthConfig(
     /** Whether berth.yaml names the metrics address (else the default, which gives way to a port in use). */
     public boolean metricsAddressGiven() {
         return metrics != null && metrics.address() != null;
+    }
+
+    /** berthd's own log: {@code log.format}, {@code log.level}, levels of single loggers ({@code log.loggers}). */
+    public LogSettings logSettings() {
+        return log == null ? LogSettings.defaults() : log.toSettings();
     }
 
     /** RuntimeClass handlers besides the built-in runc ({@code ""} and {@code "runc"}): name → binary. */
@@ -150,6 +175,25 @@ public record BerthConfig(
      */
     public record Metrics(String address) {
         public static final String DEFAULT_ADDRESS = "127.0.0.1:1338";
+    }
+
+    /**
+     * {@code format}: text (default) or json, one object a line; {@code level}: error, warn, info (default), debug
+     * or trace; {@code loggers}: a level for a logger or package, e.g. {@code dev.berth.sandbox: debug}.
+     */
+    public record Log(String format, String level, Map<String, String> loggers) {
+
+        LogSettings toSettings() {
+            Map<String, Level> levels = new LinkedHashMap<>();
+            if (loggers != null) {
+                loggers.forEach((name, value) ->
+                        levels.put(name, LogSettings.parseLevel("log.loggers." + name, String.valueOf(value))));
+            }
+            return LogSettings.of(
+                    format == null ? LogFormat.TEXT : LogFormat.parse("log.format", format),
+                    level == null ? Level.INFO : LogSettings.parseLevel("log.level", level),
+                    levels);
+        }
     }
 
     /** Container security defaults the CRI request leaves open. */

@@ -7,6 +7,7 @@ import dev.berth.cri.ImageServiceRpc;
 import dev.berth.cri.PullServiceRpc;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
+import dev.berth.image.registry.RegistryConfig;
 import dev.berth.imagestore.ImageGarbageCollector;
 import dev.berth.imagestore.ImagePuller;
 import dev.berth.imagestore.ImageService;
@@ -14,6 +15,7 @@ import dev.berth.imagestore.ImageStore;
 import dev.berth.imagestore.Leases;
 import dev.berth.metrics.BerthMetrics;
 import dev.berth.metrics.MetricsServer;
+import dev.berth.logging.BerthLoggerFactory;
 import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.AtomicFiles;
@@ -54,6 +56,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Reloadable<RegistryConfig> registrySettings;
     private final RegistryClient registry;
     private final StreamingServer streaming;
     private final PodWiring pods;
@@ -93,7 +96,8 @@ public final class BerthDaemon implements AutoCloseable {
                 .map(address -> new MetricsServer(address, !config.metricsAddressGiven(), metrics.registry()));
 
         BerthConfig.Images imageSettings = config.imagesOrDefault();
-        registry = new RegistryClient(config.registryConfig(), imageSettings.pullProgressTimeoutOrDefault());
+        registrySettings = new Reloadable<>(config.registryConfig());
+        registry = new RegistryClient(registrySettings, imageSettings.pullProgressTimeoutOrDefault());
         Platform platform = imageSettings.platformOrHost();
         ImagePuller puller = new ImagePuller(
                 registry,
@@ -171,6 +175,15 @@ public final class BerthDaemon implements AutoCloseable {
     /** The port {@code /metrics} is served on (the one picked for port 0); empty when metrics are off. */
     public OptionalInt metricsPort() {
         return metricsServer.map(MetricsServer::port).orElse(OptionalInt.empty());
+    }
+
+    /**
+     * Takes what a reloaded berth.yaml may change while pods run: the registry settings (pulls going on keep theirs)
+     * and the log settings. Everything else (paths, network, runtimes, streaming) needs a restart.
+     */
+    public void reload(BerthConfig fresh) {
+        registrySettings.set(fresh.registryConfig());
+        BerthLoggerFactory.applyIfBound(fresh.logSettings());
     }
 
     public void awaitTermination() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.logging.BerthLoggerFactory;
 import dev.berth.sys.SystemdNotifier;
 import dev.berth.version.BerthVersion;
 import java.io.IOException;
@@ -8,7 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** berthd's entry point: flags over berth.yaml over embedded defaults; SIGTERM/SIGINT stop it cleanly. */
+/**
+ * berthd's entry point: flags over berth.yaml over embedded defaults; SIGTERM/SIGINT stop it cleanly, SIGHUP
+ * re-reads the registry and log settings. {@code berthd check-config} checks a berth.yaml and exits.
+ */
 public final class Berthd {
 
     private static final Logger log = LoggerFactory.getLogger(Berthd.class);
@@ -16,6 +20,10 @@ public final class Berthd {
     private Berthd() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(CheckConfig.COMMAND)) {
+            System.exit(new CheckConfig(System.out).run(List.of(args).subList(1, args.length)));
+            return;
+        }
         DaemonOptions options;
         BerthConfig config;
         try {
@@ -36,6 +44,7 @@ public final class Berthd {
             System.exit(2);
             return;
         }
+        BerthLoggerFactory.applyIfBound(config.logSettings());
         BerthDaemon daemon;
         try {
             daemon = BerthDaemon.start(config);
@@ -60,6 +69,8 @@ public final class Berthd {
                             stopped.countDown();
                         },
                         "berthd-shutdown"));
+        HangupSignal.onHangup(
+                new ConfigReload(new ConfigLoader(), options.config(), options.configGiven(), daemon::reload));
         daemon.awaitTermination();
         stopped.await();
     }

@@ -9,6 +9,7 @@ public record DaemonOptions(
 
     public static final String USAGE = """
             usage: berthd [--config FILE] [--root DIR] [--state DIR] [--socket PATH] [--version]
+                   berthd check-config [--config FILE]
               --config FILE   configuration (default /etc/berth/berth.yaml; optional)
               --root DIR      persistent state: images, layers, records (default /var/lib/berth)
               --state DIR     runtime state: socket, namespaces (default /run/berth)

@@ -20,7 +20,6 @@ import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.Leases;
 import dev.berth.metrics.BerthMetrics;
 import dev.berth.network.CniNetwork;
-import dev.berth.network.CniSettings;
 import dev.berth.node.NodeReadiness;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.process.Binaries;
@@ -173,19 +172,7 @@ final class PodWiring implements AutoCloseable {
         ContainerService containers = new ContainerService(
                 containerStore, creator, observer, containerTeardown, runtimes, specs, paths, podEvents);
 
-        BerthConfig.Network net = config.networkOrDefault();
-        CniSettings defaults = CniSettings.defaults(state);
-        CniNetwork network = new CniNetwork(
-                new CniSettings(
-                        net.confDir() == null ? defaults.confDir() : Path.of(net.confDir()),
-                        net.pluginDirs() == null
-                                ? defaults.pluginDirs()
-                                : net.pluginDirs().stream().map(Path::of).toList(),
-                        defaults.stateDir(),
-                        net.bridge() == null ? defaults.defaultBridge() : net.bridge(),
-                        net.subnet() == null ? defaults.defaultSubnet() : net.subnet()),
-                runner,
-                metrics.cni());
+        CniNetwork network = new CniNetwork(config.cniSettings(), runner, metrics.cni());
         Path nsRoot = state.resolve("ns");
         NamespacePinner pinner = new NamespacePinner(namespaceCalls, nsRoot);
         PidNamespaceHolder pidHolder =

@@ -59,6 +59,21 @@ final class NetworkConfigLoader {
                 "no usable CNI network config in " + settings.confDir() + ": " + String.join("; ", problems));
     }
 
+    /** Every network file of the conf dir, in the order {@link #load} tries them, each parsed or with its problem. */
+    List<Parsed> parseAll() throws IOException {
+        List<Parsed> all = new ArrayList<>();
+        for (Path file : candidates()) {
+            try {
+                all.add(new Parsed(file, parse(file), null));
+            } catch (IOException | IllegalArgumentException e) {
+                all.add(new Parsed(file, null, e.getMessage()));
+            }
+        }
+        return all;
+    }
+
+    record Parsed(Path file, NetworkConfigList list, String problem) {}
+
     private List<Path> candidates() throws IOException {
         List<Path> lists = new ArrayList<>();
         List<Path> singles = new ArrayList<>();

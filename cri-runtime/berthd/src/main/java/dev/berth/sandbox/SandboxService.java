@@ -5,6 +5,7 @@ import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.logging.LogIds;
 import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkStatus;
 import dev.berth.runtime.RuntimeHandlers;
@@ -92,6 +93,7 @@ public final class SandboxService {
         runtimes.require(runtimeHandler);
         DnsConfigs.validate(config.getDnsConfig());
         String id = ids.next();
+        LogIds.pod(id);
         NamespaceOption options = config.getLinux().getSecurityContext().getNamespaceOptions();
         boolean hostNetwork = options.getNetwork() == NamespaceMode.NODE;
         boolean hostIpc = options.getIpc() == NamespaceMode.NODE;

@@ -241,6 +241,7 @@ class MetricsIntegrationTest {
                 config.network(),
                 config.streaming(),
                 config.security(),
-                new BerthConfig.Metrics(address));
+                new BerthConfig.Metrics(address),
+                config.log());
     }
 }

@@ -61,7 +61,8 @@ public final class DaemonFixture implements AutoCloseable {
                 network.config(),
                 null,
                 null,
-                METRICS_ON_FREE_PORT);
+                METRICS_ON_FREE_PORT,
+                null);
     }
 
     /** A daemon with its own pull settings (berth.yaml's {@code images}). */
@@ -81,7 +82,8 @@ public final class DaemonFixture implements AutoCloseable {
                         plain.network(),
                         null,
                         null,
-                        plain.metrics()),
+                        plain.metrics(),
+                        null),
                 network);
     }
 
@@ -93,7 +95,7 @@ public final class DaemonFixture implements AutoCloseable {
         return new DaemonFixture(
                 base,
                 new BerthConfig(
-                        plain.root(), plain.state(), null, null, Map.of(), null, plain.network(), null, null, metrics),
+                        plain.root(), plain.state(), null, null, Map.of(), null, plain.network(), null, null, metrics, null),
                 network);
     }
 
@@ -115,7 +117,8 @@ public final class DaemonFixture implements AutoCloseable {
                         plain.network(),
                         null,
                         null,
-                        plain.metrics()),
+                        plain.metrics(),
+                        null),
                 network);
     }
 

@@ -44,12 +44,17 @@ public final class BenchBerthd implements AutoCloseable {
     static BenchBerthd start(Path parent, BenchNetwork network) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(parent, "berthd-");
         Path stateDir = Files.createTempDirectory(Path.of("/run"), "berth-bench-");
-        Files.writeString(
-                dir.resolve("berth.yaml"), network == null ? "" : """
-                network:
-                  confDir: %s
-                  pluginDirs: [%s]
-                """.formatted(network.confDir(), network.binDir()));
+        // the phase timings are debug lines of the timed classes
+        StringBuilder yaml = new StringBuilder("log:\n  loggers:\n");
+        TIMED.forEach(logger -> yaml.append("    ").append(logger).append(": debug\n"));
+        if (network != null) {
+            yaml.append("""
+                    network:
+                      confDir: %s
+                      pluginDirs: [%s]
+                    """.formatted(network.confDir(), network.binDir()));
+        }
+        Files.writeString(dir.resolve("berth.yaml"), yaml);
         try {
             return new BenchBerthd(dir, stateDir, launch(dir, stateDir));
         } catch (IOException | RuntimeException e) {
@@ -65,7 +70,6 @@ public final class BenchBerthd implements AutoCloseable {
                 flags == null
                         ? BerthdProcess.LAUNCHER_JVM_FLAGS
                         : List.of(flags.trim().split("\\s+")));
-        TIMED.forEach(logger -> jvm.add("-Dorg.slf4j.simpleLogger.log." + logger + "=debug"));
         return BerthdProcess.start(
                 jvm, dir.resolve("berth.yaml"), dir.resolve("root"), stateDir, dir.resolve("berthd.log"));
     }

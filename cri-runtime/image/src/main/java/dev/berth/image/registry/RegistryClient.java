@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class RegistryClient implements AutoCloseable {
     /** containerd's {@code image_pull_progress_timeout} default. */
     public static final Duration DEFAULT_PROGRESS_TIMEOUT = Duration.ofMinutes(5);
 
-    private final RegistryConfig config;
+    private final Supplier<RegistryConfig> settings;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
     private final Authenticator authenticator;
@@ -51,15 +52,19 @@ public final class RegistryClient implements AutoCloseable {
     private final ProgressWatchdog watchdog;
 
     public RegistryClient(RegistryConfig config) {
-        this(config, DEFAULT_PROGRESS_TIMEOUT);
+        this(() -> config, DEFAULT_PROGRESS_TIMEOUT);
     }
 
-    /** {@code progressTimeout} zero disables the progress timeout. */
-    public RegistryClient(RegistryConfig config, Duration progressTimeout) {
+    /**
+     * {@code settings} is asked once a pull, when it resolves its reference: a reload of berth.yaml applies to the
+     * pulls that start after it, a pull already going on keeps the mirrors it started with. {@code progressTimeout}
+     * zero disables the progress timeout.
+     */
+    public RegistryClient(Supplier<RegistryConfig> settings, Duration progressTimeout) {
         if (progressTimeout.isNegative()) {
             throw new IllegalArgumentException("the progress timeout must not be negative: " + progressTimeout);
         }
-        this.config = config;
+        this.settings = settings;
         this.watchdog = new ProgressWatchdog(progressTimeout);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -72,11 +77,12 @@ public final class RegistryClient implements AutoCloseable {
 
     public ResolvedImage resolve(ImageReference ref, RegistryCredentials credentials, Platform platform)
             throws RegistryException {
+        RegistryConfig config = settings.get();
         List<RegistryConfig.Endpoint> endpoints = config.endpoints(ref.registry());
         List<RegistryException> failures = new ArrayList<>();
         for (RegistryConfig.Endpoint endpoint : endpoints) {
             try {
-                return resolveAt(endpoint, ref, credentials, platform);
+                return resolveAt(config, endpoint, ref, credentials, platform);
             } catch (RegistryException e) {
                 log.debug("resolving {} at {} failed: {}", ref, endpoint, e.getMessage());
                 failures.add(e);
@@ -89,7 +95,11 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     private ResolvedImage resolveAt(
-            RegistryConfig.Endpoint endpoint, ImageReference ref, RegistryCredentials credentials, Platform platform)
+            RegistryConfig config,
+            RegistryConfig.Endpoint endpoint,
+            ImageReference ref,
+            RegistryCredentials credentials,
+            Platform platform)
             throws RegistryException {
         String target = ref.digest() != null ? ref.digest().toString() : ref.tag();
         Fetched top = fetchManifest(endpoint, ref, target, ref.digest(), credentials);
@@ -103,7 +113,8 @@ public final class RegistryClient implements AutoCloseable {
                     top.digest(),
                     manifest,
                     top.body(),
-                    endpoint.base());
+                    endpoint.base(),
+                    config);
         }
         ImageIndex index = (ImageIndex) parsed;
         List<Platform> platforms = index.manifests().stream()
@@ -129,7 +140,8 @@ public final class RegistryClient implements AutoCloseable {
                 chosen.digest(),
                 manifest,
                 child.body(),
-                endpoint.base());
+                endpoint.base(),
+                config);
     }
 
     private ParsedManifest parse(Fetched fetched) throws RegistryException {
@@ -209,7 +221,7 @@ public final class RegistryClient implements AutoCloseable {
     public InputStream openBlob(ResolvedImage image, Descriptor descriptor, RegistryCredentials credentials)
             throws RegistryException {
         List<RegistryConfig.Endpoint> endpoints =
-                new ArrayList<>(config.endpoints(image.reference().registry()));
+                new ArrayList<>(image.registries().endpoints(image.reference().registry()));
         endpoints.sort((a, b) ->
                 Boolean.compare(!a.base().equals(image.endpoint()), !b.base().equals(image.endpoint())));
         List<RegistryException> failures = new ArrayList<>();

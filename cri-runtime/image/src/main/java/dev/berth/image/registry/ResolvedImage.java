@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A reference resolved at a registry: {@code digest} is what the tag points at (index or manifest:
- * the repo digest), {@code manifestDigest} the platform's manifest within it.
+ * the repo digest), {@code manifestDigest} the platform's manifest within it; {@code registries} the settings it was
+ * resolved with, which its blobs are fetched with too.
  */
 public record ResolvedImage(
         ImageReference reference,
@@ -19,7 +20,8 @@ public record ResolvedImage(
         Digest manifestDigest,
         ImageManifest manifest,
         byte[] manifestBytes,
-        URI endpoint) {
+        URI endpoint,
+        RegistryConfig registries) {
 
     public ResolvedImage {
         platforms = List.copyOf(platforms);

@@ -225,6 +225,31 @@ class RegistryClientProtocolTest {
     }
 
     @Test
+    void aPullKeepsTheSettingsItResolvedWithWhenTheyChange() throws Exception {
+        FakeRegistry mirror = new FakeRegistry();
+        FakeRegistry upstream = new FakeRegistry();
+        java.util.concurrent.atomic.AtomicReference<RegistryConfig> settings =
+                new java.util.concurrent.atomic.AtomicReference<>(new RegistryConfig(
+                        Map.of(upstream.hostPort(), new RegistryHost(List.of(mirror.uri()), true, false))));
+        try (RegistryClient client = new RegistryClient(settings::get, RegistryClient.DEFAULT_PROGRESS_TIMEOUT)) {
+            ResolvedImage started = client.resolve(ref(upstream), RegistryCredentials.NONE, AMD64);
+            settings.set(RegistryConfig.empty());
+
+            assertThat(client.fetchBlob(started, started.manifest().config(), RegistryCredentials.NONE))
+                    .isEqualTo(CONFIG);
+            assertThat(mirror.hits("/v2/team/app/blobs/"))
+                    .as("the pull going on stays on its mirror")
+                    .isEqualTo(1);
+            assertThat(upstream.hits("/")).isZero();
+
+            client.resolve(ref(upstream), RegistryCredentials.NONE, AMD64);
+            assertThat(upstream.hits("/v2/team/app/manifests"))
+                    .as("the next pull has the new settings")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void mirrorsOnlyNeverContactsTheRegistryAndSaysWhatTheMirrorSaid() throws Exception {
         FakeRegistry mirror = new FakeRegistry();
         mirror.hasImage = false;
