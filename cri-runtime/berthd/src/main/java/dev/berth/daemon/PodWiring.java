@@ -23,6 +23,8 @@ import dev.berth.node.NodeReadiness;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.process.Binaries;
 import dev.berth.process.CommandRunner;
+import dev.berth.restart.ExitPolicies;
+import dev.berth.restart.ExitRelay;
 import dev.berth.runtime.Conmon;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitFiles;
@@ -77,6 +79,7 @@ final class PodWiring implements AutoCloseable {
     private final RuntimeHandlers runtimes;
     private final ContainerEvents events;
     private final ExitWatcher exitWatcher;
+    private final ExitPolicies exitPolicies;
     private final CniNetwork network;
     private final ContainerStreams containerStreams;
     private final PodPorts podPorts;
@@ -91,6 +94,7 @@ final class PodWiring implements AutoCloseable {
             RuntimeHandlers runtimes,
             ContainerEvents events,
             ExitWatcher exitWatcher,
+            ExitPolicies exitPolicies,
             CniNetwork network,
             ContainerStreams containerStreams,
             PodPorts podPorts) {
@@ -103,6 +107,7 @@ final class PodWiring implements AutoCloseable {
         this.runtimes = runtimes;
         this.events = events;
         this.exitWatcher = exitWatcher;
+        this.exitPolicies = exitPolicies;
         this.network = network;
         this.containerStreams = containerStreams;
         this.podPorts = podPorts;
@@ -133,7 +138,8 @@ final class PodWiring implements AutoCloseable {
                 new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths, containerLeases, conmon);
         ContainerEvents events = new ContainerEvents(sandboxStore, containerStore, EVENTS_PER_SUBSCRIBER);
         StatsService stats = new StatsService(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
-        PodEvents podEvents = PodEvents.all(List.of(events, stats));
+        ExitRelay exits = new ExitRelay();
+        PodEvents podEvents = PodEvents.all(List.of(events, stats, exits));
         ContainerObserver observer =
                 new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups, podEvents);
         OciSpecBuilder specs = OciSpecBuilder.forHost(config.securityOrDefault().seccompWhenUnsetOrDefault());
@@ -207,6 +213,7 @@ final class PodWiring implements AutoCloseable {
                 runtimes,
                 events,
                 new ExitWatcher(containerStore, observer, paths.exits()),
+                new ExitPolicies(exits, containers, sandboxes),
                 network,
                 new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
                 new PodPortForwarder(sandboxes, namespaceCalls));
@@ -244,6 +251,7 @@ final class PodWiring implements AutoCloseable {
      */
     StartupRecovery.Running recover() throws IOException {
         running = recovery.start();
+        exitPolicies.start();
         exitWatcher.start();
         return running;
     }
@@ -269,5 +277,6 @@ final class PodWiring implements AutoCloseable {
             running.close();
         }
         exitWatcher.close();
+        exitPolicies.close();
     }
 }
