@@ -135,8 +135,9 @@ public final class RunSpecBuilder {
                 .setLogPath(metadataName + "/0.log")
                 .putAllLabels(labels)
                 .setStdin(options.interactive)
-                // as docker: stdin closes when a foreground run's session ends; a detached one can be attached again
-                .setStdinOnce(options.interactive && !detach)
+                // as docker: stdin closes when a foreground run's session ends, so a pipe's end reaches the command;
+                // on a terminal the end is a typed Ctrl-D, and stdin stays for an attach after Ctrl-P Ctrl-Q
+                .setStdinOnce(options.interactive && !detach && !options.tty)
                 .setTty(options.tty);
         if (options.entrypoint != null) {
             container.addCommand(options.entrypoint);
