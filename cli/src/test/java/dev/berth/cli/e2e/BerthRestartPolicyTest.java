@@ -4,10 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cri.v1.Container;
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.ContainerFilter;
+import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.ContainerState;
+import dev.berth.cri.v1.CreateContainerRequest;
+import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.ListContainersRequest;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.StartContainerRequest;
+import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.testkit.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +87,72 @@ class BerthRestartPolicyTest {
         assertThat(restartCount("forever")).isEqualTo(stoppedAt);
         assertThat(status("forever")).startsWith("Exited (");
         assertThat(bed.berth("rm", "forever").exitCode()).isZero();
+    }
+
+    @Test
+    void thePolicyOutlivesABerthdRestartAndAnExitWhileItWasDown() throws Exception {
+        CliResult run = bed.berth(
+                "run",
+                "-d",
+                "--restart",
+                "on-failure",
+                "--name",
+                "survivor",
+                bed.busybox(),
+                "sh",
+                "-c",
+                "sleep 2; exit 1");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        awaitStatus("survivor", status -> status.startsWith("Up ") && restartCount("survivor") >= 1);
+        int before = restartCount("survivor");
+
+        bed.killAndRestartBerthd(Duration.ofSeconds(3)); // the container exits while no berthd runs
+        awaitStatus("survivor", status -> restartCount("survivor") > before);
+
+        assertThat(bed.berth("rm", "-f", "survivor").exitCode()).isZero();
+    }
+
+    @Test
+    void aKubeletPodIsNeverRestartedWhateverItsLabelsAndAnnotationsSay() throws Exception {
+        var runtime = bed.berthd().runtime();
+        PodSandboxConfig pod = PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder()
+                        .setName("kubelets-restart")
+                        .setNamespace("default")
+                        .setUid("restart-test-uid"))
+                .putLabels("dev.berth.cli/name", "kubelets-restart")
+                .putLabels("io.kubernetes.pod.uid", "restart-test-uid")
+                .putAnnotations("berth.dev/restart-policy", "always")
+                .putAnnotations("berth.dev/auto-remove", "true")
+                .build();
+        String podId = runtime.runPodSandbox(
+                        RunPodSandboxRequest.newBuilder().setConfig(pod).build())
+                .getPodSandboxId();
+        String containerId = runtime.createContainer(CreateContainerRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .setSandboxConfig(pod)
+                        .setConfig(ContainerConfig.newBuilder()
+                                .setMetadata(ContainerMetadata.newBuilder().setName("c"))
+                                .setImage(ImageSpec.newBuilder().setImage(bed.busybox()))
+                                .addAllCommand(List.of("sh", "-c", "exit 1")))
+                        .build())
+                .getContainerId();
+        runtime.startContainer(
+                StartContainerRequest.newBuilder().setContainerId(containerId).build());
+
+        Thread.sleep(2_000);
+        List<Container> containers = runtime.listContainers(ListContainersRequest.newBuilder()
+                        .setFilter(ContainerFilter.newBuilder().setPodSandboxId(podId))
+                        .build())
+                .getContainersList();
+        assertThat(containers).singleElement().satisfies(c -> {
+            assertThat(c.getId()).isEqualTo(containerId);
+            assertThat(c.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
+        });
+        runtime.stopPodSandbox(
+                StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        runtime.removePodSandbox(
+                RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
     }
 
     @Test
