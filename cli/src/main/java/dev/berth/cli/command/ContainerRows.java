@@ -57,9 +57,18 @@ final class ContainerRows {
         return switch (container.state()) {
             case RUNNING -> "Up " + Units.duration(since(status.getStartedAt(), nowMillis));
             case EXITED -> "Exited (" + status.getExitCode() + ") " + Units.ago(status.getFinishedAt(), nowMillis);
-            case CREATED -> "Created";
+            case CREATED -> restarting(status, nowMillis);
             case UNKNOWN -> "Unknown";
         };
+    }
+
+    /** berthd made a container again under its restart policy and waits out the back-off before starting it. */
+    private static String restarting(ContainerStatus status, long nowMillis) {
+        String exitCode = status.getAnnotationsOrDefault(CliLabels.LAST_EXIT_CODE, "");
+        if (!status.containsAnnotations(CliLabels.RESTART_COUNT) || exitCode.isEmpty()) {
+            return "Created";
+        }
+        return "Restarting (" + exitCode + ") " + Units.ago(status.getCreatedAt(), nowMillis);
     }
 
     static String ports(List<PortSpec> ports) {

@@ -10,6 +10,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
 import dev.berth.cli.container.CliContainer;
+import dev.berth.cli.container.CliLabels;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cli.image.ImageInfo;
@@ -72,6 +73,13 @@ public final class InspectCommand implements Callable<Integer> {
         node.put("Id", container.id());
         node.put("Name", container.name());
         node.put("Managed", container.managed());
+        node.put(
+                "RestartCount",
+                container
+                        .status()
+                        .map(s -> s.getAnnotationsOrDefault(CliLabels.RESTART_COUNT, "0"))
+                        .map(Integer::parseInt)
+                        .orElse(0));
         if (container.containerId().isPresent()) {
             String id = container.containerId().get();
             ContainerStatusResponse status = cri.call(

@@ -52,6 +52,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--rm", description = "Remove the container when it exits")
     private boolean autoRemove;
 
+    @Option(
+            names = "--restart",
+            paramLabel = "POLICY",
+            description = "Restart policy when the container exits: no, on-failure[:N], always (berthd acts on it)")
+    private String restart;
+
     @Parameters(index = "0", paramLabel = "IMAGE")
     private String image;
 
@@ -60,10 +66,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (detach && autoRemove) {
-            throw new CliException("--rm with -d is not supported yet: nothing would remove the container when it"
-                    + " exits (CRI has no auto-remove); run it in the foreground or rm it yourself");
-        }
+        String restartPolicy = RunSpecBuilder.restartPolicy(restart, autoRemove);
         try (Cri cri = berth.connect()) {
             Containers containers = new Containers(cri);
             String name = options.name() == null ? Names.generate() : Names.validate(options.name());
@@ -73,7 +76,7 @@ public final class RunCommand implements Callable<Integer> {
                         + clash.get().getId() + "\". You have to remove (or rename) that container to be able to"
                         + " reuse that name.");
             }
-            RunSpecBuilder builder = new RunSpecBuilder(options, autoRemove, detach);
+            RunSpecBuilder builder = new RunSpecBuilder(options, autoRemove, detach, restartPolicy);
             List<CliContainer> publishing = containers.list(true).stream()
                     .filter(c -> c.pod().getState() == PodSandboxState.SANDBOX_READY)
                     .toList();

@@ -21,5 +21,17 @@ public final class CliLabels {
     /** Annotation: "true" when the container goes with its pod once it exits (run --rm). */
     public static final String AUTO_REMOVE = "dev.berth.cli/auto-remove";
 
+    /**
+     * Pod annotation berthd acts on for the CLI's pods: docker's {@code --restart} policy. Another CRI runtime
+     * ignores it, so there the policy is recorded but nothing restarts.
+     */
+    public static final String RESTART_POLICY = "berth.dev/restart-policy";
+    /** Pod annotation berthd acts on: remove the pod once its container exited for good ({@code run --rm -d}). */
+    public static final String REMOVE_ON_EXIT = "berth.dev/auto-remove";
+    /** Container annotation berthd sets on a container it restarted: how many restarts made it. */
+    public static final String RESTART_COUNT = "berth.dev/restart-count";
+    /** Container annotation berthd sets on a container it restarted: the exit code of the one before. */
+    public static final String LAST_EXIT_CODE = "berth.dev/last-exit-code";
+
     private CliLabels() {}
 }

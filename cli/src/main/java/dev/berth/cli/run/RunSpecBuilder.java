@@ -42,11 +42,28 @@ public final class RunSpecBuilder {
     private final RunOptions options;
     private final boolean autoRemove;
     private final boolean detach;
+    private final String restartPolicy;
 
-    public RunSpecBuilder(RunOptions options, boolean autoRemove, boolean detach) {
+    /** {@code restartPolicy} as {@link #restartPolicy} checked it. */
+    public RunSpecBuilder(RunOptions options, boolean autoRemove, boolean detach, String restartPolicy) {
         this.options = options;
         this.autoRemove = autoRemove;
         this.detach = detach;
+        this.restartPolicy = restartPolicy;
+    }
+
+    /** docker's {@code --restart} value, checked: no, always, on-failure or on-failure:N. */
+    public static String restartPolicy(String value, boolean autoRemove) {
+        if (value == null || value.equals("no")) {
+            return "no";
+        }
+        if (!value.equals("always") && !value.matches("on-failure(:[0-9]{1,9})?")) {
+            throw new CliException("invalid restart policy " + value + ": use no, always, on-failure or on-failure:N");
+        }
+        if (autoRemove) {
+            throw new CliException("Conflicting options: --restart and --rm");
+        }
+        return value;
     }
 
     /** The published ports as given; a port without a host port still has 0 there. */
@@ -78,6 +95,13 @@ public final class RunSpecBuilder {
         annotations.put(CliLabels.CONFIG, Base64.getEncoder().encodeToString(container.toByteArray()));
         if (autoRemove) {
             annotations.put(CliLabels.AUTO_REMOVE, "true");
+            if (detach) {
+                // no CLI stays to remove it: berthd does, when the container exits
+                annotations.put(CliLabels.REMOVE_ON_EXIT, "true");
+            }
+        }
+        if (!restartPolicy.equals("no")) {
+            annotations.put(CliLabels.RESTART_POLICY, restartPolicy);
         }
         boolean host = hostNetwork();
         PodSandboxConfig.Builder pod = PodSandboxConfig.newBuilder()
@@ -111,8 +135,9 @@ public final class RunSpecBuilder {
                 .setLogPath(metadataName + "/0.log")
                 .putAllLabels(labels)
                 .setStdin(options.interactive)
-                // as docker: stdin closes when a foreground run's session ends; a detached one can be attached again
-                .setStdinOnce(options.interactive && !detach)
+                // as docker: stdin closes when a foreground run's session ends, so a pipe's end reaches the command;
+                // on a terminal the end is a typed Ctrl-D, and stdin stays for an attach after Ctrl-P Ctrl-Q
+                .setStdinOnce(options.interactive && !detach && !options.tty)
                 .setTty(options.tty);
         if (options.entrypoint != null) {
             container.addCommand(options.entrypoint);

@@ -104,35 +104,6 @@ class BerthExecAndImagesTest {
     }
 
     @Test
-    void execWithATerminalFollowsTheTerminalsSize() throws Exception {
-        Privileges.require(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/script")), "script(1)");
-        assertThat(bed.berth("run", "-d", "--name", "tty", bed.busybox(), "sleep", "300")
-                        .exitCode())
-                .isZero();
-        // script(1) gives berth a pseudo-terminal whose size the command line sets, then changes (the kernel then
-        // sends berth SIGWINCH). The first look waits a moment: the runtime starts the command as the stream opens
-        // and applies the size sent right after, as kubelet's runtimes do.
-        String berth = String.join(
-                " ", bed.javaCommand().stream().map(a -> "'" + a + "'").toList());
-        String inside = "sleep 1.5; stty size; sleep 4.5; stty size; exit 7";
-        ProcessBuilder script = new ProcessBuilder(
-                        "script",
-                        "-qec",
-                        "stty rows 41 cols 101; (sleep 3.5; stty rows 50 cols 120 </dev/tty) & " + berth
-                                + " exec -it tty sh -c '" + inside + "'",
-                        "/dev/null")
-                .redirectErrorStream(true);
-        script.environment().put("BERTH_ENDPOINT", bed.endpoint());
-        // script's stdin stays open (a pipe nobody writes to) until the end: an ended stdin would end the session
-        Process process = script.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as(output).isEqualTo(7);
-        process.getOutputStream().close();
-        assertThat(output).containsSubsequence("41 101", "50 120");
-        assertThat(bed.berth("rm", "-f", "tty").exitCode()).isZero();
-    }
-
-    @Test
     void imagesInspectAndRmiSpeakDockersLanguage() throws Exception {
         String image = bed.pushBusybox("cli/removable", "2", "sleep", "1");
         assertThat(bed.berth("pull", image).exitCode()).isZero();

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,11 +36,14 @@ public final class CliTestBed implements AutoCloseable {
     private final Path base;
     private final String bridge;
     private final RegistryFixture registry;
-    private final BerthdProcess berthd;
+    private final Path config;
     private final String busybox;
+    private BerthdProcess berthd;
 
-    private CliTestBed(Path base, String bridge, RegistryFixture registry, BerthdProcess berthd, String busybox) {
+    private CliTestBed(
+            Path base, String bridge, RegistryFixture registry, Path config, BerthdProcess berthd, String busybox) {
         this.base = base;
+        this.config = config;
         this.bridge = bridge;
         this.registry = registry;
         this.berthd = berthd;
@@ -64,7 +68,7 @@ public final class CliTestBed implements AutoCloseable {
                       subnet: 10.234.%d.0/24
                     """.formatted(base.resolve("cni-conf"), bridge, octet));
             BerthdProcess berthd = BerthdProcess.start(base, config);
-            return new CliTestBed(base, bridge, registry, berthd, busybox);
+            return new CliTestBed(base, bridge, registry, config, berthd, busybox);
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw e;
@@ -90,6 +94,13 @@ public final class CliTestBed implements AutoCloseable {
 
     public BerthdProcess berthd() {
         return berthd;
+    }
+
+    /** berthd SIGKILLed, then started again on the same directories (its containers run on under conmon). */
+    public void killAndRestartBerthd(Duration down) throws IOException, InterruptedException {
+        berthd.kill();
+        Thread.sleep(down.toMillis());
+        berthd = BerthdProcess.start(base, config);
     }
 
     public String endpoint() {

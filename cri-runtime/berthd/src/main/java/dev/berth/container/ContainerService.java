@@ -119,6 +119,7 @@ public final class ContainerService implements PodContainers {
         if (!record.isLive()) {
             return;
         }
+        events.stopRequested(record.id(), record.sandboxId());
         ContainerRuntime runtime = runtimes.require(record.runtimeHandler());
         if (timeoutSeconds > 0 && record.state() == ContainerState.RUNNING) {
             runtime.kill(record.id(), record.metadata().stopSignal(), false);

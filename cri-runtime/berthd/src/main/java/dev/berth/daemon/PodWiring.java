@@ -24,6 +24,8 @@ import dev.berth.node.NodeReadiness;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.process.Binaries;
 import dev.berth.process.CommandRunner;
+import dev.berth.restart.ExitPolicies;
+import dev.berth.restart.ExitRelay;
 import dev.berth.runtime.Conmon;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitFiles;
@@ -79,6 +81,7 @@ final class PodWiring implements AutoCloseable {
     private final RuntimeHandlers runtimes;
     private final ContainerEvents events;
     private final ExitWatcher exitWatcher;
+    private final ExitPolicies exitPolicies;
     private final CniNetwork network;
     private final ContainerStreams containerStreams;
     private final PodPorts podPorts;
@@ -93,6 +96,7 @@ final class PodWiring implements AutoCloseable {
             RuntimeHandlers runtimes,
             ContainerEvents events,
             ExitWatcher exitWatcher,
+            ExitPolicies exitPolicies,
             CniNetwork network,
             ContainerStreams containerStreams,
             PodPorts podPorts) {
@@ -105,6 +109,7 @@ final class PodWiring implements AutoCloseable {
         this.runtimes = runtimes;
         this.events = events;
         this.exitWatcher = exitWatcher;
+        this.exitPolicies = exitPolicies;
         this.network = network;
         this.containerStreams = containerStreams;
         this.podPorts = podPorts;
@@ -151,7 +156,8 @@ final class PodWiring implements AutoCloseable {
                 new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths, containerLeases, conmon);
         ContainerEvents events = new ContainerEvents(sandboxStore, containerStore, EVENTS_PER_SUBSCRIBER);
         StatsService stats = new StatsService(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
-        PodEvents podEvents = PodEvents.all(List.of(events, stats));
+        ExitRelay exits = new ExitRelay();
+        PodEvents podEvents = PodEvents.all(List.of(events, stats, exits));
         ContainerObserver observer =
                 new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups, podEvents);
         OciSpecBuilder specs = OciSpecBuilder.forHost(config.securityOrDefault().seccompWhenUnsetOrDefault());
@@ -214,6 +220,7 @@ final class PodWiring implements AutoCloseable {
                 runtimes,
                 events,
                 new ExitWatcher(containerStore, observer, paths.exits()),
+                new ExitPolicies(exits, containers, sandboxes),
                 network,
                 new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
                 new PodPortForwarder(sandboxes, namespaceCalls));
@@ -252,6 +259,7 @@ final class PodWiring implements AutoCloseable {
      */
     StartupRecovery.Running recover() throws IOException {
         running = recovery.start();
+        exitPolicies.start();
         exitWatcher.start();
         return running;
     }
@@ -277,5 +285,6 @@ final class PodWiring implements AutoCloseable {
             running.close();
         }
         exitWatcher.close();
+        exitPolicies.close();
     }
 }

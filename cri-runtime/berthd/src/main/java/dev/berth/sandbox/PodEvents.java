@@ -14,6 +14,9 @@ public interface PodEvents {
 
     default void started(String containerId, String sandboxId) {}
 
+    /** A client asked to stop the container (StopContainer, or its pod's stop), before it is signalled. */
+    default void stopRequested(String containerId, String sandboxId) {}
+
     default void stopped(String containerId, String sandboxId) {}
 
     default void deleted(String containerId, String sandboxId) {}
@@ -33,6 +36,11 @@ public interface PodEvents {
             @Override
             public void started(String containerId, String sandboxId) {
                 each.forEach(l -> l.started(containerId, sandboxId));
+            }
+
+            @Override
+            public void stopRequested(String containerId, String sandboxId) {
+                each.forEach(l -> l.stopRequested(containerId, sandboxId));
             }
 
             @Override
