@@ -95,7 +95,17 @@ public final class DaemonFixture implements AutoCloseable {
         return new DaemonFixture(
                 base,
                 new BerthConfig(
-                        plain.root(), plain.state(), null, null, Map.of(), null, plain.network(), null, null, metrics, null),
+                        plain.root(),
+                        plain.state(),
+                        null,
+                        null,
+                        Map.of(),
+                        null,
+                        plain.network(),
+                        null,
+                        null,
+                        metrics,
+                        null),
                 network);
     }
 
