@@ -17,8 +17,9 @@ import dev.berth.cri.RuntimeServiceRpc;
 import dev.berth.events.ContainerEvents;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.Leases;
-import dev.berth.network.CniNetwork;
 import dev.berth.network.CniSettings;
+import dev.berth.network.DefaultNetworkForm;
+import dev.berth.network.NodeNetwork;
 import dev.berth.node.NodeReadiness;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.process.Binaries;
@@ -58,6 +59,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The pod and container features wired together: what RunPodSandbox through RemoveContainer need. */
 final class PodWiring implements AutoCloseable {
@@ -77,7 +79,8 @@ final class PodWiring implements AutoCloseable {
     private final RuntimeHandlers runtimes;
     private final ContainerEvents events;
     private final ExitWatcher exitWatcher;
-    private final CniNetwork network;
+    private final NodeNetwork network;
+    private final RecordStore<SandboxRecord> sandboxStore;
     private final ContainerStreams containerStreams;
     private final PodPorts podPorts;
 
@@ -91,7 +94,8 @@ final class PodWiring implements AutoCloseable {
             RuntimeHandlers runtimes,
             ContainerEvents events,
             ExitWatcher exitWatcher,
-            CniNetwork network,
+            NodeNetwork network,
+            RecordStore<SandboxRecord> sandboxStore,
             ContainerStreams containerStreams,
             PodPorts podPorts) {
         this.sandboxes = sandboxes;
@@ -104,6 +108,7 @@ final class PodWiring implements AutoCloseable {
         this.events = events;
         this.exitWatcher = exitWatcher;
         this.network = network;
+        this.sandboxStore = sandboxStore;
         this.containerStreams = containerStreams;
         this.podPorts = podPorts;
     }
@@ -156,7 +161,7 @@ final class PodWiring implements AutoCloseable {
 
         BerthConfig.Network net = config.networkOrDefault();
         CniSettings defaults = CniSettings.defaults(state);
-        CniNetwork network = new CniNetwork(
+        NodeNetwork network = new NodeNetwork(
                 new CniSettings(
                         net.confDir() == null ? defaults.confDir() : Path.of(net.confDir()),
                         net.pluginDirs() == null
@@ -165,7 +170,9 @@ final class PodWiring implements AutoCloseable {
                         defaults.stateDir(),
                         net.bridge() == null ? defaults.defaultBridge() : net.bridge(),
                         net.subnet() == null ? defaults.defaultSubnet() : net.subnet()),
-                runner);
+                DefaultNetworkForm.parse(net.defaultForm()),
+                runner,
+                namespaceCalls);
         Path nsRoot = state.resolve("ns");
         NamespacePinner pinner = new NamespacePinner(namespaceCalls, nsRoot);
         PidNamespaceHolder pidHolder =
@@ -208,11 +215,12 @@ final class PodWiring implements AutoCloseable {
                 events,
                 new ExitWatcher(containerStore, observer, paths.exits()),
                 network,
+                sandboxStore,
                 new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
                 new PodPortForwarder(sandboxes, namespaceCalls));
     }
 
-    private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, CniNetwork network) {
+    private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, NodeNetwork network) {
         Map<String, Path> programs = new LinkedHashMap<>();
         programs.put("conmon", conmonBinary);
         runtimes.runtimes()
@@ -243,6 +251,8 @@ final class PodWiring implements AutoCloseable {
      * are watched from here on.
      */
     StartupRecovery.Running recover() throws IOException {
+        network.releaseAddressesOfUnknownPods(
+                sandboxStore.all().stream().map(SandboxRecord::id).collect(Collectors.toSet()));
         running = recovery.start();
         exitWatcher.start();
         return running;
