@@ -53,6 +53,7 @@ public record PodNetworkFixture(String bridge, String subnet, Path confDir) {
         for (String line :
                 Processes.run(List.of("iptables-save", "-t", "nat"), 30).lines().toList()) {
             if (line.startsWith("-A POSTROUTING") && isNodeMasqueradeRule(line)) {
+                List<String> words = List.of(line.split(" "));
                 Processes.run(
                         List.of(
                                 "iptables",
@@ -63,7 +64,7 @@ public record PodNetworkFixture(String bridge, String subnet, Path confDir) {
                                 "-D",
                                 "POSTROUTING",
                                 "-s",
-                                subnet,
+                                words.get(words.indexOf("-s") + 1),
                                 "!",
                                 "-o",
                                 bridge,
