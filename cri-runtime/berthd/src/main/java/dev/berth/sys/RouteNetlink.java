@@ -1,6 +1,7 @@
 package dev.berth.sys;
 
 import com.sun.jna.LastErrorException;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -60,7 +61,7 @@ public final class RouteNetlink implements AutoCloseable {
      * A socket of the network namespace pinned at {@code netns}: a short-lived platform thread enters it and opens
      * the socket, which stays bound to that namespace after the thread is gone.
      */
-    public static RouteNetlink openIn(Path netns, NamespaceCalls namespaces) throws java.io.IOException {
+    public static RouteNetlink openIn(Path netns, NamespaceCalls namespaces) throws IOException {
         CompletableFuture<RouteNetlink> result = new CompletableFuture<>();
         Thread.ofPlatform().name("berth-netlink-ns").start(() -> {
             try {
@@ -73,10 +74,10 @@ public final class RouteNetlink implements AutoCloseable {
         try {
             return result.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof java.io.IOException io) {
+            if (e.getCause() instanceof IOException io) {
                 throw io;
             }
-            throw new java.io.IOException("opening a netlink socket in " + netns + " failed", e.getCause());
+            throw new IOException("opening a netlink socket in " + netns + " failed", e.getCause());
         }
     }
 
