@@ -1,6 +1,7 @@
 package dev.berth.daemon;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
@@ -85,7 +86,7 @@ public record BerthConfig(
     }
 
     public Network networkOrDefault() {
-        return network == null ? new Network(null, null, null, null) : network;
+        return network == null ? new Network(null, null, null, null, null) : network;
     }
 
     /** CNI's settings: berth.yaml's {@code network} over the defaults, state under the state dir. */
@@ -135,10 +136,16 @@ public record BerthConfig(
     public record Runtime(String path, String root) {}
 
     /**
-     * CNI: the first conflist in {@code confDir} wins; without one, the embedded default bridge network
-     * ({@code bridge}, {@code subnet}) is used.
+     * CNI: the first conflist in {@code confDir} wins; without one, the default bridge network ({@code bridge},
+     * {@code subnet}) is used, wired by berthd over netlink or, with {@code default: cni}, through the embedded
+     * conflist's CNI plugins.
      */
-    public record Network(String confDir, List<String> pluginDirs, String bridge, String subnet) {}
+    public record Network(
+            String confDir,
+            List<String> pluginDirs,
+            String bridge,
+            String subnet,
+            @JsonProperty("default") String defaultForm) {}
 
     /**
      * The streaming server for Exec, Attach and PortForward. kubelet proxies clients to it, so loopback

@@ -19,7 +19,8 @@ import dev.berth.events.ContainerEvents;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.Leases;
 import dev.berth.metrics.BerthMetrics;
-import dev.berth.network.CniNetwork;
+import dev.berth.network.DefaultNetworkForm;
+import dev.berth.network.NodeNetwork;
 import dev.berth.node.NodeReadiness;
 import dev.berth.oci.OciSpecBuilder;
 import dev.berth.process.Binaries;
@@ -62,6 +63,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The pod and container features wired together: what RunPodSandbox through RemoveContainer need. */
 final class PodWiring implements AutoCloseable {
@@ -82,7 +84,8 @@ final class PodWiring implements AutoCloseable {
     private final ContainerEvents events;
     private final ExitWatcher exitWatcher;
     private final ExitPolicies exitPolicies;
-    private final CniNetwork network;
+    private final NodeNetwork network;
+    private final RecordStore<SandboxRecord> sandboxStore;
     private final ContainerStreams containerStreams;
     private final PodPorts podPorts;
 
@@ -97,7 +100,8 @@ final class PodWiring implements AutoCloseable {
             ContainerEvents events,
             ExitWatcher exitWatcher,
             ExitPolicies exitPolicies,
-            CniNetwork network,
+            NodeNetwork network,
+            RecordStore<SandboxRecord> sandboxStore,
             ContainerStreams containerStreams,
             PodPorts podPorts) {
         this.sandboxes = sandboxes;
@@ -111,6 +115,7 @@ final class PodWiring implements AutoCloseable {
         this.exitWatcher = exitWatcher;
         this.exitPolicies = exitPolicies;
         this.network = network;
+        this.sandboxStore = sandboxStore;
         this.containerStreams = containerStreams;
         this.podPorts = podPorts;
     }
@@ -178,7 +183,12 @@ final class PodWiring implements AutoCloseable {
         ContainerService containers = new ContainerService(
                 containerStore, creator, observer, containerTeardown, runtimes, specs, paths, podEvents);
 
-        CniNetwork network = new CniNetwork(config.cniSettings(), runner, metrics.cni());
+        NodeNetwork network = new NodeNetwork(
+                config.cniSettings(),
+                DefaultNetworkForm.parse(config.networkOrDefault().defaultForm()),
+                runner,
+                namespaceCalls,
+                metrics.cni());
         Path nsRoot = state.resolve("ns");
         NamespacePinner pinner = new NamespacePinner(namespaceCalls, nsRoot);
         PidNamespaceHolder pidHolder =
@@ -222,11 +232,12 @@ final class PodWiring implements AutoCloseable {
                 new ExitWatcher(containerStore, observer, paths.exits()),
                 new ExitPolicies(exits, containers, sandboxes),
                 network,
+                sandboxStore,
                 new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
                 new PodPortForwarder(sandboxes, namespaceCalls));
     }
 
-    private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, CniNetwork network) {
+    private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, NodeNetwork network) {
         Map<String, Path> programs = new LinkedHashMap<>();
         programs.put("conmon", conmonBinary);
         runtimes.runtimes()
@@ -258,6 +269,8 @@ final class PodWiring implements AutoCloseable {
      * are watched from here on.
      */
     StartupRecovery.Running recover() throws IOException {
+        network.releaseAddressesOfUnknownPods(
+                sandboxStore.all().stream().map(SandboxRecord::id).collect(Collectors.toSet()));
         running = recovery.start();
         exitPolicies.start();
         exitWatcher.start();

@@ -199,6 +199,16 @@ public final class CniNetwork implements PodNetwork {
                 + " that are not in " + locator.dirs() + "; install them there (e.g. containernetworking-plugins)");
     }
 
+    /** Whether pods attach to a network of the conf dir rather than the default one. */
+    boolean usesConfiguredNetwork() throws IOException {
+        return loader.hasConfiguredNetwork();
+    }
+
+    /** The node pod CIDRs kubelet sent (kept across restarts), or empty. */
+    Optional<PodCidrs> nodePodCidrs() {
+        return loader.podCidrs();
+    }
+
     /** The network pods attach to now; unchecked failure when the conf dir holds only unusable networks. */
     public String networkName() {
         try {

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,16 @@ final class NetworkConfigLoader {
 
     void usePodCidrs(PodCidrs cidrs) {
         this.podCidrs = cidrs;
+    }
+
+    /** kubelet's node pod CIDRs, or empty until it sent them. */
+    Optional<PodCidrs> podCidrs() {
+        return Optional.ofNullable(podCidrs);
+    }
+
+    /** Whether the conf dir holds a network file, so the cluster's network and not the default one is used. */
+    boolean hasConfiguredNetwork() throws IOException {
+        return !candidates().isEmpty();
     }
 
     /** @throws InvalidNetworkConfigException when the dir has network files but none is usable */

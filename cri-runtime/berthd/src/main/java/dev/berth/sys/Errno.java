@@ -10,6 +10,7 @@ public final class Errno {
     public static final int EAGAIN = 11;
     public static final int EACCES = 13;
     public static final int EEXIST = 17;
+    public static final int ENODEV = 19;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
     public static final int ERANGE = 34;

@@ -72,6 +72,9 @@ final class LibC {
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
+    /** {@code value} is the option's struct as longs, e.g. {@code struct timeval} for SO_RCVTIMEO. */
+    static native int setsockopt(int fd, int level, int name, long[] value, int length) throws LastErrorException;
+
     static native int connect(int fd, byte[] address, int length) throws LastErrorException;
 
     static native int shutdown(int fd, int how) throws LastErrorException;

@@ -65,6 +65,27 @@ public final class DaemonFixture implements AutoCloseable {
                 null);
     }
 
+    /** A daemon whose default network takes {@code form} (berth.yaml's {@code network.default}: netlink or cni). */
+    public static DaemonFixture startWithDefaultNetwork(String form) throws IOException {
+        Path base = Files.createTempDirectory("berthd-test-");
+        PodNetworkFixture network = PodNetworkFixture.random(base);
+        BerthConfig plain = config(base, Map.of(), network);
+        BerthConfig.Network net = plain.network();
+        return new DaemonFixture(
+                base,
+                new BerthConfig(
+                        plain.root(),
+                        plain.state(),
+                        null,
+                        null,
+                        Map.of(),
+                        null,
+                        new BerthConfig.Network(net.confDir(), net.pluginDirs(), net.bridge(), net.subnet(), form),
+                        null,
+                        null),
+                network);
+    }
+
     /** A daemon with its own pull settings (berth.yaml's {@code images}). */
     public static DaemonFixture startWithImages(BerthConfig.Images images) throws IOException {
         Path base = Files.createTempDirectory("berthd-test-");

@@ -1,0 +1,98 @@
+package dev.berth.network;
+
+import dev.berth.metrics.CallDurations;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.process.CommandRunner;
+import dev.berth.store.Directories;
+import dev.berth.sys.NamespaceCalls;
+import dev.berth.testing.PodNetworkFixture;
+import dev.berth.testkit.Privileges;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The network part alone of a pod start and stop, per form of the default network, printed as medians (run with
+ * {@code -Dberth.bench=true}; a shared machine makes the numbers noisy, so they are reported, not asserted).
+ */
+class DefaultNetworkTimingTest {
+
+    private static final int WARM_UP = 5;
+    private static final int ROUNDS = Integer.getInteger("berth.bench.rounds", 25);
+
+    @TempDir
+    Path temp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NETLINK", "CNI"})
+    void setUpAndTearDownOfEitherFormLeaveNoVeth(String form) throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("berth.bench"), "timing loop runs with -Dberth.bench=true");
+        Privileges.requireRoot();
+        PodNetworkFixture fixture = PodNetworkFixture.random(temp);
+        Files.createDirectories(fixture.confDir());
+        // berthd's state dir is /run/berth, a tmpfs: measure on one too, not on the disk under /tmp
+        Path state = Files.createTempDirectory(Path.of("/dev/shm"), "nlbench-");
+        CniSettings settings = new CniSettings(
+                fixture.confDir(),
+                List.of(Path.of("/usr/lib/cni")),
+                state.resolve("cni"),
+                fixture.bridge(),
+                fixture.subnet());
+        NodeNetwork network = new NodeNetwork(
+                settings,
+                DefaultNetworkForm.valueOf(form),
+                new CommandRunner(temp.resolve("scratch")),
+                new NamespaceCalls(),
+                CallDurations.NONE);
+        List<Long> up = new ArrayList<>();
+        List<Long> down = new ArrayList<>();
+        try {
+            for (int i = 0; i < WARM_UP + ROUNDS; i++) {
+                String id = "nlbench-" + UUID.randomUUID().toString().substring(0, 8);
+                Path netns = HostNetwork.addNetns(id);
+                PodNetworkRequest pod = new PodNetworkRequest(id, id, "default", id, netns, List.of());
+                try {
+                    long start = System.nanoTime();
+                    assertThat(network.setUp(pod).ip()).startsWith(fixture.prefix());
+                    long middle = System.nanoTime();
+                    network.tearDown(pod);
+                    long end = System.nanoTime();
+                    if (i >= WARM_UP) {
+                        up.add(middle - start);
+                        down.add(end - middle);
+                    }
+                } finally {
+                    HostNetwork.deleteNetns(id);
+                }
+            }
+            System.out.printf(
+                    "BENCH network %s: setUp median %.2f ms (p10 %.2f, p90 %.2f), tearDown median %.2f ms (p10 %.2f,"
+                            + " p90 %.2f), n=%d%n",
+                    form,
+                    percentile(up, 50),
+                    percentile(up, 10),
+                    percentile(up, 90),
+                    percentile(down, 50),
+                    percentile(down, 10),
+                    percentile(down, 90),
+                    ROUNDS);
+            assertThat(HostNetwork.run("ip", "-o", "link", "show", "master", fixture.bridge()))
+                    .isBlank();
+        } finally {
+            fixture.deleteBridge();
+            Directories.deleteRecursively(state);
+        }
+    }
+
+    private static double percentile(List<Long> nanos, int percent) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100)) / 1e6;
+    }
+}
