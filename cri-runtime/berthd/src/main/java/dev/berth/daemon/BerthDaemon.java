@@ -1,6 +1,7 @@
 package dev.berth.daemon;
 
 import dev.berth.content.ContentStore;
+import dev.berth.cri.BerthImagesRpc;
 import dev.berth.cri.CriServer;
 import dev.berth.cri.ImageProtos;
 import dev.berth.cri.ImageServiceRpc;
@@ -11,6 +12,7 @@ import dev.berth.imagestore.ImagePuller;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.ImageStore;
 import dev.berth.imagestore.Leases;
+import dev.berth.imagestore.PushService;
 import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.AtomicFiles;
@@ -96,6 +98,8 @@ public final class BerthDaemon implements AutoCloseable {
                 executor);
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
+        PushService pushes =
+                new PushService(imageService, content, leases, registry.pusher(imageSettings.pushSettings()));
 
         pods = PodWiring.wire(config, json, imageService, snapshots, leases);
         // containers lease their layers before garbage collection may look at them
@@ -115,7 +119,10 @@ public final class BerthDaemon implements AutoCloseable {
                 BerthDaemon.class.getPackage().getImplementationVersion(), "dev");
         server = new CriServer(
                 config.socketPath(),
-                List.of(new ImageServiceRpc(imageService, protos), pods.rpc(version, json, streaming)),
+                List.of(
+                        new ImageServiceRpc(imageService, protos),
+                        pods.rpc(version, json, streaming),
+                        new BerthImagesRpc(imageService, pushes, protos)),
                 executor);
     }
 

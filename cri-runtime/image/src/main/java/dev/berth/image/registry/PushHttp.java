@@ -84,16 +84,28 @@ final class PushHttp {
             if (response.statusCode() != 401 || answered || !sameHost) {
                 return response;
             }
-            authenticator.forget(authKey);
-            String header = response.headers().firstValue("WWW-Authenticate").orElse("");
-            AuthChallenge challenge = AuthChallenge.parse(header)
-                    .orElseThrow(() -> new RegistryException(
-                            RegistryException.Reason.UNAUTHORIZED,
-                            endpoint + " refused " + method + " for " + repository + " without a challenge: "
-                                    + RegistryErrors.describe(401, response.body())));
-            authorization = authenticator.answer(authKey, challenge, repository, credentials, scopes);
+            authorization = reauthorize(authorization, response);
             answered = true;
         }
+    }
+
+    /**
+     * A fresh authorization after a 401. Parallel uploads that meet the challenge at once share one answer:
+     * whoever comes second finds the first one's token cached and uses it.
+     */
+    private synchronized String reauthorize(String refused, HttpResponse<byte[]> response) throws RegistryException {
+        String cached = authenticator.cached(authKey).orElse(null);
+        if (cached != null && !cached.equals(refused)) {
+            return cached;
+        }
+        authenticator.forget(authKey);
+        String header = response.headers().firstValue("WWW-Authenticate").orElse("");
+        AuthChallenge challenge = AuthChallenge.parse(header)
+                .orElseThrow(() -> new RegistryException(
+                        RegistryException.Reason.UNAUTHORIZED,
+                        endpoint + " refused " + repository + " without a challenge: "
+                                + RegistryErrors.describe(401, response.body())));
+        return authenticator.answer(authKey, challenge, repository, credentials, scopes);
     }
 
     /** The registry's refusal of {@code what} as an exception that keeps its words and the status's reason. */
