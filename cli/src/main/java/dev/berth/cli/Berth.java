@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.cli.command.AttachCommand;
 import dev.berth.cli.command.CpCommand;
 import dev.berth.cli.command.ExecCommand;
+import dev.berth.cli.command.HistoryCommand;
 import dev.berth.cli.command.ImagesCommand;
 import dev.berth.cli.command.InfoCommand;
 import dev.berth.cli.command.InspectCommand;
@@ -10,6 +11,7 @@ import dev.berth.cli.command.LogsCommand;
 import dev.berth.cli.command.PortCommand;
 import dev.berth.cli.command.PsCommand;
 import dev.berth.cli.command.PullCommand;
+import dev.berth.cli.command.PushCommand;
 import dev.berth.cli.command.RestartCommand;
 import dev.berth.cli.command.RmCommand;
 import dev.berth.cli.command.RmiCommand;
@@ -17,6 +19,7 @@ import dev.berth.cli.command.RunCommand;
 import dev.berth.cli.command.StartCommand;
 import dev.berth.cli.command.StatsCommand;
 import dev.berth.cli.command.StopCommand;
+import dev.berth.cli.command.TagCommand;
 import dev.berth.cli.command.TopCommand;
 import dev.berth.cli.command.VersionCommand;
 import dev.berth.cli.cri.Cri;
@@ -35,6 +38,9 @@ import picocli.CommandLine.ScopeType;
         description = "Run and manage containers on a CRI runtime (berthd by default), with docker's commands.",
         subcommands = {
             PullCommand.class,
+            PushCommand.class,
+            TagCommand.class,
+            HistoryCommand.class,
             ImagesCommand.class,
             RmiCommand.class,
             InspectCommand.class,
