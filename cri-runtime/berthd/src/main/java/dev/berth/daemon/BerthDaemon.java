@@ -99,7 +99,7 @@ public final class BerthDaemon implements AutoCloseable {
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
         PushService pushes =
-                new PushService(imageService, content, leases, registry.pusher(imageSettings.pushSettings()));
+                new PushService(imageService, images, content, leases, registry.pusher(imageSettings.pushSettings()));
 
         pods = PodWiring.wire(config, json, imageService, snapshots, leases);
         // containers lease their layers before garbage collection may look at them

@@ -27,6 +27,7 @@ public final class ConfigLoader {
             loaded.registryConfig();
             loaded.imagesOrDefault().platformOrHost();
             loaded.imagesOrDefault().pullProgressTimeoutOrDefault();
+            loaded.imagesOrDefault().pushSettings();
             loaded.streamingSettings();
             return loaded;
         } catch (NoSuchFileException e) {

@@ -22,18 +22,21 @@ import java.util.List;
  * Pushes a stored image under one of its names: the blobs straight from the content store files, the
  * manifest's bytes as pulled, so the registry gets the digest berthd has. Blobs are leased while they go
  * up, so removing the image meanwhile cannot collect them. The image's other names on the same registry
- * are where a blob may be mounted from.
+ * are where a blob may be mounted from. A pushed image gets the digest name it has in the registry.
  */
 public final class PushService {
 
     private final ImageLookup images;
+    private final ImageStore store;
     private final ContentStore content;
     private final Leases leases;
     private final RegistryPusher pusher;
     private final ManifestParser parser = new ManifestParser();
 
-    public PushService(ImageLookup images, ContentStore content, Leases leases, RegistryPusher pusher) {
+    public PushService(
+            ImageLookup images, ImageStore store, ContentStore content, Leases leases, RegistryPusher pusher) {
         this.images = images;
+        this.store = store;
         this.content = content;
         this.leases = leases;
         this.pusher = pusher;
@@ -59,13 +62,16 @@ public final class PushService {
             for (Descriptor layer : parsed.layers()) {
                 blobs.add(blob(image, layer));
             }
-            return pusher.push(
+            RegistryPusher.Pushed pushed = pusher.push(
                     target,
                     new RegistryPusher.Manifest(manifest, image.manifestMediaType()),
                     blobs,
                     mountSources(image, target),
                     credentials,
                     listener);
+            // as docker records it: the image now has a digest name there, and a later push may mount from it
+            store.tag(image, List.of(), List.of(target.name() + "@" + pushed.digest()));
+            return pushed;
         } catch (RegistryException e) {
             throw PushException.from(target, e);
         }

@@ -216,6 +216,43 @@ class PushIntegrationTest {
     }
 
     @Test
+    void aMountTheRegistryCannotDoBecomesAnUpload() throws Exception {
+        PushedImage pushed = originPusher.pushImage("src/fallback", "1", twoLayers("fallback"));
+        pull(daemon, pushed.reference());
+        // a name on the target registry that was never pushed: a mount source whose repository has nothing
+        tag(daemon, pushed.reference(), target.reference("ghost/fallback:1"));
+        String copy = target.reference("copy/fallback:1");
+        tag(daemon, pushed.reference(), copy);
+        int before = target.requests().size();
+
+        List<PushProgress> progress = push(daemon, copy, null);
+
+        assertThat(outcomes(progress))
+                .containsOnlyKeys(blobs(pushed))
+                .allSatisfy((digest, state) -> assertThat(state).isEqualTo(PushProgress.State.PUSHED));
+        List<String> requests =
+                target.requests().subList(before, target.requests().size());
+        assertThat(requests)
+                .filteredOn(r -> r.startsWith("POST /v2/copy/fallback/blobs/uploads/?mount="))
+                .hasSize(3)
+                .allMatch(r -> r.contains("from=ghost%2Ffallback") && r.endsWith(" 202"));
+        assertThat(requests)
+                .filteredOn(r -> r.equals("POST /v2/copy/fallback/blobs/uploads/ 202"))
+                .isEmpty();
+        assertThat(requests)
+                .filteredOn(r -> r.startsWith("PUT /v2/copy/fallback/blobs/uploads/"))
+                .hasSize(3)
+                .allMatch(r -> r.endsWith(" 201"));
+        assertThat(daemon.images()
+                        .imageStatus(ImageStatusRequest.newBuilder()
+                                .setImage(ImageSpec.newBuilder().setImage(copy))
+                                .build())
+                        .getImage()
+                        .getRepoDigestsList())
+                .contains(target.reference("copy/fallback@" + pushed.manifestDigest()));
+    }
+
+    @Test
     void blobsAboveTheThresholdGoUpInChunksThatPullBackIntact() throws Exception {
         TestImage image = TestImage.builder()
                 .layer(TestLayer.random(40_000, 4, 7, TestLayer.Compression.GZIP))
