@@ -15,6 +15,7 @@ import dev.berth.imagestore.ImageRecord;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.PushService;
 import dev.berth.store.NotFoundException;
+import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
@@ -35,30 +36,39 @@ public final class BerthImagesRpc extends ImagesGrpc.ImagesImplBase {
     @Override
     public void push(PushRequest request, StreamObserver<PushProgress> observer) {
         ServerCallStreamObserver<PushProgress> call = (ServerCallStreamObserver<PushProgress>) observer;
-        // a client that goes away stops the uploads: the push thread's interrupt cancels them
+        // a client that goes away (cancel, deadline) stops the uploads: the push thread's interrupt ends them.
+        // The call's own cancel handler would run only after this method returns; the context hears at once.
+        Context context = Context.current();
         Thread pushing = Thread.currentThread();
-        call.setOnCancelHandler(pushing::interrupt);
+        Context.CancellationListener stop = cancelled -> pushing.interrupt();
+        context.addListener(stop, Runnable::run);
         Object stream = new Object();
-        Rpc.streaming("Push", observer, () -> {
-            Requests.check(request);
-            RegistryPusher.Pushed pushed =
-                    pushes.push(request.getImage(), protos.credentials(request.getAuth()), event -> {
-                        synchronized (stream) {
-                            if (!call.isCancelled()) {
-                                observer.onNext(progress(event));
+        try {
+            Rpc.streaming("Push", observer, () -> {
+                Requests.check(request);
+                RegistryPusher.Pushed pushed =
+                        pushes.push(request.getImage(), protos.credentials(request.getAuth()), event -> {
+                            synchronized (stream) {
+                                if (!call.isCancelled()) {
+                                    observer.onNext(progress(event));
+                                }
                             }
-                        }
-                    });
-            synchronized (stream) {
-                observer.onNext(PushProgress.newBuilder()
-                        .setState(PushProgress.State.MANIFEST)
-                        .setDigest(pushed.digest().toString())
-                        .setSize(pushed.size())
-                        .setOffset(pushed.size())
-                        .setReference(pushed.reference())
-                        .build());
-            }
-        });
+                        });
+                synchronized (stream) {
+                    observer.onNext(PushProgress.newBuilder()
+                            .setState(PushProgress.State.MANIFEST)
+                            .setDigest(pushed.digest().toString())
+                            .setSize(pushed.size())
+                            .setOffset(pushed.size())
+                            .setReference(pushed.reference())
+                            .build());
+                }
+            });
+        } finally {
+            context.removeListener(stop);
+            // an interrupt that came as the push ended must not reach the next task of this thread
+            Thread.interrupted();
+        }
     }
 
     @Override

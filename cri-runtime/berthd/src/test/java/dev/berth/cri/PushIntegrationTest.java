@@ -290,6 +290,41 @@ class PushIntegrationTest {
     }
 
     @Test
+    void aClientThatGoesAwayStopsThePushBeforeTheManifest() throws Exception {
+        TestImage image = TestImage.builder()
+                .layer(TestLayer.random(3_000_000, 8, 11, TestLayer.Compression.NONE))
+                .build();
+        PushedImage pushed = originPusher.pushImage("src/gone", "1", image);
+        try (DaemonFixture chunking =
+                DaemonFixture.startWithImages(new BerthConfig.Images(null, null, null, 1024L, 1024L, 1))) {
+            pull(chunking, pushed.reference());
+            String copy = target.reference("copy/gone:1");
+            tag(chunking, pushed.reference(), copy);
+
+            assertThatThrownBy(() -> berth(chunking)
+                            .withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+                            .push(PushRequest.newBuilder().setImage(copy).build())
+                            .forEachRemaining(p -> {}))
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            Thread.sleep(500);
+            long patches = patches("copy/gone");
+            Thread.sleep(1000);
+
+            assertThat(patches).isPositive().isLessThan(3_000_000 / 1024);
+            assertThat(patches("copy/gone")).isEqualTo(patches);
+            assertThat(target.requests()).noneMatch(r -> r.startsWith("PUT /v2/copy/gone/manifests/"));
+        }
+    }
+
+    private static long patches(String repository) throws Exception {
+        return target.requests().stream()
+                .filter(r -> r.startsWith("PATCH /v2/" + repository + "/"))
+                .count();
+    }
+
+    @Test
     void pushToABasicAuthRegistryNeedsItsCredentials() throws Exception {
         try (RegistryFixture guarded = RegistryFixture.startWithBasicAuth("pusher", "s3cret")) {
             PushedImage pushed = originPusher.pushImage("src/basic", "1", twoLayers("basic"));
