@@ -1,5 +1,6 @@
 package dev.berth.cli.cri;
 
+import dev.berth.api.v1.ImagesGrpc;
 import dev.berth.api.v1.PullServiceGrpc;
 import dev.berth.cli.CliException;
 import dev.berth.cri.v1.ImageServiceGrpc;
@@ -76,6 +77,16 @@ public final class Cri implements AutoCloseable {
 
     public ImageServiceGrpc.ImageServiceBlockingStub pulls() {
         return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(PULL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** berthd's own image calls (berth.v1: tag, history), beside CRI on the same socket. */
+    public ImagesGrpc.ImagesBlockingStub berthImages() {
+        return ImagesGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** As {@link #berthImages()}, with a push's long deadline: a large image over a slow link takes long. */
+    public ImagesGrpc.ImagesBlockingStub pushes() {
+        return ImagesGrpc.newBlockingStub(channel).withDeadlineAfter(PULL_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Runs one call; a failure becomes a {@link CliException} naming {@code what} and the runtime's reason. */

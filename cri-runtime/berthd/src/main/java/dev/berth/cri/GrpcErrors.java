@@ -3,6 +3,7 @@ package dev.berth.cri;
 import dev.berth.cri.validation.InvalidRequestException;
 import dev.berth.image.reference.InvalidReferenceException;
 import dev.berth.imagestore.PullException;
+import dev.berth.imagestore.PushException;
 import dev.berth.oci.InvalidContainerConfigException;
 import dev.berth.runtime.OciRuntimeException;
 import dev.berth.store.ConflictException;
@@ -39,6 +40,17 @@ final class GrpcErrors {
         };
     }
 
+    private static Status pushStatus(PushException.Kind kind) {
+        return switch (kind) {
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
+            case REFUSED, INCOMPLETE_IMAGE -> Status.FAILED_PRECONDITION;
+            case RATE_LIMITED -> Status.RESOURCE_EXHAUSTED;
+            case INTERNAL -> Status.INTERNAL;
+        };
+    }
+
     /**
      * Descriptions echo what the caller sent (an ID, a path): cut long ones, as gRPC clients refuse trailers over
      * 8 KiB (grpc-java's default) and the call then fails with a transport error instead of its code. 512
@@ -64,6 +76,7 @@ final class GrpcErrors {
             case InvalidReferenceException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case PullException e -> pullStatus(e.kind()).withDescription(e.getMessage());
+            case PushException e -> pushStatus(e.kind()).withDescription(e.getMessage());
             case NotFoundException e -> Status.NOT_FOUND.withDescription(e.getMessage());
             case ConflictException e ->
                 (e.kind() == ConflictException.Kind.ALREADY_EXISTS ? Status.ALREADY_EXISTS : Status.FAILED_PRECONDITION)

@@ -32,6 +32,26 @@ final class Rpc {
         observer.onCompleted();
     }
 
+    interface StreamingCall {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs one server-streaming call whose messages {@code call} sends itself: completed when it returns, the
+     * mapped failure when it throws.
+     */
+    static <T> void streaming(String name, StreamObserver<T> observer, StreamingCall call) {
+        try {
+            call.run();
+        } catch (OutOfMemoryError | InternalError | UnknownError fatal) {
+            throw fatal;
+        } catch (Throwable e) {
+            observer.onError(GrpcErrors.toStatus(name, e));
+            return;
+        }
+        observer.onCompleted();
+    }
+
     /** An ID field the caller must set: INVALID_ARGUMENT when blank or past its bound, through {@link GrpcErrors}. */
     static String requireId(String field, String value) throws InvalidRequestException {
         return Requests.id(field, value);

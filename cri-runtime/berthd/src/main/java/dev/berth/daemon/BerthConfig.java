@@ -3,6 +3,7 @@ package dev.berth.daemon;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.image.manifest.Platform;
+import dev.berth.image.registry.PushSettings;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.image.registry.RegistryHost;
@@ -213,10 +214,30 @@ public record BerthConfig(
     }
 
     /**
-     * Pull tuning. {@code pullProgressTimeout} (Go-style, as containerd's {@code image_pull_progress_timeout},
-     * default 5m, {@code 0s} disables) fails a registry read that brings no byte for that long.
+     * Pull and push tuning. {@code pullProgressTimeout} (Go-style, as containerd's {@code image_pull_progress_timeout},
+     * default 5m, {@code 0s} disables) fails a registry read that brings no byte for that long. A push sends blobs
+     * over {@code pushChunkedAbove} bytes in PATCH chunks of {@code pushChunkSize} (both default 64 MiB), at most
+     * {@code maxConcurrentUploads} (default 3) at a time.
      */
-    public record Images(Integer maxConcurrentDownloads, String platform, String pullProgressTimeout) {
+    public record Images(
+            Integer maxConcurrentDownloads,
+            String platform,
+            String pullProgressTimeout,
+            Long pushChunkedAbove,
+            Long pushChunkSize,
+            Integer maxConcurrentUploads) {
+
+        public Images(Integer maxConcurrentDownloads, String platform, String pullProgressTimeout) {
+            this(maxConcurrentDownloads, platform, pullProgressTimeout, null, null, null);
+        }
+
+        public PushSettings pushSettings() {
+            PushSettings defaults = PushSettings.DEFAULT;
+            return new PushSettings(
+                    pushChunkedAbove == null ? defaults.chunkedAbove() : pushChunkedAbove,
+                    pushChunkSize == null ? defaults.chunkSize() : pushChunkSize,
+                    maxConcurrentUploads == null ? defaults.maxConcurrentUploads() : maxConcurrentUploads);
+        }
 
         public Duration pullProgressTimeoutOrDefault() {
             return pullProgressTimeout == null

@@ -1,6 +1,7 @@
 package dev.berth.daemon;
 
 import dev.berth.content.ContentStore;
+import dev.berth.cri.BerthImagesRpc;
 import dev.berth.cri.CriServer;
 import dev.berth.cri.ImageProtos;
 import dev.berth.cri.ImageServiceRpc;
@@ -16,6 +17,7 @@ import dev.berth.imagestore.Leases;
 import dev.berth.logging.BerthLoggerFactory;
 import dev.berth.metrics.BerthMetrics;
 import dev.berth.metrics.MetricsServer;
+import dev.berth.imagestore.PushService;
 import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.AtomicFiles;
@@ -112,6 +114,8 @@ public final class BerthDaemon implements AutoCloseable {
                 metrics.pulls());
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
+        PushService pushes =
+                new PushService(imageService, images, content, leases, registry.pusher(imageSettings.pushSettings()));
 
         pods = PodWiring.wire(config, json, imageService, snapshots, leases, metrics);
         // containers lease their layers before garbage collection may look at them
@@ -132,7 +136,8 @@ public final class BerthDaemon implements AutoCloseable {
                 List.of(
                         new ImageServiceRpc(imageService, protos),
                         pods.rpc(version, json, streaming),
-                        new PullServiceRpc(imageService, protos)),
+                        new PullServiceRpc(imageService, protos),
+                        new BerthImagesRpc(imageService, pushes, protos)),
                 metrics.rpcs(),
                 executor);
     }

@@ -70,6 +70,7 @@ final class ConfigChecks {
         }
         value("images.platform", images::platformOrHost);
         value("images.pullProgressTimeout", images::pullProgressTimeoutOrDefault);
+        value("images", images::pushSettings);
         if (images.maxConcurrentDownloads() != null && images.maxConcurrentDownloads() < 1) {
             problems.add(new ConfigProblem("images.maxConcurrentDownloads", "must be at least 1"));
         }

@@ -8,6 +8,7 @@ import dev.berth.image.reference.InvalidReferenceException;
 import dev.berth.image.registry.RegistryCredentials;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.snapshot.SnapshotUsage;
+import dev.berth.store.NotFoundException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class ImageService implements ImageLookup {
     private final SnapshotStore snapshots;
     private final ImageGarbageCollector collector;
     private final Map<String, ImageConfig> configs = new ConcurrentHashMap<>();
+    private final ConfigHistory history = new ConfigHistory();
 
     public ImageService(
             ImagePuller puller,
@@ -66,6 +68,36 @@ public final class ImageService implements ImageLookup {
             collector.collect();
         }
         return result.image();
+    }
+
+    /**
+     * Gives the image {@code source} names (ID, prefix or name) the name {@code target} too, taking it from
+     * any image that had it; an image left without names is removed, as after a pull that moved its tag.
+     */
+    public ImageRecord tag(String source, String target)
+            throws InvalidReferenceException, NotFoundException, IOException {
+        ImageReference reference = ImageReference.parse(target);
+        if (reference.digest() != null) {
+            throw new InvalidReferenceException(target, "a tag cannot name a digest");
+        }
+        ImageRecord image = find(source).orElseThrow(() -> new NotFoundException("image", source));
+        List<ImageRecord> orphaned = images.tag(image, List.of(reference.toString()), List.of());
+        for (ImageRecord orphan : orphaned) {
+            images.delete(orphan.id());
+        }
+        if (!orphaned.isEmpty()) {
+            collector.collect();
+        }
+        log.info("tagged image {} as {}", image.id(), reference);
+        return images.byId(image.id()).orElse(image);
+    }
+
+    /** The image's build steps, newest first. */
+    public List<HistoryEntry> history(ImageRecord image) throws IOException {
+        byte[] config = content.read(Digest.parse(image.configDigest()))
+                .orElseThrow(() ->
+                        new IOException("config blob " + image.configDigest() + " of " + image.id() + " is missing"));
+        return history.entries(config, image.layers());
     }
 
     /** Finds an image by full ID, unique ID prefix (12+ hex digits), tag or digest reference. */

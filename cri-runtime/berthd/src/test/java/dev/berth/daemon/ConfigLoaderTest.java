@@ -3,6 +3,7 @@ package dev.berth.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.image.registry.PushSettings;
 import dev.berth.image.registry.RegistryHost;
 import dev.berth.oci.SeccompWhenUnset;
 import java.net.URI;
@@ -117,6 +118,21 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader().load(file, true))
                 .isInstanceOf(ConfigLoader.InvalidConfigException.class)
                 .hasMessageContaining("images.pullProgressTimeout");
+    }
+
+    @Test
+    void pushChunksAndParallelUploadsComeFromTheImagesSection() throws Exception {
+        assertThat(BerthConfig.defaults().imagesOrDefault().pushSettings()).isEqualTo(PushSettings.DEFAULT);
+        Path file = Files.writeString(
+                dir.resolve("berth.yaml"),
+                "images:\n  pushChunkedAbove: 1048576\n  pushChunkSize: 524288\n  maxConcurrentUploads: 5\n");
+        assertThat(new ConfigLoader().load(file, true).imagesOrDefault().pushSettings())
+                .isEqualTo(new PushSettings(1 << 20, 1 << 19, 5));
+
+        Files.writeString(file, "images:\n  pushChunkSize: 0\n");
+        assertThatThrownBy(() -> new ConfigLoader().load(file, true))
+                .isInstanceOf(ConfigLoader.InvalidConfigException.class)
+                .hasMessageContaining("push");
     }
 
     @Test

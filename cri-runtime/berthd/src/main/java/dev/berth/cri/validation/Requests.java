@@ -1,5 +1,8 @@
 package dev.berth.cri.validation;
 
+import dev.berth.api.v1.HistoryRequest;
+import dev.berth.api.v1.PushRequest;
+import dev.berth.api.v1.TagRequest;
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.AuthConfig;
 import dev.berth.cri.v1.ContainerFilter;
@@ -114,6 +117,20 @@ public final class Requests {
     public static void check(dev.berth.api.v1.PullRequest request) throws InvalidRequestException {
         image("image", request.getImage(), true);
         credentials("auth", request.getAuth());
+    }
+
+    public static void check(PushRequest request) throws InvalidRequestException {
+        Check.required("image", request.getImage(), RequestLimits.MAX_IMAGE_BYTES);
+        credentials("auth", request.getAuth());
+    }
+
+    public static void check(TagRequest request) throws InvalidRequestException {
+        Check.required("source", request.getSource(), RequestLimits.MAX_IMAGE_BYTES);
+        Check.required("target", request.getTarget(), RequestLimits.MAX_IMAGE_BYTES);
+    }
+
+    public static void check(HistoryRequest request) throws InvalidRequestException {
+        Check.required("image", request.getImage(), RequestLimits.MAX_IMAGE_BYTES);
     }
 
     /** Bounded, but never shown: a message about a credential must not carry any of it. */

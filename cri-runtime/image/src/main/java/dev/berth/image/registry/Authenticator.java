@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,21 @@ final class Authenticator {
     /** Answers a 401's challenge; the result is cached under {@code key}. */
     String answer(String key, AuthChallenge challenge, String repository, RegistryCredentials credentials)
             throws RegistryException {
+        return answer(key, challenge, repository, credentials, List.of());
+    }
+
+    /**
+     * As {@link #answer(String, AuthChallenge, String, RegistryCredentials)}, asking a token service for
+     * {@code scopes} (a push's {@code repository:<name>:pull,push}, a mount's source) instead of the
+     * challenge's own, which names only what the one request needed.
+     */
+    String answer(
+            String key,
+            AuthChallenge challenge,
+            String repository,
+            RegistryCredentials credentials,
+            List<String> scopes)
+            throws RegistryException {
         String authorization;
         long lifetimeNanos;
         switch (challenge.scheme()) {
@@ -64,7 +80,7 @@ final class Authenticator {
                 lifetimeNanos = Duration.ofHours(1).toNanos();
             }
             case "bearer" -> {
-                TokenResponse token = bearerToken(challenge, repository, credentials);
+                TokenResponse token = bearerToken(challenge, repository, credentials, scopes);
                 authorization = "Bearer " + token.token();
                 lifetimeNanos = token.lifetime().toNanos();
             }
@@ -79,7 +95,8 @@ final class Authenticator {
 
     private record TokenResponse(String token, Duration lifetime) {}
 
-    private TokenResponse bearerToken(AuthChallenge challenge, String repository, RegistryCredentials credentials)
+    private TokenResponse bearerToken(
+            AuthChallenge challenge, String repository, RegistryCredentials credentials, List<String> scopes)
             throws RegistryException {
         if (credentials.registryToken() != null && !credentials.registryToken().isEmpty()) {
             return new TokenResponse(credentials.registryToken(), DEFAULT_TOKEN_LIFETIME);
@@ -89,20 +106,29 @@ final class Authenticator {
             throw new RegistryException(RegistryException.Reason.UNAUTHORIZED, "bearer challenge without a realm");
         }
         String service = challenge.params().get("service");
-        String scope = challenge.params().getOrDefault("scope", "repository:" + repository + ":pull");
+        List<String> asked = scopes.isEmpty()
+                ? List.of(challenge.params().getOrDefault("scope", "repository:" + repository + ":pull"))
+                : scopes;
+        StringBuilder scopeParams = new StringBuilder();
+        for (String scope : asked) {
+            scopeParams
+                    .append(scopeParams.isEmpty() ? "" : "&")
+                    .append("scope=")
+                    .append(encode(scope));
+        }
         HttpRequest request;
         if (credentials.identityToken() != null && !credentials.identityToken().isEmpty()) {
             String form = "grant_type=refresh_token&client_id=berth"
                     + "&refresh_token=" + encode(credentials.identityToken())
                     + (service == null ? "" : "&service=" + encode(service))
-                    + "&scope=" + encode(scope);
+                    + "&" + scopeParams;
             request = HttpRequest.newBuilder(URI.create(realm))
                     .timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form))
                     .build();
         } else {
-            String query = (service == null ? "" : "service=" + encode(service) + "&") + "scope=" + encode(scope);
+            String query = (service == null ? "" : "service=" + encode(service) + "&") + scopeParams;
             URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
             HttpRequest.Builder builder =
                     HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET();

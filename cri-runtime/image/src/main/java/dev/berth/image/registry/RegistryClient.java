@@ -188,6 +188,11 @@ public final class RegistryClient implements AutoCloseable {
         return new Fetched(body, response.headers().firstValue("Content-Type").orElse(null), actual);
     }
 
+    /** Pushes through this client's connections and its cached authorizations. */
+    public RegistryPusher pusher(PushSettings settings) {
+        return new RegistryPusher(config, http, authenticator, executor, settings);
+    }
+
     /** A small blob (an image config), verified against its digest. */
     public byte[] fetchBlob(ResolvedImage image, Descriptor descriptor, RegistryCredentials credentials)
             throws RegistryException {

@@ -24,11 +24,20 @@ public record RegistryConfig(Map<String, RegistryHost> hosts) {
             endpoints.add(new Endpoint(mirror, false));
         }
         if (!host.mirrorsOnly() || host.mirrors().isEmpty()) {
-            String scheme = host.plainHttp() || isLoopback(registry) ? "http" : "https";
-            String authority = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
-            endpoints.add(new Endpoint(URI.create(scheme + "://" + authority), true));
+            endpoints.add(upstream(registry));
         }
         return endpoints;
+    }
+
+    /**
+     * The registry itself, never a mirror: pushes go there whatever the pull configuration says, as
+     * mirrors are read-only caches.
+     */
+    Endpoint upstream(String registry) {
+        RegistryHost host = hosts.getOrDefault(registry, new RegistryHost(List.of(), false, false));
+        String scheme = host.plainHttp() || isLoopback(registry) ? "http" : "https";
+        String authority = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
+        return new Endpoint(URI.create(scheme + "://" + authority), true);
     }
 
     static boolean isLoopback(String hostAndPort) {

@@ -208,6 +208,23 @@ public final class RegistryFixture implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The registry's access log, oldest first: {@code "METHOD /path?query STATUS"} for each request it
+     * answered, so a test can tell which requests a client made.
+     */
+    public List<String> requests() throws IOException {
+        java.util.regex.Pattern access =
+                java.util.regex.Pattern.compile("^\\S+ - - \\[[^]]*] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) .*");
+        List<String> requests = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("registry.log"), StandardCharsets.UTF_8)) {
+            java.util.regex.Matcher m = access.matcher(line);
+            if (m.matches()) {
+                requests.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
+            }
+        }
+        return requests;
+    }
+
     /** How many token requests the token service answered (token auth only). */
     public int tokenRequests() {
         return tokens == null ? 0 : tokens.requests();
