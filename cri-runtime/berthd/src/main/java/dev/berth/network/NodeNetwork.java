@@ -1,7 +1,7 @@
 package dev.berth.network;
 
-import dev.berth.metrics.CallDurations;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.Binaries;
 import dev.berth.process.CommandRunner;
 import dev.berth.store.Json;
@@ -43,7 +43,8 @@ public final class NodeNetwork implements PodNetwork {
         this.cni = new CniNetwork(settings, runner, durations);
         this.cache = new ResultCache(settings.resultCacheDir(), mapper);
         this.pool = new AddressPool(settings.ipamDataDir().resolve(DEFAULT_NETWORK_NAME));
-        CniPluginRunner plugins = new CniPluginRunner(runner, new PluginLocator(settings.pluginDirs()), mapper, durations);
+        CniPluginRunner plugins =
+                new CniPluginRunner(runner, new PluginLocator(settings.pluginDirs()), mapper, durations);
         this.netlink = new NetlinkBridgeNetwork(
                 settings.defaultBridge(),
                 pool,

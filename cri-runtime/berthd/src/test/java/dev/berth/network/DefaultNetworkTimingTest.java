@@ -1,8 +1,8 @@
 package dev.berth.network;
 
-import dev.berth.metrics.CallDurations;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.store.Directories;
 import dev.berth.sys.NamespaceCalls;

@@ -1,9 +1,9 @@
 package dev.berth.network;
 
-import dev.berth.metrics.CallDurations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.sys.NamespaceCalls;
 import dev.berth.testing.PodNetworkFixture;
@@ -53,7 +53,11 @@ class NetlinkDefaultNetworkTest {
                 fixture.bridge(),
                 subnet);
         return new NodeNetwork(
-                settings, DefaultNetworkForm.NETLINK, new CommandRunner(temp.resolve("scratch")), new NamespaceCalls(), CallDurations.NONE);
+                settings,
+                DefaultNetworkForm.NETLINK,
+                new CommandRunner(temp.resolve("scratch")),
+                new NamespaceCalls(),
+                CallDurations.NONE);
     }
 
     @AfterEach
@@ -229,7 +233,11 @@ class NetlinkDefaultNetworkTest {
     @Test
     void theCniFormRunsThePluginsAndSharesTheAddressDirectory() throws Exception {
         NodeNetwork cni = new NodeNetwork(
-                settings, DefaultNetworkForm.CNI, new CommandRunner(temp.resolve("scratch")), new NamespaceCalls(), CallDurations.NONE);
+                settings,
+                DefaultNetworkForm.CNI,
+                new CommandRunner(temp.resolve("scratch")),
+                new NamespaceCalls(),
+                CallDurations.NONE);
         PodNetworkRequest viaPlugins = pod();
         PodNetworkRequest viaNetlink = pod();
 

@@ -82,6 +82,8 @@ public final class DaemonFixture implements AutoCloseable {
                         null,
                         new BerthConfig.Network(net.confDir(), net.pluginDirs(), net.bridge(), net.subnet(), form),
                         null,
+                        null,
+                        plain.metrics(),
                         null),
                 network);
     }

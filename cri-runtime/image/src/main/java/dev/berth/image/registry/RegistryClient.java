@@ -188,9 +188,12 @@ public final class RegistryClient implements AutoCloseable {
         return new Fetched(body, response.headers().firstValue("Content-Type").orElse(null), actual);
     }
 
-    /** Pushes through this client's connections and its cached authorizations. */
-    public RegistryPusher pusher(PushSettings settings) {
-        return new RegistryPusher(config, http, authenticator, executor, settings);
+    /**
+     * Pushes through this client's connections and its cached authorizations, with the registry settings in force
+     * when each push starts (a reload of berth.yaml applies to the next one).
+     */
+    public RegistryPusher pusher(PushSettings pushSettings) {
+        return new RegistryPusher(settings, http, authenticator, executor, pushSettings);
     }
 
     /** A small blob (an image config), verified against its digest. */

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +36,19 @@ public final class RegistryPusher {
     /** How often, in bytes, an upload's progress is told (and once at its end). */
     private static final long PROGRESS_STEP = 1L << 20;
 
-    private final RegistryConfig config;
+    private final Supplier<RegistryConfig> registries;
     private final HttpClient http;
     private final Authenticator authenticator;
     private final ExecutorService executor;
     private final PushSettings settings;
 
     RegistryPusher(
-            RegistryConfig config,
+            Supplier<RegistryConfig> registries,
             HttpClient http,
             Authenticator authenticator,
             ExecutorService executor,
             PushSettings settings) {
-        this.config = config;
+        this.registries = registries;
         this.http = http;
         this.authenticator = authenticator;
         this.executor = executor;
@@ -81,7 +82,12 @@ public final class RegistryPusher {
         scopes.add("repository:" + target.repository() + ":pull,push");
         sources.forEach(s -> scopes.add("repository:" + s + ":pull"));
         PushHttp requests = new PushHttp(
-                http, authenticator, config.upstream(target.registry()), target.repository(), credentials, scopes);
+                http,
+                authenticator,
+                registries.get().upstream(target.registry()),
+                target.repository(),
+                credentials,
+                scopes);
         pushBlobs(requests, blobs, sources, listener);
         Pushed pushed = putManifest(requests, target, manifest);
         log.info(
