@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class DockerfileLexer {
 
     private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
-    private static final Pattern HEREDOC = Pattern.compile("(?<![^\\s])<<(-?)([\"']?)([^\\s\"'<>|&;()]+)\\2");
+    private static final Pattern HEREDOC = Pattern.compile("(?<!\\S)\\d*<<(-?)([\"']?)([^\\s\"'<>|&;()]+)\\2");
     private static final Set<String> HEREDOC_KEYWORDS = Set.of("RUN", "COPY", "ADD");
     private static final Set<String> KNOWN_DIRECTIVES = Set.of("escape", "syntax", "check");
 

@@ -200,6 +200,9 @@ final class ShellLex {
                 throw new InvalidInstructionException("bad substitution in \"" + text + "\"");
             }
             int ch = next();
+            if (ch == EOF) {
+                throw new InvalidInstructionException("syntax error: missing '}' in \"" + text + "\"");
+            }
             if (ch == '}') {
                 return valueOf(name, "");
             }
