@@ -12,6 +12,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import java.util.zip.Deflater;
 
 /**
@@ -27,15 +28,22 @@ public final class LayerWriter {
     private final Syscalls sys;
     private final LayerSink sink;
     private final int level;
+    private final Executor compressors;
 
+    /** Compresses on the writing thread. */
     public LayerWriter(Syscalls sys, LayerSink sink) {
-        this(sys, sink, Deflater.DEFAULT_COMPRESSION);
+        this(sys, sink, Deflater.DEFAULT_COMPRESSION, Runnable::run);
     }
 
-    public LayerWriter(Syscalls sys, LayerSink sink, int level) {
+    /**
+     * {@code compressors} run the gzip blocks (CPU bound: a pool of platform threads, about one per core);
+     * {@code level} is a {@link Deflater} level. The bytes do not depend on the pool's size.
+     */
+    public LayerWriter(Syscalls sys, LayerSink sink, int level, Executor compressors) {
         this.sys = sys;
         this.sink = sink;
         this.level = level;
+        this.compressors = compressors;
     }
 
     /** {@code sourceDateEpoch}: seconds since the epoch that clamp every mtime, empty to keep them. */
@@ -48,7 +56,8 @@ public final class LayerWriter {
             CountingStream counted;
             try (OutputStream fileOut = Files.newOutputStream(file)) {
                 counted = new CountingStream(new BufferedOutputStream(fileOut, BUFFER_SIZE));
-                DeterministicGzip gzip = new DeterministicGzip(new DigestOutputStream(counted, blobHash), level);
+                ParallelGzipOutputStream gzip =
+                        new ParallelGzipOutputStream(new DigestOutputStream(counted, blobHash), level, compressors);
                 OutputStream tarOut = new BufferedOutputStream(new DigestOutputStream(gzip, tarHash), BUFFER_SIZE);
                 TarWriter tar = new TarWriter(tarOut);
                 new UpperDirArchiver(sys, tar, sourceDateEpoch).archive(upperDir);
