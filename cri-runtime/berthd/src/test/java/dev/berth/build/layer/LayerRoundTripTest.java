@@ -65,6 +65,8 @@ class LayerRoundTripTest {
         sys.symlink("../tool", upper.resolve("a/tool-link"));
         sys.mknod(upper.resolve("null"), Syscalls.S_IFCHR | 0666, new DeviceNumber(1, 3));
         sys.mknod(upper.resolve("pipe"), Syscalls.S_IFIFO | 0640, DeviceNumber.NONE);
+        Path bigOwner = Files.writeString(upper.resolve("big-owner"), "uid beyond ustar's 7 octal digits");
+        sys.lchown(bigOwner, 3_000_000, 3_000_001);
         Path longFile = upper.resolve(LONG_NAME);
         Files.createDirectories(longFile.getParent());
         Files.writeString(longFile, "long");
@@ -119,6 +121,9 @@ class LayerRoundTripTest {
                 .containsEntry("mode", 0104750)
                 .containsEntry("uid", 1000)
                 .containsEntry("gid", 1001);
+        assertThat(Files.readAttributes(layer.resolve("big-owner"), "unix:uid,gid", LinkOption.NOFOLLOW_LINKS))
+                .containsEntry("uid", 3_000_000)
+                .containsEntry("gid", 3_000_001);
         assertThat(sys.lgetxattr(layer.resolve("tool"), "security.capability")).hasValue(CAPABILITY);
         assertThat(sys.lgetxattr(layer.resolve("tool"), "trusted.berth.test")).hasValue(BINARY);
         assertThat(Files.readAttributes(layer.resolve("null"), "unix:rdev", LinkOption.NOFOLLOW_LINKS)
@@ -143,6 +148,7 @@ class LayerRoundTripTest {
                         "b/",
                         "b/.wh..wh..opq",
                         "b/new",
+                        "big-owner",
                         "d".repeat(60) + "/",
                         LONG_NAME,
                         "h1",

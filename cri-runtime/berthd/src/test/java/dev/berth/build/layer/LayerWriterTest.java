@@ -11,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +93,27 @@ class LayerWriterTest {
         LayerBlob unclamped = writer.write(tree("two", Instant.ofEpochSecond(EPOCH - 10)), OptionalLong.empty());
 
         assertThat(clamped).isEqualTo(unclamped);
+    }
+
+    @Test
+    void compressingOnAPoolGivesTheSameBlobAsInline() throws Exception {
+        DirectorySink sink = new DirectorySink(Files.createDirectory(temp.resolve("blobs")));
+        Path tree = tree("t", Instant.now());
+        for (int i = 0; i < 64; i++) {
+            Files.writeString(tree.resolve("file-" + i), ("content " + i + "\n").repeat(5000));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            LayerBlob parallel =
+                    new LayerWriter(sys, sink, Deflater.BEST_SPEED, pool).write(tree, OptionalLong.empty());
+            LayerBlob inline =
+                    new LayerWriter(sys, sink, Deflater.BEST_SPEED, Runnable::run).write(tree, OptionalLong.empty());
+
+            assertThat(parallel).isEqualTo(inline);
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
