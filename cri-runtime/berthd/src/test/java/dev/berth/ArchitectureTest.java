@@ -63,7 +63,8 @@ class ArchitectureTest {
                     "dev.berth.events..",
                     "dev.berth.stats..",
                     "dev.berth.network..",
-                    "dev.berth.node..")
+                    "dev.berth.node..",
+                    "dev.berth.build..")
             .layer("mechanics")
             .definedBy(
                     "dev.berth.oci..",

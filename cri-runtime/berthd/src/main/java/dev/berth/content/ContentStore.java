@@ -69,6 +69,34 @@ public final class ContentStore {
         return new BlobIngest(expected, expectedSize, temp, out, path(expected));
     }
 
+    /**
+     * A new empty file in the ingest area for a blob whose digest is only known once it is written (a layer
+     * being built); {@link #adopt} publishes it. A killed berthd's leftovers are swept on start.
+     */
+    public Path newIngestFile() throws IOException {
+        Path temp = ingest.resolve("build-" + UUID.randomUUID());
+        Files.createFile(temp, AtomicFiles.PRIVATE);
+        return temp;
+    }
+
+    /**
+     * Makes a file from {@link #newIngestFile} the blob {@code digest}, fsynced. The caller computed the
+     * digest while writing every byte of it, so it is not read again.
+     */
+    public void adopt(Path temp, Digest digest) throws IOException {
+        if (!temp.getParent().equals(ingest)) {
+            throw new IllegalArgumentException(temp + " is not an ingest file of this store");
+        }
+        if (contains(digest)) {
+            Files.delete(temp);
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        AtomicFiles.moveDurably(temp, path(digest));
+    }
+
     public void delete(Digest digest) throws IOException {
         Files.deleteIfExists(path(digest));
     }

@@ -32,6 +32,8 @@ final class LibC {
 
     static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
 
+    static native long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;
+
     static native int unshare(int flags) throws LastErrorException;
 
     static native int mount(byte[] source, byte[] target, byte[] fstype, long flags, byte[] data)

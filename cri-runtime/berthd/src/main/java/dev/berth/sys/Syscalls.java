@@ -11,6 +11,8 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
@@ -135,6 +137,34 @@ public final class Syscalls {
             }
             throw failure("lgetxattr " + name, path, e);
         }
+    }
+
+    /**
+     * llistxattr(2): the names of a file's (a symlink's own) extended attributes, in the kernel's order;
+     * empty where the file system has none or does not support them.
+     */
+    public List<String> llistxattr(Path path) throws IOException {
+        byte[] buffer = new byte[XATTR_READ_BUFFER];
+        long size;
+        try {
+            size = LibC.llistxattr(cString(path), buffer, buffer.length);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ENOTSUP) {
+                return List.of();
+            }
+            throw failure("llistxattr", path, e);
+        }
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < size; i++) {
+            if (buffer[i] == 0) {
+                if (i > start) {
+                    names.add(new String(buffer, start, i - start, fileNameCharset));
+                }
+                start = i + 1;
+            }
+        }
+        return names;
     }
 
     public int geteuid() {

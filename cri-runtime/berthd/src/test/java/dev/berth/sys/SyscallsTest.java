@@ -50,6 +50,18 @@ class SyscallsTest {
     }
 
     @Test
+    void llistxattrNamesTheAttributesOfTheFileItself() throws Exception {
+        Path file = Files.writeString(dir.resolve("listed"), "x");
+        Path link = dir.resolve("listed-link");
+        Files.createSymbolicLink(link, file);
+        sys.lsetxattr(file, "user.one", new byte[] {1});
+        sys.lsetxattr(file, "user.two", new byte[0]);
+
+        assertThat(sys.llistxattr(file)).contains("user.one", "user.two");
+        assertThat(sys.llistxattr(link)).doesNotContain("user.one", "user.two");
+    }
+
+    @Test
     void lchownChangesTheSymlinkAndNotItsTarget() throws Exception {
         Privileges.requireRoot();
         Path target = Files.createFile(dir.resolve("target"));
