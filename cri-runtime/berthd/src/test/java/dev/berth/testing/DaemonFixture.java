@@ -67,92 +67,59 @@ public final class DaemonFixture implements AutoCloseable {
 
     /** A daemon whose default network takes {@code form} (berth.yaml's {@code network.default}: netlink or cni). */
     public static DaemonFixture startWithDefaultNetwork(String form) throws IOException {
-        Path base = Files.createTempDirectory("berthd-test-");
-        PodNetworkFixture network = PodNetworkFixture.random(base);
-        BerthConfig plain = config(base, Map.of(), network);
-        BerthConfig.Network net = plain.network();
-        return new DaemonFixture(
-                base,
-                new BerthConfig(
-                        plain.root(),
-                        plain.state(),
-                        null,
-                        null,
-                        Map.of(),
-                        null,
-                        new BerthConfig.Network(net.confDir(), net.pluginDirs(), net.bridge(), net.subnet(), form),
-                        null,
-                        null,
-                        plain.metrics(),
-                        null),
-                network);
+        return startWith((base, c) -> {
+            BerthConfig.Network net = c.network();
+            return changed(
+                    c,
+                    c.images(),
+                    c.runtimes(),
+                    new BerthConfig.Network(net.confDir(), net.pluginDirs(), net.bridge(), net.subnet(), form),
+                    c.metrics());
+        });
     }
 
     /** A daemon with its own pull settings (berth.yaml's {@code images}). */
     public static DaemonFixture startWithImages(BerthConfig.Images images) throws IOException {
-        Path base = Files.createTempDirectory("berthd-test-");
-        PodNetworkFixture network = PodNetworkFixture.random(base);
-        BerthConfig plain = config(base, Map.of(), network);
-        return new DaemonFixture(
-                base,
-                new BerthConfig(
-                        plain.root(),
-                        plain.state(),
-                        null,
-                        images,
-                        Map.of(),
-                        null,
-                        plain.network(),
-                        null,
-                        null,
-                        plain.metrics(),
-                        null),
-                network);
+        return startWith((base, c) -> changed(c, images, c.runtimes(), c.network(), c.metrics()));
     }
 
     /** A daemon with berth.yaml's {@code metrics} as given. */
     public static DaemonFixture startWithMetrics(BerthConfig.Metrics metrics) throws IOException {
-        Path base = Files.createTempDirectory("berthd-test-");
-        PodNetworkFixture network = PodNetworkFixture.random(base);
-        BerthConfig plain = config(base, Map.of(), network);
-        return new DaemonFixture(
-                base,
-                new BerthConfig(
-                        plain.root(),
-                        plain.state(),
-                        null,
-                        null,
-                        Map.of(),
-                        null,
-                        plain.network(),
-                        null,
-                        null,
-                        metrics,
-                        null),
-                network);
+        return startWith((base, c) -> changed(c, c.images(), c.runtimes(), c.network(), metrics));
     }
 
     /** A daemon with extra RuntimeClass handlers, each built by {@code handlers} from the daemon's base dir. */
     public static DaemonFixture startWithRuntimes(
             java.util.function.Function<Path, Map<String, BerthConfig.Runtime>> handlers) throws IOException {
+        return startWith((base, c) -> changed(c, c.images(), handlers.apply(base), c.network(), c.metrics()));
+    }
+
+    /** A daemon on a new base directory whose berth.yaml is the plain one as {@code edit} changes it. */
+    private static DaemonFixture startWith(java.util.function.BiFunction<Path, BerthConfig, BerthConfig> edit)
+            throws IOException {
         Path base = Files.createTempDirectory("berthd-test-");
         PodNetworkFixture network = PodNetworkFixture.random(base);
-        BerthConfig plain = config(base, Map.of(), network);
-        return new DaemonFixture(
-                base,
-                new BerthConfig(
-                        plain.root(),
-                        plain.state(),
-                        null,
-                        null,
-                        Map.of(),
-                        handlers.apply(base),
-                        plain.network(),
-                        null,
-                        null,
-                        plain.metrics(),
-                        null),
-                network);
+        return new DaemonFixture(base, edit.apply(base, config(base, Map.of(), network)), network);
+    }
+
+    private static BerthConfig changed(
+            BerthConfig plain,
+            BerthConfig.Images images,
+            Map<String, BerthConfig.Runtime> runtimes,
+            BerthConfig.Network network,
+            BerthConfig.Metrics metrics) {
+        return new BerthConfig(
+                plain.root(),
+                plain.state(),
+                plain.socket(),
+                images,
+                plain.registries(),
+                runtimes,
+                network,
+                plain.streaming(),
+                plain.security(),
+                metrics,
+                plain.log());
     }
 
     public Path base() {

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -138,21 +137,8 @@ final class PushHttp {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             log.debug("{} {} -> {}", method, uri.getRawPath(), response.statusCode());
             return response;
-        } catch (HttpTimeoutException e) {
-            throw new RegistryException(
-                    RegistryException.Reason.UNREACHABLE,
-                    "registry " + endpoint + " sent no answer to " + method + " " + uri.getRawPath() + " within "
-                            + timeout.toMillis() + " ms",
-                    e);
-        } catch (IOException e) {
-            throw new RegistryException(
-                    RegistryException.Reason.UNREACHABLE,
-                    "registry " + endpoint + " unreachable: "
-                            + (e.getMessage() == null ? e.toString() : e.getMessage()),
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException(RegistryException.Reason.UNREACHABLE, "interrupted talking to " + endpoint, e);
+        } catch (IOException | InterruptedException e) {
+            throw RegistryErrors.sendFailed(endpoint, method, uri, timeout, e);
         }
     }
 

@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -335,21 +334,8 @@ public final class RegistryClient implements AutoCloseable {
             HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             log.debug("GET {} -> {}", uri, response.statusCode());
             return response;
-        } catch (HttpTimeoutException e) {
-            throw new RegistryException(
-                    RegistryException.Reason.UNREACHABLE,
-                    "registry " + endpoint + " sent no answer to GET " + uri.getRawPath() + " within "
-                            + timeout.toMillis() + " ms",
-                    e);
-        } catch (IOException e) {
-            throw new RegistryException(
-                    RegistryException.Reason.UNREACHABLE,
-                    "registry " + endpoint + " unreachable: "
-                            + (e.getMessage() == null ? e.toString() : e.getMessage()),
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException(RegistryException.Reason.UNREACHABLE, "interrupted talking to " + endpoint, e);
+        } catch (IOException | InterruptedException e) {
+            throw RegistryErrors.sendFailed(endpoint, "GET", uri, timeout, e);
         }
     }
 

@@ -2,7 +2,10 @@ package dev.berth.image.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +16,25 @@ final class RegistryErrors {
     private static final int MAX_TEXT = 300;
 
     private RegistryErrors() {}
+
+    /** A request that got no answer: a timeout, a connection failure, or the caller's interrupt (kept set). */
+    static RegistryException sendFailed(Object endpoint, String method, URI uri, Duration timeout, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new RegistryException(RegistryException.Reason.UNREACHABLE, "interrupted talking to " + endpoint, e);
+        }
+        if (e instanceof HttpTimeoutException && timeout != null) {
+            return new RegistryException(
+                    RegistryException.Reason.UNREACHABLE,
+                    "registry " + endpoint + " sent no answer to " + method + " " + uri.getRawPath() + " within "
+                            + timeout.toMillis() + " ms",
+                    e);
+        }
+        return new RegistryException(
+                RegistryException.Reason.UNREACHABLE,
+                "registry " + endpoint + " unreachable: " + (e.getMessage() == null ? e.toString() : e.getMessage()),
+                e);
+    }
 
     static String describe(int status, byte[] body) {
         List<String> messages = new ArrayList<>();
