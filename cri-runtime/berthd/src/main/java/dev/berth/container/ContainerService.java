@@ -23,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,23 @@ public final class ContainerService implements PodContainers {
         ContainerRecord created = creator.create(sandboxId, config, sandboxConfig);
         events.created(created.id(), created.sandboxId());
         return created;
+    }
+
+    /**
+     * The next attempt of an exited container, made from the config it was created with, in the same pod and with
+     * the same log path; {@code annotations} are added to the config's. As kubelet restarts: a CRI container never
+     * starts twice.
+     */
+    public ContainerRecord recreate(
+            ContainerRecord exited, PodSandboxConfig sandboxConfig, Map<String, String> annotations)
+            throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
+        ContainerConfig config = ContainerConfigs.parse(exited.metadata());
+        ContainerConfig next = config.toBuilder()
+                .setMetadata(config.getMetadata().toBuilder()
+                        .setAttempt(exited.metadata().attempt() + 1))
+                .putAllAnnotations(annotations)
+                .build();
+        return create(exited.sandboxId(), next, sandboxConfig);
     }
 
     public void start(String id) throws IOException, NotFoundException, ConflictException {

@@ -1,12 +1,10 @@
 package dev.berth.restart;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerService;
 import dev.berth.container.ContainerState;
-import dev.berth.cri.v1.ContainerConfig;
-import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.InvalidContainerConfigException;
+import dev.berth.sandbox.SandboxConfigs;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxState;
@@ -120,29 +118,17 @@ public final class ExitPolicies implements AutoCloseable {
             log.warn("container {}: made by an older berthd without its config kept, not restarting", exited.id());
             return;
         }
-        ContainerConfig config;
-        PodSandboxConfig podConfig;
-        try {
-            config = ContainerConfig.parseFrom(exited.metadata().config());
-            podConfig = PodSandboxConfig.parseFrom(sandbox.metadata().config());
-        } catch (InvalidProtocolBufferException e) {
-            throw new IOException("container " + exited.id() + ": kept config unreadable", e);
-        }
         long delay = delayMillis(exited);
         // the same log path: conmon appends, so the logs show every run, as docker's do
-        ContainerConfig next = config.toBuilder()
-                .setMetadata(config.getMetadata().toBuilder()
-                        .setAttempt(exited.metadata().attempt() + 1))
-                .putAnnotations(CliPodAnnotations.RESTART_COUNT, Integer.toString(restarts))
-                .putAnnotations(
-                        CliPodAnnotations.LAST_EXIT_CODE,
-                        Integer.toString(exited.status().exitCode()))
-                .putAnnotations(CliPodAnnotations.RESTART_DELAY_MS, Long.toString(delay))
-                .build();
+        Map<String, String> annotations = Map.of(
+                CliPodAnnotations.RESTART_COUNT, Integer.toString(restarts),
+                CliPodAnnotations.LAST_EXIT_CODE,
+                        Integer.toString(exited.status().exitCode()),
+                CliPodAnnotations.RESTART_DELAY_MS, Long.toString(delay));
         ContainerRecord created;
         try {
-            created = containers.create(sandbox.id(), next, podConfig);
-        } catch (NotFoundException | ConflictException | InvalidContainerConfigException e) {
+            created = containers.recreate(exited, SandboxConfigs.parse(sandbox.metadata()), annotations);
+        } catch (NotFoundException | ConflictException | InvalidContainerConfigException | IllegalStateException e) {
             log.warn("container {} of pod {}: cannot make it again: {}", exited.id(), sandbox.id(), e.getMessage());
             return;
         }
@@ -195,7 +181,7 @@ public final class ExitPolicies implements AutoCloseable {
         var meta = sandbox.metadata();
         Path expected = Path.of("/var/log/pods", meta.namespace() + "_" + meta.name() + "_" + meta.uid());
         try {
-            String configured = PodSandboxConfig.parseFrom(meta.config()).getLogDirectory();
+            String configured = SandboxConfigs.logDirectory(meta);
             if (!Path.of(configured).equals(expected) || !Files.isDirectory(expected)) {
                 return;
             }

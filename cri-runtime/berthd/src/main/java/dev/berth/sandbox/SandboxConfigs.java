@@ -39,7 +39,12 @@ public final class SandboxConfigs {
         };
     }
 
-    /** The config as kubelet sent it, for the verbose status only; records without one read as empty. */
+    /** The pod's log directory as its RunPodSandbox named it; empty when it named none. */
+    public static String logDirectory(SandboxMetadata metadata) {
+        return parse(metadata).getLogDirectory();
+    }
+
+    /** The config as kubelet sent it (verbose status, restarts); records without one read as empty. */
     public static PodSandboxConfig parse(SandboxMetadata metadata) {
         try {
             return metadata.config() == null

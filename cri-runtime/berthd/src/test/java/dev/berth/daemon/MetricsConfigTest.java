@@ -46,7 +46,7 @@ class MetricsConfigTest {
     void aMalformedAddressOrAnUnknownKeyIsAConfigError() {
         assertThatThrownBy(() -> load("metrics:\n  address: 127.0.0.1\n"))
                 .isInstanceOf(ConfigLoader.InvalidConfigException.class)
-                .hasMessageContaining("metrics.address must be host:port");
+                .hasMessageContaining("metrics.address: must be host:port");
         assertThatThrownBy(() -> load("metrics:\n  adress: 127.0.0.1:1338\n"))
                 .isInstanceOf(ConfigLoader.InvalidConfigException.class)
                 .hasMessageContaining("adress");
