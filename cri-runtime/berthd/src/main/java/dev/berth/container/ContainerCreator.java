@@ -97,7 +97,8 @@ public final class ContainerCreator {
      */
     public ContainerRecord create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig)
             throws IOException, NotFoundException, ConflictException, InvalidContainerConfigException {
-        try (IdLocks.Held held = podLocks.lock(sandboxId)) {
+        try (IdLocks.Held held = podLocks.lock(sandboxId);
+                LogIds.Scope id = LogIds.keep(LogIds.CONTAINER_ID)) {
             return createLocked(sandboxId, config, sandboxConfig);
         }
     }

@@ -21,4 +21,25 @@ public final class LogIds {
     public static void container(String id) {
         MDC.put(CONTAINER_ID, id);
     }
+
+    /**
+     * What {@code key} holds now, put back on close: a call that sets an ID it made leaves the thread as it found
+     * it, so a thread that is no gRPC call's (a restart, a test) carries no stale ID into its next lines.
+     */
+    public static Scope keep(String key) {
+        String previous = MDC.get(key);
+        return () -> {
+            if (previous == null) {
+                MDC.remove(key);
+            } else {
+                MDC.put(key, previous);
+            }
+        };
+    }
+
+    /** An {@link AutoCloseable} that throws nothing. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

@@ -83,6 +83,12 @@ public final class SandboxService {
     }
 
     public SandboxRecord run(PodSandboxConfig config, String runtimeHandler) throws IOException, ConflictException {
+        try (LogIds.Scope id = LogIds.keep(LogIds.POD_ID)) {
+            return runNew(config, runtimeHandler);
+        }
+    }
+
+    private SandboxRecord runNew(PodSandboxConfig config, String runtimeHandler) throws IOException, ConflictException {
         if (!config.hasMetadata()
                 || config.getMetadata().getName().isEmpty()
                 || config.getMetadata().getUid().isEmpty()
