@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -66,7 +67,7 @@ final class ConfigSchema {
 
     private boolean record(ObjectNode node, Class<?> type, String key) {
         Map<String, RecordComponent> components =
-                Arrays.stream(type.getRecordComponents()).collect(Collectors.toMap(RecordComponent::getName, c -> c));
+                Arrays.stream(type.getRecordComponents()).collect(Collectors.toMap(ConfigSchema::yamlKey, c -> c));
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             RecordComponent component = components.get(field.getKey());
@@ -149,5 +150,11 @@ final class ConfigSchema {
                             .collect(Collectors.joining(", "));
         }
         return "a string";
+    }
+
+    /** The key berth.yaml spells a component with: its name, or the {@code @JsonProperty} Jackson reads instead. */
+    private static String yamlKey(RecordComponent component) {
+        JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
+        return renamed == null || renamed.value().isEmpty() ? component.getName() : renamed.value();
     }
 }

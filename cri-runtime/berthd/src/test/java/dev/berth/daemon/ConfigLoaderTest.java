@@ -38,6 +38,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void networkDefaultIsReadUnderTheKeyTheReadmeNames() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("berth.yaml"), "network:\n  default: cni\n");
+
+        assertThat(new ConfigLoader().load(file, true).networkOrDefault().defaultForm())
+                .isEqualTo("cni");
+    }
+
+    @Test
     void readsNetworkAndRuntimeHandlers() throws Exception {
         Path file = java.nio.file.Files.writeString(dir.resolve("berth.yaml"), """
                 network:

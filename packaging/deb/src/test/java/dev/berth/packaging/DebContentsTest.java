@@ -2,6 +2,7 @@ package dev.berth.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.daemon.BerthConfig;
 import dev.berth.daemon.ConfigLoader;
 import dev.berth.network.CniSettings;
@@ -97,7 +98,9 @@ class DebContentsTest {
     private static Set<String> keysOf(Class<?> record) {
         Set<String> keys = new LinkedHashSet<>();
         for (RecordComponent component : record.getRecordComponents()) {
-            keys.add(component.getName());
+            // Jackson puts a record component's @JsonProperty on its accessor
+            JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
+            keys.add(renamed == null ? component.getName() : renamed.value());
             Class<?> nested = configRecord(component.getGenericType());
             if (nested != null) {
                 keys.addAll(keysOf(nested));
