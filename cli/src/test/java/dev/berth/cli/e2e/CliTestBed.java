@@ -215,7 +215,41 @@ public final class CliTestBed implements AutoCloseable {
             if (links.contains(" " + bridge + ":")) {
                 Processes.run(List.of("ip", "link", "del", bridge), 10);
             }
+            deleteMasquerade();
             deleteTree(base);
+        }
+    }
+
+    /** berthd keeps one masquerade rule per node and bridge (netlink default network); this bed's bridge is gone. */
+    private void deleteMasquerade() throws IOException {
+        String comment = "berth " + bridge + " pods leaving the node";
+        for (String line :
+                Processes.run(List.of("iptables-save", "-t", "nat"), 30).lines().toList()) {
+            if (line.startsWith("-A POSTROUTING") && line.contains(comment)) {
+                List<String> words = List.of(line.split(" "));
+                String source = words.get(words.indexOf("-s") + 1);
+                Processes.run(
+                        List.of(
+                                "iptables",
+                                "-w",
+                                "5",
+                                "-t",
+                                "nat",
+                                "-D",
+                                "POSTROUTING",
+                                "-s",
+                                source,
+                                "!",
+                                "-o",
+                                bridge,
+                                "-m",
+                                "comment",
+                                "--comment",
+                                comment,
+                                "-j",
+                                "MASQUERADE"),
+                        30);
+            }
         }
     }
 
