@@ -254,7 +254,8 @@ class AppReconcilerTest {
         await(
                 "Service gone",
                 () -> client.services().inNamespace(NS).withName("shrinking").get() == null);
-        assertThat(fixture.app("shrinking").getStatus().getUrl()).isNull();
+        // the status is written after the dependents are reconciled, so the URL goes a moment after the Service
+        await("status.url cleared", () -> fixture.app("shrinking").getStatus().getUrl() == null);
     }
 
     private String imageOf(String deployment) {
