@@ -60,7 +60,8 @@ public final class ExitPolicies implements AutoCloseable {
                 && c.metadata().annotations().containsKey(CliPodAnnotations.RESTART_COUNT))) {
             sandbox(pending.sandboxId())
                     .filter(s -> s.state() == SandboxState.READY)
-                    .ifPresent(s -> delayed.execute(() -> startPending(pending.id())));
+                    .ifPresent(s -> delayed.execute(
+                            () -> startPending(pending.id(), pending.metadata().createdAtNanos())));
         }
     }
 
@@ -106,6 +107,7 @@ public final class ExitPolicies implements AutoCloseable {
         int restarts = CliPodAnnotations.intOf(exited.metadata().annotations(), CliPodAnnotations.RESTART_COUNT, 0);
         if (sandbox.state() == SandboxState.READY
                 && !relay.wasStopRequested(exited.id())
+                && !relay.podStoppedSince(sandbox.id(), exited.metadata().createdAtNanos())
                 && policy.restarts(exited.status().exitCode(), restarts)) {
             restart(sandbox, exited, restarts + 1);
         } else if ("true".equals(annotations.get(CliPodAnnotations.AUTO_REMOVE))) {
@@ -141,7 +143,9 @@ public final class ExitPolicies implements AutoCloseable {
                 restarts,
                 created.id(),
                 delay);
-        delayed.schedule(() -> startPending(created.id()), delay, TimeUnit.MILLISECONDS);
+        // a stop of the exited one while its successor was being made counts too
+        long chainSince = exited.metadata().createdAtNanos();
+        delayed.schedule(() -> startPending(created.id(), chainSince), delay, TimeUnit.MILLISECONDS);
     }
 
     private long delayMillis(ContainerRecord exited) {
@@ -153,12 +157,12 @@ public final class ExitPolicies implements AutoCloseable {
         return Math.min(previous * 2, MAX_DELAY_MS);
     }
 
-    private void startPending(String containerId) {
+    private void startPending(String containerId, long stopsSinceNanos) {
         try {
-            if (relay.wasStopRequested(containerId)) {
+            ContainerRecord pending = containers.get(containerId);
+            if (relay.wasStopRequested(containerId) || relay.podStoppedSince(pending.sandboxId(), stopsSinceNanos)) {
                 return;
             }
-            ContainerRecord pending = containers.get(containerId);
             if (pending.state() == ContainerState.CREATED) {
                 containers.start(containerId);
             }

@@ -1,6 +1,9 @@
 package dev.berth.restart;
 
 import dev.berth.sandbox.PodEvents;
+import dev.berth.sandbox.SandboxRecord;
+import dev.berth.store.Timestamps;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,10 +20,18 @@ public final class ExitRelay implements PodEvents {
 
     private final BlockingQueue<Exit> exits = new LinkedBlockingQueue<>();
     private final Set<String> stopRequested = ConcurrentHashMap.newKeySet();
+    /** When a client last stopped a container of the pod: a stop racing a restart must win over it. */
+    private final Map<String, Long> podStoppedAt = new ConcurrentHashMap<>();
 
     @Override
     public void stopRequested(String containerId, String sandboxId) {
+        podStoppedAt.put(sandboxId, Timestamps.nowNanos());
         stopRequested.add(containerId);
+    }
+
+    @Override
+    public void podDeleted(SandboxRecord removed) {
+        podStoppedAt.remove(removed.id());
     }
 
     @Override
@@ -42,5 +53,10 @@ public final class ExitRelay implements PodEvents {
     /** Whether a client stopped the container: docker never restarts a container its user stopped. */
     boolean wasStopRequested(String containerId) {
         return stopRequested.contains(containerId);
+    }
+
+    /** Whether a client stopped a container of the pod at or after {@code sinceNanos} (wall clock). */
+    boolean podStoppedSince(String sandboxId, long sinceNanos) {
+        return podStoppedAt.getOrDefault(sandboxId, Long.MIN_VALUE) >= sinceNanos;
     }
 }
