@@ -66,7 +66,9 @@ public record BerthConfig(
     public RegistryConfig registryConfig() {
         Map<String, RegistryHost> hosts = new LinkedHashMap<>();
         if (registries != null) {
-            registries.forEach((host, registry) -> hosts.put(host, registry.toHost(host)));
+            // `registries: {host: }` names a host with no settings of its own: it gets the defaults
+            registries.forEach((host, registry) ->
+                    hosts.put(host, (registry == null ? new Registry(null, null, null) : registry).toHost(host)));
         }
         return new RegistryConfig(hosts);
     }

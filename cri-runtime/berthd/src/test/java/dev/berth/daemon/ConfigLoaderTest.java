@@ -193,6 +193,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRegistryHostWithoutSettingsGetsTheDefaults() throws Exception {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, "registries:\n  registry.internal:\n");
+
+        RegistryHost host =
+                new ConfigLoader().load(file, true).registryConfig().hosts().get("registry.internal");
+
+        assertThat(host.mirrors()).isEmpty();
+        assertThat(host.mirrorsOnly()).isFalse();
+        assertThat(host.plainHttp()).isFalse();
+    }
+
+    @Test
     void unknownKeysAndBadValuesAreRejectedWithTheFileName() throws Exception {
         Path file = dir.resolve("berth.yaml");
         Files.writeString(file, "regsitries: {}\n");
