@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 final class PushHttp {
 
     private static final Logger log = LoggerFactory.getLogger(PushHttp.class);
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final HttpClient http;
     private final Authenticator authenticator;
@@ -31,6 +30,7 @@ final class PushHttp {
     private final RegistryCredentials credentials;
     private final List<String> scopes;
     private final String authKey;
+    private final PushSettings settings;
 
     PushHttp(
             HttpClient http,
@@ -38,8 +38,10 @@ final class PushHttp {
             RegistryConfig.Endpoint endpoint,
             String repository,
             RegistryCredentials credentials,
-            List<String> scopes) {
+            List<String> scopes,
+            PushSettings settings) {
         this.http = http;
+        this.settings = settings;
         this.authenticator = authenticator;
         this.endpoint = endpoint;
         this.repository = repository;
@@ -64,17 +66,15 @@ final class PushHttp {
         return current.resolve(location);
     }
 
-    /**
-     * One request; {@code body} is asked for a fresh publisher per attempt (null for none). {@code timeout}
-     * null waits as long as the body takes to send.
-     */
+    /** One request; {@code body} is asked for a fresh publisher per attempt (null for none). */
     HttpResponse<byte[]> send(
             String method,
             URI uri,
             Supplier<HttpRequest.BodyPublisher> body,
             Map<String, String> headers,
-            Duration timeout)
+            long bodyLength)
             throws RegistryException {
+        Duration timeout = settings.timeoutFor(bodyLength);
         boolean sameHost = sameHost(uri, endpoint.base());
         String authorization = sameHost ? authenticator.cached(authKey).orElse(null) : null;
         boolean answered = false;
@@ -127,9 +127,7 @@ final class PushHttp {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get())
                 .header("User-Agent", "berth");
         headers.forEach(request::header);
-        if (timeout != null) {
-            request.timeout(timeout);
-        }
+        request.timeout(timeout);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

@@ -87,7 +87,8 @@ public final class RegistryPusher {
                 registries.get().upstream(target.registry()),
                 target.repository(),
                 credentials,
-                scopes);
+                scopes,
+                settings);
         pushBlobs(requests, blobs, sources, listener);
         Pushed pushed = putManifest(requests, target, manifest);
         log.info(
@@ -149,7 +150,7 @@ public final class RegistryPusher {
                     "blob " + digest + " is " + size + " bytes on disk, its descriptor says " + descriptor.size());
         }
         URI blobUri = requests.resolve("blobs/" + digest);
-        HttpResponse<byte[]> head = requests.send("HEAD", blobUri, null, Map.of(), PushHttp.REQUEST_TIMEOUT);
+        HttpResponse<byte[]> head = requests.send("HEAD", blobUri, null, Map.of(), 0);
         if (head.statusCode() == 200) {
             listener.onEvent(new PushEvent(PushEvent.Kind.EXISTS, digest, size, size, null));
             return;
@@ -161,7 +162,7 @@ public final class RegistryPusher {
         HttpResponse<byte[]> started = null;
         for (String source : sources) {
             URI mount = URI.create(uploads + "?mount=" + encode(digest.toString()) + "&from=" + encode(source));
-            started = requests.send("POST", mount, null, Map.of(), PushHttp.REQUEST_TIMEOUT);
+            started = requests.send("POST", mount, null, Map.of(), 0);
             if (started.statusCode() == 201) {
                 listener.onEvent(new PushEvent(PushEvent.Kind.MOUNTED, digest, size, size, source));
                 return;
@@ -174,7 +175,7 @@ public final class RegistryPusher {
             started = null;
         }
         if (started == null) {
-            started = requests.send("POST", uploads, null, Map.of(), PushHttp.REQUEST_TIMEOUT);
+            started = requests.send("POST", uploads, null, Map.of(), 0);
         }
         if (started.statusCode() != 202) {
             throw requests.refused("starting the upload of blob " + digest, started);
@@ -203,7 +204,7 @@ public final class RegistryPusher {
                     location,
                     () -> BlobBody.of(blob.file(), from, length, progress(listener, digest, from, size)),
                     Map.of("Content-Type", OCTETS, "Content-Range", from + "-" + end),
-                    null);
+                    length);
             if (response.statusCode() != 202) {
                 throw requests.refused("chunk " + from + "-" + end + " of blob " + digest, response);
             }
@@ -236,7 +237,7 @@ public final class RegistryPusher {
                 put,
                 body == null ? null : () -> BlobBody.of(body.file(), 0, length, progress(listener, digest, 0, size)),
                 Map.of("Content-Type", OCTETS),
-                body == null ? PushHttp.REQUEST_TIMEOUT : null);
+                body == null ? 0 : length);
         if (response.statusCode() != 201) {
             throw requests.refused("completing the upload of blob " + digest, response);
         }
@@ -255,7 +256,7 @@ public final class RegistryPusher {
                 requests.resolve("manifests/" + reference),
                 () -> HttpRequest.BodyPublishers.ofByteArray(manifest.bytes()),
                 Map.of("Content-Type", manifest.mediaType()),
-                PushHttp.REQUEST_TIMEOUT);
+                manifest.bytes().length);
         if (response.statusCode() != 201) {
             throw requests.refused("manifest " + target, response);
         }

@@ -16,10 +16,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,8 @@ class RegistryPusherProtocolTest {
     private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
     private volatile boolean loseChunks;
     private volatile boolean bearer;
+    private final CountDownLatch answerUploads = new CountDownLatch(1);
+    private volatile boolean holdUploads;
     private RegistryClient client;
 
     @BeforeEach
@@ -53,6 +58,7 @@ class RegistryPusherProtocolTest {
 
     @AfterEach
     void stop() {
+        answerUploads.countDown();
         client.close();
         server.stop(0);
     }
@@ -106,6 +112,9 @@ class RegistryPusherProtocolTest {
             exchange.getResponseHeaders().add("Range", "0-" + (upload.size() - 1));
             respond(exchange, 202, new byte[0]);
         } else if (method.equals("PUT") && path.contains("/blobs/uploads/")) {
+            if (holdUploads) {
+                awaitQuietly(answerUploads);
+            }
             String id = path.substring(path.lastIndexOf('/') + 1);
             ByteArrayOutputStream upload = uploads.get(id);
             upload.write(body);
@@ -152,6 +161,14 @@ class RegistryPusherProtocolTest {
                         event -> {});
     }
 
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static byte[] bytes(int n) {
         byte[] data = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -179,6 +196,24 @@ class RegistryPusherProtocolTest {
                         + Digest.sha256(layer).encoded());
         assertThat(pushed.reference()).isEqualTo("1");
         assertThat(stored).containsKey("/v2/team/app/manifests/1");
+    }
+
+    @Test
+    void aRegistryThatNeverAnswersAnUploadFailsThePushWithinItsTimeout(@TempDir Path dir) {
+        holdUploads = true;
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> push(
+                        dir,
+                        bytes(10_000),
+                        new PushSettings(1 << 20, 1 << 20, 1, Duration.ofSeconds(1)),
+                        RegistryCredentials.NONE))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(RegistryException.Reason.UNREACHABLE);
+                    assertThat(e.getMessage()).contains("sent no answer to PUT").contains("within 1000 ms");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(requests).noneMatch(r -> r.contains("/manifests/"));
     }
 
     @Test
