@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.e2e.bench.Percentiles;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.LeakCheck;
 import dev.berth.testing.PodClient;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * RunPodSandbox and StopPodSandbox times of the two forms of the default network, printed as medians (run with
  * {@code -Dberth.bench=true}; the numbers are noisy on a shared machine, so they are reported, not asserted).
  */
-class RunPodSandboxTimingTest {
+class RunPodSandboxBenchmarkTest {
 
     private static final int WARM_UP = 5;
     private static final int ROUNDS = Integer.getInteger("berth.bench.rounds", 25);
@@ -62,23 +63,24 @@ class RunPodSandboxTimingTest {
                     stop.add(stopped - stopStart);
                 }
             }
+            Percentiles first = millis(run);
+            Percentiles second = millis(stop);
             System.out.printf(
-                    "BENCH default network %s: RunPodSandbox median %.1f ms (p10 %.1f, p90 %.1f), StopPodSandbox median"
-                            + " %.1f ms (p10 %.1f, p90 %.1f), n=%d%n",
+                    "BENCH default network %s: RunPodSandbox median %.2f ms (p95 %.2f, min %.2f), StopPodSandbox median %.2f ms (p95 %.2f,"
+                            + " min %.2f), n=%d%n",
                     form,
-                    percentile(run, 50),
-                    percentile(run, 10),
-                    percentile(run, 90),
-                    percentile(stop, 50),
-                    percentile(stop, 10),
-                    percentile(stop, 90),
-                    ROUNDS);
+                    first.median(),
+                    first.p95(),
+                    first.min(),
+                    second.median(),
+                    second.p95(),
+                    second.min(),
+                    first.count());
             LeakCheck.assertNothingLeft(daemon.base(), daemon.network(), MARKER);
         }
     }
 
-    private static double percentile(List<Long> nanos, int percent) {
-        List<Long> sorted = nanos.stream().sorted().toList();
-        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100)) / 1e6;
+    private static Percentiles millis(List<Long> nanos) {
+        return Percentiles.of(nanos.stream().map(n -> n / 1e6).toList());
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.e2e.bench.Percentiles;
 import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
 import dev.berth.store.Directories;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The network part alone of a pod start and stop, per form of the default network, printed as medians (run with
  * {@code -Dberth.bench=true}; a shared machine makes the numbers noisy, so they are reported, not asserted).
  */
-class DefaultNetworkTimingTest {
+class DefaultNetworkBenchmarkTest {
 
     private static final int WARM_UP = 5;
     private static final int ROUNDS = Integer.getInteger("berth.bench.rounds", 25);
@@ -72,17 +73,19 @@ class DefaultNetworkTimingTest {
                     HostNetwork.deleteNetns(id);
                 }
             }
+            Percentiles first = millis(up);
+            Percentiles second = millis(down);
             System.out.printf(
-                    "BENCH network %s: setUp median %.2f ms (p10 %.2f, p90 %.2f), tearDown median %.2f ms (p10 %.2f,"
-                            + " p90 %.2f), n=%d%n",
+                    "BENCH network %s: setUp median %.2f ms (p95 %.2f, min %.2f), tearDown median %.2f ms (p95 %.2f,"
+                            + " min %.2f), n=%d%n",
                     form,
-                    percentile(up, 50),
-                    percentile(up, 10),
-                    percentile(up, 90),
-                    percentile(down, 50),
-                    percentile(down, 10),
-                    percentile(down, 90),
-                    ROUNDS);
+                    first.median(),
+                    first.p95(),
+                    first.min(),
+                    second.median(),
+                    second.p95(),
+                    second.min(),
+                    first.count());
             assertThat(HostNetwork.run("ip", "-o", "link", "show", "master", fixture.bridge()))
                     .isBlank();
         } finally {
@@ -91,8 +94,7 @@ class DefaultNetworkTimingTest {
         }
     }
 
-    private static double percentile(List<Long> nanos, int percent) {
-        List<Long> sorted = nanos.stream().sorted().toList();
-        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100)) / 1e6;
+    private static Percentiles millis(List<Long> nanos) {
+        return Percentiles.of(nanos.stream().map(n -> n / 1e6).toList());
     }
 }
