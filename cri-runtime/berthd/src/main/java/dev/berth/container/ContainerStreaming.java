@@ -1,5 +1,6 @@
 package dev.berth.container;
 
+import dev.berth.oci.ExecProcessSpec;
 import dev.berth.runtime.ConmonAttach;
 import dev.berth.runtime.OciRuntimeException;
 import dev.berth.runtime.RemoteStreams;
@@ -8,14 +9,16 @@ import dev.berth.runtime.RuntimeHandlers;
 import dev.berth.store.NotFoundException;
 import dev.berth.streaming.ContainerStreams;
 import dev.berth.streaming.RemoteCommandException;
+import dev.berth.streaming.StreamRequest;
 import dev.berth.sys.Terminals;
 import dev.berth.sys.UnixSockets;
 import java.io.IOException;
-import java.util.List;
+import java.nio.file.Files;
 
 /**
  * Exec and attach for the streaming server: the container must be running; the process mechanics are the
- * runtime's ({@link RuntimeExec}) and conmon's ({@link ConmonAttach}).
+ * runtime's ({@link RuntimeExec}) and conmon's ({@link ConmonAttach}). An exec with options (berth.v1's user,
+ * working directory, variables) runs a process of its own made from the container's ({@link ExecProcessSpec}).
  */
 public final class ContainerStreaming implements ContainerStreams {
 
@@ -24,6 +27,7 @@ public final class ContainerStreaming implements ContainerStreams {
     private final ContainerPaths paths;
     private final Terminals terminals;
     private final ConmonAttach attach;
+    private final ExecProcessSpec processes = new ExecProcessSpec();
 
     public ContainerStreaming(
             ContainerService containers,
@@ -39,15 +43,19 @@ public final class ContainerStreaming implements ContainerStreams {
     }
 
     @Override
-    public int exec(String containerId, List<String> command, boolean tty, RemoteStreams streams)
-            throws IOException, InterruptedException {
-        if (command.isEmpty()) {
-            throw new RemoteCommandException("exec needs a command");
-        }
-        ContainerRecord record = running(containerId);
+    public int exec(StreamRequest.Exec request, RemoteStreams streams) throws IOException, InterruptedException {
+        ContainerRecord record = running(request.containerId());
+        boolean tty = request.channels().tty();
+        byte[] process = request.options().isEmpty()
+                ? null
+                : processes.build(
+                        Files.readAllBytes(paths.bundle(record.id()).resolve("config.json")),
+                        request.command(),
+                        tty,
+                        request.options());
         RuntimeExec exec = new RuntimeExec(runtimes.require(record.runtimeHandler()), paths.execScratch(), terminals);
         try {
-            return exec.run(record.id(), command, tty, streams);
+            return exec.run(record.id(), request.command(), tty, process, streams);
         } catch (OciRuntimeException e) {
             throw new RemoteCommandException(e.getMessage(), e);
         }

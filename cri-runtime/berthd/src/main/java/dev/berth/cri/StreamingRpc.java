@@ -11,6 +11,7 @@ import dev.berth.cri.v1.PortForwardRequest;
 import dev.berth.cri.v1.PortForwardResponse;
 import dev.berth.cri.validation.InvalidRequestException;
 import dev.berth.cri.validation.Requests;
+import dev.berth.oci.ProcessOptions;
 import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxState;
@@ -43,7 +44,9 @@ final class StreamingRpc {
         Rpc.unary(
                 "Exec",
                 observer,
-                () -> ExecResponse.newBuilder().setUrl(execUrl(request)).build());
+                () -> ExecResponse.newBuilder()
+                        .setUrl(execUrl(request, container -> ProcessOptions.NONE))
+                        .build());
     }
 
     void attach(AttachRequest request, StreamObserver<AttachResponse> observer) {
@@ -62,14 +65,19 @@ final class StreamingRpc {
                         .build());
     }
 
-    private String execUrl(ExecRequest request)
-            throws IOException, NotFoundException, TooManyStreamRequestsException, InvalidRequestException {
+    /** An exec's options, made once its container is known to be running (a user's name is looked up in it). */
+    interface ExecOptions {
+        ProcessOptions of(ContainerRecord container) throws Exception;
+    }
+
+    /** CRI's Exec, and berth.v1's with its options: the same checks, limits and single-use token. */
+    String execUrl(ExecRequest request, ExecOptions options) throws Exception {
         // the request's own faults first: INVALID_ARGUMENT whatever state the container is in
         Requests.check(request);
         var channels = new StreamRequest.Channels(
                 request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
         ContainerRecord container = runningContainer(request.getContainerId(), "exec in");
-        return url(new StreamRequest.Exec(container.id(), request.getCmdList(), channels));
+        return url(new StreamRequest.Exec(container.id(), request.getCmdList(), channels, options.of(container)));
     }
 
     private String attachUrl(AttachRequest request)

@@ -137,7 +137,8 @@ public final class BerthDaemon implements AutoCloseable {
                         new ImageServiceRpc(imageService, protos),
                         pods.rpc(version, json, streaming),
                         new PullServiceRpc(imageService, protos),
-                        new BerthImagesRpc(imageService, pushes, protos)),
+                        new BerthImagesRpc(imageService, pushes, protos),
+                        pods.containersRpc(streaming)),
                 metrics.rpcs(),
                 executor);
     }

@@ -13,7 +13,9 @@ import dev.berth.container.ContainerService;
 import dev.berth.container.ContainerState;
 import dev.berth.container.ContainerStreaming;
 import dev.berth.container.ContainerTeardown;
+import dev.berth.container.ExecUsers;
 import dev.berth.container.ExitWatcher;
+import dev.berth.cri.BerthContainersRpc;
 import dev.berth.cri.RuntimeServiceRpc;
 import dev.berth.events.ContainerEvents;
 import dev.berth.imagestore.ImageService;
@@ -290,6 +292,11 @@ final class PodWiring implements AutoCloseable {
     RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {
         return new RuntimeServiceRpc(
                 readiness, runtimes, version, sandboxes, containers, json, paths, stats, events, network, streaming);
+    }
+
+    /** berth.v1 Containers: Exec with a user, working directory and variables, through the same streaming server. */
+    BerthContainersRpc containersRpc(StreamingServer streaming) {
+        return new BerthContainersRpc(streaming, sandboxes, containers, new ExecUsers(paths));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.berth.oci;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +15,12 @@ import java.util.Set;
  * Supplementary groups follow containerd (2.0) and CRI-O: the primary gid, then, under the Merge policy (the
  * default), every group of /etc/group listing the user, then the requested supplemental_groups; under Strict the
  * image's /etc/group is not consulted.
+ *
+ * <p>An exec's USER[:GROUP] ({@link #resolveExec}) reads the same files as docker exec -u reads them (libcontainer's
+ * GetExecUser): a name must be there, a number need not; supplementary groups are the user's in /etc/group only when
+ * no group is given.
  */
-final class UserResolver {
+public final class UserResolver {
 
     ResolvedUser resolve(
             LinuxContainerSecurityContext sc, String imageUser, RootfsFiles rootfs, SupplementalGroupsPolicy policy)
@@ -75,6 +80,56 @@ final class UserResolver {
             additional.add(NumericIds.check(supplemental, "supplemental group"));
         }
         return new ResolvedUser(uid, gid, List.copyOf(additional));
+    }
+
+    /**
+     * docker's {@code exec -u USER[:GROUP]} in the container whose root filesystem is {@code rootfs}, its files read
+     * with every symlink resolved inside it; an unknown name fails with docker's words.
+     */
+    public ResolvedUser resolveExec(String spec, Path rootfs) throws InvalidContainerConfigException, IOException {
+        int colon = spec.indexOf(':');
+        String userPart = colon < 0 ? spec : spec.substring(0, colon);
+        String groupPart = colon < 0 ? "" : spec.substring(colon + 1);
+        EtcFiles etc = EtcFiles.read(new RootfsFiles(rootfs));
+        Optional<EtcFiles.PasswdEntry> entry;
+        long uid;
+        if (userPart.isEmpty()) {
+            uid = 0;
+            entry = etc.userById(0);
+        } else if (isNumber(userPart)) {
+            uid = execId(userPart);
+            entry = etc.userById(uid);
+        } else {
+            entry = etc.userByName(userPart);
+            uid = entry.map(EtcFiles.PasswdEntry::uid)
+                    .orElseThrow(() -> new InvalidContainerConfigException(
+                            "unable to find user " + userPart + ": no matching entries in passwd file"));
+        }
+        long gid = entry.map(EtcFiles.PasswdEntry::gid).orElse(0L);
+        Set<Long> additional = new LinkedHashSet<>();
+        if (!groupPart.isEmpty()) {
+            gid = isNumber(groupPart)
+                    ? execId(groupPart)
+                    : etc.groupByName(groupPart)
+                            .map(EtcFiles.GroupEntry::gid)
+                            .orElseThrow(() -> new InvalidContainerConfigException(
+                                    "unable to find group " + groupPart + ": no matching entries in group file"));
+            additional.add(gid);
+        } else {
+            additional.add(gid);
+            entry.ifPresent(e -> additional.addAll(etc.groupsListing(e.name())));
+        }
+        return new ResolvedUser(uid, gid, List.copyOf(additional));
+    }
+
+    private static boolean isNumber(String text) {
+        return !text.isEmpty() && text.chars().allMatch(Character::isDigit);
+    }
+
+    private static long execId(String number) throws InvalidContainerConfigException {
+        return NumericIds.parse(number)
+                .orElseThrow(() -> new InvalidContainerConfigException(
+                        "uids and gids must be in range 0-" + NumericIds.MAX_ID + ", got " + number));
     }
 
     private static long groupId(String group, EtcFiles etc) throws InvalidContainerConfigException {

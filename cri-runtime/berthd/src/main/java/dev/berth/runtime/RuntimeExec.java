@@ -55,8 +55,11 @@ public final class RuntimeExec {
     /**
      * Runs {@code argv} in container {@code id} and returns its exit code; fails with
      * {@link OciRuntimeException} carrying the runtime's message when the process could not start.
+     *
+     * @param process the whole OCI process to run instead of the container's own with {@code argv} (its args
+     *     are {@code argv}), as runc's {@code exec --process} reads it; null: the container's process
      */
-    public int run(String id, List<String> argv, boolean tty, RemoteStreams streams)
+    public int run(String id, List<String> argv, boolean tty, byte[] process, RemoteStreams streams)
             throws IOException, InterruptedException {
         PhaseTimer timer = new PhaseTimer();
         Directories.createPrivate(scratchDir);
@@ -64,9 +67,21 @@ public final class RuntimeExec {
                 scratchDir, "exec-", PosixFilePermissions.asFileAttribute(Directories.PRIVATE));
         timer.lap("scratch");
         try {
+            List<String> execArgs = new ArrayList<>();
+            if (process != null) {
+                Path file = dir.resolve("process.json");
+                Files.write(file, process);
+                execArgs.addAll(List.of("--process", file.toString(), id));
+            } else {
+                if (tty) {
+                    execArgs.add("-t");
+                }
+                execArgs.add(id);
+                execArgs.addAll(argv);
+            }
             return tty
-                    ? new TerminalExec(runtime, terminals, id, dir).run(argv, streams)
-                    : runPiped(id, dir, argv, streams, timer);
+                    ? new TerminalExec(runtime, terminals, id, dir).run(execArgs, argv, streams)
+                    : runPiped(id, dir, execArgs, argv, streams, timer);
         } finally {
             deleteDir(dir);
             timer.lap("cleanup");
@@ -74,10 +89,9 @@ public final class RuntimeExec {
         }
     }
 
-    private int runPiped(String id, Path dir, List<String> argv, RemoteStreams streams, PhaseTimer timer)
+    private int runPiped(
+            String id, Path dir, List<String> execArgs, List<String> argv, RemoteStreams streams, PhaseTimer timer)
             throws IOException, InterruptedException {
-        List<String> execArgs = new ArrayList<>(List.of(id));
-        execArgs.addAll(argv);
         ProcessBuilder builder = new ProcessBuilder(ExecProcess.argv(runtime, dir, execArgs))
                 .redirectInput(
                         streams.stdin() == null

@@ -52,9 +52,8 @@ final class TerminalExec {
         this.dir = dir;
     }
 
-    int run(List<String> argv, RemoteStreams streams) throws IOException, InterruptedException {
-        List<String> execArgs = new ArrayList<>(List.of("-t", id));
-        execArgs.addAll(argv);
+    /** @param execArgs what follows {@code exec --pid-file}: {@code -t}, the id and argv, or a process file and the id */
+    int run(List<String> execArgs, List<String> argv, RemoteStreams streams) throws IOException, InterruptedException {
         Terminals.Pty pty = terminals.open();
         ExecProcess exec;
         try {

@@ -28,8 +28,7 @@ public final class RemoteCommands {
         try {
             return switch (request) {
                 case StreamRequest.Exec exec -> {
-                    int exitCode = containers.exec(
-                            exec.containerId(), exec.command(), exec.channels().tty(), streams);
+                    int exitCode = containers.exec(exec, streams);
                     log.info(
                             "container {}: exec {} exited with {}",
                             exec.containerId(),

@@ -1,5 +1,6 @@
 package dev.berth.streaming;
 
+import dev.berth.oci.ProcessOptions;
 import java.util.List;
 
 /**
@@ -24,13 +25,23 @@ public sealed interface StreamRequest {
         }
     }
 
-    record Exec(String containerId, List<String> command, Channels channels) implements StreamRequest {
+    /** @param options berth.v1 Exec's user, working directory and variables; {@link ProcessOptions#NONE} for CRI's */
+    record Exec(String containerId, List<String> command, Channels channels, ProcessOptions options)
+            implements StreamRequest {
 
         public Exec {
             command = List.copyOf(command);
             if (command.isEmpty()) {
                 throw new IllegalArgumentException("cmd is required");
             }
+            if (options == null) {
+                throw new IllegalArgumentException("options are required (ProcessOptions.NONE for none)");
+            }
+        }
+
+        /** CRI's Exec: argv alone. */
+        public Exec(String containerId, List<String> command, Channels channels) {
+            this(containerId, command, channels, ProcessOptions.NONE);
         }
 
         @Override

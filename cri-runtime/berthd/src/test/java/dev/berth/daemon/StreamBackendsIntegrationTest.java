@@ -13,6 +13,7 @@ import dev.berth.runtime.TerminalSize;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.store.Json;
 import dev.berth.streaming.RemoteCommandException;
+import dev.berth.streaming.StreamRequest;
 import dev.berth.testing.ClientStreams;
 import dev.berth.testing.DaemonFixture;
 import dev.berth.testing.PodClient;
@@ -81,6 +82,11 @@ class StreamBackendsIntegrationTest {
                 podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
     }
 
+    /** The streaming server's value of a CRI exec; the channels only need to agree with {@code tty}. */
+    private static StreamRequest.Exec exec(String id, List<String> command, boolean tty) {
+        return new StreamRequest.Exec(id, command, new StreamRequest.Channels(false, true, !tty, tty));
+    }
+
     private static <T> CompletableFuture<T> async(Callable<T> call) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
@@ -97,8 +103,8 @@ class StreamBackendsIntegrationTest {
     void execCopiesStdinToCatAndEndsWhenStdinCloses() throws Exception {
         String id = sleeper("exec-cat");
         ClientStreams client = new ClientStreams();
-        CompletableFuture<Integer> exit = async(
-                () -> backends().containerStreams().exec(id, List.of("cat"), false, client.streams(true, true, true)));
+        CompletableFuture<Integer> exit = async(() ->
+                backends().containerStreams().exec(exec(id, List.of("cat"), false), client.streams(true, true, true)));
 
         client.type("hello through cat\n");
         client.stdout().await("hello through cat\n", WAIT);
@@ -116,9 +122,7 @@ class StreamBackendsIntegrationTest {
         int exit = backends()
                 .containerStreams()
                 .exec(
-                        id,
-                        List.of("sh", "-c", "echo out; echo err >&2; exit 3"),
-                        false,
+                        exec(id, List.of("sh", "-c", "echo out; echo err >&2; exit 3"), false),
                         client.streams(false, true, true));
 
         assertThat(exit).isEqualTo(3);
@@ -133,7 +137,7 @@ class StreamBackendsIntegrationTest {
 
         assertThatThrownBy(() -> backends()
                         .containerStreams()
-                        .exec(id, List.of("no-such-program"), false, client.streams(false, true, true)))
+                        .exec(exec(id, List.of("no-such-program"), false), client.streams(false, true, true)))
                 .isInstanceOf(RemoteCommandException.class)
                 .hasMessageContaining("no-such-program")
                 .hasMessageContaining("executable file not found");
@@ -149,7 +153,7 @@ class StreamBackendsIntegrationTest {
 
         assertThatThrownBy(() -> backends()
                         .containerStreams()
-                        .exec(id, List.of("no-such-program"), true, client.streams(false, true, false)))
+                        .exec(exec(id, List.of("no-such-program"), true), client.streams(false, true, false)))
                 .isInstanceOf(RemoteCommandException.class)
                 .hasMessageContaining("executable file not found");
     }
@@ -164,7 +168,7 @@ class StreamBackendsIntegrationTest {
 
         assertThatThrownBy(() -> backends()
                         .containerStreams()
-                        .exec(id, List.of("true"), false, new ClientStreams().streams(false, true, true)))
+                        .exec(exec(id, List.of("true"), false), new ClientStreams().streams(false, true, true)))
                 .isInstanceOf(RemoteCommandException.class)
                 .hasMessageContaining("is not running");
     }
@@ -173,8 +177,8 @@ class StreamBackendsIntegrationTest {
     void execWithATtyEchoesAndReportsResizes() throws Exception {
         String id = sleeper("exec-tty");
         ClientStreams client = new ClientStreams();
-        CompletableFuture<Integer> exit = async(
-                () -> backends().containerStreams().exec(id, List.of("sh"), true, client.streams(true, true, false)));
+        CompletableFuture<Integer> exit = async(() ->
+                backends().containerStreams().exec(exec(id, List.of("sh"), true), client.streams(true, true, false)));
 
         client.type("echo through-the-$((6*7))-pty\n");
         client.stdout().await("through-the-42-pty", WAIT);
@@ -196,7 +200,7 @@ class StreamBackendsIntegrationTest {
         ClientStreams client = new ClientStreams();
         CompletableFuture<Integer> exit = async(() -> backends()
                 .containerStreams()
-                .exec(id, List.of("sleep", "1001"), false, client.streams(true, true, true)));
+                .exec(exec(id, List.of("sleep", "1001"), false), client.streams(true, true, true)));
         pods.awaitProcess(id, "sleep 1001", true, WAIT);
 
         client.leave();
@@ -211,7 +215,7 @@ class StreamBackendsIntegrationTest {
         ClientStreams client = new ClientStreams();
         CompletableFuture<Integer> exit = async(() -> backends()
                 .containerStreams()
-                .exec(id, List.of("sleep", "1001"), true, client.streams(true, true, false)));
+                .exec(exec(id, List.of("sleep", "1001"), true), client.streams(true, true, false)));
         pods.awaitProcess(id, "sleep 1001", true, WAIT);
 
         client.leave();
@@ -239,7 +243,7 @@ class StreamBackendsIntegrationTest {
 
         int exit = backends()
                 .containerStreams()
-                .exec(id, List.of("sh", "-c", "while true; do echo x; sleep 0.1; done"), false, streams);
+                .exec(exec(id, List.of("sh", "-c", "while true; do echo x; sleep 0.1; done"), false), streams);
 
         // killed (SIGKILL), or first hit by SIGPIPE on the output pipe berthd stopped reading
         assertThat(exit).isIn(137, 141);
@@ -251,13 +255,13 @@ class StreamBackendsIntegrationTest {
         PodWiring backends = backends();
         for (int i = 0; i < 2; i++) {
             backends.containerStreams()
-                    .exec(id, List.of("true"), i % 2 == 0, new ClientStreams().streams(false, true, false));
+                    .exec(exec(id, List.of("true"), i % 2 == 0), new ClientStreams().streams(false, true, false));
         }
         long before = openFds();
         for (int i = 0; i < 10; i++) {
             ClientStreams client = new ClientStreams();
             assertThat(backends.containerStreams()
-                            .exec(id, List.of("echo", "x"), i % 2 == 0, client.streams(false, true, false)))
+                            .exec(exec(id, List.of("echo", "x"), i % 2 == 0), client.streams(false, true, false)))
                     .isZero();
         }
         assertThat(openFds()).isLessThan(before + 5);

@@ -18,6 +18,24 @@ final class ExecChecks {
         return total;
     }
 
+    /** An exec's extra KEY=value variables: a key before the '=', each bounded as a container's env entry. */
+    static void env(String field, List<String> env) throws InvalidRequestException {
+        Check.count(field, env.size(), RequestLimits.MAX_ENV);
+        long total = 0;
+        for (int i = 0; i < env.size(); i++) {
+            String entry = env.get(i);
+            Check.text(field + "[" + i + "]", entry, RequestLimits.MAX_ARG_BYTES - 1);
+            if (entry.indexOf('=') <= 0) {
+                throw new InvalidRequestException(field + "[" + i + "]", "is not KEY=value: " + Shown.of(entry));
+            }
+            total += Check.utf8Bytes(entry) + 1;
+        }
+        if (total > RequestLimits.MAX_EXEC_CMD_BYTES) {
+            throw new InvalidRequestException(
+                    field, "is " + total + " bytes together, more than " + RequestLimits.MAX_EXEC_CMD_BYTES);
+        }
+    }
+
     /** An exec's cmd: at least the program, bounded as a container's command is. */
     static void cmd(String field, List<String> cmd) throws InvalidRequestException {
         if (cmd.isEmpty()) {

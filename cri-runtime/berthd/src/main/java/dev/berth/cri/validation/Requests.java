@@ -1,5 +1,6 @@
 package dev.berth.cri.validation;
 
+import dev.berth.api.v1.ContainerExecRequest;
 import dev.berth.api.v1.HistoryRequest;
 import dev.berth.api.v1.PushRequest;
 import dev.berth.api.v1.TagRequest;
@@ -68,6 +69,14 @@ public final class Requests {
         Check.id("container_id", request.getContainerId());
         ExecChecks.cmd("cmd", request.getCmdList());
         Check.text("audit_request_id", request.getAuditRequestId(), RequestLimits.MAX_TOKEN_BYTES);
+    }
+
+    /** berth.v1's Exec: CRI's, and the options bounded as a container's user, working_dir and envs are. */
+    public static void check(ContainerExecRequest request) throws InvalidRequestException {
+        check(request.getExec());
+        Check.text("user", request.getUser(), RequestLimits.MAX_TOKEN_BYTES);
+        Check.absolutePath("workdir", request.getWorkdir());
+        ExecChecks.env("env", request.getEnvList());
     }
 
     public static void check(AttachRequest request) throws InvalidRequestException {

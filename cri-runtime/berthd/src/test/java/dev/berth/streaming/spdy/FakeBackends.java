@@ -5,6 +5,7 @@ import dev.berth.runtime.TerminalSize;
 import dev.berth.streaming.ContainerStreams;
 import dev.berth.streaming.PodPorts;
 import dev.berth.streaming.RemoteCommandException;
+import dev.berth.streaming.StreamRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,8 +38,8 @@ final class FakeBackends implements ContainerStreams, PodPorts {
      * {@code block}: waits for the client to go; {@code missing}: cannot start.
      */
     @Override
-    public int exec(String containerId, List<String> command, boolean tty, RemoteStreams streams)
-            throws IOException, InterruptedException {
+    public int exec(StreamRequest.Exec exec, RemoteStreams streams) throws IOException, InterruptedException {
+        List<String> command = exec.command();
         running.incrementAndGet();
         try {
             sawStderr = streams.stderr() != null;

@@ -5,6 +5,7 @@ import dev.berth.runtime.TerminalSize;
 import dev.berth.streaming.ContainerStreams;
 import dev.berth.streaming.PodPorts;
 import dev.berth.streaming.RemoteCommandException;
+import dev.berth.streaming.StreamRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +35,8 @@ final class TestBackends implements ContainerStreams, PodPorts {
     final List<String> connectedPods = new CopyOnWriteArrayList<>();
 
     @Override
-    public int exec(String containerId, List<String> command, boolean tty, RemoteStreams streams)
-            throws IOException, InterruptedException {
+    public int exec(StreamRequest.Exec exec, RemoteStreams streams) throws IOException, InterruptedException {
+        List<String> command = exec.command();
         return switch (command.getFirst()) {
             case "cat" -> {
                 streams.stdin().transferTo(streams.stdout());
