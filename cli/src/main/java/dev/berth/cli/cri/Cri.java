@@ -1,5 +1,6 @@
 package dev.berth.cli.cri;
 
+import dev.berth.api.v1.ContainersGrpc;
 import dev.berth.api.v1.ImagesGrpc;
 import dev.berth.api.v1.PullServiceGrpc;
 import dev.berth.cli.CliException;
@@ -82,6 +83,11 @@ public final class Cri implements AutoCloseable {
     /** berthd's own image calls (berth.v1: tag, history), beside CRI on the same socket. */
     public ImagesGrpc.ImagesBlockingStub berthImages() {
         return ImagesGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** berthd's berth.v1 exec with a user, working directory and variables; another runtime answers UNIMPLEMENTED. */
+    public ContainersGrpc.ContainersBlockingStub berthContainers() {
+        return ContainersGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
     }
 
     /** As {@link #berthImages()}, with a push's long deadline: a large image over a slow link takes long. */

@@ -81,4 +81,24 @@ class BerthOnContainerdTest {
         assertThat(containerd.pods()).noneMatch(pod -> pod.getId().equals(id));
         assertThat(berth("ps", "-a", "-q").stdout()).isEmpty();
     }
+
+    @Test
+    void execWorkdirAndEnvGoThroughTheImagesShellAndUserIsRefusedWithTheReason() throws Exception {
+        assertThat(berth("pull", bed.busybox()).exitCode()).isZero();
+        CliResult run = berth("run", "-d", "--name", "execs", bed.busybox(), "sleep", "300");
+        assertThat(run.exitCode()).as(run + containerd.log()).isZero();
+        try {
+            CliResult pwd = berth("exec", "-w", "/tmp", "-e", "A=1", "execs", "sh", "-c", "pwd; echo $A");
+            CliResult user = berth("exec", "-u", "65534", "execs", "id", "-u");
+
+            assertThat(pwd.exitCode()).as(pwd + containerd.log()).isZero();
+            assertThat(pwd.stdout()).isEqualTo("/tmp\n1\n");
+            assertThat(user.exitCode()).as(user.toString()).isEqualTo(125);
+            assertThat(user.stderr())
+                    .contains("exec -u is not possible on this runtime")
+                    .contains("CRI alone");
+        } finally {
+            assertThat(berth("rm", "-f", "execs").exitCode()).isZero();
+        }
+    }
 }

@@ -68,14 +68,16 @@ public final class RuntimeExec {
         timer.lap("scratch");
         try {
             List<String> execArgs = new ArrayList<>();
+            if (tty) {
+                // with a process file too: without the flag runc 1.1 leaves berthd's side of the terminal cooked,
+                // and every line the process writes reaches the client as \r\r\n
+                execArgs.add("-t");
+            }
             if (process != null) {
                 Path file = dir.resolve("process.json");
                 Files.write(file, process);
                 execArgs.addAll(List.of("--process", file.toString(), id));
             } else {
-                if (tty) {
-                    execArgs.add("-t");
-                }
                 execArgs.add(id);
                 execArgs.addAll(argv);
             }

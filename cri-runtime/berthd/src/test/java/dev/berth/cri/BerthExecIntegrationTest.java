@@ -196,6 +196,22 @@ class BerthExecIntegrationTest {
     }
 
     @Test
+    void aTerminalExecRunsWithTheOptionsToo() throws Exception {
+        String id = sleeper("exec-tty-user");
+        Channels tty = new Channels(false, true, false, true);
+        ContainerExecRequest.Builder request = exec(id, "sh", "-c", "id -u; pwd; test -t 1 && echo tty")
+                .setUser("nobody")
+                .setWorkdir("/tmp");
+        request.getExecBuilder().setStderr(false).setTty(true);
+
+        ExecResult result =
+                spdy.exec(URI.create(containers().exec(request.build()).getUrl()), tty, new byte[0]);
+
+        assertThat(result.exitCode()).as(result.errorText()).contains(0);
+        assertThat(result.stdoutText()).isEqualTo("65534\r\n/tmp\r\ntty\r\n");
+    }
+
+    @Test
     void anExecWithoutOptionsIsCrisExec() throws Exception {
         String id = sleeper("exec-plain");
 
