@@ -205,7 +205,8 @@ public final class BuildCommand implements Callable<Integer> {
                 .putAllBuildArgs(BuildFlags.buildArgs(buildArgs, env))
                 .putAllLabels(BuildFlags.labels(labels))
                 .setNoCache(noCache)
-                .setNetwork(BuildFlags.network(network));
+                .setNetwork(BuildFlags.network(network))
+                .putAllRegistryAuth(RegistryAuth.all(env));
         if (dockerfile.pathInContext() != null) {
             options.setDockerfilePath(dockerfile.pathInContext());
         } else {
