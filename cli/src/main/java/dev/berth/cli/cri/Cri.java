@@ -1,5 +1,6 @@
 package dev.berth.cli.cri;
 
+import dev.berth.api.v1.BuildGrpc;
 import dev.berth.api.v1.ContainersGrpc;
 import dev.berth.api.v1.ImagesGrpc;
 import dev.berth.api.v1.PullServiceGrpc;
@@ -93,6 +94,14 @@ public final class Cri implements AutoCloseable {
     /** As {@link #berthImages()}, with a push's long deadline: a large image over a slow link takes long. */
     public ImagesGrpc.ImagesBlockingStub pushes() {
         return ImagesGrpc.newBlockingStub(channel).withDeadlineAfter(PULL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * berthd's image build (berth.v1 Build), a client-streaming call the caller drives with back-pressure; no
+     * deadline, as a build takes as long as its steps: Ctrl-C cancels it.
+     */
+    public BuildGrpc.BuildStub builds() {
+        return BuildGrpc.newStub(channel);
     }
 
     /** Runs one call; a failure becomes a {@link CliException} naming {@code what} and the runtime's reason. */

@@ -4,7 +4,7 @@ import dev.berth.api.v1.LayerProgress;
 import dev.berth.api.v1.LayerState;
 
 /** Shows a pull's layers as their progress comes in. */
-interface ProgressDisplay {
+public interface ProgressDisplay {
 
     void layer(LayerProgress layer);
 

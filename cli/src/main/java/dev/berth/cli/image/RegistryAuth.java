@@ -59,6 +59,27 @@ public final class RegistryAuth {
         return AuthConfig.getDefaultInstance();
     }
 
+    /**
+     * Every registry's credentials in {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}, keyed by
+     * host: a build's FROM images may come from any of them. None when there is no such file.
+     */
+    public static Map<String, AuthConfig> all(Map<String, String> env) {
+        Path file = defaultFile(env);
+        Map<String, AuthConfig> all = new java.util.LinkedHashMap<>();
+        if (file == null || !Files.isRegularFile(file)) {
+            return all;
+        }
+        try {
+            JSON.readTree(file.toFile()).path("auths").fields().forEachRemaining(entry -> {
+                String host = hostOf(entry.getKey());
+                all.put(host, auth(entry.getValue(), host));
+            });
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + ": it is not JSON");
+        }
+        return all;
+    }
+
     private static AuthConfig auth(JsonNode entry, String registry) {
         AuthConfig.Builder auth = AuthConfig.newBuilder().setServerAddress(registry);
         if (!entry.path("auth").asText("").isEmpty()) {

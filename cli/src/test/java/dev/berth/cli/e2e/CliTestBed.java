@@ -92,6 +92,11 @@ public final class CliTestBed implements AutoCloseable {
         return busybox;
     }
 
+    /** berthd's root directory (images, snapshots, builds). */
+    public Path berthdRoot() {
+        return base.resolve("root");
+    }
+
     public BerthdProcess berthd() {
         return berthd;
     }
@@ -170,11 +175,16 @@ public final class CliTestBed implements AutoCloseable {
 
     /** berth started and left running (its output goes to a pipe the caller reads), for {@code logs -f}. */
     public Process startBerth(String... args) throws IOException {
+        return startBerth(ProcessBuilder.Redirect.DISCARD, args);
+    }
+
+    /** As {@link #startBerth(String...)}, its stderr to {@code stderr} (build's progress goes there). */
+    public Process startBerth(ProcessBuilder.Redirect stderr, String... args) throws IOException {
         List<String> argv = new ArrayList<>(javaCommand());
         argv.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+                .redirectError(stderr);
         builder.environment().put("BERTH_ENDPOINT", endpoint());
         return builder.start();
     }

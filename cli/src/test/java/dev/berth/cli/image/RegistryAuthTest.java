@@ -34,6 +34,18 @@ class RegistryAuthTest {
     }
 
     @Test
+    void aBuildGetsEveryRegistrysCredentialsByHost() throws Exception {
+        configJson("{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"dTpw\"},\"ghcr.io\":{\"auth\":\"eDp5\"}}}");
+
+        Map<String, AuthConfig> all = RegistryAuth.all(Map.of("HOME", home.toString()));
+
+        assertThat(all).containsOnlyKeys("index.docker.io", "ghcr.io");
+        assertThat(all.get("ghcr.io").getAuth()).isEqualTo("eDp5");
+        assertThat(RegistryAuth.all(Map.of("HOME", home.resolve("nobody").toString())))
+                .isEmpty();
+    }
+
+    @Test
     void credsWinOverTheFileAndAnUnknownRegistryGetsNothing() throws Exception {
         configJson("{\"auths\":{\"registry.example.com:5000\":{\"auth\":\"dTpw\"}}}");
         Map<String, String> env = Map.of("HOME", home.toString());

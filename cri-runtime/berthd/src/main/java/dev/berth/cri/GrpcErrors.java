@@ -1,5 +1,6 @@
 package dev.berth.cri;
 
+import dev.berth.build.BuildException;
 import dev.berth.cri.validation.InvalidRequestException;
 import dev.berth.image.reference.InvalidReferenceException;
 import dev.berth.imagestore.PullException;
@@ -25,6 +26,16 @@ final class GrpcErrors {
     private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
 
     private GrpcErrors() {}
+
+    private static Status buildStatus(BuildException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case RUN_FAILED -> Status.FAILED_PRECONDITION;
+            case CANCELLED -> Status.CANCELLED;
+            case INTERNAL -> Status.INTERNAL;
+        };
+    }
 
     private static Status pullStatus(PullException.Kind kind) {
         return switch (kind) {
@@ -76,6 +87,7 @@ final class GrpcErrors {
             case InvalidReferenceException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             case PullException e -> pullStatus(e.kind()).withDescription(e.getMessage());
+            case BuildException e -> buildStatus(e.kind()).withDescription(e.getMessage());
             case PushException e -> pushStatus(e.kind()).withDescription(e.getMessage());
             case NotFoundException e -> Status.NOT_FOUND.withDescription(e.getMessage());
             case ConflictException e ->

@@ -1,7 +1,16 @@
 package dev.berth.daemon;
 
+import dev.berth.build.BuildService;
+import dev.berth.build.StepToolsFactory;
+import dev.berth.build.cache.BuildCache;
+import dev.berth.build.copy.CopyStep;
+import dev.berth.build.copy.TarArchives;
+import dev.berth.build.layer.ContentStoreLayerSink;
+import dev.berth.build.layer.LayerWriter;
+import dev.berth.build.run.BuildRuntime;
 import dev.berth.content.ContentStore;
 import dev.berth.cri.BerthImagesRpc;
+import dev.berth.cri.BuildRpc;
 import dev.berth.cri.CriServer;
 import dev.berth.cri.ImageProtos;
 import dev.berth.cri.ImageServiceRpc;
@@ -43,6 +52,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +68,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private ExecutorService layerCompressors;
     private final Reloadable<RegistryConfig> registrySettings;
     private final RegistryClient registry;
     private final StreamingServer streaming;
@@ -91,7 +102,8 @@ public final class BerthDaemon implements AutoCloseable {
         content.sweepIngests();
         snapshots.sweepTemporaries();
         Leases leases = new Leases();
-        ImageGarbageCollector collector = new ImageGarbageCollector(images, content, snapshots, leases);
+        BuildCache buildCache = new BuildCache(root.resolve("build-cache"), json, content, snapshots);
+        ImageGarbageCollector collector = new ImageGarbageCollector(images, content, snapshots, leases, buildCache);
         String version = BerthVersion.current();
         BerthMetrics metrics = new BerthMetrics(version);
         metricsServer = config.metricsAddress()
@@ -138,9 +150,43 @@ public final class BerthDaemon implements AutoCloseable {
                         pods.rpc(version, json, streaming),
                         new PullServiceRpc(imageService, protos),
                         new BerthImagesRpc(imageService, pushes, protos),
-                        pods.containersRpc(streaming)),
+                        pods.containersRpc(streaming),
+                        new BuildRpc(builds(imageService, content, snapshots, leases, buildCache, platform), protos)),
                 metrics.rpcs(),
                 executor);
+    }
+
+    private BuildService builds(
+            ImageService images,
+            ContentStore content,
+            SnapshotStore snapshots,
+            Leases leases,
+            BuildCache cache,
+            Platform platform) {
+        BuildRuntime runtime = pods.builds();
+        Syscalls sys = new Syscalls();
+        TarArchives archives = new TarArchives(new LayerUnpacker(sys));
+        int cores = Runtime.getRuntime().availableProcessors();
+        LayerWriter layers = new LayerWriter(
+                sys, new ContentStoreLayerSink(content), Deflater.DEFAULT_COMPRESSION, compressors(cores));
+        return new BuildService(
+                images,
+                content,
+                leases,
+                runtime.sandboxes(),
+                archives,
+                new StepToolsFactory.Parts(
+                        runtime.mounts(), snapshots, layers, leases, cache, runtime.runner(), new CopyStep(archives)),
+                platform);
+    }
+
+    /** Gzip of new layers is CPU bound: a small pool of platform threads, about one per core, shared by builds. */
+    private ExecutorService compressors(int cores) {
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.max(1, cores),
+                Thread.ofPlatform().daemon().name("layer-gzip-", 0).factory());
+        layerCompressors = pool;
+        return pool;
     }
 
     public static BerthDaemon start(BerthConfig config) throws IOException {
@@ -205,6 +251,9 @@ public final class BerthDaemon implements AutoCloseable {
             metricsServer.ifPresent(MetricsServer::close);
             pods.close();
             executor.shutdownNow();
+            if (layerCompressors != null) {
+                layerCompressors.shutdownNow();
+            }
             registry.close();
             lock.release();
             lockChannel.close();

@@ -1,5 +1,8 @@
 package dev.berth.daemon;
 
+import dev.berth.build.run.BuildRuntime;
+import dev.berth.build.run.BuildSandboxes;
+import dev.berth.build.run.RunStep;
 import dev.berth.cgroup.CgroupManager;
 import dev.berth.container.ContainerCreator;
 import dev.berth.container.ContainerLeases;
@@ -90,6 +93,7 @@ final class PodWiring implements AutoCloseable {
     private final RecordStore<SandboxRecord> sandboxStore;
     private final ContainerStreams containerStreams;
     private final PodPorts podPorts;
+    private final BuildRuntime builds;
 
     private PodWiring(
             SandboxService sandboxes,
@@ -105,7 +109,8 @@ final class PodWiring implements AutoCloseable {
             NodeNetwork network,
             RecordStore<SandboxRecord> sandboxStore,
             ContainerStreams containerStreams,
-            PodPorts podPorts) {
+            PodPorts podPorts,
+            BuildRuntime builds) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.recovery = recovery;
@@ -120,6 +125,7 @@ final class PodWiring implements AutoCloseable {
         this.sandboxStore = sandboxStore;
         this.containerStreams = containerStreams;
         this.podPorts = podPorts;
+        this.builds = builds;
     }
 
     static PodWiring wire(
@@ -236,7 +242,12 @@ final class PodWiring implements AutoCloseable {
                 network,
                 sandboxStore,
                 new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
-                new PodPortForwarder(sandboxes, namespaceCalls));
+                new PodPortForwarder(sandboxes, namespaceCalls),
+                new BuildRuntime(
+                        mounts,
+                        new BuildSandboxes(
+                                pinner, network, cgroups, root.resolve("builds"), Path.of("/etc/resolv.conf")),
+                        new RunStep(specs, runtimes.require(""), runner)));
     }
 
     private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, NodeNetwork network) {
@@ -287,6 +298,11 @@ final class PodWiring implements AutoCloseable {
     /** Port forwarding, for the streaming server's {@code StreamBackends}. */
     PodPorts podPorts() {
         return podPorts;
+    }
+
+    /** What builds take from the pod side: mounts, the build sandboxes and runc. */
+    BuildRuntime builds() {
+        return builds;
     }
 
     RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {

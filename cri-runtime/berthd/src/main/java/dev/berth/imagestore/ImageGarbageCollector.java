@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes every blob and snapshot that no image record references and no pull in progress holds.
+ * Deletes every blob and snapshot that no image record references, no {@link GcRoots} retains and no pull or build
+ * in progress holds.
  * Removal only drops records; this is the one place that frees content.
  */
 public final class ImageGarbageCollector {
@@ -22,12 +23,20 @@ public final class ImageGarbageCollector {
     private final ContentStore content;
     private final SnapshotStore snapshots;
     private final Leases leases;
+    private final GcRoots roots;
 
     public ImageGarbageCollector(ImageStore images, ContentStore content, SnapshotStore snapshots, Leases leases) {
+        this(images, content, snapshots, leases, GcRoots.NONE);
+    }
+
+    /** {@code roots}: what else keeps content, such as the build cache. */
+    public ImageGarbageCollector(
+            ImageStore images, ContentStore content, SnapshotStore snapshots, Leases leases, GcRoots roots) {
         this.images = images;
         this.content = content;
         this.snapshots = snapshots;
         this.leases = leases;
+        this.roots = roots;
     }
 
     public void collect() throws IOException {
@@ -46,7 +55,9 @@ public final class ImageGarbageCollector {
 
     private void sweep(java.util.function.Predicate<String> leased) throws IOException {
         Set<String> referenced = new HashSet<>();
+        Set<String> live = new HashSet<>();
         for (ImageRecord image : images.list()) {
+            live.add(image.id());
             referenced.add(image.manifestDigest());
             referenced.add(image.configDigest());
             for (LayerRecord layer : image.layers()) {
@@ -54,6 +65,7 @@ public final class ImageGarbageCollector {
                 referenced.add(layer.chainId());
             }
         }
+        referenced.addAll(roots.retained(live));
         int blobs = 0;
         for (Digest blob : content.list()) {
             if (!referenced.contains(blob.toString()) && !leased.test(blob.toString())) {

@@ -92,6 +92,22 @@ public final class ImageService implements ImageLookup {
         return images.byId(image.id()).orElse(image);
     }
 
+    /**
+     * Records an image berthd made itself (a build: its blobs and snapshots already stored) under {@code tags},
+     * canonical names, taking them from any image that had them; an image left without names is removed.
+     */
+    public ImageRecord register(ImageRecord image, List<String> tags) throws IOException {
+        List<ImageRecord> orphaned = images.tag(image, tags, List.of());
+        for (ImageRecord orphan : orphaned) {
+            images.delete(orphan.id());
+        }
+        if (!orphaned.isEmpty()) {
+            collector.collect();
+        }
+        log.info("recorded built image {} as {}", image.id(), String.join(", ", tags));
+        return images.byId(image.id()).orElse(image);
+    }
+
     /** The image's build steps, newest first. */
     public List<HistoryEntry> history(ImageRecord image) throws IOException {
         byte[] config = content.read(Digest.parse(image.configDigest()))

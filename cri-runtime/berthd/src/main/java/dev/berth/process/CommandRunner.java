@@ -108,6 +108,82 @@ public final class CommandRunner {
         }
     }
 
+    /**
+     * Runs it with each chunk of its stdout and stderr handed to {@code sink} as it comes (from reader threads), for
+     * a long program whose output a client watches (a build's RUN). At the deadline, or when the calling thread is
+     * interrupted, {@code onStop} runs first (to end what the program started), then the program is killed; an
+     * interrupted call then throws {@link java.io.InterruptedIOException}. Returns the exit code.
+     */
+    public int runStreaming(Command command, OutputSink sink, TimeoutHook onStop) throws IOException {
+        Process process = builder(command).start();
+        Thread out = Thread.ofVirtual().name("stream-out").start(() -> pump(process.getInputStream(), false, sink));
+        Thread err = Thread.ofVirtual().name("stream-err").start(() -> pump(process.getErrorStream(), true, sink));
+        boolean interrupted = false;
+        try {
+            writeStdin(command, process);
+            if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                stop(process, onStop);
+                throw new CommandTimeoutException(command, "");
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            stop(process, onStop);
+        }
+        try {
+            out.join(DRAIN_GRACE);
+            err.join(DRAIN_GRACE);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException(command.name() + " stopped: its caller was interrupted");
+        }
+        return process.exitValue();
+    }
+
+    /** Where {@link #runStreaming} puts output; {@code stderr} false is stdout. Called from two threads. */
+    @FunctionalInterface
+    public interface OutputSink {
+        void write(boolean stderr, byte[] chunk);
+    }
+
+    private static void stop(Process process, TimeoutHook onStop) {
+        // the hook runs programs itself, which an interrupt pending on this thread would cut short
+        boolean interrupted = Thread.interrupted();
+        try {
+            onStop.timedOut(process.pid());
+        } catch (IOException e) {
+            // killing the process below is the fallback
+        }
+        try {
+            if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pump(java.io.InputStream in, boolean stderr, OutputSink sink) {
+        byte[] buffer = new byte[16 * 1024];
+        try (in) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (n > 0) {
+                    sink.write(stderr, java.util.Arrays.copyOf(buffer, n));
+                }
+            }
+        } catch (IOException e) {
+            // the pipe was closed under us: the output ends here
+        }
+    }
+
     /** What {@link #runCapturing} calls at the deadline, before it kills the program itself. */
     @FunctionalInterface
     public interface TimeoutHook {

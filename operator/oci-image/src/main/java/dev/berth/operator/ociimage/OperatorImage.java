@@ -51,18 +51,12 @@ public final class OperatorImage {
         Files.createDirectories(parent);
         Path work = Files.createTempDirectory(parent, "oci-work-");
         try {
-            Path jre = work.resolve("jre");
-            linker.link(linker.modules(operatorJar), jre);
-            List<Path> elfFiles = new ArrayList<>(HostLibraries.elfFilesBelow(jre));
-            elfFiles.addAll(extractNatives(operatorJar, work.resolve("natives")));
-            Set<Path> hostLibraries = libraries.neededBy(elfFiles, jre);
-
+            List<LayerBuilder> built = layers(operatorJar, work);
             OciLayoutWriter out = OciLayoutWriter.create(layout);
-            List<LayerBlob> layers = List.of(
-                    out.addLayer(system(hostLibraries)),
-                    out.addLayer(new LayerBuilder("JRE " + Runtime.version() + " linked by jlink at " + JAVA_HOME)
-                            .tree(JAVA_HOME, jre)),
-                    out.addLayer(new LayerBuilder("berth-operator jar at " + JAR).file(JAR, operatorJar)));
+            List<LayerBlob> layers = new ArrayList<>();
+            for (LayerBuilder layer : built) {
+                layers.add(out.addLayer(layer));
+            }
             Descriptor config = out.addJson(MediaTypes.OCI_CONFIG, config(layers, tag));
             Descriptor manifest = out.addJson(MediaTypes.OCI_MANIFEST, manifest(config, layers));
             out.writeIndex(manifest, tag);
@@ -73,6 +67,49 @@ public final class OperatorImage {
         } finally {
             Trees.delete(work);
         }
+    }
+
+    /**
+     * The same image's parts as a build context for {@code operator/Dockerfile} ({@code berth build}): the
+     * system and JRE layers as the tars {@code system.tar} and {@code jre.tar} (which the Dockerfile's
+     * {@code ADD} unpacks, owners, modes and links as in the layout's layers) and the jar.
+     */
+    public void writeContext(Path operatorJar, Path dir) throws IOException {
+        if (!Files.isRegularFile(operatorJar)) {
+            throw new IOException("no operator jar at " + operatorJar
+                    + "; build it: ./mvnw -B -q -DskipTests -pl operator/controller -am package");
+        }
+        Path target = dir.toAbsolutePath();
+        if (Files.exists(target)) {
+            Trees.delete(target);
+        }
+        Files.createDirectories(target);
+        Path work = Files.createTempDirectory(target.getParent(), "context-work-");
+        try {
+            List<LayerBuilder> layers = layers(operatorJar, work);
+            try (var out = Files.newOutputStream(target.resolve("system.tar"))) {
+                layers.get(0).writeTar(out);
+            }
+            try (var out = Files.newOutputStream(target.resolve("jre.tar"))) {
+                layers.get(1).writeTar(out);
+            }
+            Files.copy(operatorJar, target.resolve("berth-operator.jar"));
+        } finally {
+            Trees.delete(work);
+        }
+    }
+
+    /** The three layers: the host's libraries and a minimal /etc, the JRE, the jar. */
+    private List<LayerBuilder> layers(Path operatorJar, Path work) throws IOException {
+        Path jre = work.resolve("jre");
+        linker.link(linker.modules(operatorJar), jre);
+        List<Path> elfFiles = new ArrayList<>(HostLibraries.elfFilesBelow(jre));
+        elfFiles.addAll(extractNatives(operatorJar, work.resolve("natives")));
+        Set<Path> hostLibraries = libraries.neededBy(elfFiles, jre);
+        return List.of(
+                system(hostLibraries),
+                new LayerBuilder("JRE " + Runtime.version() + " linked by jlink at " + JAVA_HOME).tree(JAVA_HOME, jre),
+                new LayerBuilder("berth-operator jar at " + JAR).file(JAR, operatorJar));
     }
 
     /** The name and digest of a written image, and its size as a registry stores it (compressed). */

@@ -1,0 +1,258 @@
+package dev.berth.cli.command;
+
+import dev.berth.api.v1.BuildEvent;
+import dev.berth.api.v1.BuildOptions;
+import dev.berth.api.v1.BuildResult;
+import dev.berth.cli.Berth;
+import dev.berth.cli.CliException;
+import dev.berth.cli.build.BuildCall;
+import dev.berth.cli.build.BuildFlags;
+import dev.berth.cli.build.BuildProgress;
+import dev.berth.cli.build.ContextTar;
+import dev.berth.cli.build.DockerfileSource;
+import dev.berth.cli.build.LiveBuildProgress;
+import dev.berth.cli.build.PlainBuildProgress;
+import dev.berth.cli.cri.Cri;
+import dev.berth.cli.format.Units;
+import dev.berth.cli.image.ImageRef;
+import dev.berth.cli.image.Pusher;
+import dev.berth.cli.image.RegistryAuth;
+import dev.berth.cli.sys.Terminal;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * docker build on berthd: the context (less what its .dockerignore leaves out) streamed to berth.v1 Build,
+ * buildkit's progress on stderr (plain lines, or a live view on a terminal), the image ID on stdout.
+ */
+@Command(name = "build", description = "Build an image from a Dockerfile")
+public final class BuildCommand implements Callable<Integer> {
+
+    private static final int STDERR = 2;
+
+    @ParentCommand
+    private Berth berth;
+
+    @Option(
+            names = {"-t", "--tag"},
+            paramLabel = "NAME[:TAG]",
+            description = "Name and optionally a tag for the image (repeatable)")
+    private List<String> tags = new ArrayList<>();
+
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
+            description = "The Dockerfile (default: CONTEXT/Dockerfile); - reads it from stdin")
+    private String file;
+
+    @Option(
+            names = "--build-arg",
+            paramLabel = "K=V",
+            description = "A build-time variable; K alone takes it from the environment (repeatable)")
+    private List<String> buildArgs = new ArrayList<>();
+
+    @Option(names = "--target", paramLabel = "STAGE", description = "The stage to build (default: the last)")
+    private String target;
+
+    @Option(names = "--no-cache", description = "Run every step, using no cached result")
+    private boolean noCache;
+
+    @Option(
+            names = "--network",
+            paramLabel = "MODE",
+            defaultValue = "default",
+            description = "The network of RUN steps: default, none or host")
+    private String network;
+
+    @Option(
+            names = {"-m", "--memory"},
+            paramLabel = "SIZE",
+            description = "Memory limit of the build (512m)")
+    private String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "CPU limit of the build (1.5)")
+    private String cpus;
+
+    @Option(names = "--label", paramLabel = "K=V", description = "A label of the image (repeatable)")
+    private List<String> labels = new ArrayList<>();
+
+    @Option(
+            names = "--progress",
+            paramLabel = "MODE",
+            defaultValue = "auto",
+            description = "auto (live on a terminal) or plain")
+    private String progressMode;
+
+    @Option(names = "--push", description = "Push each tag to its registry once built")
+    private boolean push;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress; print only the image ID")
+    private boolean quiet;
+
+    @Parameters(paramLabel = "CONTEXT", description = "The build context: a directory")
+    private String contextArg;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (!progressMode.equals("auto") && !progressMode.equals("plain")) {
+            throw new CliException("invalid --progress " + progressMode + ": auto or plain");
+        }
+        List<String> named = tags.stream().map(BuildCommand::withTag).toList();
+        if (push && named.isEmpty()) {
+            throw new CliException("--push needs a name to push to: give one with -t NAME[:TAG]");
+        }
+        Path context = context();
+        DockerfileSource dockerfile = DockerfileSource.resolve(context, file, System.in);
+        ContextTar tar = ContextTar.of(context, dockerfile.pathInContext());
+        BuildOptions options = options(named, dockerfile, System.getenv());
+        PrintStream err = System.err;
+        try (Cri cri = berth.connect()) {
+            BuildResult result = build(cri, options, tar, progress(err));
+            if (push) {
+                Pusher pusher = new Pusher(cri, quiet ? nowhere() : err, false);
+                for (String tag : named) {
+                    pusher.push(tag, RegistryAuth.forImage(tag, null, null, System.getenv()));
+                }
+            }
+            System.out.println(result.getImageId());
+            return 0;
+        }
+    }
+
+    private BuildResult build(Cri cri, BuildOptions options, ContextTar tar, BuildProgress progress)
+            throws IOException, InterruptedException {
+        BuildCall call = BuildCall.start(cri.builds(), options, tar::writeTo);
+        // Ctrl-C: the call is cancelled before the JVM goes, and berthd stops the build and removes what it made
+        Thread interrupted = Thread.ofPlatform().unstarted(() -> {
+            call.cancel("interrupted", null);
+            cri.close();
+        });
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        BuildResult result = null;
+        try {
+            for (BuildEvent event = call.next(); event != null; event = call.next()) {
+                progress.event(event);
+                if (event.hasResult()) {
+                    result = event.getResult();
+                }
+            }
+        } catch (StatusRuntimeException e) {
+            throw failure(cri, e);
+        } catch (IOException e) {
+            throw new CliException("unable to send the build context: " + e.getMessage());
+        } finally {
+            progress.finish();
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running
+            }
+        }
+        if (result == null) {
+            throw new CliException("the runtime ended the build without its result");
+        }
+        return result;
+    }
+
+    private CliException failure(Cri cri, StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        if (code == Status.Code.UNIMPLEMENTED) {
+            return new CliException("the runtime at " + cri.endpoint() + " does not build images (no berth.v1 Build)");
+        }
+        if (code == Status.Code.UNAVAILABLE && e.getCause() != null) {
+            return cri.failure("build", e);
+        }
+        if (code == Status.Code.CANCELLED) {
+            return new CliException("build cancelled");
+        }
+        String reason = Optional.ofNullable(e.getStatus().getDescription()).orElse(code.toString());
+        // buildkit's words for every failure of the build itself
+        return new CliException("failed to solve: " + reason);
+    }
+
+    private Path context() throws IOException {
+        if (contextArg.equals("-")
+                || contextArg.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")
+                || contextArg.startsWith("git@")) {
+            throw new CliException("unable to prepare context: " + contextArg
+                    + ": only a local directory is a build context here (no stdin tar, URL or git repository)");
+        }
+        Path path = Path.of(contextArg);
+        if (!Files.isDirectory(path)) {
+            throw new CliException("unable to prepare context: path \"" + contextArg + "\" not found");
+        }
+        return path.toRealPath();
+    }
+
+    private BuildOptions options(List<String> named, DockerfileSource dockerfile, Map<String, String> env) {
+        BuildOptions.Builder options = BuildOptions.newBuilder()
+                .addAllTags(named)
+                .putAllBuildArgs(BuildFlags.buildArgs(buildArgs, env))
+                .putAllLabels(BuildFlags.labels(labels))
+                .setNoCache(noCache)
+                .setNetwork(BuildFlags.network(network))
+                .putAllRegistryAuth(RegistryAuth.all(env));
+        if (dockerfile.pathInContext() != null) {
+            options.setDockerfilePath(dockerfile.pathInContext());
+        } else {
+            options.setDockerfile(dockerfile.text());
+        }
+        if (target != null) {
+            options.setTarget(target);
+        }
+        if (memory != null) {
+            options.setMemoryLimitBytes(Units.parseMemory(memory));
+        }
+        if (cpus != null) {
+            options.setCpuMillis(BuildFlags.cpuMillis(cpus));
+        }
+        // as buildx: the build arg, else the environment, fixes the layers' file times and the image's date
+        String epoch = options.getBuildArgsOrDefault("SOURCE_DATE_EPOCH", env.get("SOURCE_DATE_EPOCH"));
+        if (epoch != null && !epoch.isBlank()) {
+            try {
+                options.setHasSourceDateEpoch(true).setSourceDateEpoch(Long.parseLong(epoch.strip()));
+            } catch (NumberFormatException e) {
+                throw new CliException("invalid SOURCE_DATE_EPOCH " + epoch + ": seconds since 1970");
+            }
+        }
+        return options.build();
+    }
+
+    private BuildProgress progress(PrintStream err) {
+        if (quiet) {
+            return new PlainBuildProgress(nowhere());
+        }
+        Optional<Terminal.Size> terminal =
+                progressMode.equals("auto") && Terminal.isTerminal(STDERR) ? Terminal.size(STDERR) : Optional.empty();
+        return terminal.<BuildProgress>map(size -> new LiveBuildProgress(err, size.columns(), System::nanoTime))
+                .orElseGet(() -> new PlainBuildProgress(err));
+    }
+
+    /** docker tags a name without one {@code latest}. */
+    private static String withTag(String name) {
+        ImageRef ref = ImageRef.parse(name);
+        if (!ref.digest().isEmpty()) {
+            throw new CliException("invalid tag " + name + ": a name and tag, not a digest");
+        }
+        return ref.tag().isEmpty() ? name + ":latest" : name;
+    }
+
+    private static PrintStream nowhere() {
+        return new PrintStream(java.io.OutputStream.nullOutputStream());
+    }
+}
