@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Pod start: berthd against containerd 1.6 (CRI plugin) and against the floor, raw {@code runc run -d}, all in one
+ * Pod start: berthd against containerd 1.6 (CRI plugin) and against the floor, raw {@code runc run -d} (with and
+ * without the RuntimeDefault seccomp profile), all in one
  * run on the same machine, interleaved pod by pod, the order of the lanes reversed every other round
  * ({@link LaneOrder}), so that background load and cache state hit every column alike. A pod start is
  * RunPodSandbox + CreateContainer + StartContainer of a busybox {@code sleep 3600} whose image is already pulled,
@@ -63,9 +64,18 @@ public final class PodStartBenchmark {
         }
     }
 
-    /** {@code berthd}, {@code containerd}: plain requests, pods kept; the {@code Kubelet} ones: kubelet-shaped. */
+    /**
+     * {@code berthd}, {@code containerd}: plain requests, pods kept; the {@code Kubelet} ones: kubelet-shaped;
+     * {@code floorSeccomp}: the floor with the RuntimeDefault seccomp profile kubelet-shaped pods ask for.
+     */
     public record Result(
-            int pods, Column berthd, Column containerd, Column floor, Column berthdKubelet, Column containerdKubelet) {}
+            int pods,
+            Column berthd,
+            Column containerd,
+            Column floor,
+            Column floorSeccomp,
+            Column berthdKubelet,
+            Column containerdKubelet) {}
 
     public static void main(String[] args) throws Exception {
         run(args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PODS);
@@ -146,9 +156,12 @@ public final class PodStartBenchmark {
                     () -> -1,
                     () -> -1);
             BenchLane floor = new BenchLane(
-                    RuncFloor.prepare(work, busybox, commands, CGROUP_ROOT, run), null, () -> -1, () -> -1);
-            // berthd's lanes first on even rounds, containerd's on odd ones, the floor between them
-            List<BenchLane> lanes = List.of(berthdPlain, berthdKubelet, floor, containerdKubelet, containerdPlain);
+                    RuncFloor.prepare(work, busybox, commands, CGROUP_ROOT, run, false), null, () -> -1, () -> -1);
+            BenchLane floorSeccomp = new BenchLane(
+                    RuncFloor.prepare(work, busybox, commands, CGROUP_ROOT, run, true), null, () -> -1, () -> -1);
+            // berthd's lanes first on even rounds, containerd's on odd ones, the floors between them
+            List<BenchLane> lanes =
+                    List.of(berthdPlain, berthdKubelet, floor, floorSeccomp, containerdKubelet, containerdPlain);
             List<BenchLane> kept = List.of(berthdPlain, containerdPlain);
             Throwable failure = null;
             try {
@@ -183,6 +196,7 @@ public final class PodStartBenchmark {
                     berthdPlain.column(),
                     containerdPlain.column(),
                     floor.column(),
+                    floorSeccomp.column(),
                     berthdKubelet.column(),
                     containerdKubelet.column());
             new PodStartReport(System.out).print(result);

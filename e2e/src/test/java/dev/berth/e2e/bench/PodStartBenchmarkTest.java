@@ -27,6 +27,7 @@ class PodStartBenchmarkTest {
                 result.berthd(),
                 result.containerd(),
                 result.floor(),
+                result.floorSeccomp(),
                 result.berthdKubelet(),
                 result.containerdKubelet())) {
             assertThat(c.podStartMillis()).as(c.name()).hasSize(pods - 1).allMatch(ms -> ms > 0);
