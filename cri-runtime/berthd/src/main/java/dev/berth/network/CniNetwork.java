@@ -30,6 +30,7 @@ public final class CniNetwork implements PodNetwork {
 
     private static final Logger log = LoggerFactory.getLogger(CniNetwork.class);
     static final String POD_IFNAME = "eth0";
+    private static final String PORTMAP = "portmap";
     private static final String LOOPBACK = "loopback";
 
     private final NetworkConfigLoader loader;
@@ -224,6 +225,11 @@ public final class CniNetwork implements PodNetwork {
         boolean chained = PluginConfigBuilder.atLeast(network.cniVersion(), 0, 3);
         JsonNode result = null;
         for (ObjectNode plugin : network.plugins()) {
+            if (portMappings.isEmpty() && PORTMAP.equals(plugin.path("type").asText())) {
+                // with no mappings portmap's ADD only hands prevResult on; its process is ~10 ms of a pod start.
+                // Its DEL still runs on teardown, where it finds nothing to remove.
+                continue;
+            }
             byte[] stdin = configs.build(
                     network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings), chained ? result : null);
             Optional<JsonNode> output = plugins.run("ADD", plugin.path("type").asText(), call, stdin);

@@ -194,6 +194,36 @@ class CniProtocolTest {
     }
 
     @Test
+    void addLeavesPortmapOutForAPodWithoutPortMappingsButItsDelStillRuns() throws Exception {
+        recordingPlugin("portmap", "none");
+        Files.writeString(temp.resolve("net.d/10-rec.conflist"), """
+                {"cniVersion":"1.0.0","name":"rec","plugins":[
+                  {"type":"first"},
+                  {"type":"portmap","capabilities":{"portMappings":true}}]}""");
+        PodNetworkRequest withoutPorts = new PodNetworkRequest("pod-8", "web-1", "shop", "uid-8", netns, List.of());
+
+        PodNetworkStatus status = network.setUp(withoutPorts);
+        network.tearDown(withoutPorts);
+
+        assertThat(status.ip()).isEqualTo("10.231.7.9");
+        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "portmap-DEL", "first-DEL", "loopback-DEL");
+    }
+
+    @Test
+    void addRunsPortmapForAPodWithPortMappings() throws Exception {
+        recordingPlugin("portmap", "ADD");
+        Files.writeString(temp.resolve("net.d/10-rec.conflist"), """
+                {"cniVersion":"1.0.0","name":"rec","plugins":[
+                  {"type":"first"},
+                  {"type":"portmap","capabilities":{"portMappings":true}}]}""");
+
+        network.setUp(pod());
+
+        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "portmap-ADD");
+        assertThat(stdin(2).path("runtimeConfig").path("portMappings")).hasSize(2);
+    }
+
+    @Test
     void delOfAGoneNamespacePassesAnEmptyNetnsAndSkipsLoopback() throws Exception {
         network.setUp(pod());
         Files.delete(netns);

@@ -5,17 +5,24 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * One runtime's column while the benchmark runs: its samples so far, or why it was skipped. A lane
- * that fails is skipped with the reason and cleaned up; it never fails the other lanes.
+ * One runtime's column while the benchmark runs: its samples so far. A lane that fails fails the benchmark with
+ * the lane's name and the cause: a column with no figures is no comparison.
  */
 final class BenchLane {
 
-    /** Reads a resident set size in KiB, or -1 where there is nothing to read. */
+    /** Reads a resident set size in KiB, or -1 where there is nothing to read (the floor has no daemon). */
     @FunctionalInterface
     interface RssProbe {
         long rssKib() throws IOException;
+    }
+
+    /** Reads a runtime's own account of where the pod starts with these pod and container IDs went. */
+    @FunctionalInterface
+    interface PhaseProbe {
+        PhaseBreakdown phases(Set<String> ids) throws IOException;
     }
 
     private final PodStarter starter;
@@ -27,21 +34,14 @@ final class BenchLane {
     private final List<Double> starts = new ArrayList<>();
     private final List<Double> lists = new ArrayList<>();
     private final List<Double> versions = new ArrayList<>();
-    private String skipped;
     private long idleRssKib = -1;
     private long busyRssKib = -1;
     private long busyHelpersRssKib = -1;
     private int listedContainers = -1;
 
-    /** Reads a runtime's own account of where its pod starts went. */
-    @FunctionalInterface
-    interface PhaseProbe {
-        PhaseBreakdown phases() throws IOException;
-    }
-
     /** @param client null for a lane that does not speak CRI (the runc floor) */
     BenchLane(PodStarter starter, CriClient client, RssProbe daemonRss, RssProbe helpersRss) {
-        this(starter, client, daemonRss, helpersRss, PhaseBreakdown::empty);
+        this(starter, client, daemonRss, helpersRss, ids -> PhaseBreakdown.empty());
     }
 
     BenchLane(PodStarter starter, CriClient client, RssProbe daemonRss, RssProbe helpersRss, PhaseProbe phases) {
@@ -52,88 +52,65 @@ final class BenchLane {
         this.helpersRss = helpersRss;
     }
 
-    static BenchLane skipped(String name, String why) {
-        BenchLane lane = new BenchLane(new NoPods(name), null, () -> -1, () -> -1);
-        lane.skipped = why;
-        return lane;
-    }
-
-    boolean active() {
-        return skipped == null;
-    }
-
     String name() {
         return starter.name();
     }
 
-    void sampleIdleRss() {
-        if (active()) {
-            idleRssKib = read(daemonRss);
-        }
+    boolean speaksCri() {
+        return client != null;
     }
 
-    /** Starts pod {@code index}; a warm-up start is not recorded. Skips the lane on failure. */
+    void sampleIdleRss() throws IOException {
+        idleRssKib = daemonRss.rssKib();
+    }
+
+    /** Starts pod {@code index}; a warm-up start is not recorded. */
     void startPod(int index, boolean warmUp) {
-        if (!active()) {
-            return;
-        }
         try {
             double millis = starter.startPod(index);
             if (!warmUp) {
                 starts.add(millis);
             }
         } catch (Exception e) {
-            skip("pod " + index + " did not start: " + describe(e));
+            throw new IllegalStateException(name() + ": pod " + index + " did not start: " + describe(e), e);
         }
     }
 
-    void sampleBusyRss() {
-        if (active()) {
-            busyRssKib = read(daemonRss);
-            busyHelpersRssKib = read(helpersRss);
-            try {
-                breakdown = phases.phases();
-            } catch (IOException e) {
-                System.out.println(name() + ": no phase breakdown: " + describe(e));
-            }
+    /** RSS with the pods running, and the runtime's phase timings of the timed starts. */
+    void sampleBusy() throws IOException {
+        busyRssKib = daemonRss.rssKib();
+        busyHelpersRssKib = helpersRss.rssKib();
+        if (starter instanceof CriPodStarter cri) {
+            breakdown = phases.phases(cri.timedIds());
         }
     }
 
-    /** Times {@code calls} ListContainers calls after a few untimed ones (connection, JIT). */
-    void timeListContainers(int calls) {
-        if (!active() || client == null) {
-            return;
-        }
-        try {
-            for (int i = 0; i < 10; i++) {
-                listedContainers = client.listContainers().size();
-            }
-            for (int i = 0; i < calls; i++) {
-                long start = System.nanoTime();
-                client.listContainers();
-                lists.add((System.nanoTime() - start) / 1e6);
-            }
-            // the cost of any call on this runtime (transport, threads), to read ListContainers' own share
-            for (int i = 0; i < calls; i++) {
-                long start = System.nanoTime();
-                client.version();
-                versions.add((System.nanoTime() - start) / 1e6);
-            }
-        } catch (RuntimeException e) {
-            lists.clear();
-            listedContainers = -1;
-            System.out.println(name() + ": ListContainers failed: " + describe(e));
-        }
+    /** One untimed ListContainers (connection, JIT), which also counts what the runtime lists. */
+    void warmUpListContainers() {
+        listedContainers = cri().listContainers().size();
     }
 
-    /** Removes what the lane started, whether it was skipped or not; failures are reported, not thrown. */
-    void removeAll() {
-        try {
-            starter.removeAll();
-        } catch (Exception e) {
-            System.out.println(
-                    name() + ": cleanup through the runtime failed (the host cleanup follows): " + describe(e));
-        }
+    void timeListContainers() {
+        long start = System.nanoTime();
+        cri().listContainers();
+        lists.add((System.nanoTime() - start) / 1e6);
+    }
+
+    /** The cost of any call on this runtime (transport, threads), to read ListContainers' own share. */
+    void timeVersion() {
+        long start = System.nanoTime();
+        cri().version();
+        versions.add((System.nanoTime() - start) / 1e6);
+    }
+
+    /** Stops and removes its oldest pod still running, timed; false when none is left. */
+    boolean removeNext() {
+        return starter instanceof CriPodStarter cri && cri.removeNext();
+    }
+
+    /** Removes whatever the lane still has (after a failure too); the host cleanup follows whatever this throws. */
+    void removeAll() throws Exception {
+        starter.removeAll();
     }
 
     PodStartBenchmark.Column column() {
@@ -141,7 +118,6 @@ final class BenchLane {
         Map<String, List<Double>> calls = starter instanceof CriPodStarter cri ? cri.callMillis() : Map.of();
         return new PodStartBenchmark.Column(
                 name(),
-                skipped,
                 List.copyOf(starts),
                 List.copyOf(lists),
                 listedContainers,
@@ -154,18 +130,11 @@ final class BenchLane {
                 List.copyOf(versions));
     }
 
-    private void skip(String why) {
-        skipped = why;
-        // What it started stays until the benchmark's final removeAll, which every lane gets.
-        System.out.println(name() + " column skipped: " + why);
-    }
-
-    private static long read(RssProbe probe) {
-        try {
-            return probe.rssKib();
-        } catch (IOException e) {
-            return -1;
+    private CriClient cri() {
+        if (client == null) {
+            throw new IllegalStateException(name() + " does not speak CRI");
         }
+        return client;
     }
 
     static String describe(Throwable e) {
@@ -173,16 +142,5 @@ final class BenchLane {
             return status.getStatus().getCode() + ": " + status.getStatus().getDescription();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    /** The starter of a lane that never ran. */
-    private record NoPods(String name) implements PodStarter {
-        @Override
-        public double startPod(int index) {
-            throw new IllegalStateException(name + " is skipped");
-        }
-
-        @Override
-        public void removeAll() {}
     }
 }

@@ -158,6 +158,14 @@ final class ContainerdCri implements AutoCloseable {
         return Rss.ofPid(process.pid());
     }
 
+    /** Where its content store keeps blobs and its overlayfs snapshotter unpacked layers; both empty when cold. */
+    List<Path> imageStoreDirs() {
+        Path root = dir.resolve("root");
+        return List.of(
+                root.resolve("io.containerd.content.v1.content/blobs/sha256"),
+                root.resolve("io.containerd.snapshotter.v1.overlayfs/snapshots"));
+    }
+
     /** Resident memory of its shims (one per pod in 1.6), which hold what containerd delegates per pod. */
     long shimsRssKib() {
         return Rss.sumOf(ProcessHandle.allProcesses()

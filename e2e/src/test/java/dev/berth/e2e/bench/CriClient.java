@@ -10,6 +10,7 @@ import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.PodSandbox;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PullImageRequest;
+import dev.berth.cri.v1.RemoveImageRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
@@ -69,6 +70,12 @@ public final class CriClient implements AutoCloseable {
                         .setImage(ImageSpec.newBuilder().setImage(reference))
                         .build())
                 .getImageRef();
+    }
+
+    public void removeImage(String reference) {
+        images().removeImage(RemoveImageRequest.newBuilder()
+                .setImage(ImageSpec.newBuilder().setImage(reference))
+                .build());
     }
 
     /** RunPodSandbox with the default runtime handler; returns the sandbox ID. */

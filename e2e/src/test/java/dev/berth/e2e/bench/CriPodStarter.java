@@ -2,8 +2,8 @@ package dev.berth.e2e.bench;
 
 import dev.berth.cri.v1.PodSandbox;
 import dev.berth.cri.v1.PodSandboxConfig;
-import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,22 +12,32 @@ import java.util.Set;
 
 /**
  * Starts pods on any CRI runtime as kubelet does for a new pod: RunPodSandbox, CreateContainer,
- * StartContainer, timed together; kubelet's own preparation (the pod log directory) happens before the
- * clock starts.
+ * StartContainer, timed together; kubelet's own preparation ({@link PodRequests#prepare}) happens before the
+ * clock starts. A starter that {@code removesEach} pod stops and removes it (StopPodSandbox + RemovePodSandbox,
+ * timed apart) right after its start, so that its pods do not pile up beside the other lanes'.
  */
 final class CriPodStarter implements PodStarter {
 
+    static final String STOP_REMOVE = "StopPodSandbox+RemovePodSandbox";
+
     private final String name;
     private final CriClient client;
-    private final PodSpecs specs;
+    private final PodRequests requests;
+    private final boolean removesEach;
     private final List<String> podIds = new ArrayList<>();
+    private final Set<String> timedIds = new HashSet<>();
     private final List<Double> removeMillis = new ArrayList<>();
     private final Map<String, List<Double>> callMillis = new LinkedHashMap<>();
 
-    CriPodStarter(String name, CriClient client, PodSpecs specs) {
+    CriPodStarter(String name, CriClient client, PodRequests requests) {
+        this(name, client, requests, false);
+    }
+
+    CriPodStarter(String name, CriClient client, PodRequests requests, boolean removesEach) {
         this.name = name;
         this.client = client;
-        this.specs = specs;
+        this.requests = requests;
+        this.removesEach = removesEach;
     }
 
     @Override
@@ -39,23 +49,33 @@ final class CriPodStarter implements PodStarter {
         return client;
     }
 
+    /** Pod 0 is the bench's warm-up, left out of every figure. */
     @Override
     public double startPod(int index) throws Exception {
-        Files.createDirectories(specs.logDirectory(index));
-        PodSandboxConfig sandbox = specs.sandbox(index);
+        requests.prepare(index);
+        PodSandboxConfig sandbox = requests.sandbox(index);
         long start = System.nanoTime();
         String podId = client.runPodSandbox(sandbox);
         long ran = System.nanoTime();
         podIds.add(podId);
-        String containerId = client.createContainer(podId, specs.container(index), sandbox);
+        String containerId = client.createContainer(podId, requests.container(index), sandbox);
         long created = System.nanoTime();
         client.startContainer(containerId);
         long end = System.nanoTime();
-        // pod 0 is the bench's warm-up, left out of every figure
         if (index > 0) {
             record("RunPodSandbox", ran - start);
             record("CreateContainer", created - ran);
             record("StartContainer", end - created);
+            timedIds.add(podId);
+            timedIds.add(containerId);
+        }
+        if (removesEach) {
+            long stopping = System.nanoTime();
+            client.stopAndRemovePodSandbox(podId);
+            podIds.remove(podId);
+            if (index > 0) {
+                record(STOP_REMOVE, System.nanoTime() - stopping);
+            }
         }
         return (end - start) / 1e6;
     }
@@ -71,9 +91,30 @@ final class CriPodStarter implements PodStarter {
         return copy;
     }
 
-    /** How long each StopPodSandbox + RemovePodSandbox took in {@link #removeAll}. */
+    /** The pod and container IDs of the timed starts, to pick the runtime's own timings of those out of its log. */
+    Set<String> timedIds() {
+        return Set.copyOf(timedIds);
+    }
+
+    /** How long each StopPodSandbox + RemovePodSandbox took in {@link #removeNext} and {@link #removeAll}. */
     List<Double> removeMillis() {
         return List.copyOf(removeMillis);
+    }
+
+    /**
+     * Stops and removes the oldest pod it started and still has, timed into {@link #removeMillis}; false when it has
+     * none left. The benchmark calls it lane by lane, interleaved, at the end.
+     */
+    boolean removeNext() {
+        if (podIds.isEmpty()) {
+            return false;
+        }
+        String id = podIds.getFirst();
+        long start = System.nanoTime();
+        client.stopAndRemovePodSandbox(id);
+        removeMillis.add((System.nanoTime() - start) / 1e6);
+        podIds.removeFirst();
+        return true;
     }
 
     /**
@@ -86,7 +127,7 @@ final class CriPodStarter implements PodStarter {
         Exception first = null;
         try {
             for (PodSandbox pod : client.listPodSandboxes()) {
-                if (specs.run().equals(pod.getLabelsMap().get(PodSpecs.RUN_LABEL))) {
+                if (requests.run().equals(pod.getLabelsMap().get(PodSpecs.RUN_LABEL))) {
                     ids.add(pod.getId());
                 }
             }

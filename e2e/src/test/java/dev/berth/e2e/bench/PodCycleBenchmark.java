@@ -48,7 +48,7 @@ public final class PodCycleBenchmark {
     private static final Duration SAMPLE_PAUSE = Duration.ofMillis(500);
     private static final int TOP_CLASSES = 12;
 
-    /** berthd after {@code cycles} cycles; heap figures -1 when jcmd is not there. */
+    /** berthd after {@code cycles} cycles. */
     public record Checkpoint(int cycles, long rssKib, long heapUsedKib, Map<String, JvmProbe.ClassCount> histogram) {}
 
     /** What is left of the cycles: pods and containers berthd lists, pod cgroups below the bench's root. */
@@ -225,7 +225,7 @@ public final class PodCycleBenchmark {
         Collections.sort(samples);
         long rss = samples.get(samples.size() / 2);
         if (!probe.available()) {
-            return new Checkpoint(cycles, rss, -1, Map.of());
+            throw new IllegalStateException("no jcmd beside the JDK running the bench: no heap figures");
         }
         Map<String, JvmProbe.ClassCount> histogram = probe.classHistogram(daemon.pid());
         return new Checkpoint(cycles, rss, probe.heapUsedKib(daemon.pid()), histogram);

@@ -65,9 +65,6 @@ final class PodCycleReport {
     /** A class whose live instances grow by about one per cycle is what a leak looks like. */
     private void grownClasses(
             Map<String, JvmProbe.ClassCount> before, Map<String, JvmProbe.ClassCount> after, int cycles, int top) {
-        if (before.isEmpty() || after.isEmpty()) {
-            return;
-        }
         out.printf("live objects grown most over those %d cycles (each histogram after a full GC):%n", cycles);
         out.printf("%12s %12s  %s%n", "+instances", "+KiB", "class");
         after.entrySet().stream()

@@ -12,6 +12,8 @@ import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.SecurityProfile;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -25,7 +27,7 @@ import java.nio.file.Path;
  * @param run        tells this run's pods from any other's (names, uids, the label)
  * @param cgroupRoot relative to each hierarchy's root, e.g. {@code berth-bench}
  */
-record PodSpecs(String run, Path logRoot, String image, String cgroupRoot) {
+record PodSpecs(String run, Path logRoot, String image, String cgroupRoot) implements PodRequests {
 
     static final String RUN_LABEL = "dev.berth.bench/run";
     /**
@@ -55,7 +57,13 @@ record PodSpecs(String run, Path logRoot, String image, String cgroupRoot) {
         return logRoot.resolve(namespace() + "_pod-" + index + "_" + uid(index));
     }
 
-    PodSandboxConfig sandbox(int index) {
+    @Override
+    public void prepare(int index) throws IOException {
+        Files.createDirectories(logDirectory(index));
+    }
+
+    @Override
+    public PodSandboxConfig sandbox(int index) {
         String name = "pod-" + index;
         return PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder()
@@ -72,7 +80,8 @@ record PodSpecs(String run, Path logRoot, String image, String cgroupRoot) {
                 .build();
     }
 
-    ContainerConfig container(int index) {
+    @Override
+    public ContainerConfig container(int index) {
         return ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName("sleep"))
                 .setImage(ImageSpec.newBuilder().setImage(image))

@@ -3,8 +3,15 @@ package dev.berth.e2e.bench;
 import java.io.PrintStream;
 import java.util.List;
 
-/** Prints {@link PodStartBenchmark}'s figures with the goals beside them. */
+/** Prints {@link PodStartBenchmark}'s figures with issue 13's goals beside them, each MET or MISSED. */
 final class PodStartReport {
+
+    static final double START_VS_CONTAINERD = 0.5;
+    static final double START_VS_FLOOR = 1.5;
+    static final double P95_VS_MEDIAN = 1.5;
+    static final double TEARDOWN_VS_CONTAINERD = 0.5;
+    static final double IDLE_RSS_MIB = 64;
+    static final double BUSY_RSS_MIB = 96;
 
     private final PrintStream out;
 
@@ -13,84 +20,77 @@ final class PodStartReport {
     }
 
     void print(PodStartBenchmark.Result r) {
-        List<PodStartBenchmark.Column> columns = List.of(r.berthd(), r.containerd(), r.floor());
         out.println();
         out.printf(
-                "POD START BENCHMARK: %d pods per runtime started one after another (the first a warm-up, not counted),"
-                        + " interleaved across runtimes; busybox sleep 3600, image pulled%n",
+                "POD START BENCHMARK: %d pods per lane started one after another (the first a warm-up, not counted),"
+                        + " interleaved across lanes, the order reversed every other round; busybox sleep 3600, image"
+                        + " pulled; RunPodSandbox + CreateContainer + StartContainer over gRPC%n",
                 r.pods());
-        out.printf("%-24s %6s %10s %10s %10s %10s%n", "pod start", "n", "median ms", "p95 ms", "min ms", "max ms");
-        for (PodStartBenchmark.Column c : columns) {
-            if (c.ran()) {
-                Percentiles p = Percentiles.of(c.podStartMillis());
-                out.printf(
-                        "%-24s %6d %10.1f %10.1f %10.1f %10.1f%n",
-                        c.name(), p.count(), p.median(), p.p95(), p.min(), p.max());
-            } else {
-                out.printf("%-24s skipped: %s%n", c.name(), c.skipped() == null ? "no samples" : c.skipped());
-            }
+        out.printf(
+                "%-28s %5s %10s %10s %10s %10s %11s%n",
+                "pod start", "n", "median ms", "p95 ms", "min ms", "max ms", "p95/median");
+        for (PodStartBenchmark.Column c : List.of(
+                r.berthdKubelet(), r.containerdKubelet(), r.floorSeccomp(), r.berthd(), r.containerd(), r.floor())) {
+            Percentiles p = Percentiles.of(c.podStartMillis());
+            out.printf(
+                    "%-28s %5d %10.1f %10.1f %10.1f %10.1f %10.2fx%n",
+                    c.name(), p.count(), p.median(), p.p95(), p.min(), p.max(), p.p95() / p.median());
         }
-        goals(r);
-        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
+        out.println("(kubelet-shaped: what kubelet 1.32 sends for a BestEffort pod, seccomp RuntimeDefault, each pod"
+                + " stopped and removed right after its start; plain: the bench's lean requests, pods kept running)");
+        stopRemove(r);
+        out.println();
+        out.println("goals (issue 13), kubelet-shaped requests:");
+        startGoals(r.berthdKubelet(), r.containerdKubelet(), r.floorSeccomp());
+        double plainFloor = Percentiles.of(r.floor().podStartMillis()).median();
+        out.printf(
+                "  %-48s %7.2fx)%n",
+                "(the same against the floor without seccomp",
+                Percentiles.of(r.berthdKubelet().podStartMillis()).median() / plainFloor);
+        teardownGoal(r.berthdKubelet(), r.containerdKubelet());
+        out.println("the same with the plain requests:");
+        startGoals(r.berthd(), r.containerd(), r.floor());
+        out.println();
+        for (PodStartBenchmark.Column c :
+                List.of(r.berthdKubelet(), r.containerdKubelet(), r.berthd(), r.containerd())) {
             breakdown(c);
         }
-        out.println();
-        out.printf(
-                "%-24s %6s %10s %10s %16s   (%d calls, %d pods running)%n",
-                "ListContainers",
-                "listed",
-                "p50 ms",
-                "p95 ms",
-                "Version p50 ms",
-                PodStartBenchmark.LIST_CALLS,
-                r.pods());
-        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
-            if (c.ran() && !c.listContainersMillis().isEmpty()) {
-                Percentiles p = Percentiles.of(c.listContainersMillis());
-                String version = c.versionMillis().isEmpty()
-                        ? "-"
-                        : String.format(
-                                "%.2f", Percentiles.of(c.versionMillis()).median());
-                out.printf(
-                        "%-24s %6d %10.2f %10.2f %16s%n", c.name(), c.listedContainers(), p.median(), p.p95(), version);
-            } else {
-                out.printf("%-24s not measured%n", c.name());
-            }
-        }
-        if (r.berthd().ran() && !r.berthd().listContainersMillis().isEmpty()) {
-            double p50 = Percentiles.of(r.berthd().listContainersMillis()).median();
-            out.printf("goal berthd ListContainers p50 < 2 ms: %s%n", verdict(p50 < 2.0));
-        }
-        out.println();
-        out.printf(
-                "%-24s %10s %12s %14s %18s%n",
-                "RSS", "idle MiB", r.pods() + " pods MiB", "helpers MiB", "with helpers MiB");
-        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
+        listContainers(r);
+        rss(r);
+        removalAtTheEnd(r);
+    }
+
+    private void stopRemove(PodStartBenchmark.Result r) {
+        for (PodStartBenchmark.Column c : List.of(r.berthdKubelet(), r.containerdKubelet())) {
+            Percentiles p = Percentiles.of(c.stopRemoveMillis());
             out.printf(
-                    "%-24s %10s %12s %14s %18s%n",
-                    c.name(),
-                    mib(c.idleRssKib()),
-                    mib(c.busyRssKib()),
-                    mib(c.helpersRssKib()),
-                    c.busyRssKib() < 0 || c.helpersRssKib() < 0 ? "-" : mib(c.busyRssKib() + c.helpersRssKib()));
+                    "%-28s %5d %10.1f %10.1f %10.1f %10.1f   (StopPodSandbox + RemovePodSandbox right after the start)%n",
+                    c.name(), p.count(), p.median(), p.p95(), p.min(), p.max());
         }
-        out.println("(helpers: the per-pod processes beside the daemon with " + r.pods()
-                + " pods running: containerd's shims, berthd's conmons; RSS counts shared pages in each process)");
-        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
-            if (!c.removeMillis().isEmpty()) {
-                Percentiles p = Percentiles.of(c.removeMillis());
-                out.printf(
-                        "StopPodSandbox + RemovePodSandbox, %s: median %.1f ms, p95 %.1f ms (n=%d)%n",
-                        c.name(), p.median(), p.p95(), p.count());
-            }
-        }
+    }
+
+    private void startGoals(
+            PodStartBenchmark.Column berthd, PodStartBenchmark.Column containerd, PodStartBenchmark.Column floor) {
+        Percentiles b = Percentiles.of(berthd.podStartMillis());
+        double c = Percentiles.of(containerd.podStartMillis()).median();
+        double f = Percentiles.of(floor.podStartMillis()).median();
+        goal("pod start <= %.2fx containerd's".formatted(START_VS_CONTAINERD), b.median() / c, START_VS_CONTAINERD);
+        goal("pod start <= %.2fx %s".formatted(START_VS_FLOOR, floor.name()), b.median() / f, START_VS_FLOOR);
+        goal("pod start p95 <= %.2fx its median".formatted(P95_VS_MEDIAN), b.p95() / b.median(), P95_VS_MEDIAN);
+    }
+
+    private void teardownGoal(PodStartBenchmark.Column berthd, PodStartBenchmark.Column containerd) {
+        double ratio = Percentiles.of(berthd.stopRemoveMillis()).median()
+                / Percentiles.of(containerd.stopRemoveMillis()).median();
+        goal("stop + remove <= %.2fx containerd's".formatted(TEARDOWN_VS_CONTAINERD), ratio, TEARDOWN_VS_CONTAINERD);
+    }
+
+    private void goal(String what, double ratio, double limit) {
+        out.printf("  %-48s %7.2fx  %s%n", what, ratio, verdict(ratio <= limit));
     }
 
     /** Medians of each CRI call as the client timed it, then of each phase the runtime itself reported. */
     private void breakdown(PodStartBenchmark.Column c) {
-        if (!c.ran() || c.callMillis().isEmpty()) {
-            return;
-        }
         StringBuilder calls = new StringBuilder();
         c.callMillis()
                 .forEach((call, samples) -> calls.append(
@@ -104,26 +104,73 @@ final class PodStartReport {
         });
     }
 
-    private void goals(PodStartBenchmark.Result r) {
-        if (!r.berthd().ran()) {
-            out.println("goals: not checked, berthd did not run");
-            return;
-        }
-        double berthd = Percentiles.of(r.berthd().podStartMillis()).median();
-        if (r.containerd().ran()) {
-            double containerd = Percentiles.of(r.containerd().podStartMillis()).median();
+    private void listContainers(PodStartBenchmark.Result r) {
+        out.println();
+        out.printf(
+                "%-28s %6s %10s %10s %16s   (%d calls each, interleaved, %d plain pods running)%n",
+                "ListContainers",
+                "listed",
+                "p50 ms",
+                "p95 ms",
+                "Version p50 ms",
+                PodStartBenchmark.LIST_CALLS,
+                r.pods());
+        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
+            Percentiles p = Percentiles.of(c.listContainersMillis());
             out.printf(
-                    "goal berthd median <= containerd's: %.2fx  %s%n",
-                    berthd / containerd, verdict(berthd <= containerd));
+                    "%-28s %6d %10.2f %10.2f %16.2f%n",
+                    c.name(),
+                    c.listedContainers(),
+                    p.median(),
+                    p.p95(),
+                    Percentiles.of(c.versionMillis()).median());
         }
-        if (r.floor().ran()) {
-            double floor = Percentiles.of(r.floor().podStartMillis()).median();
-            out.printf("goal berthd median <= 2x floor:     %.2fx  %s%n", berthd / floor, verdict(berthd <= 2 * floor));
+        double berthd = Percentiles.of(r.berthd().listContainersMillis()).median();
+        double containerd =
+                Percentiles.of(r.containerd().listContainersMillis()).median();
+        goal("ListContainers p50 <= containerd's", berthd / containerd, 1.0);
+    }
+
+    private void rss(PodStartBenchmark.Result r) {
+        out.println();
+        out.printf(
+                "%-28s %10s %12s %14s %18s%n",
+                "RSS", "idle MiB", r.pods() + " pods MiB", "helpers MiB", "with helpers MiB");
+        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
+            out.printf(
+                    "%-28s %10s %12s %14s %18s%n",
+                    c.name(),
+                    mib(c.idleRssKib()),
+                    mib(c.busyRssKib()),
+                    mib(c.helpersRssKib()),
+                    mib(c.busyRssKib() + c.helpersRssKib()));
+        }
+        out.println("(helpers: the per-pod processes beside the daemon with " + r.pods()
+                + " pods running: containerd's shims, berthd's conmons; RSS counts shared pages in each process)");
+        double idle = r.berthd().idleRssKib() / 1024.0;
+        double busy = r.berthd().busyRssKib() / 1024.0;
+        out.printf(
+                "  %-48s %7.1f MiB  %s%n",
+                "berthd RSS idle <= %.0f MiB".formatted(IDLE_RSS_MIB), idle, verdict(idle <= IDLE_RSS_MIB));
+        out.printf(
+                "  %-48s %7.1f MiB  %s%n",
+                "berthd RSS with %d pods <= %.0f MiB".formatted(r.pods(), BUSY_RSS_MIB),
+                busy,
+                verdict(busy <= BUSY_RSS_MIB));
+    }
+
+    private void removalAtTheEnd(PodStartBenchmark.Result r) {
+        for (PodStartBenchmark.Column c : List.of(r.berthd(), r.containerd())) {
+            Percentiles p = Percentiles.of(c.removeMillis());
+            out.printf(
+                    "StopPodSandbox + RemovePodSandbox at the end (%d plain pods -> 0, one per runtime in turn), %s:"
+                            + " median %.1f ms, p95 %.1f ms (n=%d)%n",
+                    r.pods(), c.name(), p.median(), p.p95(), p.count());
         }
     }
 
-    private static String verdict(boolean met) {
-        return met ? "PASS" : "MISS";
+    static String verdict(boolean met) {
+        return met ? "MET" : "MISSED";
     }
 
     private static String mib(long kib) {

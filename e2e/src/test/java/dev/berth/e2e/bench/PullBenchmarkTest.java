@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PullBenchmarkTest {
 
     @Test
-    void pullBenchmarkPrintsMediansForBerthdAndContainerd() throws Exception {
+    void pullBenchmarkTimesBerthdAndContainerdThroughTheirCriSockets() throws Exception {
         Assumptions.assumeTrue(
                 Boolean.getBoolean("berth.bench") || "true".equals(System.getenv("BERTH_BENCH")),
                 "benchmark: run with ./berth bench");
@@ -18,7 +18,9 @@ class PullBenchmarkTest {
 
         PullBenchmark.Result result = PullBenchmark.run();
 
-        assertThat(result.berthdMillis()).hasSize(5).allMatch(ms -> ms > 0);
+        assertThat(result.berthdMillis()).hasSize(PullBenchmark.RUNS).allMatch(ms -> ms > 0);
+        assertThat(result.containerdMillis()).hasSize(PullBenchmark.RUNS).allMatch(ms -> ms > 0);
+        assertThat(result.containerdRssKib()).isPositive();
         assertThat(result.imageBytes()).isGreaterThan(40_000_000);
     }
 }

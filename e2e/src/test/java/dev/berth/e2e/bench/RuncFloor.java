@@ -2,6 +2,9 @@ package dev.berth.e2e.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.oci.HostFacts;
+import dev.berth.oci.SeccompProfiles;
+import dev.berth.oci.SeccompWhenUnset;
 import dev.berth.process.CommandRunner;
 import dev.berth.testkit.layer.BusyboxImage;
 import java.io.IOException;
@@ -14,12 +17,15 @@ import java.util.List;
 /**
  * The floor no runtime built on runc can beat: {@code runc run -d} of a ready bundle (busybox rootfs
  * shared read-only, {@code runc spec}'s defaults: five new namespaces and a cgroup), no image
- * store, no network, no log pipe. Each container is deleted right after it is timed.
+ * store, no network, no log pipe. Each container is deleted right after it is timed. With seccomp, the bundle
+ * carries the RuntimeDefault profile berthd writes for the same capabilities: the floor for a request that asks
+ * for it, since no runtime may skip the filter (runc 1.1 compiles it on every create).
  */
 final class RuncFloor implements PodStarter {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    private final String name;
     private final Path dir;
     private final CommandRunner commands;
     private final String cgroupRoot;
@@ -27,7 +33,9 @@ final class RuncFloor implements PodStarter {
     private final ObjectNode template;
     private final List<String> running = new ArrayList<>();
 
-    private RuncFloor(Path dir, CommandRunner commands, String cgroupRoot, String run, ObjectNode template) {
+    private RuncFloor(
+            String name, Path dir, CommandRunner commands, String cgroupRoot, String run, ObjectNode template) {
+        this.name = name;
         this.dir = dir;
         this.commands = commands;
         this.cgroupRoot = cgroupRoot;
@@ -35,10 +43,15 @@ final class RuncFloor implements PodStarter {
         this.template = template;
     }
 
-    /** Writes the rootfs and a config template from {@code runc spec} under {@code parent}. */
-    static RuncFloor prepare(Path parent, BusyboxImage busybox, CommandRunner commands, String cgroupRoot, String run)
+    /**
+     * Writes the rootfs and a config template from {@code runc spec} under {@code parent}; {@code seccomp} adds the
+     * RuntimeDefault profile.
+     */
+    static RuncFloor prepare(
+            Path parent, BusyboxImage busybox, CommandRunner commands, String cgroupRoot, String run, boolean seccomp)
             throws IOException {
-        Path dir = Files.createDirectories(parent.resolve("runc-floor"));
+        String variant = seccomp ? "runc-floor-seccomp" : "runc-floor";
+        Path dir = Files.createDirectories(parent.resolve(variant));
         busybox.writeRootfs(dir.resolve("rootfs"));
         Path spec = Files.createDirectories(dir.resolve("spec"));
         commands.runChecked(CommandRunner.Command.of(
@@ -51,12 +64,25 @@ final class RuncFloor implements PodStarter {
         ((ObjectNode) config.get("root"))
                 .put("path", dir.resolve("rootfs").toString())
                 .put("readonly", true);
-        return new RuncFloor(dir, commands, cgroupRoot, run, config);
+        if (seccomp) {
+            List<String> bounding = new ArrayList<>();
+            process.path("capabilities").path("bounding").forEach(c -> bounding.add(c.asText()));
+            ((ObjectNode) config.get("linux"))
+                    .set(
+                            "seccomp",
+                            new SeccompProfiles(
+                                            new ObjectMapper(),
+                                            HostFacts.probe().arch(),
+                                            SeccompWhenUnset.Unconfined)
+                                    .runtimeDefault(bounding));
+        }
+        String name = seccomp ? "runc run -d, seccomp (floor)" : "runc run -d (floor)";
+        return new RuncFloor(name, dir, commands, cgroupRoot, run + (seccomp ? "s" : ""), config);
     }
 
     @Override
     public String name() {
-        return "runc run -d (floor)";
+        return name;
     }
 
     @Override
