@@ -244,7 +244,12 @@ final class PodWiring implements AutoCloseable {
                 new BuildRuntime(
                         mounts,
                         new BuildSandboxes(
-                                pinner, network, cgroups, root.resolve("builds"), Path.of("/etc/resolv.conf")),
+                                pinner,
+                                network,
+                                cgroups,
+                                namespaceCalls,
+                                root.resolve("builds"),
+                                Path.of("/etc/resolv.conf")),
                         new RunStep(specs, runtimes.require(""), runner)));
     }
 
