@@ -46,52 +46,46 @@ public final class BuildSandboxes {
         this.hostResolvConf = hostResolvConf;
     }
 
+    /** The sandbox's directory now; its kernel parts at its first {@link BuildSandbox#start}. */
     public BuildSandbox create(String buildId, BuildRequest request) throws IOException {
         Path dir = buildsDir.resolve(buildId);
         Directories.createPrivate(buildsDir);
         Directories.createPrivate(dir);
-        String cgroup = CGROUP_PARENT + "/" + buildId;
-        NetworkMode mode = request.network();
+        CgroupResources limits = limits(request);
+        return new BuildSandbox(
+                buildId,
+                dir,
+                request.network(),
+                CGROUP_PARENT + "/" + buildId,
+                parts,
+                sandbox -> start(sandbox, limits));
+    }
+
+    private void start(BuildSandbox sandbox, CgroupResources limits) throws IOException {
+        NetworkMode mode = sandbox.network();
         Set<PodNamespace> kinds = EnumSet.of(PodNamespace.IPC, PodNamespace.UTS);
         if (mode != NetworkMode.HOST) {
             kinds.add(PodNamespace.NET);
         }
-        BuildSandbox sandbox = null;
-        try {
-            parts.cgroups().create(cgroup);
-            parts.cgroups().apply(cgroup, limits(request));
-            PinnedNamespaces pinned = parts.pinner().pin(buildId, "buildkitsandbox", kinds);
-            Path resolvConf = null;
-            if (mode != NetworkMode.NONE && Files.isRegularFile(hostResolvConf)) {
-                resolvConf = dir.resolve("resolv.conf");
-                Files.copy(hostResolvConf, resolvConf);
-            }
-            sandbox = new BuildSandbox(
-                    buildId, dir, mode, BuildSandbox.specNamespaces(pinned.paths()), cgroup, resolvConf, parts);
-            if (mode == NetworkMode.DEFAULT) {
-                parts.network().setUp(sandbox.networkRequest());
-            } else if (mode == NetworkMode.NONE) {
-                // docker's "none" still has a loopback device that is up
-                try (RouteNetlink netns =
-                        RouteNetlink.openIn(sandbox.namespaces().get("network"), namespaceCalls)) {
-                    OptionalInt lo = netns.linkIndex("lo");
-                    if (lo.isPresent()) {
-                        netns.setUp(lo.getAsInt());
-                    }
+        parts.cgroups().create(sandbox.cgroupPath());
+        parts.cgroups().apply(sandbox.cgroupPath(), limits);
+        PinnedNamespaces pinned = parts.pinner().pin(sandbox.id(), "buildkitsandbox", kinds);
+        Path resolvConf = null;
+        if (mode != NetworkMode.NONE && Files.isRegularFile(hostResolvConf)) {
+            resolvConf = sandbox.dir().resolve("resolv.conf");
+            Files.copy(hostResolvConf, resolvConf);
+        }
+        sandbox.started(BuildSandbox.specNamespaces(pinned.paths()), resolvConf);
+        if (mode == NetworkMode.DEFAULT) {
+            parts.network().setUp(sandbox.networkRequest());
+        } else if (mode == NetworkMode.NONE) {
+            // docker's "none" still has a loopback device that is up
+            try (RouteNetlink netns = RouteNetlink.openIn(sandbox.namespaces().get("network"), namespaceCalls)) {
+                OptionalInt lo = netns.linkIndex("lo");
+                if (lo.isPresent()) {
+                    netns.setUp(lo.getAsInt());
                 }
             }
-            return sandbox;
-        } catch (IOException | RuntimeException e) {
-            try {
-                if (sandbox != null) {
-                    sandbox.close();
-                } else {
-                    new BuildSandbox(buildId, dir, NetworkMode.HOST, java.util.Map.of(), cgroup, null, parts).close();
-                }
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
         }
     }
 

@@ -48,6 +48,7 @@ public final class RunStep {
     public int run(
             BuildSandbox sandbox, String containerId, Path rootfs, Process process, CommandRunner.OutputSink sink)
             throws IOException, InvalidContainerConfigException {
+        sandbox.start();
         Path bundle = Directories.createPrivate(sandbox.dir().resolve(containerId));
         try {
             BuiltSpec spec = specs.build(request(sandbox, containerId, rootfs, process));
