@@ -3,8 +3,13 @@ package dev.berth.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.api.v1.BuildOptions;
+import dev.berth.api.v1.ImagesGrpc;
 import dev.berth.api.v1.NetworkMode;
+import dev.berth.api.v1.PushRequest;
+import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PullImageRequest;
+import dev.berth.cri.v1.RemoveImageRequest;
 import dev.berth.testing.BuildClient;
 import dev.berth.testing.PodClient;
 import dev.berth.testing.PodTestBedExtension;
@@ -12,6 +17,7 @@ import dev.berth.testkit.layer.LayerTar;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -111,6 +117,36 @@ class BuildCopyIntegrationTest {
         assertThat(missing.error().getDescription()).contains("nothing.txt");
         assertThat(remote.error().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(remote.error().getDescription()).contains("remote URLs are not supported");
+    }
+
+    @Test
+    void aBuiltImagePushesAndComesBackByPull() throws Exception {
+        String registry = bed.busybox().substring(0, bed.busybox().indexOf('/'));
+        String name = registry + "/demo/pushed:1";
+        BuildClient.Outcome outcome = build(
+                options("FROM %s\nCOPY a.txt /a.txt\nCMD [\"sleep\", \"3600\"]\n".formatted(bed.busybox()))
+                        .addTags(name),
+                LayerTar.create().file("a.txt", "pushed\n", 0644).build());
+        assertThat(outcome.error()).as(outcome.output()).isNull();
+
+        ImagesGrpc.newBlockingStub(bed.daemon().channel())
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .push(PushRequest.newBuilder().setImage(name).build())
+                .forEachRemaining(progress -> {});
+        bed.daemon()
+                .images()
+                .removeImage(RemoveImageRequest.newBuilder()
+                        .setImage(ImageSpec.newBuilder().setImage(name))
+                        .build());
+        String pulled = bed.daemon()
+                .images()
+                .pullImage(PullImageRequest.newBuilder()
+                        .setImage(ImageSpec.newBuilder().setImage(name))
+                        .build())
+                .getImageRef();
+
+        assertThat(pulled).isEqualTo(outcome.result().getImageId());
+        assertThat(pods.execSync(start(name), "cat", "/a.txt")).isEqualTo("pushed\n");
     }
 
     private String start(String image) {
