@@ -5,10 +5,12 @@ import dev.berth.build.BuildRequest.NetworkMode;
 import dev.berth.cgroup.CgroupManager;
 import dev.berth.cgroup.CgroupResources;
 import dev.berth.network.PodNetwork;
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.sandbox.PinnedNamespaces;
 import dev.berth.sandbox.PodNamespace;
 import dev.berth.sandbox.PodNamespaces;
 import dev.berth.store.Directories;
+import dev.berth.sys.Mounts;
 import dev.berth.sys.NamespaceCalls;
 import dev.berth.sys.RouteNetlink;
 import java.io.IOException;
@@ -44,6 +46,11 @@ public final class BuildSandboxes {
         this.namespaceCalls = namespaceCalls;
         this.buildsDir = buildsDir;
         this.hostResolvConf = hostResolvConf;
+    }
+
+    /** What killed builds left, for start-up; {@code runtime} ran their steps. */
+    public BuildLeftovers leftovers(Mounts mounts, ContainerRuntime runtime) {
+        return new BuildLeftovers(buildsDir, parts, mounts, runtime);
     }
 
     /** The sandbox's directory now; its kernel parts at its first {@link BuildSandbox#start}. */
