@@ -195,6 +195,22 @@ class BuildIntegrationTest {
     }
 
     @Test
+    void runsLiveInTheBuildsCgroupUnderItsMemoryLimit() throws Exception {
+        String dockerfile = """
+                FROM %s
+                RUN cat /proc/self/cgroup; cat /sys/fs/cgroup/memory/memory.stat 2>/dev/null || cat /sys/fs/cgroup/memory.max
+                """.formatted(bed.busybox());
+        BuildClient.Outcome outcome =
+                build(options(dockerfile).setNoCache(true).setMemoryLimitBytes(64L << 20), context());
+
+        assertThat(outcome.error()).as(outcome.output()).isNull();
+        assertThat(outcome.output()).contains(BuildSandboxes.CGROUP_PARENT + "/build-");
+        if (!HostCgroups.detect().unified()) {
+            assertThat(outcome.output()).contains("hierarchical_memory_limit " + (64L << 20));
+        }
+    }
+
+    @Test
     void cacheEntriesLastAsLongAsAnImageBuiltWithThem() throws Exception {
         String dockerfile = """
                 FROM %s
