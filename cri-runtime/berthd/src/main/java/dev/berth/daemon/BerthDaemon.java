@@ -132,6 +132,7 @@ public final class BerthDaemon implements AutoCloseable {
         pods = PodWiring.wire(config, json, imageService, snapshots, leases, metrics);
         // containers lease their layers before garbage collection may look at them
         recovery = pods.recover();
+        pods.builds().leftovers().sweep();
         recoveryStarted = System.nanoTime();
         collector.collect();
 

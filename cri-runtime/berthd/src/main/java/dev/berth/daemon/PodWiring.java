@@ -243,11 +243,23 @@ final class PodWiring implements AutoCloseable {
                 sandboxStore,
                 new ContainerStreaming(containers, runtimes, paths, new UnixSockets(), new Terminals()),
                 new PodPortForwarder(sandboxes, namespaceCalls),
-                new BuildRuntime(
-                        mounts,
-                        new BuildSandboxes(
-                                pinner, network, cgroups, root.resolve("builds"), Path.of("/etc/resolv.conf")),
-                        new RunStep(specs, runtimes.require(""), runner)));
+                buildRuntime(mounts, pinner, network, cgroups, namespaceCalls, root, specs, runtimes, runner));
+    }
+
+    private static BuildRuntime buildRuntime(
+            MountCalls mounts,
+            NamespacePinner pinner,
+            NodeNetwork network,
+            CgroupManager cgroups,
+            NamespaceCalls namespaceCalls,
+            Path root,
+            OciSpecBuilder specs,
+            RuntimeHandlers runtimes,
+            CommandRunner runner) {
+        BuildSandboxes sandboxes = new BuildSandboxes(
+                pinner, network, cgroups, namespaceCalls, root.resolve("builds"), Path.of("/etc/resolv.conf"));
+        ContainerRuntime runc = runtimes.require("");
+        return new BuildRuntime(mounts, sandboxes, new RunStep(specs, runc, runner), sandboxes.leftovers(mounts, runc));
     }
 
     private static NodeReadiness readiness(Path conmonBinary, RuntimeHandlers runtimes, NodeNetwork network) {

@@ -175,6 +175,74 @@ class BuildIntegrationTest {
         awaitBuildsGone();
     }
 
+    @Test
+    void runsGetTheBuildsOwnPodNetworkOrOnlyAnUpLoopback() throws Exception {
+        String dockerfile = """
+                FROM %s
+                RUN ip -o -4 addr show; ip -o link show
+                """.formatted(bed.busybox());
+        BuildClient.Outcome pod = build(
+                options(dockerfile).setNoCache(true).setNetwork(dev.berth.api.v1.NetworkMode.NETWORK_DEFAULT),
+                context());
+        BuildClient.Outcome none = build(options(dockerfile).setNoCache(true), context());
+
+        assertThat(pod.error()).as(pod.output()).isNull();
+        assertThat(pod.output())
+                .contains("eth0")
+                .contains("inet " + daemon.network().prefix());
+        assertThat(none.error()).as(none.output()).isNull();
+        assertThat(none.output()).contains("lo: <LOOPBACK,UP").doesNotContain("eth0");
+    }
+
+    @Test
+    void runsLiveInTheBuildsCgroupUnderItsMemoryLimit() throws Exception {
+        String dockerfile = """
+                FROM %s
+                RUN cat /proc/self/cgroup; cat /sys/fs/cgroup/memory/memory.stat 2>/dev/null || cat /sys/fs/cgroup/memory.max
+                """.formatted(bed.busybox());
+        BuildClient.Outcome outcome =
+                build(options(dockerfile).setNoCache(true).setMemoryLimitBytes(64L << 20), context());
+
+        assertThat(outcome.error()).as(outcome.output()).isNull();
+        assertThat(outcome.output()).contains(BuildSandboxes.CGROUP_PARENT + "/build-");
+        if (!HostCgroups.detect().unified()) {
+            assertThat(outcome.output()).contains("hierarchical_memory_limit " + (64L << 20));
+        }
+    }
+
+    @Test
+    void cacheEntriesLastAsLongAsAnImageBuiltWithThem() throws Exception {
+        String dockerfile = """
+                FROM %s
+                RUN echo cached-step > /step
+                """.formatted(bed.busybox());
+        build(options(dockerfile).addTags("demo/gc-a:1"), context());
+        BuildClient.Outcome second =
+                build(options(dockerfile).putLabels("second", "yes").addTags("demo/gc-b:1"), context());
+        assertThat(second.cachedSteps()).containsExactly("RUN echo cached-step > /step");
+
+        removeImage("demo/gc-a:1");
+        assertThat(build(options(dockerfile).addTags("demo/gc-c:1"), context()).cachedSteps())
+                .as("gc-b and gc-c still use the step")
+                .hasSize(1);
+        removeImage("demo/gc-b:1");
+        removeImage("demo/gc-c:1");
+        Path layer = daemon.root()
+                .resolve("content/blobs/sha256")
+                .resolve(lastLayerDigest(second).substring(7));
+        assertThat(layer).doesNotExist();
+        assertThat(build(options(dockerfile).addTags("demo/gc-d:1"), context()).cachedSteps())
+                .isEmpty();
+        removeImage("demo/gc-d:1");
+    }
+
+    private void removeImage(String image) {
+        daemon.images()
+                .removeImage(dev.berth.cri.v1.RemoveImageRequest.newBuilder()
+                        .setImage(dev.berth.cri.v1.ImageSpec.newBuilder().setImage(image))
+                        .build());
+    }
+
     private BuildClient.Outcome build(BuildOptions.Builder options, byte[] context) throws Exception {
         return builds.build(options.build(), context);
     }

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Where one build's RUNs execute, pod-like: its own pinned IPC and UTS namespaces, a network namespace by
  * {@link NetworkMode} (wired on berthd's default network for DEFAULT), a cgroup under {@code /berth-build} with the
- * build's limits, and a directory for the steps' files. {@link #close} removes all of it, whatever state the build
- * left it in.
+ * build's limits, and a directory for the steps' files. The kernel parts are made at the first RUN ({@link #start}),
+ * so a build the cache gives whole, or one with only COPYs, never pays for them. {@link #close} removes all of it,
+ * whatever state the build left it in.
  */
 public final class BuildSandbox implements AutoCloseable {
 
@@ -27,30 +28,50 @@ public final class BuildSandbox implements AutoCloseable {
     private final String id;
     private final Path dir;
     private final NetworkMode network;
-    private final Map<String, Path> namespaces;
     private final String cgroupPath;
-    private final Path resolvConf;
     private final Parts parts;
+    private final Starter starter;
+    private Map<String, Path> namespaces = Map.of();
+    private Path resolvConf;
+    private boolean started;
 
-    BuildSandbox(
-            String id,
-            Path dir,
-            NetworkMode network,
-            Map<String, Path> namespaces,
-            String cgroupPath,
-            Path resolvConf,
-            Parts parts) {
+    BuildSandbox(String id, Path dir, NetworkMode network, String cgroupPath, Parts parts, Starter starter) {
         this.id = id;
         this.dir = dir;
         this.network = network;
-        this.namespaces = Map.copyOf(namespaces);
         this.cgroupPath = cgroupPath;
-        this.resolvConf = resolvConf;
         this.parts = parts;
+        this.starter = starter;
     }
 
     /** The pieces a sandbox is made of, shared by every build. */
     record Parts(PodNamespaces pinner, PodNetwork network, CgroupManager cgroups, String cgroupParent) {}
+
+    /** Makes the kernel parts of a sandbox: cgroup, namespaces, network. */
+    interface Starter {
+        void start(BuildSandbox sandbox) throws IOException;
+    }
+
+    /** Makes the cgroup, namespaces and network if this is the first RUN; a failure leaves the rest to close. */
+    public synchronized void start() throws IOException {
+        if (!started) {
+            started = true;
+            starter.start(this);
+        }
+    }
+
+    synchronized void started(Map<String, Path> namespaces, Path resolvConf) {
+        this.namespaces = Map.copyOf(namespaces);
+        this.resolvConf = resolvConf;
+    }
+
+    NetworkMode network() {
+        return network;
+    }
+
+    String cgroupPath() {
+        return cgroupPath;
+    }
 
     public String id() {
         return id;
@@ -62,7 +83,7 @@ public final class BuildSandbox implements AutoCloseable {
     }
 
     /** nsfs paths for the spec: {@code network} (absent on the host network), {@code ipc}, {@code uts}. */
-    public Map<String, Path> namespaces() {
+    public synchronized Map<String, Path> namespaces() {
         return namespaces;
     }
 
@@ -72,7 +93,7 @@ public final class BuildSandbox implements AutoCloseable {
     }
 
     /** The resolv.conf a RUN sees, or null with no network. */
-    public Path resolvConf() {
+    public synchronized Path resolvConf() {
         return resolvConf;
     }
 
@@ -88,7 +109,7 @@ public final class BuildSandbox implements AutoCloseable {
 
     /** Kills what is left in the cgroup, then detaches, unpins and removes; each part is tried whatever failed. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         IOException first = null;
         try {
             if (parts.cgroups().exists(cgroupPath)) {
@@ -106,10 +127,12 @@ public final class BuildSandbox implements AutoCloseable {
                 first = first == null ? e : first;
             }
         }
-        try {
-            parts.pinner().release(id);
-        } catch (IOException e) {
-            first = first == null ? e : first;
+        if (started) {
+            try {
+                parts.pinner().release(id);
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
         }
         try {
             Directories.deleteRecursively(dir);

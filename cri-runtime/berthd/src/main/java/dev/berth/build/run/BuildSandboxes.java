@@ -3,17 +3,21 @@ package dev.berth.build.run;
 import dev.berth.build.BuildRequest;
 import dev.berth.build.BuildRequest.NetworkMode;
 import dev.berth.cgroup.CgroupManager;
-import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.cgroup.CgroupResources;
 import dev.berth.network.PodNetwork;
-import dev.berth.sandbox.CriResources;
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.sandbox.PinnedNamespaces;
 import dev.berth.sandbox.PodNamespace;
 import dev.berth.sandbox.PodNamespaces;
 import dev.berth.store.Directories;
+import dev.berth.sys.Mounts;
+import dev.berth.sys.NamespaceCalls;
+import dev.berth.sys.RouteNetlink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** Makes a {@link BuildSandbox} for each build, rolled back when a part of it cannot be made. */
@@ -24,63 +28,87 @@ public final class BuildSandboxes {
     /** A build without limits of its own gets 2 GiB, so a runaway RUN cannot take the node's memory. */
     static final long DEFAULT_MEMORY = 2L << 30;
 
+    static final long PIDS_LIMIT = 16_384;
+
     private final BuildSandbox.Parts parts;
     private final Path buildsDir;
     private final Path hostResolvConf;
+    private final NamespaceCalls namespaceCalls;
 
     public BuildSandboxes(
-            PodNamespaces pinner, PodNetwork network, CgroupManager cgroups, Path buildsDir, Path hostResolvConf) {
+            PodNamespaces pinner,
+            PodNetwork network,
+            CgroupManager cgroups,
+            NamespaceCalls namespaceCalls,
+            Path buildsDir,
+            Path hostResolvConf) {
         this.parts = new BuildSandbox.Parts(pinner, network, cgroups, CGROUP_PARENT);
+        this.namespaceCalls = namespaceCalls;
         this.buildsDir = buildsDir;
         this.hostResolvConf = hostResolvConf;
     }
 
+    /** What killed builds left, for start-up; {@code runtime} ran their steps. */
+    public BuildLeftovers leftovers(Mounts mounts, ContainerRuntime runtime) {
+        return new BuildLeftovers(buildsDir, parts, mounts, runtime);
+    }
+
+    /** The sandbox's directory now; its kernel parts at its first {@link BuildSandbox#start}. */
     public BuildSandbox create(String buildId, BuildRequest request) throws IOException {
         Path dir = buildsDir.resolve(buildId);
         Directories.createPrivate(buildsDir);
         Directories.createPrivate(dir);
-        String cgroup = CGROUP_PARENT + "/" + buildId;
-        NetworkMode mode = request.network();
+        CgroupResources limits = limits(request);
+        return new BuildSandbox(
+                buildId,
+                dir,
+                request.network(),
+                CGROUP_PARENT + "/" + buildId,
+                parts,
+                sandbox -> start(sandbox, limits));
+    }
+
+    private void start(BuildSandbox sandbox, CgroupResources limits) throws IOException {
+        NetworkMode mode = sandbox.network();
         Set<PodNamespace> kinds = EnumSet.of(PodNamespace.IPC, PodNamespace.UTS);
         if (mode != NetworkMode.HOST) {
             kinds.add(PodNamespace.NET);
         }
-        BuildSandbox sandbox = null;
-        try {
-            parts.cgroups().create(cgroup);
-            parts.cgroups().apply(cgroup, CriResources.toCgroup(limits(request)));
-            PinnedNamespaces pinned = parts.pinner().pin(buildId, "buildkitsandbox", kinds);
-            Path resolvConf = null;
-            if (mode != NetworkMode.NONE && Files.isRegularFile(hostResolvConf)) {
-                resolvConf = dir.resolve("resolv.conf");
-                Files.copy(hostResolvConf, resolvConf);
-            }
-            sandbox = new BuildSandbox(
-                    buildId, dir, mode, BuildSandbox.specNamespaces(pinned.paths()), cgroup, resolvConf, parts);
-            if (mode == NetworkMode.DEFAULT) {
-                parts.network().setUp(sandbox.networkRequest());
-            }
-            return sandbox;
-        } catch (IOException | RuntimeException e) {
-            try {
-                if (sandbox != null) {
-                    sandbox.close();
-                } else {
-                    new BuildSandbox(buildId, dir, NetworkMode.HOST, java.util.Map.of(), cgroup, null, parts).close();
+        parts.cgroups().create(sandbox.cgroupPath());
+        parts.cgroups().apply(sandbox.cgroupPath(), limits);
+        PinnedNamespaces pinned = parts.pinner().pin(sandbox.id(), "buildkitsandbox", kinds);
+        Path resolvConf = null;
+        if (mode != NetworkMode.NONE && Files.isRegularFile(hostResolvConf)) {
+            resolvConf = sandbox.dir().resolve("resolv.conf");
+            Files.copy(hostResolvConf, resolvConf);
+        }
+        sandbox.started(BuildSandbox.specNamespaces(pinned.paths()), resolvConf);
+        if (mode == NetworkMode.DEFAULT) {
+            parts.network().setUp(sandbox.networkRequest());
+        } else if (mode == NetworkMode.NONE) {
+            // docker's "none" still has a loopback device that is up
+            try (RouteNetlink netns = RouteNetlink.openIn(sandbox.namespaces().get("network"), namespaceCalls)) {
+                OptionalInt lo = netns.linkIndex("lo");
+                if (lo.isPresent()) {
+                    netns.setUp(lo.getAsInt());
                 }
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
             }
-            throw e;
         }
     }
 
-    private static LinuxContainerResources limits(BuildRequest request) {
-        LinuxContainerResources.Builder limits = LinuxContainerResources.newBuilder()
-                .setMemoryLimitInBytes(request.memoryLimitBytes() > 0 ? request.memoryLimitBytes() : DEFAULT_MEMORY);
-        if (request.cpuMillis() > 0) {
-            limits.setCpuPeriod(100_000).setCpuQuota(request.cpuMillis() * 100);
-        }
-        return limits.build();
+    /** A pids limit too, so a fork bomb in a RUN stops at the build's cgroup. */
+    private static CgroupResources limits(BuildRequest request) {
+        boolean cpu = request.cpuMillis() > 0;
+        return new CgroupResources(
+                0,
+                cpu ? request.cpuMillis() * 100 : 0,
+                cpu ? 100_000 : 0,
+                "",
+                "",
+                request.memoryLimitBytes() > 0 ? request.memoryLimitBytes() : DEFAULT_MEMORY,
+                0,
+                PIDS_LIMIT,
+                java.util.Map.of(),
+                java.util.Map.of());
     }
 }

@@ -1,14 +1,6 @@
 package dev.berth.build.run;
 
-import dev.berth.cri.v1.ContainerConfig;
-import dev.berth.cri.v1.ContainerMetadata;
-import dev.berth.cri.v1.KeyValue;
-import dev.berth.cri.v1.LinuxContainerConfig;
-import dev.berth.cri.v1.LinuxContainerSecurityContext;
-import dev.berth.cri.v1.NamespaceMode;
-import dev.berth.cri.v1.NamespaceOption;
-import dev.berth.cri.v1.PodSandboxConfig;
-import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.oci.BuildStepSpecs;
 import dev.berth.oci.BuiltSpec;
 import dev.berth.oci.ContainerSpecRequest;
 import dev.berth.oci.InvalidContainerConfigException;
@@ -56,6 +48,7 @@ public final class RunStep {
     public int run(
             BuildSandbox sandbox, String containerId, Path rootfs, Process process, CommandRunner.OutputSink sink)
             throws IOException, InvalidContainerConfigException {
+        sandbox.start();
         Path bundle = Directories.createPrivate(sandbox.dir().resolve(containerId));
         try {
             BuiltSpec spec = specs.build(request(sandbox, containerId, rootfs, process));
@@ -91,43 +84,16 @@ public final class RunStep {
     }
 
     private static ContainerSpecRequest request(BuildSandbox sandbox, String id, Path rootfs, Process process) {
-        LinuxContainerSecurityContext security = LinuxContainerSecurityContext.newBuilder()
-                .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))
-                .build();
-        ContainerConfig.Builder config = ContainerConfig.newBuilder()
-                .setMetadata(ContainerMetadata.newBuilder().setName(id))
-                .addAllCommand(process.argv())
-                .setWorkingDir(process.workingDir())
-                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(security));
-        for (String entry : process.env()) {
-            int eq = entry.indexOf('=');
-            config.addEnvs(KeyValue.newBuilder()
-                    .setKey(eq < 0 ? entry : entry.substring(0, eq))
-                    .setValue(eq < 0 ? "" : entry.substring(eq + 1)));
-        }
-        PodSandboxConfig pod = PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder()
-                        .setName(sandbox.id())
-                        .setNamespace("berth-build")
-                        .setUid(sandbox.id()))
-                .setHostname("buildkitsandbox")
-                .build();
-        var image = new dev.berth.image.manifest.ContainerConfig(
-                process.user(), List.of(), List.of(), List.of(), process.workingDir(), null, null, null, null);
-        return new ContainerSpecRequest(
+        return BuildStepSpecs.request(new BuildStepSpecs.Step(
                 id,
                 sandbox.id(),
-                config.build(),
-                pod,
-                image,
-                null,
                 rootfs,
+                process.argv(),
+                process.env(),
+                process.user(),
+                process.workingDir(),
                 sandbox.namespaces(),
-                null,
-                null,
                 sandbox.resolvConf(),
-                null,
-                null,
-                sandbox.cgroupFor(id));
+                sandbox.cgroupFor(id)));
     }
 }
