@@ -158,6 +158,10 @@ final class ContainerdCri implements AutoCloseable {
         return Rss.ofPid(process.pid());
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Resident memory of its shims (one per pod in 1.6), which hold what containerd delegates per pod. */
     long shimsRssKib() {
         return Rss.sumOf(ProcessHandle.allProcesses()
