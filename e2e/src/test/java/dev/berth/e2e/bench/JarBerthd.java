@@ -69,6 +69,11 @@ final class JarBerthd implements AutoCloseable {
         argv.add(ProcessHandle.current().info().command().orElseThrow());
         argv.addAll(BerthdProcess.LAUNCHER_JVM_FLAGS);
         argv.addAll(warmFlags);
+        // -Dberth.bench.berthdExtraJvm="-XX:... ..." adds flags, to profile or to measure what one is worth
+        String extra = System.getProperty("berth.bench.berthdExtraJvm");
+        if (extra != null && !extra.isBlank()) {
+            argv.addAll(List.of(extra.trim().split("\\s+")));
+        }
         argv.addAll(List.of(
                 "-jar",
                 jar().toString(),
