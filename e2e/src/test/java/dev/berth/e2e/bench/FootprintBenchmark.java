@@ -233,7 +233,8 @@ public final class FootprintBenchmark {
                 mib(r.containerdIdle()),
                 r.berthdIdle().rssKib() <= IDLE_GOAL_KIB ? "met" : "NOT met");
         System.out.printf(
-                "RSS idle, image pulled: berthd %s   containerd %s%n", mib(r.berthdPulled()), mib(r.containerdPulled()));
+                "RSS idle, image pulled: berthd %s   containerd %s%n",
+                mib(r.berthdPulled()), mib(r.containerdPulled()));
         System.out.printf(
                 "RSS with %d pods:    berthd %s   containerd %s   goal berthd <= 96 MiB: %s%n",
                 BUSY_PODS,
