@@ -2,8 +2,6 @@ package dev.berth.sys;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
@@ -14,7 +12,7 @@ import com.sun.jna.Pointer;
 final class LibC {
 
     static {
-        Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        Native.register(LibC.class, CLibrary.get());
     }
 
     private LibC() {}

@@ -2,7 +2,6 @@ package dev.berth.sys;
 
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import com.sun.jna.ptr.LongByReference;
 
 /**
@@ -18,7 +17,7 @@ final class Mknod {
     private final Function xmknod;
 
     Mknod() {
-        NativeLibrary libc = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+        NativeLibrary libc = CLibrary.get();
         Function modern;
         try {
             modern = libc.getFunction("mknod", Function.THROW_LAST_ERROR);

@@ -2,8 +2,6 @@ package dev.berth.sys;
 
 import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,8 +28,7 @@ final class MountApi {
     private static final long MOVE_MOUNT_F_EMPTY_PATH = 4;
     private static final long AT_FDCWD = -100;
 
-    private final Function syscall =
-            NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("syscall", Function.THROW_LAST_ERROR);
+    private final Function syscall = CLibrary.get().getFunction("syscall", Function.THROW_LAST_ERROR);
 
     /** Whether overlay here takes {@code lowerdir+}; asked of the kernel once, on first use. */
     private volatile Boolean supported;

@@ -245,6 +245,47 @@ class RuntimeServiceIntegrationTest {
                 .containsExactly(failing);
     }
 
+    /** The list calls answer from bytes kept per record; a change no call asked about must still show. */
+    @Test
+    void listsFollowAContainerThatExitsOnItsOwnAndAStoppedPod() throws Exception {
+        PodSandboxConfig pod = pods.pod("listed").build();
+        String podId = pods.run(pod);
+        String containerId = pods.createAndStart(
+                podId, pod, pods.container("brief", busybox, "sleep", "1").build());
+        assertThat(listedState(containerId)).isIn(ContainerState.CONTAINER_RUNNING, ContainerState.CONTAINER_EXITED);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (listedState(containerId) != ContainerState.CONTAINER_EXITED && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+
+        assertThat(listedState(containerId)).isEqualTo(ContainerState.CONTAINER_EXITED);
+        assertThat(daemon.runtime()
+                        .listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
+                        .getItemsList())
+                .filteredOn(p -> p.getId().equals(podId))
+                .extracting(p -> p.getState())
+                .containsExactly(PodSandboxState.SANDBOX_READY);
+        daemon.runtime()
+                .stopPodSandbox(StopPodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+        assertThat(daemon.runtime()
+                        .listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
+                        .getItemsList())
+                .filteredOn(p -> p.getId().equals(podId))
+                .extracting(p -> p.getState())
+                .containsExactly(PodSandboxState.SANDBOX_NOTREADY);
+    }
+
+    private ContainerState listedState(String containerId) {
+        return daemon.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList().stream()
+                .filter(c -> c.getId().equals(containerId))
+                .findFirst()
+                .orElseThrow()
+                .getState();
+    }
+
     @Test
     void readOnlyRootfsRefusesWrites() throws Exception {
         PodSandboxConfig pod = pods.pod("readonly").build();

@@ -15,7 +15,7 @@ class LauncherFlagsTest {
         // surefire runs in cri-runtime/berthd; the launcher is at the repository's root
         String launcher = Files.readString(Path.of("../../berth"));
         String daemonCommand =
-                launcher.substring(launcher.indexOf("daemon)"), launcher.indexOf("-jar \"$(daemon_jar)\""));
+                launcher.substring(launcher.indexOf("daemon)"), launcher.indexOf("-jar \"$jar\" \"$@\""));
 
         for (String flag : BerthdProcess.LAUNCHER_JVM_FLAGS) {
             assertThat(daemonCommand).as("./berth daemon's java command").contains(" " + flag);

@@ -166,6 +166,10 @@ final class ContainerdCri implements AutoCloseable {
                 root.resolve("io.containerd.snapshotter.v1.overlayfs/snapshots"));
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Resident memory of its shims (one per pod in 1.6), which hold what containerd delegates per pod. */
     long shimsRssKib() {
         return Rss.sumOf(ProcessHandle.allProcesses()

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +28,11 @@ final class Authenticator {
 
     private record Cached(String authorization, long expiresAtNanos) {}
 
-    private final HttpClient http;
+    private final RegistryHttp http;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    Authenticator(HttpClient http) {
+    Authenticator(RegistryHttp http) {
         this.http = http;
     }
 
@@ -139,7 +138,7 @@ final class Authenticator {
         }
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = http.client().send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new RegistryException(
                     RegistryException.Reason.UNREACHABLE,

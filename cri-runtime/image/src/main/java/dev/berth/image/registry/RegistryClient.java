@@ -13,7 +13,6 @@ import dev.berth.image.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -45,7 +44,7 @@ public final class RegistryClient implements AutoCloseable {
 
     private final Supplier<RegistryConfig> settings;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient http;
+    private final RegistryHttp http;
     private final Authenticator authenticator;
     private final ManifestParser parser = new ManifestParser();
     private final ProgressWatchdog watchdog;
@@ -65,12 +64,7 @@ public final class RegistryClient implements AutoCloseable {
         }
         this.settings = settings;
         this.watchdog = new ProgressWatchdog(progressTimeout);
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this.http = new RegistryHttp(CONNECT_TIMEOUT, executor);
         this.authenticator = new Authenticator(http);
     }
 
@@ -331,7 +325,8 @@ public final class RegistryClient implements AutoCloseable {
             request.header("Authorization", authorization);
         }
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response =
+                    http.client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             log.debug("GET {} -> {}", uri, response.statusCode());
             return response;
         } catch (IOException | InterruptedException e) {

@@ -6,7 +6,6 @@ import dev.berth.image.reference.ImageReference;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -37,14 +36,14 @@ public final class RegistryPusher {
     private static final long PROGRESS_STEP = 1L << 20;
 
     private final Supplier<RegistryConfig> registries;
-    private final HttpClient http;
+    private final RegistryHttp http;
     private final Authenticator authenticator;
     private final ExecutorService executor;
     private final PushSettings settings;
 
     RegistryPusher(
             Supplier<RegistryConfig> registries,
-            HttpClient http,
+            RegistryHttp http,
             Authenticator authenticator,
             ExecutorService executor,
             PushSettings settings) {
@@ -82,7 +81,7 @@ public final class RegistryPusher {
         scopes.add("repository:" + target.repository() + ":pull,push");
         sources.forEach(s -> scopes.add("repository:" + s + ":pull"));
         PushHttp requests = new PushHttp(
-                http,
+                http.client(),
                 authenticator,
                 registries.get().upstream(target.registry()),
                 target.repository(),

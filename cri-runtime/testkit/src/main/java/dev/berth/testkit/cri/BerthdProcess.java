@@ -21,18 +21,24 @@ public final class BerthdProcess implements AutoCloseable {
     public static final String MAIN_CLASS = "dev.berth.daemon.Berthd";
 
     /**
-     * The JVM flags {@code ./berth daemon} runs berthd with (C1 only, serial GC, a small initial heap): tests that
-     * restart or measure berthd use them so that what they see is what a node runs. LauncherFlagsTest keeps the
-     * launcher script and this list in step.
+     * The JVM flags {@code ./berth daemon} runs berthd with (serial GC, C1 only, a small heap handed back after a
+     * collection, native heap trimmed, Netty unpooled): tests that restart or measure berthd use them so that what
+     * they see is what a node runs. LauncherFlagsTest and DebContentsTest keep the launchers and this list in step.
+     * The launchers add the AOT cache on top, which only serves the jar it was made from.
      */
     public static final List<String> LAUNCHER_JVM_FLAGS = List.of(
             "-XX:+UseSerialGC",
             "-Xss512k",
-            "-Xms16m",
+            "-Xms8m",
             "-Xmx256m",
+            "-XX:MinHeapFreeRatio=5",
+            "-XX:MaxHeapFreeRatio=20",
+            "-XX:TrimNativeHeapInterval=1000",
             "-XX:TieredStopAtLevel=1",
             "-XX:ReservedCodeCacheSize=32m",
             "-XX:MaxMetaspaceSize=96m",
+            "-Dio.netty.allocator.type=unpooled",
+            "-Dio.grpc.netty.useCustomAllocator=false",
             "--enable-native-access=ALL-UNNAMED");
 
     private static final long START_TIMEOUT_MILLIS = 30_000;
