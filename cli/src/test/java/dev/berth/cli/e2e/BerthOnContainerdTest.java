@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.testkit.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI speaks only CRI: against containerd's CRI socket (--endpoint) pull, run, ps, logs and rm work too. */
 class BerthOnContainerdTest {
@@ -80,6 +82,30 @@ class BerthOnContainerdTest {
         assertThat(rm.exitCode()).as(rm.toString()).isZero();
         assertThat(containerd.pods()).noneMatch(pod -> pod.getId().equals(id));
         assertThat(berth("ps", "-a", "-q").stdout()).isEmpty();
+    }
+
+    @Test
+    void anImageBerthdBuiltAndPushedIsPulledAndRunByContainerd(@TempDir Path context) throws Exception {
+        Files.writeString(context.resolve("message.txt"), "built by berthd\n");
+        Files.writeString(context.resolve("Dockerfile"), """
+                FROM %s
+                COPY message.txt /srv/
+                RUN echo run by containerd >> /srv/message.txt && rm /bin/vi && mkdir -p /srv/gone && rm -r /srv/gone
+                CMD ["sh", "-c", "cat /srv/message.txt; test ! -e /bin/vi && echo whiteout kept"]
+                """.formatted(bed.busybox()));
+        String name = bed.registry() + "/cli/built-for-containerd:"
+                + ThreadLocalRandom.current().nextInt(1000, 9999);
+
+        // built and pushed by berthd (the bed's endpoint), then pulled and run by containerd's CRI
+        CliResult build = bed.berth("build", "--push", "-q", "-t", name, context.toString());
+        assertThat(build.exitCode()).as(build.toString()).isZero();
+        CliResult pull = berth("pull", name);
+        assertThat(pull.exitCode()).as(pull + containerd.log()).isZero();
+        CliResult run = berth("run", "--rm", name);
+
+        assertThat(run.exitCode()).as(run + containerd.log()).isZero();
+        assertThat(run.stdout()).isEqualTo("built by berthd\nrun by containerd\nwhiteout kept\n");
+        assertThat(berth("rmi", name).exitCode()).isZero();
     }
 
     @Test
