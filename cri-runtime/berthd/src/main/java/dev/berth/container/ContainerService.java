@@ -127,6 +127,7 @@ public final class ContainerService implements PodContainers {
      * idempotent, and kubelet retries it after a removal.
      */
     public void stop(String id, long timeoutSeconds) throws IOException {
+        PhaseTimer timer = new PhaseTimer();
         ContainerRecord record;
         try {
             record = get(id);
@@ -137,11 +138,20 @@ public final class ContainerService implements PodContainers {
         if (!record.isLive()) {
             return;
         }
+        timer.lap("lookup");
+        stopLive(record, timeoutSeconds, timer);
+        log.debug(
+                "container {} of pod {} StopContainer phases ms: {}", record.id(), record.sandboxId(), timer.summary());
+    }
+
+    private void stopLive(ContainerRecord record, long timeoutSeconds, PhaseTimer timer) throws IOException {
         events.stopRequested(record.id(), record.sandboxId());
         ContainerRuntime runtime = runtimes.require(record.runtimeHandler());
         if (timeoutSeconds > 0 && record.state() == ContainerState.RUNNING) {
             runtime.kill(record.id(), record.metadata().stopSignal(), false);
+            timer.lap("signal");
             if (awaitExit(record, Duration.ofSeconds(timeoutSeconds))) {
+                timer.lap("await-exit");
                 return;
             }
             log.info(
@@ -151,10 +161,12 @@ public final class ContainerService implements PodContainers {
                     record.metadata().stopSignal());
         }
         runtime.kill(record.id(), Signals.SIGKILL, true);
+        timer.lap("kill");
         if (!awaitExit(record, KILL_GRACE)) {
             throw new IOException(
                     "container " + record.id() + " did not exit within " + KILL_GRACE.toSeconds() + " s of SIGKILL");
         }
+        timer.lap("await-kill");
     }
 
     private boolean awaitExit(ContainerRecord record, Duration timeout) throws IOException {

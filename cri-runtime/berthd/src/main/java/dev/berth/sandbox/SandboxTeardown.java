@@ -3,6 +3,7 @@ package dev.berth.sandbox;
 import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkRequest;
 import dev.berth.store.CleanupSteps;
+import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -36,17 +37,23 @@ public final class SandboxTeardown {
      */
     public void release(SandboxRecord sandbox) throws IOException {
         SandboxStatus status = sandbox.status();
+        PhaseTimer timer = new PhaseTimer();
         CleanupSteps steps = new CleanupSteps();
         boolean detached = status.netnsPath() == null
                 || steps.run("CNI DEL", () -> network.tearDown(networkRequest(sandbox, Path.of(status.netnsPath()))));
+        timer.lap("network");
         steps.run(
                 "pod PID namespace",
                 () -> pidHolder.release(
                         status.pidNamespaceHolder(), status.pidnsPath() == null ? null : Path.of(status.pidnsPath())));
+        timer.lap("pid-holder");
         if (detached) {
             steps.run("pinned namespaces", () -> pinner.release(sandbox.id()));
+            timer.lap("namespaces");
         }
         steps.run("shm", () -> files.unmountShm(sandbox.id()));
+        timer.lap("shm");
+        log.debug("pod {} SandboxTeardown phases ms: {}", sandbox.id(), timer.summary());
         if (steps.failed()) {
             log.warn("pod {}: releasing what it holds failed{}", sandbox.id(), detached ? "" : "; its netns stays");
         }
