@@ -96,25 +96,35 @@ final class SandboxRemoval {
         }
     }
 
-    /** NOTREADY even when releasing fails: whatever is left, the pod can no longer be relied on. */
+    /**
+     * NOTREADY even when releasing fails: whatever is left, the pod can no longer be relied on. Once released, the
+     * record names no namespace any more, so a later stop or the removal has nothing to release again (a second CNI
+     * DEL would cost as much as the first).
+     *
+     * <p>Unsynced: a NOTREADY record lost with the page cache went with a power loss that took the pod's namespaces,
+     * network and processes too, and recovery finds a READY pod whose netns is gone NOTREADY again.
+     */
     private void stopLocked(SandboxRecord sandbox, PhaseTimer timer) throws IOException {
         containers.stopAll(sandbox.id());
         timer.lap("stop-containers");
-        IOException released = null;
+        IOException failure = null;
         try {
             teardown.release(sandbox);
         } catch (IOException e) {
-            released = e;
+            failure = e;
         }
         timer.lap("release");
-        if (sandbox.state() != SandboxState.NOTREADY) {
-            store.put(sandbox.withState(SandboxState.NOTREADY));
+        SandboxRecord stopped = failure == null ? sandbox.released() : sandbox.withState(SandboxState.NOTREADY);
+        if (!stopped.equals(sandbox)) {
+            store.putTransient(stopped);
             timer.lap("record");
+        }
+        if (sandbox.state() != SandboxState.NOTREADY) {
             events.stopped(sandbox.id(), sandbox.id());
             log.info("pod {} ({}/{}) stopped", sandbox.id(), sandbox.namespace(), sandbox.name());
         }
-        if (released != null) {
-            throw released;
+        if (failure != null) {
+            throw failure;
         }
     }
 
