@@ -1,5 +1,6 @@
 package dev.berth.container;
 
+import dev.berth.cgroup.CgroupManager;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
@@ -49,6 +50,7 @@ public final class ContainerService implements PodContainers {
     private final OciSpecBuilder specs;
     private final ContainerPaths paths;
     private final PodEvents events;
+    private final ContainerSignals signals;
 
     public ContainerService(
             RecordStore<ContainerRecord> store,
@@ -58,7 +60,9 @@ public final class ContainerService implements PodContainers {
             RuntimeHandlers runtimes,
             OciSpecBuilder specs,
             ContainerPaths paths,
-            PodEvents events) {
+            PodEvents events,
+            CgroupManager cgroups) {
+        this.signals = new ContainerSignals(cgroups);
         this.store = store;
         this.creator = creator;
         this.observer = observer;
@@ -148,7 +152,9 @@ public final class ContainerService implements PodContainers {
         events.stopRequested(record.id(), record.sandboxId());
         ContainerRuntime runtime = runtimes.require(record.runtimeHandler());
         if (timeoutSeconds > 0 && record.state() == ContainerState.RUNNING) {
-            runtime.kill(record.id(), record.metadata().stopSignal(), false);
+            if (!signals.signalInit(record, runtime, record.metadata().stopSignal())) {
+                runtime.kill(record.id(), record.metadata().stopSignal(), false);
+            }
             timer.lap("signal");
             if (awaitExit(record, Duration.ofSeconds(timeoutSeconds))) {
                 timer.lap("await-exit");
@@ -160,7 +166,9 @@ public final class ContainerService implements PodContainers {
                     timeoutSeconds,
                     record.metadata().stopSignal());
         }
-        runtime.kill(record.id(), Signals.SIGKILL, true);
+        if (!signals.killAll(record, runtime)) {
+            runtime.kill(record.id(), Signals.SIGKILL, true);
+        }
         timer.lap("kill");
         if (!awaitExit(record, KILL_GRACE)) {
             throw new IOException(
@@ -175,14 +183,17 @@ public final class ContainerService implements PodContainers {
         long started = System.nanoTime();
         long pause = 1;
         while (true) {
+            long seen = observer.exitsRecorded();
             if (!observer.observe(record).isLive()) {
                 return true;
             }
             if (System.nanoTime() - started > limit) {
                 return false;
             }
+            // woken by the exit watcher's record of the exit; the growing pause is the fallback for what it does not
+            // watch (a created container's runtime init, killed before it ever ran)
             try {
-                Thread.sleep(pause);
+                observer.awaitAnotherExit(seen, pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while stopping container " + record.id(), e);
