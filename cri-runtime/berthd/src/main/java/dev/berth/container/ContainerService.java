@@ -242,15 +242,55 @@ public final class ContainerService implements PodContainers {
 
     @Override
     public void stopAll(String sandboxId) throws IOException {
-        for (ContainerRecord container : inSandbox(sandboxId)) {
-            stop(container.id(), 0);
-        }
+        eachAtOnce(inSandbox(sandboxId), container -> stop(container.id(), 0));
     }
 
     @Override
     public void removeAll(String sandboxId) throws IOException {
-        for (ContainerRecord container : inSandbox(sandboxId)) {
-            remove(container.id());
+        eachAtOnce(inSandbox(sandboxId), container -> remove(container.id()));
+    }
+
+    private interface ContainerAction {
+        void run(ContainerRecord container) throws IOException;
+    }
+
+    /**
+     * The action on every container at once, a virtual thread each (a pod's containers are independent, and each
+     * mostly waits: for an exit, a runtime process, an unmount); every one runs even when another fails, whose
+     * failure is then thrown, the others suppressed.
+     */
+    private static void eachAtOnce(List<ContainerRecord> containers, ContainerAction action) throws IOException {
+        if (containers.size() == 1) {
+            action.run(containers.getFirst());
+            return;
+        }
+        List<Thread> threads = new ArrayList<>();
+        List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (ContainerRecord container : containers) {
+            threads.add(Thread.ofVirtual()
+                    .name("berth-container-" + container.id())
+                    .start(() -> {
+                        try {
+                            action.run(container);
+                        } catch (IOException e) {
+                            failures.add(e);
+                        } catch (RuntimeException e) {
+                            failures.add(new IOException("container " + container.id() + ": " + e, e));
+                        }
+                    }));
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting on the pod's containers", e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            IOException first = failures.getFirst();
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
         }
     }
 

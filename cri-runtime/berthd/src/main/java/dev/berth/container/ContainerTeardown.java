@@ -12,6 +12,8 @@ import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class ContainerTeardown {
 
     private static final Logger log = LoggerFactory.getLogger(ContainerTeardown.class);
+    /** Where a step runs beside the others: blocking file-system calls, one short-lived virtual thread each. */
+    private static final Executor BESIDE =
+            runnable -> Thread.ofVirtual().name("berth-teardown").start(runnable);
 
     private final RecordStore<ContainerRecord> store;
     private final RuntimeHandlers runtimes;
@@ -66,6 +71,11 @@ public final class ContainerTeardown {
         // started) goes with everything it runs before the runtime forgets the container
         boolean monitorGone = steps.run("conmon", () -> conmon.killMonitor(paths.persist(id)));
         timer.lap("conmon");
+        // an exited container runs nothing that could write into its rootfs, so the unmount and the removal of its
+        // writable layer overlap the runtime's delete (a process of its own) instead of waiting for it
+        CompletableFuture<Boolean> rootfsRemoved = record.isLive()
+                ? null
+                : CompletableFuture.supplyAsync(() -> steps.run("rootfs", () -> rootfs.remove(id)), BESIDE);
         if (runtime.isPresent()) {
             steps.run("runtime delete", () -> runtime.get().delete(id, true));
             timer.lap("runtime-delete");
@@ -77,7 +87,7 @@ public final class ContainerTeardown {
             }
         });
         timer.lap("cgroup");
-        boolean unmounted = steps.run("rootfs", () -> rootfs.remove(id));
+        boolean unmounted = rootfsRemoved == null ? steps.run("rootfs", () -> rootfs.remove(id)) : rootfsRemoved.join();
         timer.lap("rootfs");
         // the bundle holds the rootfs mount point and conmon's pid file: a retry needs both while either is stuck
         if (monitorGone && unmounted) {
