@@ -105,15 +105,13 @@ final class SandboxRemoval {
      * network and processes too, and recovery finds a READY pod whose netns is gone NOTREADY again.
      */
     private void stopLocked(SandboxRecord sandbox, PhaseTimer timer) throws IOException {
-        containers.stopAll(sandbox.id());
-        timer.lap("stop-containers");
         IOException failure = null;
         try {
-            teardown.release(sandbox);
+            teardown.release(sandbox, () -> containers.stopAll(sandbox.id()));
         } catch (IOException e) {
             failure = e;
         }
-        timer.lap("release");
+        timer.lap("stop-and-release");
         SandboxRecord stopped = failure == null ? sandbox.released() : sandbox.withState(SandboxState.NOTREADY);
         if (!stopped.equals(sandbox)) {
             store.putTransient(stopped);
