@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 final class CgroupTree {
 
     static final Duration BUSY_RETRY = Duration.ofSeconds(1);
-    private static final long RETRY_PAUSE_MILLIS = 10;
+    static final long RETRY_PAUSE_MILLIS = 10;
 
     private CgroupTree() {}
 
@@ -122,8 +122,12 @@ final class CgroupTree {
     }
 
     static void pause() throws IOException {
+        pause(RETRY_PAUSE_MILLIS);
+    }
+
+    static void pause(long millis) throws IOException {
         try {
-            Thread.sleep(RETRY_PAUSE_MILLIS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting on a cgroup", e);

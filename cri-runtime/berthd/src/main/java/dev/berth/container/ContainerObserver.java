@@ -28,6 +28,10 @@ public final class ContainerObserver {
     private final ContainerPaths paths;
     private final CgroupManager cgroups;
     private final PodEvents events;
+    /** Counts the exits recorded, so a stop waiting for one wakes when it is recorded instead of polling. */
+    private final Object exits = new Object();
+
+    private long exitsRecorded;
 
     public ContainerObserver(
             RecordStore<ContainerRecord> store,
@@ -66,10 +70,35 @@ public final class ContainerObserver {
         }
         ContainerRecord exited = current.exited(finishedAt, exitCode, reason, message);
         store.put(exited);
+        synchronized (exits) {
+            exitsRecorded++;
+            exits.notifyAll();
+        }
         events.stopped(exited.id(), exited.sandboxId());
         log.info(
                 "container {} of pod {} exited with code {} ({})", current.id(), current.sandboxId(), exitCode, reason);
         return exited;
+    }
+
+    /** How many exits were recorded so far: read before {@link #observe}, handed to {@link #awaitAnotherExit}. */
+    long exitsRecorded() {
+        synchronized (exits) {
+            return exitsRecorded;
+        }
+    }
+
+    /**
+     * Returns once an exit after the {@code seen}-th is recorded (the exit watcher records a running container's
+     * as soon as conmon writes its exit file), or after {@code timeoutMillis}.
+     */
+    void awaitAnotherExit(long seen, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        synchronized (exits) {
+            long left;
+            while (exitsRecorded == seen && (left = deadline - System.nanoTime()) > 0) {
+                exits.wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.berth.container;
 
+import dev.berth.cgroup.CgroupManager;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
@@ -49,6 +50,7 @@ public final class ContainerService implements PodContainers {
     private final OciSpecBuilder specs;
     private final ContainerPaths paths;
     private final PodEvents events;
+    private final ContainerSignals signals;
 
     public ContainerService(
             RecordStore<ContainerRecord> store,
@@ -58,7 +60,9 @@ public final class ContainerService implements PodContainers {
             RuntimeHandlers runtimes,
             OciSpecBuilder specs,
             ContainerPaths paths,
-            PodEvents events) {
+            PodEvents events,
+            CgroupManager cgroups) {
+        this.signals = new ContainerSignals(cgroups);
         this.store = store;
         this.creator = creator;
         this.observer = observer;
@@ -127,6 +131,7 @@ public final class ContainerService implements PodContainers {
      * idempotent, and kubelet retries it after a removal.
      */
     public void stop(String id, long timeoutSeconds) throws IOException {
+        PhaseTimer timer = new PhaseTimer();
         ContainerRecord record;
         try {
             record = get(id);
@@ -137,11 +142,22 @@ public final class ContainerService implements PodContainers {
         if (!record.isLive()) {
             return;
         }
+        timer.lap("lookup");
+        stopLive(record, timeoutSeconds, timer);
+        log.debug(
+                "container {} of pod {} StopContainer phases ms: {}", record.id(), record.sandboxId(), timer.summary());
+    }
+
+    private void stopLive(ContainerRecord record, long timeoutSeconds, PhaseTimer timer) throws IOException {
         events.stopRequested(record.id(), record.sandboxId());
         ContainerRuntime runtime = runtimes.require(record.runtimeHandler());
         if (timeoutSeconds > 0 && record.state() == ContainerState.RUNNING) {
-            runtime.kill(record.id(), record.metadata().stopSignal(), false);
+            if (!signals.signalInit(record, runtime, record.metadata().stopSignal())) {
+                runtime.kill(record.id(), record.metadata().stopSignal(), false);
+            }
+            timer.lap("signal");
             if (awaitExit(record, Duration.ofSeconds(timeoutSeconds))) {
+                timer.lap("await-exit");
                 return;
             }
             log.info(
@@ -150,11 +166,15 @@ public final class ContainerService implements PodContainers {
                     timeoutSeconds,
                     record.metadata().stopSignal());
         }
-        runtime.kill(record.id(), Signals.SIGKILL, true);
+        if (!signals.killAll(record, runtime)) {
+            runtime.kill(record.id(), Signals.SIGKILL, true);
+        }
+        timer.lap("kill");
         if (!awaitExit(record, KILL_GRACE)) {
             throw new IOException(
                     "container " + record.id() + " did not exit within " + KILL_GRACE.toSeconds() + " s of SIGKILL");
         }
+        timer.lap("await-kill");
     }
 
     private boolean awaitExit(ContainerRecord record, Duration timeout) throws IOException {
@@ -163,14 +183,17 @@ public final class ContainerService implements PodContainers {
         long started = System.nanoTime();
         long pause = 1;
         while (true) {
+            long seen = observer.exitsRecorded();
             if (!observer.observe(record).isLive()) {
                 return true;
             }
             if (System.nanoTime() - started > limit) {
                 return false;
             }
+            // woken by the exit watcher's record of the exit; the growing pause is the fallback for what it does not
+            // watch (a created container's runtime init, killed before it ever ran)
             try {
-                Thread.sleep(pause);
+                observer.awaitAnotherExit(seen, pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while stopping container " + record.id(), e);
@@ -219,15 +242,55 @@ public final class ContainerService implements PodContainers {
 
     @Override
     public void stopAll(String sandboxId) throws IOException {
-        for (ContainerRecord container : inSandbox(sandboxId)) {
-            stop(container.id(), 0);
-        }
+        eachAtOnce(inSandbox(sandboxId), container -> stop(container.id(), 0));
     }
 
     @Override
     public void removeAll(String sandboxId) throws IOException {
-        for (ContainerRecord container : inSandbox(sandboxId)) {
-            remove(container.id());
+        eachAtOnce(inSandbox(sandboxId), container -> remove(container.id()));
+    }
+
+    private interface ContainerAction {
+        void run(ContainerRecord container) throws IOException;
+    }
+
+    /**
+     * The action on every container at once, a virtual thread each (a pod's containers are independent, and each
+     * mostly waits: for an exit, a runtime process, an unmount); every one runs even when another fails, whose
+     * failure is then thrown, the others suppressed.
+     */
+    private static void eachAtOnce(List<ContainerRecord> containers, ContainerAction action) throws IOException {
+        if (containers.size() == 1) {
+            action.run(containers.getFirst());
+            return;
+        }
+        List<Thread> threads = new ArrayList<>();
+        List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (ContainerRecord container : containers) {
+            threads.add(Thread.ofVirtual()
+                    .name("berth-container-" + container.id())
+                    .start(() -> {
+                        try {
+                            action.run(container);
+                        } catch (IOException e) {
+                            failures.add(e);
+                        } catch (RuntimeException e) {
+                            failures.add(new IOException("container " + container.id() + ": " + e, e));
+                        }
+                    }));
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting on the pod's containers", e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            IOException first = failures.getFirst();
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
         }
     }
 

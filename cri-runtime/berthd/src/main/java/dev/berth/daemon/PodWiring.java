@@ -189,7 +189,7 @@ final class PodWiring implements AutoCloseable {
                 ids,
                 podLocks);
         ContainerService containers = new ContainerService(
-                containerStore, creator, observer, containerTeardown, runtimes, specs, paths, podEvents);
+                containerStore, creator, observer, containerTeardown, runtimes, specs, paths, podEvents, cgroups);
 
         NodeNetwork network = new NodeNetwork(
                 config.cniSettings(),

@@ -39,6 +39,11 @@ public record SandboxRecord(int version, SandboxMetadata metadata, SandboxStatus
         return withStatus(status.withNetwork(podIp, moreIps));
     }
 
+    /** NOTREADY, its namespaces (and the PID namespace's init) released: the record names none any more. */
+    public SandboxRecord released() {
+        return withStatus(status.withState(SandboxState.NOTREADY).withNamespaces(null, null, null, null, 0));
+    }
+
     /** Kept NOTREADY: a removal failed with {@code error} and is owed (see {@link SandboxStatus}). */
     public SandboxRecord teardownFailed(String error) {
         return withStatus(status.teardownFailed(error));

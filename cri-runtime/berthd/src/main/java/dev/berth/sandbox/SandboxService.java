@@ -44,11 +44,9 @@ public final class SandboxService {
     private final PodNetwork network;
     private final PodFiles files;
     private final RuntimeHandlers runtimes;
-    private final PodContainers containers;
-    private final SandboxTeardown teardown;
+    private final SandboxRemoval removal;
     private final RecordIds ids;
     private final Path nsRoot;
-    private final IdLocks podLocks;
     private final PodEvents events;
     private final Object nameLock = new Object();
 
@@ -74,11 +72,9 @@ public final class SandboxService {
         this.network = network;
         this.files = files;
         this.runtimes = runtimes;
-        this.containers = containers;
-        this.teardown = teardown;
+        this.removal = new SandboxRemoval(store, containers, teardown, podCgroups, files, podLocks, events);
         this.ids = ids;
         this.nsRoot = nsRoot;
-        this.podLocks = podLocks;
         this.events = events;
     }
 
@@ -159,10 +155,10 @@ public final class SandboxService {
                     record.name(),
                     e.toString());
             try {
-                removeRemains(store.get(id).orElse(record), true);
+                removal.rollBack(store.get(id).orElse(record));
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
-                keepForRetry(
+                removal.keepForRetry(
                         id,
                         "RunPodSandbox failed (" + e.getMessage() + ") and rolling it back failed: "
                                 + CleanupSteps.describe(cleanup));
@@ -247,46 +243,7 @@ public final class SandboxService {
      * Waits for a CreateContainer in this pod to finish first, so its container is stopped too.
      */
     public void stop(String idOrPrefix) throws IOException {
-        underPodLock(idOrPrefix, this::stopLocked);
-    }
-
-    private interface PodAction {
-        void run(SandboxRecord sandbox) throws IOException;
-    }
-
-    /** Runs the action on the pod's record as it is once the pod's lock is held; an unknown pod is left alone. */
-    private void underPodLock(String idOrPrefix, PodAction action) throws IOException {
-        SandboxRecord found;
-        try {
-            found = get(idOrPrefix);
-        } catch (NotFoundException e) {
-            return;
-        }
-        try (IdLocks.Held held = podLocks.lock(found.id())) {
-            SandboxRecord sandbox = store.get(found.id()).orElse(null);
-            if (sandbox != null) {
-                action.run(sandbox);
-            }
-        }
-    }
-
-    /** NOTREADY even when releasing fails: whatever is left, the pod can no longer be relied on. */
-    private void stopLocked(SandboxRecord sandbox) throws IOException {
-        containers.stopAll(sandbox.id());
-        IOException released = null;
-        try {
-            teardown.release(sandbox);
-        } catch (IOException e) {
-            released = e;
-        }
-        if (sandbox.state() != SandboxState.NOTREADY) {
-            store.put(sandbox.withState(SandboxState.NOTREADY));
-            events.stopped(sandbox.id(), sandbox.id());
-            log.info("pod {} ({}/{}) stopped", sandbox.id(), sandbox.namespace(), sandbox.name());
-        }
-        if (released != null) {
-            throw released;
-        }
+        removal.stop(resolve(idOrPrefix));
     }
 
     /**
@@ -294,7 +251,7 @@ public final class SandboxService {
      * cannot be removed the pod stays, NOTREADY with why, and a later call (or berthd's next start) retries.
      */
     public void remove(String idOrPrefix) throws IOException {
-        underPodLock(idOrPrefix, this::removeLocked);
+        removal.remove(resolve(idOrPrefix));
     }
 
     /**
@@ -302,72 +259,16 @@ public final class SandboxService {
      * cut short and could not be rolled back), under the pod's lock so no CRI call on it runs meanwhile.
      */
     public void retryTeardown(String id) throws IOException {
-        try (IdLocks.Held held = podLocks.lock(id)) {
-            SandboxRecord sandbox = store.get(id).orElse(null);
-            if (sandbox != null && (sandbox.owesTeardown() || sandbox.state() == SandboxState.CREATING)) {
-                log.info(
-                        "pod {} ({}/{}): retrying its removal: {}",
-                        id,
-                        sandbox.namespace(),
-                        sandbox.name(),
-                        sandbox.status().teardownError());
-                removeLocked(sandbox);
-            }
-        }
+        removal.retryTeardown(id);
     }
 
-    private void removeLocked(SandboxRecord sandbox) throws IOException {
-        SandboxRecord stopped;
+    /** The full ID of a pod CRI calls may name, or null for an unknown one (which stop and remove leave alone). */
+    private String resolve(String idOrPrefix) {
         try {
-            stopLocked(sandbox);
-            containers.removeAll(sandbox.id());
-            stopped = store.get(sandbox.id()).orElse(sandbox);
-            removeRemains(stopped, false);
-        } catch (IOException | RuntimeException e) {
-            keepForRetry(sandbox.id(), "removing the pod failed: " + CleanupSteps.describe(e));
-            throw e;
+            return get(idOrPrefix).id();
+        } catch (NotFoundException e) {
+            return null;
         }
-        events.podDeleted(stopped);
-        log.info("pod {} ({}/{}) removed", sandbox.id(), sandbox.namespace(), sandbox.name());
-    }
-
-    /**
-     * The record stays, NOTREADY with the error, so that what is left is visible and RemovePodSandbox (or the next
-     * start) can finish the job; forgetting it would leave a netns, a cgroup or an IP that nothing ever frees.
-     */
-    private void keepForRetry(String id, String error) {
-        SandboxRecord current = store.get(id).orElse(null);
-        if (current == null) {
-            return;
-        }
-        log.warn(
-                "pod {} ({}/{}) kept NOTREADY until its removal succeeds: {}",
-                id,
-                current.namespace(),
-                current.name(),
-                error);
-        try {
-            store.put(current.teardownFailed(error));
-        } catch (IOException e) {
-            log.warn("pod {}: recording its failed removal failed too: {}", id, e.toString());
-        }
-    }
-
-    /**
-     * The pod's cgroup and files, then its record once nothing failed; with {@code release} first what the pod
-     * holds on the node (a rollback, which no stop preceded).
-     */
-    private void removeRemains(SandboxRecord sandbox, boolean release) throws IOException {
-        CleanupSteps steps = new CleanupSteps();
-        if (release) {
-            steps.run("release", () -> teardown.release(sandbox));
-        }
-        steps.run("pod cgroup " + sandbox.cgroupPath(), () -> podCgroups.remove(sandbox));
-        steps.run("pod files", () -> files.remove(sandbox.id()));
-        if (!steps.failed()) {
-            store.remove(sandbox.id());
-        }
-        steps.finish();
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * What changes as a pod is set up and stopped. Namespace paths are null where the pod uses the node's namespace
- * (or before they are made); {@code pidNamespaceHolder} is the pid of the pod PID namespace's init, 0 without one.
+ * (or before they are made, or once StopPodSandbox released them); {@code pidNamespaceHolder} is the pid of the pod PID namespace's init, 0 without one.
  * {@code teardownError} is null unless a removal (RemovePodSandbox, or the rollback of a failed or cut-short
  * RunPodSandbox) could not undo everything: then the pod is kept, NOTREADY, with why, and RemovePodSandbox and
  * every start of berthd retry the removal until it succeeds.

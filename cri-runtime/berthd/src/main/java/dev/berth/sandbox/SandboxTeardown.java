@@ -3,8 +3,11 @@ package dev.berth.sandbox;
 import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkRequest;
 import dev.berth.store.CleanupSteps;
+import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,9 @@ import org.slf4j.LoggerFactory;
 public final class SandboxTeardown {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxTeardown.class);
+    /** The CNI DEL's thread: it mostly waits for plugin processes or netlink. */
+    private static final Executor BESIDE =
+            runnable -> Thread.ofVirtual().name("berth-cni-del").start(runnable);
 
     private final PodNetwork network;
     private final PodNamespaces pinner;
@@ -35,18 +41,47 @@ public final class SandboxTeardown {
      * pod's addresses and leaves its rules behind).
      */
     public void release(SandboxRecord sandbox) throws IOException {
+        release(sandbox, () -> {});
+    }
+
+    /**
+     * {@link #release(SandboxRecord)} with {@code alongside} (StopPodSandbox's kill of the containers) run on the
+     * calling thread while the network is torn down: a CNI DEL needs nothing from the containers, which lose their
+     * network a moment before they die. The rest waits for both; if {@code alongside} fails, its failure is thrown
+     * and nothing else is released, as the containers may still run.
+     */
+    public void release(SandboxRecord sandbox, CleanupSteps.Step alongside) throws IOException {
         SandboxStatus status = sandbox.status();
+        PhaseTimer timer = new PhaseTimer();
         CleanupSteps steps = new CleanupSteps();
-        boolean detached = status.netnsPath() == null
-                || steps.run("CNI DEL", () -> network.tearDown(networkRequest(sandbox, Path.of(status.netnsPath()))));
+        CompletableFuture<Boolean> detaching = CompletableFuture.supplyAsync(
+                () -> status.netnsPath() == null
+                        || steps.run(
+                                "CNI DEL",
+                                () -> network.tearDown(networkRequest(sandbox, Path.of(status.netnsPath())))),
+                BESIDE);
+        CleanupSteps first = new CleanupSteps();
+        boolean stopped = first.run("stopping the containers", alongside);
+        boolean detached = detaching.join();
+        timer.lap("network");
+        if (!stopped) {
+            if (steps.failed()) {
+                log.warn("pod {}: its CNI DEL failed too; the removal's retry runs it again", sandbox.id());
+            }
+            first.finish();
+        }
         steps.run(
                 "pod PID namespace",
                 () -> pidHolder.release(
                         status.pidNamespaceHolder(), status.pidnsPath() == null ? null : Path.of(status.pidnsPath())));
+        timer.lap("pid-holder");
         if (detached) {
             steps.run("pinned namespaces", () -> pinner.release(sandbox.id()));
+            timer.lap("namespaces");
         }
         steps.run("shm", () -> files.unmountShm(sandbox.id()));
+        timer.lap("shm");
+        log.debug("pod {} SandboxTeardown phases ms: {}", sandbox.id(), timer.summary());
         if (steps.failed()) {
             log.warn("pod {}: releasing what it holds failed{}", sandbox.id(), detached ? "" : "; its netns stays");
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
  * The steps of a teardown, each run even when an earlier one failed (every kind of exception), so that one
  * stuck piece (a CNI DEL that errors, a mount that will not go away) does not leave the others behind, and a
  * retry has only that piece left to do. {@link #finish} then throws the first failure, the rest suppressed.
+ * Steps may run on several threads at once.
  */
 public final class CleanupSteps {
 
@@ -31,7 +32,7 @@ public final class CleanupSteps {
         return false;
     }
 
-    private void add(IOException e) {
+    private synchronized void add(IOException e) {
         if (failure == null) {
             failure = e;
         } else {
@@ -39,12 +40,12 @@ public final class CleanupSteps {
         }
     }
 
-    public boolean failed() {
+    public synchronized boolean failed() {
         return failure != null;
     }
 
     /** @throws IOException the first step's failure, with every later one suppressed */
-    public void finish() throws IOException {
+    public synchronized void finish() throws IOException {
         if (failure != null) {
             throw failure;
         }

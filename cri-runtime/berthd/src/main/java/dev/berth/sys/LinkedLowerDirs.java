@@ -20,7 +20,7 @@ final class LinkedLowerDirs {
     private static final int CLONE_FS = 0x00000200;
 
     /** Makes the links afresh and mounts; the links must stay as long as the mount is there. */
-    void mountOverlay(Path target, OverlayDirs dirs) throws IOException {
+    void mountOverlay(Path target, OverlayDirs dirs, String extraOptions) throws IOException {
         Path linkDir = dirs.linkDir();
         recreate(linkDir);
         List<String> names = new ArrayList<>();
@@ -29,7 +29,7 @@ final class LinkedLowerDirs {
             Files.createSymbolicLink(linkDir.resolve(name), dirs.lowers().get(i));
             names.add(name);
         }
-        String options = dirs.options(names);
+        String options = dirs.options(names) + extraOptions;
         if (options.length() > MountCalls.MAX_MOUNT_DATA) {
             throw new IOException("overlay mount options for " + target + " are " + options.length()
                     + " bytes even with short layer links, over the kernel's page-size limit");

@@ -23,6 +23,7 @@ final class MountApi {
     private static final long SYS_FSMOUNT = 432;
     private static final long FSOPEN_CLOEXEC = 1;
     private static final long FSMOUNT_CLOEXEC = 1;
+    private static final long FSCONFIG_SET_FLAG = 0;
     private static final long FSCONFIG_SET_STRING = 1;
     private static final long FSCONFIG_CMD_CREATE = 6;
     private static final long MOVE_MOUNT_F_EMPTY_PATH = 4;
@@ -80,7 +81,7 @@ final class MountApi {
     }
 
     /**
-     * Mounts an overlay at {@code target} with one {@code lowerdir+} per layer, so the layer count is not
+     * Mounts an overlay (volatile, see {@link MountCalls}) at {@code target} with one {@code lowerdir+} per layer, so the layer count is not
      * bounded by a page of options; call it only where {@link #supported()}. Nothing is mounted when it fails.
      */
     void mountOverlay(Path target, OverlayDirs dirs) throws IOException {
@@ -101,6 +102,12 @@ final class MountApi {
             }
             set(context, target, "upperdir", dirs.upper().toString());
             set(context, target, "workdir", dirs.work().toString());
+            // see MountCalls: a container's writable layer need not be durable
+            try {
+                call(SYS_FSCONFIG, context, FSCONFIG_SET_FLAG, MountCalls.c("volatile"), null, 0L);
+            } catch (LastErrorException e) {
+                throw failure("fsconfig volatile", target, context, e);
+            }
             try {
                 call(SYS_FSCONFIG, context, FSCONFIG_CMD_CREATE, null, null, 0L);
             } catch (LastErrorException e) {

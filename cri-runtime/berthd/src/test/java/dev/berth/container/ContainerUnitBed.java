@@ -114,7 +114,7 @@ final class ContainerUnitBed {
                 new IdLocks());
         ContainerObserver observer =
                 new ContainerObserver(store, new ExitFiles(paths.exits()), paths, cgroups, recorder);
-        service = new ContainerService(store, creator, observer, teardown, runtimes, specs, paths, recorder);
+        service = new ContainerService(store, creator, observer, teardown, runtimes, specs, paths, recorder, cgroups);
     }
 
     /** True while any lease holds the image's one layer. */

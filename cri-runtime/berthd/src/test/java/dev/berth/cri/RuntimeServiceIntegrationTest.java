@@ -319,6 +319,36 @@ class RuntimeServiceIntegrationTest {
     }
 
     @Test
+    void stopOfAContainerThatExitsOnTermReturnsOnceItExitedWithItsCodeAndFinishTime() throws Exception {
+        PodSandboxConfig pod = pods.pod("stop-term").build();
+        String podId = pods.run(pod);
+        String polite = pods.createAndStart(
+                podId,
+                pod,
+                pods.container("polite", busybox, "sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait")
+                        .build());
+        Thread.sleep(300);
+
+        long started = System.nanoTime();
+        daemon.runtime()
+                .stopContainer(StopContainerRequest.newBuilder()
+                        .setContainerId(polite)
+                        .setTimeout(30)
+                        .build());
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        ContainerStatus status = pods.status(polite);
+        assertThat(status.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
+        assertThat(status.getExitCode()).as("TERM reached the shell's trap").isZero();
+        assertThat(status.getFinishedAt()).isGreaterThanOrEqualTo(status.getStartedAt());
+        assertThat(tookMillis).isLessThan(5000L);
+        daemon.runtime()
+                .removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build());
+    }
+
+    @Test
     void stopSignalsThenKillsAndStoppingTwiceSucceeds() throws Exception {
         PodSandboxConfig pod = pods.pod("stop").build();
         String podId = pods.run(pod);

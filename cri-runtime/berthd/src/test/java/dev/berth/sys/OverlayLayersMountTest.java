@@ -59,6 +59,21 @@ class OverlayLayersMountTest {
     }
 
     @Test
+    void aWritableLayerIsMountedVolatileSoItsUnmountSyncsNoFileSystem() throws IOException {
+        OverlayDirs few = layers(3);
+        Path target = mount(new MountCalls(), few);
+
+        assertThat(mountInfo(target).orElseThrow()[2]).contains("volatile");
+    }
+
+    @Test
+    void manyLayersThroughTheMountApiAreVolatileToo() throws IOException {
+        Path target = mount(new MountCalls(), layers(LAYERS));
+
+        assertThat(mountInfo(target).orElseThrow()[2]).contains("volatile");
+    }
+
+    @Test
     void withoutTheMountApiManyLayersMountThroughShortLinks() throws IOException {
         OverlayDirs dirs = layers(LAYERS);
         Path cwd = Files.readSymbolicLink(Path.of("/proc/thread-self/cwd"));
