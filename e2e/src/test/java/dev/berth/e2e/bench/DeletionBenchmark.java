@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -85,8 +86,7 @@ public final class DeletionBenchmark {
             DeletionLane containerdLane = new DeletionLane(
                     "containerd 1.6 (CRI)", containerd.client(), new PodSpecs(run + "c", logs, image, CGROUP_ROOT));
             for (int round = 0; round < rounds; round++) {
-                List<DeletionLane> order =
-                        round % 2 == 0 ? List.of(berthdLane, containerdLane) : List.of(containerdLane, berthdLane);
+                List<DeletionLane> order = LaneOrder.forRound(List.of(berthdLane, containerdLane), round);
                 for (DeletionLane lane : order) {
                     lane.kubeletOrdered(2 * round, round > 0);
                 }
@@ -101,7 +101,7 @@ public final class DeletionBenchmark {
             }
             Result result = new Result(
                     rounds,
-                    new Column(berthdLane.name(), berthdLane.millis(), teardownPhases(berthd)),
+                    new Column(berthdLane.name(), berthdLane.millis(), teardownPhases(berthd, berthdLane.countedIds())),
                     new Column(containerdLane.name(), containerdLane.millis(), PhaseBreakdown.empty()));
             new DeletionReport(System.out).print(result);
             return result;
@@ -114,12 +114,12 @@ public final class DeletionBenchmark {
         }
     }
 
-    /** berthd's phase lines of the deletion calls, the warm-up round's (two pods) left out. */
-    private static PhaseBreakdown teardownPhases(BenchBerthd berthd) throws IOException {
+    /** berthd's phase lines of the counted deletions (the warm-up round's are not among {@code ids}). */
+    private static PhaseBreakdown teardownPhases(BenchBerthd berthd, Set<String> ids) throws IOException {
         List<String> lines = berthd.phaseLines().stream()
                 .filter(l -> TEARDOWN_STEPS.stream().anyMatch(step -> l.contains(" " + step + " phases ms: ")))
                 .toList();
-        return PhaseBreakdown.parse(lines, 2);
+        return PhaseBreakdown.parse(lines, ids);
     }
 
     private static void closeAll(Deque<AutoCloseable> resources) {

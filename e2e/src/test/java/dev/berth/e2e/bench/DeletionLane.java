@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One runtime's pod deletions, through the same CRI requests whatever the runtime. A pod here runs one container
@@ -47,6 +49,9 @@ final class DeletionLane {
     private final CriClient client;
     private final PodSpecs specs;
     private final Map<String, List<Double>> millis = new LinkedHashMap<>();
+    /** Pod and container IDs of the counted deletions, whose phase lines the breakdown reads. */
+    private final Set<String> countedIds = new LinkedHashSet<>();
+
     private final List<String> failures = new ArrayList<>();
 
     DeletionLane(String name, CriClient client, PodSpecs specs) {
@@ -96,6 +101,7 @@ final class DeletionLane {
                     + ", finished_at " + status.getFinishedAt() + "; expected 0 and a time");
         }
         if (counted) {
+            countedIds.addAll(List.of(pod.podId(), pod.containerId()));
             record(STOP_CONTAINER, stopped - start);
             record(SEES_EXIT, seen - stopped);
             record(STOP_POD, podStopped - seen);
@@ -112,6 +118,7 @@ final class DeletionLane {
         long end = System.nanoTime();
         cleanUpAfter(pod);
         if (counted) {
+            countedIds.addAll(List.of(pod.podId(), pod.containerId()));
             record(STOP_REMOVE, end - start);
         }
     }
@@ -120,6 +127,10 @@ final class DeletionLane {
         Map<String, List<Double>> copy = new LinkedHashMap<>();
         millis.forEach((step, samples) -> copy.put(step, List.copyOf(samples)));
         return copy;
+    }
+
+    Set<String> countedIds() {
+        return Set.copyOf(countedIds);
     }
 
     List<String> failures() {
