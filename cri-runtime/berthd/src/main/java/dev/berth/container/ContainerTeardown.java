@@ -90,6 +90,7 @@ public final class ContainerTeardown {
         store.remove(id);
         leases.release(id);
         log.info("removed container {} of pod {}", id, record.sandboxId());
+        log.debug("container {} of pod {} RemoveContainer phases ms: {}", id, record.sandboxId(), steps.phases());
     }
 
     /** The record as it is now, with the error: a record already forgotten is not brought back. */

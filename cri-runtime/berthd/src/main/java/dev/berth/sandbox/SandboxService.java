@@ -366,6 +366,7 @@ public final class SandboxService {
         steps.run("pod files", () -> files.remove(sandbox.id()));
         if (!steps.failed()) {
             store.remove(sandbox.id());
+            log.debug("pod {} remove phases ms: {}", sandbox.id(), steps.phases());
         }
         steps.finish();
     }

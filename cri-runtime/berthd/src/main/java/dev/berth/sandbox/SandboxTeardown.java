@@ -49,6 +49,8 @@ public final class SandboxTeardown {
         steps.run("shm", () -> files.unmountShm(sandbox.id()));
         if (steps.failed()) {
             log.warn("pod {}: releasing what it holds failed{}", sandbox.id(), detached ? "" : "; its netns stays");
+        } else {
+            log.debug("pod {} release phases ms: {}", sandbox.id(), steps.phases());
         }
         steps.finish();
     }

@@ -1,11 +1,13 @@
 package dev.berth.store;
 
+import dev.berth.timing.PhaseTimer;
 import java.io.IOException;
 
 /**
  * The steps of a teardown, each run even when an earlier one failed (every kind of exception), so that one
  * stuck piece (a CNI DEL that errors, a mount that will not go away) does not leave the others behind, and a
  * retry has only that piece left to do. {@link #finish} then throws the first failure, the rest suppressed.
+ * Each step is timed, for the teardown's DEBUG phases line ({@link #phases}).
  */
 public final class CleanupSteps {
 
@@ -15,12 +17,15 @@ public final class CleanupSteps {
         void run() throws Exception;
     }
 
+    private final PhaseTimer timer = new PhaseTimer();
     private IOException failure;
 
     /** Runs the step; returns whether it succeeded. */
     public boolean run(String what, Step step) {
+        long started = System.nanoTime();
         try {
             step.run();
+            timer.record(phaseName(what), System.nanoTime() - started);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -37,6 +42,17 @@ public final class CleanupSteps {
         } else {
             failure.addSuppressed(e);
         }
+    }
+
+    /** The step's words before any path it names ({@code pod cgroup /berth/…}), joined by dashes. */
+    private static String phaseName(String what) {
+        int slash = what.indexOf('/');
+        return (slash < 0 ? what : what.substring(0, slash)).strip().replaceAll("[^A-Za-z0-9]+", "-");
+    }
+
+    /** {@code step=ms …} of the steps that succeeded, and the total since the first. */
+    public String phases() {
+        return timer.summary();
     }
 
     public boolean failed() {

@@ -21,6 +21,8 @@ public final class BenchBerthd implements AutoCloseable {
             "dev.berth.sandbox.SandboxService",
             "dev.berth.container.ContainerCreator",
             "dev.berth.container.ContainerService",
+            "dev.berth.container.ContainerTeardown",
+            "dev.berth.sandbox.SandboxTeardown",
             "dev.berth.runtime.Conmon",
             "dev.berth.runtime.RuntimeExec",
             "dev.berth.streaming.spdy.RemoteCommandSession");
