@@ -85,6 +85,11 @@ public final class Berth implements Runnable {
     }
 
     public static int execute(String[] args) {
+        return commandLine(args).execute(args);
+    }
+
+    /** The command line for {@code args}: the command they name (all of them for none), set up to run. */
+    public static CommandLine commandLine(String[] args) {
         CommandLine line = new CommandLine(new Berth());
         Class<?> named = COMMANDS.get(commandName(args));
         for (Class<?> command : named == null ? COMMANDS.values() : List.of(named)) {
@@ -114,7 +119,7 @@ public final class Berth implements Runnable {
                 line.getSubcommands().get(positional).setStopAtPositional(true);
             }
         }
-        return line.execute(args);
+        return line;
     }
 
     /** The first argument that is no global option (nor --endpoint's value); null if there is none. */

@@ -6,8 +6,11 @@ import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.State;
 import dev.berth.cli.cri.Cri;
+import dev.berth.cli.format.Json;
+import dev.berth.cli.image.ImageInfo;
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.ContainerStatusRequest;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,17 +39,16 @@ public final class AttachCommand implements Callable<Integer> {
             }
             String id = container.containerId().get();
             // The runtime's verbose info carries the config the container was made with (berthd's and containerd's).
-            var config = dev.berth.cli.image.ImageInfo.parse(cri.call(
-                                    "status of container " + id,
-                                    () -> cri.runtime()
-                                            .containerStatus(ContainerStatusRequest.newBuilder()
-                                                    .setContainerId(id)
-                                                    .setVerbose(true)
-                                                    .build()))
-                            .getInfoOrDefault("info", "{}"))
-                    .path("config");
-            boolean stdin = !noStdin && config.path("stdin").asBoolean(false);
-            int code = attach(cri, id, stdin, config.path("tty").asBoolean(false));
+            Map<?, ?> info = ImageInfo.parse(cri.call(
+                            "status of container " + id,
+                            () -> cri.runtime()
+                                    .containerStatus(ContainerStatusRequest.newBuilder()
+                                            .setContainerId(id)
+                                            .setVerbose(true)
+                                            .build()))
+                    .getInfoOrDefault("info", "{}"));
+            boolean stdin = !noStdin && Boolean.TRUE.equals(Json.path(info, "config", "stdin"));
+            int code = attach(cri, id, stdin, Boolean.TRUE.equals(Json.path(info, "config", "tty")));
             if (code < 0) {
                 return 0; // detached
             }

@@ -1,15 +1,13 @@
 package dev.berth.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.CliLabels;
 import dev.berth.cli.container.PortSpec;
+import dev.berth.cli.format.Json;
 import dev.berth.cli.format.Units;
-import dev.berth.cli.image.ImageInfo;
 import dev.berth.cri.v1.ContainerStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,10 +78,11 @@ final class ContainerRows {
         if (annotation.isEmpty()) {
             return "";
         }
-        JsonNode parsed = ImageInfo.parse(annotation);
-        List<String> words = new ArrayList<>();
-        parsed.forEach(word -> words.add(word.asText()));
-        return String.join(" ", words);
+        try {
+            return String.join(" ", Json.strings(Json.parse(annotation)));
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 
     private static Duration since(long epochNanos, long nowMillis) {

@@ -57,7 +57,7 @@ public final class ImagesCommand implements Callable<Integer> {
             long now = System.currentTimeMillis();
             List<Map<String, String>> rows = new ArrayList<>();
             for (Image image : images) {
-                ImageInfo info = ImageInfo.find(cri, image.getId()).orElse(new ImageInfo(image, ImageInfo.parse("{}")));
+                ImageInfo info = ImageInfo.find(cri, image.getId()).orElse(new ImageInfo(image, java.util.Map.of()));
                 List<String> tags =
                         image.getRepoTagsList().isEmpty() ? List.of("<none>:<none>") : image.getRepoTagsList();
                 for (String repoTag : tags) {

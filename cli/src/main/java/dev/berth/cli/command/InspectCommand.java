@@ -117,6 +117,14 @@ public final class InspectCommand implements Callable<Integer> {
         return node;
     }
 
+    private static JsonNode tree(String value) {
+        try {
+            return JSON.readTree(value);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The status as protobuf's JSON, with the runtime's verbose info beside it (parsed where it is JSON). */
     private static ObjectNode withInfo(MessageOrBuilder status, Map<String, String> info) throws IOException {
         ObjectNode node = JSON.createObjectNode();
@@ -127,8 +135,8 @@ public final class InspectCommand implements Callable<Integer> {
         }
         ObjectNode infoNode = node.putObject("info");
         info.forEach((key, value) -> {
-            JsonNode parsed = ImageInfo.parse(value);
-            if (parsed.isObject() || parsed.isArray()) {
+            JsonNode parsed = tree(value);
+            if (parsed != null && (parsed.isObject() || parsed.isArray())) {
                 infoNode.set(key, parsed);
             } else {
                 infoNode.put(key, value);

@@ -83,17 +83,21 @@ public final class PsCommand implements Callable<Integer> {
                 Template.parse(format).print(System.out, ContainerRows.FIELDS, rows);
                 return 0;
             }
-            Table table = new Table("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
-            rows.forEach(row -> table.row(
-                    row.get("ID"),
-                    row.get("Image"),
-                    row.get("Command"),
-                    row.get("RunningFor"),
-                    row.get("Status"),
-                    row.get("Ports"),
-                    row.get("Names")));
-            table.print(System.out);
+            table(rows).print(System.out);
             return 0;
         }
+    }
+
+    static Table table(List<Map<String, String>> rows) {
+        Table table = new Table("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
+        rows.forEach(row -> table.row(
+                row.get("ID"),
+                row.get("Image"),
+                row.get("Command"),
+                row.get("RunningFor"),
+                row.get("Status"),
+                row.get("Ports"),
+                row.get("Names")));
+        return table;
     }
 }

@@ -77,9 +77,12 @@ public final class RunCommand implements Callable<Integer> {
                         + " reuse that name.");
             }
             RunSpecBuilder builder = new RunSpecBuilder(options, autoRemove, detach, restartPolicy);
-            List<CliContainer> publishing = containers.list(true).stream()
-                    .filter(c -> c.pod().getState() == PodSandboxState.SANDBOX_READY)
-                    .toList();
+            // the others' ports matter only to a run that publishes some: listing them asks every container's status
+            List<CliContainer> publishing = builder.ports().isEmpty()
+                    ? List.of()
+                    : containers.list(true).stream()
+                            .filter(c -> c.pod().getState() == PodSandboxState.SANDBOX_READY)
+                            .toList();
             List<PortSpec> ports = PortCheck.allocate(builder.ports(), publishing);
             ImageInfo info = ImageInfo.find(cri, image).orElseGet(() -> {
                 System.err.println("Unable to find image '" + image + "' locally");
@@ -133,29 +136,29 @@ public final class RunCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(interrupted);
-        int code;
+        Optional<CliContainer> exited;
         try {
-            code = foreground(cri, containers, container);
+            exited = foreground(cri, containers, container);
         } finally {
             Runtime.getRuntime().removeShutdownHook(interrupted);
         }
-        if (code < 0) {
+        if (exited.isEmpty()) {
             return 0; // detached
         }
         if (autoRemove) {
-            lifecycle.removePod(containers.refresh(container));
+            lifecycle.removePod(exited.get());
         }
-        return code;
+        return exited.get().status().map(s -> s.getExitCode()).orElse(0);
     }
 
-    /** Shows the container's output until it exits; its exit code (-1 when the user detached). */
-    private int foreground(Cri cri, Containers containers, CliContainer container)
+    /** Shows the container's output until it exits; the container as it exited (empty when the user detached). */
+    private Optional<CliContainer> foreground(Cri cri, Containers containers, CliContainer container)
             throws IOException, InterruptedException {
         if (options.interactive() || options.tty()) {
             int code = AttachCommand.attach(
                     cri, container.containerId().orElseThrow(), options.interactive(), options.tty());
             if (code < 0) {
-                return code;
+                return Optional.empty();
             }
         } else {
             LogPrinter printer = new LogPrinter(
@@ -163,8 +166,7 @@ public final class RunCommand implements Callable<Integer> {
             new LogFile(ContainerLogs.path(container))
                     .follow(printer, -1, () -> ContainerLogs.running(containers, container));
         }
-        CliContainer exited = awaitExit(containers, container);
-        return exited.status().map(s -> s.getExitCode()).orElse(0);
+        return Optional.of(awaitExit(containers, container));
     }
 
     private static CliContainer awaitExit(Containers containers, CliContainer container) throws InterruptedException {

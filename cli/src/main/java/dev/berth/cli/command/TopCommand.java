@@ -6,6 +6,7 @@ import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.State;
 import dev.berth.cli.cri.Cri;
+import dev.berth.cli.format.Json;
 import dev.berth.cli.format.Table;
 import dev.berth.cli.image.ImageInfo;
 import dev.berth.cri.v1.ContainerStatusRequest;
@@ -55,7 +56,7 @@ public final class TopCommand implements Callable<Integer> {
                                             .setVerbose(true)
                                             .build()))
                     .getInfoOrDefault("info", "{}");
-            long pid = ImageInfo.parse(info).path("pid").asLong(0);
+            long pid = Json.path(ImageInfo.parse(info), "pid") instanceof Number number ? number.longValue() : 0;
             ProcessHandle init = ProcessHandle.of(pid)
                     .orElseThrow(() -> new CliException("the runtime names no process of " + ref
                             + " that this host has (is the CLI on the runtime's machine?)"));

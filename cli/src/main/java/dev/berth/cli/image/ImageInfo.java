@@ -1,25 +1,23 @@
 package dev.berth.cli.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.cri.Cri;
+import dev.berth.cli.format.Json;
 import dev.berth.cri.v1.Image;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ImageStatusRequest;
 import dev.berth.cri.v1.ImageStatusResponse;
-import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * An image as the runtime knows it, with the image config from ImageStatus's verbose "info" (containerd and
  * berthd both put it under {@code imageSpec}): created time, entrypoint and cmd, layer diff IDs.
+ *
+ * @param info the verbose info as {@link Json} reads it; empty when the runtime gave none or no JSON
  */
-public record ImageInfo(Image image, JsonNode info) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+public record ImageInfo(Image image, Map<?, ?> info) {
 
     /** The image {@code reference} names, if the runtime has it. */
     public static Optional<ImageInfo> find(Cri cri, String reference) {
@@ -36,16 +34,17 @@ public record ImageInfo(Image image, JsonNode info) {
         return Optional.of(new ImageInfo(response.getImage(), parse(response.getInfoOrDefault("info", "{}"))));
     }
 
-    public static JsonNode parse(String json) {
+    /** An object's members; empty for anything else, or text that is no JSON (what a runtime's info may be). */
+    public static Map<?, ?> parse(String json) {
         try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
+            return Json.parse(json) instanceof Map<?, ?> object ? object : Map.of();
+        } catch (IllegalArgumentException e) {
+            return Map.of();
         }
     }
 
     public Optional<Instant> created() {
-        String created = info.path("imageSpec").path("created").asText("");
+        String created = Json.text(Json.path(info, "imageSpec", "created"));
         try {
             return created.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(created));
         } catch (java.time.format.DateTimeParseException e) {
@@ -54,19 +53,19 @@ public record ImageInfo(Image image, JsonNode info) {
     }
 
     public List<String> entrypoint() {
-        return strings(info.path("imageSpec").path("config").path("Entrypoint"));
+        return Json.strings(Json.path(info, "imageSpec", "config", "Entrypoint"));
     }
 
     public List<String> cmd() {
-        return strings(info.path("imageSpec").path("config").path("Cmd"));
+        return Json.strings(Json.path(info, "imageSpec", "config", "Cmd"));
     }
 
     public List<String> layers() {
-        return strings(info.path("imageSpec").path("rootfs").path("diff_ids"));
+        return Json.strings(Json.path(info, "imageSpec", "rootfs", "diff_ids"));
     }
 
     public String manifestDigest() {
-        String digest = info.path("manifestDigest").asText("");
+        String digest = Json.text(Json.path(info, "manifestDigest"));
         if (digest.isEmpty() && !image.getRepoDigestsList().isEmpty()) {
             return ImageRef.parse(image.getRepoDigests(0)).digest();
         }
@@ -77,11 +76,5 @@ public record ImageInfo(Image image, JsonNode info) {
     public static String shortId(String id) {
         String hex = id.startsWith("sha256:") ? id.substring("sha256:".length()) : id;
         return hex.length() > 12 ? hex.substring(0, 12) : hex;
-    }
-
-    private static List<String> strings(JsonNode node) {
-        List<String> values = new ArrayList<>();
-        node.forEach(item -> values.add(item.asText()));
-        return values;
     }
 }

@@ -23,6 +23,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class LogFile {
 
+    /**
+     * How long a follower waits for more, at first and at most: a short-lived container (run --rm IMAGE true) has
+     * exited by the first few polls, and a long-lived one costs the runtime ten status calls a second at most.
+     */
+    private static final long FIRST_POLL_MILLIS = 10;
+
     private static final long POLL_MILLIS = 100;
 
     private final Path path;
@@ -60,6 +66,7 @@ public final class LogFile {
             }
             printer.flush();
         }
+        long pause = FIRST_POLL_MILLIS;
         try {
             while (true) {
                 boolean stillRunning = running.getAsBoolean();
@@ -92,7 +99,8 @@ public final class LogFile {
                 if (!stillRunning) {
                     return;
                 }
-                Thread.sleep(POLL_MILLIS);
+                Thread.sleep(pause);
+                pause = Math.min(POLL_MILLIS, pause * 2);
             }
         } finally {
             if (channel != null) {

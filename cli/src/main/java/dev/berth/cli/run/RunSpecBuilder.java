@@ -1,11 +1,10 @@
 package dev.berth.cli.run;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.CliException;
 import dev.berth.cli.container.CliLabels;
 import dev.berth.cli.container.Lifecycle;
 import dev.berth.cli.container.PortSpec;
+import dev.berth.cli.format.Json;
 import dev.berth.cli.format.Units;
 import dev.berth.cli.image.ImageInfo;
 import dev.berth.cri.v1.ContainerConfig;
@@ -36,7 +35,6 @@ import java.util.UUID;
 /** Turns docker run's flags into CRI's pod sandbox and container configs. */
 public final class RunSpecBuilder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long CPU_PERIOD = 100_000;
 
     private final RunOptions options;
@@ -286,10 +284,6 @@ public final class RunSpecBuilder {
     }
 
     private static String json(List<String> command) {
-        try {
-            return JSON.writeValueAsString(command);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.stringArray(command);
     }
 }
