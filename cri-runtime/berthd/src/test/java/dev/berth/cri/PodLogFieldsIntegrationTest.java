@@ -58,7 +58,7 @@ class PodLogFieldsIntegrationTest {
         assertThat(stopped.path("pod_id").asText())
                 .as("StopPodSandbox's request names the pod")
                 .isEqualTo(podId);
-        assertThat(stopped.path("logger").asText()).isEqualTo("dev.berth.sandbox.SandboxService");
+        assertThat(stopped.path("logger").asText()).isEqualTo("dev.berth.sandbox.SandboxRemoval");
         assertThat(lines)
                 .as("no line outside a call carries a call's IDs")
                 .filteredOn(line -> line.path("message").asText().contains("serving"))
