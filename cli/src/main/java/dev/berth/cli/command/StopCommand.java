@@ -1,6 +1,7 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
+import dev.berth.cli.container.CliContainer;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,6 +11,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "stop", description = "Stop running containers (the stop signal, SIGKILL after the timeout)")
 public final class StopCommand implements Callable<Integer> {
+
+    private static final int SUCCESSORS_TO_CHASE = 3;
 
     @ParentCommand
     private Berth berth;
@@ -25,7 +28,19 @@ public final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return EachContainer.run(
-                berth, refs, (ref, containers, lifecycle) -> lifecycle.stop(containers.find(ref), seconds));
+        return EachContainer.run(berth, refs, (ref, containers, lifecycle) -> {
+            CliContainer container = containers.find(ref);
+            lifecycle.stop(container, seconds);
+            // a restart policy may have put a successor in its place while the stop was on its way (berthd then
+            // keeps it from starting); stop whatever now holds the name, as docker's stop ends a restart loop
+            for (int i = 0; i < SUCCESSORS_TO_CHASE; i++) {
+                CliContainer now = containers.lookup(ref).orElse(null);
+                if (now == null || now.containerId().equals(container.containerId())) {
+                    return;
+                }
+                container = now;
+                lifecycle.stop(container, seconds);
+            }
+        });
     }
 }

@@ -139,6 +139,9 @@ public final class ContainerService implements PodContainers {
             log.debug("StopContainer of unknown container {}: nothing to stop", id);
             return;
         }
+        // told even when the container already exited: a stop while a restart policy makes its successor is the
+        // user's word that the container stays stopped
+        events.stopRequested(record.id(), record.sandboxId());
         if (!record.isLive()) {
             return;
         }
@@ -149,7 +152,6 @@ public final class ContainerService implements PodContainers {
     }
 
     private void stopLive(ContainerRecord record, long timeoutSeconds, PhaseTimer timer) throws IOException {
-        events.stopRequested(record.id(), record.sandboxId());
         ContainerRuntime runtime = runtimes.require(record.runtimeHandler());
         if (timeoutSeconds > 0 && record.state() == ContainerState.RUNNING) {
             if (!signals.signalInit(record, runtime, record.metadata().stopSignal())) {

@@ -169,7 +169,7 @@ final class PodWiring implements AutoCloseable {
                 new ContainerTeardown(containerStore, runtimes, cgroups, rootfs, paths, containerLeases, conmon);
         ContainerEvents events = new ContainerEvents(sandboxStore, containerStore, EVENTS_PER_SUBSCRIBER);
         StatsService stats = new StatsService(cgroups, rootfs, new NetworkCounters(Path.of("/proc")));
-        ExitRelay exits = new ExitRelay();
+        ExitRelay exits = new ExitRelay(podLocks);
         PodEvents podEvents = PodEvents.all(List.of(events, stats, exits));
         ContainerObserver observer =
                 new ContainerObserver(containerStore, new ExitFiles(paths.exits()), paths, cgroups, podEvents);

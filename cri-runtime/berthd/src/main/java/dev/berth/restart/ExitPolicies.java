@@ -127,25 +127,38 @@ public final class ExitPolicies implements AutoCloseable {
                 CliPodAnnotations.LAST_EXIT_CODE,
                         Integer.toString(exited.status().exitCode()),
                 CliPodAnnotations.RESTART_DELAY_MS, Long.toString(delay));
-        ContainerRecord created;
-        try {
-            created = containers.recreate(exited, SandboxConfigs.parse(sandbox.metadata()), annotations);
-        } catch (NotFoundException | ConflictException | InvalidContainerConfigException | IllegalStateException e) {
-            log.warn("container {} of pod {}: cannot make it again: {}", exited.id(), sandbox.id(), e.getMessage());
-            return;
-        }
-        containers.remove(exited.id());
-        log.info(
-                "container {} of pod {} exited with {}: restart {} as {} in {} ms",
-                exited.id(),
-                sandbox.id(),
-                exited.status().exitCode(),
-                restarts,
-                created.id(),
-                delay);
-        // a stop of the exited one while its successor was being made counts too
+        // a stop of the exited one while its successor is being made counts too: that stop waits for this step
         long chainSince = exited.metadata().createdAtNanos();
-        delayed.schedule(() -> startPending(created.id(), chainSince), delay, TimeUnit.MILLISECONDS);
+        relay.restarting(sandbox.id(), () -> {
+            ContainerRecord created;
+            try {
+                created = containers.recreate(exited, SandboxConfigs.parse(sandbox.metadata()), annotations);
+            } catch (NotFoundException
+                    | ConflictException
+                    | InvalidContainerConfigException
+                    | IllegalStateException e) {
+                log.warn("container {} of pod {}: cannot make it again: {}", exited.id(), sandbox.id(), e.getMessage());
+                return;
+            }
+            if (relay.podStoppedSince(sandbox.id(), chainSince)) {
+                containers.remove(created.id());
+                log.info(
+                        "container {} of pod {}: stopped by a client while its restart was made; not restarted",
+                        exited.id(),
+                        sandbox.id());
+                return;
+            }
+            containers.remove(exited.id());
+            log.info(
+                    "container {} of pod {} exited with {}: restart {} as {} in {} ms",
+                    exited.id(),
+                    sandbox.id(),
+                    exited.status().exitCode(),
+                    restarts,
+                    created.id(),
+                    delay);
+            delayed.schedule(() -> startPending(created.id(), chainSince), delay, TimeUnit.MILLISECONDS);
+        });
     }
 
     private long delayMillis(ContainerRecord exited) {
