@@ -21,6 +21,8 @@ import dev.berth.cri.v1.ImageStatusRequest;
 import dev.berth.cri.v1.ImageStatusResponse;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
 import dev.berth.cri.v1.PodSandboxStatusResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -82,14 +84,22 @@ public final class InspectCommand implements Callable<Integer> {
                         .orElse(0));
         if (container.containerId().isPresent()) {
             String id = container.containerId().get();
-            ContainerStatusResponse status = cri.call(
-                    "status of container " + id,
-                    () -> cri.runtime()
-                            .containerStatus(ContainerStatusRequest.newBuilder()
-                                    .setContainerId(id)
-                                    .setVerbose(true)
-                                    .build()));
-            node.set("Container", withInfo(status.getStatus(), status.getInfoMap()));
+            try {
+                ContainerStatusResponse status = cri.runtime()
+                        .containerStatus(ContainerStatusRequest.newBuilder()
+                                .setContainerId(id)
+                                .setVerbose(true)
+                                .build());
+                node.set("Container", withInfo(status.getStatus(), status.getInfoMap()));
+            } catch (StatusRuntimeException e) {
+                // a restart policy may replace the container between the lookup and this call: what the lookup
+                // read stands, without the runtime's verbose info
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND
+                        || container.status().isEmpty()) {
+                    throw cri.failure("status of container " + id, e);
+                }
+                node.set("Container", withInfo(container.status().get(), java.util.Map.of()));
+            }
         }
         PodSandboxStatusResponse pod = cri.call(
                 "status of pod " + container.pod().getId(),
