@@ -1,7 +1,6 @@
 package dev.berth.build;
 
 import dev.berth.build.copy.CopySourceMissingException;
-import dev.berth.build.copy.RootfsPath;
 import dev.berth.build.copy.TarArchives;
 import dev.berth.build.dockerfile.BuildOptions;
 import dev.berth.build.dockerfile.BuildPlan;
@@ -19,6 +18,7 @@ import dev.berth.imagestore.ImageRecord;
 import dev.berth.imagestore.ImageService;
 import dev.berth.imagestore.Leases;
 import dev.berth.imagestore.PullException;
+import dev.berth.oci.RootfsPath;
 import dev.berth.snapshot.LayerRejectedException;
 import dev.berth.store.Directories;
 import java.io.IOException;

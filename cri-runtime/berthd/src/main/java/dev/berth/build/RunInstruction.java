@@ -2,11 +2,11 @@ package dev.berth.build;
 
 import dev.berth.build.cache.BuildCache;
 import dev.berth.build.cache.CacheKeys;
-import dev.berth.build.copy.RootfsPath;
 import dev.berth.build.dockerfile.Instruction;
 import dev.berth.build.run.RunStep;
 import dev.berth.imagestore.LayerRecord;
 import dev.berth.oci.InvalidContainerConfigException;
+import dev.berth.oci.RootfsPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

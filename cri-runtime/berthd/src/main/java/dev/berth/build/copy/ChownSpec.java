@@ -1,5 +1,6 @@
 package dev.berth.build.copy;
 
+import dev.berth.oci.RootfsPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -2,6 +2,7 @@ package dev.berth.build.copy;
 
 import dev.berth.build.dockerfile.Heredoc;
 import dev.berth.build.dockerfile.Instruction;
+import dev.berth.oci.RootfsPath;
 import dev.berth.store.Directories;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.berth.build.copy;
+package dev.berth.oci;
 
 import java.io.IOException;
 import java.nio.file.Files;
