@@ -8,8 +8,8 @@ import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.testkit.cri.BerthdProcess;
 import dev.berth.testkit.layer.BusyboxImage;
+import dev.berth.testkit.network.TestBridge;
 import dev.berth.testkit.registry.ImagePusher;
-import dev.berth.testkit.registry.Processes;
 import dev.berth.testkit.registry.RegistryFixture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -221,45 +221,8 @@ public final class CliTestBed implements AutoCloseable {
         } finally {
             berthd.close();
             registry.close();
-            String links = Processes.run(List.of("ip", "-o", "link", "show"), 10);
-            if (links.contains(" " + bridge + ":")) {
-                Processes.run(List.of("ip", "link", "del", bridge), 10);
-            }
-            deleteMasquerade();
+            new TestBridge(bridge).delete();
             deleteTree(base);
-        }
-    }
-
-    /** berthd keeps one masquerade rule per node and bridge (netlink default network); this bed's bridge is gone. */
-    private void deleteMasquerade() throws IOException {
-        String comment = "berth " + bridge + " pods leaving the node";
-        for (String line :
-                Processes.run(List.of("iptables-save", "-t", "nat"), 30).lines().toList()) {
-            if (line.startsWith("-A POSTROUTING") && line.contains(comment)) {
-                List<String> words = List.of(line.split(" "));
-                String source = words.get(words.indexOf("-s") + 1);
-                Processes.run(
-                        List.of(
-                                "iptables",
-                                "-w",
-                                "5",
-                                "-t",
-                                "nat",
-                                "-D",
-                                "POSTROUTING",
-                                "-s",
-                                source,
-                                "!",
-                                "-o",
-                                bridge,
-                                "-m",
-                                "comment",
-                                "--comment",
-                                comment,
-                                "-j",
-                                "MASQUERADE"),
-                        30);
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.testing;
 
 import dev.berth.daemon.BerthConfig;
+import dev.berth.testkit.network.TestBridge;
 import dev.berth.testkit.registry.Processes;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,41 +46,11 @@ public record PodNetworkFixture(String bridge, String subnet, Path confDir) {
 
     /** berthd's once-per-node masquerade rule for this network (netlink default form), which outlives pods. */
     public boolean isNodeMasqueradeRule(String iptablesSaveLine) {
-        return iptablesSaveLine.contains("berth " + bridge + " pods leaving the node");
+        return new TestBridge(bridge).isNodeMasqueradeRule(iptablesSaveLine);
     }
 
     /** Deletes the bridge and the node masquerade rule berthd keeps for it. */
     public void deleteBridge() throws IOException {
-        for (String line :
-                Processes.run(List.of("iptables-save", "-t", "nat"), 30).lines().toList()) {
-            if (line.startsWith("-A POSTROUTING") && isNodeMasqueradeRule(line)) {
-                List<String> words = List.of(line.split(" "));
-                Processes.run(
-                        List.of(
-                                "iptables",
-                                "-w",
-                                "5",
-                                "-t",
-                                "nat",
-                                "-D",
-                                "POSTROUTING",
-                                "-s",
-                                words.get(words.indexOf("-s") + 1),
-                                "!",
-                                "-o",
-                                bridge,
-                                "-m",
-                                "comment",
-                                "--comment",
-                                "berth " + bridge + " pods leaving the node",
-                                "-j",
-                                "MASQUERADE"),
-                        30);
-            }
-        }
-        String links = Processes.run(List.of("ip", "-o", "link", "show"), 10);
-        if (links.contains(" " + bridge + ":")) {
-            Processes.run(List.of("ip", "link", "del", bridge), 10);
-        }
+        new TestBridge(bridge).delete();
     }
 }
