@@ -13,6 +13,7 @@ import dev.berth.testing.PodClient;
 import dev.berth.testing.PodTestBedExtension;
 import dev.berth.testkit.layer.BusyboxImage;
 import dev.berth.testkit.layer.LayerTar;
+import dev.berth.testkit.registry.Processes;
 import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -192,6 +193,26 @@ class BuildIntegrationTest {
                 .contains("inet " + daemon.network().prefix());
         assertThat(none.error()).as(none.output()).isNull();
         assertThat(none.output()).contains("lo: <LOOPBACK,UP").doesNotContain("eth0");
+    }
+
+    @Test
+    void runsWithTheHostNetworkSeeTheNodesOwnLinks() throws Exception {
+        String link = "bhost" + ProcessHandle.current().pid() % 100_000;
+        Processes.run(List.of("ip", "link", "add", link, "type", "veth", "peer", "name", link + "p"), 10);
+        try {
+            String dockerfile = """
+                    FROM %s
+                    RUN ip -o link show
+                    """.formatted(bed.busybox());
+            BuildClient.Outcome host = build(
+                    options(dockerfile).setNoCache(true).setNetwork(dev.berth.api.v1.NetworkMode.NETWORK_HOST),
+                    context());
+
+            assertThat(host.error()).as(host.output()).isNull();
+            assertThat(host.output()).contains(": " + link + "@");
+        } finally {
+            Processes.run(List.of("ip", "link", "del", link), 10);
+        }
     }
 
     @Test
