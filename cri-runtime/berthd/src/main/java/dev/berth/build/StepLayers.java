@@ -18,7 +18,7 @@ import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
- * Turns a step's upper dir into a layer: the gzip blob into the content store, and the upper dir itself, moved, as
+ * Turns a step's upper dir into a layer: the tar blob into the content store, and the upper dir itself, moved, as
  * the layer's snapshot (it already is the lower dir the next step needs: no unpack). Both are leased to the build
  * until its image is recorded, so a garbage collection meanwhile keeps them.
  */
@@ -52,7 +52,7 @@ final class StepLayers {
         }
         return new LayerRecord(
                 blob.digest().toString(),
-                MediaTypes.OCI_LAYER_GZIP,
+                MediaTypes.OCI_LAYER_TAR,
                 blob.size(),
                 blob.diffId().toString(),
                 chainId.toString());

@@ -3,6 +3,7 @@ package dev.berth.content;
 import dev.berth.image.Digest;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.Directories;
+import dev.berth.sys.Sha256;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,7 @@ public final class BlobIngest implements AutoCloseable {
         this.temp = temp;
         this.out = out;
         this.target = target;
-        this.sha256 = Digest.sha256Digest();
+        this.sha256 = Sha256.newDigest();
     }
 
     public InputStream tee(InputStream source) {

@@ -6,6 +6,7 @@ import dev.berth.build.cache.BuildCache;
 import dev.berth.build.copy.CopyStep;
 import dev.berth.build.copy.TarArchives;
 import dev.berth.build.layer.ContentStoreLayerSink;
+import dev.berth.build.layer.LayerGzip;
 import dev.berth.build.layer.LayerWriter;
 import dev.berth.build.run.BuildRuntime;
 import dev.berth.content.ContentStore;
@@ -126,8 +127,15 @@ public final class BerthDaemon implements AutoCloseable {
                 metrics.pulls());
         ImageService imageService = new ImageService(puller, images, content, snapshots, collector);
         ImageProtos protos = new ImageProtos(imageService, content, json, root);
-        PushService pushes =
-                new PushService(imageService, images, content, leases, registry.pusher(imageSettings.pushSettings()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        PushService pushes = new PushService(
+                imageService,
+                images,
+                content,
+                leases,
+                registry.pusher(imageSettings.pushSettings()),
+                new LayerGzip(content, Deflater.DEFAULT_COMPRESSION, compressors(cores)),
+                json.mapper());
 
         pods = PodWiring.wire(config, json, imageService, snapshots, leases, metrics);
         // containers lease their layers before garbage collection may look at them
@@ -167,9 +175,7 @@ public final class BerthDaemon implements AutoCloseable {
         BuildRuntime runtime = pods.builds();
         Syscalls sys = new Syscalls();
         TarArchives archives = new TarArchives(new LayerUnpacker(sys));
-        int cores = Runtime.getRuntime().availableProcessors();
-        LayerWriter layers = new LayerWriter(
-                sys, new ContentStoreLayerSink(content), Deflater.DEFAULT_COMPRESSION, compressors(cores));
+        LayerWriter layers = new LayerWriter(sys, new ContentStoreLayerSink(content));
         return new BuildService(
                 images,
                 content,
@@ -181,7 +187,7 @@ public final class BerthDaemon implements AutoCloseable {
                 platform);
     }
 
-    /** Gzip of new layers is CPU bound: a small pool of platform threads, about one per core, shared by builds. */
+    /** Gzip of built layers at push is CPU bound: a small pool of platform threads, about one per core, shared by pushes. */
     private ExecutorService compressors(int cores) {
         ExecutorService pool = Executors.newFixedThreadPool(
                 Math.max(1, cores),

@@ -14,6 +14,7 @@ import dev.berth.snapshot.LayerUnpacker;
 import dev.berth.snapshot.SnapshotStore;
 import dev.berth.snapshot.SnapshotUsage;
 import dev.berth.snapshot.UnpackStats;
+import dev.berth.sys.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -68,8 +69,8 @@ final class LayerFetcher {
                 BlobIngest ingest = blobStored ? null : content.ingest(layer.digest(), layer.size());
                 SnapshotStore.PreparedSnapshot snapshot = snapshots.prepare(chainId)) {
             InputStream compressed = ingest == null ? body : ingest.tee(body);
-            try (DigestInputStream uncompressed = new DigestInputStream(
-                    LayerDecompression.open(compressed, layer.mediaType()), Digest.sha256Digest())) {
+            try (DigestInputStream uncompressed =
+                    new DigestInputStream(LayerDecompression.open(compressed, layer.mediaType()), Sha256.newDigest())) {
                 UnpackStats stats;
                 try {
                     stats = unpacker.unpack(uncompressed, snapshot.fsPath());

@@ -1,5 +1,6 @@
 package dev.berth.imagestore;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.content.ContentStore;
 import dev.berth.image.Digest;
 import dev.berth.image.manifest.Descriptor;
@@ -20,7 +21,8 @@ import java.util.List;
 
 /**
  * Pushes a stored image under one of its names: the blobs straight from the content store files, the
- * manifest's bytes as pulled, so the registry gets the digest berthd has. Blobs are leased while they go
+ * manifest's bytes as pulled, so the registry gets the digest berthd has; layers berthd built (stored as plain
+ * tar) go up gzipped, under a manifest of their own ({@link PushLayers}). Blobs are leased while they go
  * up, so removing the image meanwhile cannot collect them. The image's other names on the same registry
  * are where a blob may be mounted from. A pushed image gets the digest name it has in the registry.
  */
@@ -31,15 +33,25 @@ public final class PushService {
     private final ContentStore content;
     private final Leases leases;
     private final RegistryPusher pusher;
+    private final PushCompression compression;
+    private final ObjectMapper mapper;
     private final ManifestParser parser = new ManifestParser();
 
     public PushService(
-            ImageLookup images, ImageStore store, ContentStore content, Leases leases, RegistryPusher pusher) {
+            ImageLookup images,
+            ImageStore store,
+            ContentStore content,
+            Leases leases,
+            RegistryPusher pusher,
+            PushCompression compression,
+            ObjectMapper mapper) {
         this.images = images;
         this.store = store;
         this.content = content;
         this.leases = leases;
         this.pusher = pusher;
+        this.compression = compression;
+        this.mapper = mapper;
     }
 
     public RegistryPusher.Pushed push(String name, RegistryCredentials credentials, PushEvent.Listener listener)
@@ -60,18 +72,21 @@ public final class PushService {
             List<PushBlob> blobs = new ArrayList<>();
             blobs.add(blob(image, parsed.config()));
             for (Descriptor layer : parsed.layers()) {
-                blobs.add(blob(image, layer));
+                requireStored(image, layer);
             }
-            RegistryPusher.Pushed pushed = pusher.push(
-                    target,
-                    new RegistryPusher.Manifest(manifest, image.manifestMediaType()),
-                    blobs,
-                    mountSources(image, target),
-                    credentials,
-                    listener);
-            // as docker records it: the image now has a digest name there, and a later push may mount from it
-            store.tag(image, List.of(), List.of(target.name() + "@" + pushed.digest()));
-            return pushed;
+            try (PushLayers layers = PushLayers.of(manifest, parsed, content, compression, mapper)) {
+                blobs.addAll(layers.layers());
+                RegistryPusher.Pushed pushed = pusher.push(
+                        target,
+                        new RegistryPusher.Manifest(layers.manifest(), image.manifestMediaType()),
+                        blobs,
+                        mountSources(image, target),
+                        credentials,
+                        listener);
+                // as docker records it: the image now has a digest name there, and a later push may mount from it
+                store.tag(image, List.of(), List.of(target.name() + "@" + pushed.digest()));
+                return pushed;
+            }
         } catch (RegistryException e) {
             throw PushException.from(target, e);
         }
@@ -92,12 +107,16 @@ public final class PushService {
     }
 
     private PushBlob blob(ImageRecord image, Descriptor descriptor) throws PushException {
+        requireStored(image, descriptor);
+        return new PushBlob(descriptor, content.path(descriptor.digest()));
+    }
+
+    private void requireStored(ImageRecord image, Descriptor descriptor) throws PushException {
         if (!content.contains(descriptor.digest())) {
             throw new PushException(
                     PushException.Kind.INCOMPLETE_IMAGE,
                     "blob " + descriptor.digest() + " of image " + image.id() + " is not in the content store");
         }
-        return new PushBlob(descriptor, content.path(descriptor.digest()));
     }
 
     /** Repositories of the target's registry that got this image's blobs when it was pulled or pushed there. */

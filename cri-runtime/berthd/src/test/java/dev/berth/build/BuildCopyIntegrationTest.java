@@ -15,6 +15,10 @@ import dev.berth.testing.PodClient;
 import dev.berth.testing.PodTestBedExtension;
 import dev.berth.testkit.layer.LayerTar;
 import io.grpc.Status;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +124,7 @@ class BuildCopyIntegrationTest {
     }
 
     @Test
-    void aBuiltImagePushesAndComesBackByPull() throws Exception {
+    void aBuiltImagePushesGzippedAndComesBackByPull() throws Exception {
         String registry = bed.busybox().substring(0, bed.busybox().indexOf('/'));
         String name = registry + "/demo/pushed:1";
         BuildClient.Outcome outcome = build(
@@ -129,10 +133,15 @@ class BuildCopyIntegrationTest {
                 LayerTar.create().file("a.txt", "pushed\n", 0644).build());
         assertThat(outcome.error()).as(outcome.output()).isNull();
 
-        ImagesGrpc.newBlockingStub(bed.daemon().channel())
-                .withDeadlineAfter(120, TimeUnit.SECONDS)
-                .push(PushRequest.newBuilder().setImage(name).build())
-                .forEachRemaining(progress -> {});
+        push(name);
+        String manifest = manifest(registry, "demo/pushed", "1");
+        push(name);
+
+        // stored as plain tar, the layers go up gzipped, the same bytes at every push
+        assertThat(manifest)
+                .contains("\"application/vnd.oci.image.layer.v1.tar+gzip\"")
+                .doesNotContain("\"application/vnd.oci.image.layer.v1.tar\"");
+        assertThat(manifest(registry, "demo/pushed", "1")).isEqualTo(manifest);
         bed.daemon()
                 .images()
                 .removeImage(RemoveImageRequest.newBuilder()
@@ -147,6 +156,25 @@ class BuildCopyIntegrationTest {
 
         assertThat(pulled).isEqualTo(outcome.result().getImageId());
         assertThat(pods.execSync(start(name), "cat", "/a.txt")).isEqualTo("pushed\n");
+    }
+
+    private void push(String name) {
+        ImagesGrpc.newBlockingStub(bed.daemon().channel())
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .push(PushRequest.newBuilder().setImage(name).build())
+                .forEachRemaining(progress -> {});
+    }
+
+    private static String manifest(String registry, String repository, String tag) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/" + repository + "/manifests/" + tag))
+                            .header("Accept", "application/vnd.oci.image.manifest.v1+json")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        }
     }
 
     private String start(String image) {

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
@@ -291,8 +290,7 @@ class BuildIntegrationTest {
     private List<String> entries(String digest) throws IOException {
         Path blob = daemon.root().resolve("content/blobs/sha256").resolve(digest.substring("sha256:".length()));
         List<String> names = new ArrayList<>();
-        try (InputStream in =
-                new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(Files.readAllBytes(blob))))) {
+        try (InputStream in = new TarArchiveInputStream(new ByteArrayInputStream(Files.readAllBytes(blob)))) {
             TarArchiveInputStream tar = (TarArchiveInputStream) in;
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {

@@ -1,6 +1,6 @@
 package dev.berth.build.copy;
 
-import dev.berth.image.Digest;
+import dev.berth.sys.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ public final class SourceHash {
     private SourceHash() {}
 
     public static String of(List<CopySources.Source> sources, boolean withOwners) throws IOException {
-        MessageDigest hash = Digest.sha256Digest();
+        MessageDigest hash = Sha256.newDigest();
         byte[] buffer = new byte[64 * 1024];
         for (CopySources.Source source : sources) {
             List<Path> tree;

@@ -4,7 +4,7 @@ import dev.berth.image.Digest;
 
 /**
  * A written layer: {@code diffId} is the sha256 of the uncompressed tar (the image config's
- * {@code rootfs.diff_ids}), {@code digest} and {@code size} those of the gzip blob (the manifest's layer
- * descriptor, media type {@code application/vnd.oci.image.layer.v1.tar+gzip}).
+ * {@code rootfs.diff_ids}), {@code digest} and {@code size} those of the blob stored (the manifest's layer
+ * descriptor): the same tar, media type {@code application/vnd.oci.image.layer.v1.tar}.
  */
 public record LayerBlob(Digest diffId, Digest digest, long size) {}

@@ -1,6 +1,7 @@
 package dev.berth.build.layer;
 
 import dev.berth.image.Digest;
+import dev.berth.sys.Sha256;
 import dev.berth.sys.Syscalls;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -12,14 +13,14 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.OptionalLong;
-import java.util.concurrent.Executor;
-import java.util.zip.Deflater;
 
 /**
- * Turns the upper directory of a build step into a gzip-compressed OCI layer in one pass: the tar is hashed
- * (diff ID) on its way into gzip, the gzip bytes are hashed (blob digest) and counted on their way into the
- * sink's file. With a {@code SOURCE_DATE_EPOCH} no mtime is later than it, so the same tree always gives the
- * same bytes. Safe for concurrent writes of different directories.
+ * Turns the upper directory of a build step into an uncompressed OCI layer in one pass: the tar is hashed and
+ * counted on its way into the sink's file, its digest both the blob's and the diff ID. Kept uncompressed, as
+ * buildah's and docker's local stores keep layers: gzip cost ~35 ms of CPU a MiB of incompressible files here, on
+ * every step of every build, for bytes only a push needs; a push compresses ({@link LayerGzip}). With a
+ * {@code SOURCE_DATE_EPOCH} no mtime is later than it, so the same tree always gives the same bytes. Safe for
+ * concurrent writes of different directories.
  */
 public final class LayerWriter {
 
@@ -27,23 +28,10 @@ public final class LayerWriter {
 
     private final Syscalls sys;
     private final LayerSink sink;
-    private final int level;
-    private final Executor compressors;
 
-    /** Compresses on the writing thread. */
     public LayerWriter(Syscalls sys, LayerSink sink) {
-        this(sys, sink, Deflater.DEFAULT_COMPRESSION, Runnable::run);
-    }
-
-    /**
-     * {@code compressors} run the gzip blocks (CPU bound: a pool of platform threads, about one per core);
-     * {@code level} is a {@link Deflater} level. The bytes do not depend on the pool's size.
-     */
-    public LayerWriter(Syscalls sys, LayerSink sink, int level, Executor compressors) {
         this.sys = sys;
         this.sink = sink;
-        this.level = level;
-        this.compressors = compressors;
     }
 
     /** {@code sourceDateEpoch}: seconds since the epoch that clamp every mtime, empty to keep them. */
@@ -51,20 +39,18 @@ public final class LayerWriter {
         Path file = sink.newFile();
         boolean published = false;
         try {
-            MessageDigest tarHash = Digest.sha256Digest();
-            MessageDigest blobHash = Digest.sha256Digest();
+            MessageDigest tarHash = Sha256.newDigest();
             CountingStream counted;
             try (OutputStream fileOut = Files.newOutputStream(file)) {
-                counted = new CountingStream(new BufferedOutputStream(fileOut, BUFFER_SIZE));
-                ParallelGzipOutputStream gzip =
-                        new ParallelGzipOutputStream(new DigestOutputStream(counted, blobHash), level, compressors);
-                OutputStream tarOut = new BufferedOutputStream(new DigestOutputStream(gzip, tarHash), BUFFER_SIZE);
+                counted = new CountingStream(fileOut);
+                OutputStream tarOut = new BufferedOutputStream(new DigestOutputStream(counted, tarHash), BUFFER_SIZE);
                 TarWriter tar = new TarWriter(tarOut);
                 new UpperDirArchiver(sys, tar, sourceDateEpoch).archive(upperDir);
                 tar.finish();
                 tarOut.close();
             }
-            LayerBlob blob = new LayerBlob(digest(tarHash), digest(blobHash), counted.count);
+            Digest digest = digest(tarHash);
+            LayerBlob blob = new LayerBlob(digest, digest, counted.count);
             sink.publish(file, blob.digest(), blob.size());
             published = true;
             return blob;

@@ -19,6 +19,6 @@ record DirectorySink(Path dir) implements LayerSink {
     }
 
     Path blob(Digest digest) {
-        return dir.resolve(digest.encoded() + ".tar.gz");
+        return dir.resolve(digest.encoded() + ".tar");
     }
 }

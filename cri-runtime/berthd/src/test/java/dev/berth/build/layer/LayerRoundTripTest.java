@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +98,7 @@ class LayerRoundTripTest {
         Path lower = lower();
         Path blob = write(upper());
         Path layer = Files.createDirectory(temp.resolve("layer"));
-        try (InputStream tar = new GZIPInputStream(Files.newInputStream(blob))) {
+        try (InputStream tar = Files.newInputStream(blob)) {
             new LayerUnpacker(sys).unpack(tar, layer);
         }
         Path merged = Files.createDirectory(temp.resolve("merged"));
@@ -138,7 +137,7 @@ class LayerRoundTripTest {
     void gnuTarListsTheLayersEntries() throws Exception {
         Path blob = write(upper());
 
-        List<String> lines = run("tar", "-tvzf", blob.toString()).lines().toList();
+        List<String> lines = run("tar", "-tvf", blob.toString()).lines().toList();
 
         assertThat(lines.stream().map(LayerRoundTripTest::lastField))
                 .containsExactly(
