@@ -14,6 +14,8 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -35,6 +37,9 @@ public final class Cri implements AutoCloseable {
 
     private Cri(Endpoint endpoint) {
         this.endpoint = endpoint;
+        // Netty's logging would look for SLF4J first (berth-image brings its API, without a provider): a class-path
+        // scan and three warning lines on stderr at every start; the JDK's logging, reset in main, says nothing
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
         this.loop = new EpollEventLoopGroup(1, Thread.ofVirtual().factory());
         this.channel = NettyChannelBuilder.forAddress(
                         new DomainSocketAddress(endpoint.socket().toString()))
