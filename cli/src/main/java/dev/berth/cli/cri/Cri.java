@@ -40,7 +40,10 @@ public final class Cri implements AutoCloseable {
         // Netty's logging would look for SLF4J first (berth-image brings its API, without a provider): a class-path
         // scan and three warning lines on stderr at every start; the JDK's logging, reset in main, says nothing
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
-        this.loop = new EpollEventLoopGroup(1, Thread.ofVirtual().factory());
+        // a platform thread: epoll_wait is a native call that would pin a virtual thread's carrier, and with one CPU
+        // (one carrier) every virtual thread of the command, a build's upload among them, would wait for ever
+        this.loop = new EpollEventLoopGroup(
+                1, Thread.ofPlatform().daemon().name("cri-event-loop").factory());
         this.channel = NettyChannelBuilder.forAddress(
                         new DomainSocketAddress(endpoint.socket().toString()))
                 .channelType(EpollDomainSocketChannel.class)

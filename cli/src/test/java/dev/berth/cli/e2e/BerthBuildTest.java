@@ -72,6 +72,28 @@ class BerthBuildTest {
     }
 
     @Test
+    void aBuildWhoseContextTakesManyChunksFinishesOnAOneCpuHost() throws Exception {
+        byte[] data = new byte[12 << 20];
+        ThreadLocalRandom.current().nextBytes(data); // incompressible: the upload really is 12 MiB of chunks
+        Files.write(context.resolve("data.bin"), data);
+        write("Dockerfile", """
+                FROM %s
+                COPY data.bin /data.bin
+                """.formatted(bed.busybox()));
+
+        // one CPU: the JVM's virtual threads get a single carrier, which a blocked event loop must not hold
+        CliResult build = bed.berthWithEnv(
+                List.of("BERTH_ENDPOINT=" + bed.endpoint(), "JAVA_TOOL_OPTIONS=-XX:ActiveProcessorCount=1"),
+                "build",
+                "-q",
+                "--no-cache",
+                context.toString());
+
+        assertThat(build.exitCode()).as(build.toString()).isZero();
+        assertThat(build.stdout()).matches("sha256:[0-9a-f]{64}\n");
+    }
+
+    @Test
     void theDockerignoreKeepsFilesOutButNeverTheDockerfile() throws Exception {
         write("kept.txt", "kept\n");
         write("secret.env", "TOKEN=do-not-send\n");
