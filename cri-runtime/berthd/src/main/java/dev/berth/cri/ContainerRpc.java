@@ -3,6 +3,8 @@ package dev.berth.cri;
 import com.google.protobuf.ByteString;
 import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerService;
+import dev.berth.cri.v1.Container;
+import dev.berth.cri.v1.ContainerFilter;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ContainerStatusResponse;
 import dev.berth.cri.v1.CreateContainerRequest;
@@ -28,6 +30,8 @@ import dev.berth.sandbox.SandboxService;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /** CreateContainer through ReopenContainerLog, and ExecSync: the container feature's calls. */
 final class ContainerRpc {
@@ -42,11 +46,13 @@ final class ContainerRpc {
     private final SandboxService sandboxes;
     private final ContainerService containers;
     private final ContainerProtos protos;
+    private final EncodedProtos<ContainerRecord, Container> listed;
 
     ContainerRpc(SandboxService sandboxes, ContainerService containers, ContainerProtos protos) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.protos = protos;
+        this.listed = new EncodedProtos<>(protos::container);
     }
 
     void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> observer) {
@@ -87,8 +93,13 @@ final class ContainerRpc {
         Rpc.unary("ListContainers", observer, () -> {
             Requests.check(request.getFilter());
             ListContainersResponse.Builder response = ListContainersResponse.newBuilder();
+            Set<String> ids = new HashSet<>();
             for (ContainerRecord container : containers.list(ContainerProtos.filter(request.getFilter()))) {
-                response.addContainers(protos.container(container));
+                response.addContainers(listed.of(container.id(), container));
+                ids.add(container.id());
+            }
+            if (request.getFilter().equals(ContainerFilter.getDefaultInstance())) {
+                listed.retainOnly(ids);
             }
             return response.build();
         });

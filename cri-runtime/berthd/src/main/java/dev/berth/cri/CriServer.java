@@ -41,7 +41,8 @@ public final class CriServer implements AutoCloseable {
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
-                .executor(executor)
+                .directExecutor()
+                .callExecutor(new TransportThreadCalls(executor))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .intercept(observer)
                 .intercept(new LogContextInterceptor());

@@ -2,6 +2,8 @@ package dev.berth.cri;
 
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.ListPodSandboxResponse;
+import dev.berth.cri.v1.PodSandbox;
+import dev.berth.cri.v1.PodSandboxFilter;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
 import dev.berth.cri.v1.PodSandboxStatusResponse;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
@@ -17,16 +19,20 @@ import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.store.Timestamps;
 import io.grpc.stub.StreamObserver;
+import java.util.HashSet;
+import java.util.Set;
 
 /** RunPodSandbox through ListPodSandbox and UpdatePodSandboxResources: the sandbox feature's calls. */
 final class PodSandboxRpc {
 
     private final SandboxService sandboxes;
     private final SandboxProtos protos;
+    private final EncodedProtos<SandboxRecord, PodSandbox> listed;
 
     PodSandboxRpc(SandboxService sandboxes, SandboxProtos protos) {
         this.sandboxes = sandboxes;
         this.protos = protos;
+        this.listed = new EncodedProtos<>(protos::sandbox);
     }
 
     void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> observer) {
@@ -70,8 +76,13 @@ final class PodSandboxRpc {
         Rpc.unary("ListPodSandbox", observer, () -> {
             Requests.check(request.getFilter());
             ListPodSandboxResponse.Builder response = ListPodSandboxResponse.newBuilder();
+            Set<String> ids = new HashSet<>();
             for (SandboxRecord sandbox : sandboxes.list(SandboxProtos.filter(request.getFilter()))) {
-                response.addItems(protos.sandbox(sandbox));
+                response.addItems(listed.of(sandbox.id(), sandbox));
+                ids.add(sandbox.id());
+            }
+            if (request.getFilter().equals(PodSandboxFilter.getDefaultInstance())) {
+                listed.retainOnly(ids);
             }
             return response.build();
         });

@@ -75,6 +75,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final StreamingServer streaming;
     private final PodWiring pods;
     private final CriServer server;
+    private final BerthMetrics metrics;
     private final Optional<MetricsServer> metricsServer;
     private final StartupRecovery.Running recovery;
     private final long recoveryStarted;
@@ -106,7 +107,7 @@ public final class BerthDaemon implements AutoCloseable {
         BuildCache buildCache = new BuildCache(root.resolve("build-cache"), json, content, snapshots);
         ImageGarbageCollector collector = new ImageGarbageCollector(images, content, snapshots, leases, buildCache);
         String version = BerthVersion.current();
-        BerthMetrics metrics = new BerthMetrics(version);
+        metrics = new BerthMetrics(version);
         metricsServer = config.metricsAddress()
                 .map(address -> new MetricsServer(address, !config.metricsAddressGiven(), metrics.registry()));
 
@@ -204,6 +205,7 @@ public final class BerthDaemon implements AutoCloseable {
             daemon.server.start();
             // after the socket, which kubelet waits for; a configured address that cannot be served still stops berthd
             if (daemon.metricsServer.isPresent()) {
+                daemon.metrics.registerJvmMetrics();
                 daemon.metricsServer.get().start();
             }
         } catch (IOException | RuntimeException e) {

@@ -47,7 +47,6 @@ public final class BerthMetrics {
 
     /** @param version berthd's version, exposed as {@code berth_build_info{version}} */
     public BerthMetrics(String version) {
-        registerJvmMetrics();
         Info.builder()
                 .name("berth_build_info")
                 .help("berthd's build: always 1, the version in its label")
@@ -128,7 +127,11 @@ public final class BerthMetrics {
      * What the client's {@code JvmMetrics} registers, less the native-memory collector: it asks the diagnostic
      * MBean at registration (~300 ms of a cold start) and reports nothing without -XX:NativeMemoryTracking.
      */
-    private void registerJvmMetrics() {
+    /**
+     * Adds the JVM's and the process's own metrics. Apart from the constructor because they cost a start ~30 ms of
+     * CPU (the management beans, a GC listener): berthd adds them once its socket serves, and only when scraped.
+     */
+    public void registerJvmMetrics() {
         JvmMemoryMetrics.builder().register(registry);
         JvmGarbageCollectorMetrics.builder().register(registry);
         JvmMemoryPoolAllocationMetrics.builder().register(registry);

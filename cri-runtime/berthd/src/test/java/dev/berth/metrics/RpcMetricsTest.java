@@ -168,7 +168,10 @@ class RpcMetricsTest {
     }
 
     @Test
-    void buildInfoCarriesTheVersion() throws IOException {
+    void buildInfoCarriesTheVersionAndTheJvmMetricsComeOnceRegistered() throws IOException {
+        assertThat(exposition().matching("jvm_memory_used_bytes", "area", "heap"))
+                .isEmpty();
+        metrics.registerJvmMetrics();
         Exposition scraped = exposition();
         assertThat(scraped.value("berth_build_info", "version", "1.2.3-test")).contains(1.0);
         assertThat(scraped.matching("jvm_memory_used_bytes", "area", "heap"))
