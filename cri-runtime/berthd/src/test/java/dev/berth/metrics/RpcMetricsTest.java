@@ -156,7 +156,16 @@ class RpcMetricsTest {
         call.cancel(null);
         assertThat(eventsCancelled.await(10, TimeUnit.SECONDS)).isTrue();
 
+        // the context is cancelled on the transport thread, the call's listener (the metric) hears of it on the call's
+        // executor, maybe a little later
         Exposition scraped = exposition();
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                scraped.matching("berth_cri_requests_total", "method", "GetContainerEvents")
+                                .isEmpty()
+                        && System.nanoTime() < deadline; ) {
+            Thread.sleep(10);
+            scraped = exposition();
+        }
         assertThat(scraped.matching("berth_cri_requests_total", "method", "GetContainerEvents"))
                 .singleElement()
                 .satisfies(sample -> {
