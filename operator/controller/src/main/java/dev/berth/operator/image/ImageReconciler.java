@@ -8,6 +8,7 @@ import dev.berth.operator.model.ImagePull;
 import dev.berth.operator.model.ImageSpec;
 import dev.berth.operator.model.ImageStatus;
 import dev.berth.operator.status.Conditions;
+import dev.berth.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.Node;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -44,10 +45,12 @@ public final class ImageReconciler implements Reconciler<Image> {
     private final ImageResolver resolver;
     private final ResolveSchedule schedule = new ResolveSchedule();
     private final Clock clock;
+    private final StatusWrites statusWrites;
 
-    public ImageReconciler(ImageResolver resolver, Clock clock) {
+    public ImageReconciler(ImageResolver resolver, Clock clock, StatusWrites statusWrites) {
         this.resolver = resolver;
         this.clock = clock;
+        this.statusWrites = statusWrites;
     }
 
     @Override
@@ -73,7 +76,8 @@ public final class ImageReconciler implements Reconciler<Image> {
             context.getClient().resource(pull).delete();
         }
         List<ImagePull> live = pulls.stream().filter(p -> !orphaned.contains(p)).toList();
-        return reconcile(image, live, image.getSpec().getPrePull() == null ? List.of() : allNodes);
+        return statusWrites.send(
+                reconcile(image, live, image.getSpec().getPrePull() == null ? List.of() : allNodes), context);
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.berth.operator.image.PullSecrets;
 import dev.berth.operator.nodeagent.CriImageClient;
 import dev.berth.operator.nodeagent.ImagePullWriter;
 import dev.berth.operator.nodeagent.NodeImageReconciler;
+import dev.berth.operator.status.StatusWrites;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.time.Clock;
@@ -44,7 +45,7 @@ public final class BerthControllers implements Controllers {
                 ImageResolver resolver =
                         new ImageResolver(new RegistryClient(registries), pullSecrets, Platform.host(), clock);
                 yield List.of(
-                        new ImageReconciler(resolver, clock),
+                        new ImageReconciler(resolver, clock, new StatusWrites(settings.serverSideApply())),
                         new AppReconciler(
                                 settings.runtimeClassName(),
                                 new TagDigests(resolver, TagDigests.DEFAULT_TTL, clock),

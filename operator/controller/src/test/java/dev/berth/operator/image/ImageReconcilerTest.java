@@ -13,6 +13,7 @@ import dev.berth.operator.model.PrePullNode;
 import dev.berth.operator.model.PrePullStatus;
 import dev.berth.operator.nodeagent.ImagePullWriter;
 import dev.berth.operator.nodeagent.ImagePulls;
+import dev.berth.operator.status.StatusWrites;
 import dev.berth.operator.testing.ImageCluster;
 import dev.berth.operator.testing.MutableClock;
 import dev.berth.testkit.registry.ImagePusher;
@@ -76,7 +77,8 @@ class ImageReconcilerTest {
     private ImageReconciler reconciler(RegistryClient registryClient) {
         return new ImageReconciler(
                 new ImageResolver(registryClient, new PullSecrets(client), new Platform("linux", "amd64", null), clock),
-                clock);
+                clock,
+                new StatusWrites(false));
     }
 
     @Test

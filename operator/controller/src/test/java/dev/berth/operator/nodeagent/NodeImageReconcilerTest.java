@@ -13,6 +13,7 @@ import dev.berth.operator.model.Image;
 import dev.berth.operator.model.ImagePull;
 import dev.berth.operator.model.ImagePullStatus;
 import dev.berth.operator.model.ImageStatus;
+import dev.berth.operator.status.StatusWrites;
 import dev.berth.operator.testing.ImageCluster;
 import dev.berth.operator.testing.MutableClock;
 import dev.berth.testkit.registry.ImagePusher;
@@ -73,7 +74,9 @@ class NodeImageReconcilerTest {
         cluster.installCrd();
         runtime = new RecordingImageService();
         operator = new ImageReconciler(
-                new ImageResolver(registryClient, new PullSecrets(client), Platform.host(), clock), clock);
+                new ImageResolver(registryClient, new PullSecrets(client), Platform.host(), clock),
+                clock,
+                new StatusWrites(false));
     }
 
     @AfterEach

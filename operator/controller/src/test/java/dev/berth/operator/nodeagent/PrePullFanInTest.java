@@ -113,7 +113,7 @@ class PrePullFanInTest {
         assertThat(operatorWrites)
                 .as("the operator writes the Image's status and nothing else")
                 .isNotEmpty()
-                .allMatch(w -> w.equals("PATCH /apis/berth.dev/v1alpha1/namespaces/default/images/web/status"));
+                .allMatch(w -> w.equals("PUT /apis/berth.dev/v1alpha1/namespaces/default/images/web/status"));
         long reconciles = operator.metrics().reconciliations(ImageReconciler.NAME) - reconcilesBefore;
         assertThat((long) operatorWrites.size())
                 .as("at most one status write per reconciliation (%d reconciliations)", reconciles)
