@@ -25,7 +25,9 @@ final class Http2Connection implements AutoCloseable {
     /** Our receive window per stream: what a server may send ahead of what the call has consumed. */
     static final int STREAM_WINDOW = 1 << 20;
 
-    private static final int CONNECTION_WINDOW = 16 << 20;
+    /** The connection's receive window (grpc-java's size), given back as DATA arrives: it holds no call up. */
+    private static final int CONNECTION_WINDOW = 1 << 20;
+
     private static final int MAX_HEADER_BLOCK = 8 << 20;
     private static final int NO_ERROR = 0x0;
     private static final int CANCEL = 0x8;
