@@ -61,28 +61,33 @@ final class GrpcClientCall<Q, R> extends ClientCall<Q, R> {
                 throw new IllegalStateException("the call was started already");
             }
             listener = responseListener;
-            if (deadline != null && deadline.isExpired()) {
-                finish(
-                        Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the call started"),
-                        new Metadata(),
-                        true);
-                return;
-            }
-            Long timeout = deadline == null ? null : deadline.timeRemaining(TimeUnit.NANOSECONDS);
-            List<Header> request =
-                    GrpcHeaders.request(method, channel.authority(), channel.userAgent(), timeout, headers);
-            try {
-                connection = channel.connection();
-                stream = connection.open(streamEvents, request);
-            } catch (StatusRuntimeException e) {
-                finish(e.getStatus(), new Metadata(), true);
-                return;
-            }
-            if (deadline != null) {
-                deadlineTimer = channel.timer().schedule(this::deadlineExceeded, timeout, TimeUnit.NANOSECONDS);
-            }
+            open(deadline, headers);
         }
         callbacks.execute(this::ready);
+        callbacks.execute(this::deliver);
+    }
+
+    /** Under the call's lock: the stream and the deadline's timer, or the status that prevents them. */
+    private void open(Deadline deadline, Metadata headers) {
+        if (deadline != null && deadline.isExpired()) {
+            finish(
+                    Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the call started"),
+                    new Metadata(),
+                    true);
+            return;
+        }
+        Long timeout = deadline == null ? null : deadline.timeRemaining(TimeUnit.NANOSECONDS);
+        List<Header> request = GrpcHeaders.request(method, channel.authority(), channel.userAgent(), timeout, headers);
+        try {
+            connection = channel.connection();
+            stream = connection.open(streamEvents, request);
+        } catch (StatusRuntimeException e) {
+            finish(e.getStatus(), new Metadata(), true);
+            return;
+        }
+        if (deadline != null) {
+            deadlineTimer = channel.timer().schedule(this::deadlineExceeded, timeout, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
@@ -146,6 +151,7 @@ final class GrpcClientCall<Q, R> extends ClientCall<Q, R> {
         if (current != null) {
             connection.cancel(current);
         }
+        callbacks.execute(this::deliver);
     }
 
     private void deadlineExceeded() {
@@ -156,7 +162,12 @@ final class GrpcClientCall<Q, R> extends ClientCall<Q, R> {
         return status != null;
     }
 
-    /** Decides the call's status, once; onClose follows the messages still queued unless they are dropped. */
+    /**
+     * Under the call's lock: decides the call's status, once; onClose follows the messages still queued unless they
+     * are dropped. The caller then runs {@link #deliver} through the callbacks, outside the lock: a listener that
+     * takes a lock of its own (BuildCall's) while another thread holds that one and asks {@link #isReady} would
+     * otherwise deadlock.
+     */
     private void finish(Status decided, Metadata decidedTrailers, boolean dropMessages) {
         if (status != null) {
             return;
@@ -169,7 +180,6 @@ final class GrpcClientCall<Q, R> extends ClientCall<Q, R> {
         if (deadlineTimer != null) {
             deadlineTimer.cancel(false);
         }
-        callbacks.execute(this::deliver);
     }
 
     private void ready() {
@@ -239,19 +249,18 @@ final class GrpcClientCall<Q, R> extends ClientCall<Q, R> {
                         decided = Status.INTERNAL.withDescription("the stream ended inside a message");
                     }
                     finish(decided, metadata, false);
-                    return;
-                }
-                if (headersSeen) {
+                } else if (headersSeen) {
                     protocolError("a second HEADERS without END_STREAM");
-                    return;
+                } else if (!"200".equals(GrpcHeaders.value(headers, ":status"))) {
+                    protocolError(GrpcHeaders.httpStatus(String.valueOf(GrpcHeaders.value(headers, ":status"))));
+                } else {
+                    headersSeen = true;
+                    target = listener;
                 }
-                headersSeen = true;
-                String http = GrpcHeaders.value(headers, ":status");
-                if (!"200".equals(http)) {
-                    protocolError(GrpcHeaders.httpStatus(String.valueOf(http)));
-                    return;
-                }
-                target = listener;
+            }
+            if (target == null) {
+                callbacks.execute(GrpcClientCall.this::deliver);
+                return;
             }
             Listener<R> listening = target;
             callbacks.execute(() -> {
@@ -270,13 +279,14 @@ final class GrpcClientCall<Q, R> extends ClientCall<Q, R> {
                 }
                 if (!headersSeen) {
                     protocolError("DATA before the response's HEADERS");
-                    return;
-                }
-                try {
-                    partial = deframer.feed(data, offset, length, messages);
-                } catch (StatusRuntimeException e) {
-                    protocolError(e.getStatus());
-                    return;
+                    partial = 0;
+                } else {
+                    try {
+                        partial = deframer.feed(data, offset, length, messages);
+                    } catch (StatusRuntimeException e) {
+                        protocolError(e.getStatus());
+                        partial = 0;
+                    }
                 }
                 if (endStream) {
                     finish(
@@ -294,6 +304,7 @@ final class GrpcClientCall<Q, R> extends ClientCall<Q, R> {
             synchronized (GrpcClientCall.this) {
                 finish(reset, new Metadata(), true);
             }
+            callbacks.execute(GrpcClientCall.this::deliver);
         }
 
         @Override
