@@ -31,7 +31,7 @@ final class FrameReader {
         return new Frame(type, flags, streamId, payload);
     }
 
-    /** The client's connection preface, for the training's stand-in server. */
+    /** Fills the array from the channel: a frame's payload, or a client's preface for the stand-in server. */
     void readFully(byte[] into) throws IOException {
         int done = 0;
         while (done < into.length) {

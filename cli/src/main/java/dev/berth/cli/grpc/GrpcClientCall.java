@@ -80,7 +80,7 @@ final class GrpcClientCall<Q, R> extends ClientCall<Q, R> {
         List<Header> request = GrpcHeaders.request(method, channel.authority(), channel.userAgent(), timeout, headers);
         try {
             connection = channel.connection();
-            stream = connection.open(streamEvents, request);
+            stream = connection.newStream(streamEvents, request);
         } catch (StatusRuntimeException e) {
             finish(e.getStatus(), new Metadata(), true);
             return;

@@ -89,7 +89,7 @@ final class Http2Connection implements AutoCloseable {
     }
 
     /** Opens a stream with its request headers; a refusal throws its status. */
-    OutboundFlow.Stream open(StreamHandler handler, List<Header> headers) {
+    OutboundFlow.Stream newStream(StreamHandler handler, List<Header> headers) {
         synchronized (lock) {
             if (refusal != null) {
                 throw refusal.asRuntimeException();
