@@ -5,7 +5,6 @@ record Frame(int type, int flags, int streamId, byte[] payload) {
 
     static final int DATA = 0x0;
     static final int HEADERS = 0x1;
-    static final int PRIORITY = 0x2;
     static final int RST_STREAM = 0x3;
     static final int SETTINGS = 0x4;
     static final int PUSH_PROMISE = 0x5;
@@ -20,7 +19,6 @@ record Frame(int type, int flags, int streamId, byte[] payload) {
     static final int PADDED = 0x8;
     static final int PRIORITY_FLAG = 0x20;
 
-    static final int SETTINGS_HEADER_TABLE_SIZE = 0x1;
     static final int SETTINGS_ENABLE_PUSH = 0x2;
     static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
     static final int SETTINGS_MAX_FRAME_SIZE = 0x5;
