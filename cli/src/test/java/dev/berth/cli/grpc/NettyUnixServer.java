@@ -30,6 +30,11 @@ final class NettyUnixServer implements AutoCloseable {
         server = builder.build().start();
     }
 
+    /** Graceful: GOAWAY to the clients, the calls they have open run to their end. */
+    void shutdown() throws InterruptedException {
+        server.shutdown().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -261,6 +261,20 @@ class UnixGrpcChannelInteropTest {
     }
 
     @Test
+    void callAfterTheServersGoAwayGoesOnANewConnection() throws Exception {
+        Path socket = dir.resolve("test.sock");
+        assertThat(ClientCalls.blockingUnaryCall(channel, TestService.ECHO, options(), TestService.utf8("one")))
+                .isEqualTo(TestService.utf8("one"));
+        server.shutdown();
+        server.close();
+        java.nio.file.Files.deleteIfExists(socket);
+        server = new NettyUnixServer(socket, service.definition());
+
+        assertThat(ClientCalls.blockingUnaryCall(channel, TestService.ECHO, options(), TestService.utf8("two")))
+                .isEqualTo(TestService.utf8("two"));
+    }
+
+    @Test
     void serverThatDiesMidCallIsUnavailableWithACause() throws Exception {
         Path socket = dir.resolve("dying.sock");
         try (ServerSocketChannel dying = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
