@@ -79,7 +79,7 @@ public final class Berth implements Runnable {
     }
 
     public static void main(String[] args) {
-        // gRPC and Netty log through java.util.logging; their warnings are not the user's business.
+        // gRPC logs through java.util.logging (and the channel through System.Logger): not the user's business.
         java.util.logging.LogManager.getLogManager().reset();
         System.exit(execute(args));
     }

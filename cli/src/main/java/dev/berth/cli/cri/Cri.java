@@ -5,24 +5,17 @@ import dev.berth.api.v1.ContainersGrpc;
 import dev.berth.api.v1.ImagesGrpc;
 import dev.berth.api.v1.PullServiceGrpc;
 import dev.berth.cli.CliException;
+import dev.berth.cli.grpc.UnixGrpcChannel;
 import dev.berth.cri.v1.ImageServiceGrpc;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.util.internal.logging.InternalLoggerFactory;
-import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The CLI's one connection to a CRI runtime: kubelet's channel (Netty epoll on the unix socket, plaintext,
- * 16 MiB messages) and the two services. Every call goes through {@link #call}, which turns a gRPC failure
- * into words.
+ * The CLI's one connection to a CRI runtime: plaintext gRPC on the unix socket (16 MiB messages, as kubelet's)
+ * and the two services. Every call goes through {@link #call}, which turns a gRPC failure into words.
  */
 public final class Cri implements AutoCloseable {
 
@@ -32,42 +25,11 @@ public final class Cri implements AutoCloseable {
     private static final long PULL_SECONDS = 3600;
 
     private final Endpoint endpoint;
-    private final EpollEventLoopGroup loop;
-    private final ManagedChannel channel;
+    private final UnixGrpcChannel channel;
 
     private Cri(Endpoint endpoint) {
         this.endpoint = endpoint;
-        // Netty's logging would look for SLF4J first (berth-image brings its API, without a provider): a class-path
-        // scan and three warning lines on stderr at every start; the JDK's logging, reset in main, says nothing
-        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
-        spareNettyTheChannelIdLookups();
-        // a platform thread: epoll_wait is a native call that would pin a virtual thread's carrier, and with one CPU
-        // (one carrier) every virtual thread of the command, a build's upload among them, would wait for ever
-        this.loop = new EpollEventLoopGroup(
-                1, Thread.ofPlatform().daemon().name("cri-event-loop").factory());
-        this.channel = NettyChannelBuilder.forAddress(
-                        new DomainSocketAddress(endpoint.socket().toString()))
-                .channelType(EpollDomainSocketChannel.class)
-                .eventLoopGroup(loop)
-                .usePlaintext()
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .build();
-    }
-
-    /**
-     * Netty names each channel after the host's best MAC address and this process's ID: finding the address walks
-     * every network interface (a node has one per pod): 20-35 ms of a start without the AOT cache, ~7 ms of a
-     * 50-container ps with it. The command's one channel needs a name unique only within this process; a value the
-     * user set stays.
-     */
-    private static void spareNettyTheChannelIdLookups() {
-        if (System.getProperty("io.netty.machineId") == null) {
-            System.setProperty("io.netty.machineId", "02:00:00:00:00:01");
-        }
-        if (System.getProperty("io.netty.processId") == null) {
-            System.setProperty(
-                    "io.netty.processId", Long.toString(ProcessHandle.current().pid()));
-        }
+        this.channel = UnixGrpcChannel.connect(endpoint.socket(), MAX_MESSAGE_BYTES);
     }
 
     public static Cri connect(Endpoint endpoint) {
@@ -85,7 +47,7 @@ public final class Cri implements AutoCloseable {
 
     /**
      * For calls that go out together (ps asks every container's status at once). Their answers complete on the
-     * event loop: nothing waits there, and no thread pool starts for them.
+     * channel's reader thread: nothing waits there, and no thread pool starts for them.
      */
     public RuntimeServiceGrpc.RuntimeServiceFutureStub runtimeFutures() {
         return RuntimeServiceGrpc.newFutureStub(channel)
@@ -151,12 +113,6 @@ public final class Cri implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        channel.close();
     }
 }
