@@ -23,6 +23,8 @@ class FootprintBenchmarkTest {
         assertThat(result.containerdListed()).isEqualTo(FootprintBenchmark.LIST_PODS);
         assertThat(result.berthdListMillis()).hasSize(FootprintBenchmark.LIST_CALLS);
         assertThat(result.containerdListMillis()).hasSize(FootprintBenchmark.LIST_CALLS);
+        assertThat(result.berthdWarmListMillis()).hasSize(FootprintBenchmark.LIST_CALLS);
+        assertThat(result.containerdWarmListMillis()).hasSize(FootprintBenchmark.LIST_CALLS);
         assertThat(result.berthdBusy().rssKib()).isPositive();
         assertThat(result.containerdBusy().rssKib()).isPositive();
     }
