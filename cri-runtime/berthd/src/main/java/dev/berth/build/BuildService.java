@@ -1,5 +1,6 @@
 package dev.berth.build;
 
+import dev.berth.build.copy.ContextDigests;
 import dev.berth.build.copy.CopySourceMissingException;
 import dev.berth.build.copy.TarArchives;
 import dev.berth.build.dockerfile.BuildOptions;
@@ -86,11 +87,12 @@ public final class BuildService {
         boolean interrupted = false;
         try {
             Path context = Directories.createPrivate(sandbox.dir().resolve("context"));
-            extract(contextTar, context);
+            ContextDigests digests = new ContextDigests();
+            extract(contextTar, context, digests);
             Dockerfile dockerfile = dockerfile(request, context);
             BuildPlan plan = BuildPlan.of(
                     dockerfile, new BuildOptions(request.buildArgs(), request.target(), platform(), platform()));
-            try (BuildContextRun run = new BuildContextRun(request, plan, context, sandbox, events, caller)) {
+            try (BuildContextRun run = new BuildContextRun(request, plan, context, digests, sandbox, events, caller)) {
                 Map<Integer, StageImage> built = new HashMap<>();
                 StageImage last = null;
                 for (PlannedStage planned : plan.stages()) {
@@ -133,9 +135,10 @@ public final class BuildService {
         }
     }
 
-    private void extract(InputStream contextTar, Path context) throws IOException, BuildException {
+    private void extract(InputStream contextTar, Path context, ContextDigests digests)
+            throws IOException, BuildException {
         try {
-            archives.extract(contextTar, context);
+            archives.extract(contextTar, context, digests);
         } catch (LayerRejectedException e) {
             throw new BuildException(BuildException.Kind.INVALID, "the build context is refused: " + e.getMessage(), e);
         }

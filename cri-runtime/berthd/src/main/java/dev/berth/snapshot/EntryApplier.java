@@ -2,6 +2,7 @@ package dev.berth.snapshot;
 
 import dev.berth.sys.DeviceNumber;
 import dev.berth.sys.Errno;
+import dev.berth.sys.Sha256;
 import dev.berth.sys.SyscallException;
 import dev.berth.sys.Syscalls;
 import java.io.IOException;
@@ -11,10 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +43,13 @@ final class EntryApplier {
     private final CreationModes modes;
     private final long euid;
     private final long egid;
+    private final WrittenFiles written;
     private long bytesWritten;
 
-    EntryApplier(TargetTree tree, TarReader reader, Syscalls sys, CreationModes modes) {
+    /** @param written told of each regular file written, or null */
+    EntryApplier(TargetTree tree, TarReader reader, Syscalls sys, CreationModes modes, WrittenFiles written) {
         this.tree = tree;
+        this.written = written;
         this.reader = reader;
         this.sys = sys;
         this.modes = modes;
@@ -138,7 +145,14 @@ final class EntryApplier {
 
     private void writeFile(String relative, Path path, FileAttribute<?> permissions) throws IOException {
         try (FileChannel channel = createFile(relative, path, permissions)) {
-            bytesWritten += reader.copyContent(channel);
+            if (written == null) {
+                bytesWritten += reader.copyContent(channel);
+                return;
+            }
+            MessageDigest digest = Sha256.newDigest();
+            bytesWritten += reader.copyContent(new DigestingChannel(channel, digest));
+            Map<String, Object> inode = Files.readAttributes(path, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+            written.written((Long) inode.get("dev"), (Long) inode.get("ino"), digest.digest());
         }
     }
 
