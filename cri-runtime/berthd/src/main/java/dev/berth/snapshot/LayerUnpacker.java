@@ -40,7 +40,7 @@ public final class LayerUnpacker {
         boolean finished = false;
         try {
             TarReader reader = new TarReader(stream, BUFFER_SIZE);
-            TargetTree tree = new TargetTree(targetDir, sys);
+            TargetTree tree = new TargetTree(targetDir, sys, written);
             EntryApplier applier = new EntryApplier(tree, reader, sys, new CreationModes(sys.umask()), written);
             TarEntry entry = new TarEntry();
             long entries = 0;
