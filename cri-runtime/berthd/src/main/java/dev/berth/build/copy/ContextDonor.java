@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The context of the last build whose unpack finished, kept after it (moved, not copied) so that the next build
@@ -13,6 +15,8 @@ import java.nio.file.StandardCopyOption;
  * gone with it.
  */
 public final class ContextDonor {
+
+    private static final Logger log = LoggerFactory.getLogger(ContextDonor.class);
 
     private final Path dir;
     private ContextDigests.Donor current;
@@ -42,9 +46,17 @@ public final class ContextDonor {
             old = current;
             current = new ContextDigests.Donor(kept, digests);
         }
-        // a build linking from the old one meanwhile finds its files gone and writes them
+        // off the build's answer: a build linking from the old one meanwhile finds its files gone and writes them
         if (old != null) {
-            Directories.deleteRecursively(old.dir());
+            Thread.ofVirtual().name("build-context-removal").start(() -> remove(old.dir()));
+        }
+    }
+
+    private static void remove(Path kept) {
+        try {
+            Directories.deleteRecursively(kept);
+        } catch (IOException e) {
+            log.warn("the build context kept at {} could not be removed: {}", kept, e.getMessage());
         }
     }
 }
