@@ -1,5 +1,6 @@
 package dev.berth.build;
 
+import dev.berth.build.copy.ContextDigests;
 import dev.berth.build.dockerfile.BuildPlan;
 import dev.berth.build.run.BuildSandbox;
 import dev.berth.imagestore.Caller;
@@ -17,6 +18,7 @@ final class BuildContextRun implements AutoCloseable {
     private final BuildRequest request;
     private final BuildPlan plan;
     private final Path context;
+    private final ContextDigests contextDigests;
     private final BuildSandbox sandbox;
     private final BuildEvents events;
     private final Caller caller;
@@ -29,12 +31,14 @@ final class BuildContextRun implements AutoCloseable {
             BuildRequest request,
             BuildPlan plan,
             Path context,
+            ContextDigests contextDigests,
             BuildSandbox sandbox,
             BuildEvents events,
             Caller caller) {
         this.request = request;
         this.plan = plan;
         this.context = context;
+        this.contextDigests = contextDigests;
         this.sandbox = sandbox;
         this.events = events;
         this.caller = caller;
@@ -53,6 +57,11 @@ final class BuildContextRun implements AutoCloseable {
 
     Path context() {
         return context;
+    }
+
+    /** The digests of the context's files, taken as it was unpacked. */
+    ContextDigests contextDigests() {
+        return contextDigests;
     }
 
     BuildSandbox sandbox() {

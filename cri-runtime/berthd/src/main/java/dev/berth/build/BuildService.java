@@ -1,5 +1,7 @@
 package dev.berth.build;
 
+import dev.berth.build.copy.ContextDigests;
+import dev.berth.build.copy.ContextDonor;
 import dev.berth.build.copy.CopySourceMissingException;
 import dev.berth.build.copy.TarArchives;
 import dev.berth.build.dockerfile.BuildOptions;
@@ -55,6 +57,7 @@ public final class BuildService {
     private final StepTools tools;
     private final Leases leases;
     private final Platform node;
+    private final ContextDonor donor;
 
     public BuildService(
             ImageService images,
@@ -72,6 +75,7 @@ public final class BuildService {
         this.tools = StepToolsFactory.tools(parts, new BaseImages(images, content, leases, node));
         this.stages = new StageBuilder(tools);
         this.writer = new ImageWriter(content);
+        this.donor = new ContextDonor(sandboxes.contextDonorDir());
     }
 
     /** The image made: its ID, manifest digest and canonical names. */
@@ -84,13 +88,17 @@ public final class BuildService {
         long started = System.nanoTime();
         BuildSandbox sandbox = sandboxes.create(id, request);
         boolean interrupted = false;
+        Path context = sandbox.dir().resolve("context");
+        ContextDigests digests = donor.digests();
+        boolean unpacked = false;
         try {
-            Path context = Directories.createPrivate(sandbox.dir().resolve("context"));
-            extract(contextTar, context);
+            Directories.createPrivate(context);
+            extract(contextTar, context, digests);
+            unpacked = true;
             Dockerfile dockerfile = dockerfile(request, context);
             BuildPlan plan = BuildPlan.of(
                     dockerfile, new BuildOptions(request.buildArgs(), request.target(), platform(), platform()));
-            try (BuildContextRun run = new BuildContextRun(request, plan, context, sandbox, events, caller)) {
+            try (BuildContextRun run = new BuildContextRun(request, plan, context, digests, sandbox, events, caller)) {
                 Map<Integer, StageImage> built = new HashMap<>();
                 StageImage last = null;
                 for (PlannedStage planned : plan.stages()) {
@@ -124,6 +132,9 @@ public final class BuildService {
             // cleanup must not fail on the interrupt that cancelled the build; the flag goes back afterwards
             interrupted |= Thread.interrupted();
             try {
+                if (unpacked) {
+                    keep(context, id, digests);
+                }
                 sandbox.close();
             } finally {
                 if (interrupted) {
@@ -133,9 +144,19 @@ public final class BuildService {
         }
     }
 
-    private void extract(InputStream contextTar, Path context) throws IOException, BuildException {
+    /** The context for the next build to link from; a failure to keep it only costs that build the writes. */
+    private void keep(Path context, String id, ContextDigests digests) {
         try {
-            archives.extract(contextTar, context);
+            donor.keep(context, id, digests);
+        } catch (IOException e) {
+            log.warn("build {}: its context is not kept for the next build: {}", id, e.getMessage());
+        }
+    }
+
+    private void extract(InputStream contextTar, Path context, ContextDigests digests)
+            throws IOException, BuildException {
+        try {
+            archives.extract(contextTar, context, digests);
         } catch (LayerRejectedException e) {
             throw new BuildException(BuildException.Kind.INVALID, "the build context is refused: " + e.getMessage(), e);
         }

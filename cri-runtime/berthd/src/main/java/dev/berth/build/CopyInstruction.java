@@ -2,6 +2,7 @@ package dev.berth.build;
 
 import dev.berth.build.cache.BuildCache;
 import dev.berth.build.cache.CacheKeys;
+import dev.berth.build.copy.ContextDigests;
 import dev.berth.build.copy.CopySources;
 import dev.berth.build.copy.CopyStep;
 import dev.berth.build.copy.SourceHash;
@@ -51,7 +52,10 @@ final class CopyInstruction {
             List<CopySources.Source> sources = CopyStep.sources(copy, from, where);
             List<String> parts = new ArrayList<>();
             parts.add(InstructionText.of(copy));
-            parts.add(SourceHash.of(sources, !copy.from().isEmpty()));
+            parts.add(SourceHash.of(
+                    sources,
+                    !copy.from().isEmpty(),
+                    copy.from().isEmpty() ? build.contextDigests() : ContextDigests.NONE));
             copy.heredocs().stream().map(Heredoc::content).forEach(parts::add);
             parts.add(image.workingDir());
             parts.add(RunInstruction.epoch(build));

@@ -1,5 +1,6 @@
 package dev.berth.cri;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -14,19 +15,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class BuildContextStream extends InputStream {
 
-    private static final byte[] END = new byte[0];
+    /** Told apart by identity: an empty chunk is never queued. */
+    private static final ByteString END = ByteString.copyFrom(new byte[1]);
+
     private static final int CHUNKS = 32;
 
-    private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(CHUNKS);
+    private final BlockingQueue<ByteString> chunks = new ArrayBlockingQueue<>(CHUNKS);
     private volatile boolean closed;
     private volatile boolean failed;
-    private byte[] current = new byte[0];
+    private ByteString current = ByteString.EMPTY;
     private int position;
     private boolean ended;
 
-    /** From the gRPC thread: waits while the queue is full, unless the reader has gone. */
-    void offer(byte[] chunk) throws InterruptedException {
-        if (chunk.length == 0) {
+    /**
+     * From the gRPC thread: waits while the queue is full, unless the reader has gone. The message's own bytes are
+     * queued, not a copy: each copy of a context is that much more garbage for a small heap's collections.
+     */
+    void offer(ByteString chunk) throws InterruptedException {
+        if (chunk.isEmpty()) {
             return;
         }
         while (!closed && !chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
@@ -59,7 +65,7 @@ final class BuildContextStream extends InputStream {
         if (length == 0) {
             return 0;
         }
-        while (position == current.length) {
+        while (position == current.size()) {
             if (ended) {
                 return -1;
             }
@@ -78,8 +84,8 @@ final class BuildContextStream extends InputStream {
                 return -1;
             }
         }
-        int n = Math.min(length, current.length - position);
-        System.arraycopy(current, position, buffer, offset, n);
+        int n = Math.min(length, current.size() - position);
+        current.copyTo(buffer, position, offset, n);
         position += n;
         return n;
     }

@@ -69,7 +69,7 @@ public final class BuildRpc extends BuildGrpc.BuildImplBase {
                         building.set(
                                 Thread.ofVirtual().name("build").start(() -> run(request, contextTar, call, context)));
                     } else {
-                        contextTar.offer(input.getContext().toByteArray());
+                        contextTar.offer(input.getContext());
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -104,7 +104,10 @@ public final class ImageStore {
                 }
             }
         }
-        write(merged);
+        if (!merged.equals(byId.get(image.id()))) {
+            // a rebuild the cache gave whole, tagged as before, is already on disk as it is
+            write(merged);
+        }
         return orphaned;
     }
 

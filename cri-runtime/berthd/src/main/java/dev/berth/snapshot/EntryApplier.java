@@ -2,19 +2,28 @@ package dev.berth.snapshot;
 
 import dev.berth.sys.DeviceNumber;
 import dev.berth.sys.Errno;
+import dev.berth.sys.Sha256;
 import dev.berth.sys.SyscallException;
 import dev.berth.sys.Syscalls;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +41,8 @@ final class EntryApplier {
     private static final String OPAQUE_XATTR = "trusted.overlay.opaque";
     private static final byte[] OPAQUE_VALUE = "y".getBytes(StandardCharsets.US_ASCII);
     private static final long MAX_ID = 0xffff_fffeL;
+    /** Larger files of a recorded unpack are always written: held in memory to be digested first, they would cost. */
+    private static final long REUSE_LIMIT = 1 << 20;
 
     private final TargetTree tree;
     private final TarReader reader;
@@ -39,10 +50,13 @@ final class EntryApplier {
     private final CreationModes modes;
     private final long euid;
     private final long egid;
+    private final WrittenFiles written;
     private long bytesWritten;
 
-    EntryApplier(TargetTree tree, TarReader reader, Syscalls sys, CreationModes modes) {
+    /** @param written told of each regular file written, or null */
+    EntryApplier(TargetTree tree, TarReader reader, Syscalls sys, CreationModes modes, WrittenFiles written) {
         this.tree = tree;
+        this.written = written;
         this.reader = reader;
         this.sys = sys;
         this.modes = modes;
@@ -95,8 +109,12 @@ final class EntryApplier {
                 setMetadata(entry, relative, path, created, parentSetgid, true);
             }
             case TarEntry.REGULAR, TarEntry.REGULAR_OLD, TarEntry.CONTIGUOUS -> {
-                writeFile(relative, path, modes.attribute(entry.mode));
-                setMetadata(entry, relative, path, true, parentSetgid, true);
+                if (written == null) {
+                    writeFile(relative, path, modes.attribute(entry.mode));
+                    setMetadata(entry, relative, path, true, parentSetgid, true);
+                } else {
+                    writeRecorded(entry, relative, path, parentSetgid);
+                }
             }
             case TarEntry.SYMLINK -> {
                 createSymlink(entry, relative, path);
@@ -142,6 +160,102 @@ final class EntryApplier {
         }
     }
 
+    /**
+     * A regular file of a recorded unpack: digested as it is written, or, when small and plain (no xattrs, no
+     * setgid parent), digested first and linked to an equal file made before instead of made anew.
+     */
+    private void writeRecorded(TarEntry entry, String relative, Path path, boolean parentSetgid) throws IOException {
+        WrittenFiles.FileEntry key = entry.xattrs.isEmpty() && !parentSetgid ? fileEntry(entry) : null;
+        MessageDigest digest = Sha256.newDigest();
+        if (key != null && written.reuses() && entry.size <= REUSE_LIMIT) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) entry.size);
+            reader.copyContent(Channels.newChannel(bytes));
+            byte[] content = bytes.toByteArray();
+            byte[] sha256 = digest.digest(content);
+            bytesWritten += content.length;
+            WrittenFiles.SameFile same = written.same(relative, key, sha256);
+            if (same != null && linked(relative, path, same)) {
+                written.written(relative, key, same.device(), same.inode(), sha256);
+                return;
+            }
+            try (FileChannel channel = createFile(relative, path, modes.attribute(entry.mode))) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+            setMetadata(entry, relative, path, true, parentSetgid, true);
+            record(relative, key, path, sha256);
+            return;
+        }
+        try (FileChannel channel = createFile(relative, path, modes.attribute(entry.mode))) {
+            bytesWritten += reader.copyContent(new DigestingChannel(channel, digest));
+        }
+        setMetadata(entry, relative, path, true, parentSetgid, true);
+        record(relative, key, path, digest.digest());
+    }
+
+    private void record(String relative, WrittenFiles.FileEntry key, Path path, byte[] sha256) throws IOException {
+        long[] inode = inode(path);
+        written.written(relative, key, inode[0], inode[1], sha256);
+    }
+
+    private static long[] inode(Path path) throws IOException {
+        Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+        return new long[] {(Long) a.get("dev"), (Long) a.get("ino")};
+    }
+
+    /** Links {@code same} at {@code path}; false, with nothing left at the path, if it is gone or not that inode. */
+    private boolean linked(String relative, Path path, WrittenFiles.SameFile same) throws IOException {
+        try {
+            try {
+                Files.createLink(path, same.path());
+            } catch (FileAlreadyExistsException e) {
+                tree.remove(relative);
+                Files.createLink(path, same.path());
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            return false; // gone meanwhile, or too many links: the file is written instead
+        }
+        long[] inode = inode(path);
+        if (inode[0] == same.device() && inode[1] == same.inode()) {
+            return true;
+        }
+        Files.delete(path);
+        return false;
+    }
+
+    private static WrittenFiles.FileEntry fileEntry(TarEntry entry) {
+        boolean atimeLater = entry.atimeAfterMtime();
+        return new WrittenFiles.FileEntry(
+                entry.mode,
+                entry.uid,
+                entry.gid,
+                entry.mtimeSeconds,
+                entry.mtimeNanos,
+                atimeLater ? entry.atimeSeconds : entry.mtimeSeconds,
+                atimeLater ? entry.atimeNanos : entry.mtimeNanos);
+    }
+
+    /**
+     * Before a hard link entry sets owner, mode and times on an inode: a shared one (linked from another tree) is
+     * copied to a private one first, and no earlier entry describes it any more.
+     */
+    private void unshare(Path target) throws IOException {
+        long[] inode = inode(target);
+        if (written.shared(inode[0], inode[1])) {
+            Path copy = target.resolveSibling(".berth-unshare-" + inode[1]);
+            Files.copy(target, copy, LinkOption.NOFOLLOW_LINKS);
+            Files.move(copy, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            long[] own = inode(target);
+            written.copied(inode[0], inode[1], own[0], own[1]);
+            inode = own;
+        }
+        written.changed(inode[0], inode[1]);
+    }
+
     private FileChannel createFile(String relative, Path path, FileAttribute<?> permissions) throws IOException {
         try {
             return FileChannel.open(path, NEW_FILE, permissions);
@@ -182,6 +296,9 @@ final class EntryApplier {
             throw new LayerRejectedException(name, "hard link to the directory \"" + entry.linkName + "\"");
         }
         Path targetPath = tree.resolve(target);
+        if (written != null && !TargetTree.isSymlink(existing)) {
+            unshare(targetPath);
+        }
         try {
             Files.createLink(path, targetPath);
         } catch (FileAlreadyExistsException e) {

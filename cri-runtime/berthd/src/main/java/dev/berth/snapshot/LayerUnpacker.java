@@ -31,12 +31,17 @@ public final class LayerUnpacker {
     }
 
     public UnpackStats unpack(InputStream uncompressedTar, Path targetDir) throws IOException {
+        return unpack(uncompressedTar, targetDir, null);
+    }
+
+    /** As {@link #unpack(InputStream, Path)}, telling {@code written} (if not null) of each regular file made. */
+    public UnpackStats unpack(InputStream uncompressedTar, Path targetDir, WrittenFiles written) throws IOException {
         ReadAhead stream = ReadAhead.start(uncompressedTar, BUFFER_SIZE, READ_AHEAD_CHUNKS);
         boolean finished = false;
         try {
             TarReader reader = new TarReader(stream, BUFFER_SIZE);
-            TargetTree tree = new TargetTree(targetDir, sys);
-            EntryApplier applier = new EntryApplier(tree, reader, sys, new CreationModes(sys.umask()));
+            TargetTree tree = new TargetTree(targetDir, sys, written);
+            EntryApplier applier = new EntryApplier(tree, reader, sys, new CreationModes(sys.umask()), written);
             TarEntry entry = new TarEntry();
             long entries = 0;
             while (reader.next(entry)) {

@@ -30,6 +30,7 @@ final class TargetTree {
 
     private final Path root;
     private final Syscalls sys;
+    private final WrittenFiles written;
     /** Real directories by relative name, mapped to whether they are setgid; "" is the root. */
     private final Map<String, Boolean> directories = new HashMap<>();
 
@@ -38,8 +39,14 @@ final class TargetTree {
     private boolean lastParentSetgid;
 
     TargetTree(Path root, Syscalls sys) throws IOException {
+        this(root, sys, null);
+    }
+
+    /** @param written told of each name removed, or null */
+    TargetTree(Path root, Syscalls sys, WrittenFiles written) throws IOException {
         this.root = root;
         this.sys = sys;
+        this.written = written;
         Integer mode = modeOrNull(root);
         if (mode == null || (mode & S_IFMT) != S_IFDIR) {
             throw new IOException("snapshot directory " + root + " is not a directory");
@@ -183,6 +190,9 @@ final class TargetTree {
         Integer mode = modeOrNull(path);
         if (mode == null) {
             return;
+        }
+        if (written != null) {
+            written.removed(relative);
         }
         if (isDirectory(mode)) {
             Directories.deleteRecursively(path);

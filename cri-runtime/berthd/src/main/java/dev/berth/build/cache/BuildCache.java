@@ -76,15 +76,20 @@ public final class BuildCache implements GcRoots {
 
     /** Records that {@code imageId} was built with the entries of {@code keys}, which keeps them. */
     public synchronized void usedBy(List<String> keys, String imageId) throws IOException {
+        boolean changed = false;
         for (String key : keys) {
             Entry entry = entries.get(key);
-            if (entry != null) {
+            if (entry != null && !entry.images().contains(imageId)) {
                 Set<String> images = new HashSet<>(entry.images());
                 images.add(imageId);
                 entries.put(key, new Entry(entry.layer(), entry.created(), images));
+                changed = true;
             }
         }
-        save();
+        // a rebuild of the same image changes nothing, and the index's write is synced
+        if (changed) {
+            save();
+        }
     }
 
     @Override

@@ -14,16 +14,23 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The content hash of a COPY's sources for its cache key: every file's path, type, mode, size and bytes, every
- * symlink's target, in name order. Times are left out, as docker leaves them out: a checkout's mtimes change
- * without the content changing.
+ * The content hash of a COPY's sources for its cache key: every file's path, type, mode, size and content digest,
+ * every symlink's target, in name order. Times are left out, as docker leaves them out: a checkout's mtimes change
+ * without the content changing. A file of the build context has its digest from the unpack ({@link ContextDigests});
+ * any other is read.
  */
 public final class SourceHash {
 
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFLNK = 0120000;
+
     private SourceHash() {}
 
-    public static String of(List<CopySources.Source> sources, boolean withOwners) throws IOException {
+    public static String of(List<CopySources.Source> sources, boolean withOwners, ContextDigests known)
+            throws IOException {
         MessageDigest hash = Sha256.newDigest();
+        MessageDigest file = Sha256.newDigest();
         byte[] buffer = new byte[64 * 1024];
         for (CopySources.Source source : sources) {
             List<Path> tree;
@@ -31,28 +38,37 @@ public final class SourceHash {
                 tree = walk.sorted().toList();
             }
             for (Path path : tree) {
-                Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid,gid,size", LinkOption.NOFOLLOW_LINKS);
+                Map<String, Object> a =
+                        Files.readAttributes(path, "unix:mode,uid,gid,size,dev,ino", LinkOption.NOFOLLOW_LINKS);
                 String name = source.name() + "/" + source.path().relativize(path);
-                StringBuilder line = new StringBuilder(name).append('\0').append(a.get("mode"));
+                int mode = (Integer) a.get("mode");
+                StringBuilder line = new StringBuilder(name).append('\0').append(mode);
                 if (withOwners) {
                     line.append(':').append(a.get("uid")).append(':').append(a.get("gid"));
                 }
-                if (Files.isSymbolicLink(path)) {
+                int type = mode & S_IFMT;
+                if (type == S_IFLNK) {
                     line.append("->").append(Files.readSymbolicLink(path));
-                } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                } else if (type == S_IFREG) {
                     line.append(' ').append(a.get("size"));
                 }
                 hash.update(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
-                if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                    try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-                        int n;
-                        while ((n = in.read(buffer)) >= 0) {
-                            hash.update(buffer, 0, n);
-                        }
-                    }
+                if (type == S_IFREG) {
+                    byte[] digest = known.of((Long) a.get("dev"), (Long) a.get("ino"));
+                    hash.update(digest != null ? digest : read(path, file, buffer));
                 }
             }
         }
         return "sha256:" + HexFormat.of().formatHex(hash.digest());
+    }
+
+    private static byte[] read(Path path, MessageDigest digest, byte[] buffer) throws IOException {
+        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest.digest();
     }
 }

@@ -28,6 +28,11 @@ public final class TarArchives {
 
     /** Unpacks {@code archive} into the empty directory {@code dir}; an empty stream is an empty context. */
     public void extract(InputStream archive, Path dir) throws IOException {
+        extract(archive, dir, null);
+    }
+
+    /** As {@link #extract(InputStream, Path)}, recording the regular files' digests in {@code digests} if not null. */
+    public void extract(InputStream archive, Path dir, ContextDigests digests) throws IOException {
         BufferedInputStream in = new BufferedInputStream(archive, 64 * 1024);
         in.mark(2);
         int first = in.read();
@@ -37,7 +42,7 @@ public final class TarArchives {
         }
         in.reset();
         InputStream tar = first == 0x1f && second == 0x8b ? new GZIPInputStream(in, 64 * 1024) : in;
-        unpacker.unpack(tar, dir);
+        unpacker.unpack(tar, dir, digests);
     }
 
     /** True when ADD would extract the file: a gzip stream, or a tar with the ustar magic. */

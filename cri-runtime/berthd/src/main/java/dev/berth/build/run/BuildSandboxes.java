@@ -48,6 +48,11 @@ public final class BuildSandboxes {
         this.hostResolvConf = hostResolvConf;
     }
 
+    /** Where the last build's context is kept for the next one, beside the builds' directories. */
+    public Path contextDonorDir() {
+        return buildsDir.resolveSibling("build-context");
+    }
+
     /** What killed builds left, for start-up; {@code runtime} ran their steps. */
     public BuildLeftovers leftovers(Mounts mounts, ContainerRuntime runtime) {
         return new BuildLeftovers(buildsDir, parts, mounts, runtime);
