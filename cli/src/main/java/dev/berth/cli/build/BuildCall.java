@@ -49,7 +49,12 @@ public final class BuildCall {
     public static BuildCall start(BuildGrpc.BuildStub stub, BuildOptions options, Context context, int chunkBytes) {
         BuildCall call = new BuildCall();
         stub.build(call.new Responses());
-        Thread.ofVirtual().name("build-context-upload").start(() -> call.upload(options, context, chunkBytes));
+        // a platform thread: a virtual one writing to the socket starts the JDK's I/O poller, a thread that waits in
+        // epoll_wait for ever, and the JVM's exit waits ~300 ms for a thread in native code before it gives up
+        Thread.ofPlatform()
+                .daemon()
+                .name("build-context-upload")
+                .start(() -> call.upload(options, context, chunkBytes));
         return call;
     }
 
