@@ -41,8 +41,10 @@ public final class CliBenchmark {
             String image = new ImagePusher(registry)
                     .pushImage("bench/busybox", "1", BusyboxImage.fromHost().image("sh"))
                     .reference();
-            Launcher berth = new Launcher(commands, RepoPaths.locate().root().resolve("berth"), daemon.socket());
+            Path root = RepoPaths.locate().root();
+            Launcher berth = new Launcher(commands, root.resolve("berth"), daemon.socket());
             berth.run("pull", image);
+            awaitAotTraining(root.resolve("cli/target/berth-cli.aot.lock"));
             List<Double> run = new ArrayList<>();
             List<Double> podmanRun = new ArrayList<>();
             if (!Podman.available()) {
@@ -81,6 +83,20 @@ public final class CliBenchmark {
             return result;
         } finally {
             dev.berth.store.Directories.deleteRecursively(work);
+        }
+    }
+
+    /**
+     * The launcher trains the command's AOT cache in the background at the first command after a build, for ~30 s of
+     * both CPUs: timed beside it, berth would be measured neither as a user meets it (the cache made once) nor alone.
+     */
+    private static void awaitAotTraining(Path lock) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (Files.exists(lock)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the berth command's AOT training still runs after 3 minutes: " + lock);
+            }
+            Thread.sleep(200);
         }
     }
 
