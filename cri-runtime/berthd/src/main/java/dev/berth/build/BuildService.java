@@ -132,7 +132,8 @@ public final class BuildService {
             // cleanup must not fail on the interrupt that cancelled the build; the flag goes back afterwards
             interrupted |= Thread.interrupted();
             try {
-                if (unpacked) {
+                // a cancelled build leaves nothing behind, its context included
+                if (unpacked && !interrupted) {
                     keep(context, id, digests);
                 }
                 sandbox.close();
