@@ -18,6 +18,7 @@ import dev.berth.cli.run.RunOptions;
 import dev.berth.cli.run.RunSpec;
 import dev.berth.cli.run.RunSpecBuilder;
 import dev.berth.cri.v1.PodSandbox;
+import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxState;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import java.io.FileDescriptor;
@@ -102,10 +103,13 @@ public final class RunCommand implements Callable<Integer> {
                                         .setConfig(spec.pod())
                                         .build()))
                 .getPodSandboxId();
+        PodSandbox pod = ranPod(podId, spec.pod());
         CliContainer container;
         try {
             String containerId = lifecycle.create(podId, spec.container(), spec.pod());
-            container = containers.find(podId);
+            container = containers
+                    .inPod(pod, containerId)
+                    .orElseThrow(() -> new CliException("container " + containerId + " went as it was made"));
             try {
                 lifecycle.start(containerId);
             } catch (CliException e) {
@@ -138,7 +142,7 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(interrupted);
         Optional<CliContainer> exited;
         try {
-            exited = foreground(cri, containers, container);
+            exited = foreground(cri, new Watch(containers, container));
         } finally {
             Runtime.getRuntime().removeShutdownHook(interrupted);
         }
@@ -151,31 +155,77 @@ public final class RunCommand implements Callable<Integer> {
         return exited.get().status().map(s -> s.getExitCode()).orElse(0);
     }
 
+    /**
+     * The pod as the runtime holds it, from the config it was run with: run asks for nothing it sent (a lookup by
+     * name lists every pod and container).
+     */
+    private static PodSandbox ranPod(String podId, PodSandboxConfig config) {
+        return PodSandbox.newBuilder()
+                .setId(podId)
+                .setMetadata(config.getMetadata())
+                .setState(PodSandboxState.SANDBOX_READY)
+                .putAllLabels(config.getLabelsMap())
+                .putAllAnnotations(config.getAnnotationsMap())
+                .build();
+    }
+
     /** Shows the container's output until it exits; the container as it exited (empty when the user detached). */
-    private Optional<CliContainer> foreground(Cri cri, Containers containers, CliContainer container)
-            throws IOException, InterruptedException {
+    private Optional<CliContainer> foreground(Cri cri, Watch watch) throws IOException, InterruptedException {
         if (options.interactive() || options.tty()) {
             int code = AttachCommand.attach(
-                    cri, container.containerId().orElseThrow(), options.interactive(), options.tty());
+                    cri, watch.latest().containerId().orElseThrow(), options.interactive(), options.tty());
             if (code < 0) {
                 return Optional.empty();
             }
         } else {
             LogPrinter printer = new LogPrinter(
                     new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err), false, null);
-            new LogFile(ContainerLogs.path(container))
-                    .follow(printer, -1, () -> ContainerLogs.running(containers, container));
+            new LogFile(ContainerLogs.path(watch.latest())).follow(printer, -1, watch::running);
         }
-        return Optional.of(awaitExit(containers, container));
+        return Optional.of(watch.awaitExit());
     }
 
-    private static CliContainer awaitExit(Containers containers, CliContainer container) throws InterruptedException {
-        while (true) {
-            CliContainer now = containers.refresh(container);
-            if (now.state() != State.RUNNING && now.state() != State.CREATED) {
-                return now;
+    /** The run's one container, its status asked by ID: one call a look, and the last look kept for the next. */
+    private static final class Watch {
+
+        private final Containers containers;
+        private CliContainer latest;
+
+        Watch(Containers containers, CliContainer container) {
+            this.containers = containers;
+            this.latest = container;
+        }
+
+        CliContainer latest() {
+            return latest;
+        }
+
+        boolean running() {
+            return look() && stillRunning(latest);
+        }
+
+        CliContainer awaitExit() throws InterruptedException {
+            while (stillRunning(latest)) {
+                if (!look()) {
+                    throw new CliException("No such container: " + latest.id() + " (removed while it ran)");
+                }
+                if (stillRunning(latest)) {
+                    Thread.sleep(50);
+                }
             }
-            Thread.sleep(50);
+            return latest;
+        }
+
+        /** Asks for the container's status; false when it has gone. */
+        private boolean look() {
+            Optional<CliContainer> now =
+                    containers.inPod(latest.pod(), latest.containerId().orElseThrow());
+            now.ifPresent(container -> latest = container);
+            return now.isPresent();
+        }
+
+        private static boolean stillRunning(CliContainer container) {
+            return container.state() == State.RUNNING || container.state() == State.CREATED;
         }
     }
 }

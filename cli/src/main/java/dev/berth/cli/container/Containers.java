@@ -167,6 +167,14 @@ public final class Containers {
                 .findFirst();
     }
 
+    /**
+     * The container {@code containerId} of a CLI pod the caller knows (one it just ran): one status call, where a
+     * lookup by name makes three. Empty once the container has gone.
+     */
+    public Optional<CliContainer> inPod(PodSandbox pod, String containerId) {
+        return status(containerId).map(status -> new CliContainer(pod, Optional.of(status), true));
+    }
+
     /** A CLI container again, as it is now. */
     public CliContainer refresh(CliContainer container) {
         return find(container.id());
@@ -195,20 +203,21 @@ public final class Containers {
     }
 
     private Optional<ContainerStatus> status(Container container) {
-        if (container == null) {
-            return Optional.empty();
-        }
+        return container == null ? Optional.empty() : status(container.getId());
+    }
+
+    private Optional<ContainerStatus> status(String containerId) {
         try {
             return Optional.of(cri.runtime()
                     .containerStatus(ContainerStatusRequest.newBuilder()
-                            .setContainerId(container.getId())
+                            .setContainerId(containerId)
                             .build())
                     .getStatus());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 return Optional.empty();
             }
-            throw cri.failure("status of container " + container.getId(), e);
+            throw cri.failure("status of container " + containerId, e);
         }
     }
 

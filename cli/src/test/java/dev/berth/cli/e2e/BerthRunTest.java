@@ -4,20 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.Berth;
 import dev.berth.cri.v1.ContainerFilter;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStateValue;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.testkit.Privileges;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +112,41 @@ class BerthRunTest {
         assertThat(run.stdout()).isEqualTo("out\n");
         assertThat(run.stderr()).isEqualTo("err\n");
         assertThat(bed.pods()).noneMatch(pod -> pod.getMetadata().getName().equals("once"));
+    }
+
+    @Test
+    void foregroundRunEndsWhenItsContainerIsRemovedElsewhere() throws Exception {
+        Path stderr = Files.createTempFile("berth-run-stderr-", ".txt");
+        try {
+            Process run = bed.startBerth(
+                    ProcessBuilder.Redirect.to(stderr.toFile()),
+                    "run",
+                    "--name",
+                    "doomed",
+                    bed.busybox(),
+                    "sh",
+                    "-c",
+                    "echo up; sleep 300");
+            try (var out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
+                assertThat(out.readLine()).isEqualTo("up");
+                CliResult rm = bed.berth("rm", "-f", "doomed");
+                assertThat(rm.exitCode()).as(rm.toString()).isZero();
+                assertThat(run.waitFor(20, TimeUnit.SECONDS))
+                        .as("the foreground run ends once its container has gone")
+                        .isTrue();
+            } finally {
+                run.destroyForcibly();
+            }
+            // as docker's: the kill's 137 when the run saw the container exit, else its own failure in words
+            String said = Files.readString(stderr);
+            assertThat(said).doesNotContain("Exception");
+            if (run.exitValue() != 137) {
+                assertThat(run.exitValue()).as(said).isEqualTo(Berth.OWN_FAILURE);
+                assertThat(said).contains("No such container");
+            }
+        } finally {
+            Files.deleteIfExists(stderr);
+        }
     }
 
     @Test
