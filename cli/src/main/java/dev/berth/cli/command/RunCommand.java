@@ -171,15 +171,24 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Shows the container's output until it exits; the container as it exited (empty when the user detached). */
     private Optional<CliContainer> foreground(Cri cri, Watch watch) throws IOException, InterruptedException {
+        LogPrinter printer = new LogPrinter(
+                new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err), false, null);
         if (options.interactive() || options.tty()) {
-            int code = AttachCommand.attach(
-                    cri, watch.latest().containerId().orElseThrow(), options.interactive(), options.tty());
-            if (code < 0) {
-                return Optional.empty();
+            try {
+                int code = AttachCommand.attach(
+                        cri, watch.latest().containerId().orElseThrow(), options.interactive(), options.tty());
+                if (code < 0) {
+                    return Optional.empty();
+                }
+            } catch (CliException e) {
+                // CRI attaches only to a running container: one that reads no input may have exited already
+                // (run -i IMAGE true). As kubectl run -i then, its output comes from its log.
+                if (watch.running()) {
+                    throw e;
+                }
+                new LogFile(ContainerLogs.path(watch.latest())).print(printer, -1);
             }
         } else {
-            LogPrinter printer = new LogPrinter(
-                    new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err), false, null);
             new LogFile(ContainerLogs.path(watch.latest())).follow(printer, -1, watch::running);
         }
         return Optional.of(watch.awaitExit());

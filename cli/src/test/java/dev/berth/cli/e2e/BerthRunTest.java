@@ -199,6 +199,18 @@ class BerthRunTest {
     }
 
     @Test
+    void interactiveRunOfACommandThatExitsBeforeTheAttachShowsItsOutputAndCode() throws Exception {
+        // the container does not read its input: it has exited by the time the attach is asked for
+        for (int round = 0; round < 3; round++) {
+            CliResult run =
+                    bed.berthWithInput("", "run", "-i", "--rm", bed.busybox(), "sh", "-c", "echo quick; exit 5");
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(5);
+            assertThat(run.stdout()).as(run.toString()).isEqualTo("quick\n");
+            assertThat(run.stderr()).as(run.toString()).doesNotContain("attach");
+        }
+    }
+
+    @Test
     void psShowsRunningAndExitedContainersInEveryFormat() throws Exception {
         assertThat(bed.berth("run", "-d", "--name", "sleeper", "-l", "team=a", bed.busybox(), "sleep", "300")
                         .exitCode())
