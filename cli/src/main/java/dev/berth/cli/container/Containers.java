@@ -175,11 +175,6 @@ public final class Containers {
         return status(containerId).map(status -> new CliContainer(pod, Optional.of(status), true));
     }
 
-    /** A CLI container again, as it is now. */
-    public CliContainer refresh(CliContainer container) {
-        return find(container.id());
-    }
-
     private CliContainer managed(PodSandbox pod) {
         List<Container> inPod = cri.call(
                         "list containers",
