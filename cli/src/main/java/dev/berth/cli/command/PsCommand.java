@@ -68,7 +68,7 @@ public final class PsCommand implements Callable<Integer> {
     public Integer call() {
         try (Cri cri = berth.connect()) {
             List<CliContainer> containers = new Containers(cri)
-                    .list(all || filters.stream().anyMatch(f -> f.startsWith("status="))).stream()
+                    .listBrief(all || filters.stream().anyMatch(f -> f.startsWith("status="))).stream()
                             .filter(c -> filters.stream().allMatch(f -> matches(c, f)))
                             .toList();
             long now = System.currentTimeMillis();

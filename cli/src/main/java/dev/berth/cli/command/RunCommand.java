@@ -81,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
             // the others' ports matter only to a run that publishes some: listing them asks every container's status
             List<CliContainer> publishing = builder.ports().isEmpty()
                     ? List.of()
-                    : containers.list(true).stream()
+                    : containers.listBrief(true).stream()
                             .filter(c -> c.pod().getState() == PodSandboxState.SANDBOX_READY)
                             .toList();
             List<PortSpec> ports = PortCheck.allocate(builder.ports(), publishing);

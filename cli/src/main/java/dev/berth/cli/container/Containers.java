@@ -38,6 +38,21 @@ public final class Containers {
      * the statuses (which alone carry start and exit times) of the containers shown, all asked at once.
      */
     public List<CliContainer> list(boolean all) {
+        return list(all, false);
+    }
+
+    /**
+     * As {@link #list}, for a table of them (ps): a running container on its first attempt is shown from the
+     * listing alone, its start taken as its creation (run makes and starts it in one go, as start and restart do
+     * when they make it again), so a ps of running containers asks for no status; one berthd made again under a
+     * restart policy, and one that is not running, is asked for as before. Its status carries what the listing
+     * does, nothing of the runtime's config (resources, mounts, log path).
+     */
+    public List<CliContainer> listBrief(boolean all) {
+        return list(all, true);
+    }
+
+    private List<CliContainer> list(boolean all, boolean brief) {
         List<PodSandbox> pods = cri
                 .call("list pods", () -> cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()))
                 .getItemsList()
@@ -45,16 +60,23 @@ public final class Containers {
                 .filter(pod -> pod.containsLabels(CliLabels.NAME))
                 .toList();
         Map<String, Container> latest = latestContainers();
-        List<Container> shown = pods.stream()
+        List<Container> asked = pods.stream()
                 .map(pod -> latest.get(pod.getId()))
                 .filter(c -> c != null && (all || c.getState() == ContainerState.CONTAINER_RUNNING))
+                .filter(c -> !(brief && startedAsCreated(c)))
                 .toList();
-        Map<String, Optional<ContainerStatus>> statuses = statuses(shown);
+        Map<String, Optional<ContainerStatus>> statuses = statuses(asked);
         List<CliContainer> containers = new ArrayList<>();
         for (PodSandbox pod : pods) {
             Container latestOne = latest.get(pod.getId());
-            Optional<ContainerStatus> status =
-                    latestOne == null ? Optional.empty() : statuses.getOrDefault(latestOne.getId(), Optional.empty());
+            Optional<ContainerStatus> status;
+            if (latestOne == null) {
+                status = Optional.empty();
+            } else if (brief && startedAsCreated(latestOne)) {
+                status = Optional.of(listed(latestOne));
+            } else {
+                status = statuses.getOrDefault(latestOne.getId(), Optional.empty());
+            }
             CliContainer container = new CliContainer(pod, status, true);
             if (all || container.state() == State.RUNNING) {
                 containers.add(container);
@@ -62,6 +84,26 @@ public final class Containers {
         }
         containers.sort(Comparator.comparingLong(CliContainer::createdNanos).reversed());
         return containers;
+    }
+
+    private static boolean startedAsCreated(Container container) {
+        return container.getState() == ContainerState.CONTAINER_RUNNING
+                && !container.containsAnnotations(CliLabels.RESTART_COUNT);
+    }
+
+    /** A listed container's status as the listing has it, started when it was created. */
+    private static ContainerStatus listed(Container container) {
+        return ContainerStatus.newBuilder()
+                .setId(container.getId())
+                .setMetadata(container.getMetadata())
+                .setState(container.getState())
+                .setCreatedAt(container.getCreatedAt())
+                .setStartedAt(container.getCreatedAt())
+                .setImage(container.getImage())
+                .setImageRef(container.getImageRef())
+                .putAllLabels(container.getLabelsMap())
+                .putAllAnnotations(container.getAnnotationsMap())
+                .build();
     }
 
     /** Each container's status by its ID, the calls in flight together; empty for one that has gone meanwhile. */
