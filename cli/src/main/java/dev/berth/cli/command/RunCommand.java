@@ -143,6 +143,11 @@ public final class RunCommand implements Callable<Integer> {
         Optional<CliContainer> exited;
         try {
             exited = foreground(cri, new Watch(containers, container));
+        } catch (CliException e) {
+            if (autoRemove) {
+                removeQuietly(lifecycle, container);
+            }
+            throw e;
         } finally {
             Runtime.getRuntime().removeShutdownHook(interrupted);
         }
@@ -153,6 +158,15 @@ public final class RunCommand implements Callable<Integer> {
             lifecycle.removePod(exited.get());
         }
         return exited.get().status().map(s -> s.getExitCode()).orElse(0);
+    }
+
+    /** --rm after a failure of the run's own: what stays in the way is worth no second error over the first. */
+    private static void removeQuietly(Lifecycle lifecycle, CliContainer container) {
+        try {
+            lifecycle.removePod(container);
+        } catch (CliException e) {
+            // the pod may have gone already (removed elsewhere); ps -a shows anything left
+        }
     }
 
     /**

@@ -116,36 +116,39 @@ class BerthRunTest {
 
     @Test
     void foregroundRunEndsWhenItsContainerIsRemovedElsewhere() throws Exception {
-        Path stderr = Files.createTempFile("berth-run-stderr-", ".txt");
-        try {
-            Process run = bed.startBerth(
-                    ProcessBuilder.Redirect.to(stderr.toFile()),
-                    "run",
-                    "--name",
-                    "doomed",
-                    bed.busybox(),
-                    "sh",
-                    "-c",
-                    "echo up; sleep 300");
-            try (var out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
-                assertThat(out.readLine()).isEqualTo("up");
-                CliResult rm = bed.berth("rm", "-f", "doomed");
-                assertThat(rm.exitCode()).as(rm.toString()).isZero();
-                assertThat(run.waitFor(20, TimeUnit.SECONDS))
-                        .as("the foreground run ends once its container has gone")
-                        .isTrue();
+        for (boolean autoRemove : List.of(false, true)) {
+            String name = autoRemove ? "doomed-rm" : "doomed";
+            Path stderr = Files.createTempFile("berth-run-stderr-", ".txt");
+            try {
+                List<String> args = new ArrayList<>(List.of("run", "--name", name));
+                if (autoRemove) {
+                    args.add("--rm");
+                }
+                args.addAll(List.of(bed.busybox(), "sh", "-c", "echo up; sleep 300"));
+                Process run = bed.startBerth(ProcessBuilder.Redirect.to(stderr.toFile()), args.toArray(String[]::new));
+                try (var out =
+                        new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
+                    assertThat(out.readLine()).isEqualTo("up");
+                    CliResult rm = bed.berth("rm", "-f", name);
+                    assertThat(rm.exitCode()).as(rm.toString()).isZero();
+                    assertThat(run.waitFor(20, TimeUnit.SECONDS))
+                            .as("the foreground run ends once its container has gone")
+                            .isTrue();
+                } finally {
+                    run.destroyForcibly();
+                }
+                // as docker's: the kill's 137 when the run saw the container exit, else its own failure in words
+                String said = Files.readString(stderr);
+                assertThat(said).doesNotContain("Exception");
+                if (run.exitValue() != 137) {
+                    assertThat(run.exitValue()).as(said).isEqualTo(Berth.OWN_FAILURE);
+                    assertThat(said).contains("No such container");
+                }
+                assertThat(bed.pods())
+                        .noneMatch(pod -> pod.getMetadata().getName().equals(name));
             } finally {
-                run.destroyForcibly();
+                Files.deleteIfExists(stderr);
             }
-            // as docker's: the kill's 137 when the run saw the container exit, else its own failure in words
-            String said = Files.readString(stderr);
-            assertThat(said).doesNotContain("Exception");
-            if (run.exitValue() != 137) {
-                assertThat(run.exitValue()).as(said).isEqualTo(Berth.OWN_FAILURE);
-                assertThat(said).contains("No such container");
-            }
-        } finally {
-            Files.deleteIfExists(stderr);
         }
     }
 
