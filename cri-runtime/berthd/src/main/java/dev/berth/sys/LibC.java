@@ -70,6 +70,13 @@ final class LibC {
     /** Returns 0 or an errno value itself (it does not set errno). */
     static native int ptsname_r(int fd, byte[] name, long length);
 
+    /** {@code termios} is {@code struct termios} as opaque bytes (60 on Linux; the buffer is larger). */
+    static native int tcgetattr(int fd, byte[] termios) throws LastErrorException;
+
+    static native int tcsetattr(int fd, int optionalActions, byte[] termios) throws LastErrorException;
+
+    static native void cfmakeraw(byte[] termios);
+
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     /** {@code value} is the option's struct as longs, e.g. {@code struct timeval} for SO_RCVTIMEO. */

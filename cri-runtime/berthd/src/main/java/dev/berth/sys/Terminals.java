@@ -11,6 +11,8 @@ public final class Terminals {
     private static final int O_RDWR = 02;
     private static final int O_NOCTTY = 0400;
     private static final int O_CLOEXEC = 02000000;
+    private static final int TCSANOW = 0;
+    private static final int TERMIOS_BYTES = 128;
 
     /** A new pty's master (non-blocking, close-on-exec) and its slave's path, unlocked for opening. */
     public record Pty(NativeFd master, Path slave) {}
@@ -27,9 +29,10 @@ public final class Terminals {
         try {
             LibC.grantpt(fd);
             LibC.unlockpt(fd);
+            makeRaw(fd);
         } catch (LastErrorException e) {
             master.close();
-            throw NativeFd.failure("grantpt/unlockpt", e);
+            throw NativeFd.failure("grantpt/unlockpt/tcsetattr", e);
         }
         byte[] name = new byte[128];
         int error = LibC.ptsname_r(fd, name, name.length);
@@ -42,5 +45,17 @@ public final class Terminals {
             length++;
         }
         return new Pty(master, Path.of(new String(name, 0, length, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Raw mode from the start (on a master, Linux applies it to the slave): the child that opens the slave relays
+     * bytes, and a cooked slave turns every line into {@code \r\r\n} and echoes keys twice. runc exec -t sets it
+     * raw itself, but from a goroutine after the container's console arrives, which under load did not hold.
+     */
+    private static void makeRaw(int master) {
+        byte[] termios = new byte[TERMIOS_BYTES];
+        LibC.tcgetattr(master, termios);
+        LibC.cfmakeraw(termios);
+        LibC.tcsetattr(master, TCSANOW, termios);
     }
 }
