@@ -348,6 +348,9 @@ class StreamingIntegrationTest {
             try (InputStream in = connection.input()) {
                 in.transferTo(answer);
             }
+            assertThat(connection.awaitError())
+                    .as("the error stream of GET %s (after %d bytes)", path, answer.size())
+                    .isEmpty();
             return answer.toByteArray();
         }
     }

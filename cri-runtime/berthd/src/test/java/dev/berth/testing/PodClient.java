@@ -144,10 +144,27 @@ public final class PodClient {
         }
     }
 
-    /** The file's SHA-256 as the container computes it, once {@code server} runs (so the file is whole). */
+    /**
+     * The file's SHA-256 as the container computes it, once a process runs {@code server} (so the shell that
+     * wrote the file has exec'd it). The shell's own command line names the server too, so only a command that
+     * starts with it counts: ps showing {@code sh -c "... && exec httpd"} meant the file was still being written
+     * and the server did not listen yet.
+     */
     public String sha256Once(String containerId, String server, String path, java.time.Duration wait)
             throws InterruptedException {
-        awaitProcess(containerId, server, true, wait);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!runs(execSync(containerId, "ps", "-o", "args"), server)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(server + " never started in " + containerId);
+            }
+            Thread.sleep(100);
+        }
         return execSync(containerId, "sha256sum", path).split("\\s+")[0];
+    }
+
+    private static boolean runs(String psArgs, String command) {
+        return psArgs.lines()
+                .map(String::strip)
+                .anyMatch(args -> args.equals(command) || args.startsWith(command + " "));
     }
 }
