@@ -3,7 +3,6 @@ package dev.berth.cri;
 import com.google.protobuf.ByteString;
 import dev.berth.container.ContainerRecord;
 import dev.berth.container.ContainerService;
-import dev.berth.cri.v1.Container;
 import dev.berth.cri.v1.ContainerFilter;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ContainerStatusResponse;
@@ -30,7 +29,9 @@ import dev.berth.sandbox.SandboxService;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** CreateContainer through ReopenContainerLog, and ExecSync: the container feature's calls. */
@@ -46,7 +47,7 @@ final class ContainerRpc {
     private final SandboxService sandboxes;
     private final ContainerService containers;
     private final ContainerProtos protos;
-    private final EncodedProtos<ContainerRecord, Container> listed;
+    private final EncodedProtos<ContainerRecord> listed;
 
     ContainerRpc(SandboxService sandboxes, ContainerService containers, ContainerProtos protos) {
         this.sandboxes = sandboxes;
@@ -92,16 +93,17 @@ final class ContainerRpc {
     void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
         Rpc.unary("ListContainers", observer, () -> {
             Requests.check(request.getFilter());
-            ListContainersResponse.Builder response = ListContainersResponse.newBuilder();
+            List<ByteString> items = new ArrayList<>();
             Set<String> ids = new HashSet<>();
             for (ContainerRecord container : containers.list(ContainerProtos.filter(request.getFilter()))) {
-                response.addContainers(listed.of(container.id(), container));
+                items.add(listed.of(container.id(), container));
                 ids.add(container.id());
             }
             if (request.getFilter().equals(ContainerFilter.getDefaultInstance())) {
                 listed.retainOnly(ids);
             }
-            return response.build();
+            return EncodedProtos.listOf(
+                    ListContainersResponse.getDefaultInstance(), ListContainersResponse.CONTAINERS_FIELD_NUMBER, items);
         });
     }
 

@@ -1,41 +1,41 @@
 package dev.berth.cri;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnknownFieldSet;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The message of each record as last built, kept while the store holds the same record instance (records are
- * immutable; a change stores a new one). Kept with its string fields (nested ones too, not map entries) set as UTF-8
- * bytes, which serialize by copying, where a built message encodes every string again on every call: that encoding
- * was most of a list call's CPU (kubelet lists every second; per container an ID, a pod ID, image name and refs).
- * A getter of a string field turns it back into a string; the list calls only serialize these messages.
+ * The wire bytes of each record's message as last built, kept while the store holds the same record instance
+ * (records are immutable; a change stores a new one), and list answers assembled from them. kubelet lists every
+ * second, and encoding the items again was most of a list call's CPU: protobuf-java encodes every string anew
+ * and builds a message per map entry (the labels and annotations) each time it serializes an item.
  */
-final class EncodedProtos<R, P extends Message> {
+final class EncodedProtos<R> {
 
-    private record Encoded<R, P>(R record, P message) {}
+    private record Encoded<R>(R record, ByteString bytes) {}
 
-    private final Function<R, P> build;
-    private final Map<String, Encoded<R, P>> byId = new ConcurrentHashMap<>();
+    private final Function<R, ? extends Message> build;
+    private final Map<String, Encoded<R>> byId = new ConcurrentHashMap<>();
 
-    EncodedProtos(Function<R, P> build) {
+    EncodedProtos(Function<R, ? extends Message> build) {
         this.build = build;
     }
 
-    /** The message of {@code record}, built once per record instance. */
-    P of(String id, R record) {
-        Encoded<R, P> known = byId.get(id);
+    /** The encoded message of {@code record}, built once per record instance. */
+    ByteString of(String id, R record) {
+        Encoded<R> known = byId.get(id);
         if (known != null && known.record() == record) {
-            return known.message();
+            return known.bytes();
         }
-        @SuppressWarnings("unchecked")
-        P message = (P) encoded(build.apply(record));
-        byId.put(id, new Encoded<>(record, message));
-        return message;
+        ByteString bytes = build.apply(record).toByteString();
+        byId.put(id, new Encoded<>(record, bytes));
+        return bytes;
     }
 
     /** Forgets the records not among {@code ids}: called with all the store holds, so removed ones go. */
@@ -43,18 +43,29 @@ final class EncodedProtos<R, P extends Message> {
         byId.keySet().retainAll(ids);
     }
 
-    private static Message encoded(Message built) {
-        Message.Builder encoded = built.toBuilder();
-        built.getAllFields().forEach((field, value) -> {
-            if (field.isRepeated()) {
-                return;
-            }
-            if (field.getJavaType() == FieldDescriptor.JavaType.STRING) {
-                encoded.setField(field, ByteString.copyFromUtf8((String) value));
-            } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-                encoded.setField(field, encoded((Message) value));
-            }
-        });
-        return encoded.build();
+    /**
+     * {@code empty} (a list answer whose only field is its items) with {@code items} as its repeated message field
+     * {@code fieldNumber}, carried as that field's encoded values: on the wire byte for byte what adding the parsed
+     * messages gives, copied instead of encoded. In memory the field reads as empty; {@link #decoded} parses it.
+     */
+    @SuppressWarnings("unchecked")
+    static <M extends Message> M listOf(M empty, int fieldNumber, List<ByteString> items) {
+        UnknownFieldSet.Field.Builder field = UnknownFieldSet.Field.newBuilder();
+        items.forEach(field::addLengthDelimited);
+        return (M) empty.toBuilder()
+                .setUnknownFields(UnknownFieldSet.newBuilder()
+                        .addField(fieldNumber, field.build())
+                        .build())
+                .build();
+    }
+
+    /** A {@link #listOf} answer with its items parsed, for the code in berthd that reads them. */
+    @SuppressWarnings("unchecked")
+    static <M extends Message> M decoded(M listed) {
+        try {
+            return (M) listed.getParserForType().parseFrom(listed.toByteString());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a list answer berthd encoded does not parse", e);
+        }
     }
 }

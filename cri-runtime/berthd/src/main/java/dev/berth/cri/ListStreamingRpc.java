@@ -3,11 +3,9 @@ package dev.berth.cri;
 import dev.berth.cri.v1.ListContainerStatsRequest;
 import dev.berth.cri.v1.ListContainerStatsResponse;
 import dev.berth.cri.v1.ListContainersRequest;
-import dev.berth.cri.v1.ListContainersResponse;
 import dev.berth.cri.v1.ListPodSandboxMetricsRequest;
 import dev.berth.cri.v1.ListPodSandboxMetricsResponse;
 import dev.berth.cri.v1.ListPodSandboxRequest;
-import dev.berth.cri.v1.ListPodSandboxResponse;
 import dev.berth.cri.v1.ListPodSandboxStatsRequest;
 import dev.berth.cri.v1.ListPodSandboxStatsResponse;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
@@ -57,7 +55,7 @@ abstract class ListStreamingRpc extends RuntimeServiceGrpc.RuntimeServiceImplBas
                         .build(),
                 batching(
                         observer,
-                        ListPodSandboxResponse::getItemsList,
+                        listed -> EncodedProtos.decoded(listed).getItemsList(),
                         batch -> StreamPodSandboxesResponse.newBuilder()
                                 .addAllPodSandboxes(batch)
                                 .build()));
@@ -71,7 +69,7 @@ abstract class ListStreamingRpc extends RuntimeServiceGrpc.RuntimeServiceImplBas
                         .build(),
                 batching(
                         observer,
-                        ListContainersResponse::getContainersList,
+                        listed -> EncodedProtos.decoded(listed).getContainersList(),
                         batch -> StreamContainersResponse.newBuilder()
                                 .addAllContainers(batch)
                                 .build()));

@@ -1,8 +1,8 @@
 package dev.berth.cri;
 
+import com.google.protobuf.ByteString;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.ListPodSandboxResponse;
-import dev.berth.cri.v1.PodSandbox;
 import dev.berth.cri.v1.PodSandboxFilter;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
 import dev.berth.cri.v1.PodSandboxStatusResponse;
@@ -19,7 +19,9 @@ import dev.berth.sandbox.SandboxRecord;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.store.Timestamps;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** RunPodSandbox through ListPodSandbox and UpdatePodSandboxResources: the sandbox feature's calls. */
@@ -27,7 +29,7 @@ final class PodSandboxRpc {
 
     private final SandboxService sandboxes;
     private final SandboxProtos protos;
-    private final EncodedProtos<SandboxRecord, PodSandbox> listed;
+    private final EncodedProtos<SandboxRecord> listed;
 
     PodSandboxRpc(SandboxService sandboxes, SandboxProtos protos) {
         this.sandboxes = sandboxes;
@@ -75,16 +77,17 @@ final class PodSandboxRpc {
     void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> observer) {
         Rpc.unary("ListPodSandbox", observer, () -> {
             Requests.check(request.getFilter());
-            ListPodSandboxResponse.Builder response = ListPodSandboxResponse.newBuilder();
+            List<ByteString> items = new ArrayList<>();
             Set<String> ids = new HashSet<>();
             for (SandboxRecord sandbox : sandboxes.list(SandboxProtos.filter(request.getFilter()))) {
-                response.addItems(listed.of(sandbox.id(), sandbox));
+                items.add(listed.of(sandbox.id(), sandbox));
                 ids.add(sandbox.id());
             }
             if (request.getFilter().equals(PodSandboxFilter.getDefaultInstance())) {
                 listed.retainOnly(ids);
             }
-            return response.build();
+            return EncodedProtos.listOf(
+                    ListPodSandboxResponse.getDefaultInstance(), ListPodSandboxResponse.ITEMS_FIELD_NUMBER, items);
         });
     }
 

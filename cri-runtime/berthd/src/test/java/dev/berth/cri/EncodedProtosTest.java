@@ -2,8 +2,13 @@ package dev.berth.cri;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import dev.berth.cri.v1.Container;
 import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.ListContainersResponse;
+import dev.berth.cri.v1.ListPodSandboxResponse;
+import dev.berth.cri.v1.PodSandbox;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -13,51 +18,82 @@ class EncodedProtosTest {
     private record Row(String id, String name) {}
 
     private final AtomicInteger builds = new AtomicInteger();
-    private final EncodedProtos<Row, Container> protos = new EncodedProtos<>(row -> {
+    private final EncodedProtos<Row> protos = new EncodedProtos<>(row -> {
         builds.incrementAndGet();
-        return Container.newBuilder()
-                .setId(row.id())
-                .setMetadata(ContainerMetadata.newBuilder().setName(row.name()))
-                .putLabels("io.kubernetes.container.name", row.name())
-                .build();
+        return container(row.id(), row.name());
     });
 
-    @Test
-    void theSameRecordIsBuiltOnceAndServedAsBuilt() {
-        Row row = new Row("c1", "wéb");
-
-        Container first = protos.of(row.id(), row);
-        Container again = protos.of(row.id(), row);
-
-        assertThat(builds).hasValue(1);
-        assertThat(again).isSameAs(first);
-        assertThat(first.getId()).isEqualTo("c1");
-        assertThat(first.getMetadata().getName()).isEqualTo("wéb");
-        assertThat(first.getLabelsMap()).containsEntry("io.kubernetes.container.name", "wéb");
+    private static Container container(String id, String name) {
+        return Container.newBuilder()
+                .setId(id)
+                .setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .putLabels("io.kubernetes.container.name", name)
+                .putAnnotations("io.kubernetes.container.restartCount", "0")
+                .build();
     }
 
     @Test
-    void theKeptMessageSerializesAsTheBuiltOne() {
+    void theSameRecordIsEncodedOnceAsItsBuiltMessage() {
         Row row = new Row("c1", "wéb");
-        Container built = Container.newBuilder()
-                .setId("c1")
-                .setMetadata(ContainerMetadata.newBuilder().setName("wéb"))
-                .putLabels("io.kubernetes.container.name", "wéb")
+
+        ByteString first = protos.of(row.id(), row);
+        ByteString again = protos.of(row.id(), row);
+
+        assertThat(builds).hasValue(1);
+        assertThat(again).isSameAs(first);
+        assertThat(first).isEqualTo(container("c1", "wéb").toByteString());
+    }
+
+    @Test
+    void aListAnswerIsOnTheWireWhatAddingItsItemsGives() throws Exception {
+        Container web = container("c1", "wéb");
+        Container db = container("c2", "db");
+        ListContainersResponse added = ListContainersResponse.newBuilder()
+                .addContainers(web)
+                .addContainers(db)
                 .build();
 
-        assertThat(protos.of(row.id(), row).toByteString()).isEqualTo(built.toByteString());
+        ListContainersResponse assembled = EncodedProtos.listOf(
+                ListContainersResponse.getDefaultInstance(),
+                ListContainersResponse.CONTAINERS_FIELD_NUMBER,
+                List.of(protos.of("c1", new Row("c1", "wéb")), protos.of("c2", new Row("c2", "db"))));
+
+        assertThat(assembled.toByteString()).isEqualTo(added.toByteString());
+        assertThat(assembled.getSerializedSize()).isEqualTo(added.getSerializedSize());
+        assertThat(ListContainersResponse.parseFrom(assembled.toByteString())).isEqualTo(added);
+    }
+
+    @Test
+    void aListAnswerDecodedReadsItsItems() {
+        PodSandbox pod =
+                PodSandbox.newBuilder().setId("p1").putLabels("app", "web").build();
+
+        ListPodSandboxResponse assembled = EncodedProtos.listOf(
+                ListPodSandboxResponse.getDefaultInstance(),
+                ListPodSandboxResponse.ITEMS_FIELD_NUMBER,
+                List.of(pod.toByteString()));
+
+        assertThat(EncodedProtos.decoded(assembled).getItemsList()).containsExactly(pod);
+    }
+
+    @Test
+    void anEmptyListIsTheEmptyAnswer() {
+        ListContainersResponse assembled = EncodedProtos.listOf(
+                ListContainersResponse.getDefaultInstance(), ListContainersResponse.CONTAINERS_FIELD_NUMBER, List.of());
+
+        assertThat(assembled.toByteString()).isEqualTo(ByteString.EMPTY);
     }
 
     @Test
     void aRecordTheStoreReplacedIsBuiltAgainEvenWhenEqual() {
         protos.of("c1", new Row("c1", "web"));
 
-        Container replaced = protos.of("c1", new Row("c1", "web"));
-        Container changed = protos.of("c1", new Row("c1", "db"));
+        ByteString replaced = protos.of("c1", new Row("c1", "web"));
+        ByteString changed = protos.of("c1", new Row("c1", "db"));
 
         assertThat(builds).hasValue(3);
-        assertThat(replaced.getMetadata().getName()).isEqualTo("web");
-        assertThat(changed.getMetadata().getName()).isEqualTo("db");
+        assertThat(replaced).isEqualTo(container("c1", "web").toByteString());
+        assertThat(changed).isEqualTo(container("c1", "db").toByteString());
     }
 
     @Test
