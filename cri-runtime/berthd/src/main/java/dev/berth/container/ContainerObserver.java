@@ -114,6 +114,20 @@ public final class ContainerObserver {
         return current;
     }
 
+    /** Whether {@link #observeAll} of {@code records} would record an exit (write a record, take its lock). */
+    public boolean exitsToRecord(List<ContainerRecord> records) throws IOException {
+        Set<String> exited = exitFiles.exitedIds();
+        if (exited.isEmpty()) {
+            return false;
+        }
+        for (ContainerRecord record : records) {
+            if (record.isLive() && exited.contains(record.id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** conmon's marker when it saw the OOM event; else a SIGKILL exit in a cgroup whose OOM counter moved. */
     private boolean oomKilled(ContainerRecord record, int exitCode) {
         try {

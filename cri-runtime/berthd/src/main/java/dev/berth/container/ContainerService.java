@@ -238,6 +238,11 @@ public final class ContainerService implements PodContainers {
         return result;
     }
 
+    /** Whether {@link #list} would record an exit conmon reported (the exit watcher records them within ms). */
+    public boolean exitsToRecord() throws IOException {
+        return observer.exitsToRecord(store.all());
+    }
+
     public List<ContainerRecord> inSandbox(String sandboxId) throws IOException {
         return list(r -> r.sandboxId().equals(sandboxId));
     }

@@ -28,11 +28,13 @@ import dev.berth.runtime.ExecResult;
 import dev.berth.sandbox.SandboxService;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /** CreateContainer through ReopenContainerLog, and ExecSync: the container feature's calls. */
 final class ContainerRpc {
@@ -48,11 +50,14 @@ final class ContainerRpc {
     private final ContainerService containers;
     private final ContainerProtos protos;
     private final EncodedProtos<ContainerRecord> listed;
+    private final Executor recording;
 
-    ContainerRpc(SandboxService sandboxes, ContainerService containers, ContainerProtos protos) {
+    /** @param recording runs the list calls that have an exit to record, off the transport thread */
+    ContainerRpc(SandboxService sandboxes, ContainerService containers, ContainerProtos protos, Executor recording) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.protos = protos;
+        this.recording = recording;
         this.listed = new EncodedProtos<>(protos::container);
     }
 
@@ -90,7 +95,27 @@ final class ContainerRpc {
         });
     }
 
+    /**
+     * On the transport thread ({@link TransportThreadCalls}), from memory; a call that would record an exit first
+     * (write the record, maybe wait for its lock) goes to {@code recording}, so it stalls no other call on kubelet's
+     * connection. The exit watcher records exits within milliseconds, so that is rare; an exit that lands between
+     * the check and the listing is recorded here, as it was before.
+     */
     void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
+        boolean toRecord;
+        try {
+            toRecord = containers.exitsToRecord();
+        } catch (IOException e) {
+            toRecord = true; // the listing meets the same failure and answers it
+        }
+        if (toRecord) {
+            recording.execute(() -> list(request, observer));
+        } else {
+            list(request, observer);
+        }
+    }
+
+    private void list(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
         Rpc.unary("ListContainers", observer, () -> {
             Requests.check(request.getFilter());
             List<ByteString> items = new ArrayList<>();

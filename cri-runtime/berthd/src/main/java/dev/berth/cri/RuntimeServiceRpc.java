@@ -69,6 +69,7 @@ import dev.berth.stats.StatsService;
 import dev.berth.store.Json;
 import dev.berth.streaming.StreamingServer;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.Executor;
 
 /**
  * CRI RuntimeService, the one service gRPC binds: a routing table that hands each call to the class of its area,
@@ -99,12 +100,13 @@ public final class RuntimeServiceRpc extends ListStreamingRpc {
             StatsService stats,
             ContainerEvents containerEvents,
             PodNetwork network,
-            StreamingServer streamingServer) {
+            StreamingServer streamingServer,
+            Executor executor) {
         SandboxProtos sandboxProtos = new SandboxProtos(json);
         ContainerProtos containerProtos = new ContainerProtos(json, paths);
         this.nodeRpc = new NodeRpc(readiness, handlers, runtimeVersion, network);
         this.podRpc = new PodSandboxRpc(sandboxes, sandboxProtos);
-        this.containerRpc = new ContainerRpc(sandboxes, containers, containerProtos);
+        this.containerRpc = new ContainerRpc(sandboxes, containers, containerProtos, executor);
         this.streamingRpc = new StreamingRpc(streamingServer, sandboxes, containers);
         this.statsRpc = new StatsRpc(sandboxes, containers, stats);
         this.eventsRpc = new ContainerEventsRpc(containerEvents, sandboxProtos, containerProtos);

@@ -157,7 +157,7 @@ public final class BerthDaemon implements AutoCloseable {
                 config.socketPath(),
                 List.of(
                         new ImageServiceRpc(imageService, protos),
-                        pods.rpc(version, json, streaming),
+                        pods.rpc(version, json, streaming, executor),
                         new PullServiceRpc(imageService, protos),
                         new BerthImagesRpc(imageService, pushes, protos),
                         pods.containersRpc(streaming),

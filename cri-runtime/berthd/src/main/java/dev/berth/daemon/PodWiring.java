@@ -68,6 +68,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 /** The pod and container features wired together: what RunPodSandbox through RemoveContainer need. */
@@ -317,9 +318,20 @@ final class PodWiring implements AutoCloseable {
         return builds;
     }
 
-    RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming) {
+    RuntimeServiceRpc rpc(String version, Json json, StreamingServer streaming, Executor executor) {
         return new RuntimeServiceRpc(
-                readiness, runtimes, version, sandboxes, containers, json, paths, stats, events, network, streaming);
+                readiness,
+                runtimes,
+                version,
+                sandboxes,
+                containers,
+                json,
+                paths,
+                stats,
+                events,
+                network,
+                streaming,
+                executor);
     }
 
     /** berth.v1 Containers: Exec with a user, working directory and variables, through the same streaming server. */
