@@ -88,9 +88,12 @@ public final class BerthdProcess implements AutoCloseable {
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
         while (!Files.exists(socket)) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                // asked before the kill below, which would make a berthd that hung look like one that exited
+                String what = process.isAlive()
+                        ? "berthd's socket did not appear within " + START_TIMEOUT_MILLIS + " ms: "
+                        : "berthd exited early (" + process.exitValue() + "): ";
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IOException((process.isAlive() ? "berthd's socket did not appear: " : "berthd exited early: ")
-                        + readLog(log));
+                throw new IOException(what + readLog(log));
             }
             Thread.sleep(50);
         }
