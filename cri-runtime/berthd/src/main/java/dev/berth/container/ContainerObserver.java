@@ -8,6 +8,7 @@ import dev.berth.store.Timestamps;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -114,18 +115,18 @@ public final class ContainerObserver {
         return current;
     }
 
-    /** Whether {@link #observeAll} of {@code records} would record an exit (write a record, take its lock). */
-    public boolean exitsToRecord(List<ContainerRecord> records) throws IOException {
+    /**
+     * What {@link #observeAll} gives when it would record no exit: {@code records} as they are; empty when a live
+     * one has an exit file, whose recording writes and may wait for its lock.
+     */
+    public Optional<List<ContainerRecord>> unlessExitsToRecord(List<ContainerRecord> records) throws IOException {
         Set<String> exited = exitFiles.exitedIds();
-        if (exited.isEmpty()) {
-            return false;
-        }
         for (ContainerRecord record : records) {
             if (record.isLive() && exited.contains(record.id())) {
-                return true;
+                return Optional.empty();
             }
         }
-        return false;
+        return Optional.of(records);
     }
 
     /** conmon's marker when it saw the OOM event; else a SIGKILL exit in a cgroup whose OOM counter moved. */

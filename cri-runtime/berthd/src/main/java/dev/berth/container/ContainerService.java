@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,9 +239,14 @@ public final class ContainerService implements PodContainers {
         return result;
     }
 
-    /** Whether {@link #list} would record an exit conmon reported (the exit watcher records them within ms). */
-    public boolean exitsToRecord() throws IOException {
-        return observer.exitsToRecord(store.all());
+    /**
+     * {@link #list} when it records nothing; empty when an exit conmon reported waits to be recorded (the exit
+     * watcher records them within milliseconds), which a caller that must not wait leaves to {@link #list}.
+     */
+    public Optional<List<ContainerRecord>> listUnlessExitsToRecord(Predicate<ContainerRecord> filter)
+            throws IOException {
+        return observer.unlessExitsToRecord(store.all())
+                .map(all -> all.stream().filter(filter).toList());
     }
 
     public List<ContainerRecord> inSandbox(String sandboxId) throws IOException {

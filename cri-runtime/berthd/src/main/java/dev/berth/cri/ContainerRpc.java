@@ -22,6 +22,7 @@ import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopContainerResponse;
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.v1.UpdateContainerResourcesResponse;
+import dev.berth.cri.validation.InvalidRequestException;
 import dev.berth.cri.validation.Requests;
 import dev.berth.cri.validation.Shown;
 import dev.berth.runtime.ExecResult;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -98,38 +100,39 @@ final class ContainerRpc {
     /**
      * On the transport thread ({@link TransportThreadCalls}), from memory; a call that would record an exit first
      * (write the record, maybe wait for its lock) goes to {@code recording}, so it stalls no other call on kubelet's
-     * connection. The exit watcher records exits within milliseconds, so that is rare; an exit that lands between
-     * the check and the listing is recorded here, as it was before.
+     * connection. The exit watcher records exits within milliseconds, so that is rare.
      */
     void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
-        boolean toRecord;
+        Optional<List<ContainerRecord>> fromMemory;
         try {
-            toRecord = containers.exitsToRecord();
-        } catch (IOException e) {
-            toRecord = true; // the listing meets the same failure and answers it
+            Requests.check(request.getFilter());
+            fromMemory = containers.listUnlessExitsToRecord(ContainerProtos.filter(request.getFilter()));
+        } catch (InvalidRequestException | IOException e) {
+            fromMemory = Optional.empty(); // the full listing meets the same failure and answers it
         }
-        if (toRecord) {
-            recording.execute(() -> list(request, observer));
+        if (fromMemory.isPresent()) {
+            List<ContainerRecord> records = fromMemory.get();
+            Rpc.unary("ListContainers", observer, () -> answer(request, records));
         } else {
-            list(request, observer);
+            recording.execute(() -> Rpc.unary("ListContainers", observer, () -> {
+                Requests.check(request.getFilter());
+                return answer(request, containers.list(ContainerProtos.filter(request.getFilter())));
+            }));
         }
     }
 
-    private void list(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
-        Rpc.unary("ListContainers", observer, () -> {
-            Requests.check(request.getFilter());
-            List<ByteString> items = new ArrayList<>();
-            Set<String> ids = new HashSet<>();
-            for (ContainerRecord container : containers.list(ContainerProtos.filter(request.getFilter()))) {
-                items.add(listed.of(container.id(), container));
-                ids.add(container.id());
-            }
-            if (request.getFilter().equals(ContainerFilter.getDefaultInstance())) {
-                listed.retainOnly(ids);
-            }
-            return EncodedProtos.listOf(
-                    ListContainersResponse.getDefaultInstance(), ListContainersResponse.CONTAINERS_FIELD_NUMBER, items);
-        });
+    private ListContainersResponse answer(ListContainersRequest request, List<ContainerRecord> records) {
+        List<ByteString> items = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ContainerRecord container : records) {
+            items.add(listed.of(container.id(), container));
+            ids.add(container.id());
+        }
+        if (request.getFilter().equals(ContainerFilter.getDefaultInstance())) {
+            listed.retainOnly(ids);
+        }
+        return EncodedProtos.listOf(
+                ListContainersResponse.getDefaultInstance(), ListContainersResponse.CONTAINERS_FIELD_NUMBER, items);
     }
 
     void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> observer) {
