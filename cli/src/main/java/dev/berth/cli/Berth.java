@@ -29,17 +29,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ScopeType;
 
 /** {@code berth}: docker's everyday commands over CRI, against berthd or any CRI runtime's socket. */
-@Command(
-        name = "berth",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionCommand.Provider.class,
-        description = "Run and manage containers on a CRI runtime (berthd by default), with docker's commands.")
 public final class Berth implements Runnable {
 
     /** docker's code for a failure of its own, where the container's code is otherwise passed on. */
@@ -48,25 +45,17 @@ public final class Berth implements Runnable {
     private static final Set<String> CONTAINER_RUNNING = Set.of("run", "exec", "start", "restart", "attach");
 
     /**
-     * The commands, in the order help lists them. Only the one the arguments name is built: picocli reads each
-     * command's annotations by reflection, and building all of them cost ~0.12 s of CPU at every start (measured
-     * as {@code --help} against {@code ps --help}).
+     * The commands, in the order help lists them, each as the model it builds for this berth. Only the one the
+     * arguments name is built: every start pays for what it builds.
      */
-    static final Map<String, Class<?>> COMMANDS = commands();
+    static final Map<String, Function<Berth, CommandSpec>> COMMANDS = commands();
 
-    @Option(
-            names = "--endpoint",
-            scope = ScopeType.INHERIT,
-            paramLabel = "URI",
-            description = "CRI socket (default: $BERTH_ENDPOINT, else " + Endpoint.DEFAULT + ")")
     private String endpoint;
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
+    private CommandLine commandLine;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        commandLine.usage(System.out);
     }
 
     /** A connection to the endpoint the flags name; the caller closes it. */
@@ -90,10 +79,15 @@ public final class Berth implements Runnable {
 
     /** The command line for {@code args}: the command they name (all of them for none), set up to run. */
     public static CommandLine commandLine(String[] args) {
-        CommandLine line = new CommandLine(new Berth());
-        Class<?> named = COMMANDS.get(commandName(args));
-        for (Class<?> command : named == null ? COMMANDS.values() : List.of(named)) {
-            line.addSubcommand(command);
+        Berth berth = new Berth();
+        CommandLine line = new CommandLine(berth.spec());
+        berth.commandLine = line;
+        String name = commandName(args);
+        Function<Berth, CommandSpec> named = COMMANDS.get(name);
+        if (named != null) {
+            line.addSubcommand(name, named.apply(berth));
+        } else {
+            COMMANDS.forEach((each, command) -> line.addSubcommand(each, command.apply(berth)));
         }
         line.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
             int own = CONTAINER_RUNNING.contains(commandLine.getCommandName()) ? OWN_FAILURE : 1;
@@ -122,6 +116,40 @@ public final class Berth implements Runnable {
         return line;
     }
 
+    private CommandSpec spec() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("berth");
+        spec.usageMessage()
+                .description("Run and manage containers on a CRI runtime (berthd by default), with docker's commands.");
+        spec.versionProvider(new VersionCommand.Provider());
+        spec.addOption(OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .arity("0")
+                .type(boolean.class)
+                .description("Show this help message and exit.")
+                .build());
+        spec.addOption(OptionSpec.builder("-V", "--version")
+                .versionHelp(true)
+                .arity("0")
+                .type(boolean.class)
+                .description("Print version information and exit.")
+                .build());
+        // inherited: every command takes it, so it is declared before they are added
+        spec.addOption(OptionSpec.builder("--endpoint")
+                .scopeType(ScopeType.INHERIT)
+                .paramLabel("URI")
+                .type(String.class)
+                .description("CRI socket (default: $BERTH_ENDPOINT, else " + Endpoint.DEFAULT + ")")
+                .setter(new ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        endpoint = (String) value;
+                        return null;
+                    }
+                })
+                .build());
+        return spec;
+    }
+
     /** The first argument that is no global option (nor --endpoint's value); null if there is none. */
     static String commandName(String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -134,32 +162,31 @@ public final class Berth implements Runnable {
         return null;
     }
 
-    /** By the names their {@code @Command} annotations give (BerthTest checks they agree), without reading them. */
-    private static Map<String, Class<?>> commands() {
-        Map<String, Class<?>> byName = new LinkedHashMap<>();
-        byName.put("pull", PullCommand.class);
-        byName.put("build", BuildCommand.class);
-        byName.put("push", PushCommand.class);
-        byName.put("tag", TagCommand.class);
-        byName.put("history", HistoryCommand.class);
-        byName.put("images", ImagesCommand.class);
-        byName.put("rmi", RmiCommand.class);
-        byName.put("inspect", InspectCommand.class);
-        byName.put("run", RunCommand.class);
-        byName.put("ps", PsCommand.class);
-        byName.put("logs", LogsCommand.class);
-        byName.put("exec", ExecCommand.class);
-        byName.put("attach", AttachCommand.class);
-        byName.put("cp", CpCommand.class);
-        byName.put("stats", StatsCommand.class);
-        byName.put("top", TopCommand.class);
-        byName.put("stop", StopCommand.class);
-        byName.put("start", StartCommand.class);
-        byName.put("restart", RestartCommand.class);
-        byName.put("rm", RmCommand.class);
-        byName.put("port", PortCommand.class);
-        byName.put("version", VersionCommand.class);
-        byName.put("info", InfoCommand.class);
+    private static Map<String, Function<Berth, CommandSpec>> commands() {
+        Map<String, Function<Berth, CommandSpec>> byName = new LinkedHashMap<>();
+        byName.put("pull", berth -> new PullCommand(berth).spec());
+        byName.put("build", berth -> new BuildCommand(berth).spec());
+        byName.put("push", berth -> new PushCommand(berth).spec());
+        byName.put("tag", berth -> new TagCommand(berth).spec());
+        byName.put("history", berth -> new HistoryCommand(berth).spec());
+        byName.put("images", berth -> new ImagesCommand(berth).spec());
+        byName.put("rmi", berth -> new RmiCommand(berth).spec());
+        byName.put("inspect", berth -> new InspectCommand(berth).spec());
+        byName.put("run", berth -> new RunCommand(berth).spec());
+        byName.put("ps", berth -> new PsCommand(berth).spec());
+        byName.put("logs", berth -> new LogsCommand(berth).spec());
+        byName.put("exec", berth -> new ExecCommand(berth).spec());
+        byName.put("attach", berth -> new AttachCommand(berth).spec());
+        byName.put("cp", berth -> new CpCommand(berth).spec());
+        byName.put("stats", berth -> new StatsCommand(berth).spec());
+        byName.put("top", berth -> new TopCommand(berth).spec());
+        byName.put("stop", berth -> new StopCommand(berth).spec());
+        byName.put("start", berth -> new StartCommand(berth).spec());
+        byName.put("restart", berth -> new RestartCommand(berth).spec());
+        byName.put("rm", berth -> new RmCommand(berth).spec());
+        byName.put("port", berth -> new PortCommand(berth).spec());
+        byName.put("version", berth -> new VersionCommand(berth).spec());
+        byName.put("info", berth -> new InfoCommand(berth).spec());
         return java.util.Collections.unmodifiableMap(byName);
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.State;
@@ -12,22 +13,24 @@ import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "attach", description = "Attach to a running container's stdio (detach with Ctrl-P Ctrl-Q)")
 public final class AttachCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(names = "--no-stdin", description = "Do not attach stdin")
+    private final Berth berth;
     private boolean noStdin;
-
-    @Parameters(paramLabel = "CONTAINER")
     private String ref;
+
+    public AttachCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "attach", "Attach to a running container's stdio (detach with Ctrl-P Ctrl-Q)")
+                .flag("--no-stdin", "Do not attach stdin", v -> noStdin = v)
+                .positional("0", "CONTAINER", "", v -> ref = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws InterruptedException {

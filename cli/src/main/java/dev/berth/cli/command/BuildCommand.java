@@ -5,6 +5,7 @@ import dev.berth.api.v1.BuildOptions;
 import dev.berth.api.v1.BuildResult;
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.build.BuildCall;
 import dev.berth.cli.build.BuildFlags;
 import dev.berth.cli.build.BuildProgress;
@@ -29,83 +30,61 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * docker build on berthd: the context (less what its .dockerignore leaves out) streamed to berth.v1 Build,
  * buildkit's progress on stderr (plain lines, or a live view on a terminal), the image ID on stdout.
  */
-@Command(name = "build", description = "Build an image from a Dockerfile")
 public final class BuildCommand implements Callable<Integer> {
 
     private static final int STDERR = 2;
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-t", "--tag"},
-            paramLabel = "NAME[:TAG]",
-            description = "Name and optionally a tag for the image (repeatable)")
+    private final Berth berth;
     private List<String> tags = new ArrayList<>();
-
-    @Option(
-            names = {"-f", "--file"},
-            paramLabel = "FILE",
-            description = "The Dockerfile (default: CONTEXT/Dockerfile); - reads it from stdin")
     private String file;
-
-    @Option(
-            names = "--build-arg",
-            paramLabel = "K=V",
-            description = "A build-time variable; K alone takes it from the environment (repeatable)")
     private List<String> buildArgs = new ArrayList<>();
-
-    @Option(names = "--target", paramLabel = "STAGE", description = "The stage to build (default: the last)")
     private String target;
-
-    @Option(names = "--no-cache", description = "Run every step, using no cached result")
     private boolean noCache;
-
-    @Option(
-            names = "--network",
-            paramLabel = "MODE",
-            defaultValue = "default",
-            description = "The network of RUN steps: default, none or host")
-    private String network;
-
-    @Option(
-            names = {"-m", "--memory"},
-            paramLabel = "SIZE",
-            description = "Memory limit of the build (512m)")
+    private String network = "default";
     private String memory;
-
-    @Option(names = "--cpus", paramLabel = "N", description = "CPU limit of the build (1.5)")
     private String cpus;
-
-    @Option(names = "--label", paramLabel = "K=V", description = "A label of the image (repeatable)")
     private List<String> labels = new ArrayList<>();
-
-    @Option(
-            names = "--progress",
-            paramLabel = "MODE",
-            defaultValue = "auto",
-            description = "auto (live on a terminal) or plain")
-    private String progressMode;
-
-    @Option(names = "--push", description = "Push each tag to its registry once built")
+    private String progressMode = "auto";
     private boolean push;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "No progress; print only the image ID")
     private boolean quiet;
-
-    @Parameters(paramLabel = "CONTEXT", description = "The build context: a directory")
     private String contextArg;
+
+    public BuildCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "build", "Build an image from a Dockerfile")
+                .repeatable(
+                        "-t,--tag", "NAME[:TAG]", "Name and optionally a tag for the image (repeatable)", v -> tags = v)
+                .option(
+                        "-f,--file",
+                        "FILE",
+                        "The Dockerfile (default: CONTEXT/Dockerfile); - reads it from stdin",
+                        v -> file = v)
+                .repeatable(
+                        "--build-arg",
+                        "K=V",
+                        "A build-time variable; K alone takes it from the environment (repeatable)",
+                        v -> buildArgs = v)
+                .option("--target", "STAGE", "The stage to build (default: the last)", v -> target = v)
+                .flag("--no-cache", "Run every step, using no cached result", v -> noCache = v)
+                .option("--network", "MODE", "The network of RUN steps: default, none or host", v -> network = v)
+                .option("-m,--memory", "SIZE", "Memory limit of the build (512m)", v -> memory = v)
+                .option("--cpus", "N", "CPU limit of the build (1.5)", v -> cpus = v)
+                .repeatable("--label", "K=V", "A label of the image (repeatable)", v -> labels = v)
+                .option("--progress", "MODE", "auto (live on a terminal) or plain", v -> progressMode = v)
+                .flag("--push", "Push each tag to its registry once built", v -> push = v)
+                .flag("-q,--quiet", "No progress; print only the image ID", v -> quiet = v)
+                .positional("0", "CONTEXT", "The build context: a directory", v -> contextArg = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.State;
@@ -18,25 +19,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * docker cp over CRI alone: a tar stream of {@code tar} run in the container through Exec (the image needs a
  * tar, as kubectl cp's does), packed or unpacked here.
  */
-@Command(name = "cp", description = "Copy files between a container and the host (NAME:PATH on one side)")
 public final class CpCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Parameters(index = "0", paramLabel = "SRC")
+    private final Berth berth;
     private String source;
-
-    @Parameters(index = "1", paramLabel = "DST")
     private String destination;
+
+    public CpCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "cp", "Copy files between a container and the host (NAME:PATH on one side)")
+                .positional("0", "SRC", "", v -> source = v)
+                .positional("1", "DST", "", v -> destination = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package dev.berth.cli.command;
 import dev.berth.api.v1.ContainerExecRequest;
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.State;
@@ -14,55 +15,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * docker exec. CRI's Exec carries argv alone, so -u, -w and -e go through berthd's berth.v1 Exec, which runs the
  * process with them as docker does; a CRI-only runtime gets -w and -e through the image's sh and env, and -u is
  * refused.
  */
-@Command(name = "exec", description = "Run a command in a running container")
 public final class ExecCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-i", "--interactive"},
-            description = "Keep stdin open")
+    private final Berth berth;
     private boolean interactive;
-
-    @Option(
-            names = {"-t", "--tty"},
-            description = "Allocate a terminal")
     private boolean tty;
-
-    @Option(
-            names = {"-u", "--user"},
-            paramLabel = "USER[:GROUP]",
-            description = "Run as this user (name or uid, of the container's /etc/passwd; berthd only)")
     private String user;
-
-    @Option(
-            names = {"-w", "--workdir"},
-            paramLabel = "DIR",
-            description = "Working directory inside the container")
     private String workdir;
-
-    @Option(
-            names = {"-e", "--env"},
-            paramLabel = "K=V",
-            description = "Set an environment variable (K alone: its value here)")
     private List<String> env = new ArrayList<>();
-
-    @Parameters(index = "0", paramLabel = "CONTAINER")
     private String ref;
-
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND")
     private List<String> command;
+
+    public ExecCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "exec", "Run a command in a running container")
+                .flag("-i,--interactive", "Keep stdin open", v -> interactive = v)
+                .flag("-t,--tty", "Allocate a terminal", v -> tty = v)
+                .option(
+                        "-u,--user",
+                        "USER[:GROUP]",
+                        "Run as this user (name or uid, of the container's /etc/passwd; berthd only)",
+                        v -> user = v)
+                .option("-w,--workdir", "DIR", "Working directory inside the container", v -> workdir = v)
+                .repeatable("-e,--env", "K=V", "Set an environment variable (K alone: its value here)", v -> env = v)
+                .positional("0", "CONTAINER", "", v -> ref = v)
+                .positionals("1..*", "1..*", "COMMAND", "", v -> command = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws InterruptedException {

@@ -4,6 +4,7 @@ import dev.berth.api.v1.HistoryEntry;
 import dev.berth.api.v1.HistoryRequest;
 import dev.berth.api.v1.HistoryResponse;
 import dev.berth.cli.Berth;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cli.format.Table;
 import dev.berth.cli.format.Template;
@@ -15,38 +16,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * docker history's table: the image's ID on its newest row and {@code <missing>} on the others (a pulled image
  * has no IDs for its build steps), CREATED BY cut to 45 characters unless {@code --no-trunc}.
  */
-@Command(name = "history", description = "Show the history of an image")
 public final class HistoryCommand implements Callable<Integer> {
 
     private static final List<String> FIELDS =
             List.of("ID", "CreatedSince", "CreatedAt", "CreatedBy", "Size", "Comment");
     private static final int CREATED_BY_WIDTH = 45;
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(names = "--no-trunc", description = "Show whole image IDs and commands")
+    private final Berth berth;
     private boolean noTrunc;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "Only show image IDs")
     private boolean quiet;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "json, or a template: '{{.CreatedBy}}'")
     private String format;
-
-    @Parameters(paramLabel = "IMAGE", description = "Image ID, ID prefix or name")
     private String image;
+
+    public HistoryCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "history", "Show the history of an image")
+                .flag("--no-trunc", "Show whole image IDs and commands", v -> noTrunc = v)
+                .flag("-q,--quiet", "Only show image IDs", v -> quiet = v)
+                .option("--format", "FORMAT", "json, or a template: '{{.CreatedBy}}'", v -> format = v)
+                .positional("0", "IMAGE", "Image ID, ID prefix or name", v -> image = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

@@ -1,6 +1,7 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cli.format.Table;
 import dev.berth.cli.format.Template;
@@ -16,37 +17,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "images", description = "List images")
 public final class ImagesCommand implements Callable<Integer> {
 
     private static final List<String> FIELDS =
             List.of("Repository", "Tag", "Digest", "ID", "CreatedSince", "CreatedAt", "Size");
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-a", "--all"},
-            description = "Show all images (the runtime keeps no intermediate ones: the same list)")
+    private final Berth berth;
     private boolean all;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "Only show image IDs")
     private boolean quiet;
-
-    @Option(names = "--digests", description = "Show digests")
     private boolean digests;
-
-    @Option(names = "--no-trunc", description = "Show whole image IDs")
     private boolean noTrunc;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "json, or a template: '{{.Repository}}:{{.Tag}}'")
     private String format;
+
+    public ImagesCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "images", "List images")
+                .flag(
+                        "-a,--all",
+                        "Show all images (the runtime keeps no intermediate ones: the same list)",
+                        v -> all = v)
+                .flag("-q,--quiet", "Only show image IDs", v -> quiet = v)
+                .flag("--digests", "Show digests", v -> digests = v)
+                .flag("--no-trunc", "Show whole image IDs", v -> noTrunc = v)
+                .option("--format", "FORMAT", "json, or a template: '{{.Repository}}:{{.Tag}}'", v -> format = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

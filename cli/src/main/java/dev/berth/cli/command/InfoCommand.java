@@ -1,6 +1,7 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cli.format.Units;
 import dev.berth.cri.v1.Container;
@@ -18,14 +19,20 @@ import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "info", description = "Show the runtime's state: containers, images, readiness, storage")
 public final class InfoCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
+    private final Berth berth;
+
+    public InfoCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "info", "Show the runtime's state: containers, images, readiness, storage")
+                .spec();
+    }
 
     @Override
     public Integer call() {

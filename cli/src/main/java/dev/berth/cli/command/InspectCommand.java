@@ -9,6 +9,7 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.CliLabels;
 import dev.berth.cli.container.Containers;
@@ -28,22 +29,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(
-        name = "inspect",
-        description = "Show containers, pods or images as JSON (the runtime's verbose status of each)")
 public final class InspectCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @ParentCommand
-    private Berth berth;
-
-    @Parameters(paramLabel = "NAME|ID", arity = "1..*")
+    private final Berth berth;
     private List<String> refs;
+
+    public InspectCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(
+                        this,
+                        "inspect",
+                        "Show containers, pods or images as JSON (the runtime's verbose status of each)")
+                .positionals("0..*", "1..*", "NAME|ID", "", v -> refs = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws IOException {

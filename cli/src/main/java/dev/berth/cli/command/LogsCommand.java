@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.cri.Cri;
@@ -11,35 +12,30 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "logs", description = "Show a container's output (its CRI log file)")
 public final class LogsCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-f", "--follow"},
-            description = "Follow the output until the container stops")
+    private final Berth berth;
     private boolean follow;
-
-    @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines (default: all)")
     private String tail = "all";
-
-    @Option(
-            names = {"-t", "--timestamps"},
-            description = "Show timestamps")
     private boolean timestamps;
-
-    @Option(names = "--since", paramLabel = "DURATION", description = "Only lines newer than 10s, 5m, 2h or a time")
     private String since;
-
-    @Parameters(paramLabel = "CONTAINER")
     private String ref;
+
+    public LogsCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "logs", "Show a container's output (its CRI log file)")
+                .flag("-f,--follow", "Follow the output until the container stops", v -> follow = v)
+                .option("--tail", "N", "Only the last N lines (default: all)", v -> tail = v)
+                .flag("-t,--timestamps", "Show timestamps", v -> timestamps = v)
+                .option("--since", "DURATION", "Only lines newer than 10s, 5m, 2h or a time", v -> since = v)
+                .positional("0", "CONTAINER", "", v -> ref = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

@@ -2,26 +2,30 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.PortSpec;
 import dev.berth.cli.cri.Cri;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "port", description = "List a container's published ports")
 public final class PortCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Parameters(index = "0", paramLabel = "CONTAINER")
+    private final Berth berth;
     private String ref;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "PRIVATE_PORT[/PROTO]")
     private String privatePort;
+
+    public PortCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "port", "List a container's published ports")
+                .positional("0", "CONTAINER", "", v -> ref = v)
+                .optionalPositional("1", "PRIVATE_PORT[/PROTO]", "", v -> privatePort = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

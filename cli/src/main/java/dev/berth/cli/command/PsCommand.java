@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.cri.Cri;
@@ -10,37 +11,34 @@ import dev.berth.cli.format.Template;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "ps", description = "List containers (the ones berth run made)")
 public final class PsCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-a", "--all"},
-            description = "Show all containers (default: only running ones)")
+    private final Berth berth;
     private boolean all;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "Only show container IDs")
     private boolean quiet;
-
-    @Option(names = "--no-trunc", description = "Do not truncate IDs and commands")
     private boolean noTrunc;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "json, or a template: '{{.Names}} {{.Status}}'")
     private String format;
-
-    @Option(
-            names = {"-f", "--filter"},
-            paramLabel = "KEY=VALUE",
-            description = "name=PART, id=PREFIX, status=created|running|exited, label=K[=V]; all must match")
     private List<String> filters = List.of();
+
+    public PsCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "ps", "List containers (the ones berth run made)")
+                .flag("-a,--all", "Show all containers (default: only running ones)", v -> all = v)
+                .flag("-q,--quiet", "Only show container IDs", v -> quiet = v)
+                .flag("--no-trunc", "Do not truncate IDs and commands", v -> noTrunc = v)
+                .option("--format", "FORMAT", "json, or a template: '{{.Names}} {{.Status}}'", v -> format = v)
+                .repeatable(
+                        "-f,--filter",
+                        "KEY=VALUE",
+                        "name=PART, id=PREFIX, status=created|running|exited, label=K[=V]; all must match",
+                        v -> filters = v)
+                .spec();
+    }
 
     /** docker's ps filters, the common ones. */
     private static boolean matches(CliContainer container, String filter) {

@@ -1,30 +1,31 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cli.image.ImageInfo;
 import dev.berth.cli.image.Puller;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "pull", description = "Pull an image from a registry")
 public final class PullCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "Print only the image's name")
+    private final Berth berth;
     private boolean quiet;
-
-    @Parameters(paramLabel = "IMAGE", description = "repository[:tag] or repository@digest")
     private String image;
+
+    public PullCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "pull", "Pull an image from a registry")
+                .flag("-q,--quiet", "Print only the image's name", v -> quiet = v)
+                .positional("0", "IMAGE", "repository[:tag] or repository@digest", v -> image = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cli.image.ImageRef;
 import dev.berth.cli.image.Pusher;
@@ -9,37 +10,38 @@ import dev.berth.cli.image.RegistryAuth;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** docker push: a tag of an image the runtime holds, to its registry (see {@link Pusher} for the lines). */
-@Command(name = "push", description = "Push an image to a registry")
 public final class PushCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "Print only the pushed digest")
+    private final Berth berth;
     private boolean quiet;
-
-    @Option(
-            names = "--authfile",
-            paramLabel = "FILE",
-            description = "Credentials file in docker's config.json form (default: ~/.docker/config.json)")
     private Path authfile;
-
-    @Option(
-            names = "--creds",
-            paramLabel = "USER:PASSWORD",
-            description = "Credentials for the registry, instead of the auth file")
     private String creds;
-
-    @Parameters(paramLabel = "NAME[:TAG]", description = "The image's name in the registry to push to")
     private String image;
+
+    public PushCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "push", "Push an image to a registry")
+                .flag("-q,--quiet", "Print only the pushed digest", v -> quiet = v)
+                .option(
+                        "--authfile",
+                        "FILE",
+                        "Credentials file in docker's config.json form (default: ~/.docker/config.json)",
+                        Path.class,
+                        v -> authfile = v)
+                .option(
+                        "--creds",
+                        "USER:PASSWORD",
+                        "Credentials for the registry, instead of the auth file",
+                        v -> creds = v)
+                .positional("0", "NAME[:TAG]", "The image's name in the registry to push to", v -> image = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

@@ -1,27 +1,32 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
+import dev.berth.cli.CommandDefinition;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "restart", description = "Restart containers")
 public final class RestartCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-t", "--time"},
-            paramLabel = "SECONDS",
-            description = "Seconds to wait before killing (default: 10)")
+    private final Berth berth;
     private long seconds = 10;
-
-    @Parameters(paramLabel = "CONTAINER", arity = "1..*")
     private List<String> refs;
+
+    public RestartCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "restart", "Restart containers")
+                .option(
+                        "-t,--time",
+                        "SECONDS",
+                        "Seconds to wait before killing (default: 10)",
+                        Long.class,
+                        v -> seconds = v)
+                .positionals("0..*", "1..*", "CONTAINER", "", v -> refs = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

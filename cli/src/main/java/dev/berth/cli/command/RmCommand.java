@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.Lifecycle;
@@ -9,29 +10,30 @@ import dev.berth.cli.container.State;
 import dev.berth.cli.cri.Cri;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "rm", description = "Remove containers (with their pod). kubelet's are removed only when given by ID.")
 public final class RmCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-f", "--force"},
-            description = "Remove running containers too (they are killed)")
+    private final Berth berth;
     private boolean force;
-
-    @Option(
-            names = {"-v", "--volumes"},
-            description = "Accepted for docker's sake: bind mounts are the only volumes, and stay")
     private boolean volumes;
-
-    @Parameters(paramLabel = "CONTAINER", arity = "1..*")
     private List<String> refs;
+
+    public RmCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(
+                        this, "rm", "Remove containers (with their pod). kubelet's are removed only when given by ID.")
+                .flag("-f,--force", "Remove running containers too (they are killed)", v -> force = v)
+                .flag(
+                        "-v,--volumes",
+                        "Accepted for docker's sake: bind mounts are the only volumes, and stay",
+                        v -> volumes = v)
+                .positionals("0..*", "1..*", "CONTAINER", "", v -> refs = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cli.image.ImageInfo;
 import dev.berth.cri.v1.Container;
@@ -11,24 +12,24 @@ import dev.berth.cri.v1.RemoveImageRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "rmi", description = "Remove one or more images")
 public final class RmiCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-f", "--force"},
-            description = "Remove the image even when containers use it")
+    private final Berth berth;
     private boolean force;
-
-    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image names or IDs")
     private List<String> images;
+
+    public RmiCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "rmi", "Remove one or more images")
+                .flag("-f,--force", "Remove the image even when containers use it", v -> force = v)
+                .positionals("0..*", "1..*", "IMAGE", "Image names or IDs", v -> images = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.Lifecycle;
@@ -28,42 +29,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "run", description = "Run a command in a new container (one pod sandbox holding one container)")
 public final class RunCommand implements Callable<Integer> {
 
     private static final long INTERRUPT_GRACE_SECONDS = 3;
 
-    @ParentCommand
-    private Berth berth;
-
-    @Mixin
-    private RunOptions options;
-
-    @Option(
-            names = {"-d", "--detach"},
-            description = "Run in the background and print the container's ID")
+    private final Berth berth;
+    private final RunOptions options = new RunOptions();
     private boolean detach;
-
-    @Option(names = "--rm", description = "Remove the container when it exits")
     private boolean autoRemove;
-
-    @Option(
-            names = "--restart",
-            paramLabel = "POLICY",
-            description = "Restart policy when the container exits: no, on-failure[:N], always (berthd acts on it)")
     private String restart;
-
-    @Parameters(index = "0", paramLabel = "IMAGE")
     private String image;
-
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "COMMAND")
     private List<String> args = new ArrayList<>();
+
+    public RunCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        CommandDefinition run = CommandDefinition.of(
+                this, "run", "Run a command in a new container (one pod sandbox holding one container)");
+        return options.declareOn(run)
+                .flag("-d,--detach", "Run in the background and print the container's ID", v -> detach = v)
+                .flag("--rm", "Remove the container when it exits", v -> autoRemove = v)
+                .option(
+                        "--restart",
+                        "POLICY",
+                        "Restart policy when the container exits: no, on-failure[:N], always (berthd acts on it)",
+                        v -> restart = v)
+                .positional("0", "IMAGE", "", v -> image = v)
+                .positionals("1..*", "0..*", "COMMAND", "", v -> args = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

@@ -2,23 +2,28 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Lifecycle;
 import dev.berth.cli.container.State;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "start", description = "Start stopped containers")
 public final class StartCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Parameters(paramLabel = "CONTAINER", arity = "1..*")
+    private final Berth berth;
     private List<String> refs;
+
+    public StartCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "start", "Start stopped containers")
+                .positionals("0..*", "1..*", "CONTAINER", "", v -> refs = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

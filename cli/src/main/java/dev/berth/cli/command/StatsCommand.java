@@ -1,6 +1,7 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.cri.Cri;
@@ -19,25 +20,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** docker stats from CRI's ContainerStats and PodSandboxStats: CPU from two samples a second apart. */
-@Command(name = "stats", description = "Show the running containers' CPU, memory, network and process counts")
 public final class StatsCommand implements Callable<Integer> {
 
     private static final long SAMPLE_MILLIS = 1000;
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(names = "--no-stream", description = "Print one sample and exit (default: refresh every second)")
+    private final Berth berth;
     private boolean noStream;
-
-    @Parameters(arity = "0..*", paramLabel = "CONTAINER", description = "Containers (default: all running ones)")
     private List<String> refs = List.of();
+
+    public StatsCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(
+                        this, "stats", "Show the running containers' CPU, memory, network and process counts")
+                .flag("--no-stream", "Print one sample and exit (default: refresh every second)", v -> noStream = v)
+                .positionals("0..*", "0..*", "CONTAINER", "Containers (default: all running ones)", v -> refs = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws InterruptedException {

@@ -1,30 +1,36 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "stop", description = "Stop running containers (the stop signal, SIGKILL after the timeout)")
 public final class StopCommand implements Callable<Integer> {
 
     private static final int SUCCESSORS_TO_CHASE = 3;
 
-    @ParentCommand
-    private Berth berth;
-
-    @Option(
-            names = {"-t", "--time"},
-            paramLabel = "SECONDS",
-            description = "Seconds to wait before killing (default: 10)")
+    private final Berth berth;
     private long seconds = 10;
-
-    @Parameters(paramLabel = "CONTAINER", arity = "1..*")
     private List<String> refs;
+
+    public StopCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(
+                        this, "stop", "Stop running containers (the stop signal, SIGKILL after the timeout)")
+                .option(
+                        "-t,--time",
+                        "SECONDS",
+                        "Seconds to wait before killing (default: 10)",
+                        Long.class,
+                        v -> seconds = v)
+                .positionals("0..*", "1..*", "CONTAINER", "", v -> refs = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

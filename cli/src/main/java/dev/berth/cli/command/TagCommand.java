@@ -2,23 +2,28 @@ package dev.berth.cli.command;
 
 import dev.berth.api.v1.TagRequest;
 import dev.berth.cli.Berth;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.cri.Cri;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "tag", description = "Give an image another name (SOURCE may be its ID or any of its names)")
 public final class TagCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
-
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "Image ID, ID prefix or name")
+    private final Berth berth;
     private String source;
-
-    @Parameters(index = "1", paramLabel = "TARGET", description = "The new name, repository[:tag]")
     private String target;
+
+    public TagCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(
+                        this, "tag", "Give an image another name (SOURCE may be its ID or any of its names)")
+                .positional("0", "SOURCE", "Image ID, ID prefix or name", v -> source = v)
+                .positional("1", "TARGET", "The new name, repository[:tag]", v -> target = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

@@ -2,6 +2,7 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import dev.berth.cli.container.Containers;
 import dev.berth.cli.container.State;
@@ -19,26 +20,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * docker top: the container's processes as the host sees them. CRI has no such call; the runtime's verbose
  * status names the container's init pid (berthd's and containerd's "pid"), and its descendants are read from
  * /proc here, so this works where the CLI runs beside the runtime.
  */
-@Command(name = "top", description = "Show a container's processes (host PIDs)")
 public final class TopCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
 
-    @ParentCommand
-    private Berth berth;
-
-    @Parameters(paramLabel = "CONTAINER")
+    private final Berth berth;
     private String ref;
+
+    public TopCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "top", "Show a container's processes (host PIDs)")
+                .positional("0", "CONTAINER", "", v -> ref = v)
+                .spec();
+    }
 
     @Override
     public Integer call() {

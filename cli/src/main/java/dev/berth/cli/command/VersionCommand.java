@@ -2,20 +2,27 @@ package dev.berth.cli.command;
 
 import dev.berth.cli.Berth;
 import dev.berth.cli.CliException;
+import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.cri.Cri;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
 import dev.berth.version.BerthVersion;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "version", description = "Show the client's and the runtime's versions")
 public final class VersionCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private Berth berth;
+    private final Berth berth;
+
+    public VersionCommand(Berth berth) {
+        this.berth = berth;
+    }
+
+    public CommandSpec spec() {
+        return CommandDefinition.of(this, "version", "Show the client's and the runtime's versions")
+                .spec();
+    }
 
     /** The version the build stamped into the jar (cri-api's {@code dev/berth/version.properties}). */
     static String clientVersion() {
