@@ -28,17 +28,29 @@ public final class BenchBerthd implements AutoCloseable {
             "dev.berth.runtime.RuntimeExec",
             "dev.berth.streaming.spdy.RemoteCommandSession");
 
+    /** The embedded default network's bridge and subnet when no network is given; removed by {@link #close}. */
+    static final String DEFAULT_BRIDGE = "berthdefb0";
+
+    static final String DEFAULT_SUBNET = "10.192.0.0/24";
+
     private final Path dir;
+    private final boolean embeddedNetwork;
     private final Path stateDir;
     private final BerthdProcess process;
 
-    private BenchBerthd(Path dir, Path stateDir, BerthdProcess process) {
+    private BenchBerthd(Path dir, Path stateDir, boolean embeddedNetwork, BerthdProcess process) {
         this.dir = dir;
+        this.embeddedNetwork = embeddedNetwork;
         this.stateDir = stateDir;
         this.process = process;
     }
 
-    /** berthd with the embedded default network (its own bridge and subnet); for the pull benchmark and pre-pull e2e. */
+    /**
+     * berthd with the embedded default network, as a node without a CNI conflist has it (the in-process netlink
+     * wiring), on a bridge and subnet of its own: the host's /etc/cni/net.d is not read (podman's package puts its
+     * conflist there, which would have made this the CNI path, and berth0's default subnet is podman's too). For
+     * the pull, build and CLI benchmarks and pre-pull e2e.
+     */
     public static BenchBerthd start(Path parent) throws IOException, InterruptedException {
         return start(parent, null);
     }
@@ -56,10 +68,17 @@ public final class BenchBerthd implements AutoCloseable {
                       confDir: %s
                       pluginDirs: [%s]
                     """.formatted(network.confDir(), network.binDir()));
+        } else {
+            yaml.append("""
+                    network:
+                      confDir: %s
+                      bridge: %s
+                      subnet: %s
+                    """.formatted(Files.createDirectories(dir.resolve("no-cni")), DEFAULT_BRIDGE, DEFAULT_SUBNET));
         }
         Files.writeString(dir.resolve("berth.yaml"), yaml);
         try {
-            return new BenchBerthd(dir, stateDir, launch(dir, stateDir));
+            return new BenchBerthd(dir, stateDir, network == null, launch(dir, stateDir));
         } catch (IOException | RuntimeException e) {
             dev.berth.store.Directories.deleteRecursively(stateDir);
             throw e;
@@ -87,7 +106,7 @@ public final class BenchBerthd implements AutoCloseable {
      * new one owns the directories from then on (close it, not this one).
      */
     BenchBerthd startAgain() throws IOException, InterruptedException {
-        return new BenchBerthd(dir, stateDir, launch(dir, stateDir));
+        return new BenchBerthd(dir, stateDir, embeddedNetwork, launch(dir, stateDir));
     }
 
     dev.berth.cri.v1.RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
@@ -165,5 +184,10 @@ public final class BenchBerthd implements AutoCloseable {
         }
         dev.berth.store.Directories.deleteRecursively(stateDir);
         dev.berth.store.Directories.deleteRecursively(dir);
+        if (embeddedNetwork) {
+            // node state to berthd, which keeps both for the next start; this bridge is the bench's alone
+            cleanup.deleteLink(DEFAULT_BRIDGE);
+            cleanup.deleteMasquerade(DEFAULT_BRIDGE, DEFAULT_SUBNET);
+        }
     }
 }

@@ -78,6 +78,14 @@ public final class CliBenchmark {
                 throw new IllegalStateException("berth ps listed "
                         + listed.lines().count() + " containers, not " + CONTAINERS + ":\n" + listed);
             }
+            // as a user would; a berthd closed with pods running leaves their network behind (CNI's DEL never ran)
+            List<String> remove = new ArrayList<>(List.of("rm", "-f"));
+            listed.lines().forEach(remove::add);
+            berth.run(remove.toArray(String[]::new));
+            String left = berth.run("ps", "-aq");
+            if (!left.isBlank()) {
+                throw new IllegalStateException("berth rm -f left containers:\n" + left);
+            }
             Result result = new Result(ps, run, podmanRun);
             print(result);
             return result;
