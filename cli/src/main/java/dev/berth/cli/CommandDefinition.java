@@ -69,46 +69,39 @@ public final class CommandDefinition {
 
     /** One positional argument, required; {@code description} may be empty. */
     public CommandDefinition positional(String index, String label, String description, Consumer<String> into) {
-        return positional(index, "1", label, description, into);
+        spec.addPositional(
+                positional(index, "1", label, description, String.class, into).build());
+        return this;
     }
 
     /** One positional argument that may be left out. */
     public CommandDefinition optionalPositional(String index, String label, String description, Consumer<String> into) {
-        return positional(index, "0..1", label, description, into);
+        spec.addPositional(positional(index, "0..1", label, description, String.class, into)
+                .build());
+        return this;
     }
 
     /** The positional arguments at {@code index} (a range) with picocli's {@code arity}, in order. */
     public CommandDefinition positionals(
             String index, String arity, String label, String description, Consumer<List<String>> into) {
-        Binding<List<String>> binding = new Binding<>(into);
-        spec.addPositional(PositionalParamSpec.builder()
-                .index(index)
-                .arity(arity)
-                .required(!arity.startsWith("0"))
-                .paramLabel(label)
-                .description(description)
-                .type(List.class)
+        spec.addPositional(positional(index, arity, label, description, List.class, list(into))
                 .auxiliaryTypes(String.class)
-                .getter(binding)
-                .setter(binding)
                 .build());
         return this;
     }
 
-    private CommandDefinition positional(
-            String index, String arity, String label, String description, Consumer<String> into) {
-        Binding<String> binding = new Binding<>(into);
-        spec.addPositional(PositionalParamSpec.builder()
+    private static <T> PositionalParamSpec.Builder positional(
+            String index, String arity, String label, String description, Class<?> type, Consumer<T> into) {
+        Binding<T> binding = new Binding<>(into);
+        return PositionalParamSpec.builder()
                 .index(index)
                 .arity(arity)
                 .required(!arity.startsWith("0"))
                 .paramLabel(label)
                 .description(description)
-                .type(String.class)
+                .type(type)
                 .getter(binding)
-                .setter(binding)
-                .build());
-        return this;
+                .setter(binding);
     }
 
     public CommandSpec spec() {

@@ -2,6 +2,7 @@ package dev.berth.e2e.bench;
 
 import dev.berth.cri.v1.ImageServiceGrpc;
 import dev.berth.testkit.cri.BerthdProcess;
+import dev.berth.testkit.network.TestBridge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,8 +187,7 @@ public final class BenchBerthd implements AutoCloseable {
         dev.berth.store.Directories.deleteRecursively(dir);
         if (embeddedNetwork) {
             // node state to berthd, which keeps both for the next start; this bridge is the bench's alone
-            cleanup.deleteLink(DEFAULT_BRIDGE);
-            cleanup.deleteMasquerade(DEFAULT_BRIDGE, DEFAULT_SUBNET);
+            new TestBridge(DEFAULT_BRIDGE).delete();
         }
     }
 }

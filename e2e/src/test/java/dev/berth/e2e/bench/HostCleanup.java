@@ -107,33 +107,6 @@ final class HostCleanup {
         }
     }
 
-    /**
-     * Deletes the masquerade rule berthd's embedded default network installs once per node for {@code subnet}
-     * on {@code bridge} (its NodeMasquerade), if it is there.
-     */
-    void deleteMasquerade(String bridge, String subnet) throws IOException {
-        List<String> delete = List.of(
-                "iptables",
-                "-w",
-                "5",
-                "-t",
-                "nat",
-                "-D",
-                "POSTROUTING",
-                "-s",
-                subnet,
-                "!",
-                "-o",
-                bridge,
-                "-m",
-                "comment",
-                "--comment",
-                "berth " + bridge + " pods leaving the node",
-                "-j",
-                "MASQUERADE");
-        commands.run(CommandRunner.Command.of(COMMAND_TIMEOUT, delete));
-    }
-
     /** Kills (SIGKILL, by pid) the processes whose command line mentions {@code marker}, e.g. a shim's socket dir. */
     List<Long> killProcessesMentioning(String marker) {
         List<Long> killed = new ArrayList<>();
