@@ -165,16 +165,17 @@ public final class CniNetwork implements PodNetwork {
                     request.podId(),
                     request.netnsPath());
         }
+        // ADD leaves portmap out for a pod without mappings (see add): its DEL would find nothing to remove
+        boolean portmapAdded = cached.isEmpty() || !cached.get().portMappings().isEmpty();
         long start = System.nanoTime();
         del(
                 network,
                 request,
                 netns,
                 portMappings,
-                cached.map(CachedAttachment::result).orElse(null));
-        if (!netns.isEmpty()) {
-            runLoopback("DEL", request, netns);
-        }
+                cached.map(CachedAttachment::result).orElse(null),
+                portmapAdded);
+        // no loopback DEL: it only sets lo down, in a namespace that goes with the pod right after
         cache.remove(request.podId(), POD_IFNAME);
         log.debug(
                 "CNI DEL of pod {} from network {} took {} ms{}",
@@ -226,8 +227,7 @@ public final class CniNetwork implements PodNetwork {
         JsonNode result = null;
         for (ObjectNode plugin : network.plugins()) {
             if (portMappings.isEmpty() && PORTMAP.equals(plugin.path("type").asText())) {
-                // with no mappings portmap's ADD only hands prevResult on; its process is ~10 ms of a pod start.
-                // Its DEL still runs on teardown, where it finds nothing to remove.
+                // with no mappings portmap's ADD only hands prevResult on; its process is ~10 ms of a pod start
                 continue;
             }
             byte[] stdin = configs.build(
@@ -248,12 +248,16 @@ public final class CniNetwork implements PodNetwork {
             PodNetworkRequest request,
             String netns,
             JsonNode portMappings,
-            JsonNode cachedResult)
+            JsonNode cachedResult,
+            boolean portmapAdded)
             throws IOException {
         CniInvocation call = new CniInvocation(request.podId(), netns, POD_IFNAME, CniInvocation.podArgs(request));
         JsonNode prevResult = PluginConfigBuilder.atLeast(network.cniVersion(), 0, 4) ? cachedResult : null;
         List<ObjectNode> reversed = new ArrayList<>(network.plugins()).reversed();
         for (ObjectNode plugin : reversed) {
+            if (!portmapAdded && PORTMAP.equals(plugin.path("type").asText())) {
+                continue;
+            }
             byte[] stdin =
                     configs.build(network, plugin, Map.of(PluginConfigBuilder.PORT_MAPPINGS, portMappings), prevResult);
             plugins.run("DEL", plugin.path("type").asText(), call, stdin);

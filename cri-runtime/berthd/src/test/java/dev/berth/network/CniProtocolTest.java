@@ -171,14 +171,14 @@ class CniProtocolTest {
     }
 
     @Test
-    void delRunsInReverseWithTheCachedResultAndPortsThenForgetsThePod() throws Exception {
+    void delRunsInReverseWithTheCachedResultAndPortsThenForgetsThePodLeavingLoopbackToTheNamespacesEnd()
+            throws Exception {
         network.setUp(pod());
         PodNetworkRequest withoutPorts = new PodNetworkRequest("pod-7", "web-0", "shop", "uid-7", netns, List.of());
 
         network.tearDown(withoutPorts);
 
-        assertThat(calls())
-                .containsExactly("loopback-ADD", "first-ADD", "second-ADD", "second-DEL", "first-DEL", "loopback-DEL");
+        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "second-ADD", "second-DEL", "first-DEL");
         for (int call : new int[] {3, 4}) {
             assertThat(stdin(call).path("prevResult").path("fromPlugin").asText())
                     .isEqualTo("second");
@@ -187,14 +187,14 @@ class CniProtocolTest {
         assertThat(stdin(3).path("runtimeConfig").path("portMappings")).hasSize(2);
 
         network.tearDown(withoutPorts);
-        assertThat(calls().subList(6, calls().size()))
+        assertThat(calls().subList(5, calls().size()))
                 .as("no cache: DEL without prevResult")
-                .containsExactly("second-DEL", "first-DEL", "loopback-DEL");
-        assertThat(stdin(6).has("prevResult")).isFalse();
+                .containsExactly("second-DEL", "first-DEL");
+        assertThat(stdin(5).has("prevResult")).isFalse();
     }
 
     @Test
-    void addLeavesPortmapOutForAPodWithoutPortMappingsButItsDelStillRuns() throws Exception {
+    void aPodWithoutPortMappingsNeverRunsPortmap() throws Exception {
         recordingPlugin("portmap", "none");
         Files.writeString(temp.resolve("net.d/10-rec.conflist"), """
                 {"cniVersion":"1.0.0","name":"rec","plugins":[
@@ -206,7 +206,20 @@ class CniProtocolTest {
         network.tearDown(withoutPorts);
 
         assertThat(status.ip()).isEqualTo("10.231.7.9");
-        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "portmap-DEL", "first-DEL", "loopback-DEL");
+        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "first-DEL");
+    }
+
+    @Test
+    void withoutACachedResultEveryPluginGetsItsDelPortmapToo() throws Exception {
+        recordingPlugin("portmap", "none");
+        Files.writeString(temp.resolve("net.d/10-rec.conflist"), """
+                {"cniVersion":"1.0.0","name":"rec","plugins":[
+                  {"type":"first"},
+                  {"type":"portmap","capabilities":{"portMappings":true}}]}""");
+
+        network.tearDown(new PodNetworkRequest("pod-9", "web-2", "shop", "uid-9", netns, List.of()));
+
+        assertThat(calls()).containsExactly("portmap-DEL", "first-DEL");
     }
 
     @Test
