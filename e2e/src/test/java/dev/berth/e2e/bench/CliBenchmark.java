@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code berth ps} with 50 containers, and {@code berth run --rm IMAGE true} beside {@code podman run --rm} of the
  * same image from the same local registry (podman on its own --root/--runroot under a temporary directory, runc,
  * cgroupfs), interleaved, the order reversed every other round. Each runs on its default network: berthd's
- * embedded one, podman's CNI conflist (bridge with ipMasq, portmap, firewall, tuning). Prints medians; goals:
+ * embedded one, podman's default CNI network (bridge with ipMasq, portmap, firewall, tuning). Prints medians; goals:
  * ps ≤ 250 ms, run ≤ podman.
  */
 public final class CliBenchmark {
