@@ -22,31 +22,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Attaches pods to the CNI network and detaches them, as containerd and CRI-O do: {@code lo} brought up by
- * the loopback plugin, then ADD through the network's plugin chain with prevResult; DEL in reverse order
- * with the cached ADD result, which works when the namespace is already gone and when ADD never happened.
+ * Attaches pods to the CNI network and detaches them, as containerd and CRI-O do: {@code lo} brought up (by
+ * berthd itself, where containerd runs the loopback plugin for it), then ADD through the network's plugin chain
+ * with prevResult; DEL in reverse order with the cached ADD result, which works when the namespace is already
+ * gone and when ADD never happened.
  */
 public final class CniNetwork implements PodNetwork {
 
     private static final Logger log = LoggerFactory.getLogger(CniNetwork.class);
     static final String POD_IFNAME = "eth0";
     private static final String PORTMAP = "portmap";
-    private static final String LOOPBACK = "loopback";
 
     private final NetworkConfigLoader loader;
     private final PluginLocator locator;
     private final CniPluginRunner plugins;
+    private final PodLoopback loopback;
     private final PluginConfigBuilder configs;
     private final ResultCache cache;
     private final ObjectMapper mapper;
     private final Path podCidrFile;
 
     /** @param durations of each plugin call, by plugin type and CNI command */
-    public CniNetwork(CniSettings settings, CommandRunner runner, CallDurations durations) {
+    public CniNetwork(CniSettings settings, CommandRunner runner, PodLoopback loopback, CallDurations durations) {
         this.mapper = new Json().mapper();
         this.loader = new NetworkConfigLoader(settings, mapper);
         this.locator = new PluginLocator(settings.pluginDirs());
         this.plugins = new CniPluginRunner(runner, locator, mapper, durations);
+        this.loopback = loopback;
         this.configs = new PluginConfigBuilder(mapper);
         this.cache = new ResultCache(settings.resultCacheDir(), mapper);
         this.podCidrFile = settings.stateDir().resolve("pod-cidr");
@@ -91,9 +93,13 @@ public final class CniNetwork implements PodNetwork {
         JsonNode portMappings = configs.portMappings(request.portMappings());
         String netns = request.netnsPath().toString();
         long start = System.nanoTime();
+        try {
+            loopback.bringUp(request.netnsPath());
+        } catch (IOException e) {
+            throw new IOException("bringing up lo of pod " + request.podId() + " failed: " + e.getMessage(), e);
+        }
         JsonNode result = null;
         try {
-            runLoopback("ADD", request, netns);
             result = add(network, request, netns, portMappings);
             PodNetworkStatus status = ResultAddresses.status(result, POD_IFNAME);
             cache.put(new CachedAttachment(
@@ -114,11 +120,6 @@ public final class CniNetwork implements PodNetwork {
                             e);
             // Undo whatever part of the chain did run (veth, IP, iptables), as containerd does on a failed ADD.
             delEveryPlugin(network, request, netns, portMappings, result, failure);
-            try {
-                runLoopback("DEL", request, netns);
-            } catch (IOException | RuntimeException cleanup) {
-                failure.addSuppressed(cleanup);
-            }
             log.debug(
                     "CNI ADD of pod {} to network {} failed: {}",
                     request.podId(),
@@ -175,7 +176,6 @@ public final class CniNetwork implements PodNetwork {
                 portMappings,
                 cached.map(CachedAttachment::result).orElse(null),
                 portmapAdded);
-        // no loopback DEL: it only sets lo down, in a namespace that goes with the pod right after
         cache.remove(request.podId(), POD_IFNAME);
         log.debug(
                 "CNI DEL of pod {} from network {} took {} ms{}",
@@ -285,18 +285,6 @@ public final class CniNetwork implements PodNetwork {
         }
     }
 
-    /** containerd's separate loopback network: brings lo up in the pod namespace. */
-    private void runLoopback(String command, PodNetworkRequest request, String netns) throws IOException {
-        NetworkConfigList loopback = new NetworkConfigList(
-                "cni-loopback", "1.0.0", List.of(mapper.createObjectNode().put("type", LOOPBACK)), "built in");
-        CniInvocation call = new CniInvocation(request.podId(), netns, "lo", CniInvocation.podArgs(request));
-        plugins.run(
-                command,
-                LOOPBACK,
-                call,
-                configs.build(loopback, loopback.plugins().getFirst(), Map.of(), null));
-    }
-
     private void requirePlugins(NetworkConfigList network) throws IOException {
         List<String> missing = missingPlugins(network);
         if (!missing.isEmpty()) {
@@ -306,7 +294,6 @@ public final class CniNetwork implements PodNetwork {
 
     private List<String> missingPlugins(NetworkConfigList network) {
         Set<String> needed = new LinkedHashSet<>(network.pluginTypes());
-        needed.add(LOOPBACK);
         // IPAM plugins are exec'd by their main plugin through CNI_PATH, so they must be there too.
         for (ObjectNode plugin : network.plugins()) {
             String ipam = plugin.path("ipam").path("type").asText("");

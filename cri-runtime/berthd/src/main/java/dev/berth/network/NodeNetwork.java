@@ -40,7 +40,7 @@ public final class NodeNetwork implements PodNetwork {
         ObjectMapper mapper = new Json().mapper();
         this.settings = settings;
         this.form = form;
-        this.cni = new CniNetwork(settings, runner, durations);
+        this.cni = new CniNetwork(settings, runner, PodLoopback.overNetlink(namespaces), durations);
         this.cache = new ResultCache(settings.resultCacheDir(), mapper);
         this.pool = new AddressPool(settings.ipamDataDir().resolve(DEFAULT_NETWORK_NAME));
         CniPluginRunner plugins =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.metrics.CallDurations;
 import dev.berth.process.CommandRunner;
+import dev.berth.sys.NamespaceCalls;
 import dev.berth.testkit.Privileges;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +63,11 @@ class CniNetworkTest {
                 temp.resolve("state/cni"),
                 BRIDGE,
                 SUBNET);
-        network = new CniNetwork(settings, new CommandRunner(temp.resolve("scratch")), CallDurations.NONE);
+        network = new CniNetwork(
+                settings,
+                new CommandRunner(temp.resolve("scratch")),
+                PodLoopback.overNetlink(new NamespaceCalls()),
+                CallDurations.NONE);
     }
 
     @AfterEach

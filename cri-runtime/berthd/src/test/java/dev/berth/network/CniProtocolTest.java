@@ -36,13 +36,14 @@ class CniProtocolTest {
     private Path netns;
     private CniNetwork network;
     private final List<String> timed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Path> loUps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
         bin = Files.createDirectories(temp.resolve("bin"));
         log = Files.createDirectories(temp.resolve("log"));
         netns = Files.createFile(temp.resolve("fake-netns"));
-        for (String type : List.of("loopback", "first", "second")) {
+        for (String type : List.of("first", "second")) {
             recordingPlugin(type, "ADD");
         }
         Path confDir = Files.createDirectories(temp.resolve("net.d"));
@@ -50,10 +51,19 @@ class CniProtocolTest {
                 {"cniVersion":"1.0.0","name":"rec","plugins":[
                   {"type":"first","flavour":"vanilla"},
                   {"type":"second","capabilities":{"portMappings":true,"bandwidth":true}}]}""");
-        network = new CniNetwork(
+        network = network(loUps::add);
+    }
+
+    private CniNetwork network(PodLoopback loopback) {
+        return new CniNetwork(
                 new CniSettings(
-                        confDir, List.of(temp.resolve("none"), bin), temp.resolve("state"), "unused0", "10.231.7.0/24"),
+                        temp.resolve("net.d"),
+                        List.of(temp.resolve("none"), bin),
+                        temp.resolve("state"),
+                        "unused0",
+                        "10.231.7.0/24"),
                 new CommandRunner(temp.resolve("scratch")),
+                loopback,
                 (nanos, labels) -> timed.add(String.join("-", labels) + (nanos > 0 ? "" : " (no time)")));
     }
 
@@ -134,12 +144,13 @@ class CniProtocolTest {
     }
 
     @Test
-    void addPassesExactlyTheCniEnvironmentAndChainsPrevResult() throws Exception {
+    void addBringsLoUpThenPassesExactlyTheCniEnvironmentAndChainsPrevResult() throws Exception {
         PodNetworkStatus status = network.setUp(pod());
 
         assertThat(status).isEqualTo(new PodNetworkStatus("eth0", "10.231.7.9", List.of()));
-        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "second-ADD");
-        assertThat(env(1))
+        assertThat(loUps).containsExactly(netns);
+        assertThat(calls()).containsExactly("first-ADD", "second-ADD");
+        assertThat(env(0))
                 .containsOnlyKeys(
                         "CNI_COMMAND", "CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_ARGS", "CNI_PATH", "PATH")
                 .containsEntry("CNI_COMMAND", "ADD")
@@ -151,10 +162,8 @@ class CniProtocolTest {
                         "IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-0;"
                                 + "K8S_POD_INFRA_CONTAINER_ID=pod-7;K8S_POD_UID=uid-7")
                 .containsEntry("CNI_PATH", temp.resolve("none") + ":" + bin);
-        assertThat(env(0)).containsEntry("CNI_IFNAME", "lo");
-        assertThat(stdin(0).path("type").asText()).isEqualTo("loopback");
 
-        JsonNode first = stdin(1);
+        JsonNode first = stdin(0);
         assertThat(first.path("name").asText()).isEqualTo("rec");
         assertThat(first.path("cniVersion").asText()).isEqualTo("1.0.0");
         assertThat(first.path("flavour").asText()).isEqualTo("vanilla");
@@ -163,7 +172,7 @@ class CniProtocolTest {
                 .as("first declares no capability")
                 .isFalse();
 
-        JsonNode second = stdin(2);
+        JsonNode second = stdin(1);
         assertThat(second.path("prevResult").path("fromPlugin").asText()).isEqualTo("first");
         assertThat(json.mapper().writeValueAsString(second.path("runtimeConfig")))
                 .isEqualTo("{\"portMappings\":[{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\"},"
@@ -171,26 +180,25 @@ class CniProtocolTest {
     }
 
     @Test
-    void delRunsInReverseWithTheCachedResultAndPortsThenForgetsThePodLeavingLoopbackToTheNamespacesEnd()
-            throws Exception {
+    void delRunsInReverseWithTheCachedResultAndPortsThenForgetsThePod() throws Exception {
         network.setUp(pod());
         PodNetworkRequest withoutPorts = new PodNetworkRequest("pod-7", "web-0", "shop", "uid-7", netns, List.of());
 
         network.tearDown(withoutPorts);
 
-        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "second-ADD", "second-DEL", "first-DEL");
-        for (int call : new int[] {3, 4}) {
+        assertThat(calls()).containsExactly("first-ADD", "second-ADD", "second-DEL", "first-DEL");
+        for (int call : new int[] {2, 3}) {
             assertThat(stdin(call).path("prevResult").path("fromPlugin").asText())
                     .isEqualTo("second");
             assertThat(env(call)).containsEntry("CNI_COMMAND", "DEL").containsEntry("CNI_NETNS", netns.toString());
         }
-        assertThat(stdin(3).path("runtimeConfig").path("portMappings")).hasSize(2);
+        assertThat(stdin(2).path("runtimeConfig").path("portMappings")).hasSize(2);
 
         network.tearDown(withoutPorts);
-        assertThat(calls().subList(5, calls().size()))
+        assertThat(calls().subList(4, calls().size()))
                 .as("no cache: DEL without prevResult")
                 .containsExactly("second-DEL", "first-DEL");
-        assertThat(stdin(5).has("prevResult")).isFalse();
+        assertThat(stdin(4).has("prevResult")).isFalse();
     }
 
     @Test
@@ -206,7 +214,7 @@ class CniProtocolTest {
         network.tearDown(withoutPorts);
 
         assertThat(status.ip()).isEqualTo("10.231.7.9");
-        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "first-DEL");
+        assertThat(calls()).containsExactly("first-ADD", "first-DEL");
     }
 
     @Test
@@ -232,19 +240,30 @@ class CniProtocolTest {
 
         network.setUp(pod());
 
-        assertThat(calls()).containsExactly("loopback-ADD", "first-ADD", "portmap-ADD");
-        assertThat(stdin(2).path("runtimeConfig").path("portMappings")).hasSize(2);
+        assertThat(calls()).containsExactly("first-ADD", "portmap-ADD");
+        assertThat(stdin(1).path("runtimeConfig").path("portMappings")).hasSize(2);
     }
 
     @Test
-    void delOfAGoneNamespacePassesAnEmptyNetnsAndSkipsLoopback() throws Exception {
+    void delOfAGoneNamespacePassesAnEmptyNetns() throws Exception {
         network.setUp(pod());
         Files.delete(netns);
 
         network.tearDown(pod());
 
-        assertThat(calls().subList(3, calls().size())).containsExactly("second-DEL", "first-DEL");
-        assertThat(env(3)).containsEntry("CNI_NETNS", "");
+        assertThat(calls().subList(2, calls().size())).containsExactly("second-DEL", "first-DEL");
+        assertThat(env(2)).containsEntry("CNI_NETNS", "");
+    }
+
+    @Test
+    void aLoThatCannotBeBroughtUpFailsTheAddBeforeAnyPluginRuns() throws Exception {
+        CniNetwork withoutLo = network(netns -> {
+            throw new IOException("netlink set link 1 up: EPERM");
+        });
+
+        assertThatThrownBy(() -> withoutLo.setUp(pod()))
+                .hasMessage("bringing up lo of pod pod-7 failed: netlink set link 1 up: EPERM");
+        assertThat(calls()).isEmpty();
     }
 
     @Test
@@ -266,8 +285,7 @@ class CniProtocolTest {
                 .hasMessage("CNI plugin second ADD for pod-7 failed (exit 1): code 11: \"no luck\" "
                         + "(details: \"try again\")");
 
-        assertThat(calls())
-                .containsExactly("loopback-ADD", "first-ADD", "second-ADD", "second-DEL", "first-DEL", "loopback-DEL");
+        assertThat(calls()).containsExactly("first-ADD", "second-ADD", "second-DEL", "first-DEL");
         assertThat(temp.resolve("state/results"))
                 .satisfiesAnyOf(
                         dir -> assertThat(dir).doesNotExist(),
@@ -281,6 +299,6 @@ class CniProtocolTest {
 
         assertThatThrownBy(() -> network.setUp(pod()))
                 .hasMessageContaining("network rec returned no result for pod pod-7");
-        assertThat(calls()).endsWith("second-DEL", "first-DEL", "loopback-DEL");
+        assertThat(calls()).endsWith("second-DEL", "first-DEL");
     }
 }

@@ -4,6 +4,7 @@ import dev.berth.build.BuildRequest;
 import dev.berth.build.BuildRequest.NetworkMode;
 import dev.berth.cgroup.CgroupManager;
 import dev.berth.cgroup.CgroupResources;
+import dev.berth.network.PodLoopback;
 import dev.berth.network.PodNetwork;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.sandbox.PinnedNamespaces;
@@ -12,12 +13,10 @@ import dev.berth.sandbox.PodNamespaces;
 import dev.berth.store.Directories;
 import dev.berth.sys.Mounts;
 import dev.berth.sys.NamespaceCalls;
-import dev.berth.sys.RouteNetlink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /** Makes a {@link BuildSandbox} for each build, rolled back when a part of it cannot be made. */
@@ -33,7 +32,7 @@ public final class BuildSandboxes {
     private final BuildSandbox.Parts parts;
     private final Path buildsDir;
     private final Path hostResolvConf;
-    private final NamespaceCalls namespaceCalls;
+    private final PodLoopback loopback;
 
     public BuildSandboxes(
             PodNamespaces pinner,
@@ -43,7 +42,7 @@ public final class BuildSandboxes {
             Path buildsDir,
             Path hostResolvConf) {
         this.parts = new BuildSandbox.Parts(pinner, network, cgroups, CGROUP_PARENT);
-        this.namespaceCalls = namespaceCalls;
+        this.loopback = PodLoopback.overNetlink(namespaceCalls);
         this.buildsDir = buildsDir;
         this.hostResolvConf = hostResolvConf;
     }
@@ -92,12 +91,7 @@ public final class BuildSandboxes {
             parts.network().setUp(sandbox.networkRequest());
         } else if (mode == NetworkMode.NONE) {
             // docker's "none" still has a loopback device that is up
-            try (RouteNetlink netns = RouteNetlink.openIn(sandbox.namespaces().get("network"), namespaceCalls)) {
-                OptionalInt lo = netns.linkIndex("lo");
-                if (lo.isPresent()) {
-                    netns.setUp(lo.getAsInt());
-                }
-            }
+            loopback.bringUp(sandbox.namespaces().get("network"));
         }
     }
 
