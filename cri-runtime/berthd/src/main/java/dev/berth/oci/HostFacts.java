@@ -1,5 +1,6 @@
 package dev.berth.oci;
 
+import dev.berth.sys.X32Abi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +15,15 @@ import java.util.Locale;
  * @param swapAccounting   the memory controller accounts swap (memsw on v1, memory.swap.max on v2)
  * @param hugetlb          the hugetlb controller exists
  * @param arch             the Go-style architecture name seccomp profiles use ("amd64", "arm64", ...)
+ * @param x32Abi           the kernel runs x32-ABI system calls (amd64 only; see {@link X32Abi})
  */
 public record HostFacts(
-        List<String> capabilities, boolean cgroupUnified, boolean swapAccounting, boolean hugetlb, String arch) {
+        List<String> capabilities,
+        boolean cgroupUnified,
+        boolean swapAccounting,
+        boolean hugetlb,
+        String arch,
+        boolean x32Abi) {
 
     public HostFacts {
         capabilities = List.copyOf(capabilities);
@@ -35,7 +42,14 @@ public record HostFacts(
             swap = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"));
             hugetlb = Files.isDirectory(Path.of("/sys/fs/cgroup/hugetlb"));
         }
-        return new HostFacts(LinuxCapabilities.fromMask(statusMask("CapEff")), unified, swap, hugetlb, goArch());
+        String arch = goArch();
+        return new HostFacts(
+                LinuxCapabilities.fromMask(statusMask("CapEff")),
+                unified,
+                swap,
+                hugetlb,
+                arch,
+                arch.equals("amd64") && X32Abi.supported());
     }
 
     static long statusMask(String field) throws IOException {

@@ -60,7 +60,7 @@ public final class OciSpecBuilder {
     public static OciSpecBuilder forHost(SeccompWhenUnset seccompWhenUnset) throws IOException {
         HostFacts host = HostFacts.probe();
         return new OciSpecBuilder(
-                new SeccompProfiles(new ObjectMapper(), host.arch(), seccompWhenUnset),
+                new SeccompProfiles(new ObjectMapper(), host.arch(), host.x32Abi(), seccompWhenUnset),
                 OomScoreAdjPolicy.forHost(),
                 host);
     }

@@ -25,9 +25,10 @@ public final class SeccompProfiles {
     private final DefaultSeccompProfile runtimeDefault;
     private final SeccompWhenUnset whenUnset;
 
-    public SeccompProfiles(ObjectMapper mapper, String arch, SeccompWhenUnset whenUnset) {
+    /** @param x32Abi whether the kernel runs x32 calls ({@link HostFacts#x32Abi}): the profile covers that ABI only then */
+    public SeccompProfiles(ObjectMapper mapper, String arch, boolean x32Abi, SeccompWhenUnset whenUnset) {
         this.mapper = mapper;
-        this.runtimeDefault = new DefaultSeccompProfile(mapper, arch);
+        this.runtimeDefault = new DefaultSeccompProfile(mapper, arch, x32Abi);
         this.whenUnset = whenUnset;
     }
 

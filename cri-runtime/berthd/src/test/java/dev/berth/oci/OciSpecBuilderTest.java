@@ -113,7 +113,7 @@ class OciSpecBuilderTest {
     @Test
     void nodeConfiguredRuntimeDefaultAppliesWhenTheRequestNamesNoSeccompProfile() throws Exception {
         OciSpecBuilder strictNode = new OciSpecBuilder(
-                new SeccompProfiles(mapper, "amd64", SeccompWhenUnset.RuntimeDefault),
+                new SeccompProfiles(mapper, "amd64", false, SeccompWhenUnset.RuntimeDefault),
                 new OomScoreAdjPolicy(false, () -> -999),
                 SpecRequests.V1_HOST);
 

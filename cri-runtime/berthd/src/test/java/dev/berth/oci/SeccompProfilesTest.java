@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SeccompProfilesTest {
 
     private final SeccompProfiles profiles =
-            new SeccompProfiles(new ObjectMapper(), "amd64", SeccompWhenUnset.Unconfined);
+            new SeccompProfiles(new ObjectMapper(), "amd64", true, SeccompWhenUnset.Unconfined);
     private static final List<String> DEFAULT_CAPS = CapabilityResolver.DEFAULT;
 
     @TempDir
@@ -45,7 +45,7 @@ class SeccompProfilesTest {
     void unsetMeansUnconfinedAsCriSaysUnlessTheNodeChoosesRuntimeDefault() throws Exception {
         assertThat(select(LinuxContainerSecurityContext.getDefaultInstance())).isEmpty();
 
-        SeccompProfiles node = new SeccompProfiles(new ObjectMapper(), "amd64", SeccompWhenUnset.RuntimeDefault);
+        SeccompProfiles node = new SeccompProfiles(new ObjectMapper(), "amd64", true, SeccompWhenUnset.RuntimeDefault);
         assertThat(node.forContainer(LinuxContainerSecurityContext.getDefaultInstance(), DEFAULT_CAPS)
                         .orElseThrow()
                         .get("defaultAction")
@@ -134,6 +134,16 @@ class SeccompProfilesTest {
         assertThat(rulesFor(profile, "clone3"))
                 .singleElement()
                 .satisfies(r -> assertThat(r.get("errnoRet").asInt()).isEqualTo(38));
+    }
+
+    @Test
+    void onAKernelWithoutTheX32AbiTheDefaultProfileLeavesThatAbiOut() {
+        ObjectNode profile = new SeccompProfiles(new ObjectMapper(), "amd64", false, SeccompWhenUnset.Unconfined)
+                .runtimeDefault(DEFAULT_CAPS);
+
+        assertThat(strings(profile.get("architectures"))).containsExactly("SCMP_ARCH_X86_64", "SCMP_ARCH_X86");
+        assertThat(profile.get("syscalls"))
+                .isEqualTo(profiles.runtimeDefault(DEFAULT_CAPS).get("syscalls"));
     }
 
     @Test

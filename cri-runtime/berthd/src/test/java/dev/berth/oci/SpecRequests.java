@@ -13,7 +13,7 @@ final class SpecRequests {
 
     /** A host like this VM: no CAP_SYS_RESOURCE, cgroup v1 with swap accounting and no hugetlb. */
     static final HostFacts V1_HOST =
-            new HostFacts(LinuxCapabilities.fromMask(0x000001fffeffffffL), false, true, false, "amd64");
+            new HostFacts(LinuxCapabilities.fromMask(0x000001fffeffffffL), false, true, false, "amd64", false);
 
     private SpecRequests() {}
 
@@ -69,7 +69,7 @@ final class SpecRequests {
     static OciSpecBuilder builder() {
         return new OciSpecBuilder(
                 new SeccompProfiles(
-                        new com.fasterxml.jackson.databind.ObjectMapper(), "amd64", SeccompWhenUnset.Unconfined),
+                        new com.fasterxml.jackson.databind.ObjectMapper(), "amd64", false, SeccompWhenUnset.Unconfined),
                 new OomScoreAdjPolicy(false, () -> -999),
                 V1_HOST);
     }

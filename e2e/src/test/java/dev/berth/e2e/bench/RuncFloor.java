@@ -65,15 +65,14 @@ final class RuncFloor implements PodStarter {
                 .put("path", dir.resolve("rootfs").toString())
                 .put("readonly", true);
         if (seccomp) {
+            HostFacts host = HostFacts.probe();
             List<String> bounding = new ArrayList<>();
             process.path("capabilities").path("bounding").forEach(c -> bounding.add(c.asText()));
             ((ObjectNode) config.get("linux"))
                     .set(
                             "seccomp",
                             new SeccompProfiles(
-                                            new ObjectMapper(),
-                                            HostFacts.probe().arch(),
-                                            SeccompWhenUnset.Unconfined)
+                                            new ObjectMapper(), host.arch(), host.x32Abi(), SeccompWhenUnset.Unconfined)
                                     .runtimeDefault(bounding));
         }
         String name = seccomp ? "runc run -d, seccomp (floor)" : "runc run -d (floor)";
