@@ -17,14 +17,8 @@ public final class RestartCommand implements Callable<Integer> {
     }
 
     public CommandSpec spec() {
-        return CommandDefinition.of(this, "restart", "Restart containers")
-                .option(
-                        "-t,--time",
-                        "SECONDS",
-                        "Seconds to wait before killing (default: 10)",
-                        Long.class,
-                        v -> seconds = v)
-                .positionals("0..*", "1..*", "CONTAINER", "", v -> refs = v)
+        return StopCommand.timeAndContainers(
+                        CommandDefinition.of(this, "restart", "Restart containers"), v -> seconds = v, v -> refs = v)
                 .spec();
     }
 

@@ -5,6 +5,7 @@ import dev.berth.cli.CommandDefinition;
 import dev.berth.cli.container.CliContainer;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 
 public final class StopCommand implements Callable<Integer> {
@@ -20,16 +21,20 @@ public final class StopCommand implements Callable<Integer> {
     }
 
     public CommandSpec spec() {
-        return CommandDefinition.of(
-                        this, "stop", "Stop running containers (the stop signal, SIGKILL after the timeout)")
-                .option(
-                        "-t,--time",
-                        "SECONDS",
-                        "Seconds to wait before killing (default: 10)",
-                        Long.class,
-                        v -> seconds = v)
-                .positionals("0..*", "1..*", "CONTAINER", "", v -> refs = v)
+        return timeAndContainers(
+                        CommandDefinition.of(
+                                this, "stop", "Stop running containers (the stop signal, SIGKILL after the timeout)"),
+                        v -> seconds = v,
+                        v -> refs = v)
                 .spec();
+    }
+
+    /** docker's arguments of stop and restart: {@code -t SECONDS} before SIGKILL, then the containers. */
+    static CommandDefinition timeAndContainers(
+            CommandDefinition command, Consumer<Long> seconds, Consumer<List<String>> refs) {
+        return command.option(
+                        "-t,--time", "SECONDS", "Seconds to wait before killing (default: 10)", Long.class, seconds)
+                .positionals("0..*", "1..*", "CONTAINER", "", refs);
     }
 
     @Override
