@@ -16,9 +16,10 @@ import java.util.List;
  * the container's bounding set, as containerd's {@code seccomp.DefaultProfile(spec)} does. So a container given
  * CAP_SYS_ADMIN may call mount/unshare/setns, and one without it gets EPERM.
  *
- * <p>Unlike containerd's, the x32 ABI is left out of the architectures on a kernel that does not run it: there
- * the kernel refuses every x32 call with ENOSYS before any program could use one, and covering the ABI anyway
- * made runc compile a third section of the filter on each create (~5 ms of a container's start here).
+ * <p>Unlike containerd's, the x32 ABI is left out of the architectures on a kernel that does not run it: no x32
+ * program can run there (the kernel answers each of its calls ENOSYS; under this filter the call meets the
+ * filter's bad-architecture action instead), and covering the ABI anyway made runc compile a third section of the
+ * filter on each create (~5 ms of a container's start here).
  */
 final class DefaultSeccompProfile {
 
