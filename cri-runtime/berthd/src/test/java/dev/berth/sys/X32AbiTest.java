@@ -1,8 +1,8 @@
 package dev.berth.sys;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.testkit.Privileges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +17,9 @@ class X32AbiTest {
 
     @Test
     void theProbeFindsX32OnlyWhereTheKernelIsBuiltWithIt() throws IOException {
-        assumeTrue(System.getProperty("os.arch").equals("amd64"), "x32 is an x86_64 ABI");
-        assumeTrue(Files.isReadable(KERNEL_CONFIG), "no /proc/config.gz: the kernel does not say how it was built");
+        Privileges.onlyWhere(System.getProperty("os.arch").equals("amd64"), "x32 is an x86_64 ABI");
+        Privileges.require(
+                Files.isReadable(KERNEL_CONFIG), "no /proc/config.gz: the kernel does not say how it was built");
         String config;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(KERNEL_CONFIG))) {
             config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
