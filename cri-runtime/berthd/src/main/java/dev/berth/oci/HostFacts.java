@@ -43,19 +43,25 @@ public record HostFacts(
             hugetlb = Files.isDirectory(Path.of("/sys/fs/cgroup/hugetlb"));
         }
         String arch = goArch();
+        List<String> status = Files.readAllLines(Path.of("/proc/self/status"));
         return new HostFacts(
-                LinuxCapabilities.fromMask(statusMask("CapEff")),
+                LinuxCapabilities.fromMask(Long.parseUnsignedLong(statusField(status, "CapEff"), 16)),
                 unified,
                 swap,
                 hugetlb,
                 arch,
-                arch.equals("amd64") && X32Abi.supported());
+                arch.equals("amd64")
+                        && X32Abi.supported(!statusField(status, "Seccomp").equals("0")));
     }
 
     static long statusMask(String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        return Long.parseUnsignedLong(statusField(Files.readAllLines(Path.of("/proc/self/status")), field), 16);
+    }
+
+    private static String statusField(List<String> status, String field) throws IOException {
+        for (String line : status) {
             if (line.startsWith(field + ":")) {
-                return Long.parseUnsignedLong(line.substring(field.length() + 1).strip(), 16);
+                return line.substring(field.length() + 1).strip();
             }
         }
         throw new IOException("/proc/self/status has no " + field + " line");

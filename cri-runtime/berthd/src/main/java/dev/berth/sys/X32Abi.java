@@ -2,9 +2,6 @@ package dev.berth.sys;
 
 import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Whether this x86_64 kernel runs x32-ABI system calls: built with CONFIG_X86_X32_ABI (Debian's and most distributions'
@@ -18,9 +15,12 @@ public final class X32Abi {
 
     private X32Abi() {}
 
-    /** Asked of the kernel with an x32 getpid; only on x86_64. */
-    public static boolean supported() throws IOException {
-        if (underSeccomp()) {
+    /**
+     * Asked of the kernel with an x32 getpid; only on x86_64. {@code underSeccomp}: berthd itself runs under a
+     * seccomp filter (the Seccomp line of /proc/self/status is not 0).
+     */
+    public static boolean supported(boolean underSeccomp) {
+        if (underSeccomp) {
             // a filter on berthd itself may kill the thread that makes a call of an ABI it does not list
             return true;
         }
@@ -31,14 +31,5 @@ public final class X32Abi {
         } catch (LastErrorException e) {
             return e.getErrorCode() != Errno.ENOSYS;
         }
-    }
-
-    private static boolean underSeccomp() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Seccomp:")) {
-                return !line.substring("Seccomp:".length()).strip().equals("0");
-            }
-        }
-        return false;
     }
 }
