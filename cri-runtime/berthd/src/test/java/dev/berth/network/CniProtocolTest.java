@@ -84,6 +84,15 @@ class CniProtocolTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /** The network becomes first, then a recording portmap that prints a result on {@code printsResultOn}. */
+    private void firstThenPortmap(String printsResultOn) throws IOException {
+        recordingPlugin("portmap", printsResultOn);
+        Files.writeString(temp.resolve("net.d/10-rec.conflist"), """
+                {"cniVersion":"1.0.0","name":"rec","plugins":[
+                  {"type":"first"},
+                  {"type":"portmap","capabilities":{"portMappings":true}}]}""");
+    }
+
     private List<String> calls() throws IOException {
         try (var files = Files.list(log)) {
             return files.map(f -> f.getFileName().toString())
@@ -203,11 +212,7 @@ class CniProtocolTest {
 
     @Test
     void aPodWithoutPortMappingsNeverRunsPortmap() throws Exception {
-        recordingPlugin("portmap", "none");
-        Files.writeString(temp.resolve("net.d/10-rec.conflist"), """
-                {"cniVersion":"1.0.0","name":"rec","plugins":[
-                  {"type":"first"},
-                  {"type":"portmap","capabilities":{"portMappings":true}}]}""");
+        firstThenPortmap("none");
         PodNetworkRequest withoutPorts = new PodNetworkRequest("pod-8", "web-1", "shop", "uid-8", netns, List.of());
 
         PodNetworkStatus status = network.setUp(withoutPorts);
@@ -219,11 +224,7 @@ class CniProtocolTest {
 
     @Test
     void withoutACachedResultEveryPluginGetsItsDelPortmapToo() throws Exception {
-        recordingPlugin("portmap", "none");
-        Files.writeString(temp.resolve("net.d/10-rec.conflist"), """
-                {"cniVersion":"1.0.0","name":"rec","plugins":[
-                  {"type":"first"},
-                  {"type":"portmap","capabilities":{"portMappings":true}}]}""");
+        firstThenPortmap("none");
 
         network.tearDown(new PodNetworkRequest("pod-9", "web-2", "shop", "uid-9", netns, List.of()));
 
@@ -232,11 +233,7 @@ class CniProtocolTest {
 
     @Test
     void addRunsPortmapForAPodWithPortMappings() throws Exception {
-        recordingPlugin("portmap", "ADD");
-        Files.writeString(temp.resolve("net.d/10-rec.conflist"), """
-                {"cniVersion":"1.0.0","name":"rec","plugins":[
-                  {"type":"first"},
-                  {"type":"portmap","capabilities":{"portMappings":true}}]}""");
+        firstThenPortmap("ADD");
 
         network.setUp(pod());
 
