@@ -21,8 +21,8 @@ public final class BerthdProcess implements AutoCloseable {
     public static final String MAIN_CLASS = "dev.berth.daemon.Berthd";
 
     /**
-     * The JVM flags {@code ./berth daemon} runs berthd with (serial GC, C1 only, a small heap handed back after a
-     * collection, native heap trimmed, Netty unpooled): tests that restart or measure berthd use them so that what
+     * The JVM flags {@code ./berth daemon} runs berthd with (serial GC, C1 only and compiling a method from its tenth
+     * call, a small heap handed back after a collection, native heap trimmed, Netty unpooled): tests that restart or measure berthd use them so that what
      * they see is what a node runs. LauncherFlagsTest and DebContentsTest keep the launchers and this list in step.
      * The launchers add the AOT cache on top, which only serves the jar it was made from.
      */
@@ -35,6 +35,7 @@ public final class BerthdProcess implements AutoCloseable {
             "-XX:MaxHeapFreeRatio=20",
             "-XX:TrimNativeHeapInterval=1000",
             "-XX:TieredStopAtLevel=1",
+            "-XX:CompileThresholdScaling=0.05",
             "-XX:ReservedCodeCacheSize=32m",
             "-XX:MaxMetaspaceSize=96m",
             "-Dio.netty.allocator.type=unpooled",
