@@ -301,8 +301,15 @@ final class GrpcClientCall<Q, R> extends ClientCall<Q, R> {
 
         @Override
         public void onReset(Status reset) {
+            // A server that saw our grpc-timeout pass resets the stream CANCEL; when that reset beats our own
+            // deadline timer (a busy machine), the call still ended by its deadline, as grpc-java reports it.
+            Deadline deadline = options.getDeadline();
+            Status ending = reset.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()
+                    ? Status.DEADLINE_EXCEEDED.withDescription(
+                            "the deadline of the call passed; the server reset the stream")
+                    : reset;
             synchronized (GrpcClientCall.this) {
-                finish(reset, new Metadata(), true);
+                finish(ending, new Metadata(), true);
             }
             callbacks.execute(GrpcClientCall.this::deliver);
         }

@@ -129,6 +129,32 @@ class UnixGrpcChannelInteropTest {
     }
 
     @Test
+    void serverResetAtTheDeadlineEndsTheCallDeadlineExceededWhenItBeatsOurOwnTimer() throws Exception {
+        // the deadlines' one timer thread held, as a busy machine may: grpc-java's server resets the stream
+        // CANCEL once our grpc-timeout passes, before our timer fires
+        CountDownLatch release = new CountDownLatch(1);
+        channel.timer().execute(() -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
+                            channel,
+                            TestService.HANG,
+                            CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS),
+                            new byte[0]))
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void serverStreamWaitsForASlowConsumer() throws Exception {
         Iterator<byte[]> messages =
                 ClientCalls.blockingServerStreamingCall(channel, TestService.STREAM, options(), new byte[0]);
