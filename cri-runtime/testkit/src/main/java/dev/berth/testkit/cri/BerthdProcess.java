@@ -22,8 +22,8 @@ public final class BerthdProcess implements AutoCloseable {
 
     /**
      * The JVM flags {@code ./berth daemon} runs berthd with (serial GC, C1 only and compiling a method from its tenth
-     * call, a small heap handed back after a collection, native heap trimmed, Netty unpooled): tests that restart or measure berthd use them so that what
-     * they see is what a node runs. LauncherFlagsTest and DebContentsTest keep the launchers and this list in step.
+     * call, a small heap handed back after a collection, native heap trimmed, Netty unpooled): tests that restart or
+     * measure berthd use them so that what they see is what a node runs. LauncherFlagsTest and DebContentsTest keep the launchers and this list in step.
      * The launchers add the AOT cache on top, which only serves the jar it was made from.
      */
     public static final List<String> LAUNCHER_JVM_FLAGS = List.of(
