@@ -54,10 +54,6 @@ public record HostFacts(
                         && X32Abi.supported(!statusField(status, "Seccomp").equals("0")));
     }
 
-    static long statusMask(String field) throws IOException {
-        return Long.parseUnsignedLong(statusField(Files.readAllLines(Path.of("/proc/self/status")), field), 16);
-    }
-
     private static String statusField(List<String> status, String field) throws IOException {
         for (String line : status) {
             if (line.startsWith(field + ":")) {

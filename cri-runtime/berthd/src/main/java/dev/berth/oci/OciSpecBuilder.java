@@ -61,7 +61,7 @@ public final class OciSpecBuilder {
         HostFacts host = HostFacts.probe();
         return new OciSpecBuilder(
                 new SeccompProfiles(new ObjectMapper(), host.arch(), host.x32Abi(), seccompWhenUnset),
-                OomScoreAdjPolicy.forHost(),
+                OomScoreAdjPolicy.forHost(host),
                 host);
     }
 

@@ -25,9 +25,11 @@ public final class OomScoreAdjPolicy {
         this.current = current;
     }
 
-    public static OomScoreAdjPolicy forHost() throws IOException {
-        boolean sysResource = (HostFacts.statusMask("CapEff") & (1L << LinuxCapabilities.SYS_RESOURCE)) != 0;
-        return new OomScoreAdjPolicy(sysResource, OomScoreAdjPolicy::readOwn);
+    /** For berthd on {@code host}, whose effective capabilities it holds. */
+    public static OomScoreAdjPolicy forHost(HostFacts host) {
+        return new OomScoreAdjPolicy(
+                host.capabilities().contains(LinuxCapabilities.NAMES.get(LinuxCapabilities.SYS_RESOURCE)),
+                OomScoreAdjPolicy::readOwn);
     }
 
     public int effective(long requested) {
