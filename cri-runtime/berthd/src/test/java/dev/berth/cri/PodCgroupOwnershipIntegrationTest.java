@@ -74,15 +74,14 @@ class PodCgroupOwnershipIntegrationTest {
                 podId, pod, pods.container("sleeper", busybox, "sleep", "1000").build());
         String podCgroup = podCgroup(podId);
         String containerCgroup = containerCgroup(id);
-        long processes = daemon.runtime()
-                .podSandboxStats(PodSandboxStatsRequest.newBuilder()
-                        .setPodSandboxId(podId)
-                        .build())
-                .getStats()
-                .getLinux()
-                .getProcess()
-                .getProcessCount()
-                .getValue();
+        // pids.current counts threads: right after StartContainer, runc init's Go threads may not have gone in
+        // its exec of sleep yet. A count that took kubelet's sleeper in would stay 2, so waiting proves as much.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long processes = podProcesses(podId);
+        while (processes != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            processes = podProcesses(podId);
+        }
         daemon.runtime()
                 .stopPodSandbox(StopPodSandboxRequest.newBuilder()
                         .setPodSandboxId(podId)
@@ -213,5 +212,17 @@ class PodCgroupOwnershipIntegrationTest {
 
     private static String random() {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    }
+
+    private long podProcesses(String podId) {
+        return daemon.runtime()
+                .podSandboxStats(PodSandboxStatsRequest.newBuilder()
+                        .setPodSandboxId(podId)
+                        .build())
+                .getStats()
+                .getLinux()
+                .getProcess()
+                .getProcessCount()
+                .getValue();
     }
 }
