@@ -26,7 +26,9 @@ class HostProcessesTest {
     @Test
     void withArgumentFindsALiveProcessByItsArgument() throws Exception {
         String marker = UUID.randomUUID().toString();
-        Process process = new ProcessBuilder("sh", "-c", "sleep 30", marker).start();
+        // a shell blocked in its read builtin never forks: a child forked for sleep carried the marker too until
+        // it exec'd (seen once in CI)
+        Process process = new ProcessBuilder("sh", "-c", "read line", marker).start();
         try {
             assertThat(new HostProcesses().withArgument(marker)).containsExactly((int) process.pid());
             assertThat(new HostProcesses().killTreeAndWait((int) process.pid(), java.time.Duration.ofSeconds(5)))
